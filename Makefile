@@ -1,0 +1,54 @@
+# Two commands do everything on a fresh Debian/Ubuntu machine:
+#   make run    install what is missing, migrate, seed a demo plant, serve on $(HOST):$(PORT)
+#   make test   the same installation, then the whole test suite
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup system system-test venv vendor bench bench-quick check clean
+
+run: setup
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py app:app
+
+test: setup system-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m bench
+
+bench-quick: setup
+	$(BIN)/python -m bench --quick
+
+check: setup
+	$(BIN)/flask --app app check
+
+setup: system venv vendor
+
+# System libraries: zbar for pyzbar at run time. apt only when something is missing.
+system:
+	@scripts/need-apt.sh libzbar0
+
+# For the tests: Chromium (browser tests) and poppler-utils (pdftoppm renders PDFs to images).
+system-test:
+	@scripts/need-apt.sh chromium poppler-utils
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+# htmx comes from the npm registry (pinned in package.json / package-lock.json), never a CDN.
+vendor: static/vendor/htmx.min.js
+
+static/vendor/htmx.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || scripts/need-apt.sh npm
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -1,0 +1,96 @@
+"""`flask --app app ...` commands: the same domain functions as the pages and the API."""
+import sys
+
+import click
+from flask import current_app
+
+from .errors import DomainError
+
+
+def init_app(app):
+    for command in (init_db, check, create_user, create_token, revoke_tokens, set_password):
+        app.cli.add_command(command)
+
+
+def _fail(err):
+    click.echo(f"Error: {err.message}", err=True)
+    sys.exit(1)
+
+
+@click.command("init-db")
+def init_db():
+    """Migrate the database; on first start create the admin and (unless SEED_DEMO=0) the demo plant."""
+    from .setup import prepare
+    prepare(seed_demo=current_app.config["SEED_DEMO"], echo=click.echo)
+
+
+@click.command("check")
+def check():
+    """Replay the ledger against current stock; exit 1 on any difference."""
+    from .ledger import verify
+    problems = verify()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"{len(problems)} problem(s): current state disagrees with the ledger.", err=True)
+        sys.exit(1)
+    click.echo("Ledger and current stock agree.")
+
+
+@click.command("create-user")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["operator", "stager", "lead", "admin"]))
+@click.option("--password", default=None, help="At least 8 characters; omit for badge-only users.")
+@click.option("--badge", default=None, help="Badge code for badge sign-in.")
+@click.option("--display-name", default="")
+def create_user(name, role, password, badge, display_name):
+    """Create a user."""
+    from .users import create_user as create
+    try:
+        user = create(name, role, password, badge=badge, display_name=display_name)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"Created {user.role} {user.username}.")
+
+
+@click.command("create-token")
+@click.option("--user", "username", required=True)
+@click.option("--name", default="", help="What the token is for.")
+def create_token(username, name):
+    """Print a new API token for a user (shown once, stored hashed), alone on the last line."""
+    from .users import create_token as create
+    try:
+        token = create(username, name)
+    except DomainError as err:
+        _fail(err)
+    click.echo(token)
+
+
+@click.command("revoke-tokens")
+@click.option("--user", "username", required=True)
+def revoke_tokens(username):
+    """Revoke every API token of a user."""
+    from .users import revoke_tokens as revoke
+    try:
+        count = revoke(username)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"Revoked {count} token(s).")
+
+
+@click.command("set-password")
+@click.argument("name")
+@click.password_option()
+def set_password(name, password):
+    """Set a user's password."""
+    from .models import User
+    from .users import set_password as set_pw
+    user = User.get_or_none(User.username == name)
+    if user is None:
+        click.echo(f"Error: no user {name}.", err=True)
+        sys.exit(1)
+    try:
+        set_pw(user, password)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"Password set for {name}.")

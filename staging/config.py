@@ -1,0 +1,43 @@
+"""Settings from the environment, with defaults that run out of the box."""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _secret_key():
+    """SECRET_KEY from the environment, else one generated once and kept in instance/,
+    so sessions survive a restart and every gunicorn worker signs with the same key."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _bool(name, default):
+    return os.environ.get(name, default).strip().lower() not in ("0", "false", "no", "off", "")
+
+
+class Config:
+    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'staging.db'}")
+    SEED_DEMO = _bool("SEED_DEMO", "1")
+    PLANT_TIMEZONE = os.environ.get("PLANT_TIMEZONE", "Europe/Berlin")
+    PLANT_NAME = os.environ.get("PLANT_NAME", "Demo plant")
+    # Seconds a SQLite writer waits for the lock before giving up.
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", "0")
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    def __init__(self):
+        self.SECRET_KEY = _secret_key()

@@ -1,0 +1,198 @@
+"""A demo plant for an empty database: what a new user clicks through after `make run`.
+
+Everything after the master data goes through the domain verbs, so the demo's ledger is as
+real (and as checkable) as a plant's."""
+import datetime
+import random
+from decimal import Decimal
+
+from . import codes, inventory
+from .db import db
+from .inventory import Ctx
+from .models import Location, Part, User, WorkOrder, WorkOrderLine, utcnow
+from .users import create_user
+
+RACKS = "ABCDEF"
+BAYS, LEVELS = 8, 4
+
+MACHINES = [
+    ("M1", "Press 1"), ("M2", "Press 2"), ("M3", "Extruder 3"), ("M4", "Assembly 4"), ("M5", "Assembly 5"),
+]
+
+# number, revisions, description, uom, pallet quantity
+MATERIALS = [
+    ("RES-PP-100", "AB", "Polypropylene resin, natural", "kg", 1000),
+    ("RES-PP-120", "A", "Polypropylene resin, black", "kg", 1000),
+    ("RES-ABS-200", "AB", "ABS resin, grey", "kg", 800),
+    ("RES-PE-310", "A", "HDPE resin", "kg", 900),
+    ("MB-BLK-01", "A", "Masterbatch black", "kg", 25),
+    ("MB-WHT-02", "A", "Masterbatch white", "kg", 25),
+    ("STL-CL-150", "BC", "Steel coil 1.5 mm", "kg", 2400),
+    ("STL-CL-200", "A", "Steel coil 2.0 mm", "kg", 2600),
+    ("ALU-SH-080", "A", "Aluminium sheet 0.8 mm", "ea", 120),
+    ("FST-M6-16", "CD", "Screw M6x16", "ea", 5000),
+    ("FST-M8-20", "B", "Screw M8x20", "ea", 4000),
+    ("FST-NUT-M6", "A", "Nut M6", "ea", 8000),
+    ("FST-WSH-6", "A", "Washer 6 mm", "ea", 10000),
+    ("GSK-220", "AB", "Gasket 220 mm", "ea", 600),
+    ("ORG-45", "A", "O-ring 45 mm", "ea", 2000),
+    ("CBL-HAR-7", "BC", "Cable harness 7-pin", "ea", 200),
+    ("PCB-CTL-3", "DE", "Controller board", "ea", 150),
+    ("LBL-RLL-100", "A", "Label roll 100x50", "ea", 40),
+    ("BOX-600", "B", "Carton 600x400x400", "ea", 250),
+    ("BOX-400", "A", "Carton 400x300x200", "ea", 400),
+    ("FLM-STR-23", "A", "Stretch film 23 my", "roll", 36),
+    ("PLT-EUR", "A", "Euro pallet", "ea", 15),
+    ("TAP-50", "A", "Packing tape 50 mm", "roll", 72),
+    ("INS-SHT-12", "A", "Insulation sheet", "ea", 300),
+]
+
+# product number, revision, description, machine, output station, lines: (part, rev, qty)
+PRODUCTS = [
+    ("HSG-100", "C", "Housing, front", "M1", "OUT-1",
+     [("RES-PP-100", "B", 2400), ("MB-BLK-01", "A", 60)]),
+    ("BRK-220", "B", "Bracket, steel", "M2", "OUT-1",
+     [("STL-CL-150", "C", 4800), ("FST-M6-16", "D", 4000)]),
+    ("PIP-310", "A", "Pipe 32 mm", "M3", "OUT-2",
+     [("RES-PE-310", "A", 1800), ("MB-WHT-02", "A", 40)]),
+    ("CTL-500", "E", "Controller unit", "M4", "OUT-2",
+     [("PCB-CTL-3", "E", 300), ("CBL-HAR-7", "C", 300), ("FST-M6-16", "D", 1200), ("BOX-400", "A", 300)]),
+    ("CVR-120", "B", "Cover, grey", "M5", "OUT-2",
+     [("RES-ABS-200", "B", 1600), ("GSK-220", "B", 400), ("BOX-600", "B", 100)]),
+]
+
+PEOPLE = [
+    ("lena", "lead", "Lena Lead", "B-1001"),
+    ("sam", "stager", "Sam Stager", "B-1002"),
+    ("olga", "operator", "Olga Operator", "B-1003"),
+    ("omar", "operator", "Omar Operator", "B-1004"),
+]
+
+SCRAP_REASONS = ["Damaged by forklift", "Wet packaging", "Contaminated", "Wrong colour"]
+
+
+def _loc(code, name, kind, parent=None, holds=True, capacity=None):
+    loc = Location.create(code=code, name=name, kind=kind, parent=parent, holds_units=holds,
+                          capacity=capacity, sort_key=code)
+    if holds:
+        codes.register(loc, code)
+    return loc
+
+
+def build_locations():
+    dock = _loc("DOCK", "Receiving dock", "receiving", holds=False)
+    for i in (1, 2):
+        _loc(f"RCV-{i}", f"Dock door {i}", "receiving", dock)
+    store = _loc("WH", "Warehouse", "storage", holds=False)
+    for rack in RACKS:
+        rack_loc = _loc(f"R-{rack}", f"Rack {rack}", "storage", store, holds=False)
+        for bay in range(1, BAYS + 1):
+            for level in range(1, LEVELS + 1):
+                _loc(f"{rack}-{bay:02d}-{level}", f"Rack {rack} bay {bay} level {level}", "storage",
+                     rack_loc, capacity=2)
+    floor = _loc("FLOOR", "Production floor", "staging", holds=False)
+    for i in range(1, 9):
+        _loc(f"LANE-{i}", f"Staging lane {i}", "staging", floor, capacity=6)
+    for code, name in MACHINES:
+        _loc(code, name, "machine", floor)
+    for i in (1, 2):
+        _loc(f"OUT-{i}", f"Output station {i}", "output", floor)
+    _loc("QC-HOLD", "QC hold cage", "qc_hold")
+    _loc("SCRAP", "Scrap bins", "scrap")
+    ship = _loc("SHIP", "Shipping", "shipping", holds=False)
+    for i in (1, 2):
+        _loc(f"SHIP-{i}", f"Shipping door {i}", "shipping", ship)
+
+
+def build_parts():
+    parts = {}
+    for number, revisions, description, uom, _ in MATERIALS:
+        for rev in revisions:
+            parts[number, rev] = Part.create(number=number, revision=rev, description=description, uom=uom)
+    for number, rev, description, *_ in PRODUCTS:
+        parts[number, rev] = Part.create(number=number, revision=rev, description=description, uom="ea")
+    return parts
+
+
+def build_work_orders(parts, now):
+    orders = []
+    for i, (number, rev, _, machine, output, lines) in enumerate(PRODUCTS):
+        for j, status in enumerate(("running", "released")):
+            wo = WorkOrder.create(
+                number=f"WO-{24100 + i * 2 + j}", part=parts[number, rev], quantity=Decimal(1200 - 400 * j),
+                machine=Location.get(code=machine), output_station=Location.get(code=output),
+                status=status, due_at=now + datetime.timedelta(hours=8 + 8 * j))
+            codes.register(wo, wo.number)
+            for part, prev, qty in lines:
+                WorkOrderLine.create(work_order=wo, part=parts[part, prev], quantity=Decimal(qty) / (1 + j))
+            orders.append(wo)
+    return orders
+
+
+def seed(rng=None, now=None):
+    """Fill an empty database with the demo plant. Returns the number of units."""
+    rng = rng or random.Random(7)
+    now = now or utcnow()
+    with db.atomic():
+        build_locations()
+        parts = build_parts()
+        orders = build_work_orders(parts, now)
+        people = {name: create_user(name, role, display_name=display, badge=badge)
+                  for name, role, display, badge in PEOPLE}
+        _history(rng, now, parts, orders, people)
+    return Location.select().count()
+
+
+def _history(rng, now, parts, orders, people):
+    """Three days of receipts, put-away, staging, loading, consumption and the odd mishap."""
+    bins = list(Location.select().where(Location.kind == "storage", Location.holds_units))
+    free_bins = [b for b in bins for _ in range(2)]
+    rng.shuffle(free_bins)
+    lanes = list(Location.select().where(Location.kind == "staging", Location.holds_units))
+    clock = now - datetime.timedelta(days=3)
+    step = 0.65  # minutes per unit of work, so that three days hold it all
+    materials = [(n, r, q) for n, revs, _, _, q in MATERIALS for r in revs]
+
+    def ctx(who, minutes):
+        nonlocal clock
+        clock = min(clock + datetime.timedelta(minutes=minutes * step), now)
+        return Ctx(people[who], device=f"TC52-{rng.randint(1, 6):02d}", at=clock)
+
+    def receive(number, rev, qty):
+        part = parts[number, rev]
+        return inventory.receive(ctx("sam", rng.uniform(1, 6)), part, qty,
+                                 lot=f"L{rng.randint(24000, 24999)}-{rng.randint(1, 9)}").unit
+
+    # Material the running and next orders need: staged in lanes, and loaded on the running ones.
+    for wo in orders:
+        lane = rng.choice(lanes)
+        for line in wo.lines:
+            per_pallet = next(q for n, r, q in materials if (n, r) == (line.part.number, line.part.revision))
+            pallets = min(3, max(1, int(line.quantity / per_pallet) + rng.randint(0, 1)))
+            for k in range(pallets):
+                unit = receive(line.part.number, line.part.revision, per_pallet)
+                inventory.move(ctx("omar", rng.uniform(2, 10)), unit, free_bins.pop())
+                if wo.status == "running" and k == 0:
+                    inventory.load(ctx("olga", rng.uniform(20, 90)), unit, wo.machine, wo)
+                    used = (Decimal(per_pallet) * Decimal(rng.randint(10, 60)) / 100).quantize(Decimal(1))
+                    inventory.consume(ctx("olga", rng.uniform(30, 120)), unit, used)
+                elif lane.capacity and lane.units.count() < lane.capacity:
+                    inventory.stage(ctx("omar", rng.uniform(10, 60)), unit, lane, wo)
+    # Stock in the racks.
+    while len(free_bins) > 8:
+        number, rev, qty = rng.choice(materials)
+        unit = receive(number, rev, qty)
+        inventory.move(ctx("omar", rng.uniform(1, 8)), unit, free_bins.pop())
+        roll = rng.random()
+        if roll < 0.08:
+            inventory.split(ctx("omar", rng.uniform(1, 5)), unit, (Decimal(qty) / 4).quantize(Decimal(1)),
+                            free_bins.pop())
+        elif roll < 0.12:
+            inventory.scrap(ctx("olga", rng.uniform(1, 5)), unit, (Decimal(qty) / 10).quantize(Decimal(1)),
+                            reason=rng.choice(SCRAP_REASONS))
+        elif roll < 0.14:
+            inventory.move(ctx("lena", rng.uniform(1, 5)), unit, "QC-HOLD")
+    # Today's deliveries, still on the dock.
+    for _ in range(6):
+        number, rev, qty = rng.choice(materials)
+        receive(number, rev, qty)

@@ -1,0 +1,424 @@
+"""THE one path for every change of stock.
+
+Each verb is one function and one transaction: it checks who may do it, reads and locks what
+it changes, refuses with a DomainError (nothing written) or writes the new state of the unit
+together with its ledger rows (`_record`, the only place that changes a unit). A verb called
+with a client scan id it has seen before returns the first result and writes nothing."""
+import datetime
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from peewee import IntegrityError
+
+from . import codes
+from .db import locked, write_transaction
+from .errors import Conflict, Invalid, NotFound
+from .models import Entry, Location, Part, Scan, Sequence, Unit, User, WorkOrder, utcnow
+from .permissions import authorize
+from .workorders import check_material
+
+MAX_QUANTITY = Decimal("1000000000")
+ZERO = Decimal("0")
+
+# Where a unit stands decides its status.
+STATUS_AT = {
+    "receiving": "stock",
+    "storage": "stock",
+    "staging": "staged",
+    "machine": "loaded",
+    "output": "output",
+    "qc_hold": "hold",
+    "shipping": "shipping",
+}
+
+
+@dataclass
+class Ctx:
+    """Who is acting, from which device, and the client's id for this scan (if any)."""
+    user: User
+    device: str = ""
+    scan_id: str | None = None
+    at: datetime.datetime | None = None  # when it was scanned (UTC); None: now
+
+
+@dataclass
+class Result:
+    action: str
+    unit: Unit
+    entries: list = field(default_factory=list)
+    replayed: bool = False
+
+    @property
+    def entry(self):
+        """The entry that tells the story (for a split: the new unit's)."""
+        mine = [e for e in self.entries if e.unit_id == self.unit.id]
+        return (mine or self.entries)[-1]
+
+
+# --- input ------------------------------------------------------------------------------------
+
+def parse_quantity(value, *, allow_zero=False, what="Quantity"):
+    """A quantity from a form, the API or a scan: a finite Decimal, >= 0, at most 3 decimals."""
+    if isinstance(value, bool):
+        raise Invalid(f"{what} must be a number.")
+    if isinstance(value, float):
+        value = repr(value)
+    text = str(value).strip().replace(",", ".") if value is not None else ""
+    if not text:
+        raise Invalid(f"{what} is missing.")
+    try:
+        qty = Decimal(text)
+    except InvalidOperation:
+        raise Invalid(f"{what} must be a number, not “{text[:40]}”.") from None
+    if not qty.is_finite():
+        raise Invalid(f"{what} must be a number, not “{text[:40]}”.")
+    if qty < 0:
+        raise Invalid(f"{what} cannot be negative.")
+    if qty == 0 and not allow_zero:
+        raise Invalid(f"{what} must be more than zero.")
+    if qty >= MAX_QUANTITY:
+        raise Invalid(f"{what} {text[:20]} is too large.")
+    if qty != qty.quantize(Decimal("0.001")):
+        raise Invalid(f"{what} can have at most 3 decimals.")
+    return qty
+
+
+def clean_scan_id(value):
+    if value is None or value == "":
+        return None
+    value = str(value).strip()
+    if not value or len(value) > 64 or not value.isprintable():
+        raise Invalid("client_scan_id must be 1 to 64 printable characters.")
+    return value
+
+
+def fmt_qty(qty):
+    """12.000 -> '12', 2.500 -> '2.5'."""
+    text = f"{qty:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- the machinery every verb shares -------------------------------------------------------------
+
+def verb(action):
+    """Authorize, run in one write transaction, dedupe by client scan id."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(ctx, *args, **kwargs):
+            authorize(ctx.user, action)
+            scan_id = clean_scan_id(ctx.scan_id)
+            try:
+                return _run(fn, action, ctx, scan_id, args, kwargs)
+            except IntegrityError:
+                # Another request with this scan id committed between our check and our insert
+                # (PostgreSQL): answer with its result. Any other integrity error is a bug.
+                if scan_id and Scan.get_or_none(Scan.client_scan_id == scan_id):
+                    return _run(fn, action, ctx, scan_id, args, kwargs)
+                raise
+        wrapper.action = action
+        return wrapper
+    return decorate
+
+
+def _run(fn, action, ctx, scan_id, args, kwargs):
+    with write_transaction():
+        scan = None
+        if scan_id:
+            prior = Scan.get_or_none(Scan.client_scan_id == scan_id)
+            if prior is not None:
+                return _replay(prior, action)
+            scan = Scan.create(client_scan_id=scan_id, action=action, user=ctx.user, device=ctx.device)
+        book = _Book(ctx, scan)
+        unit = fn(book, *args, **kwargs)
+        if scan is not None:
+            scan.unit = unit
+            scan.save()
+        return Result(action, unit, book.entries)
+
+
+def _replay(scan, action):
+    if scan.action != action:
+        raise Conflict(f"Scan id {scan.client_scan_id} was already used for a {scan.action}, "
+                       f"not a {action}.")
+    entries = list(Entry.select().where(Entry.scan == scan).order_by(Entry.id))
+    return Result(action, Unit.get_by_id(scan.unit_id), entries, replayed=True)
+
+
+class _Book:
+    """The open ledger of one verb call: the only code that changes a unit."""
+    KEEP = object()
+
+    def __init__(self, ctx, scan):
+        self.ctx = ctx
+        self.scan = scan
+        self.entries = []
+
+    def record(self, unit, kind, *, to=KEEP, delta=ZERO, quantity=None, status=None,
+               work_order=KEEP, reason="", other_unit=None, reverses=None):
+        before = unit.location
+        new_qty = unit.quantity + delta
+        if new_qty < 0:
+            raise Invalid(f"{unit.lpn} holds only {fmt_qty(unit.quantity)} {unit.part.uom}.")
+        moved = to is not self.KEEP and to != before
+        if moved:
+            unit.location = to
+        if work_order is not self.KEEP:
+            unit.work_order = work_order
+        unit.quantity = new_qty
+        if new_qty == 0:
+            unit.status, unit.location = "empty", None
+        elif status:
+            unit.status = status
+        elif moved and unit.status != "hold":  # a hold sticks until QC releases it
+            unit.status = STATUS_AT[unit.location.kind]
+        unit.updated_at = self.ctx.at or utcnow()
+        unit.save()
+        entry = Entry.create(
+            unit=unit, kind=kind, from_location=before, to_location=unit.location,
+            quantity=abs(delta) if quantity is None else quantity, delta=delta, status=unit.status,
+            work_order=unit.work_order, other_unit=other_unit, reverses=reverses, reason=reason,
+            user=self.ctx.user, device=self.ctx.device, scan=self.scan, at=unit.updated_at,
+        )
+        self.entries.append(entry)
+        return entry
+
+
+# --- lookups inside the transaction ------------------------------------------------------------------
+
+def _unit(ref, lock=True):
+    """The unit named by an LPN (or any of its barcodes), locked for this transaction."""
+    unit_id = ref.id if isinstance(ref, Unit) else codes.unit_id(ref)
+    query = Unit.select().where(Unit.id == unit_id)
+    unit = (locked(query) if lock else query).get_or_none() if unit_id else None
+    if unit is None:
+        raise NotFound(f"No pallet or tote with the code “{codes.shown(ref)}”.")
+    if unit.status == "empty":
+        raise Invalid(f"{unit.lpn} is empty: it was consumed or scrapped.")
+    return unit
+
+
+def _location(ref):
+    location = ref if isinstance(ref, Location) else codes.find_location(ref)
+    if location is None:
+        raise NotFound(f"No location with the code “{codes.shown(ref)}”.")
+    return location
+
+
+def _work_order(ref):
+    if ref is None or isinstance(ref, WorkOrder):
+        return ref
+    wo = WorkOrder.get_or_none(WorkOrder.number == str(ref).strip())
+    if wo is None:
+        raise NotFound(f"No work order “{codes.shown(ref)}”.")
+    return wo
+
+
+def _check_where(unit, expected_from):
+    """The operator said where the unit was; if someone moved it since, refuse."""
+    if expected_from is None or expected_from == "":
+        return
+    expected = _location(expected_from)
+    if unit.location_id != expected.id:
+        where = unit.location.code if unit.location else "nowhere"
+        raise Conflict(f"{unit.lpn} is no longer at {expected.code}: it is at {where}. "
+                       "Someone moved it. Scan it again where it is.")
+
+
+def _check_can_take(location, unit, kinds=None):
+    if not location.active:
+        raise Invalid(f"{location.code} is closed: put it somewhere else.")
+    if not location.holds_units:
+        raise Invalid(f"{location.code} is {location.name}, not a place to put a pallet: "
+                      "scan the label of a bin, lane, machine or station.")
+    if kinds and location.kind not in kinds:
+        raise Invalid(f"{location.code} is a {location.kind.replace('_', ' ')} location; "
+                      f"this needs a {' or '.join(k.replace('_', ' ') for k in kinds)} location.")
+    if unit.location_id == location.id:
+        raise Invalid(f"{unit.lpn} is already at {location.code}.")
+    if location.capacity is not None:
+        held = Unit.select().where(Unit.location == location).count()
+        if held >= location.capacity:
+            raise Invalid(f"{location.code} is full ({held} of {location.capacity}).")
+
+
+def _next(name, fmt):
+    Sequence.insert(name=name, value=0).on_conflict_ignore().execute()
+    seq = locked(Sequence.select().where(Sequence.name == name)).get()
+    while True:
+        seq.value += 1
+        code = fmt.format(seq.value)
+        if not codes.taken(code):
+            break
+    Sequence.update(value=seq.value).where(Sequence.name == name).execute()
+    return code
+
+
+def new_lpn():
+    return _next("lpn", "P{:06d}")
+
+
+# --- the verbs -----------------------------------------------------------------------------------------
+
+@verb("receive")
+def receive(book, part, quantity, at=None, *, lot="", lpn=None, work_order=None, barcodes=()):
+    """A new unit arrives: on the receiving dock unless `at` says otherwise."""
+    quantity = parse_quantity(quantity)
+    if not isinstance(part, Part):
+        raise Invalid("Receive needs a part.")
+    location = _location(at) if at else (
+        Location.select().where(Location.kind == "receiving", Location.holds_units, Location.active)
+        .order_by(Location.code).first())
+    if location is None:
+        raise Invalid("There is no receiving location to receive onto.")
+    lpn = codes.new_unit_code(lpn) if lpn else new_lpn()
+    unit = Unit.create(lpn=lpn, part=part, lot=str(lot or "").strip()[:40], quantity=ZERO,
+                       status="stock", location=None, work_order=_work_order(work_order),
+                       created_at=book.ctx.at or utcnow())
+    _check_can_take(location, unit, kinds=("receiving", "storage", "staging", "qc_hold"))
+    codes.register(unit, lpn)
+    for code, source in barcodes:
+        codes.register(unit, code, source)
+    book.record(unit, "receive", to=location, delta=quantity)
+    return unit
+
+
+@verb("move")
+def move(book, unit_ref, to_ref, expected_from=None):
+    """Put a unit somewhere else. To a machine it is a load (checked against the work order);
+    off a machine an unload; to scrap it needs a reason (use scrap)."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    to = _location(to_ref)
+    if to.kind == "machine":
+        return _load(book, unit, to, None)
+    if to.kind == "scrap":
+        raise Invalid("Scrapping needs a reason: use Waste/Scrap, not a move.")
+    _check_can_take(to, unit)
+    kind = "unload" if unit.location and unit.location.kind == "machine" else "move"
+    work_order = None if to.kind in ("storage", "receiving") and kind == "unload" else book.KEEP
+    book.record(unit, kind, to=to, quantity=unit.quantity, work_order=work_order)
+    return unit
+
+
+@verb("stage")
+def stage(book, unit_ref, lane_ref, work_order, expected_from=None):
+    """Put a unit in a staging lane for a work order; the material must be what it needs."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    lane = _location(lane_ref)
+    _check_can_take(lane, unit, kinds=("staging",))
+    wo = _work_order(work_order)
+    check_material(unit, wo)
+    book.record(unit, "stage", to=lane, quantity=unit.quantity, work_order=wo)
+    return unit
+
+
+@verb("load")
+def load(book, unit_ref, machine_ref, work_order=None, expected_from=None):
+    """Put a unit on a machine, for one of its work orders."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    return _load(book, unit, _location(machine_ref), _work_order(work_order))
+
+
+def _load(book, unit, machine, wo):
+    _check_can_take(machine, unit, kinds=("machine",))
+    if unit.status == "hold":
+        raise Invalid(f"{unit.lpn} is on QC hold: it cannot go onto a machine until QC releases it.")
+    wo = wo or _current_work_order(unit, machine)
+    if wo is not None:
+        if wo.machine_id and wo.machine_id != machine.id:
+            raise Invalid(f"Work order {wo.number} runs on {wo.machine.code}, not {machine.code}.")
+        check_material(unit, wo)
+    book.record(unit, "load", to=machine, quantity=unit.quantity, work_order=wo)
+    return unit
+
+
+def _current_work_order(unit, machine):
+    if unit.work_order_id and unit.work_order.machine_id == machine.id:
+        return unit.work_order
+    running = list(WorkOrder.select().where(
+        WorkOrder.machine == machine, WorkOrder.status.in_(("released", "running")))
+        .order_by(WorkOrder.status.desc(), WorkOrder.id).limit(2))
+    return running[0] if len(running) == 1 else None
+
+
+@verb("unload")
+def unload(book, unit_ref, to_ref, expected_from=None):
+    """Take a unit off a machine, back to storage or staging."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    if unit.location is None or unit.location.kind != "machine":
+        raise Invalid(f"{unit.lpn} is not on a machine: it is at {unit.location.code}.")
+    to = _location(to_ref)
+    _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "qc_hold"))
+    keep = book.KEEP if to.kind == "staging" else None
+    book.record(unit, "unload", to=to, quantity=unit.quantity, work_order=keep)
+    return unit
+
+
+@verb("split")
+def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
+    """Take part of a unit away as a new unit (which needs its own label). Returns the new unit."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    quantity = parse_quantity(quantity)
+    if quantity > unit.quantity:
+        raise Invalid(f"{unit.lpn} holds only {fmt_qty(unit.quantity)} {unit.part.uom}; "
+                      f"cannot take {fmt_qty(quantity)}.")
+    if quantity == unit.quantity:
+        raise Invalid(f"That is all of {unit.lpn}: move the whole unit instead of splitting it.")
+    destination = _location(to) if to else unit.location
+    new = Unit.create(lpn=codes.new_unit_code(lpn) if lpn else new_lpn(), part=unit.part_id,
+                      lot=unit.lot, quantity=ZERO, status=unit.status, location=None,
+                      work_order=unit.work_order_id, split_from=unit, created_at=book.ctx.at or utcnow())
+    if destination.id != unit.location_id:
+        _check_can_take(destination, new)
+    codes.register(new, new.lpn)
+    book.record(unit, "split", delta=-quantity, other_unit=new)
+    book.record(new, "split", to=destination, delta=quantity, other_unit=unit)
+    return new
+
+
+@verb("consume")
+def consume(book, unit_ref, quantity=None, work_order=None):
+    """Material used up on its machine: all of it, or the quantity given."""
+    unit = _unit(unit_ref)
+    if unit.location is None or unit.location.kind != "machine":
+        raise Invalid(f"{unit.lpn} is not loaded on a machine, so it cannot be consumed.")
+    quantity = unit.quantity if quantity in (None, "") else parse_quantity(quantity)
+    wo = _work_order(work_order) or unit.work_order
+    book.record(unit, "consume", delta=-quantity, work_order=wo)
+    return unit
+
+
+@verb("scrap")
+def scrap(book, unit_ref, quantity=None, *, reason):
+    """Material thrown away, all of it or the quantity given, with a reason."""
+    unit = _unit(unit_ref)
+    reason = _reason(reason)
+    quantity = unit.quantity if quantity in (None, "") else parse_quantity(quantity)
+    book.record(unit, "scrap", delta=-quantity, reason=reason)
+    return unit
+
+
+@verb("adjust")
+def adjust(book, unit_ref, counted, *, reason):
+    """Correct a unit's quantity to what was counted, with a reason."""
+    unit = _unit(unit_ref)
+    reason = _reason(reason)
+    counted = parse_quantity(counted, allow_zero=True, what="Counted quantity")
+    if counted == unit.quantity:
+        raise Invalid(f"{unit.lpn} already holds {fmt_qty(counted)} {unit.part.uom}: nothing to adjust.")
+    book.record(unit, "adjust", delta=counted - unit.quantity, reason=reason)
+    return unit
+
+
+def _reason(reason):
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise Invalid("Give a reason.")
+    if len(reason) > 200:
+        raise Invalid("The reason is too long (200 characters at most).")
+    return reason

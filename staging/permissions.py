@@ -1,0 +1,47 @@
+"""Who may do what: one table, checked by every domain verb (the one choke point)."""
+from .errors import Forbidden
+from .models import ROLES
+
+# The lowest role allowed each action; higher roles inherit.
+REQUIRED_ROLE = {
+    "move": "operator",
+    "stage": "operator",
+    "load": "operator",
+    "unload": "operator",
+    "consume": "operator",
+    "scrap": "operator",
+    "split": "operator",
+    "undo": "operator",
+    "receive": "stager",
+    "print_labels": "stager",
+    "adjust": "lead",
+    "work_orders": "lead",
+    "manage_users": "admin",
+}
+
+ACTION_WORDS = {
+    "adjust": "adjust counts",
+    "receive": "receive material",
+    "manage_users": "manage users",
+    "work_orders": "change work orders",
+    "print_labels": "print labels",
+}
+
+
+def can(user, action):
+    if user is None or not user.active:
+        return False
+    return ROLES.index(user.role) >= ROLES.index(REQUIRED_ROLE[action])
+
+
+def authorize(user, action):
+    if user is None:
+        raise Forbidden("Sign in first.")
+    if not can(user, action):
+        need = REQUIRED_ROLE[action]
+        raise Forbidden(f"{user.username} is {_a(user.role)}; only {_a(need)} or above may "
+                        f"{ACTION_WORDS.get(action, action)}.")
+
+
+def _a(word):
+    return ("an " if word[0] in "aeiou" else "a ") + word

@@ -1,0 +1,29 @@
+"""First start of a plant: migrate, create the first admin, seed the demo plant. Idempotent."""
+import secrets
+
+from .db import db, migrate
+from .models import User
+from . import demo
+from .users import create_user
+
+
+def prepare(seed_demo=True, echo=print):
+    applied = migrate()
+    for name in applied:
+        echo(f"Migrated: {name}")
+    with db.connection_context():
+        if not User.select().where(User.role == "admin").exists():
+            password = secrets.token_urlsafe(12)
+            create_user("admin", "admin", password, display_name="Administrator")
+            echo("=" * 64)
+            echo(f"  First start: sign in as  admin  with password  {password}")
+            echo("  (shown once; change it with: flask --app app set-password admin)")
+            echo("=" * 64)
+        if seed_demo and not demo_present():
+            demo.seed()
+            echo("Seeded the demo plant (turn off with SEED_DEMO=0).")
+
+
+def demo_present():
+    from .models import Location
+    return Location.select().exists()

@@ -1,0 +1,134 @@
+"""What is where: the read side of inventory, for pages and the API.
+
+Current state lives on the units, so none of this reads the ledger except a unit's own history
+and a location's latest entries (both indexed ranges)."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from peewee import JOIN, fn
+
+from . import codes
+from .models import Entry, Location, Part, Unit, User, WorkOrder
+
+
+@dataclass
+class Node:
+    location: Location
+    children: list = field(default_factory=list)
+    units: int = 0  # units right here
+    total: int = 0  # units here and below
+
+    @property
+    def code(self):
+        return self.location.code
+
+
+def tree(kind=None):
+    """All locations as a tree, with unit counts (one query for locations, one for counts)."""
+    counts = dict(Unit.select(Unit.location, fn.COUNT(Unit.id)).where(Unit.location.is_null(False))
+                  .group_by(Unit.location).tuples())
+    nodes = {loc.id: Node(loc, units=counts.get(loc.id, 0))
+             for loc in Location.select().order_by(Location.sort_key, Location.code)}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.location.parent_id)
+        (parent.children if parent else roots).append(node)
+
+    def total(node):
+        node.total = node.units + sum(total(child) for child in node.children)
+        return node.total
+    for root in roots:
+        total(root)
+    if kind:
+        roots = [r for r in roots if r.location.kind == kind]
+    return roots
+
+
+def ancestors(location):
+    chain, seen = [], set()
+    parent_id = location.parent_id
+    while parent_id and parent_id not in seen:
+        seen.add(parent_id)
+        parent = Location.get_by_id(parent_id)
+        chain.insert(0, parent)
+        parent_id = parent.parent_id
+    return chain
+
+
+def units_at(location):
+    """The units on a location, with their part and work order (one query)."""
+    return list(Unit.select(Unit, Part, WorkOrder)
+                .join(Part).switch(Unit).join(WorkOrder, JOIN.LEFT_OUTER)
+                .where(Unit.location == location).order_by(Unit.updated_at.desc()))
+
+
+def children_of(location):
+    counts = dict(Unit.select(Unit.location, fn.COUNT(Unit.id))
+                  .join(Location).where(Location.parent == location)
+                  .group_by(Unit.location).tuples())
+    return [(child, counts.get(child.id, 0))
+            for child in Location.select().where(Location.parent == location).order_by(Location.sort_key)]
+
+
+def recent_entries(location, limit=15):
+    """The latest ledger entries into or out of a location, newest first."""
+    ids = []
+    for column in (Entry.to_location, Entry.from_location):  # two indexed ranges, no OR scan
+        ids += [row[0] for row in Entry.select(Entry.id).where(column == location)
+                .order_by(Entry.id.desc()).limit(limit).tuples()]
+    ids = sorted(set(ids), reverse=True)[:limit]
+    if not ids:
+        return []
+    From, To = Location.alias(), Location.alias()
+    return list(Entry.select(Entry, Unit, From, To, User)
+                .join(Unit, on=(Entry.unit == Unit.id))
+                .switch(Entry).join(From, JOIN.LEFT_OUTER, on=(Entry.from_location == From.id), attr="from_location")
+                .switch(Entry).join(To, JOIN.LEFT_OUTER, on=(Entry.to_location == To.id), attr="to_location")
+                .switch(Entry).join(User, JOIN.LEFT_OUTER)
+                .where(Entry.id.in_(ids)).order_by(Entry.id.desc()))
+
+
+def totals(units):
+    """Quantity per part and unit of measure, for a list of units."""
+    sums = defaultdict(lambda: 0)
+    for unit in units:
+        sums[(unit.part.number, unit.part.revision, unit.part.uom)] += unit.quantity
+    return sorted(sums.items())
+
+
+@dataclass
+class Hits:
+    query: str
+    units: list = field(default_factory=list)
+    locations: list = field(default_factory=list)
+    parts: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.units) + len(self.locations) + len(self.parts)
+
+    def only(self):
+        """The one thing the query names exactly, if it does (then the page goes straight there)."""
+        exact = codes.find(self.query)
+        return exact if isinstance(exact, (Unit, Location)) else None
+
+
+def search(query, limit=50):
+    """Units by LPN, part number or lot; locations by code or name; parts by number."""
+    query = codes.clean(query)[:60]
+    hits = Hits(query)
+    if len(query) < 2:
+        return hits
+    upper = query.upper()
+    like = f"%{query}%"
+    hits.units = list(
+        Unit.select(Unit, Part, Location).join(Part).switch(Unit).join(Location, JOIN.LEFT_OUTER)
+        .where(Unit.status != "empty",
+               (Unit.lpn.startswith(upper)) | (Part.number.startswith(upper)) | (Unit.lot.startswith(query)))
+        .order_by(Unit.lpn).limit(limit))
+    hits.locations = list(Location.select()
+                          .where((Location.code.startswith(upper)) | (Location.name ** like))
+                          .order_by(Location.code).limit(limit))
+    hits.parts = list(Part.select().where((Part.number.startswith(upper)) | (Part.description ** like))
+                      .order_by(Part.number, Part.revision).limit(limit))
+    return hits

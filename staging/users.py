@@ -1,0 +1,78 @@
+"""Users, passwords, badges and API tokens. No Flask here either."""
+import hashlib
+import secrets
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import codes
+from .errors import Invalid, NotFound
+from .models import ROLES, ApiToken, User, utcnow
+from .db import write_transaction
+
+
+def create_user(username, role, password=None, *, display_name="", badge=None):
+    username = (username or "").strip()
+    if not username or len(username) > 64 or not username.isprintable():
+        raise Invalid("A user name is 1 to 64 printable characters.")
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of: {', '.join(ROLES)}.")
+    if password is not None and len(password) < 8:
+        raise Invalid("A password needs at least 8 characters.")
+    with write_transaction():
+        if User.select().where(User.username == username).exists():
+            raise Invalid(f"There is already a user {username}.")
+        user = User.create(username=username, role=role, display_name=display_name or username,
+                           password_hash=generate_password_hash(password) if password else None,
+                           badge=codes.check_own_code(badge, "badge code") if badge else None)
+        if badge:
+            codes.register(user, badge)
+    return user
+
+
+def set_password(user, password):
+    if len(password) < 8:
+        raise Invalid("A password needs at least 8 characters.")
+    user.password_hash = generate_password_hash(password)
+    user.save()
+
+
+def authenticate(username, password):
+    """The active user with this name and password, or None (same answer for either mistake)."""
+    user = User.get_or_none(User.username == (username or "").strip())
+    if user is None or not user.active or not user.password_hash:
+        check_password_hash(_DUMMY, password or "")  # same time as a real check
+        return None
+    return user if check_password_hash(user.password_hash, password or "") else None
+
+
+_DUMMY = generate_password_hash("not-a-password")
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(username, name=""):
+    """A new API token for the user; only its hash is stored, so this is the one time it is seen."""
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise NotFound(f"No user {username}.")
+    token = "stg_" + secrets.token_urlsafe(32)
+    ApiToken.create(user=user, token_hash=_hash(token), name=name)
+    return token
+
+
+def user_for_token(token):
+    row = (ApiToken.select(ApiToken, User).join(User)
+           .where(ApiToken.token_hash == _hash(token or ""), ApiToken.revoked_at.is_null()).first())
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def revoke_tokens(username):
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise NotFound(f"No user {username}.")
+    return (ApiToken.update(revoked_at=utcnow())
+            .where(ApiToken.user == user, ApiToken.revoked_at.is_null()).execute())

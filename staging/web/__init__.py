@@ -1,0 +1,39 @@
+"""Flask blueprints: thin views that read the request, call the domain, choose a template."""
+import datetime
+from zoneinfo import ZoneInfo
+
+from flask import g, request
+
+from ..inventory import fmt_qty
+from . import api, auth, health, stock
+
+
+def register(app):
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(stock.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    auth.init_app(app)
+
+    zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
+
+    @app.template_filter("local")
+    def local_time(value, fmt="%Y-%m-%d %H:%M"):
+        """Stored UTC, shown in the plant's time zone."""
+        if value is None:
+            return ""
+        return value.replace(tzinfo=datetime.timezone.utc).astimezone(zone).strftime(fmt)
+
+    app.add_template_filter(fmt_qty, "qty")
+
+    @app.context_processor
+    def globals_():
+        return {"current_user": g.get("user"), "plant_name": app.config["PLANT_NAME"]}
+
+    @app.after_request
+    def vary_on_htmx(response):
+        # Pages answer htmx requests with a fragment: caches must keep the two apart.
+        if request.headers.get("HX-Request"):
+            response.vary.add("HX-Request")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response

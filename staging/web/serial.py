@@ -1,0 +1,48 @@
+"""Domain objects as JSON: one shape per kind, shared by every endpoint."""
+from ..inventory import fmt_qty
+
+
+def iso(value):
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+def number(qty):
+    """Decimal -> JSON number, exact for our 3 decimals."""
+    text = fmt_qty(qty)
+    return int(text) if "." not in text else float(text)
+
+
+def location(loc, parent_code, units=None):
+    data = {"code": loc.code, "name": loc.name, "kind": loc.kind, "parent": parent_code,
+            "holds_units": loc.holds_units, "active": loc.active, "capacity": loc.capacity}
+    if units is not None:
+        data["units"] = [unit(u) for u in units]
+    return data
+
+
+def unit(u, history=None):
+    data = {"lpn": u.lpn, "part": u.part.number, "revision": u.part.revision,
+            "description": u.part.description, "lot": u.lot, "qty": number(u.quantity),
+            "uom": u.part.uom, "status": u.status,
+            "location": u.location.code if u.location_id else None,
+            "work_order": u.work_order.number if u.work_order_id else None,
+            "created_at": iso(u.created_at), "updated_at": iso(u.updated_at)}
+    if history is not None:
+        data["history"] = [entry(e) for e in history]
+    return data
+
+
+def entry(e):
+    return {"id": e.id, "kind": e.kind, "unit": e.unit.lpn,
+            "from": e.from_location.code if e.from_location_id else None,
+            "to": e.to_location.code if e.to_location_id else None,
+            "qty": number(e.quantity), "delta": number(e.delta), "status": e.status,
+            "work_order": e.work_order.number if e.work_order_id else None,
+            "reason": e.reason, "by": e.user.username if e.user_id else None, "device": e.device,
+            "at": iso(e.at), "client_scan_id": e.scan.client_scan_id if e.scan_id else None}
+
+
+def move(result):
+    data = entry(result.entry)
+    data["unit_status"] = result.unit.status
+    return data

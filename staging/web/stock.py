@@ -1,0 +1,52 @@
+"""Inventory pages: by location, one location, one unit with its history, search."""
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from .. import ledger, stock
+from ..models import LOCATION_KINDS, Location, Unit
+from .auth import login_required
+
+bp = Blueprint("stock", __name__)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("stock.inventory"))
+
+
+@bp.get("/inventory")
+@login_required
+def inventory():
+    kind = request.args.get("kind") if request.args.get("kind") in LOCATION_KINDS else None
+    return render_template("stock/inventory.html", roots=stock.tree(kind), kind=kind, kinds=LOCATION_KINDS)
+
+
+@bp.get("/locations/<code>")
+@login_required
+def location(code):
+    loc = Location.get_or_none(Location.code == code) or abort(404)
+    units = stock.units_at(loc)
+    return render_template("stock/location.html", location=loc, ancestors=stock.ancestors(loc),
+                           children=stock.children_of(loc), units=units, totals=stock.totals(units),
+                           entries=stock.recent_entries(loc))
+
+
+@bp.get("/units/<lpn>")
+@login_required
+def unit(lpn):
+    found = Unit.get_or_none(Unit.lpn == lpn) or abort(404)
+    return render_template("stock/unit.html", unit=found, history=list(ledger.history(found)),
+                           ancestors=stock.ancestors(found.location) if found.location else [])
+
+
+@bp.get("/search")
+@login_required
+def search():
+    hits = stock.search(request.args.get("q", ""))
+    if request.headers.get("HX-Request"):
+        return render_template("stock/_search_results.html", hits=hits)
+    exact = hits.only()
+    if isinstance(exact, Unit):
+        return redirect(url_for("stock.unit", lpn=exact.lpn))
+    if isinstance(exact, Location):
+        return redirect(url_for("stock.location", code=exact.code))
+    return render_template("stock/search.html", hits=hits)
