@@ -29,7 +29,7 @@ def open_database(url, busy_timeout=10.0):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         database = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=busy_timeout)
     elif scheme in ("postgres", "postgresql"):
-        database = connect_url(url.replace("postgres://", "postgresql://", 1), autorollback=True)
+        database = connect_url(url.replace("postgres://", "postgresql://", 1))
     else:
         raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://")
     return database

@@ -1,0 +1,106 @@
+"""Fixtures: a temporary SQLite file per test (WAL, as in production), the same domain tests on
+the real PostgreSQL server (a fresh schema per test), a Flask app and client, a live server
+for Chromium."""
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+from werkzeug.serving import make_server
+
+from staging import create_app
+from staging.db import bind, db, migrate, open_database
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TESTDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "testdata"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def _pg_available():
+    try:
+        psycopg2.connect(PG_URL, connect_timeout=3).close()
+        return True
+    except psycopg2.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    if not _pg_available():
+        if IN_CI:
+            pytest.fail(f"PostgreSQL at {PG_URL} does not answer, and CI=true: these tests must run.")
+        pytest.skip(f"no PostgreSQL at {PG_URL}")
+    return PG_URL
+
+
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'staging.db'}"
+
+
+@pytest.fixture
+def pg_schema_url(pg_url):
+    """A URL whose connections live in a fresh schema, dropped afterwards."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = psycopg2.connect(pg_url)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in pg_url else "?"
+    yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    db.close()
+    admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path)
+    return request.getfixturevalue("pg_schema_url")
+
+
+@pytest.fixture
+def database(database_url):
+    """The domain's database, migrated and empty, on SQLite and on PostgreSQL."""
+    bind(open_database(database_url))
+    migrate()
+    db.connect(reuse_if_open=True)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url(tmp_path), "SECRET_KEY": "test",
+                      "SEED_DEMO": False})
+    migrate()
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a free loopback port, in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: Playwright's own browser download is not reachable from here.
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
