@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import g, request
 
 from ..inventory import fmt_qty
-from . import api, auth, health, stock
+from . import api, auth, health, security, stock
 
 
 def register(app):
@@ -14,6 +14,7 @@ def register(app):
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     auth.init_app(app)
+    security.init_app(app)  # after auth: it needs to know how the user signed in
 
     zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
 

@@ -13,11 +13,13 @@ def init_app(app):
     @app.before_request
     def load_user():
         g.user = None
+        g.via_token = False
         g.device = "".join(ch for ch in (request.headers.get("X-Device")
                                          or request.cookies.get("device") or "") if ch.isprintable())[:64]
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             g.user = user_for_token(header[7:].strip())
+            g.via_token = True
             return
         user_id = session.get("user_id")
         if user_id is not None:
