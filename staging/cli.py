@@ -3,6 +3,7 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from .errors import DomainError
 
@@ -18,6 +19,7 @@ def _fail(err):
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db():
     """Migrate the database; on first start create the admin and (unless SEED_DEMO=0) the demo plant."""
     from .setup import prepare

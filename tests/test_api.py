@@ -1,0 +1,124 @@
+"""The JSON API contract from DESIGN.md: shapes, status codes, tokens, idempotent moves."""
+import pytest
+
+from staging.db import db
+from staging.models import Entry
+from staging.users import create_token
+
+from .plant import Plant
+
+
+@pytest.fixture
+def plant(app):
+    with db.connection_context():
+        return Plant()
+
+
+@pytest.fixture
+def auth(plant):
+    with db.connection_context():
+        return {"Authorization": "Bearer " + create_token("operator1")}
+
+
+def received(plant, **kwargs):
+    with db.connection_context():
+        return plant.receive(**kwargs)
+
+
+def count_entries():
+    with db.connection_context():
+        return Entry.select().count()
+
+
+def test_the_api_needs_a_token(client, plant):
+    response = client.get("/api/locations")
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    assert "Bearer" in response.json["detail"]
+    assert client.get("/api/locations", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_locations_list_every_location_with_its_kind_and_parent(client, plant, auth):
+    rows = client.get("/api/locations", headers=auth).json
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["A-01-1"] == {**by_code["A-01-1"], "name": "A-01-1", "kind": "storage", "parent": "R-A"}
+    assert by_code["M1"]["kind"] == "machine" and by_code["M1"]["parent"] is None
+    assert {row["kind"] for row in rows} <= {"receiving", "storage", "staging", "machine", "output",
+                                            "qc_hold", "scrap", "shipping"}
+
+
+def test_a_location_lists_its_units(client, plant, auth):
+    unit = received(plant, qty="12.5", lot="L-1")
+    body = client.get("/api/locations/RCV-1", headers=auth).json
+    assert body["code"] == "RCV-1" and body["kind"] == "receiving"
+    assert body["units"] == [{**body["units"][0], "lpn": unit.lpn, "part": "RES-100", "revision": "B",
+                              "qty": 12.5, "uom": "kg", "lot": "L-1", "location": "RCV-1"}]
+    missing = client.get("/api/locations/NOPE", headers=auth)
+    assert missing.status_code == 404 and "NOPE" in missing.json["detail"]
+
+
+def test_a_unit_with_its_history(client, plant, auth):
+    unit = received(plant)
+    client.post("/api/moves", json={"unit": unit.lpn, "to": "A-01-1"}, headers=auth)
+    body = client.get(f"/api/units/{unit.lpn}", headers=auth).json
+    assert (body["lpn"], body["location"], body["qty"], body["status"]) == (unit.lpn, "A-01-1", 100, "stock")
+    assert [(h["kind"], h["from"], h["to"], h["by"]) for h in body["history"]] == [
+        ("receive", None, "RCV-1", "stager1"), ("move", "RCV-1", "A-01-1", "operator1")]
+    assert client.get("/api/units/P404404", headers=auth).status_code == 404
+
+
+def test_post_a_move(client, plant, auth):
+    unit = received(plant)
+    response = client.post("/api/moves", headers=auth, json={
+        "unit": unit.lpn, "to": "LANE-1", "from": "RCV-1", "client_scan_id": "abc-1"})
+    assert response.status_code == 201
+    move = response.json
+    assert (move["unit"], move["from"], move["to"], move["kind"], move["client_scan_id"], move["by"]) == \
+        (unit.lpn, "RCV-1", "LANE-1", "move", "abc-1", "operator1")
+
+
+def test_the_same_client_scan_id_is_the_same_move(client, plant, auth):
+    unit = received(plant)
+    body = {"unit": unit.lpn, "to": "LANE-1", "from": "RCV-1", "client_scan_id": "abc-2"}
+    first = client.post("/api/moves", headers=auth, json=body)
+    before = count_entries()
+    again = client.post("/api/moves", headers=auth, json=body)
+    assert again.status_code == 201 and again.json["id"] == first.json["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert count_entries() == before
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ({"unit": "P999999", "to": "LANE-1"}, 404, "No pallet or tote"),
+    ({"unit": "{lpn}", "to": "NOWHERE"}, 404, "No location"),
+    ({"unit": "{lpn}", "to": "LANE-1", "from": "A-01-1"}, 409, "Someone moved it"),
+    ({"unit": "{lpn}"}, 422, "“to” is required"),
+    ({"unit": 5, "to": "LANE-1"}, 422, "must be a string"),
+    ({"unit": "{lpn}", "to": "A-01-3"}, 422, "closed"),
+    ({"unit": "{lpn}", "to": "LANE-1", "client_scan_id": "x" * 65}, 422, "client_scan_id"),
+])
+def test_refused_moves_say_why_and_write_nothing(client, plant, auth, body, status, words):
+    unit = received(plant)
+    body = {k: (v.format(lpn=unit.lpn) if isinstance(v, str) else v) for k, v in body.items()}
+    before = count_entries()
+    response = client.post("/api/moves", headers=auth, json=body)
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json" and words in response.json["detail"]
+    assert count_entries() == before
+
+
+def test_a_body_that_is_not_json_is_refused(client, plant, auth):
+    response = client.post("/api/moves", headers=auth, data="unit=P1", content_type="text/plain")
+    assert response.status_code == 422 and "JSON object" in response.json["detail"]
+
+
+def test_a_revoked_token_no_longer_works(client, plant, auth):
+    from staging.users import revoke_tokens
+    with db.connection_context():
+        revoke_tokens("operator1")
+    assert client.get("/api/locations", headers=auth).status_code == 401
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json["status"] == "ok"
