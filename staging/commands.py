@@ -1,0 +1,30 @@
+"""Command barcodes: the payloads printed on the command sheet, and what they say on it.
+
+A command is scanned like any other code (codes.resolve decides), so a gloved operator can
+switch mode, finish, cancel, undo or sign out without touching the screen."""
+
+MODES = ("MOVE", "LOAD", "UNLOAD", "CONSUME", "WASTE", "RECEIVE", "COUNT")
+
+COMMANDS = (
+    ("CMD:DONE", "Done"),
+    ("CMD:CANCEL", "Cancel"),
+    ("CMD:UNDO", "Undo my last move"),
+    ("CMD:SIGNOUT", "Sign out"),
+    ("CMD:MODE:MOVE", "Mode: Move"),
+    ("CMD:MODE:LOAD", "Mode: Load"),
+    ("CMD:MODE:UNLOAD", "Mode: Unload / return"),
+    ("CMD:MODE:CONSUME", "Mode: Consume"),
+    ("CMD:MODE:WASTE", "Mode: Waste"),
+    ("CMD:MODE:RECEIVE", "Mode: Receive"),
+    ("CMD:MODE:COUNT", "Mode: Count"),
+)
+
+# Waste reasons, scanned as CMD:REASON:<CODE>; the label is what the ledger records.
+REASONS = (
+    ("DAMAGED", "Damaged"),
+    ("WET", "Wet packaging"),
+    ("CONTAMINATED", "Contaminated"),
+    ("WRONG", "Wrong material"),
+    ("EXPIRED", "Expired"),
+    ("SPILLED", "Spilled"),
+)
