@@ -101,3 +101,10 @@ def test_scanned_text_is_escaped_on_pages(signed_in, plant):
         unit = plant.receive(lot='<script>alert("x")</script>')
     html = signed_in.get(f"/units/{unit.lpn}").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_unknown_pages_get_a_readable_404(signed_in):
+    response = signed_in.get("/no/such/page")
+    assert response.status_code == 404 and "There is nothing at this address" in response.get_data(as_text=True)
+    api = signed_in.get("/api/no/such")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"

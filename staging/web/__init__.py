@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import g, request
 
 from ..inventory import fmt_qty
-from . import api, auth, health, security, stock
+from . import api, auth, errors, health, security, stock
 
 
 def register(app):
@@ -15,6 +15,7 @@ def register(app):
     app.register_blueprint(api.bp, url_prefix="/api")
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
+    errors.init_app(app)
 
     zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
 
