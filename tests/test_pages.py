@@ -108,3 +108,18 @@ def test_unknown_pages_get_a_readable_404(signed_in):
     assert response.status_code == 404 and "There is nothing at this address" in response.get_data(as_text=True)
     api = signed_in.get("/api/no/such")
     assert api.status_code == 404 and api.mimetype == "application/problem+json"
+
+
+def test_every_page_carries_the_security_headers(signed_in):
+    for path in ("/inventory", "/login", "/api/locations"):
+        headers = signed_in.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self';" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_session_cookie_is_httponly_and_samesite(client, plant):
+    response = login(client, "lead1")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

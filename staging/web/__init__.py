@@ -37,5 +37,4 @@ def register(app):
         # Pages answer htmx requests with a fragment: caches must keep the two apart.
         if request.headers.get("HX-Request"):
             response.vary.add("HX-Request")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
