@@ -9,7 +9,8 @@ from .errors import DomainError
 
 
 def init_app(app):
-    for command in (init_db, check, create_user, create_token, revoke_tokens, set_password):
+    for command in (init_db, check, create_user, create_token, revoke_tokens, set_password,
+                    backup, restore):
         app.cli.add_command(command)
 
 
@@ -96,3 +97,35 @@ def set_password(name, password):
     except DomainError as err:
         _fail(err)
     click.echo(f"Password set for {name}.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup(path):
+    """Copy the live SQLite database to PATH while the app keeps running."""
+    from .backup import backup as take
+    try:
+        take(path)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"Backed up to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(path, yes):
+    """Replace the database with the backup at PATH (stop the app first), then check the ledger."""
+    from .backup import restore as put_back
+    from .ledger import verify
+    if not yes:
+        click.confirm("This replaces every row of the current database. Go on?", abort=True)
+    try:
+        put_back(path)
+    except DomainError as err:
+        _fail(err)
+    problems = verify()
+    click.echo(f"Restored from {path}; " + ("the ledger agrees with stock." if not problems
+                                           else f"{len(problems)} ledger problem(s): run check."))
+    if problems:
+        sys.exit(1)
