@@ -9,6 +9,8 @@ from .errors import Invalid, NotFound
 from .models import ROLES, ApiToken, User, utcnow
 from .db import write_transaction
 
+PASSWORD_METHOD = "scrypt"  # werkzeug's default; tests lower the cost
+
 
 def create_user(username, role, password=None, *, display_name="", badge=None):
     username = (username or "").strip()
@@ -22,7 +24,7 @@ def create_user(username, role, password=None, *, display_name="", badge=None):
         if User.select().where(User.username == username).exists():
             raise Invalid(f"There is already a user {username}.")
         user = User.create(username=username, role=role, display_name=display_name or username,
-                           password_hash=generate_password_hash(password) if password else None,
+                           password_hash=generate_password_hash(password, PASSWORD_METHOD) if password else None,
                            badge=codes.check_own_code(badge, "badge code") if badge else None)
         if badge:
             codes.register(user, badge)
@@ -32,7 +34,7 @@ def create_user(username, role, password=None, *, display_name="", badge=None):
 def set_password(user, password):
     if len(password) < 8:
         raise Invalid("A password needs at least 8 characters.")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, PASSWORD_METHOD)
     user.save()
 
 

@@ -10,8 +10,11 @@ import psycopg2
 import pytest
 from werkzeug.serving import make_server
 
-from staging import create_app
+from staging import create_app, users
 from staging.db import bind, db, migrate, open_database
+
+# Hashing passwords at full strength makes every test plant take a second; the algorithm is the same.
+users.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
