@@ -32,8 +32,19 @@ class Config:
     SEED_DEMO = _bool("SEED_DEMO", "1")
     PLANT_TIMEZONE = os.environ.get("PLANT_TIMEZONE", "Europe/Berlin")
     PLANT_NAME = os.environ.get("PLANT_NAME", "Demo plant")
+    # Shifts in plant time: NAME=HH:MM-HH:MM, comma separated; a shift may cross midnight.
+    SHIFTS = os.environ.get("SHIFTS", "Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00")
+    # A shift log not submitted this many minutes after its shift ends is overdue.
+    LOG_GRACE_MINUTES = int(os.environ.get("LOG_GRACE_MINUTES", "60"))
+    # The floor board is green when what runs now or is due within this many hours is covered.
+    FLOOR_HORIZON_HOURS = float(os.environ.get("FLOOR_HORIZON_HOURS", "4"))
     # Seconds a SQLite writer waits for the lock before giving up.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
+    # GS1 company prefix (6-12 digits): set it and unit labels carry a GS1-128 SSCC-18 too.
+    GS1_COMPANY_PREFIX = os.environ.get("GS1_COMPANY_PREFIX", "").strip()
+    GS1_EXTENSION_DIGIT = os.environ.get("GS1_EXTENSION_DIGIT", "0").strip()
+    # Seconds to wait for a network label printer to accept a connection and the data.
+    PRINTER_TIMEOUT = float(os.environ.get("PRINTER_TIMEOUT", "5"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", "0")

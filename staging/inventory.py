@@ -16,7 +16,7 @@ from .db import locked, write_transaction
 from .errors import Conflict, Invalid, NotFound
 from .models import Entry, Location, Part, Scan, Sequence, Unit, User, WorkOrder, utcnow
 from .permissions import authorize
-from .workorders import check_material
+from .workorders import check_material, count_usage
 
 MAX_QUANTITY = Decimal("1000000000")
 ZERO = Decimal("0")
@@ -389,7 +389,8 @@ def consume(book, unit_ref, quantity=None, work_order=None):
         raise Invalid(f"{unit.lpn} is not loaded on a machine, so it cannot be consumed.")
     quantity = unit.quantity if quantity in (None, "") else parse_quantity(quantity)
     wo = _work_order(work_order) or unit.work_order
-    book.record(unit, "consume", delta=-quantity, work_order=wo)
+    entry = book.record(unit, "consume", delta=-quantity, work_order=wo)
+    count_usage(entry, unit.part_id)  # the work order's totals, in this transaction
     return unit
 
 
@@ -399,7 +400,8 @@ def scrap(book, unit_ref, quantity=None, *, reason):
     unit = _unit(unit_ref)
     reason = _reason(reason)
     quantity = unit.quantity if quantity in (None, "") else parse_quantity(quantity)
-    book.record(unit, "scrap", delta=-quantity, reason=reason)
+    entry = book.record(unit, "scrap", delta=-quantity, reason=reason)
+    count_usage(entry, unit.part_id)  # the work order's totals, in this transaction
     return unit
 
 
@@ -422,3 +424,103 @@ def _reason(reason):
     if len(reason) > 200:
         raise Invalid("The reason is too long (200 characters at most).")
     return reason
+
+
+UNDO_WINDOW = datetime.timedelta(minutes=5)
+UNDOABLE = ("move", "stage", "load", "unload", "consume", "scrap")
+
+
+@verb("undo")
+def undo(book):
+    """Reverse the acting user's own last move (or consumption, or waste) within UNDO_WINDOW, as a
+    new ledger entry that points at the one it reverses: the ledger stays append-only. Refused
+    when anything happened to the unit since, so an undo never overwrites someone else's work."""
+    user, now = book.ctx.user, book.ctx.at or utcnow()
+    undone = Entry.select(Entry.reverses).where(Entry.reverses.is_null(False))
+    last = (Entry.select().where(Entry.user == user, Entry.kind != "undo", Entry.id.not_in(undone))
+            .order_by(Entry.id.desc()).first())
+    if last is None or last.kind not in UNDOABLE:
+        raise Invalid("Nothing of yours to undo.")
+    if now - last.at > UNDO_WINDOW:
+        raise Invalid(f"Your last {last.kind} ({last.unit.lpn}) was more than "
+                      f"{UNDO_WINDOW.seconds // 60} minutes ago: move it back by hand instead.")
+    unit = locked(Unit.select().where(Unit.id == last.unit_id)).get()
+    latest = Entry.select().where(Entry.unit == unit).order_by(Entry.id.desc()).first()
+    if latest.id != last.id:
+        raise Conflict(f"{unit.lpn} changed since your {last.kind} "
+                       f"({latest.kind} by {latest.user.username if latest.user_id else 'someone'}): "
+                       "it cannot be undone from here.")
+    before = (Entry.select().where(Entry.unit == unit, Entry.id < last.id)
+              .order_by(Entry.id.desc()).first())
+    to = last.from_location if last.from_location_id else book.KEEP
+    if to is not book.KEEP and to == unit.location:
+        to = book.KEEP
+    entry = book.record(unit, "undo", to=to, delta=-last.delta, quantity=last.quantity,
+                        status=before.status if before else None,
+                        work_order=before.work_order_id if before else None, reverses=last)
+    count_usage(entry, unit.part_id)  # an undone consume or scrap leaves the work order's totals
+    return unit
+
+
+# --- corrections and QC holds (issue 5) --------------------------------------------------------------
+
+CORRECTABLE = ("consume", "scrap")
+
+
+@verb("correct")
+def correct(book, entry_id, new_quantity, reason):
+    """Change a recorded consumption or waste quantity: a reversing entry (the same kind, the
+    opposite delta, `reverses` pointing at the original) and, unless the new quantity is zero, a
+    new entry with it. The original row stays as it was. Returns the unit."""
+    reason = _reason(reason)
+    try:
+        original = Entry.get_or_none(Entry.id == int(entry_id))
+    except (TypeError, ValueError):
+        original = None
+    if original is None:
+        raise NotFound(f"No ledger entry {codes.shown(str(entry_id))}.")
+    if original.kind not in CORRECTABLE or original.reverses_id is not None:
+        raise Invalid("Only a recorded consumption or waste can be corrected.")
+    if Entry.select().where(Entry.reverses == original).exists():
+        raise Invalid(f"Entry {original.id} was already corrected or undone: correct the newer entry.")
+    new_quantity = parse_quantity(new_quantity, allow_zero=True, what="Corrected quantity")
+    if new_quantity == original.quantity:
+        raise Invalid(f"Entry {original.id} already says {fmt_qty(new_quantity)}: nothing to correct.")
+    unit = locked(Unit.select().where(Unit.id == original.unit_id)).get()
+    if unit.status != "empty" and unit.work_order_id != original.work_order_id:
+        raise Conflict(f"{unit.lpn} is now used for another work order: correct it by hand.")
+    # Used up: what comes back reappears where it was used.
+    back_to = original.from_location if unit.status == "empty" else book.KEEP
+    back = book.record(unit, original.kind, to=back_to, delta=-original.delta, reverses=original,
+                       reason=f"Correction of entry {original.id}: {reason}"[:200],
+                       work_order=original.work_order_id)
+    count_usage(back, unit.part_id)
+    if new_quantity > 0:
+        again = book.record(unit, original.kind, delta=-new_quantity, work_order=original.work_order_id,
+                            reason=original.reason if original.kind == "scrap" else f"Corrected: {reason}"[:200])
+        count_usage(again, unit.part_id)
+    return unit
+
+
+@verb("hold")
+def hold(book, unit_ref, reason):
+    """Put a unit on QC hold where it stands: it cannot be loaded until a lead releases it."""
+    unit = _unit(unit_ref)
+    reason = _reason(reason)
+    if unit.status == "hold":
+        raise Invalid(f"{unit.lpn} is already on QC hold.")
+    book.record(unit, "hold", quantity=unit.quantity, status="hold", reason=reason)
+    return unit
+
+
+@verb("release_hold")
+def release(book, unit_ref, reason):
+    """Release a QC hold: the unit takes the status of where it stands (in the QC cage: stock)."""
+    unit = _unit(unit_ref)
+    reason = _reason(reason)
+    if unit.status != "hold":
+        raise Invalid(f"{unit.lpn} is not on QC hold.")
+    kind = unit.location.kind if unit.location else "storage"
+    status = "stock" if kind in ("qc_hold", "scrap") else STATUS_AT.get(kind, "stock")
+    book.record(unit, "release", quantity=unit.quantity, status=status, reason=reason)
+    return unit

@@ -7,6 +7,7 @@ from peewee import (
     BooleanField,
     CharField,
     Check,
+    DateField,
     DateTimeField,
     DecimalField,
     ForeignKeyField,
@@ -33,6 +34,7 @@ UNIT_STATUSES = ("stock", "staged", "loaded", "output", "hold", "shipping", "emp
 ROLES = ("operator", "stager", "lead", "admin")
 LEDGER_KINDS = (
     "receive", "move", "stage", "load", "unload", "split", "consume", "scrap", "adjust", "undo",
+    "hold", "release",
 )
 WORK_ORDER_STATUSES = ("planned", "released", "running", "done", "closed")
 
@@ -189,4 +191,121 @@ class Sequence(BaseModel):
     value = IntegerField(default=0)
 
 
-MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence]
+class WorkOrderMachine(BaseModel):
+    """Further machines a work order runs on (WorkOrder.machine is the first)."""
+    work_order = ForeignKeyField(WorkOrder, backref="extra_machines", on_delete="CASCADE")
+    machine = ForeignKeyField(Location, backref="+")
+
+    class Meta:
+        indexes = ((("work_order", "machine"), True),)
+
+
+class WorkOrderTotals(BaseModel):
+    """Consumed and wasted per work order and part, kept in the transaction of each consume,
+    scrap and correction, so pages never sum the ledger."""
+    work_order = ForeignKeyField(WorkOrder, backref="totals", on_delete="CASCADE")
+    part = ForeignKeyField(Part, backref="+")
+    consumed = Quantity(default=0)
+    wasted = Quantity(default=0)
+
+    class Meta:
+        indexes = ((("work_order", "part"), True),)
+
+
+class OutputRecord(BaseModel):
+    """Good and rejected product reported for a work order (for yield)."""
+    work_order = ForeignKeyField(WorkOrder, backref="outputs", on_delete="CASCADE")
+    machine = ForeignKeyField(Location, null=True, backref="+")
+    good = Quantity(default=0)
+    rejected = Quantity(default=0)
+    note = CharField(max_length=200, default="")
+    user = ForeignKeyField(User, null=True, backref="+")
+    at = DateTimeField(default=utcnow, index=True)
+
+
+LOG_NOTE_KINDS = ("downtime", "safety", "quality", "note")
+
+
+class ShiftLog(BaseModel):
+    """The logbook of one station for one shift; locked once a lead submits it."""
+    station = ForeignKeyField(Location, backref="shift_logs")
+    day = DateField()  # the plant-local date the shift starts on
+    shift = CharField(max_length=32)
+    submitted_at = DateTimeField(null=True)
+    submitted_by = ForeignKeyField(User, null=True, backref="+")
+    snapshot = TextField(null=True)  # JSON: the automatic part as it stood when submitted
+
+    class Meta:
+        indexes = ((("station", "day", "shift"), True),)
+
+
+class LogNote(BaseModel):
+    """What people add to a shift log: downtime, a safety issue, a quality note."""
+    log = ForeignKeyField(ShiftLog, backref="notes", on_delete="CASCADE")
+    kind = CharField(max_length=16)
+    text = TextField()
+    minutes = IntegerField(null=True)  # downtime
+    user = ForeignKeyField(User, null=True, backref="+")
+    at = DateTimeField(default=utcnow)
+    acknowledged_at = DateTimeField(null=True, index=True)
+    acknowledged_by = ForeignKeyField(User, null=True, backref="+")
+
+
+MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
+          WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote]
+
+
+# --- labels (issue 3) ---------------------------------------------------------------------------
+from peewee import BlobField  # noqa: E402  (kept with the models that use it)
+
+
+class Printer(BaseModel):
+    """A label printer on the network, by name: ZPL over raw TCP (port 9100)."""
+    name = CharField(max_length=40, unique=True)
+    host = CharField(max_length=120)
+    port = IntegerField(default=9100)
+    dpi = IntegerField(default=203)
+    size = CharField(max_length=16, default="4x6")  # the media loaded: 4x6, 4x2, 100x50
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.name
+
+
+class LabelJob(BaseModel):
+    """A batch of labels rendered in the background; progress lives here so any worker can report it."""
+    user = ForeignKeyField(User, backref="+")
+    kind = CharField(max_length=16)
+    size = CharField(max_length=16)
+    output = CharField(max_length=16)  # pdf, zpl, printer
+    printer = ForeignKeyField(Printer, null=True, backref="jobs", on_delete="SET NULL")
+    sheet = CharField(max_length=16, default="")
+    dpi = IntegerField(default=203)
+    selection = TextField(default="")  # what was asked for, in words
+    total = IntegerField(default=0)
+    done = IntegerField(default=0)
+    status = CharField(max_length=16, default="queued")  # queued, rendering, sending, done, failed
+    error = TextField(default="")
+    result = BlobField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class LabelPrint(BaseModel):
+    """Who printed which label, when, where: the history behind reprints."""
+    kind = CharField(max_length=16)  # unit, location, badge, commands
+    code = CharField(max_length=120)  # the LPN, location code or badge on the label
+    user = ForeignKeyField(User, null=True, backref="+")
+    printer = ForeignKeyField(Printer, null=True, backref="+", on_delete="SET NULL")
+    output = CharField(max_length=16)  # printer, zpl, pdf
+    size = CharField(max_length=16)
+    reprint = BooleanField(default=False)
+    job = ForeignKeyField(LabelJob, null=True, backref="prints", on_delete="SET NULL")
+    at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("kind", "code"), False),)
+
+
+MODELS += [Printer, LabelJob, LabelPrint]

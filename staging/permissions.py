@@ -17,6 +17,13 @@ REQUIRED_ROLE = {
     "adjust": "lead",
     "work_orders": "lead",
     "manage_users": "admin",
+    "hold": "operator",
+    "release_hold": "lead",
+    "correct": "lead",
+    "report_output": "operator",
+    "log_note": "operator",
+    "submit_log": "lead",
+    "acknowledge": "lead",
 }
 
 ACTION_WORDS = {
@@ -25,6 +32,13 @@ ACTION_WORDS = {
     "manage_users": "manage users",
     "work_orders": "change work orders",
     "print_labels": "print labels",
+    "hold": "put material on QC hold",
+    "release_hold": "release a QC hold",
+    "correct": "correct recorded quantities",
+    "report_output": "report output",
+    "log_note": "write in the logbook",
+    "submit_log": "submit a shift log",
+    "acknowledge": "acknowledge safety issues",
 }
 
 

@@ -6,6 +6,9 @@ from flask import g, request
 
 from ..inventory import fmt_qty
 from . import api, auth, errors, health, security, stock
+from . import labels
+from . import scan
+from . import floor, reports, workorders
 
 
 def register(app):
@@ -13,6 +16,11 @@ def register(app):
     app.register_blueprint(stock.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(labels.bp, url_prefix="/labels")
+    app.register_blueprint(scan.bp)
+    app.register_blueprint(floor.bp)
+    app.register_blueprint(workorders.bp, url_prefix="/work-orders")
+    app.register_blueprint(reports.bp)
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)

@@ -1,0 +1,339 @@
+"""The daily logbook: per station (machine or output station) and shift, the shift's moves,
+loads, consumption and waste at that station (from the ledger, an indexed time range), plus
+what people add: downtime, safety issues (flagged to leads until acknowledged), quality notes.
+A lead submits the log at the end of the shift; then it is locked.
+
+Shifts are plant-local wall-clock times; a shift may cross midnight. Windows are computed with
+zoneinfo, so a shift spanning a daylight-saving change is an hour shorter or longer."""
+import datetime
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from peewee import JOIN
+
+from .db import write_transaction
+from .errors import Invalid, NotFound
+from .models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, ShiftLog, Unit, User, utcnow
+from .permissions import authorize
+
+UTC = datetime.timezone.utc
+ZERO = Decimal("0")
+SHIFT = re.compile(r"^\s*([\w .-]{1,32}?)\s*=\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+STATIONS = ("machine", "output")
+
+
+@dataclass(frozen=True)
+class Shift:
+    name: str
+    start: datetime.time
+    end: datetime.time
+
+    @property
+    def crosses_midnight(self):
+        return self.end <= self.start
+
+    def __str__(self):
+        return f"{self.name} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+def parse_shifts(text):
+    """"Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00" -> [Shift, ...]."""
+    shifts = []
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        m = SHIFT.match(part)
+        if not m:
+            raise ValueError(f"SHIFTS: “{part.strip()}” is not NAME=HH:MM-HH:MM")
+        name, h1, m1, h2, m2 = m.groups()
+        try:
+            shifts.append(Shift(name.strip(), datetime.time(int(h1), int(m1)), datetime.time(int(h2), int(m2))))
+        except ValueError:
+            raise ValueError(f"SHIFTS: “{part.strip()}” has an impossible time") from None
+    if not shifts:
+        raise ValueError("SHIFTS names no shift")
+    if len({s.name for s in shifts}) != len(shifts):
+        raise ValueError("SHIFTS names a shift twice")
+    return shifts
+
+
+def _utc(local_naive, zone):
+    return local_naive.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class Calendar:
+    """The plant's shifts and time zone."""
+    shifts: list
+    zone: ZoneInfo
+    grace: datetime.timedelta = datetime.timedelta(hours=1)
+
+    @classmethod
+    def from_settings(cls, shifts, zone, grace_minutes=60):
+        return cls(parse_shifts(shifts) if isinstance(shifts, str) else list(shifts),
+                   ZoneInfo(zone) if isinstance(zone, str) else zone,
+                   datetime.timedelta(minutes=grace_minutes))
+
+    def shift(self, name):
+        for s in self.shifts:
+            if s.name == name:
+                return s
+        raise NotFound(f"No shift “{name}”: the shifts are {', '.join(s.name for s in self.shifts)}.")
+
+    def window(self, day, shift):
+        """Start and end (naive UTC) of a shift starting on the plant-local date `day`."""
+        shift = shift if isinstance(shift, Shift) else self.shift(shift)
+        end_day = day + datetime.timedelta(days=1) if shift.crosses_midnight else day
+        return (_utc(datetime.datetime.combine(day, shift.start), self.zone),
+                _utc(datetime.datetime.combine(end_day, shift.end), self.zone))
+
+    def at(self, moment):
+        """(day, shift) covering a naive-UTC moment, or None when no shift covers it."""
+        local = moment.replace(tzinfo=UTC).astimezone(self.zone).date()
+        for day in (local, local - datetime.timedelta(days=1)):
+            for s in self.shifts:
+                start, end = self.window(day, s)
+                if start <= moment < end:
+                    return day, s
+        return None
+
+    def today(self, now=None):
+        return (now or utcnow()).replace(tzinfo=UTC).astimezone(self.zone).date()
+
+    def recent(self, now=None, count=6):
+        """The last `count` shifts that have started, newest first, as (day, shift, start, end)."""
+        now = now or utcnow()
+        out = []
+        day = self.today(now) + datetime.timedelta(days=1)
+        while len(out) < count and day > self.today(now) - datetime.timedelta(days=count + 2):
+            for s in sorted(self.shifts, key=lambda s: s.start, reverse=True):
+                start, end = self.window(day, s)
+                if start <= now:
+                    out.append((day, s, start, end))
+            day -= datetime.timedelta(days=1)
+        out.sort(key=lambda r: r[2], reverse=True)
+        return out[:count]
+
+    def local(self, moment):
+        return moment.replace(tzinfo=UTC).astimezone(self.zone)
+
+
+# --- one log ------------------------------------------------------------------------------------------
+
+@dataclass
+class Usage:
+    part: Part
+    consumed: Decimal = ZERO
+    wasted: Decimal = ZERO
+    reasons: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+
+
+@dataclass
+class LogView:
+    station: Location
+    day: datetime.date
+    shift: Shift
+    start: datetime.datetime
+    end: datetime.datetime
+    log: ShiftLog | None
+    entries: list
+    notes: list
+    overdue: bool
+    counts: dict = field(default_factory=dict)  # moves in, moves out, loads, unloads
+    usage: list = field(default_factory=list)
+    snapshot: dict | None = None  # what the lead submitted
+    started: bool = True
+
+    @property
+    def submitted(self):
+        return self.log is not None and self.log.submitted_at is not None
+
+    @property
+    def downtime(self):
+        return sum(n.minutes or 0 for n in self.notes if n.kind == "downtime")
+
+    def summary(self):
+        return {"counts": self.counts,
+                "usage": [{"part": u.part.label, "uom": u.part.uom, "consumed": str(u.consumed),
+                           "wasted": str(u.wasted)} for u in self.usage],
+                "entries": len(self.entries), "downtime_minutes": self.downtime}
+
+
+def station(code):
+    loc = Location.get_or_none(Location.code == code)
+    if loc is None or loc.kind not in STATIONS:
+        raise NotFound(f"No machine or output station “{code}”.")
+    return loc
+
+
+def _entries(loc, start, end):
+    """Ledger rows into, out of or at the station in the window: an indexed range on `at`."""
+    From, To = Location.alias(), Location.alias()
+    return list(Entry.select(Entry, Unit, Part, From, To, User)
+                .join(Unit, on=(Entry.unit == Unit.id)).join(Part)
+                .switch(Entry).join(From, JOIN.LEFT_OUTER, on=(Entry.from_location == From.id), attr="from_location")
+                .switch(Entry).join(To, JOIN.LEFT_OUTER, on=(Entry.to_location == To.id), attr="to_location")
+                .switch(Entry).join(User, JOIN.LEFT_OUTER)
+                .where(Entry.at >= start, Entry.at < end,
+                       (Entry.to_location == loc) | (Entry.from_location == loc))
+                .order_by(Entry.at, Entry.id))
+
+
+def view(loc, day, shift_name, cal, now=None):
+    now = now or utcnow()
+    shift = cal.shift(shift_name)
+    start, end = cal.window(day, shift)
+    log = ShiftLog.get_or_none(ShiftLog.station == loc, ShiftLog.day == day, ShiftLog.shift == shift.name)
+    notes = list(LogNote.select().where(LogNote.log == log).order_by(LogNote.at)) if log else []
+    entries = _entries(loc, start, end) if start <= now else []
+    v = LogView(loc, day, shift, start, end, log, entries, notes,
+                overdue=(log is None or log.submitted_at is None) and now > end + cal.grace,
+                started=start <= now)
+    counts = defaultdict(int)
+    usage = {}
+    for e in entries:
+        arrived = e.to_location_id == loc.id and e.from_location_id != loc.id
+        left = e.from_location_id == loc.id and e.to_location_id != loc.id
+        if e.kind in ("consume", "scrap"):
+            u = usage.setdefault(e.unit.part_id, Usage(e.unit.part))
+            amount = -e.delta  # a correction's reversing row is negative here
+            if e.kind == "consume":
+                u.consumed += amount
+            else:
+                u.wasted += amount
+                u.reasons[e.reason if not e.reverses_id else "corrections"] += amount
+        elif arrived:
+            counts["loads" if e.kind == "load" else "in"] += 1
+        elif left:
+            counts["unloads" if e.kind == "unload" else "out"] += 1
+        else:
+            counts[e.kind] += 1
+    v.counts = dict(counts)
+    v.usage = sorted(usage.values(), key=lambda u: u.part.label)
+    if log is not None and log.snapshot:
+        v.snapshot = json.loads(log.snapshot)
+    return v
+
+
+def _log(loc, day, shift):
+    log, _ = ShiftLog.get_or_create(station=loc, day=day, shift=shift.name)
+    return log
+
+
+def _check_open(log, shift, day):
+    if log.submitted_at is not None:
+        raise Invalid(f"The {shift.name} log of {day:%Y-%m-%d} was submitted: it is locked.")
+
+
+def add_note(user, loc, day, shift_name, kind, text, cal, minutes=None, now=None):
+    """Add downtime, a safety issue, a quality note or a remark to a shift's log."""
+    authorize(user, "log_note")
+    now = now or utcnow()
+    shift = cal.shift(shift_name)
+    if kind not in LOG_NOTE_KINDS:
+        raise Invalid(f"Kind must be one of {', '.join(LOG_NOTE_KINDS)}.")
+    text = (text or "").strip()
+    if not text:
+        raise Invalid("Write what happened.")
+    if len(text) > 2000:
+        raise Invalid("That is too long (2000 characters at most).")
+    if kind == "downtime":
+        try:
+            minutes = int(str(minutes).strip())
+        except (TypeError, ValueError):
+            raise Invalid("Downtime needs its length in minutes.") from None
+        if not 0 < minutes <= 24 * 60:
+            raise Invalid("Downtime minutes must be between 1 and 1440.")
+    else:
+        minutes = None
+    start, _ = cal.window(day, shift)
+    if start > now:
+        raise Invalid(f"The {shift.name} shift of {day:%Y-%m-%d} has not started yet.")
+    with write_transaction():
+        log = _log(loc, day, shift)
+        _check_open(log, shift, day)
+        return LogNote.create(log=log, kind=kind, text=text, minutes=minutes, user=user, at=now)
+
+
+def submit(user, loc, day, shift_name, cal, now=None):
+    """A lead signs the log off at the end of the shift; from then on it is locked."""
+    authorize(user, "submit_log")
+    now = now or utcnow()
+    shift = cal.shift(shift_name)
+    _, end = cal.window(day, shift)
+    if now < end - datetime.timedelta(hours=1):
+        raise Invalid(f"The {shift.name} shift runs until {cal.local(end):%H:%M}: "
+                      "submit its log at the end of the shift.")
+    with write_transaction():
+        log = _log(loc, day, shift)
+        _check_open(log, shift, day)
+        summary = view(loc, day, shift.name, cal, now).summary()
+        log.submitted_at, log.submitted_by, log.snapshot = now, user, json.dumps(summary)
+        log.save()
+        return log
+
+
+def acknowledge(user, note_id, now=None):
+    """A lead has seen a safety issue (allowed after the log is locked: it is not an edit)."""
+    authorize(user, "acknowledge")
+    with write_transaction():
+        note = LogNote.get_or_none(LogNote.id == note_id)
+        if note is None or note.kind != "safety":
+            raise NotFound("No such safety issue.")
+        if note.acknowledged_at is None:
+            note.acknowledged_at, note.acknowledged_by = now or utcnow(), user
+            note.save()
+        return note
+
+
+def open_safety():
+    """Safety issues no lead has acknowledged yet, oldest first."""
+    return list(LogNote.select(LogNote, ShiftLog, Location).join(ShiftLog).join(Location)
+                .where(LogNote.kind == "safety", LogNote.acknowledged_at.is_null())
+                .order_by(LogNote.at))
+
+
+@dataclass
+class Cell:
+    day: datetime.date
+    shift: Shift
+    state: str  # submitted, open (running or within grace), overdue
+    notes: int = 0
+
+
+def overview(cal, now=None, count=6):
+    """Every station against the last `count` shifts: submitted, open or overdue."""
+    now = now or utcnow()
+    recent = cal.recent(now, count)
+    stations = list(Location.select().where(Location.kind.in_(STATIONS), Location.holds_units,
+                                            Location.active).order_by(Location.sort_key, Location.code))
+    days = {r[0] for r in recent}
+    logs = {(log.station_id, log.day, log.shift): log for log in
+            ShiftLog.select().where(ShiftLog.day.in_(list(days)))} if days else {}
+    notes = defaultdict(int)
+    if logs:
+        for log_id in LogNote.select(LogNote.log).where(LogNote.log.in_([lg.id for lg in logs.values()])).tuples():
+            notes[log_id[0]] += 1
+    rows = []
+    for st in stations:
+        cells = []
+        for day, shift, start, end in recent:
+            log = logs.get((st.id, day, shift.name))
+            if log is not None and log.submitted_at is not None:
+                state = "submitted"
+            elif now > end + cal.grace:
+                state = "overdue"
+            else:
+                state = "open"
+            cells.append(Cell(day, shift, state, notes[log.id] if log else 0))
+        rows.append((st, cells))
+    return recent, rows
+
+
+def overdue_count(cal, now=None, count=6):
+    _, rows = overview(cal, now, count)
+    return sum(1 for _, cells in rows for c in cells if c.state == "overdue")

@@ -1,0 +1,251 @@
+"""Reports: CSV exports streamed from the ledger and the units, summaries per work order,
+machine and shift, waste by reason, moves per hour, and the shift report.
+
+Exports read the ledger in keyset-paginated chunks over the indexed `at` column (each chunk with
+peewee's .iterator()), so a year of ledger never sits in memory, on SQLite or PostgreSQL (whose
+driver would otherwise fetch a whole result set at once)."""
+import csv
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from . import logbook, workorders
+from .models import Entry, Location, Part, Unit, User, WorkOrder, utcnow
+
+ZERO = Decimal("0")
+CHUNK = 2000
+MOVE_KINDS = ("receive", "move", "stage", "load", "unload", "split", "hold", "release", "undo")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_RANGE_DAYS = 400
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers
+    (a negative quantity) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_stream(header, rows):
+    """Yield CSV text in pieces of about 16 kB: header, then rows, every text cell neutralised."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+        if buf.tell() > 16384:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate(0)
+    yield buf.getvalue()
+
+
+def _chunks(query_for, order):
+    """Keyset pagination: `query_for(after)` gives the rows after a key, in `order`."""
+    after = None
+    while True:
+        n = 0
+        for row in query_for(after).order_by(*order).limit(CHUNK).tuples().iterator():
+            n += 1
+            after = row
+            yield row
+        if n < CHUNK:
+            return
+
+
+def _ledger(start, end, kinds):
+    From, To = Location.alias(), Location.alias()
+    Original = Entry.alias()
+
+    def query(after):
+        q = (Entry.select(Entry.at, Entry.id, Entry.kind, Unit.lpn, Part.number, Part.revision, Entry.quantity,
+                          Entry.delta, Part.uom, From.code, To.code, WorkOrder.number, User.username,
+                          Entry.device, Entry.reason, Original.reason, Entry.reverses)
+             .join(Unit, on=(Entry.unit == Unit.id)).join(Part)
+             .switch(Entry).join(From, JOIN.LEFT_OUTER, on=(Entry.from_location == From.id))
+             .switch(Entry).join(To, JOIN.LEFT_OUTER, on=(Entry.to_location == To.id))
+             .switch(Entry).join(WorkOrder, JOIN.LEFT_OUTER)
+             .switch(Entry).join(User, JOIN.LEFT_OUTER)
+             .switch(Entry).join(Original, JOIN.LEFT_OUTER, on=(Entry.reverses == Original.id))
+             .where(Entry.at >= start, Entry.at < end, Entry.kind.in_(kinds)))
+        if after is not None:
+            q = q.where((Entry.at > after[0]) | ((Entry.at == after[0]) & (Entry.id > after[1])))
+        return q
+    return _chunks(query, (Entry.at, Entry.id))
+
+
+def _shift_name(cal, at):
+    found = cal.at(at)
+    return f"{found[0]:%Y-%m-%d} {found[1].name}" if found else ""
+
+
+def _iso(cal, at):
+    return cal.local(at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def moves_csv(start, end, cal):
+    header = ["time", "entry", "kind", "lpn", "part", "revision", "quantity", "uom", "from", "to",
+              "work_order", "user", "device"]
+    rows = ((_iso(cal, at), eid, kind, lpn, part, rev, qty, uom, frm or "", to or "", wo or "", user or "", dev)
+            for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, *_ in
+            _ledger(start, end, MOVE_KINDS))
+    return csv_stream(header, rows)
+
+
+def consumption_csv(start, end, cal):
+    header = ["time", "shift", "entry", "lpn", "part", "revision", "consumed", "uom", "machine",
+              "work_order", "user", "note", "reverses"]
+    rows = ((_iso(cal, at), _shift_name(cal, at), eid, lpn, part, rev, -delta, uom, frm or "", wo or "",
+             user or "", reason, rev_id or "")
+            for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, reason, _, rev_id in
+            _ledger(start, end, ("consume",)))
+    return csv_stream(header, rows)
+
+
+def waste_csv(start, end, cal):
+    header = ["time", "shift", "entry", "lpn", "part", "revision", "wasted", "uom", "location",
+              "work_order", "reason", "user", "note", "reverses"]
+    rows = ((_iso(cal, at), _shift_name(cal, at), eid, lpn, part, rev, -delta, uom, frm or "", wo or "",
+             orig_reason if rev_id else reason, user or "", reason if rev_id else "", rev_id or "")
+            for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, reason, orig_reason,
+            rev_id in _ledger(start, end, ("scrap",)))
+    return csv_stream(header, rows)
+
+
+def inventory_csv(cal):
+    """Current stock by location (a snapshot: what is where now)."""
+    header = ["location", "location_kind", "lpn", "part", "revision", "description", "lot", "quantity",
+              "uom", "status", "work_order", "since"]
+
+    def query(after):
+        q = (Unit.select(Location.code, Unit.id, Location.kind, Unit.lpn, Part.number, Part.revision,
+                         Part.description, Unit.lot, Unit.quantity, Part.uom, Unit.status, WorkOrder.number,
+                         Unit.updated_at)
+             .join(Part).switch(Unit).join(Location).switch(Unit).join(WorkOrder, JOIN.LEFT_OUTER)
+             .where(Unit.status != "empty"))
+        return q.where(Unit.id > after[1]) if after else q
+    rows = ((code, kind, lpn, part, rev, desc, lot, qty, uom, status, wo or "", _iso(cal, since))
+            for code, _, kind, lpn, part, rev, desc, lot, qty, uom, status, wo, since in
+            _chunks(query, (Unit.id,)))
+    return csv_stream(header, rows)
+
+
+EXPORTS = {"moves": moves_csv, "consumption": consumption_csv, "waste": waste_csv}
+
+
+# --- summaries -------------------------------------------------------------------------------------------
+
+def day_range(first, last, cal):
+    """Plant-local dates (inclusive) -> naive-UTC [start, end)."""
+    if last < first:
+        first, last = last, first
+    if (last - first).days > MAX_RANGE_DAYS:
+        from .errors import Invalid
+        raise Invalid(f"Choose at most {MAX_RANGE_DAYS} days.")
+    start = datetime.datetime.combine(first, datetime.time())
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
+    return logbook._utc(start, cal.zone), logbook._utc(end, cal.zone)
+
+
+@dataclass
+class UsageRow:
+    shift: str
+    machine: str
+    work_order: str
+    part: str
+    uom: str
+    consumed: Decimal = ZERO
+    wasted: Decimal = ZERO
+
+
+def usage(start, end, cal):
+    """Consumption and waste per shift, machine, work order and part (corrections net out)."""
+    groups = {}
+    for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, *_ in _ledger(start, end, ("consume", "scrap")):
+        key = (_shift_name(cal, at), frm or "", wo or "", f"{part} rev {rev}" if rev else part)
+        row = groups.get(key) or groups.setdefault(key, UsageRow(*key, uom))
+        if kind == "consume":
+            row.consumed -= delta
+        else:
+            row.wasted -= delta
+    return [groups[k] for k in sorted(groups)]
+
+
+def waste_by_reason(start, end):
+    """Waste per reason code and unit of measure (a correction counts under the original reason)."""
+    Original = Entry.alias()
+    reason = fn.COALESCE(Original.reason, Entry.reason)
+    rows = (Entry.select(reason, Part.uom, fn.SUM(Entry.delta))
+            .join(Unit, on=(Entry.unit == Unit.id)).join(Part)
+            .switch(Entry).join(Original, JOIN.LEFT_OUTER, on=(Entry.reverses == Original.id))
+            .where(Entry.kind == "scrap", Entry.at >= start, Entry.at < end)
+            .group_by(reason, Part.uom).tuples())
+    out = [(r or "(no reason)", uom, -Decimal(total)) for r, uom, total in rows]
+    return sorted((r for r in out if r[2]), key=lambda r: -r[2])
+
+
+def moves_per_hour(start, end, cal):
+    """Moves (every kind that changes where a unit is) per plant-local hour of the window."""
+    counts = defaultdict(int)
+    for (at,) in (Entry.select(Entry.at).where(Entry.at >= start, Entry.at < end,
+                                              Entry.kind.in_(MOVE_KINDS)).tuples().iterator()):
+        counts[cal.local(at).replace(minute=0, second=0, microsecond=0)] += 1
+    hours, t = [], cal.local(start).replace(minute=0, second=0, microsecond=0)
+    stop = cal.local(end)
+    while t < stop:
+        hours.append((t, counts.get(t, 0)))
+        t = (t.astimezone(datetime.timezone.utc) + datetime.timedelta(hours=1)).astimezone(cal.zone)
+    return hours
+
+
+def coverage_per_machine(now=None, horizon_hours=4):
+    """Per machine: how much of what its open orders still need is staged or loaded (0-100 %)."""
+    out = []
+    for mv in workorders.board(now, horizon_hours).machines:
+        shares = [min(Decimal(1), (lv.staged + lv.loaded) / lv.remaining)
+                  for ov in mv.orders for lv in ov.lines if lv.remaining > 0]
+        pct = float(sum(shares) / len(shares) * 100) if shares else (100.0 if mv.orders else None)
+        out.append((mv.machine.code, pct, mv.state))
+    return out
+
+
+@dataclass
+class ShiftReport:
+    day: datetime.date
+    shift: logbook.Shift
+    start: datetime.datetime
+    end: datetime.datetime
+    logs: list = field(default_factory=list)
+    usage: list = field(default_factory=list)
+    waste: list = field(default_factory=list)
+    hours: list = field(default_factory=list)
+
+
+def shift_report(day, shift_name, cal, now=None):
+    """Everything of one shift, plant-wide: per station its log, consumption and waste per
+    machine and work order, waste by reason, moves per hour."""
+    shift = cal.shift(shift_name)
+    start, end = cal.window(day, shift)
+    stations = Location.select().where(Location.kind.in_(logbook.STATIONS), Location.holds_units,
+                                       Location.active).order_by(Location.sort_key, Location.code)
+    rep = ShiftReport(day, shift, start, end)
+    rep.logs = [logbook.view(st, day, shift.name, cal, now) for st in stations]
+    rep.usage = usage(start, end, cal)
+    rep.waste = waste_by_reason(start, end)
+    rep.hours = moves_per_hour(start, end, cal)
+    return rep
+
+
+def current_shift(cal, now=None):
+    now = now or utcnow()
+    found = cal.at(now)
+    if found:
+        return found
+    day, shift, _, _ = cal.recent(now, 1)[0]
+    return day, shift

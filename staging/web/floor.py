@@ -1,0 +1,84 @@
+"""The floor board, the machine pages (both poll a fragment), and QC holds."""
+import datetime
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from .. import inventory, logbook, workorders
+from ..errors import DomainError
+from ..models import Location, Unit, utcnow
+from .. import stock
+from .auth import login_required
+
+bp = Blueprint("floor", __name__)
+
+
+def calendar():
+    """The plant's shifts, parsed once per app from SHIFTS and PLANT_TIMEZONE."""
+    cal = current_app.extensions.get("staging.calendar")
+    if cal is None:
+        cal = current_app.extensions["staging.calendar"] = logbook.Calendar.from_settings(
+            current_app.config["SHIFTS"], current_app.config["PLANT_TIMEZONE"],
+            current_app.config["LOG_GRACE_MINUTES"])
+    return cal
+
+
+def fragment(target):
+    """Whether htmx asks for the polled fragment (not a boosted page load)."""
+    return request.headers.get("HX-Request") and request.headers.get("HX-Target") == target
+
+
+def vary(response):
+    response.vary.add("HX-Target")
+    return response
+
+
+@bp.app_template_filter("age")
+def age(delta):
+    minutes = int(delta.total_seconds() // 60) if isinstance(delta, datetime.timedelta) else 0
+    if minutes < 60:
+        return f"{max(minutes, 0)} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // 1440} d {minutes % 1440 // 60} h"
+
+
+@bp.get("/floor")
+@login_required
+def board():
+    data = workorders.board(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
+    extra = {"safety": logbook.open_safety(), "overdue": logbook.overdue_count(calendar()),
+             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"]}
+    template = "floor/_board.html" if fragment("board") else "floor/board.html"
+    return vary(current_app.make_response(render_template(template, board=data, **extra)))
+
+
+@bp.get("/machines/<code>")
+@login_required
+def machine(code):
+    loc = Location.get_or_none(Location.code == code)
+    if loc is None or loc.kind != "machine":
+        abort(404)
+    view = workorders.machine_view(loc, horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
+    template = "floor/_machine_body.html" if fragment("machine-body") else "floor/machine.html"
+    return vary(current_app.make_response(render_template(
+        template, view=view, now=utcnow(), entries=stock.recent_entries(loc, limit=10),
+        shift=calendar().at(utcnow()))))
+
+
+@bp.route("/units/<lpn>/hold", methods=["GET", "POST"])
+@login_required
+def hold(lpn):
+    unit = Unit.get_or_none(Unit.lpn == lpn) or abort(404)
+    error = None
+    if request.method == "POST":
+        verb = inventory.release if request.form.get("action") == "release" else inventory.hold
+        try:
+            verb(inventory.Ctx(g.user, device=g.device), unit, request.form.get("reason", ""))
+        except DomainError as err:
+            error = err.message
+        else:
+            flash(f"{unit.lpn} {'released' if verb is inventory.release else 'put on QC hold'}.")
+            return redirect(url_for("floor.hold", lpn=lpn))
+    unit = Unit.get_by_id(unit.id)
+    return render_template("floor/hold.html", unit=unit, error=error,
+                           holds=workorders.hold_history(unit)), 422 if error else 200

@@ -1,0 +1,159 @@
+"""Reports (CSV downloads, charts, the printable shift report) and the daily logbook pages."""
+import datetime
+
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
+                   stream_with_context, url_for)
+
+from .. import charts, logbook, reports
+from ..errors import DomainError
+from ..models import LOG_NOTE_KINDS, utcnow
+from ..permissions import can
+from .auth import login_required
+from .floor import calendar
+
+bp = Blueprint("reports", __name__)
+
+
+def _date(value, default):
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return None
+
+
+def _range():
+    """?from=&to= (plant-local dates, inclusive); default: the last 7 days."""
+    today = calendar().today()
+    first = _date(request.args.get("from"), today - datetime.timedelta(days=6))
+    last = _date(request.args.get("to"), today)
+    if first is None or last is None:
+        abort(400, "Dates must look like 2025-03-31.")
+    return first, last
+
+
+@bp.get("/reports")
+@login_required
+def index():
+    cal = calendar()
+    first, last = _range()
+    try:
+        start, end = reports.day_range(first, last, cal)
+    except DomainError as err:
+        abort(400, err.message)
+    day_start, day_end = reports.day_range(last, last, cal)
+    hours = reports.moves_per_hour(day_start, day_end, cal)
+    waste = reports.waste_by_reason(start, end)
+    coverage = reports.coverage_per_machine(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
+    tones = {"now": "bad", "soon": "warn", "ok": "ok", "idle": ""}
+    return render_template(
+        "reports/index.html", first=first, last=last, shift=reports.current_shift(cal), shifts=cal.shifts,
+        usage=reports.usage(start, end, cal),
+        moves_chart=charts.columns(f"Moves per hour, {last:%a %d %b}",
+                                   [(f"{t:%H}", n) for t, n in hours]),
+        waste_chart=charts.rows("Waste by reason", [(f"{r} ({uom})", q) for r, uom, q in waste]),
+        coverage_chart=charts.rows("Staged coverage per machine (now)",
+                                   [(code, pct, tones[state]) for code, pct, state in coverage],
+                                   fmt="{:.0f} %", maximum=100, empty="No machines."))
+
+
+@bp.get("/reports/<kind>.csv")
+@login_required
+def export(kind):
+    cal = calendar()
+    if kind == "inventory":
+        rows, name = reports.inventory_csv(cal), f"inventory-{cal.today():%Y%m%d}.csv"
+    elif kind in reports.EXPORTS:
+        first, last = _range()
+        try:
+            start, end = reports.day_range(first, last, cal)
+        except DomainError as err:
+            abort(400, err.message)
+        rows, name = reports.EXPORTS[kind](start, end, cal), f"{kind}-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+    else:
+        abort(404)
+    # Streamed: the generator pages through the ledger while the response is sent.
+    return Response(stream_with_context(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/reports/shift")
+@login_required
+def shift():
+    cal = calendar()
+    day, current = reports.current_shift(cal)
+    day = _date(request.args.get("day"), day) or abort(400, "Dates must look like 2025-03-31.")
+    try:
+        rep = reports.shift_report(day, request.args.get("shift") or current.name, cal)
+    except DomainError:
+        abort(404)
+    return render_template(
+        "reports/shift.html", rep=rep, shifts=cal.shifts, now=utcnow(),
+        moves_chart=charts.columns("Moves per hour", [(f"{t:%H}", n) for t, n in rep.hours]),
+        waste_chart=charts.rows("Waste by reason", [(f"{r} ({uom})", q) for r, uom, q in rep.waste]))
+
+
+# --- the logbook --------------------------------------------------------------------------------------
+
+@bp.get("/logbook", endpoint="logbook")
+@login_required
+def logbook_index():
+    recent, rows = logbook.overview(calendar())
+    return render_template("reports/logbook.html", recent=recent, rows=rows, safety=logbook.open_safety(),
+                           may_ack=can(g.user, "acknowledge"))
+
+
+@bp.get("/logbook/<code>/<day>/<shift>")
+@login_required
+def log(code, day, shift):
+    cal = calendar()
+    the_day = _date(day, None) or abort(404)
+    try:
+        station = logbook.station(code)
+        view = logbook.view(station, the_day, shift, cal)
+    except DomainError:
+        abort(404)
+    return render_template("reports/log.html", v=view, kinds=LOG_NOTE_KINDS, now=utcnow(),
+                           may_submit=can(g.user, "submit_log"), may_ack=can(g.user, "acknowledge"))
+
+
+@bp.post("/logbook/<code>/<day>/<shift>/notes")
+@login_required
+def add_note(code, day, shift):
+    the_day = _date(day, None) or abort(404)
+    try:
+        station = logbook.station(code)
+        f = request.form
+        logbook.add_note(g.user, station, the_day, shift, f.get("kind"), f.get("text"), calendar(),
+                         minutes=f.get("minutes"))
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("Added to the log.")
+    return redirect(url_for("reports.log", code=code, day=day, shift=shift))
+
+
+@bp.post("/logbook/<code>/<day>/<shift>/submit")
+@login_required
+def submit(code, day, shift):
+    the_day = _date(day, None) or abort(404)
+    try:
+        logbook.submit(g.user, logbook.station(code), the_day, shift, calendar())
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("Log submitted and locked.")
+    return redirect(url_for("reports.log", code=code, day=day, shift=shift))
+
+
+@bp.post("/logbook/notes/<int:note_id>/acknowledge")
+@login_required
+def acknowledge(note_id):
+    try:
+        logbook.acknowledge(g.user, note_id)
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("Safety issue acknowledged.")
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else url_for("reports.logbook"))

@@ -1,0 +1,161 @@
+"""Work orders: list, create, edit, one order with its consumption and yield, output reports,
+corrections of recorded quantities, and the ERP CSV import (preview, then import)."""
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+
+from .. import inventory, workorders
+from ..errors import DomainError
+from ..models import WORK_ORDER_STATUSES, utcnow
+from ..permissions import can
+from .auth import login_required
+
+bp = Blueprint("workorders", __name__)
+BLANK_LINES = 3
+
+
+def _zone():
+    return current_app.config["PLANT_TIMEZONE"]
+
+
+def _form_lines():
+    f = request.form
+    return [{"part": p, "revision": r, "quantity": q, "uom": u} for p, r, q, u in
+            zip(f.getlist("part"), f.getlist("revision"), f.getlist("line_quantity"), f.getlist("uom"))]
+
+
+def _fields(wo=None):
+    """The form's values: from the request after a POST, else from the order."""
+    if request.method == "POST":
+        return request.form.to_dict(), _form_lines()
+    if wo is None:
+        return {"status": "planned"}, []
+    fields = {"number": wo.number, "product": wo.part.number if wo.part else "",
+              "product_rev": wo.part.revision if wo.part else "", "quantity": inventory.fmt_qty(wo.quantity),
+              "machines": " ".join(m.code for m in workorders.machines_of(wo)),
+              "output_station": wo.output_station.code if wo.output_station_id else "", "status": wo.status,
+              "due": ""}
+    lines = [{"part": ln.part.number, "revision": ln.part.revision, "quantity": inventory.fmt_qty(ln.quantity),
+              "uom": ln.part.uom} for ln in workorders.lines_of(wo)]
+    return fields, lines
+
+
+@bp.get("/")
+@login_required
+def index():
+    status = request.args.get("status")
+    return render_template("workorders/list.html", orders=workorders.listing(status), status=status,
+                           statuses=WORK_ORDER_STATUSES, may_edit=can(g.user, "work_orders"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    errors = {}
+    if request.method == "POST":
+        fields, lines = _fields()
+        try:
+            wo = workorders.save(g.user, fields, lines, _zone())
+        except workorders.FormInvalid as err:
+            errors = err.errors
+        except DomainError as err:
+            errors = {"form": err.message}
+        else:
+            flash(f"Work order {wo.number} created.")
+            return redirect(url_for("workorders.detail", number=wo.number))
+    fields, lines = _fields()
+    return _form(None, fields, lines, errors)
+
+
+@bp.route("/<number>/edit", methods=["GET", "POST"])
+@login_required
+def edit(number):
+    wo = workorders.get(number)
+    errors = {}
+    if request.method == "POST":
+        fields, lines = _fields(wo)
+        try:
+            workorders.save(g.user, fields, lines, _zone(), existing=wo)
+        except workorders.FormInvalid as err:
+            errors = err.errors
+        except DomainError as err:
+            errors = {"form": err.message}
+        else:
+            flash(f"Work order {wo.number} saved.")
+            return redirect(url_for("workorders.detail", number=wo.number))
+    fields, lines = _fields(wo)
+    if request.method == "GET" and wo.due_at:
+        from .floor import calendar
+        fields["due"] = calendar().local(wo.due_at).strftime("%Y-%m-%dT%H:%M")
+    return _form(wo, fields, lines, errors)
+
+
+def _form(wo, fields, lines, errors):
+    lines = list(lines) + [{}] * BLANK_LINES
+    return render_template("workorders/form.html", wo=wo, fields=fields, lines=lines, errors=errors,
+                           statuses=WORK_ORDER_STATUSES,
+                           may_edit=can(g.user, "work_orders")), 422 if errors else 200
+
+
+@bp.get("/<number>")
+@login_required
+def detail(number):
+    wo = workorders.get(number)
+    return render_template("workorders/detail.html", s=workorders.summary(wo),
+                           machines=workorders.machines_of(wo), entries=workorders.usage_entries(wo),
+                           may_correct=can(g.user, "correct"), may_edit=can(g.user, "work_orders"),
+                           now=utcnow(), error=request.args.get("error"))
+
+
+@bp.post("/<number>/output")
+@login_required
+def output(number):
+    wo = workorders.get(number)
+    try:
+        workorders.report_output(g.user, wo, request.form.get("good"), request.form.get("rejected"),
+                                 request.form.get("note"))
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash("Output recorded.")
+    return redirect(url_for("workorders.detail", number=wo.number))
+
+
+@bp.post("/<number>/corrections")
+@login_required
+def correct(number):
+    wo = workorders.get(number)
+    try:
+        inventory.correct(inventory.Ctx(g.user, device=g.device), request.form.get("entry"),
+                          request.form.get("quantity"), request.form.get("reason"))
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(f"Entry {request.form.get('entry')} corrected: a reversing entry and the new quantity are on the ledger.")
+    return redirect(url_for("workorders.detail", number=wo.number))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_csv():
+    """POST with a file: preview. POST with confirm and the previewed text: import."""
+    preview, created, error = None, None, None
+    if request.method == "POST":
+        if request.form.get("confirm"):
+            try:
+                created = workorders.import_csv(g.user, request.form.get("text", ""), _zone())
+            except DomainError as err:
+                error = err.message
+                preview = workorders.preview(request.form.get("text", ""), _zone())
+        else:
+            upload = request.files.get("file")
+            data = upload.read(workorders.MAX_BYTES + 1) if upload else b""
+            if not data and request.form.get("text"):
+                data = request.form["text"]
+            preview = workorders.preview(data, _zone()) if data else None
+            error = None if data else "Choose a CSV file exported from the ERP."
+    if created is not None:
+        flash(f"Imported {len(created)} work order{'s' if len(created) != 1 else ''}: "
+              + ", ".join(wo.number for wo in created))
+        return redirect(url_for("workorders.index"))
+    status = 422 if error or (preview is not None and not preview.ok) else 200
+    return render_template("workorders/import.html", preview=preview, error=error,
+                           columns=workorders.COLUMNS, may_edit=can(g.user, "work_orders")), status
