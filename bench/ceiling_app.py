@@ -1,0 +1,41 @@
+"""The ceiling for scan-move: a bare Flask + peewee endpoint on the same database and server
+settings, doing the least a move can do — read one row, write one update and one insert, in
+one write transaction. No auth, no checks, no idempotency, no serialisation beyond a tiny JSON."""
+import os
+
+from flask import Flask, jsonify, request
+
+from staging.db import bind, db, open_database, write_transaction
+from staging.models import Entry, Unit, utcnow
+
+app = Flask(__name__)
+bind(open_database(os.environ["DATABASE_URL"]))
+
+
+@app.before_request
+def _connect():
+    db.connect(reuse_if_open=True)
+
+
+@app.teardown_request
+def _close(exc):
+    if not db.is_closed():
+        db.close()
+
+
+@app.get("/healthz")
+def healthz():
+    return "ok"
+
+
+@app.post("/ceiling/move")
+def move():
+    body = request.get_json()
+    with write_transaction():
+        unit_id, location_id = (Unit.select(Unit.id, Unit.location).where(Unit.lpn == body["unit"])
+                                .tuples().get())
+        to = int(body["to_id"])
+        Unit.update(location=to, updated_at=utcnow()).where(Unit.id == unit_id).execute()
+        entry = Entry.insert(unit=unit_id, kind="move", from_location=location_id, to_location=to,
+                             quantity=0, delta=0, status="stock").execute()
+    return jsonify(id=entry), 201

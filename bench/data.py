@@ -1,0 +1,71 @@
+"""Benchmark databases: the large plant, generated once per size and copied for each run (SQLite),
+or generated into a fresh schema of the test server (PostgreSQL)."""
+import contextlib
+import os
+import shutil
+import sqlite3
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg2
+
+from staging.db import bind, db, migrate, open_database
+
+from .plantgen import generate
+
+HERE = Path(__file__).resolve().parent
+PG_URL = os.environ.get("BENCH_DATABASE_URL", os.environ.get("TEST_DATABASE_URL",
+                                                              "postgresql://postgres@127.0.0.1:5432/test"))
+SIZES = {"quick": dict(units=10_000, entries=100_000, work_orders=200),
+         "full": dict(units=100_000, entries=1_000_000, work_orders=2_000),
+         "small": dict(units=1_000, entries=10_000, work_orders=2_000)}
+
+
+def open_url(url):
+    return open_database(url)
+
+
+def _template(size):
+    path = HERE / "data" / f"plant-{size}.db"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        bind(open_database(f"sqlite:///{partial}"))
+        migrate()
+        print(f"generating the {size} plant: {generate(**SIZES[size])}", flush=True)
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        with sqlite3.connect(partial) as conn:
+            conn.execute("PRAGMA journal_mode=delete")
+        partial.rename(path)
+    return path
+
+
+@contextlib.contextmanager
+def plant(quick=False, postgres=False, size=None):
+    """A database URL holding a freshly copied large plant; removed afterwards."""
+    size = size or ("quick" if quick else "full")
+    if postgres:
+        schema = "bench_" + uuid.uuid4().hex[:10]
+        admin = psycopg2.connect(PG_URL)
+        admin.autocommit = True
+        admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
+        url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+        try:
+            bind(open_database(url))
+            migrate()
+            print(f"generating the {size} plant on PostgreSQL: {generate(**SIZES[size])}", flush=True)
+            db.execute_sql("ANALYZE")
+            db.close()
+            yield url
+        finally:
+            db.close()
+            admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.close()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "plant.db"
+        shutil.copyfile(_template(size), copy)
+        yield f"sqlite:///{copy}"
