@@ -4,9 +4,15 @@ A scan is untrusted text: it is cleaned here, looked up with one indexed query, 
 back (escaped by the templates) when it means nothing."""
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
+from biip import ParseError, parse as parse_element_string
+from biip.gs1_messages import GS1Message
+from stdnum import ean
+
+from .commands import COMMANDS, REASONS
 from .errors import Invalid
-from .models import Barcode, Location, Unit, User, WorkOrder
+from .models import Barcode, Location, Part, Unit, User, WorkOrder
 
 MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types
@@ -95,18 +101,111 @@ def register(obj, code, source="own"):
 
 
 @dataclass
+class GS1:
+    """What a supplier's GS1 element string says (any part may be missing)."""
+    sscc: str | None = None
+    gtin: str | None = None  # 14 digits, from AI 01 (the item) or 02 (the items on a pallet)
+    lot: str = ""
+    quantity: object = None  # Decimal, from AI 30/37 (count) or 310x (net kg)
+    uom: str = ""
+    part: object = None  # our Part with that GTIN, if any
+    unit: object = None  # our Unit already registered under that SSCC, if any
+
+
+@dataclass
 class Meaning:
-    kind: str  # unit, location, work_order, badge, unknown
+    kind: str  # unit, location, work_order, badge, command, gs1, unknown
     text: str
-    obj: object = None
+    obj: object = None  # the Unit/Location/WorkOrder/User; for a command its payload; for gs1 a GS1
+
+
+GS = "\x1d"
+SYMBOLOGY_IDS = ("]C1", "]E0", "]E4", "]d2", "]Q3", "]e0")
 
 
 def resolve(text):
-    """What a scan means."""
+    """What a scan means, decided here and only here: commands, then our own codes (one indexed
+    lookup), then GS1 element strings; anything else is unknown."""
     text = clean(text)
-    obj = find(text) if text else None
-    if obj is None:
+    if not text:
         return Meaning("unknown", text)
-    kind = {"unit": "unit", "location": "location", "user": "badge", "work_order": "work_order"}[
-        ENTITY_OF[type(obj)]]
-    return Meaning(kind, text, obj)
+    command = _command(text)
+    if command:
+        return Meaning("command", text, command)
+    obj = find(text) if len(text) <= MAX_SCAN else None
+    if obj is not None:
+        kind = {"unit": "unit", "location": "location", "user": "badge", "work_order": "work_order"}[
+            ENTITY_OF[type(obj)]]
+        return Meaning(kind, text, obj)
+    gs1 = parse_gs1(text)
+    if gs1 is not None:
+        _attach(gs1)
+        if gs1.unit is not None:  # a supplier's pallet we received before: it is that unit
+            return Meaning("unit", text, gs1.unit)
+        return Meaning("gs1", text, gs1)
+    return Meaning("unknown", text)
+
+
+def _command(text):
+    payload = text.upper()
+    if not payload.startswith("CMD:"):
+        return None
+    known = {p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
+    return payload if payload in known else None
+
+
+def parse_gs1(text):
+    """A GS1 element string (with or without a symbology identifier, GS separators, or in the
+    parenthesised human-readable form) as GS1, or None when it is not one we can use.
+    Pure parsing; resolve() looks up the part and unit."""
+    raw = text.strip()
+    marked = raw[:3] in SYMBOLOGY_IDS or GS in raw
+    try:
+        if raw.startswith("("):
+            message = GS1Message.parse_hri(raw)
+        else:
+            body = raw[3:] if raw[:3] in SYMBOLOGY_IDS else raw
+            if not body.isdigit() and not marked:
+                return None  # plain text of ours, not a GS1 string
+            message = parse_element_string(raw).gs1_message
+    except (ParseError, ValueError):
+        return None
+    if message is None:
+        return _plain_gtin(raw)
+    elements = {e.ai.ai: e for e in message.element_strings}
+    if not marked and not raw.startswith("(") and not ({"00", "01", "02"} & elements.keys()):
+        # Plain digits that only happen to look like AIs (an EAN-13 reads as AI 400...).
+        return _plain_gtin(raw)
+    gs1 = GS1()
+    if "00" in elements:
+        gs1.sscc = elements["00"].value
+    for ai in ("01", "02"):
+        if ai in elements:
+            gs1.gtin = elements[ai].value.zfill(14)
+            break
+    if "10" in elements:
+        gs1.lot = elements["10"].value
+    for ai, element in elements.items():
+        if ai in ("30", "37"):
+            gs1.quantity, gs1.uom = Decimal(int(element.value)), "ea"
+        elif ai.startswith("310") and element.decimal is not None:
+            gs1.quantity, gs1.uom = element.decimal, "kg"
+    return gs1 if gs1.sscc or gs1.gtin else None
+
+
+def _plain_gtin(raw):
+    """An EAN/UPC scan (8, 12, 13 or 14 digits with a valid check digit) names an item."""
+    if raw.isdigit() and len(raw) in (8, 12, 13, 14) and ean.is_valid(raw):
+        return GS1(gtin=raw.zfill(14))
+    return None
+
+
+def _attach(gs1):
+    if gs1.gtin:
+        # Parts may keep their GTIN as 8, 12, 13 or 14 digits: look for every form of it.
+        short = gs1.gtin.lstrip("0")
+        forms = {short.zfill(n) for n in (8, 12, 13, 14) if len(short) <= n}
+        gs1.part = Part.select().where(Part.gtin.in_(forms)).order_by(Part.id).first()
+    if gs1.sscc:
+        found = find("00" + gs1.sscc)
+        gs1.unit = found if isinstance(found, Unit) else None

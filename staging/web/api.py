@@ -3,7 +3,7 @@ import functools
 
 from flask import Blueprint, g, jsonify, request
 
-from .. import inventory, ledger, stock
+from .. import decode as decoding, inventory, ledger, stock
 from ..errors import DomainError, Invalid, NotFound
 from ..models import Location, Unit
 from . import serial
@@ -104,3 +104,13 @@ def moves():
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+@bp.post("/decode")
+@token_required
+def decode_image():
+    """The barcodes in a photo (multipart field `image`): the scan page's camera decoding."""
+    photo = request.files.get("image")
+    if photo is None or not photo.filename:
+        raise Invalid("Send the photo as the multipart form field “image”.")
+    return jsonify(codes=[code.as_json() for code in decoding.decode(photo.read())])

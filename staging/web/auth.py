@@ -3,6 +3,7 @@ import functools
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
+from .. import codes
 from ..models import User
 from ..users import authenticate, user_for_token
 
@@ -47,15 +48,24 @@ def _safe_next(target):
 def login():
     error = None
     if request.method == "POST":
-        user = authenticate(request.form.get("username"), request.form.get("password"))
+        if "badge" in request.form:  # a badge scanned on a shared handheld
+            user = _badge_user(request.form.get("badge"))
+            error = "That badge is not known here, or switched off." if user is None else None
+        else:
+            user = authenticate(request.form.get("username"), request.form.get("password"))
         if user is None:
-            error = "Wrong user name or password."
+            error = error or "Wrong user name or password."
         else:
             session.clear()
             session["user_id"] = user.id
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", error=error), 401 if error else 200
+
+
+def _badge_user(text):
+    meaning = codes.resolve(text)
+    return meaning.obj if meaning.kind == "badge" and meaning.obj.active else None
 
 
 @bp.post("/logout")

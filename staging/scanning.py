@@ -1,0 +1,568 @@
+"""The scan page's state machine: what one scan (or a typed quantity) does, given the mode and
+what was scanned before. No Flask here: the view keeps the State between requests (in the
+session) and renders the Outcome.
+
+Every scan goes through `step`, online or replayed from a handheld's offline queue, in the order
+it was scanned, so a queued scan means exactly what it would have meant online. Writes happen only
+through the inventory verbs, with the scan's client id: a retried or replayed scan records once.
+A pending first scan expires, belongs to one user, and is dropped by a mode switch or Cancel, so
+a half-finished two-scan action is never applied to the wrong thing."""
+import datetime
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from peewee import fn
+
+from . import codes, inventory
+from .commands import MODES, REASONS
+from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from .inventory import fmt_qty
+from .models import Location, Unit, WorkOrder, WorkOrderLine, utcnow
+
+PENDING_TTL = datetime.timedelta(minutes=10)
+REFUSED = {Invalid: "Refused", NotFound: "Not found", Conflict: "Changed meanwhile",
+           Forbidden: "Not allowed"}  # the red panel's few words
+MAX_COUNTED = 150  # units one count remembers (the state travels in the session cookie)
+QUANTITY = re.compile(r"^\d{1,9}([.,]\d{1,3})?$")
+
+HINTS = {
+    "MOVE": "Scan a pallet, then where it goes. Or a location, then several pallets.",
+    "LOAD": "Scan a machine or its work order, then the material.",
+    "UNLOAD": "Scan a pallet on a machine, then where it goes back to.",
+    "CONSUME": "Scan a pallet on a machine, then type how much was used.",
+    "WASTE": "Scan a pallet, a reason from the sheet, then type how much.",
+    "RECEIVE": "Scan the supplier's GS1 label (GTIN, lot, quantity).",
+    "COUNT": "Scan a location, then every pallet on it, then DONE.",
+}
+TARGET_FIRST = {"MOVE", "LOAD", "UNLOAD", "RECEIVE"}  # a target scanned first stays for several
+
+
+@dataclass
+class State:
+    mode: str = "MOVE"
+    user_id: int | None = None
+    at: str = ""  # ISO time of the last scan that set something pending
+    unit: str = ""  # pending pallet (LPN)
+    unit_from: str = ""  # where that pallet was when scanned: a move names where it was believed
+    target: str = ""  # pending location code (sticky)
+    work_order: str = ""  # Load: the work order scanned instead of its machine
+    reason: str = ""  # Waste: reason code
+    label: str = ""  # Receive: the supplier label still missing a quantity or item
+    counted: list = field(default_factory=list)  # Count: LPNs scanned so far
+
+    @classmethod
+    def load(cls, data):
+        """From the session: untrusted shape, so keep only what fits."""
+        state = cls()
+        if not isinstance(data, dict):
+            return state
+        for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label"):
+            value = data.get(name)
+            if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
+                setattr(state, name, value)
+        if isinstance(data.get("user_id"), int):
+            state.user_id = data["user_id"]
+        counted = data.get("counted")
+        if isinstance(counted, list):
+            state.counted = [c for c in counted if isinstance(c, str)][:MAX_COUNTED]
+        if state.mode not in MODES:
+            state.mode = "MOVE"
+        return state
+
+    def dump(self):
+        return asdict(self)
+
+    @property
+    def pending(self):
+        return bool(self.unit or self.target or self.work_order or self.reason or self.label)
+
+    def clear(self):
+        return State(mode=self.mode, user_id=self.user_id)
+
+    def awaiting_quantity(self):
+        return (self.mode in ("CONSUME", "WASTE") and bool(self.unit)) or \
+            (self.mode == "RECEIVE" and bool(self.label))
+
+
+@dataclass
+class Outcome:
+    """What the operator sees: plain data, so it can wait in the session for the next page."""
+    tone: str  # ok (green, done), bad (red, refused, nothing written), wait (amber), info
+    title: str  # a few words: "P000123 → M4"
+    detail: str = ""
+    code: str = ""  # what was scanned, shown (escaped) back
+    ask: str = ""  # "qty" when a quantity is wanted
+    lpn: str = ""  # a new unit whose label to print
+    missing: list = field(default_factory=list)  # Count: expected, not scanned
+    unexpected: list = field(default_factory=list)  # Count: scanned, not expected here
+    choices: list = field(default_factory=list)  # several codes in one photo: which one?
+    sign_in: int | None = None  # user id a badge scan signs in
+    sign_out: bool = False
+    replayed: bool = False  # the verb had already recorded this scan id
+
+    def dump(self):
+        return asdict(self)
+
+
+def now_of(ctx):
+    return ctx.at or utcnow()
+
+
+def prompt(state):
+    """The panel for a page (re)load: what the current state waits for."""
+    if state.counted or (state.mode == "COUNT" and state.target):
+        return Outcome("wait", f"Counting {state.target}",
+                       f"{len(state.counted)} scanned. Scan the next pallet, or DONE.")
+    if state.pending:
+        return _waiting(state)
+    return Outcome("info", state.mode.title(), HINTS[state.mode])
+
+
+def step(ctx, state, code=None, qty=None):
+    """One scan (`code`) or one typed quantity (`qty`): returns (new State, Outcome)."""
+    state, dropped = _fresh(ctx, state)
+    before = State.load(state.dump())  # the steps may change `state` before they refuse
+    try:
+        new, outcome = _step(ctx, state, code, qty)
+    except DomainError as err:
+        # Refused: nothing was written, and the pending first scan stays for another try.
+        new, outcome = before, Outcome("bad", REFUSED.get(type(err), err.title), err.message)
+    if not outcome.code and code is not None:
+        outcome.code = codes.shown(codes.clean(code))
+    if dropped and outcome.tone != "bad":
+        outcome.detail = (outcome.detail + " " + dropped).strip()
+    if new.pending:
+        new.at = now_of(ctx).isoformat()
+    return new, outcome
+
+
+def _fresh(ctx, state):
+    """Drop a pending scan that is too old or someone else's."""
+    if state.user_id != ctx.user.id:
+        return State(mode=state.mode, user_id=ctx.user.id), ""
+    if state.pending and state.at:
+        try:
+            then = datetime.datetime.fromisoformat(state.at)
+        except ValueError:
+            then = None
+        if then is None or now_of(ctx) - then > PENDING_TTL:
+            what = state.unit or state.target or state.work_order or "the first scan"
+            return state.clear(), f"(Your earlier scan of {what} was dropped: over 10 minutes old.)"
+    return state, ""
+
+
+def _step(ctx, state, code, qty):
+    if qty is not None and code is None:
+        return _quantity(ctx, state, qty)
+    meaning = codes.resolve(code)
+    if meaning.kind == "command":
+        return _command(ctx, state, meaning.obj)
+    if meaning.kind == "badge":
+        user = meaning.obj
+        if not user.active:
+            raise Invalid(f"The badge of {user} is switched off.")
+        return State(mode=state.mode, user_id=user.id), Outcome(
+            "ok", f"Signed in: {user}", "Scans are now recorded as yours.", sign_in=user.id)
+    if meaning.kind == "unknown":
+        if state.awaiting_quantity() and (QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):
+            return _quantity(ctx, state, meaning.text)
+        raise _Unknown(meaning.text)
+    return MODE_STEPS[state.mode](ctx, state, meaning)
+
+
+class _Unknown(Invalid):
+    title = "Unknown barcode"
+
+    def __init__(self, text):
+        super().__init__(f"“{codes.shown(text)}” is not a pallet, location, work order, badge or "
+                         "command we know." if text else "The scan was empty.")
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+def _command(ctx, state, payload):
+    parts = payload.split(":")
+    if parts[1] == "MODE":
+        mode = parts[2]
+        return State(mode=mode, user_id=state.user_id), Outcome("info", mode.title(), HINTS[mode])
+    if parts[1] == "REASON":
+        if state.mode != "WASTE":
+            raise Invalid("Reason codes are for Waste: switch to Waste first.")
+        label = dict(REASONS)[parts[2]]
+        state.reason = parts[2]
+        if state.unit:
+            return state, _waiting(state)
+        return state, Outcome("wait", f"Reason: {label}", "Now scan the pallet.")
+    verb = parts[1]
+    if verb == "CANCEL":
+        what = state.unit or state.target or state.label
+        return state.clear(), Outcome("info", "Cancelled",
+                                      f"{what} was not changed." if what else "Nothing was pending.")
+    if verb == "DONE":
+        if state.mode == "COUNT" and state.target:
+            return _finish_count(state)
+        if state.target:
+            return state.clear(), Outcome("ok", f"Done with {state.target}", HINTS[state.mode])
+        if state.pending:
+            return state, _waiting(state, "Not finished yet:")
+        return state, Outcome("info", "Nothing to finish", HINTS[state.mode])
+    if verb == "UNDO":
+        result = inventory.undo(ctx)
+        entry = result.entry
+        where = entry.to_location.code if entry.to_location_id else "nowhere"
+        return state.clear(), Outcome("ok", f"Undone: {result.unit.lpn} → {where}",
+                                      f"Your {entry.reverses.kind} was reversed.", replayed=result.replayed)
+    if verb == "SIGNOUT":
+        return State(mode=state.mode), Outcome("info", "Signed out", sign_out=True)
+    raise _Unknown(payload)
+
+
+# --- the modes ------------------------------------------------------------------------------------------
+
+def _waiting(state, prefix=""):
+    """The amber panel for what is pending."""
+    if state.mode == "WASTE" and state.unit and not state.reason:
+        title, detail = f"{state.unit}: why?", "Scan a reason from the command sheet."
+    elif state.awaiting_quantity():
+        what = state.unit or "the label"
+        title = f"{what}: how much?"
+        detail = {"CONSUME": "Type the quantity used, or All.",
+                  "WASTE": f"Type the quantity wasted ({_reason_label(state.reason)}), or All.",
+                  "RECEIVE": "This label has no quantity: type it."}[state.mode]
+        return Outcome("wait", title, f"{prefix} {detail}".strip(), ask="qty")
+    elif state.unit:
+        title = f"{state.unit}: where to?"
+        detail = {"LOAD": "Scan the machine or its work order."}.get(state.mode, "Scan the location.")
+    elif state.target:
+        target = f"{state.work_order} on {state.target}" if state.work_order else state.target
+        title = f"{target}: scan pallets"
+        detail = "Scan each pallet, then DONE."
+    elif state.label:
+        title, detail = "Supplier label", "Scan the item label too."
+    else:
+        title, detail = state.mode.title(), HINTS[state.mode]
+    return Outcome("wait", title, f"{prefix} {detail}".strip())
+
+
+def _reason_label(code):
+    return dict(REASONS).get(code, code)
+
+
+def _pallet(meaning, state):
+    """A scanned unit, refused early (with words for the mode) when it cannot take part."""
+    unit = meaning.obj
+    if unit.status == "empty":
+        raise Invalid(f"{unit.lpn} is empty: it was used up or wasted.")
+    return unit
+
+
+def _here(unit):
+    return unit.location.code if unit.location_id else "nowhere"
+
+
+def _pair(ctx, state, meaning, perform, target_ok):
+    """Two-scan modes: a pallet then its target, or a target then several pallets."""
+    if meaning.kind == "unit":
+        unit = _pallet(meaning, state)
+        if state.target:
+            outcome = perform(ctx, unit.lpn, state, None)
+            return state, outcome
+        state = state.clear()
+        state.unit, state.unit_from = unit.lpn, _here(unit)
+        return state, _waiting(state)
+    target = target_ok(meaning, state)
+    if state.unit:
+        outcome = perform(ctx, state.unit, _with_target(state, target), state.unit_from)
+        return state.clear(), outcome
+    state = _with_target(state.clear(), target)
+    return state, _waiting(state)
+
+
+def _with_target(state, target):
+    location, work_order = target
+    state.target, state.work_order = location.code, work_order.number if work_order else ""
+    return state
+
+
+def _location_target(kinds, words):
+    def check(meaning, state):
+        if meaning.kind == "location":
+            location = meaning.obj
+            if not location.holds_units:
+                raise Invalid(f"{location.code} is {location.name}, not a place to put a pallet: "
+                              "scan the label of a bin, lane, machine or station.")
+            if kinds and location.kind not in kinds:
+                raise Invalid(f"{location.code} is a {location.kind.replace('_', ' ')} location: {words}")
+            return location, None
+        raise _wrong_kind(meaning, state)
+    return check
+
+
+def _wrong_kind(meaning, state):
+    what = {"work_order": f"{meaning.text} is a work order: switch to Load to load material for it.",
+            "gs1": "That is a supplier label we have not received: switch to Receive.",
+            "location": f"{meaning.text} is a location."}.get(meaning.kind, "That does not fit here.")
+    return Invalid(f"{what} {HINTS[state.mode]}")
+
+
+def _move(ctx, lpn, state, expected_from):
+    result = inventory.move(ctx, lpn, state.target, expected_from=expected_from or None)
+    return _moved(result, state)
+
+
+def _moved(result, state):
+    entry = result.entry
+    title = f"{result.unit.lpn} → {entry.to_location.code}"
+    detail = {"load": "Loaded.", "unload": "Unloaded.", "move": "Moved.", "stage": "Staged."}.get(entry.kind, "")
+    if state.target and not state.unit:
+        detail += f" Next pallet for {state.target}, or DONE."
+    return Outcome("ok", title, detail.strip(), replayed=result.replayed)
+
+
+def _unload(ctx, lpn, state, expected_from):
+    result = inventory.unload(ctx, lpn, state.target, expected_from=expected_from or None)
+    return _moved(result, state)
+
+
+def _load(ctx, lpn, state, expected_from):
+    result = inventory.load(ctx, lpn, state.target, state.work_order or None,
+                            expected_from=expected_from or None)
+    outcome = _moved(result, state)
+    note = supply_note(result.unit)
+    if note:
+        outcome.detail = f"{note} {outcome.detail}"
+    return outcome
+
+
+def _load_target(meaning, state):
+    if meaning.kind == "work_order":
+        wo = meaning.obj
+        if wo.machine_id is None:
+            raise Invalid(f"Work order {wo.number} has no machine: scan the machine instead.")
+        return wo.machine, wo
+    if meaning.kind == "location" and meaning.obj.kind == "machine":
+        return meaning.obj, None
+    if meaning.kind == "location":
+        raise Invalid(f"{meaning.obj.code} is not a machine. In Load, scan a machine or its work order; "
+                      "to put a pallet elsewhere, switch to Move.")
+    raise _wrong_kind(meaning, state)
+
+
+def supply_note(unit):
+    """How much of the unit's part its work order now has on hand, against what it needs."""
+    if not unit.work_order_id:
+        return ""
+    wo = unit.work_order
+    need = (WorkOrderLine.select(fn.SUM(WorkOrderLine.quantity))
+            .where(WorkOrderLine.work_order == wo, WorkOrderLine.part == unit.part_id).scalar())
+    if not need:
+        return ""
+    have = (Unit.select(fn.SUM(Unit.quantity))
+            .where(Unit.work_order == wo, Unit.part == unit.part_id, Unit.status.in_(("staged", "loaded")))
+            .scalar()) or Decimal(0)
+    uom = unit.part.uom
+    text = f"{wo.number} has {fmt_qty(Decimal(have))} of {fmt_qty(Decimal(need))} {uom} {unit.part.number}"
+    if have > need:
+        text += f" ({fmt_qty(Decimal(have) - Decimal(need))} {uom} more than it needs)"
+    return text + "."
+
+
+def _move_mode(ctx, state, meaning):
+    return _pair(ctx, state, meaning, _move, _location_target(None, ""))
+
+
+def _unload_mode(ctx, state, meaning):
+    if meaning.kind == "unit" and not state.target:
+        unit = _pallet(meaning, state)
+        if not unit.location_id or unit.location.kind != "machine":
+            raise Invalid(f"{unit.lpn} is not on a machine (it is at {_here(unit)}): "
+                          "to move it, switch to Move.")
+    return _pair(ctx, state, meaning, _unload, _location_target(
+        ("storage", "staging", "receiving", "qc_hold"), "a pallet from a machine goes back to "
+        "storage, a staging lane, receiving or QC hold."))
+
+
+def _load_mode(ctx, state, meaning):
+    return _pair(ctx, state, meaning, _load, _load_target)
+
+
+def _consume_mode(ctx, state, meaning):
+    if meaning.kind != "unit":
+        raise _wrong_kind(meaning, state)
+    unit = _pallet(meaning, state)
+    if not unit.location_id or unit.location.kind != "machine":
+        raise Invalid(f"{unit.lpn} is not loaded on a machine (it is at {_here(unit)}), "
+                      "so nothing of it can be used up.")
+    state = state.clear()
+    state.unit = unit.lpn
+    outcome = _waiting(state)
+    outcome.detail = f"{fmt_qty(unit.quantity)} {unit.part.uom} on {unit.location.code}. " + outcome.detail
+    return state, outcome
+
+
+def _waste_mode(ctx, state, meaning):
+    if meaning.kind != "unit":
+        raise _wrong_kind(meaning, state)
+    unit = _pallet(meaning, state)
+    reason = state.reason
+    state = state.clear()
+    state.unit, state.reason = unit.lpn, reason
+    outcome = _waiting(state)
+    outcome.detail = f"{fmt_qty(unit.quantity)} {unit.part.uom} on it. " + outcome.detail
+    return state, outcome
+
+
+def _quantity(ctx, state, text):
+    if not state.awaiting_quantity():
+        raise Invalid("No quantity is wanted now: scan a pallet first.")
+    text = str(text).strip()
+    everything = text.upper() == "ALL"
+    if state.mode == "RECEIVE":
+        if everything:
+            raise Invalid("Type the quantity received.")
+        label = _label(state.label)
+        if label is None:
+            raise Invalid("Scan the supplier label again.")
+        return _receive(ctx, state, label, inventory.parse_quantity(text))
+    qty = None if everything else inventory.parse_quantity(text)
+    if state.mode == "CONSUME":
+        result = inventory.consume(ctx, state.unit, qty)
+        verb = "Used"
+    else:
+        if not state.reason:
+            raise Invalid("Scan a reason from the command sheet first.")
+        result = inventory.scrap(ctx, state.unit, qty, reason=_reason_label(state.reason))
+        verb = "Wasted"
+    entry, unit = result.entry, result.unit
+    left = f"{fmt_qty(unit.quantity)} {unit.part.uom} left." if unit.quantity else f"{unit.lpn} is now empty."
+    return state.clear(), Outcome("ok", f"{verb} {fmt_qty(entry.quantity)} {unit.part.uom} of {unit.lpn}",
+                                  left, replayed=result.replayed)
+
+
+def _receive_mode(ctx, state, meaning):
+    if meaning.kind == "unit":
+        raise Invalid(f"{meaning.text} is already received: it is {meaning.obj.lpn}, at {_here(meaning.obj)}.")
+    if meaning.kind == "location":
+        target = _location_target(("receiving", "storage", "staging", "qc_hold"),
+                                  "receive onto a dock, a bin, a lane or QC hold.")(meaning, state)
+        state = _with_target(state, target)
+        return state, Outcome("wait", f"Receiving onto {state.target}", HINTS["RECEIVE"])
+    if meaning.kind != "gs1":
+        raise _wrong_kind(meaning, state)
+    label = meaning.obj
+    if state.label:  # a pallet's SSCC label and its item label, scanned one after the other
+        label = _merge(_label(state.label), label)
+    if label.gtin is None or label.quantity is None:
+        state.label = _combined_text(state.label, meaning.text)
+        if label.gtin is None:
+            return state, Outcome("wait", f"Pallet {label.sscc}", "Now scan the item label (GTIN, lot, quantity).")
+        _part(label)
+        return state, _waiting(state)
+    return _receive(ctx, state, label, label.quantity)
+
+
+def _label(text):
+    meaning = codes.resolve(text)
+    return meaning.obj if meaning.kind == "gs1" else None
+
+
+def _merge(first, second):
+    if first is None:
+        return second
+    for name in ("sscc", "gtin", "lot", "quantity", "uom", "part", "unit"):
+        if not getattr(second, name) and getattr(first, name):
+            setattr(second, name, getattr(first, name))
+    return second
+
+
+def _combined_text(previous, text):
+    # Both labels, kept as one parenthesised element string so resolve() reads them as one.
+    labels = [label for label in (_label(t) for t in (previous, text) if t) if label is not None]
+    merged = labels[0]
+    for label in labels[1:]:
+        merged = _merge(merged, label)
+    parts = []
+    if merged.sscc:
+        parts.append(f"(00){merged.sscc}")
+    if merged.gtin:
+        parts.append(f"(01){merged.gtin}")
+    if merged.lot:
+        parts.append(f"(10){merged.lot}")
+    if merged.quantity is not None:
+        parts.append(f"(30){int(merged.quantity)}" if merged.uom == "ea" else
+                     f"(3103){int(merged.quantity * 1000):06d}")
+    return "".join(parts)
+
+
+def _part(label):
+    if label.part is None:
+        raise Invalid(f"GTIN {label.gtin} is not one of our parts: ask a lead to add it to the part.")
+    return label.part
+
+
+def _receive(ctx, state, label, qty):
+    part = _part(label)
+    if label.uom and label.uom != part.uom:
+        raise Invalid(f"The label counts in {label.uom}, but {part.number} is kept in {part.uom}.")
+    barcodes = [("00" + label.sscc, "sscc")] if label.sscc else []
+    result = inventory.receive(ctx, part, qty, state.target or None, lot=label.lot, barcodes=barcodes)
+    unit = result.unit
+    keep = state.clear()
+    if state.target:
+        keep.target = state.target
+    return keep, Outcome("ok", f"Received {unit.lpn}",
+                         f"{fmt_qty(unit.quantity)} {part.uom} {part.label}"
+                         + (f", lot {unit.lot}" if unit.lot else "") + f", on {_here(unit)}. Print its label.",
+                         lpn=unit.lpn, replayed=result.replayed)
+
+
+def _count_mode(ctx, state, meaning):
+    if meaning.kind == "location":
+        if state.target:
+            raise Invalid(f"Still counting {state.target}: scan DONE first, or CANCEL.")
+        location = meaning.obj
+        state = state.clear()
+        state.target = location.code
+        expected = Unit.select().where(Unit.location == location).count()
+        return state, Outcome("wait", f"Counting {location.code}",
+                              f"{expected} pallet{'s' if expected != 1 else ''} expected. Scan each, then DONE.")
+    if meaning.kind != "unit":
+        raise _wrong_kind(meaning, state)
+    if not state.target:
+        raise Invalid("Scan the location you are counting first.")
+    unit = meaning.obj
+    if unit.lpn not in state.counted:
+        if len(state.counted) >= MAX_COUNTED:
+            raise Invalid(f"A count takes at most {MAX_COUNTED} pallets: scan DONE.")
+        state.counted.append(unit.lpn)
+    here = unit.location_id and unit.location.code == state.target
+    return state, Outcome(
+        "wait" if here else "bad", f"{unit.lpn} {'✓' if here else 'not expected here'}",
+        f"{len(state.counted)} scanned at {state.target}." if here else
+        f"The system has it at {_here(unit)}. {len(state.counted)} scanned; counting goes on.")
+
+
+def _finish_count(state):
+    location = Location.get_or_none(Location.code == state.target)
+    expected = {u.lpn for u in Unit.select(Unit.lpn).where(Unit.location == location)} if location else set()
+    counted = set(state.counted)
+    missing, unexpected = sorted(expected - counted), sorted(counted - expected)
+    ok = not missing and not unexpected
+    outcome = Outcome("ok" if ok else "bad", f"{state.target}: {'all there' if ok else 'differences'}",
+                      f"{len(counted & expected)} of {len(expected)} found."
+                      + ("" if ok else " A lead corrects the stock; nothing was changed."),
+                      missing=missing[:30], unexpected=unexpected[:30])
+    return state.clear(), outcome
+
+
+MODE_STEPS = {
+    "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "CONSUME": _consume_mode,
+    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode,
+}
+
+
+def remember(recent, outcome, at, keep=8):
+    """The last scans, newest first, as the page lists them (`at`: the time as shown)."""
+    row = {"tone": outcome.tone, "title": outcome.title, "code": outcome.code, "at": at}
+    return ([row] + [r for r in (recent or []) if isinstance(r, dict)])[:keep]

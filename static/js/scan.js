@@ -1,0 +1,353 @@
+/* The scan page: keyboard-wedge input, double-read filter, offline queue, sound and vibration.
+ *
+ * Every scan, tap and typed quantity becomes a queue item {code|qty, scan_id, scanned_at}, kept in
+ * localStorage, and is posted to the server one at a time, in order. Online the queue is one item
+ * long for a few milliseconds; offline it grows ("3 queued") and is replayed when the server answers
+ * again. The server decides what every scan means (its state machine sees the scans in the order
+ * they were made) and dedupes by scan_id, so a retry or a replay records once.
+ * No inline script, no framework; works over plain HTTP (no crypto.randomUUID, no service worker). */
+(function () {
+  "use strict";
+  var root = document.getElementById("scan");
+  if (!root) return;
+  root.classList.add("js");
+  var form = document.getElementById("scan-form");
+  var input = document.getElementById("code");
+  var live = document.getElementById("live");
+  var queuedEl = document.getElementById("queued");
+  var toggle = document.getElementById("type-toggle");
+  var photoForm = document.getElementById("photo-form");
+  var csrf = form.elements.csrf_token.value;
+  var url = root.getAttribute("data-scan-url");
+  var owner = root.getAttribute("data-user");
+
+  var KEY = "scan-queue";
+  var SUFFIX_KEY = "scan-suffix-seen";
+  var PAUSE_MS = 600;      // no key for this long ends a scan (only for wedges that send no suffix)
+  var MIN_PAUSE_LEN = 3;   // a pause never ends a scan shorter than this
+  var DOUBLE_MS = 1500;    // the same code again within this window is a double read
+  var TIMEOUT_MS = 8000;   // a request that takes longer counts as "no connection"
+
+  var queue = loadQueue();
+  var busy = false, offline = false, retryTimer = null, retryDelay = 2000;
+  var replay = null;       // {sent, refused} while draining a queue built up offline
+  var last = {code: "", at: 0};
+  var pauseTimer = null;
+  var typing = input.getAttribute("inputmode") === "text";
+  var suffixSeen = storageGet(SUFFIX_KEY) === "1";
+
+  function storageGet(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
+  function storageSet(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* full or off */ } }
+
+  function loadQueue() {
+    try {
+      var q = JSON.parse(storageGet(KEY) || "[]");
+      return Array.isArray(q) ? q : [];
+    } catch (e) { return []; }
+  }
+
+  function saveQueue() {
+    storageSet(KEY, JSON.stringify(queue));
+    showQueued();
+  }
+
+  // UUID v4 from getRandomValues: crypto.randomUUID exists only on HTTPS, and the plant runs HTTP.
+  function uuid() {
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // --- the wedge ------------------------------------------------------------------------------
+  // A scan ends on its suffix (Enter or Tab, as a key or as a character in the text). Pieces that
+  // arrive in several bursts simply accumulate in the field until then. Wedges set up without a
+  // suffix end a scan with a pause; once this device has sent a suffix, pauses are ignored, so a
+  // slow burst is never cut in two.
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" || e.key === "Tab") {
+      e.preventDefault();
+      if (!suffixSeen && input.value) { suffixSeen = true; storageSet(SUFFIX_KEY, "1"); }
+      complete(input.value);
+    }
+  });
+
+  input.addEventListener("input", function () {
+    var value = input.value;
+    var cut = value.search(/[\r\n\t]/);
+    if (cut >= 0) {
+      input.value = "";
+      complete(value.slice(0, cut));
+      input.value = value.slice(cut + 1).replace(/^[\r\n\t]+/, "");  // CR+LF: the LF is not a scan
+    }
+    clearTimeout(pauseTimer);
+    if (!typing && !suffixSeen && input.value) {
+      pauseTimer = setTimeout(function () {
+        if (input.value.length >= MIN_PAUSE_LEN) complete(input.value);
+      }, PAUSE_MS);
+    }
+  });
+
+  function complete(text) {
+    clearTimeout(pauseTimer);
+    input.value = "";
+    var code = text.replace(/^[\s]+|[\s]+$/g, "");
+    if (!code) return;  // a stray suffix
+    var now = Date.now();
+    var double = code === last.code && now - last.at < DOUBLE_MS;
+    last = {code: code, at: now};  // a scanner firing repeatedly stays ignored
+    if (double) return;
+    if (typing) setTyping(false);
+    enqueue({code: code});
+  }
+
+  function setTyping(on) {
+    typing = on;
+    input.setAttribute("inputmode", on ? "text" : "none");
+    toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    input.blur();
+    focusInput();
+  }
+
+  toggle.addEventListener("click", function (e) {
+    e.preventDefault();
+    setTyping(!typing);
+  });
+
+  function focusInput() {
+    input.focus({preventScroll: true});
+  }
+
+  // Keys typed while something else has focus (after a tap) still go into the scan field.
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (t === input || e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1) return;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+    focusInput();
+  });
+
+  // --- taps and typed quantities go through the same queue ----------------------------------------
+  root.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (f === photoForm) { e.preventDefault(); sendPhoto(); return; }
+    if (!f.classList.contains("scan-action")) return;  // e.g. renaming the device: a normal post
+    e.preventDefault();
+    if (f === form) { complete(input.value); return; }
+    var s = e.submitter;
+    if (s && s.name === "code") enqueue({code: s.value});
+    else if (s && s.name === "qty") enqueue({qty: s.value});
+    else if (f.elements.qty && f.elements.qty.value.trim()) enqueue({qty: f.elements.qty.value.trim()});
+    focusInput();
+  });
+
+  // --- the queue --------------------------------------------------------------------------------
+  function enqueue(item) {
+    item.scan_id = uuid();
+    item.scanned_at = Date.now();
+    item.user = owner;
+    queue.push(item);
+    saveQueue();
+    if (offline || busy) queuedPanel();
+    pump();
+  }
+
+  function showQueued() {
+    var n = queue.length;
+    queuedEl.hidden = n === 0 || (n === 1 && busy && !offline);
+    queuedEl.textContent = n + " queued" + (offline ? " · no connection" : "");
+    queuedEl.className = "queued" + (offline ? " offline" : "");
+  }
+
+  function pump() {
+    if (busy || !queue.length) return;
+    var item = queue[0];
+    if (item.user && item.user !== owner && !replay) {
+      // Scans queued under another user on this device (before a reload): never send them as ours.
+      localPanel("bad", queue.length + " scans queued by " + item.user,
+                 item.user + " must sign in on this device to send them.");
+      return;
+    }
+    busy = true;
+    clearTimeout(retryTimer);
+    var body = new URLSearchParams();
+    body.set("csrf_token", csrf);
+    if (item.code != null) body.set("code", item.code);
+    if (item.qty != null) body.set("qty", item.qty);
+    body.set("scan_id", item.scan_id);
+    body.set("scanned_at", String(item.scanned_at));
+    body.set("sent_at", String(Date.now()));
+    post(body).then(function (res) {
+      if (res.status === 401 || res.status === 400 || res.status === 403) {
+        // Signed out or the page's token is stale: keep the queue for after signing in again.
+        busy = false;
+        return res.text().then(function (html) {
+          live.innerHTML = html;
+          feedback("bad");
+          showQueued();
+        });
+      }
+      if (!res.ok) throw new Error("server answered " + res.status);
+      var go = res.headers.get("X-Scan-Redirect");
+      return res.text().then(function (html) {
+        queue.shift();
+        saveQueue();
+        busy = false;
+        retryDelay = 2000;
+        if (go) { window.location.assign(go); return; }
+        if (offline) { offline = false; replay = replay || {sent: 0, refused: 0}; }
+        show(html);
+        pump();
+      });
+    }).catch(function () {
+      busy = false;
+      offline = true;
+      if (!replay) replay = {sent: 0, refused: 0};
+      queuedPanel();
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(pump, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 15000);
+    });
+  }
+
+  function post(body) {
+    var ctrl = window.AbortController ? new AbortController() : null;
+    var timer = ctrl && setTimeout(function () { ctrl.abort(); }, TIMEOUT_MS);
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin", signal: ctrl && ctrl.signal,
+      headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}
+    }).then(function (res) { clearTimeout(timer); return res; },
+            function (err) { clearTimeout(timer); throw err; });
+  }
+
+  window.addEventListener("online", function () { retryDelay = 2000; pump(); });
+
+  // --- feedback -----------------------------------------------------------------------------------
+  function show(html) {
+    live.innerHTML = html;  // rendered by the server, scanned text escaped there
+    var panel = document.getElementById("panel");
+    var tone = panel ? panel.getAttribute("data-tone") : "info";
+    var user = panel && panel.getAttribute("data-user");
+    if (user) owner = user;  // a badge scan handed the device over
+    if (replay) {
+      replay.sent += 1;
+      if (tone === "bad") replay.refused += 1;
+      if (queue.length) return;  // sound once, when the whole queue is through
+      var done = replay;
+      replay = null;
+      banner(done);
+      feedback(done.refused ? "bad" : "ok");
+    } else {
+      feedback(tone);
+    }
+    showQueued();
+    focusInput();
+  }
+
+  function banner(done) {
+    var p = document.createElement("p");
+    p.className = "replayed " + (done.refused ? "tone-bad" : "tone-ok");
+    p.setAttribute("role", "status");
+    p.textContent = "Connection back: " + done.sent + " queued scan" + (done.sent === 1 ? "" : "s") + " sent" +
+      (done.refused ? ", " + done.refused + " refused (see the list below)" : ", all recorded") + ".";
+    live.insertBefore(p, live.firstChild);
+  }
+
+  function localPanel(tone, title, detail) {
+    var panel = document.getElementById("panel");
+    if (!panel) return;
+    panel.className = "panel tone-" + tone;
+    panel.setAttribute("data-tone", tone);
+    panel.textContent = "";
+    [["panel-title", title], ["panel-detail", detail]].forEach(function (pair) {
+      var p = document.createElement("p");
+      p.className = pair[0];
+      p.textContent = pair[1];
+      panel.appendChild(p);
+    });
+    feedback(tone);
+    focusInput();
+  }
+
+  function queuedPanel() {
+    showQueued();
+    var item = queue[queue.length - 1];
+    if (!item) return;
+    localPanel("queued", "Saved: " + (item.code != null ? item.code : "quantity " + item.qty),
+               offline ? "No connection. " + queue.length + " queued on this device; they are sent in order when the connection is back. Keep scanning."
+                       : queue.length + " queued.");
+  }
+
+  var audio = null;
+  var SOUNDS = {  // [frequencies in Hz, seconds each, wave]
+    ok: [[880, 1320], 0.09, "sine"],
+    bad: [[220, 165, 220], 0.18, "square"],
+    wait: [[660], 0.12, "sine"],
+    info: [[520], 0.05, "sine"],
+    queued: [[440, 440], 0.07, "triangle"]
+  };
+  var VIBRATIONS = {ok: 60, bad: [250, 100, 250], wait: 30, queued: [40, 60, 40]};
+
+  function feedback(tone) {
+    var s = SOUNDS[tone];
+    if (s) beep(s[0], s[1], s[2]);
+    if (VIBRATIONS[tone] && navigator.vibrate) {
+      try { navigator.vibrate(VIBRATIONS[tone]); } catch (e) { /* not allowed here */ }
+    }
+  }
+
+  // Generated tones (Web Audio): no audio files to download, distinct by pitch and shape.
+  function beep(freqs, seconds, wave) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
+      var t = audio.currentTime + 0.01;
+      freqs.forEach(function (f, i) {
+        var osc = audio.createOscillator(), gain = audio.createGain();
+        var start = t + i * seconds, end = start + seconds * 0.9;
+        osc.type = wave;
+        osc.frequency.value = f;
+        gain.gain.setValueAtTime(0.0001, start);
+        gain.gain.exponentialRampToValueAtTime(0.35, start + 0.01);
+        gain.gain.exponentialRampToValueAtTime(0.0001, end);
+        osc.connect(gain);
+        gain.connect(audio.destination);
+        osc.start(start);
+        osc.stop(end + 0.02);
+      });
+    } catch (e) { /* no audio on this device */ }
+  }
+
+  // --- camera fallback ------------------------------------------------------------------------------
+  photoForm.elements.image.addEventListener("change", sendPhoto);
+
+  function sendPhoto() {
+    var file = photoForm.elements.image.files[0];
+    if (!file) return;
+    if (queue.length) {
+      localPanel("bad", "Photo not sent", "Queued scans go first: try the photo again when they are sent.");
+      return;
+    }
+    var data = new FormData(photoForm);
+    var now = String(Date.now());
+    data.set("scan_id", uuid());
+    data.set("scanned_at", now);
+    data.set("sent_at", now);
+    busy = true;
+    localPanel("info", "Reading the photo…", "");
+    fetch(url, {method: "POST", body: data, credentials: "same-origin",
+                headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
+      .then(function (res) { return res.text().then(function (html) { busy = false; show(html); pump(); }); })
+      .catch(function () {
+        busy = false;
+        localPanel("bad", "No connection", "A photo needs the server: try again, or type the code.");
+      })
+      .then(function () { photoForm.reset(); });
+  }
+
+  // --- start ----------------------------------------------------------------------------------------
+  showQueued();
+  focusInput();
+  pump();
+})();

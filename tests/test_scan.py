@@ -1,0 +1,359 @@
+"""The scan page's state machine (staging/scanning.py) and what a scan means (codes.resolve), on
+SQLite and PostgreSQL: every mode, every command, refusals that write nothing, replays that
+record once."""
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from staging import codes, ledger
+from staging.inventory import Ctx
+from staging.models import Entry, Unit
+from staging.scanning import State, step
+
+from .plant import Plant
+
+GTIN = "09501101530003"
+
+
+@pytest.fixture
+def plant(database):
+    plant = Plant()
+    plant.resin_b.gtin = GTIN
+    plant.resin_b.save()
+    return plant
+
+
+class Operator:
+    """Scans like the page does: one call per scan, state carried from one to the next."""
+
+    def __init__(self, user, at=None):
+        self.user, self.state, self.n, self.at = user, State(), 0, at
+
+    def scan(self, code=None, qty=None, scan_id=None):
+        self.n += 1
+        ctx = Ctx(self.user, device="HH-TEST", scan_id=scan_id or f"{self.user.username}-{self.n}", at=self.at)
+        self.state, outcome = step(ctx, self.state, code=code, qty=qty)
+        return outcome
+
+
+def fresh(unit):
+    return Unit.get_by_id(unit.id)
+
+
+def entries():
+    return Entry.select().count()
+
+
+@pytest.fixture
+def op(plant):
+    return Operator(plant.operator)
+
+
+# --- what a scan means ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "]C10109501101530003" "10LOT-7\x1d" "3712",   # symbology identifier, GS after the lot
+    "0109501101530003" "10LOT-7\x1d" "3712",      # no identifier
+    "(01)09501101530003(10)LOT-7(37)12",            # the human-readable form
+])
+def test_a_gs1_element_string_names_part_lot_and_quantity(plant, text):
+    meaning = codes.resolve(text)
+    assert meaning.kind == "gs1"
+    label = meaning.obj
+    assert (label.gtin, label.lot, label.quantity, label.part) == (GTIN, "LOT-7", Decimal(12), plant.resin_b)
+
+
+def test_net_weight_and_sscc_are_read():
+    label = codes.parse_gs1("]C1" "00012345678901234560" "0109501101530003" "3102002550")
+    assert label.sscc == "012345678901234560" and label.quantity == Decimal("25.50") and label.uom == "kg"
+
+
+def test_scans_resolve_to_units_locations_orders_badges_and_commands(plant):
+    unit = plant.receive()
+    plant.operator.badge = "B-77"
+    codes.register(plant.operator, "B-77")
+    assert codes.resolve(unit.lpn.lower() + "\r\n").obj == unit
+    assert codes.resolve("A-01-1").kind == "location"
+    assert codes.resolve("WO-1").kind == "work_order"
+    assert codes.resolve("B-77").obj == plant.operator and codes.resolve("B-77").kind == "badge"
+    assert codes.resolve("cmd:mode:load").obj == "CMD:MODE:LOAD"
+    assert codes.resolve("CMD:REASON:WET").kind == "command"
+    for text in ("CMD:FORMAT-DISK", "168901", "<b>x</b>", ""):
+        assert codes.resolve(text).kind == "unknown"
+
+
+# --- move ---------------------------------------------------------------------------------------------
+
+def test_move_unit_then_location(plant, op):
+    unit = plant.receive()
+    first = op.scan(unit.lpn)
+    assert first.tone == "wait" and entries() == 1
+    done = op.scan("A-01-1")
+    assert done.tone == "ok" and done.title == f"{unit.lpn} → A-01-1"
+    assert fresh(unit).location.code == "A-01-1"
+    entry = Entry.select().order_by(Entry.id.desc()).first()
+    assert (entry.user.username, entry.device, entry.scan.client_scan_id) == ("operator1", "HH-TEST", "operator1-2")
+    assert not op.state.pending
+
+
+def test_put_away_location_then_several_units(plant, op):
+    units = [plant.receive() for _ in range(3)]
+    assert op.scan("A-01-1").tone == "wait"
+    for unit in units:
+        assert op.scan(unit.lpn).tone == "ok"
+    assert {fresh(u).location.code for u in units} == {"A-01-1"}
+    assert op.scan("CMD:DONE").tone == "ok" and not op.state.pending
+    assert ledger.verify() == []
+
+
+def test_a_refused_second_scan_writes_nothing_and_keeps_the_first(plant, op):
+    unit = plant.receive()
+    op.scan(unit.lpn)
+    before = entries()
+    refused = op.scan("A-01-3")  # closed
+    assert refused.tone == "bad" and "closed" in refused.detail
+    assert entries() == before and op.state.unit == unit.lpn
+    assert op.scan("A-01-1").tone == "ok"
+
+
+def test_a_pallet_moved_by_someone_else_in_between_is_a_conflict(plant, op):
+    unit = plant.receive()
+    op.scan(unit.lpn)
+    other = Operator(plant.lead)
+    other.scan(unit.lpn), other.scan("LANE-1")
+    before = entries()
+    outcome = op.scan("A-01-1")
+    assert outcome.tone == "bad" and "no longer at RCV-1" in outcome.detail
+    assert entries() == before and fresh(unit).location.code == "LANE-1"
+
+
+def test_the_same_scan_id_twice_records_once(plant, op):
+    unit = plant.receive()
+    op.scan(unit.lpn)
+    pending = State.load(op.state.dump())
+    op.scan("A-01-1", scan_id="retry-1")
+    before = entries()
+    op.state = pending  # the response was lost: the page sends the same scan again
+    again = op.scan("A-01-1", scan_id="retry-1")
+    assert again.tone == "ok" and again.replayed and entries() == before
+
+
+def test_unknown_barcode_is_refused_with_its_text(plant, op):
+    outcome = op.scan("<img src=x>")
+    assert outcome.tone == "bad" and outcome.title == "Unknown barcode"
+    assert "<img src=x>" in outcome.detail and outcome.code == "<img src=x>"
+
+
+def test_a_pending_scan_expires_and_belongs_to_its_user(plant):
+    unit = plant.receive()
+    start = datetime.datetime(2030, 1, 1, 8, 0)
+    op = Operator(plant.operator, at=start)
+    op.scan(unit.lpn)
+    op.at = start + datetime.timedelta(minutes=11)
+    outcome = op.scan("A-01-1")
+    assert outcome.tone == "wait" and op.state.target == "A-01-1" and not op.state.unit
+    assert "dropped" in outcome.detail and fresh(unit).location.code == "RCV-1"
+    lead = Operator(plant.lead)
+    lead.state = op.state
+    lead.scan(unit.lpn)  # not put away to the operator's pending location
+    assert fresh(unit).location.code == "RCV-1" and lead.state.unit == unit.lpn
+
+
+def test_switching_mode_drops_what_was_pending(plant, op):
+    unit = plant.receive()
+    op.scan(unit.lpn)
+    op.scan("CMD:MODE:LOAD")
+    assert op.state.mode == "LOAD" and not op.state.pending
+
+
+# --- load ---------------------------------------------------------------------------------------------
+
+def test_load_machine_then_units_checks_the_work_order(plant, op):
+    good, old_rev, screw = plant.receive(), plant.receive(part=plant.resin_a), plant.receive(part=plant.screw)
+    op.scan("CMD:MODE:LOAD")
+    assert op.scan("M1").tone == "wait"
+    loaded = op.scan(good.lpn)
+    assert loaded.tone == "ok" and fresh(good).status == "loaded" and fresh(good).work_order.number == "WO-1"
+    assert "WO-1 has 100 of 500 kg RES-100" in loaded.detail
+    before = entries()
+    wrong = op.scan(old_rev.lpn)
+    assert wrong.tone == "bad" and "Wrong revision" in wrong.detail and "needs rev B" in wrong.detail
+    unneeded = op.scan(screw.lpn)
+    assert unneeded.tone == "bad" and "does not need FST-M6" in unneeded.detail
+    assert entries() == before and fresh(old_rev).location.code == "RCV-1"
+
+
+def test_load_by_work_order_and_unit_first(plant, op):
+    unit = plant.receive()
+    op.scan("CMD:MODE:LOAD")
+    op.scan(unit.lpn)
+    assert op.scan("WO-1").title == f"{unit.lpn} → M1"
+    other = plant.receive()
+    op.scan("WO-1")
+    assert op.state.target == "M1" and op.state.work_order == "WO-1"
+    assert op.scan(other.lpn).tone == "ok" and fresh(other).work_order.number == "WO-1"
+
+
+def test_load_refuses_a_location_that_is_not_a_machine(plant, op):
+    op.scan("CMD:MODE:LOAD")
+    outcome = op.scan("A-01-1")
+    assert outcome.tone == "bad" and "not a machine" in outcome.detail
+
+
+# --- unload, consume, waste -------------------------------------------------------------------------
+
+def loaded(plant, op):
+    unit = plant.receive()
+    op.scan("CMD:MODE:LOAD"), op.scan("M1"), op.scan(unit.lpn), op.scan("CMD:DONE")
+    return unit
+
+
+def test_unload_back_to_storage(plant, op):
+    unit = loaded(plant, op)
+    op.scan("CMD:MODE:UNLOAD")
+    assert op.scan(unit.lpn).tone == "wait"
+    assert op.scan("A-01-1").tone == "ok"
+    unit = fresh(unit)
+    assert unit.location.code == "A-01-1" and unit.status == "stock" and unit.work_order is None
+    stored = plant.receive()
+    op.scan("CMD:MODE:UNLOAD")
+    refused = op.scan(stored.lpn)
+    assert refused.tone == "bad" and "not on a machine" in refused.detail
+
+
+def test_consume_a_quantity_at_the_machine(plant, op):
+    unit = loaded(plant, op)
+    op.scan("CMD:MODE:CONSUME")
+    asked = op.scan(unit.lpn)
+    assert asked.ask == "qty"
+    assert op.scan(qty="40").title == f"Used 40 kg of {unit.lpn}"
+    assert fresh(unit).quantity == Decimal(60)
+    op.scan(unit.lpn)
+    assert op.scan("20").tone == "ok"  # a quantity typed in the scan field
+    op.scan(unit.lpn)
+    op.scan(qty="all")
+    assert fresh(unit).status == "empty"
+    assert ledger.verify() == []
+
+
+def test_consume_refuses_too_much_and_units_off_the_machine(plant, op):
+    unit = loaded(plant, op)
+    op.scan("CMD:MODE:CONSUME")
+    op.scan(unit.lpn)
+    before = entries()
+    assert "holds only 100" in op.scan(qty="150").detail and entries() == before
+    stored = plant.receive()
+    assert "not loaded on a machine" in op.scan(stored.lpn).detail
+
+
+def test_waste_with_a_scanned_reason(plant, op):
+    unit = plant.receive()
+    op.scan("CMD:MODE:WASTE")
+    op.scan(unit.lpn)
+    assert op.scan(qty="5").tone == "bad"  # no reason yet
+    assert op.scan("CMD:REASON:DAMAGED").ask == "qty"
+    done = op.scan(qty="5")
+    assert done.tone == "ok" and fresh(unit).quantity == Decimal(95)
+    entry = Entry.select().order_by(Entry.id.desc()).first()
+    assert (entry.kind, entry.reason, entry.quantity) == ("scrap", "Damaged", Decimal(5))
+
+
+def test_reason_codes_only_in_waste_mode(plant, op):
+    assert op.scan("CMD:REASON:WET").tone == "bad"
+
+
+# --- receive ------------------------------------------------------------------------------------------
+
+def test_receive_from_a_gs1_label(plant):
+    stager = Operator(plant.stager)
+    stager.scan("CMD:MODE:RECEIVE")
+    outcome = stager.scan("]C1" "00012345678901234560" "0109501101530003" "10L-9\x1d" "3102004000")
+    assert outcome.tone == "ok" and outcome.lpn
+    unit = Unit.get(Unit.lpn == outcome.lpn)
+    assert (unit.part, unit.lot, unit.quantity, unit.location.code) == (plant.resin_b, "L-9", Decimal(40), "RCV-1")
+    again = stager.scan("00012345678901234560")  # the pallet's SSCC now names our unit
+    assert again.tone == "bad" and outcome.lpn in again.detail
+
+
+def test_receive_asks_for_a_missing_quantity_and_a_missing_item(plant):
+    stager = Operator(plant.stager)
+    stager.scan("CMD:MODE:RECEIVE")
+    assert stager.scan("00012345678901234560").tone == "wait"  # SSCC only: the item label next
+    assert stager.scan("(01)09501101530003(10)L-1").ask == "qty"
+    done = stager.scan(qty="12")
+    assert done.tone == "ok"
+    assert codes.resolve("00012345678901234560").obj.lpn == done.lpn
+
+
+def test_receive_refuses_unknown_items_and_operators(plant, op):
+    stager = Operator(plant.stager)
+    stager.scan("CMD:MODE:RECEIVE")
+    assert "not one of our parts" in stager.scan("(01)04006381333931(30)5").detail
+    assert "counts in ea, but RES-100 is kept in kg" in stager.scan("(01)09501101530003(30)5").detail
+    op.scan("CMD:MODE:RECEIVE")
+    before = entries()
+    refused = op.scan("(01)09501101530003(3102)000500")
+    assert refused.tone == "bad" and refused.title == "Not allowed" and entries() == before
+
+
+# --- count --------------------------------------------------------------------------------------------
+
+def test_count_shows_missing_and_unexpected_and_changes_nothing(plant, op):
+    here = [plant.receive(at="A-01-1"), plant.receive(at="A-01-1")]
+    elsewhere = plant.receive()
+    before = entries()
+    op.scan("CMD:MODE:COUNT")
+    op.scan("A-01-1")
+    assert op.scan(here[0].lpn).tone == "wait"
+    assert op.scan(elsewhere.lpn).tone == "bad"
+    result = op.scan("CMD:DONE")
+    assert result.missing == [here[1].lpn] and result.unexpected == [elsewhere.lpn]
+    assert entries() == before and fresh(elsewhere).location.code == "RCV-1"
+
+
+# --- undo and sign-out --------------------------------------------------------------------------------
+
+def test_undo_reverses_my_last_move(plant, op):
+    unit = plant.receive()
+    op.scan(unit.lpn), op.scan("A-01-1")
+    outcome = op.scan("CMD:UNDO")
+    assert outcome.tone == "ok" and fresh(unit).location.code == "RCV-1"
+    undo = Entry.select().order_by(Entry.id.desc()).first()
+    assert undo.kind == "undo" and undo.reverses.kind == "move" and undo.user == plant.operator
+    assert op.scan("CMD:UNDO").tone == "bad"  # nothing left of mine
+    assert ledger.verify() == []
+
+
+def test_undo_of_a_consumption_restores_the_quantity(plant, op):
+    unit = loaded(plant, op)
+    op.scan("CMD:MODE:CONSUME"), op.scan(unit.lpn), op.scan(qty="all")
+    assert fresh(unit).status == "empty"
+    op.scan("CMD:UNDO")
+    unit = fresh(unit)
+    assert (unit.quantity, unit.status, unit.location.code) == (Decimal(100), "loaded", "M1")
+    assert ledger.verify() == []
+
+
+def test_undo_refuses_when_someone_moved_it_since_or_it_is_too_late(plant):
+    unit = plant.receive()
+    start = datetime.datetime(2030, 1, 1, 8, 0)
+    op = Operator(plant.operator, at=start)
+    op.scan(unit.lpn), op.scan("A-01-1")
+    lead = Operator(plant.lead, at=start)
+    lead.scan(unit.lpn), lead.scan("LANE-1")
+    assert "changed since" in op.scan("CMD:UNDO").detail
+    other = plant.receive()
+    op.scan(other.lpn), op.scan("A-01-1")
+    op.at = start + datetime.timedelta(minutes=6)
+    late = op.scan("CMD:UNDO")
+    assert late.tone == "bad" and "more than 5 minutes" in late.detail
+    assert fresh(other).location.code == "A-01-1"
+
+
+def test_badge_and_sign_out_commands(plant, op):
+    plant.lead.badge = "B-9"
+    codes.register(plant.lead, "B-9")
+    outcome = op.scan("B-9")
+    assert outcome.sign_in == plant.lead.id and op.state.user_id == plant.lead.id
+    assert op.scan("CMD:SIGNOUT").sign_out
