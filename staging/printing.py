@@ -1,0 +1,291 @@
+"""Printing labels: network printers (ZPL over raw TCP 9100), the print history, and batches
+rendered in the background with their progress in the database.
+
+A print is recorded (LabelPrint) only after the printer took the data, or the file was made:
+a printer that does not answer leaves no trace of a print that never happened. No Flask here."""
+import datetime
+import re
+import socket
+import threading
+
+from peewee import JOIN
+
+from . import codes, labels as L
+from .db import db, write_transaction
+from .errors import DomainError, Forbidden, Invalid, NotFound
+from .models import LabelJob, LabelPrint, Printer, User, utcnow
+from .permissions import authorize, can
+
+DEFAULT_TIMEOUT = 5.0
+OUTPUTS = ("pdf", "zpl", "printer")
+HOST = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.:-]{0,119}$")
+STALE_AFTER = datetime.timedelta(minutes=2)  # a job silent this long died with its worker
+
+
+class PrinterError(DomainError):
+    """The printer did not take the labels: nothing was printed, nothing recorded."""
+    status = 503
+    title = "Printer not answering"
+
+
+# --- printers --------------------------------------------------------------------------------------
+
+def printers(active_only=True):
+    query = Printer.select().order_by(Printer.name)
+    return list(query.where(Printer.active) if active_only else query)
+
+
+def get_printer(name):
+    printer = Printer.get_or_none(Printer.name == str(name or "").strip(), Printer.active)
+    if printer is None:
+        raise NotFound(f"No printer named “{codes.shown(name or '')}”.")
+    return printer
+
+
+def _may_set_up(user):
+    # Printers are plant set-up, like users: admins only.
+    if not can(user, "manage_users"):
+        raise Forbidden("Only an admin may set up printers.")
+
+
+def save_printer(user, name, host, port=9100, dpi=203, size="4x6"):
+    """Add a printer, or change the one with this name."""
+    _may_set_up(user)
+    name = " ".join(str(name or "").split())
+    if not name or len(name) > 40 or not name.isprintable():
+        raise Invalid("A printer name is 1 to 40 printable characters.")
+    host = str(host or "").strip()
+    if not HOST.match(host):
+        raise Invalid("Give the printer's host name or IP address.")
+    try:
+        port, dpi = int(port), int(dpi)
+    except (TypeError, ValueError):
+        raise Invalid("Port and resolution must be numbers.") from None
+    if not 1 <= port <= 65535:
+        raise Invalid("The port is a number from 1 to 65535 (Zebra printers: 9100).")
+    if dpi not in L.DPIS:
+        raise Invalid(f"The resolution is {' or '.join(map(str, L.DPIS))} dpi.")
+    if size not in L.LABEL_SIZES:
+        raise Invalid(f"The label size is one of {', '.join(L.LABEL_SIZES)}.")
+    with write_transaction():
+        printer = Printer.get_or_none(Printer.name == name)
+        if printer is None:
+            return Printer.create(name=name, host=host, port=port, dpi=dpi, size=size)
+        printer.host, printer.port, printer.dpi, printer.size, printer.active = host, port, dpi, size, True
+        printer.save()
+    return printer
+
+
+def remove_printer(user, name):
+    _may_set_up(user)
+    printer = get_printer(name)
+    printer.active = False
+    printer.save()
+    return printer
+
+
+def send(printer, data, timeout=DEFAULT_TIMEOUT):
+    """Send ZPL to a printer's raw port. Raises PrinterError with what went wrong."""
+    where = f"{printer.host}:{printer.port}"
+    try:
+        with socket.create_connection((printer.host, printer.port), timeout=timeout) as sock:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+    except ConnectionRefusedError:
+        raise PrinterError(f"Printer {printer.name} ({where}) refused the connection: is it switched on, "
+                           f"and is raw printing on port {printer.port} enabled? Nothing was printed.") from None
+    except socket.timeout:
+        raise PrinterError(f"Printer {printer.name} ({where}) did not answer within {timeout:g} s: "
+                           "is it on the network? Nothing was printed.") from None
+    except socket.gaierror:
+        raise PrinterError(f"Printer {printer.name}: the host {printer.host} is unknown. "
+                           "Nothing was printed.") from None
+    except OSError as err:
+        raise PrinterError(f"Printer {printer.name} ({where}) cannot be reached ({err.strerror or err}). "
+                           "Nothing was printed.") from None
+
+
+# --- printing and the history ------------------------------------------------------------------------
+
+def record(user, labels, *, output, size, printer=None, job=None):
+    """The print history: one row per label, reprint when that label was printed before."""
+    authorize(user, "print_labels")
+    rows = [{"kind": lb.kind, "code": lb.code, "user": user.id, "printer": printer.id if printer else None,
+             "output": output, "size": size, "reprint": lb.reprint, "job": job.id if job else None,
+             "at": utcnow()} for lb in labels]
+    with write_transaction():
+        for chunk in L._chunks(rows, 200):
+            LabelPrint.insert_many(chunk).execute()
+    return len(rows)
+
+
+def print_to(user, printer_name, labels, timeout=DEFAULT_TIMEOUT):
+    """Print labels on a network printer, at its resolution and on its media size."""
+    authorize(user, "print_labels")
+    printer = get_printer(printer_name)
+    L.mark_reprints(labels)
+    data = L.zpl(labels, printer.size, printer.dpi)
+    send(printer, data, timeout)
+    record(user, labels, output="printer", size=printer.size, printer=printer)
+    return printer
+
+
+def download(user, labels, fmt, size, *, dpi=203, sheet=None):
+    """A ZPL or PDF file of labels, recorded as printed (that is what it is made for)."""
+    authorize(user, "print_labels")
+    L.mark_reprints(labels)
+    data = L.render(labels, fmt, size, dpi=dpi, sheet=sheet)
+    record(user, labels, output=fmt, size=size)
+    return data
+
+
+def for_html(user, labels, size):
+    """Labels for the browser's print page (the office-printer path), recorded like a file."""
+    authorize(user, "print_labels")
+    L.layout(labels[0].kind, size)
+    L.mark_reprints(labels)
+    record(user, labels, output="html", size=size)
+    return labels
+
+
+def preview(labels, fmt, size, *, dpi=203):
+    """An SVG or PNG of a label as it would print next (with REPRINT if printed before)."""
+    L.mark_reprints(labels)
+    return L.render(labels, fmt, size, dpi=dpi)
+
+
+def history(kind, code, limit=20):
+    return list(LabelPrint.select(LabelPrint, User, Printer)
+                .join(User, on=(LabelPrint.user == User.id), attr="user")
+                .switch(LabelPrint).join(Printer, JOIN.LEFT_OUTER, on=(LabelPrint.printer == Printer.id),
+                                         attr="printer")
+                .where(LabelPrint.kind == kind, LabelPrint.code == code)
+                .order_by(LabelPrint.id.desc()).limit(limit))
+
+
+def recent_prints(limit=15):
+    return list(LabelPrint.select(LabelPrint, User)
+                .join(User, on=(LabelPrint.user == User.id), attr="user")
+                .order_by(LabelPrint.id.desc()).limit(limit))
+
+
+# --- batches in the background ------------------------------------------------------------------------
+
+def select(kind, criteria, settings):
+    """The labels a batch form asks for.
+
+    unit: `lpns` (one per line) or `work_order` or `received_by` + `since`/`until` (UTC);
+    location: `first` and `last` codes; badge: `usernames` (empty: every badge); commands."""
+    c = criteria
+    if kind == "unit":
+        if c.get("lpns"):
+            return L.unit_labels(_words(c["lpns"]), settings), f"{len(_words(c['lpns']))} units by LPN"
+        if c.get("work_order"):
+            return L.units_for_work_order(c["work_order"], settings), f"units for work order {c['work_order']}"
+        if c.get("received_by"):
+            found = L.units_received(c["received_by"], c.get("since"), c.get("until"), settings)
+            return found, f"units received by {c['received_by']}"
+        raise Invalid("Say which units: LPNs, a work order, or a receipt (who received them and when).")
+    if kind == "location":
+        found = L.location_labels(c.get("first", ""), c.get("last") or None, settings)
+        return found, f"locations {found[0].code} to {found[-1].code}"
+    if kind == "badge":
+        return L.badge_labels(_words(c.get("usernames", ""))), "badges"
+    if kind == "commands":
+        return [L.command_sheet(settings)], "command sheet"
+    raise Invalid("Choose what to label: pallets/totes, locations, badges or the command sheet.")
+
+
+def _words(text):
+    return [w for w in re.split(r"[\s,;]+", str(text or "")) if w]
+
+
+def start_job(user, kind, criteria, *, size, output, settings, printer_name=None, sheet=None, dpi=203,
+              background=True, timeout=DEFAULT_TIMEOUT):
+    """Check the request, pick the labels, and render them in a thread; returns the job row at once."""
+    authorize(user, "print_labels")
+    if output not in OUTPUTS:
+        raise Invalid(f"Output is one of {', '.join(OUTPUTS)}.")
+    printer = get_printer(printer_name) if output == "printer" else None
+    if printer is not None:
+        size, dpi = printer.size, printer.dpi
+    if kind not in L.KINDS:
+        raise Invalid("Choose what to label: pallets/totes, locations, badges or the command sheet.")
+    L.layout(kind, size)
+    if output != "pdf":
+        sheet = None
+    if output in ("zpl", "printer") and size in L.SHEETS:
+        raise Invalid("The command sheet is a page: make it as a PDF.")
+    found, what = select(kind, criteria, settings)
+    L.mark_reprints(found)
+    job = LabelJob.create(user=user, kind=kind, size=size, output=output, printer=printer, sheet=sheet or "",
+                          dpi=dpi, selection=what, total=len(found), status="queued")
+    args = (job.id, found, timeout)
+    if background:
+        threading.Thread(target=_run_in_thread, args=args, name=f"label-job-{job.id}", daemon=True).start()
+    else:
+        run_job(*args)
+    return job
+
+
+def _run_in_thread(job_id, found, timeout):
+    db.connect(reuse_if_open=True)  # this thread's own connection
+    try:
+        run_job(job_id, found, timeout)
+    finally:
+        if not db.is_closed():
+            db.close()
+
+
+def run_job(job_id, found, timeout=DEFAULT_TIMEOUT):
+    job = LabelJob.get_by_id(job_id)
+    step = max(1, len(found) // 50)
+
+    def progress(done):
+        if done % step == 0 or done == len(found):
+            LabelJob.update(done=done, updated_at=utcnow()).where(LabelJob.id == job_id).execute()
+
+    try:
+        _set(job_id, status="rendering")
+        fmt = "pdf" if job.output == "pdf" else "zpl"
+        data = L.render(found, fmt, job.size, dpi=job.dpi, sheet=job.sheet or None, progress=progress)
+        if job.output == "printer":
+            _set(job_id, status="sending")
+            send(job.printer, data, timeout)
+            _set(job_id, status="done")
+        else:
+            _set(job_id, status="done", result=data)
+        record(job.user, found, output=job.output, size=job.size, printer=job.printer, job=job)
+    except DomainError as err:
+        _set(job_id, status="failed", error=err.message)
+    except Exception as err:  # a bug must still end the job, or its page polls forever
+        _set(job_id, status="failed", error=f"Making the labels failed: {type(err).__name__}: {err}")
+        raise
+
+
+def _set(job_id, **values):
+    LabelJob.update(updated_at=utcnow(), **values).where(LabelJob.id == job_id).execute()
+
+
+def job_for(user, job_id):
+    """A job its owner (or a lead) may look at; an interrupted one shows as failed."""
+    job = LabelJob.get_or_none(LabelJob.id == job_id)
+    if job is None or (job.user_id != user.id and not can(user, "adjust")):
+        raise NotFound("No such label job.")
+    if job.status in ("queued", "rendering", "sending") and utcnow() - job.updated_at > STALE_AFTER:
+        _set(job.id, status="failed", error="The job stopped (the server restarted?). Make the labels again.")
+        job = LabelJob.get_by_id(job.id)
+    return job
+
+
+def job_file(job):
+    ext = "pdf" if job.output == "pdf" else "zpl"
+    return f"labels-{job.kind}-{job.size}-{job.id}.{ext}", L.MIMETYPES[ext], bytes(job.result or b"")
+
+
+def recent_jobs(user, limit=10):
+    query = LabelJob.select(LabelJob.id, LabelJob.kind, LabelJob.size, LabelJob.output, LabelJob.status,
+                            LabelJob.total, LabelJob.done, LabelJob.selection, LabelJob.created_at)
+    if not can(user, "adjust"):
+        query = query.where(LabelJob.user == user)
+    return list(query.order_by(LabelJob.id.desc()).limit(limit))

@@ -1,0 +1,271 @@
+"""Labels: the stagers' page, batch jobs with progress, one label as a file, printers.
+
+`/labels/units/{lpn}.{zpl,pdf,svg,png}` and `/labels/locations/{code}.{...}` take a bearer token
+as well as a session (auth.py loads g.user from either)."""
+import datetime
+import functools
+from zoneinfo import ZoneInfo
+
+from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template, request,
+                   url_for)
+from markupsafe import Markup
+
+from .. import labels as L
+from .. import printing
+from ..errors import DomainError, Invalid
+from ..permissions import can
+from .auth import login_required
+
+bp = Blueprint("labels", __name__)
+
+
+def settings():
+    return L.Settings.from_config(current_app.config)
+
+
+def signed_in(view):
+    """Session or bearer token; no redirect for API clients."""
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.user is None:
+            if g.via_token or "text/html" not in request.headers.get("Accept", ""):
+                return Response("Sign in, or send Authorization: Bearer TOKEN.\n", 401,
+                                {"WWW-Authenticate": "Bearer", "Content-Type": "text/plain; charset=utf-8"})
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(**kwargs)
+    return wrapped
+
+
+def _error_text(err):
+    return Response(err.message + "\n", err.status, {"Content-Type": "text/plain; charset=utf-8"})
+
+
+def _status(code):
+    # htmx 2 does not swap 4xx/5xx: fragments answer 200 and show the message.
+    return 200 if request.headers.get("HX-Request") else code
+
+
+# --- one label as a file -------------------------------------------------------------------------------
+
+def _one(kind, name):
+    code, _, fmt = name.rpartition(".")
+    if fmt not in L.FORMATS or not code:
+        abort(404)
+    size = request.args.get("size") or L.DEFAULT_SIZE[kind]
+    try:
+        dpi = int(request.args.get("dpi", 203))
+        label = [L.one(kind, code, settings())]
+        if fmt in ("svg", "png"):
+            data = printing.preview(label, fmt, size, dpi=dpi)
+        else:
+            data = printing.download(g.user, label, fmt, size, dpi=dpi, sheet=request.args.get("sheet") or None)
+    except ValueError:
+        return _error_text(Invalid("dpi is 203 or 300."))
+    except DomainError as err:
+        return _error_text(err)
+    response = Response(data, mimetype=L.MIMETYPES[fmt])
+    if fmt in ("zpl", "pdf"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{kind}-{_safe(code)}-{size}.{fmt}"'
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _safe(code):
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in code)[:60]
+
+
+@bp.get("/units/<path:name>")
+@signed_in
+def unit(name):
+    return _one("unit", name)
+
+
+@bp.get("/locations/<path:name>")
+@signed_in
+def location(name):
+    return _one("location", name)
+
+
+@bp.get("/badges/<path:name>")
+@signed_in
+def badge(name):
+    return _one("badge", name)
+
+
+@bp.get("/commands.<fmt>")
+@signed_in
+def commands(fmt):
+    return _one("commands", f"COMMANDS.{fmt}")
+
+
+# --- the labels page and batches -------------------------------------------------------------------------
+
+def _page(error=None, status=200):
+    user = g.user
+    return render_template("labels/index.html", error=error, form=request.values, kinds=L.KIND_TITLES,
+                           kind_sizes=L.KINDS, sizes=L.SIZES, printers=printing.printers(),
+                           jobs=printing.recent_jobs(user), prints=printing.recent_prints(),
+                           can_print=can(user, "print_labels")), status
+
+
+@bp.get("")
+@login_required
+def index():
+    return _page()
+
+
+def _local(text):
+    """A datetime-local field (plant time) as naive UTC."""
+    if not text:
+        return None
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"“{text[:20]}” is not a date and time.") from None
+    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
+    return value.replace(tzinfo=zone).astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _criteria(form):
+    return {"lpns": form.get("lpns", ""), "work_order": form.get("work_order", ""),
+            "received_by": form.get("received_by", ""), "since": _local(form.get("since")),
+            "until": _local(form.get("until")), "first": form.get("first", ""), "last": form.get("last", ""),
+            "usernames": form.get("usernames", "")}
+
+
+def _output(value):
+    """The form's output choice: pdf, pdf:a4, zpl, html, html:letter, printer:NAME."""
+    output, _, rest = (value or "pdf").partition(":")
+    return output, rest
+
+
+@bp.post("")
+@login_required
+def create():
+    form = request.form
+    kind = form.get("kind", "")
+    output, rest = _output(form.get("output"))
+    size = form.get("size_" + kind) or form.get("size") or L.DEFAULT_SIZE.get(kind, "4x6")
+    if output == "html":
+        args = {k: v for k, v in form.items() if k != "csrf_token" and v}
+        args.update(size=size, sheet=rest)
+        return redirect(url_for("labels.sheet", **args), 303)
+    try:
+        job = printing.start_job(
+            g.user, kind, _criteria(form), size=size, output=output, settings=settings(),
+            printer_name=rest if output == "printer" else None, sheet=rest if output == "pdf" else None,
+            dpi=int(form.get("dpi") or 203))
+    except ValueError:
+        return _page("Resolution is 203 or 300 dpi.", _status(422))
+    except DomainError as err:
+        return _page(err.message, _status(err.status))
+    return redirect(url_for("labels.job", job_id=job.id), 303)
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job(job_id):
+    try:
+        found = printing.job_for(g.user, job_id)
+    except DomainError:
+        abort(404)
+    template = "labels/_job.html" if request.headers.get("HX-Target") == f"job-{job_id}" else "labels/job.html"
+    response = Response(render_template(template, job=found))
+    response.vary.add("HX-Target")
+    return response
+
+
+@bp.get("/jobs/<int:job_id>/file")
+@login_required
+def job_download(job_id):
+    try:
+        found = printing.job_for(g.user, job_id)
+    except DomainError:
+        abort(404)
+    if found.status != "done" or found.output == "printer":
+        abort(404)
+    filename, mimetype, data = printing.job_file(found)
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/sheet")
+@login_required
+def sheet():
+    """A print-ready HTML page: one label per page at its exact size, or many on A4/Letter."""
+    args = request.args
+    kind = args.get("kind", "")
+    size = args.get("size") or L.DEFAULT_SIZE.get(kind, "4x6")
+    page = args.get("sheet") if args.get("sheet") in L.SHEETS and size not in L.SHEETS else None
+    try:
+        found, what = printing.select(kind, _criteria(args), settings())
+        printing.for_html(g.user, found, size)
+        svgs = [Markup(L.svg(label, size)) for label in found]  # autoescaped by the SVG template
+    except DomainError as err:
+        return _page(err.message, err.status)
+    label_size = L.SIZES[size]
+    slots = L.sheet_slots(label_size, L.SIZES[page]) if page else [(0, 0)]
+    return render_template("labels/print.html", svgs=svgs, size=label_size, page=L.SIZES[page] if page else None,
+                           slots=slots, per_page=len(slots), what=what)
+
+
+# --- the print block on unit and location pages -------------------------------------------------------------
+
+BLOCK_KINDS = {"unit": "labels.unit", "location": "labels.location"}
+
+
+def _block(kind, code, message=None, error=None, template="labels/_print_block.html"):
+    if kind not in BLOCK_KINDS:
+        abort(404)
+    return render_template(template, kind=kind, code=code, file_endpoint=BLOCK_KINDS[kind],
+                           printers=printing.printers(), history=printing.history(kind, code, limit=5),
+                           can_print=can(g.user, "print_labels"), sizes=L.KINDS[kind],
+                           default_size=L.DEFAULT_SIZE[kind], message=message, error=error)
+
+
+@bp.get("/block/<kind>/<path:code>")
+@login_required
+def block(kind, code):
+    return _block(kind, code)
+
+
+@bp.post("/print")
+@login_required
+def print_one():
+    """Print one unit's or location's label on a network printer (the unit page's button)."""
+    kind, code = request.form.get("kind", ""), request.form.get("code", "")
+    try:
+        label = L.one(kind, code, settings()) if kind in BLOCK_KINDS else abort(404)
+        printer = printing.print_to(g.user, request.form.get("printer"), [label],
+                                    timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
+        message = f"{'Reprinted' if label.reprint else 'Printed'} {code} on {printer.name}."
+        error, status = None, 200
+    except DomainError as err:
+        message, error, status = None, err.message, err.status
+    if request.headers.get("HX-Request"):
+        return _block(kind, code, message, error)
+    return _block(kind, code, message, error, template="labels/printed.html"), status
+
+
+# --- printers ---------------------------------------------------------------------------------------------
+
+@bp.route("/printers", methods=["GET", "POST"])
+@login_required
+def printers():
+    error, status = None, 200
+    if request.method == "POST":
+        form = request.form
+        try:
+            if form.get("remove"):
+                printing.remove_printer(g.user, form["remove"])
+            else:
+                printing.save_printer(g.user, form.get("name"), form.get("host"), form.get("port") or 9100,
+                                      form.get("dpi") or 203, form.get("size") or "4x6")
+            return redirect(url_for("labels.printers"), 303)
+        except DomainError as err:
+            error, status = err.message, _status(err.status)
+    return render_template("labels/printers.html", printers=printing.printers(), error=error,
+                           can_set_up=can(g.user, "manage_users"), sizes=L.LABEL_SIZES, dpis=L.DPIS,
+                           form=request.form), status
