@@ -17,6 +17,7 @@ from . import logbook, workorders
 from .models import Entry, Location, Part, Unit, User, WorkOrder, utcnow
 
 ZERO = Decimal("0")
+THOUSANDTHS = Decimal("0.001")
 CHUNK = 2000
 MOVE_KINDS = ("receive", "move", "stage", "load", "unload", "split", "hold", "release", "undo")
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -29,6 +30,8 @@ def neutralise(value):
     (a negative quantity) stay numbers."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
+    if isinstance(value, Decimal):  # the same three places from SQLite and PostgreSQL
+        return value.quantize(THOUSANDTHS)
     return value
 
 

@@ -1,0 +1,101 @@
+"""Reports: streamed CSV exports with formula injection neutralised, summaries, charts, the
+printable shift report; the logbook pages."""
+import csv
+import datetime
+import io
+
+import pytest
+
+from staging import charts, inventory, reports
+from staging.db import db
+from staging.logbook import Calendar
+
+from .plant import Plant
+from .webutil import csrf_token, login
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised():
+    assert [reports.neutralise(v) for v in ("=1+1", "+A1", "-2+3", "@SUM(A1)", "\t=x", "plain", -5)] == \
+        ["'=1+1", "'+A1", "'-2+3", "'@SUM(A1)", "'\t=x", "plain", -5]
+    text = "".join(reports.csv_stream(["a", "b"], [("=cmd|' /C calc'!A0", 3)]))
+    assert list(csv.reader(io.StringIO(text))) == [["a", "b"], ["'=cmd|' /C calc'!A0", "3"]]
+
+
+def test_charts_scale_to_the_largest_value():
+    chart = charts.columns("t", [("06", 2), ("07", 4), ("08", 0)], width=300, height=140)
+    assert [round(b.h) for b in chart.bars] == [50, 100, 0]
+    assert charts.rows("t", []).bars == [] and charts.columns("t", [("a", 0)]).bars == []
+
+
+@pytest.fixture
+def plant(app):
+    with db.connection_context():
+        plant = Plant()
+        unit = plant.receive(qty="100")
+        inventory.load(plant.ctx(), unit, "M1", plant.wo)
+        inventory.consume(plant.ctx(), unit, "30")
+        inventory.scrap(plant.ctx(), unit, "4", reason="=HYPERLINK(\"http://evil\")")
+        plant.unit = unit
+        return plant
+
+
+@pytest.fixture
+def lead(client, plant):
+    login(client, "lead1")
+    return client
+
+
+def rows(response):
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_exports_are_streamed_csv_with_hostile_text_neutralised(lead, plant):
+    response = lead.get("/reports/waste.csv")
+    assert response.is_streamed and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    (row,) = rows(response)
+    assert row["reason"] == "'=HYPERLINK(\"http://evil\")" and row["wasted"] == "4.000"
+    assert row["work_order"] == "WO-1" and row["location"] == "M1"
+    (consumed,) = rows(lead.get("/reports/consumption.csv"))
+    assert consumed["consumed"] == "30.000" and consumed["machine"] == "M1" and consumed["shift"]
+    moves = rows(lead.get("/reports/moves.csv"))
+    assert [m["kind"] for m in moves] == ["receive", "load"]
+    (stock,) = rows(lead.get("/reports/inventory.csv"))
+    assert (stock["location"], stock["lpn"], stock["quantity"]) == ("M1", plant.unit.lpn, "66.000")
+    assert lead.get("/reports/nothing.csv").status_code == 404
+    assert lead.get("/reports/moves.csv?from=yesterday").status_code == 400
+
+
+def test_exports_page_through_more_rows_than_one_chunk(app, plant, monkeypatch):
+    monkeypatch.setattr(reports, "CHUNK", 2)
+    with db.connection_context():
+        for _ in range(3):
+            plant.receive(qty="1")
+        cal = Calendar.from_settings(app.config["SHIFTS"], "Europe/Berlin")
+        now = datetime.datetime.utcnow()
+        text = "".join(reports.moves_csv(now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), cal))
+    ids = [int(r["entry"]) for r in csv.DictReader(io.StringIO(text))]
+    assert len(ids) == 5 and ids == sorted(ids)
+
+
+def test_reports_page_shows_charts_and_usage(lead, plant):
+    html = lead.get("/reports").get_data(as_text=True)
+    assert html.count("<svg") == 3 and "Waste by reason" in html
+    assert "=HYPERLINK(&#34;http://evil&#34;) (kg)" in html or "=HYPERLINK(&quot;http://evil&quot;) (kg)" in html
+    assert "WO-1" in html and "RES-100 rev B" in html
+
+
+def test_shift_report_prints(lead, plant):
+    html = lead.get("/reports/shift").get_data(as_text=True)
+    assert "Shift report" in html and "M1" in html and "floor.css" in html
+    assert lead.get("/reports/shift?shift=Lunch").status_code == 404
+
+
+def test_logbook_pages_take_notes_and_lock(lead, plant):
+    html = lead.get("/logbook").get_data(as_text=True)
+    link = next(p for p in __import__("re").findall(r'href="(/logbook/M1/[^"]+)"', html))
+    token = csrf_token(lead, link)
+    lead.post(link + "/notes", data={"csrf_token": token, "kind": "safety", "text": "<b>Loose guard</b>"})
+    page = lead.get(link).get_data(as_text=True)
+    assert "&lt;b&gt;Loose guard&lt;/b&gt;" in page and "Acknowledge" in page
+    assert "safety issue" in lead.get("/floor").get_data(as_text=True)
