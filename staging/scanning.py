@@ -18,9 +18,10 @@ from . import codes, inventory
 from .commands import MODES, REASONS
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .inventory import fmt_qty
-from .models import Location, Unit, WorkOrder, WorkOrderLine, utcnow
+from .models import Entry, Location, Unit, WorkOrder, WorkOrderLine, utcnow
 
 PENDING_TTL = datetime.timedelta(minutes=10)
+CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
 REFUSED = {Invalid: "Refused", NotFound: "Not found", Conflict: "Changed meanwhile",
            Forbidden: "Not allowed"}  # the red panel's few words
 MAX_COUNTED = 150  # units one count remembers (the state travels in the session cookie)
@@ -50,6 +51,7 @@ class State:
     reason: str = ""  # Waste: reason code
     label: str = ""  # Receive: the supplier label still missing a quantity or item
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
+    after_refusal: bool = False  # the last scan was refused while nothing was pending
 
     @classmethod
     def load(cls, data):
@@ -63,6 +65,7 @@ class State:
                 setattr(state, name, value)
         if isinstance(data.get("user_id"), int):
             state.user_id = data["user_id"]
+        state.after_refusal = data.get("after_refusal") is True
         counted = data.get("counted")
         if isinstance(counted, list):
             state.counted = [c for c in counted if isinstance(c, str)][:MAX_COUNTED]
@@ -123,11 +126,17 @@ def step(ctx, state, code=None, qty=None):
     """One scan (`code`) or one typed quantity (`qty`): returns (new State, Outcome)."""
     state, dropped = _fresh(ctx, state)
     before = State.load(state.dump())  # the steps may change `state` before they refuse
+    before.after_refusal = False
     try:
         new, outcome = _step(ctx, state, code, qty)
+        new.after_refusal = False
     except DomainError as err:
-        # Refused: nothing was written, and the pending first scan stays for another try.
+        # Refused: nothing was written, and the pending first scan stays for another try. A
+        # refused first scan also stops the next location from starting a put-away: replayed from
+        # the offline queue, that location belonged to the refused pallet, and the pallets after
+        # it would go to the wrong place.
         new, outcome = before, Outcome("bad", REFUSED.get(type(err), err.title), err.message)
+        new.after_refusal = not isinstance(err, _Orphan) and new.mode in TARGET_FIRST and not new.pending
     if not outcome.code and code is not None:
         outcome.code = codes.shown(codes.clean(code))
     if dropped and outcome.tone != "bad":
@@ -249,11 +258,18 @@ def _reason_label(code):
     return dict(REASONS).get(code, code)
 
 
-def _pallet(meaning, state):
-    """A scanned unit, refused early (with words for the mode) when it cannot take part."""
+def _pallet(ctx, meaning):
+    """A scanned unit; refused when it is empty, or when someone changed it after the scan (a
+    scan replayed from a handheld's offline queue arrives late, with the time it was made)."""
     unit = meaning.obj
     if unit.status == "empty":
         raise Invalid(f"{unit.lpn} is empty: it was used up or wasted.")
+    if ctx.at is not None:
+        latest = Entry.select().where(Entry.unit == unit).order_by(Entry.id.desc()).first()
+        if latest is not None and latest.at > ctx.at + CLOCK_SLACK:
+            who = latest.user.username if latest.user_id else "someone"
+            raise Conflict(f"{unit.lpn} was changed after you scanned it ({latest.kind} by {who}, "
+                           f"now at {_here(unit)}): scan it again where it is.")
     return unit
 
 
@@ -261,10 +277,14 @@ def _here(unit):
     return unit.location.code if unit.location_id else "nowhere"
 
 
+class _Orphan(Invalid):
+    title = "Not used"
+
+
 def _pair(ctx, state, meaning, perform, target_ok):
     """Two-scan modes: a pallet then its target, or a target then several pallets."""
     if meaning.kind == "unit":
-        unit = _pallet(meaning, state)
+        unit = _pallet(ctx, meaning)
         if state.target:
             outcome = perform(ctx, unit.lpn, state, None)
             return state, outcome
@@ -272,6 +292,9 @@ def _pair(ctx, state, meaning, perform, target_ok):
         state.unit, state.unit_from = unit.lpn, _here(unit)
         return state, _waiting(state)
     target = target_ok(meaning, state)
+    if state.after_refusal and not state.unit:
+        raise _Orphan(f"{target[0].code} was not used: the scan before it was refused. "
+                      f"Scan the pallet again, then {target[0].code}.")
     if state.unit:
         outcome = perform(ctx, state.unit, _with_target(state, target), state.unit_from)
         return state.clear(), outcome
@@ -374,7 +397,7 @@ def _move_mode(ctx, state, meaning):
 
 def _unload_mode(ctx, state, meaning):
     if meaning.kind == "unit" and not state.target:
-        unit = _pallet(meaning, state)
+        unit = _pallet(ctx, meaning)
         if not unit.location_id or unit.location.kind != "machine":
             raise Invalid(f"{unit.lpn} is not on a machine (it is at {_here(unit)}): "
                           "to move it, switch to Move.")
@@ -390,7 +413,7 @@ def _load_mode(ctx, state, meaning):
 def _consume_mode(ctx, state, meaning):
     if meaning.kind != "unit":
         raise _wrong_kind(meaning, state)
-    unit = _pallet(meaning, state)
+    unit = _pallet(ctx, meaning)
     if not unit.location_id or unit.location.kind != "machine":
         raise Invalid(f"{unit.lpn} is not loaded on a machine (it is at {_here(unit)}), "
                       "so nothing of it can be used up.")
@@ -404,7 +427,7 @@ def _consume_mode(ctx, state, meaning):
 def _waste_mode(ctx, state, meaning):
     if meaning.kind != "unit":
         raise _wrong_kind(meaning, state)
-    unit = _pallet(meaning, state)
+    unit = _pallet(ctx, meaning)
     reason = state.reason
     state = state.clear()
     state.unit, state.reason = unit.lpn, reason

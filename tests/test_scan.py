@@ -357,3 +357,30 @@ def test_badge_and_sign_out_commands(plant, op):
     outcome = op.scan("B-9")
     assert outcome.sign_in == plant.lead.id and op.state.user_id == plant.lead.id
     assert op.scan("CMD:SIGNOUT").sign_out
+
+
+# --- scans replayed late from a handheld's offline queue ----------------------------------------------
+
+def test_a_location_after_a_refused_pallet_does_not_start_a_put_away(plant, op):
+    unit, other = plant.receive(), plant.receive()
+    assert op.scan("TORN-LABEL").tone == "bad"
+    skipped = op.scan("A-01-1")  # it belonged to the refused scan
+    assert skipped.tone == "bad" and "was not used" in skipped.detail and not op.state.pending
+    op.scan(other.lpn)
+    assert op.scan("LANE-1").tone == "ok"
+    assert fresh(other).location.code == "LANE-1" and fresh(unit).location.code == "RCV-1"
+    assert op.scan("A-01-1").tone == "wait"  # and again: a put-away as usual
+
+
+def test_a_pallet_changed_after_the_scan_was_made_is_a_conflict(plant):
+    unit = plant.receive()
+    scanned = Entry.select().order_by(Entry.id.desc()).first().at + datetime.timedelta(seconds=5)
+    Operator(plant.lead, at=scanned + datetime.timedelta(minutes=1)).scan(unit.lpn)
+    lead = Operator(plant.lead, at=scanned + datetime.timedelta(minutes=1))
+    lead.scan(unit.lpn), lead.scan("LANE-1")
+    offline = Operator(plant.operator, at=scanned)  # scanned before the lead's move, sent after it
+    before = entries()
+    outcome = offline.scan(unit.lpn)
+    assert outcome.tone == "bad" and "changed after you scanned it" in outcome.detail
+    assert "LANE-1" in outcome.detail
+    assert offline.scan("A-01-1").tone == "bad" and entries() == before

@@ -1,0 +1,119 @@
+"""The scan page through HTTP without JavaScript (plain forms, one scan per submit), badge sign-in,
+the device name, and the fragment the page's script swaps in."""
+import re
+
+import pytest
+
+from staging import codes
+from staging.db import db
+from staging.models import Entry, Unit
+
+from .conftest import TESTDATA
+from .plant import Plant
+from .webutil import csrf_token, login
+
+PANEL = re.compile(r'<p class="panel-title">(.*?)</p>', re.S)
+
+
+@pytest.fixture
+def plant(app):
+    with db.connection_context():
+        plant = Plant()
+        plant.operator.badge = "B-1003"
+        plant.operator.save()
+        codes.register(plant.operator, "B-1003")
+        plant.unit = plant.receive()
+        return plant
+
+
+def scan(client, token, code=None, script=False, **form):
+    data = {"csrf_token": token, **form}
+    if code is not None:
+        data["code"] = code
+    return client.post("/scan", data=data, headers={"X-Scan-Client": "1"} if script else {})
+
+
+def title(html):
+    return PANEL.search(html).group(1).strip()
+
+
+def test_without_javascript_a_move_is_two_plain_form_posts(client, plant):
+    login(client, "operator1")
+    page = client.get("/scan").get_data(as_text=True)
+    assert 'name="code"' in page and 'inputmode="none"' in page and "autofocus" in page
+    token = csrf_token(client, "/scan")
+    first = scan(client, token, plant.unit.lpn, scan_id="form-1")
+    assert first.status_code == 303  # post/redirect/get: reloading does not send the scan again
+    assert title(client.get("/scan").get_data(as_text=True)) == f"{plant.unit.lpn}: where to?"
+    scan(client, token, "A-01-1", scan_id="form-2")
+    assert title(client.get("/scan").get_data(as_text=True)) == f"{plant.unit.lpn} → A-01-1"
+    scan(client, token, "A-01-1", scan_id="form-2")  # the same form sent twice
+    with db.connection_context():
+        assert Unit.get_by_id(plant.unit.id).location.code == "A-01-1"
+        assert Entry.select().where(Entry.kind == "move").count() == 1
+        entry = Entry.get(Entry.kind == "move")
+        assert entry.user.username == "operator1"
+
+
+def test_refusals_are_a_200_fragment_with_the_text_escaped(client, plant):
+    login(client, "operator1")
+    token = csrf_token(client, "/scan")
+    response = scan(client, token, '<script>alert(1)</script>', script=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'data-tone="bad"' in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_type_button_works_without_javascript(client, plant):
+    login(client, "operator1")
+    assert 'inputmode="text"' in client.get("/scan?type=1").get_data(as_text=True)
+
+
+def test_the_device_gets_a_name_and_every_row_carries_it(client, plant):
+    login(client, "operator1")
+    first = client.get("/scan")
+    assert re.search(r"device=HH-[0-9A-F]{4}", first.headers["Set-Cookie"])
+    token = csrf_token(client, "/scan")
+    client.post("/scan/device", data={"csrf_token": token, "name": "Forklift 7"})
+    scan(client, token, plant.unit.lpn), scan(client, token, "A-01-1")
+    with db.connection_context():
+        assert Entry.get(Entry.kind == "move").device == "Forklift 7"
+
+
+def test_badge_sign_in_on_the_login_page(client, plant):
+    token = csrf_token(client, "/login")
+    wrong = client.post("/login", data={"csrf_token": token, "badge": "B-9999"})
+    assert wrong.status_code == 401 and "badge is not known" in wrong.get_data(as_text=True)
+    response = client.post("/login?next=/scan", data={"csrf_token": token, "badge": "b-1003\r"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/scan")
+    assert "operator1" in client.get("/scan").get_data(as_text=True)
+
+
+def test_a_badge_scanned_on_the_scan_page_hands_the_device_over(client, plant):
+    login(client, "lead1")
+    token = csrf_token(client, "/scan")
+    scan(client, token, "B-1003", script=True)
+    scan(client, token, plant.unit.lpn, script=True), scan(client, token, "A-01-1", script=True)
+    with db.connection_context():
+        assert Entry.get(Entry.kind == "move").user.username == "operator1"
+
+
+def test_sign_out_command(client, plant):
+    login(client, "operator1")
+    token = csrf_token(client, "/scan")
+    response = scan(client, token, "CMD:SIGNOUT", script=True)
+    assert "/login" in response.headers["X-Scan-Redirect"]
+    assert client.get("/scan").status_code == 302
+    assert scan(client, token, "A-01-1", script=True).status_code in (400, 401)
+
+
+def test_a_photo_goes_into_the_same_flow(client, plant):
+    photo = TESTDATA / "photos" / "code128-1" / "7.png"
+    if not photo.exists():
+        pytest.skip("no test photos")
+    login(client, "operator1")
+    token = csrf_token(client, "/scan")
+    response = client.post("/scan", data={"csrf_token": token, "image": (photo.open("rb"), "7.png")},
+                           headers={"X-Scan-Client": "1"})
+    html = response.get_data(as_text=True)
+    assert title(html) == "Unknown barcode" and "abcdef" in html
