@@ -133,6 +133,12 @@ def valid_sscc(value):
         return None
 
 
+def sscc_code(sscc):
+    """How an SSCC is registered: as the element string a scanner types (AI 00 + 18 digits),
+    the form the scan page looks up (codes.resolve), like suppliers' SSCCs at receiving."""
+    return "00" + sscc
+
+
 def _sscc_for(units, settings):
     """Every unit's SSCC, allocating serials for units that have none (one write transaction)."""
     if not settings.gs1_prefix or not units:
@@ -143,8 +149,9 @@ def _sscc_for(units, settings):
         for entity_id, code in (Barcode.select(Barcode.entity_id, Barcode.code)
                                 .where(Barcode.entity == "unit", Barcode.source == "sscc",
                                        Barcode.entity_id.in_(chunk)).tuples()):
-            if valid_sscc(code):
-                found[entity_id] = code
+            sscc = code[2:] if len(code) == 20 and code.startswith("00") else code
+            if valid_sscc(sscc):
+                found[entity_id] = sscc
     missing = [u for u in units if u.id not in found]
     if missing:
         with write_transaction():
@@ -157,9 +164,9 @@ def _sscc_for(units, settings):
                 while True:
                     seq.value += 1
                     sscc = make_sscc(settings.gs1_extension, settings.gs1_prefix, seq.value)
-                    if not codes.taken(sscc):
+                    if not codes.taken(sscc_code(sscc)):
                         break
-                codes.register(unit, sscc, "sscc")
+                codes.register(unit, sscc_code(sscc), "sscc")
                 found[unit.id] = sscc
             Sequence.update(value=seq.value).where(Sequence.name == "sscc").execute()
     return found
@@ -742,8 +749,8 @@ def pdf(labels, size, sheet=None, progress=None):
     return buf.getvalue()
 
 
-SHEET_MARGIN = 8.0  # mm: inside what office printers can reach
-SHEET_GAP = 4.0
+SHEET_MARGIN = 4.0  # mm: inside what most office printers can reach
+SHEET_GAP = 2.0
 
 
 def sheet_slots(label, sheet):

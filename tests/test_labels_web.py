@@ -142,7 +142,7 @@ def test_the_unit_page_prints_and_reprints_on_a_network_printer(stager, plant):
     jobs = fake.wait(2)
     fake.close()
     assert b"REPRINT" not in jobs[0] and b"REPRINT" in jobs[1]
-    assert b"<script>" in jobs[0] or b"_3Cscript_3E" not in jobs[0]  # ZPL text is data, ^FH-escaped only for ^ ~ _
+    assert jobs[0].count(b"^XA") == 1 and b"^FH_^FD<script>alert('x')</script>" in jobs[0]  # text, not a command
 
 
 def test_a_refusing_printer_is_reported_in_the_block_and_nothing_recorded(stager, plant):

@@ -105,7 +105,7 @@ def commands(fmt):
 def _page(error=None, status=200):
     user = g.user
     return render_template("labels/index.html", error=error, form=request.values, kinds=L.KIND_TITLES,
-                           kind_sizes=L.KINDS, sizes=L.SIZES, printers=printing.printers(),
+                           kind_sizes=L.KINDS, sizes=L.SIZES, defaults=L.DEFAULT_SIZE, printers=printing.printers(),
                            jobs=printing.recent_jobs(user), prints=printing.recent_prints(),
                            can_print=can(user, "print_labels")), status
 
