@@ -17,7 +17,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
-from barcode.charsets import code128 as charset
 from barcode.codex import Code128, Gs1_128
 from biip.sscc import Sscc
 from peewee import JOIN
@@ -26,7 +25,6 @@ from stdnum import ean
 
 from . import codes
 from .commands import COMMANDS, REASONS
-from .config import Config
 from .db import locked, write_transaction
 from .errors import Invalid, NotFound
 from .inventory import fmt_qty
@@ -85,11 +83,6 @@ class Settings:
                    gs1_prefix=config.get("GS1_COMPANY_PREFIX", "") or "",
                    gs1_extension=config.get("GS1_EXTENSION_DIGIT", "0") or "0",
                    plant=config.get("PLANT_NAME", ""))
-
-    @classmethod
-    def default(cls):
-        return cls.from_config({k: getattr(Config, k, "") for k in
-                                ("PLANT_TIMEZONE", "GS1_COMPANY_PREFIX", "GS1_EXTENSION_DIGIT", "PLANT_NAME")})
 
 
 @dataclass
