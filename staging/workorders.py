@@ -200,6 +200,39 @@ def _units(where):
             .join(Location, JOIN.LEFT_OUTER).where(where, Unit.status != "empty"))
 
 
+class _Group:
+    """Units of one part, work order, place and status, summed by the database: what the floor
+    board needs without building a model object per pallet (a running order may have hundreds)."""
+
+    def __init__(self, wo_id, part, location, status, quantity, count, oldest):
+        self.work_order_id, self.part, self.location, self.status = wo_id, part, location, status
+        self.quantity, self.count, self.updated_at = Decimal(quantity), count, oldest
+        self.id = ("group", wo_id, part.id, location.id if location else None, status)
+        self.lpn = f"{count} unit{'s' if count != 1 else ''}"
+
+    @property
+    def work_order(self):
+        return WorkOrder.get_by_id(self.work_order_id)
+
+
+def _groups(where):
+    places = {}
+    rows = (Unit.select(Unit.work_order, Unit.part, Unit.location, Unit.status, fn.SUM(Unit.quantity),
+                        fn.COUNT(Unit.id), fn.MIN(Unit.updated_at))
+            .where(where, Unit.status != "empty")
+            .group_by(Unit.work_order, Unit.part, Unit.location, Unit.status).tuples())
+    rows = list(rows)
+    part_ids = list({r[1] for r in rows})
+    parts = {p.id: p for p in Part.select().where(Part.id.in_(part_ids))} if part_ids else {}
+    loc_ids = {r[2] for r in rows if r[2] is not None}
+    if loc_ids:
+        places = {loc.id: loc for loc in Location.select().where(Location.id.in_(list(loc_ids)))}
+    for wo_id, pid, loc_id, status, qty, count, oldest in rows:
+        if isinstance(oldest, str):  # SQLite returns MIN() of a datetime as text
+            oldest = datetime.datetime.fromisoformat(oldest)
+        yield _Group(wo_id, parts[pid], places.get(loc_id), status, qty, count, oldest)
+
+
 def _order_key(wo):
     return (STATUS_RANK.get(wo.status, 9), wo.due_at or datetime.datetime.max, wo.id)
 
@@ -216,7 +249,7 @@ def _match(unit, lines):
     return None, "Wrong part: not needed by this work order"
 
 
-def coverage(machines, now=None, horizon_hours=4):
+def coverage(machines, now=None, horizon_hours=4, detail=True):
     """For each machine: its open work orders with, per required line, what is staged nearby,
     loaded, consumed, wasted and still short; the units for them; wrong material; a state.
 
@@ -257,10 +290,11 @@ def coverage(machines, now=None, horizon_hours=4):
         for m_id in on[ov.wo.id]:
             views[m_id].orders.append(ov)
 
+    read = _units if detail else _groups  # detail=False: sums per part and place (the floor board)
     units = {}
     if wo_ids:
-        units.update((u.id, u) for u in _units(Unit.work_order.in_(wo_ids)))
-    units.update((u.id, u) for u in _units(Unit.location.in_(list(ids))))
+        units.update((u.id, u) for u in read(Unit.work_order.in_(wo_ids)))
+    units.update((u.id, u) for u in read(Unit.location.in_(list(ids))))
     for unit in sorted(units.values(), key=lambda u: u.updated_at):
         loc = unit.location
         ov = order_views.get(unit.work_order_id)
@@ -378,7 +412,7 @@ def board(now=None, horizon_hours=4):
                                           Location.holds_units).order_by(Location.sort_key, Location.code))
     machines = [p for p in places if p.kind == "machine"]
     stations = {p.id: StationView(p) for p in places if p.kind == "output"}
-    views = coverage(machines, now, horizon_hours)
+    views = coverage(machines, now, horizon_hours, detail=False)
     if stations:
         products = defaultdict(set)
         for wo in (WorkOrder.select(WorkOrder, Part).join(Part, JOIN.LEFT_OUTER)

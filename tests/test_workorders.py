@@ -85,6 +85,23 @@ def test_a_part_no_order_needs_on_the_machine_is_flagged(plant):
     assert view.state == "now"
     assert [u.unit.lpn for u in view.wrong] == [screws.lpn]
     assert "Wrong part" in view.wrong[0].problem
+    # The floor board sums units in the database instead: the same verdict.
+    (board_m1,) = [m for m in workorders.board().machines if m.machine.code == "M1"]
+    assert board_m1.state == "now" and board_m1.reasons == view.reasons
+
+
+def test_the_board_and_the_machine_page_agree(plant):
+    wo2 = second_order(plant)
+    for qty, wo in (("200", plant.wo), ("120", wo2), ("90", wo2)):
+        inventory.stage(plant.ctx(), plant.receive(qty=qty), "LANE-1", wo)
+    loaded = plant.receive(qty="100")
+    inventory.load(plant.ctx(), loaded, "M1", plant.wo)
+    inventory.consume(plant.ctx(), loaded, "40")
+    page = workorders.machine_view(plant.machine)
+    (board,) = [m for m in workorders.board().machines if m.machine.code == "M1"]
+    numbers = lambda v: [(o.wo.number, lv.staged, lv.loaded, lv.short) for o in v.orders for lv in o.lines]  # noqa: E731
+    assert numbers(board) == numbers(page) == [("WO-1", 200, 60, 200), ("WO-2", 210, 0, 90)]
+    assert board.state == page.state == "soon"
 
 
 def test_held_material_does_not_count_and_cannot_be_loaded(plant):
