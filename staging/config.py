@@ -48,6 +48,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", "0")
+    # Set the session cookie only when the session changed: a refresh on every response lets a
+    # concurrent request (a static file, the favicon) put back an older cookie over the scan
+    # page's newer state.
+    SESSION_REFRESH_EACH_REQUEST = False
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     def __init__(self):
