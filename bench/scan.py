@@ -1,0 +1,106 @@
+"""The handheld scan page: server time of a scan on a large plant (in-process, so it is the
+server's work: resolve, state machine, verb, rendering), and the bytes a handheld downloads for
+/scan (HTML, CSS, JS; raw and gzip-compressed).
+
+    python -m bench.scan [--quick] [--postgres]
+
+A scan's cost must not grow with the size of the plant: every scan is one indexed lookup of the
+code plus the verb's own rows."""
+import argparse
+import gzip
+import re
+import statistics
+import sys
+import time
+import uuid
+
+from staging import codes, create_app, inventory
+from staging.db import bind, db, migrate
+from staging.inventory import Ctx
+from staging.models import Entry, Location, Part, Unit
+from staging.users import create_user
+
+from . import data
+from .table import budget, print_table
+
+BUDGET_MS = 50  # p95 per scan: an operator must never wait on the page
+BUDGET_GZIP = 60_000  # bytes for a cold /scan on a handheld over patchy Wi-Fi
+
+
+def _post(client, token, code, times):
+    start = time.perf_counter()
+    response = client.post("/scan", data={"csrf_token": token, "code": code, "scan_id": uuid.uuid4().hex},
+                           headers={"X-Scan-Client": "1"})
+    body = response.get_data(as_text=True)
+    times.append((time.perf_counter() - start) * 1000)
+    assert response.status_code == 200, response.status_code
+    return body
+
+
+def _stats(times):
+    times = sorted(times)
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1)}
+
+
+def page_bytes(client):
+    """What a handheld downloads on a cold load of /scan."""
+    html = client.get("/scan").get_data()
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    files = [("/scan (HTML)", html)] + [(a.decode(), client.get(a.decode()).get_data()) for a in assets]
+    return [(name, len(body), len(gzip.compress(body, 6))) for name, body in files]
+
+
+def run(quick=False, postgres=False):
+    runs = 30 if quick else 100
+    rows = []
+    with data.plant(quick=quick, postgres=postgres) as url:
+        bind(data.open_url(url))
+        migrate()
+        with db.connection_context():
+            user = create_user("benchscan", "stager", "password-123")
+            entries, units = Entry.select().count(), Unit.select().count()
+            for code in ("BENCH-A", "BENCH-B"):
+                codes.register(Location.create(code=code, name=code, kind="storage", sort_key=code), code)
+            part = Part.select().first()
+            lpn = inventory.receive(Ctx(user), part, "10", "BENCH-A").unit.lpn
+        app = create_app({"DATABASE_URL": url, "SEED_DEMO": False, "SECRET_KEY": "bench"})
+        client = app.test_client()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+        assert client.post("/login", data={"username": "benchscan", "password": "password-123",
+                                           "csrf_token": token}).status_code == 302
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/scan").get_data(as_text=True)).group(1)
+        first, second, refused = [], [], []
+        for i in range(runs + 3):
+            warm = i < 3
+            _post(client, token, lpn, [] if warm else first)
+            body = _post(client, token, "BENCH-B" if i % 2 == 0 else "BENCH-A", [] if warm else second)
+            assert 'data-tone="ok"' in body, body[:400]
+            _post(client, token, f"NOPE-{i}", [] if warm else refused)
+        engine = "postgres" if postgres else "sqlite"
+        size = f"({engine}, {entries:,} ledger rows, {units:,} units)"
+        for name, times in (("scan: pallet, waits for 2nd", first), ("scan: location, move written", second),
+                            ("scan: unknown barcode", refused)):
+            result = _stats(times)
+            rows.append({"bench": f"{name} {size}", **result, **budget(result["p95_ms"], BUDGET_MS, "<=", "ms")})
+        files = page_bytes(client)
+        db.close()
+    for name, raw, packed in files:
+        rows.append({"bench": f"/scan download: {name}", "value": f"{raw} B raw, {packed} B gzip"})
+    total_raw, total_gz = sum(f[1] for f in files), sum(f[2] for f in files)
+    rows.append({"bench": "/scan download: total (HTML+CSS+JS)", "raw_bytes": total_raw, "gzip_bytes": total_gz,
+                 **budget(total_gz, BUDGET_GZIP, "<=", "B")})
+    print_table(rows)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench.scan")
+    parser.add_argument("--quick", action="store_true", help="the smaller plant, fewer runs")
+    parser.add_argument("--postgres", action="store_true", help="on the PostgreSQL test server")
+    args = parser.parse_args()
+    run(quick=args.quick, postgres=args.postgres)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
