@@ -60,13 +60,15 @@ def label_url(lpn):
 @bp.get("/scan")
 @login_required
 def page():
+    named = bool(request.cookies.get("device"))
+    if not named:
+        # A shared handheld gets a name on first visit; every ledger row it writes carries it.
+        g.device = "HH-" + secrets.token_hex(2).upper()
     context = _view()
     context["typing"] = request.args.get("type") == "1"
     response = make_response(render_template("scan/page.html", **context))
-    if not request.cookies.get("device"):
-        # A shared handheld gets a name on first visit; every ledger row it writes carries it.
-        name = "HH-" + secrets.token_hex(2).upper()
-        response.set_cookie("device", name, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True)
+    if not named:
+        response.set_cookie("device", g.device, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True)
     return response
 
 
