@@ -9,7 +9,7 @@ from decimal import Decimal
 from . import codes, inventory
 from .db import db
 from .inventory import Ctx
-from .models import Location, Part, User, WorkOrder, WorkOrderLine, utcnow
+from .models import Location, Part, WorkOrder, WorkOrderLine, utcnow
 from .users import create_user
 
 RACKS = "ABCDEF"

@@ -18,7 +18,7 @@ from . import codes, inventory
 from .commands import MODES, REASONS
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .inventory import fmt_qty
-from .models import Entry, Location, Unit, WorkOrder, WorkOrderLine, utcnow
+from .models import Entry, Location, Unit, WorkOrderLine, utcnow
 
 PENDING_TTL = datetime.timedelta(minutes=10)
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little

@@ -23,6 +23,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
+def shared_photos():
+    """The real barcode photos in ../shared/testdata: absent only outside CI (then the test skips)."""
+    photos = sorted((TESTDATA / "photos").glob("*/*.png"))
+    if not photos:
+        if IN_CI:
+            pytest.fail(f"{TESTDATA / 'photos'} is missing, and CI=true: these tests must run.")
+        pytest.skip(f"no test photos at {TESTDATA / 'photos'}")
+    return photos
+
+
 def _pg_available():
     try:
         psycopg2.connect(PG_URL, connect_timeout=3).close()

@@ -1,6 +1,5 @@
 """Photos of real barcodes -> text, through staging.decode and POST /api/decode."""
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -8,18 +7,13 @@ from PIL import Image
 from staging.decode import decode
 from staging.users import create_token
 
-from .conftest import IN_CI, TESTDATA
+from .conftest import TESTDATA, shared_photos
 from .webutil import user
 
 PHOTOS = TESTDATA / "photos"
 
 
-def photos():
-    if not PHOTOS.is_dir():
-        if IN_CI:
-            pytest.fail(f"{PHOTOS} is missing, and CI=true")
-        pytest.skip(f"no test photos at {PHOTOS}")
-    return sorted(PHOTOS.glob("*/*.png"))
+photos = shared_photos
 
 
 def expected(photo):

@@ -9,7 +9,7 @@ from staging.db import db
 from staging.inventory import move
 from staging.models import Entry, Scan, Unit
 
-from .conftest import TESTDATA
+from .conftest import shared_photos
 from .plant import Plant
 
 pytestmark = pytest.mark.browser
@@ -188,10 +188,7 @@ def test_offline_queue_replays_every_scan_once_in_order(scanner, plant, live_ser
 
 
 def test_camera_upload_of_each_test_photo(scanner, plant):
-    photos = sorted((TESTDATA / "photos").glob("*/*.png"))
-    if not photos:
-        pytest.skip("no test photos")
-    for photo in photos:
+    for photo in shared_photos():
         text = photo.with_suffix(".txt").read_text().strip()
         scanner.set_input_files("input[name=image]", str(photo))
         expect(scanner.locator("#panel .panel-code")).to_contain_text(text.splitlines()[0][:40])
