@@ -10,6 +10,18 @@ ZERO = Decimal("0")
 
 def history(unit):
     """Every entry of one unit, oldest first: an indexed range on (unit, id), one query."""
+    return _entries().where(Entry.unit == unit).order_by(Entry.id)
+
+
+def page(after=0, limit=500, unit_id=None):
+    """Entries with an id above `after`, in id order: keyset paging over the whole ledger."""
+    query = _entries().where(Entry.id > after)
+    if unit_id is not None:
+        query = query.where(Entry.unit == unit_id)
+    return list(query.order_by(Entry.id).limit(limit))
+
+
+def _entries():
     From, To = Location.alias(), Location.alias()
     return (Entry.select(Entry, Unit, From, To, User, WorkOrder, Scan)
             .join(Unit, on=(Entry.unit == Unit.id))
@@ -17,8 +29,7 @@ def history(unit):
             .switch(Entry).join(To, JOIN.LEFT_OUTER, on=(Entry.to_location == To.id), attr="to_location")
             .switch(Entry).join(User, JOIN.LEFT_OUTER)
             .switch(Entry).join(WorkOrder, JOIN.LEFT_OUTER)
-            .switch(Entry).join(Scan, JOIN.LEFT_OUTER)
-            .where(Entry.unit == unit).order_by(Entry.id))
+            .switch(Entry).join(Scan, JOIN.LEFT_OUTER))
 
 
 def verify():

@@ -495,6 +495,16 @@ def summary(wo):
                    outputs, list(totals.values()))
 
 
+def order_lines(wo):
+    """Per material line of one order: required, staged, loaded, consumed, wasted, short.
+    Open orders are measured on their machine; others only have what was used."""
+    if wo.status in OPEN_STATUSES and wo.machine_id:
+        for ov in machine_view(wo.machine).orders:
+            if ov.wo.id == wo.id:
+                return ov.lines
+    return summary(wo).lines
+
+
 def usage_entries(wo, limit=200):
     """The consume and scrap rows of one work order, newest first (indexed on work_order)."""
     return list(Entry.select(Entry, Unit, Part).join(Unit, on=(Entry.unit == Unit.id)).join(Part)

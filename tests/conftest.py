@@ -88,7 +88,7 @@ def database(database_url):
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url(tmp_path), "SECRET_KEY": "test",
-                      "SEED_DEMO": False})
+                      "SEED_DEMO": False, "VALIDATE_RESPONSES": True})
     migrate()
     return app
 

@@ -122,3 +122,47 @@ def test_a_revoked_token_no_longer_works(client, plant, auth):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json["status"] == "ok"
+
+
+def test_receive_through_the_api_needs_a_stager(client, plant, auth):
+    body = {"part": "RES-100", "revision": "B", "quantity": "12.5", "lot": "L-9", "client_scan_id": "r-1"}
+    assert client.post("/api/receipts", headers=auth, json=body).status_code == 403  # operator1
+    with db.connection_context():
+        stager = {"Authorization": "Bearer " + create_token("stager1")}
+    first = client.post("/api/receipts", headers=stager, json=body)
+    assert first.status_code == 201
+    assert (first.json["location"], first.json["qty"], first.json["lot"]) == ("RCV-1", 12.5, "L-9")
+    again = client.post("/api/receipts", headers=stager, json=body)
+    assert again.json["lpn"] == first.json["lpn"]  # the same scan id: the same unit, not a second one
+    missing = client.post("/api/receipts", headers=stager, json={**body, "part": "NOPE", "client_scan_id": "r-2"})
+    assert missing.status_code == 404
+
+
+def test_work_orders_and_what_is_staged_per_machine(client, plant, auth):
+    from staging import inventory
+    with db.connection_context():
+        unit = plant.receive(qty="200")
+        inventory.stage(plant.ctx(), unit.lpn, "LANE-1", "WO-1")
+    orders = client.get("/api/work-orders", headers=auth).json
+    assert [o["number"] for o in orders] == ["WO-1"] and orders[0]["machine"] == "M1"
+    detail = client.get("/api/work-orders/WO-1", headers=auth).json
+    assert detail["lines"] == [{"part": "RES-100", "revision": "B", "uom": "kg", "required": 500, "staged": 200,
+                                "loaded": 0, "consumed": 0, "wasted": 0, "short": 300}]
+    staged = client.get("/api/machines/M1/staged", headers=auth).json
+    assert staged["machine"] == "M1" and staged["work_orders"][0]["lines"][0]["staged"] == 200
+    assert client.get("/api/machines/RCV-1/staged", headers=auth).status_code == 404
+    assert client.get("/api/work-orders?status=nonsense", headers=auth).status_code == 422
+
+
+def test_the_ledger_a_page_at_a_time(client, plant, auth):
+    with db.connection_context():
+        units = [plant.receive() for _ in range(5)]
+    first = client.get("/api/ledger?limit=2", headers=auth).json
+    second = client.get(f"/api/ledger?limit=2&after={first['next']}", headers=auth).json
+    third = client.get(f"/api/ledger?limit=2&after={second['next']}", headers=auth).json
+    seen = [e["unit"] for page in (first, second, third) for e in page["entries"]]
+    assert seen == [u.lpn for u in units] and third["next"] is None
+    mine = client.get(f"/api/ledger?unit={units[3].lpn}", headers=auth).json
+    assert [e["unit"] for e in mine["entries"]] == [units[3].lpn]
+    bad = client.get("/api/ledger?limit=0", headers=auth)
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json" and "limit" in bad.json["detail"]

@@ -1,12 +1,15 @@
-"""JSON API for other departments: the same domain calls as the pages, errors as problem+json."""
+"""JSON API for other departments: the same domain calls as the pages, errors as problem+json.
+
+Inputs are validated by spectree against staging.web.schemas, which also make /api/openapi.json."""
 import functools
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, render_template, request
 
-from .. import decode as decoding, inventory, ledger, stock
+from .. import decode as decoding, inventory, ledger, stock, workorders
 from ..errors import DomainError, Invalid, NotFound
-from ..models import Location, Unit
-from . import serial
+from ..models import Location, Part, Unit, WorkOrder
+from . import schemas, serial
+from .apispec import responses, spec
 
 bp = Blueprint("api", __name__)
 
@@ -44,37 +47,45 @@ def token_required(view):
     return wrapped
 
 
-def json_body():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid("The request body must be a JSON object.")
-    return body
+def created(data, replayed):
+    response = jsonify(data)
+    response.status_code = 201
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
-def text_field(body, name, required=True):
-    value = body.get(name)
-    if value is None or value == "":
-        if required:
-            raise Invalid(f"“{name}” is required.")
-        return None
-    if not isinstance(value, str):
-        raise Invalid(f"“{name}” must be a string.")
-    if len(value) > 200:
-        raise Invalid(f"“{name}” is too long.")
-    return value
+def ctx(scan_id):
+    return inventory.Ctx(g.user, device=g.device, scan_id=scan_id)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI document, generated from the schemas the API validates with."""
+    return jsonify(spec.spec)
+
+
+@bp.get("/")
+def browse():
+    """The API, readable in a browser: rendered from the same OpenAPI document."""
+    return render_template("api/browse.html", doc=spec.spec)
 
 
 @bp.get("/locations")
 @token_required
+@spec.validate(resp=responses(200, schemas.LocationList), tags=["locations"])
 def locations():
-    rows = Location.select(Location, Location.parent).order_by(Location.sort_key, Location.code)
+    """Every location, with its kind and parent."""
+    rows = list(Location.select().order_by(Location.sort_key, Location.code))
     parents = {loc.id: loc.code for loc in rows}
     return jsonify([serial.location(loc, parents.get(loc.parent_id)) for loc in rows])
 
 
 @bp.get("/locations/<code>")
 @token_required
+@spec.validate(resp=responses(200, schemas.LocationDetail, 404), tags=["locations"])
 def location(code):
+    """One location with the units on it."""
     loc = Location.get_or_none(Location.code == code)
     if loc is None:
         raise NotFound(f"No location with the code {code}.")
@@ -84,7 +95,9 @@ def location(code):
 
 @bp.get("/units/<lpn>")
 @token_required
+@spec.validate(resp=responses(200, schemas.UnitDetail, 404), tags=["units"])
 def unit(lpn):
+    """One unit: where it is, how much, and its whole history."""
     found = Unit.get_or_none(Unit.lpn == lpn)
     if found is None:
         raise NotFound(f"No pallet or tote with the code {lpn}.")
@@ -93,23 +106,80 @@ def unit(lpn):
 
 @bp.post("/moves")
 @token_required
-def moves():
-    body = json_body()
-    ctx = inventory.Ctx(g.user, device=g.device, scan_id=inventory.clean_scan_id(
-        text_field(body, "client_scan_id", required=False)))
-    result = inventory.move(ctx, text_field(body, "unit"), text_field(body, "to"),
-                            expected_from=text_field(body, "from", required=False))
-    response = jsonify(serial.move(result))
-    response.status_code = 201
-    if result.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return response
+@spec.validate(json=schemas.MoveIn, resp=responses(201, schemas.MoveOut, 403, 404, 409, 422), tags=["moves"])
+def moves(json: schemas.MoveIn):
+    """Move a unit. `from` is where the operator believed it was; the same `client_scan_id`
+    again returns the first move and records nothing."""
+    result = inventory.move(ctx(json.client_scan_id), json.unit, json.to, expected_from=json.from_)
+    return created(serial.move(result), result.replayed)
+
+
+@bp.post("/receipts")
+@token_required
+@spec.validate(json=schemas.ReceiptIn, resp=responses(201, schemas.UnitOut, 403, 404, 409, 422),
+               tags=["units"])
+def receipts(json: schemas.ReceiptIn):
+    """Receive a new unit (stager or above)."""
+    part = Part.get_or_none(Part.number == json.part.upper(), Part.revision == json.revision.upper())
+    if part is None:
+        raise NotFound(f"No part {json.part} rev {json.revision or '-'}.")
+    result = inventory.receive(ctx(json.client_scan_id), part, json.quantity, json.location, lot=json.lot,
+                               lpn=json.lpn, barcodes=[(code, "supplier") for code in json.supplier_barcodes])
+    return created(serial.unit(result.unit), result.replayed)
+
+
+@bp.get("/work-orders")
+@token_required
+@spec.validate(query=schemas.WorkOrderQuery, resp=responses(200, schemas.WorkOrderList, 422),
+               tags=["work orders"])
+def work_orders(query: schemas.WorkOrderQuery):
+    """Work orders, newest first (at most 500), optionally of one status."""
+    return jsonify([serial.work_order(wo) for wo in workorders.listing(query.status)])
+
+
+@bp.get("/work-orders/<number>")
+@token_required
+@spec.validate(resp=responses(200, schemas.WorkOrderDetail, 404), tags=["work orders"])
+def work_order(number):
+    """A work order with what each material line needs, and how much is staged, loaded and used."""
+    wo = WorkOrder.get_or_none(WorkOrder.number == number)
+    if wo is None:
+        raise NotFound(f"No work order {number}.")
+    return jsonify(serial.work_order(wo, lines=workorders.order_lines(wo)))
+
+
+@bp.get("/machines/<code>/staged")
+@token_required
+@spec.validate(resp=responses(200, schemas.MachineStaged, 404), tags=["work orders"])
+def machine_staged(code):
+    """What is staged for and loaded on a machine, against its work orders."""
+    machine = Location.get_or_none(Location.code == code, Location.kind == "machine")
+    if machine is None:
+        raise NotFound(f"No machine with the code {code}.")
+    return jsonify(serial.machine(workorders.machine_view(machine)))
+
+
+@bp.get("/ledger")
+@token_required
+@spec.validate(query=schemas.LedgerQuery, resp=responses(200, schemas.LedgerPage, 404, 422), tags=["ledger"])
+def ledger_page(query: schemas.LedgerQuery):
+    """The ledger in id order, a page at a time: follow `next` until it is null."""
+    unit_id = None
+    if query.unit:
+        found = Unit.get_or_none(Unit.lpn == query.unit)
+        if found is None:
+            raise NotFound(f"No pallet or tote with the code {query.unit}.")
+        unit_id = found.id
+    entries = ledger.page(after=query.after, limit=query.limit, unit_id=unit_id)
+    more = len(entries) == query.limit
+    return jsonify(entries=[serial.entry(e) for e in entries], next=entries[-1].id if more else None)
 
 
 @bp.post("/decode")
 @token_required
+@spec.validate(resp=responses(200, schemas.Decoded, 413, 422), tags=["scanning"])
 def decode_image():
-    """The barcodes in a photo (multipart field `image`): the scan page's camera decoding."""
+    """The barcodes in a photo (multipart form field `image`): the scan page's camera decoding."""
     photo = request.files.get("image")
     if photo is None or not photo.filename:
         raise Invalid("Send the photo as the multipart form field “image”.")

@@ -46,3 +46,23 @@ def move(result):
     data = entry(result.entry)
     data["unit_status"] = result.unit.status
     return data
+
+
+def work_order(wo, lines=None):
+    data = {"number": wo.number, "product": wo.part.number if wo.part_id else None,
+            "revision": wo.part.revision if wo.part_id else None, "quantity": number(wo.quantity),
+            "status": wo.status, "machine": wo.machine.code if wo.machine_id else None,
+            "output_station": wo.output_station.code if wo.output_station_id else None,
+            "due_at": iso(wo.due_at)}
+    if lines is not None:
+        data["lines"] = [{"part": lv.part.number, "revision": lv.part.revision, "uom": lv.part.uom,
+                          "required": number(lv.required), "staged": number(lv.staged),
+                          "loaded": number(lv.loaded), "consumed": number(lv.consumed),
+                          "wasted": number(lv.wasted), "short": number(lv.short)} for lv in lines]
+    return data
+
+
+def machine(view):
+    return {"machine": view.machine.code, "state": view.state, "reasons": view.reasons,
+            "work_orders": [work_order(ov.wo, ov.lines) for ov in view.orders],
+            "loaded": [unit(uv.unit) for uv in view.loaded]}

@@ -1,0 +1,166 @@
+"""The API's request and response shapes (pydantic). spectree validates requests with them and
+generates /api/openapi.json from them, so the document cannot drift from what is enforced."""
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+LocationKind = Literal["receiving", "storage", "staging", "machine", "output", "qc_hold", "scrap", "shipping"]
+Code = Field(min_length=1, max_length=120, description="A scanned or typed code")
+ScanId = Field(None, min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$",
+               description="Client-generated id of this scan: sending it again records nothing new")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- requests ------------------------------------------------------------------------------------------
+
+class MoveIn(Strict):
+    unit: str = Field(min_length=1, max_length=120, description="LPN or any barcode of the unit")
+    to: str = Field(min_length=1, max_length=120, description="Code of the location it goes to")
+    from_: str | None = Field(None, alias="from", min_length=1, max_length=120,
+                              description="Where the operator believed it was: a different location is a 409")
+    client_scan_id: str | None = ScanId
+
+
+class ReceiptIn(Strict):
+    part: str = Field(min_length=1, max_length=40, description="Part number")
+    revision: str = Field("", max_length=16)
+    quantity: str | float | int = Field(description="Decimal quantity in the part's unit of measure, > 0")
+    lot: str = Field("", max_length=40)
+    location: str | None = Field(None, min_length=1, max_length=120, description="Default: the receiving dock")
+    lpn: str | None = Field(None, min_length=1, max_length=40, description="Default: a new LPN")
+    supplier_barcodes: list[str] = Field(default_factory=list, max_length=10,
+                                         description="Supplier codes (SSCC, GTIN+lot) that will find this unit")
+    client_scan_id: str | None = ScanId
+
+
+class LedgerQuery(Strict):
+    after: int = Field(0, ge=0, le=2**62, description="Return entries with an id above this (the previous page's `next`)")
+    limit: int = Field(500, ge=1, le=5000)
+    unit: str | None = Field(None, min_length=1, max_length=120, description="Only this unit's entries")
+
+
+class WorkOrderQuery(Strict):
+    status: Literal["planned", "released", "running", "done", "closed"] | None = None
+
+
+# --- responses -----------------------------------------------------------------------------------------
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+
+
+class Location(BaseModel):
+    code: str
+    name: str
+    kind: LocationKind
+    parent: str | None
+    holds_units: bool
+    active: bool
+    capacity: int | None
+
+
+class UnitOut(BaseModel):
+    lpn: str
+    part: str
+    revision: str
+    description: str
+    lot: str
+    qty: float
+    uom: str
+    status: str
+    location: str | None
+    work_order: str | None
+    created_at: str
+    updated_at: str
+
+
+class LocationDetail(Location):
+    units: list[UnitOut]
+
+
+class LocationList(RootModel[list[Location]]):
+    pass
+
+
+class EntryOut(BaseModel):
+    id: int
+    kind: str
+    unit: str
+    from_: str | None = Field(alias="from")
+    to: str | None
+    qty: float
+    delta: float
+    status: str
+    work_order: str | None
+    reason: str
+    by: str | None
+    device: str
+    at: str
+    client_scan_id: str | None
+
+
+class UnitDetail(UnitOut):
+    history: list[EntryOut]
+
+
+class MoveOut(EntryOut):
+    unit_status: str
+
+
+class LedgerPage(BaseModel):
+    entries: list[EntryOut]
+    next: int | None = Field(description="Pass as `after` for the next page; null on the last page")
+
+
+class LineOut(BaseModel):
+    part: str
+    revision: str
+    uom: str
+    required: float
+    staged: float
+    loaded: float
+    consumed: float
+    wasted: float
+    short: float
+
+
+class WorkOrderOut(BaseModel):
+    number: str
+    product: str | None
+    revision: str | None
+    quantity: float
+    status: str
+    machine: str | None
+    output_station: str | None
+    due_at: str | None
+
+
+class WorkOrderDetail(WorkOrderOut):
+    lines: list[LineOut]
+
+
+class WorkOrderList(RootModel[list[WorkOrderOut]]):
+    pass
+
+
+class MachineStaged(BaseModel):
+    machine: str
+    state: Literal["idle", "ok", "soon", "now"]
+    reasons: list[str]
+    work_orders: list[WorkOrderDetail]
+    loaded: list[UnitOut]
+
+
+class DecodedCode(BaseModel):
+    text: str
+    symbology: str
+
+
+class Decoded(BaseModel):
+    codes: list[DecodedCode]

@@ -1,0 +1,60 @@
+"""The API against its own OpenAPI document (schemathesis): generated requests, valid and not,
+never get a 5xx, and every answer matches the documented status codes and schemas."""
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from staging.db import db
+from staging.users import create_token
+
+from .plant import Plant
+
+
+@pytest.fixture
+def api_schema(app):
+    with db.connection_context():
+        plant = Plant()
+        for _ in range(3):
+            plant.receive()
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+
+
+@pytest.fixture
+def token(api_schema):
+    with db.connection_context():
+        return create_token("lead1")
+
+
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+
+def test_the_api_keeps_its_documented_contract(api_schema, token):
+    # Operation by operation with hypothesis directly: schemathesis' pytest plugin predates pytest 9.
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 10
+    for operation in operations:
+        @settings(max_examples=30, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+        @given(case=operation.as_strategy())
+        def conforms(case):
+            case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+
+        conforms()
+
+
+def test_the_document_describes_the_interface(client):
+    doc = client.get("/api/openapi.json").json
+    assert doc["openapi"].startswith("3.")
+    for path in ("/api/locations", "/api/locations/{code}", "/api/units/{lpn}", "/api/moves", "/api/decode",
+                 "/api/receipts", "/api/work-orders", "/api/ledger", "/api/machines/{code}/staged"):
+        assert path in doc["paths"], path
+    moves = doc["paths"]["/api/moves"]["post"]
+    assert {"201", "404", "409", "422"} <= set(moves["responses"])
+    assert doc["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_the_api_page_is_readable_in_a_browser(client):
+    html = client.get("/api/").get_data(as_text=True)
+    assert "POST /api/moves" in html and "client_scan_id" in html
