@@ -45,9 +45,15 @@ class Config:
     GS1_EXTENSION_DIGIT = os.environ.get("GS1_EXTENSION_DIGIT", "0").strip()
     # Seconds to wait for a network label printer to accept a connection and the data.
     PRINTER_TIMEOUT = float(os.environ.get("PRINTER_TIMEOUT", "5"))
+    # Failed sign-ins (15 minutes) before that user name, or that address, must wait.
+    LOGIN_MAX_FAILURES_PER_USER = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", "5"))
+    LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure is added by itself to requests that came over HTTPS; this forces it on every response.
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", "0")
+    # TRUST_PROXY=1 behind a reverse proxy: take client address and scheme from X-Forwarded-*.
+    TRUST_PROXY = _bool("TRUST_PROXY", "0")
     # Set the session cookie only when the session changed: a refresh on every response lets a
     # concurrent request (a static file, the favicon) put back an older cookie over the scan
     # page's newer state.

@@ -4,6 +4,7 @@ Everything after the master data goes through the domain verbs, so the demo's le
 real (and as checkable) as a plant's."""
 import datetime
 import random
+import secrets
 from decimal import Decimal
 
 from . import codes, inventory
@@ -61,11 +62,13 @@ PRODUCTS = [
      [("RES-ABS-200", "B", 1600), ("GSK-220", "B", 400), ("BOX-600", "B", 100)]),
 ]
 
+# Badges are generated per plant (printed from the labels page): a fixed demo badge would be a
+# known credential for a lead on every installation that kept the demo.
 PEOPLE = [
-    ("lena", "lead", "Lena Lead", "B-1001"),
-    ("sam", "stager", "Sam Stager", "B-1002"),
-    ("olga", "operator", "Olga Operator", "B-1003"),
-    ("omar", "operator", "Omar Operator", "B-1004"),
+    ("lena", "lead", "Lena Lead"),
+    ("sam", "stager", "Sam Stager"),
+    ("olga", "operator", "Olga Operator"),
+    ("omar", "operator", "Omar Operator"),
 ]
 
 SCRAP_REASONS = ["Damaged by forklift", "Wet packaging", "Contaminated", "Wrong colour"]
@@ -137,8 +140,8 @@ def seed(rng=None, now=None):
         build_locations()
         parts = build_parts()
         orders = build_work_orders(parts, now)
-        people = {name: create_user(name, role, display_name=display, badge=badge)
-                  for name, role, display, badge in PEOPLE}
+        people = {name: create_user(name, role, display_name=display, badge=f"B-{secrets.token_hex(4).upper()}")
+                  for name, role, display in PEOPLE}
         _history(rng, now, parts, orders, people)
     return Location.select().count()
 

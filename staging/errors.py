@@ -31,3 +31,14 @@ class Invalid(DomainError):
 class Forbidden(DomainError):
     status = 403
     title = "Not allowed"
+
+
+class SignInFailed(DomainError):
+    status = 401
+    title = "Not signed in"
+
+
+class TooManyAttempts(DomainError):
+    """Sign-ins refused for a while after too many failures (the login throttle)."""
+    status = 429
+    title = "Too many attempts"

@@ -309,3 +309,18 @@ class LabelPrint(BaseModel):
 
 
 MODELS += [Printer, LabelJob, LabelPrint]
+
+
+# --- sign-in throttling (issue 6) -----------------------------------------------------------------
+
+class LoginFailure(BaseModel):
+    """A failed sign-in: counted per user name and per address by every worker and host alike."""
+    username = CharField(max_length=64, default="")  # "" for a badge scan
+    address = CharField(max_length=64, default="")
+    at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("username", "at"), False), (("address", "at"), False))
+
+
+MODELS += [LoginFailure]

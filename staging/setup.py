@@ -21,7 +21,9 @@ def prepare(seed_demo=True, echo=print):
             echo("=" * 64)
         if seed_demo and not demo_present():
             demo.seed()
-            echo("Seeded the demo plant (turn off with SEED_DEMO=0).")
+            echo("Seeded the demo plant (turn off with SEED_DEMO=0). Its people sign in by badge:")
+            for user in User.select().where(User.badge.is_null(False)).order_by(User.id):
+                echo(f"  {user.username} ({user.role}): badge {user.badge}")
 
 
 def demo_present():

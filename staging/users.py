@@ -4,8 +4,8 @@ import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import codes
-from .errors import Invalid, NotFound
+from . import codes, throttle
+from .errors import Invalid, NotFound, SignInFailed
 from .models import ROLES, ApiToken, User, utcnow
 from .db import write_transaction
 
@@ -20,6 +20,9 @@ def create_user(username, role, password=None, *, display_name="", badge=None):
         raise Invalid(f"Role must be one of: {', '.join(ROLES)}.")
     if password is not None and len(password) < 8:
         raise Invalid("A password needs at least 8 characters.")
+    if role in ("lead", "admin") and not password and not badge:
+        # No default password, and no lead/admin who can never sign in: say how they will.
+        raise Invalid(f"A {role} needs a password (--password) or a badge to sign in.")
     with write_transaction():
         if User.select().where(User.username == username).exists():
             raise Invalid(f"There is already a user {username}.")
@@ -36,11 +39,15 @@ def set_password(user, password):
         raise Invalid("A password needs at least 8 characters.")
     user.password_hash = generate_password_hash(password, PASSWORD_METHOD)
     user.save()
+    throttle.succeeded(user.username)  # a new password lifts a lock-out on that name at once
 
 
 def authenticate(username, password):
     """The active user with this name and password, or None (same answer for either mistake)."""
-    user = User.get_or_none(User.username == (username or "").strip())
+    username = (username or "").strip()
+    if not username.isprintable() or len(username) > 64:
+        username = ""  # no user has such a name (and PostgreSQL refuses NUL in a query)
+    user = User.get_or_none(User.username == username) if username else None
     if user is None or not user.active or not user.password_hash:
         check_password_hash(_DUMMY, password or "")  # same time as a real check
         return None
@@ -48,6 +55,29 @@ def authenticate(username, password):
 
 
 _DUMMY = generate_password_hash("not-a-password")
+
+
+def sign_in(username, password, address, limits=None):
+    """The user for a name and password, through the login throttle: SignInFailed for a wrong
+    name or password, TooManyAttempts (checked first, so even the right password waits)."""
+    throttle.check(username, address, **(limits or {}))
+    user = authenticate(username, password)
+    if user is None:
+        throttle.failed(username, address)
+        raise SignInFailed("Wrong user name or password.")
+    throttle.succeeded(username)
+    return user
+
+
+def badge_sign_in(code, address, limits=None):
+    """The user whose badge was scanned; a wrong badge counts as a failure from that address."""
+    throttle.check("", address, **(limits or {}))
+    text = codes.clean(code)
+    meaning = codes.resolve(text) if text.isprintable() else None
+    if meaning is None or meaning.kind != "badge" or not meaning.obj.active:
+        throttle.failed("", address)
+        raise SignInFailed("That badge is not known here, or switched off.")
+    return meaning.obj
 
 
 def _hash(token):

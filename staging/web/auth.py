@@ -1,11 +1,11 @@
 """Sign-in by session (pages) or bearer token (API, labels); one loader for both."""
 import functools
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
-from .. import codes
+from ..errors import DomainError
 from ..models import User
-from ..users import authenticate, user_for_token
+from ..users import badge_sign_in, sign_in, user_for_token
 
 bp = Blueprint("auth", __name__)
 
@@ -46,26 +46,28 @@ def _safe_next(target):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        if "badge" in request.form:  # a badge scanned on a shared handheld
-            user = _badge_user(request.form.get("badge"))
-            error = "That badge is not known here, or switched off." if user is None else None
-        else:
-            user = authenticate(request.form.get("username"), request.form.get("password"))
-        if user is None:
-            error = error or "Wrong user name or password."
+        address, limits = request.remote_addr or "", _limits()
+        try:
+            if "badge" in request.form:  # a badge scanned on a shared handheld
+                user = badge_sign_in(request.form.get("badge"), address, limits)
+            else:
+                user = sign_in(request.form.get("username"), request.form.get("password"), address, limits)
+        except DomainError as err:
+            error, status = err.message, err.status
         else:
             session.clear()
             session["user_id"] = user.id
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", error=error), 401 if error else 200
+    return render_template("auth/login.html", error=error), status
 
 
-def _badge_user(text):
-    meaning = codes.resolve(text)
-    return meaning.obj if meaning.kind == "badge" and meaning.obj.active else None
+def _limits():
+    config = current_app.config
+    return {"per_username": config["LOGIN_MAX_FAILURES_PER_USER"],
+            "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"]}
 
 
 @bp.post("/logout")

@@ -68,7 +68,8 @@ def page():
     context["typing"] = request.args.get("type") == "1"
     response = make_response(render_template("scan/page.html", **context))
     if not named:
-        response.set_cookie("device", g.device, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True)
+        response.set_cookie("device", g.device, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True,
+                            secure=request.is_secure)
     return response
 
 
@@ -148,5 +149,6 @@ def device():
     if not name:
         abort(400)
     response = redirect(url_for("scan.page"), 303)
-    response.set_cookie("device", name, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True)
+    response.set_cookie("device", name, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
     return response

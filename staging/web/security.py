@@ -2,12 +2,28 @@
 (bearer-token calls are exempt: a browser never adds that header by itself, so a forged request
 cannot carry one), and the security headers of every response."""
 from flask import g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (directly, or through a
+    trusted proxy's X-Forwarded-Proto), not only when SESSION_COOKIE_SECURE says so."""
+
+    def get_cookie_secure(self, app):
+        return super().get_cookie_secure(app) or request.is_secure
+
+
 def init_app(app):
+    if app.config.get("TRUST_PROXY"):
+        # Behind nginx/a load balancer: the client's address (login throttle) and scheme (Secure
+        # cookie) come from the proxy's X-Forwarded-For/-Proto/-Host, one hop deep. Off by
+        # default: without a proxy in front, anyone could send those headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    app.session_interface = SessionInterface()
     # Checked here, after the user is loaded, instead of by default on every view.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a handheld page stays open all shift

@@ -1,0 +1,62 @@
+"""Sign-in throttling: too many failed sign-ins for one user name, or from one address, and further
+attempts are refused for a while. The failures live in the database, so every gunicorn worker and
+every host behind the load balancer counts the same ones. No Flask here."""
+import datetime
+import math
+
+from .db import write_transaction
+from .errors import TooManyAttempts
+from .models import LoginFailure, utcnow
+
+WINDOW = datetime.timedelta(minutes=15)
+# Per user name: guessing one person's password. Per address: guessing across many names.
+# The address limit is higher because a floor's shared handhelds often reach us through one NAT
+# address: one careless operator must not lock out the whole shift.
+MAX_PER_USERNAME = 5
+MAX_PER_ADDRESS = 20
+
+
+def _name(username):
+    # Stored and compared as typed, trimmed and cut to the column: a 10,000-character or
+    # control-character name is still a failure to count, never an error.
+    return "".join(ch for ch in str(username or "").strip() if ch.isprintable())[:64]
+
+
+def check(username, address, now=None, *, per_username=None, per_address=None):
+    """Raise TooManyAttempts when this name or this address has failed too often lately."""
+    now = now or utcnow()
+    since = now - WINDOW
+    limits = []
+    name = _name(username)
+    if name:
+        limits.append((LoginFailure.username == name, per_username or MAX_PER_USERNAME))
+    if address:
+        limits.append((LoginFailure.address == address[:64], per_address or MAX_PER_ADDRESS))
+    wait = None
+    for where, limit in limits:
+        # The limit-th most recent failure in the window: the refusal ends when it ages out.
+        row = (LoginFailure.select(LoginFailure.at).where(where, LoginFailure.at > since)
+               .order_by(LoginFailure.at.desc()).offset(limit - 1).limit(1).first())
+        if row is not None:
+            until = row.at + WINDOW
+            wait = until if wait is None else max(wait, until)
+    if wait is not None:
+        minutes = max(1, math.ceil((wait - now).total_seconds() / 60))
+        raise TooManyAttempts(f"Too many failed sign-ins; try again in {minutes} minute"
+                              f"{'s' if minutes != 1 else ''}.")
+
+
+def failed(username, address, now=None):
+    """Count a failed sign-in; old ones are dropped on the way (the window is all we look at)."""
+    now = now or utcnow()
+    with write_transaction():
+        LoginFailure.delete().where(LoginFailure.at <= now - WINDOW).execute()
+        LoginFailure.create(username=_name(username), address=(address or "")[:64], at=now)
+
+
+def succeeded(username):
+    """A right password forgives that name's earlier typos (not the address's: one good account
+    must not reset the count for guesses at the others)."""
+    name = _name(username)
+    if name:
+        LoginFailure.delete().where(LoginFailure.username == name).execute()
