@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from biip import ParseError, parse as parse_element_string
 from biip.gs1_messages import GS1Message
+from peewee import JOIN
 from stdnum import ean
 
 from .commands import COMMANDS, REASONS
+from .db import Prepared
 from .errors import Invalid
 from .models import Barcode, Location, Part, Unit, User, WorkOrder
 
@@ -47,14 +49,58 @@ def lookup(code):
     return row
 
 
+@dataclass(frozen=True)
+class Known:
+    """A scanned code already looked up. A verb looks its codes up before its write transaction
+    begins: a barcode, once registered, always names the same thing, so the lock is not needed."""
+    text: str
+    entity: str | None = None
+    id: int | None = None
+    location: object = None  # the Location row, when the code names one
+
+    def __str__(self):
+        return self.text
+
+
+_LOOK_UP = Prepared(lambda *codes: (
+    Barcode.select(Barcode.code, Barcode.entity, Barcode.entity_id, Location)
+    .join(Location, JOIN.LEFT_OUTER, on=((Barcode.entity == "location") & (Location.id == Barcode.entity_id)),
+          attr="location_row")
+    .where(Barcode.code.in_(codes))))
+
+
+def look_up_all(*refs):
+    """{ref: Known} for the strings among refs, with the rows of locations, in one indexed query;
+    other refs are left out."""
+    texts = {ref: normalise(ref) for ref in refs if isinstance(ref, str) and ref != ""}
+    if not texts:
+        return {}
+    found = {}
+    for row in _LOOK_UP(*sorted(set(texts.values()))):
+        location = row.location_row if row.entity == "location" and row.location_row.id else None
+        found[row.code] = (row.entity, row.entity_id, location)
+    return {ref: Known(ref, *found.get(code, (None, None, None))) for ref, code in texts.items()}
+
+
 def unit_id(code):
+    if isinstance(code, Known):
+        return code.id if code.entity == "unit" else None
     hit = lookup(code)
     return hit[1] if hit and hit[0] == "unit" else None
 
 
-def find_location(code):
+def location_id(code):
+    if isinstance(code, Known):
+        return code.id if code.entity == "location" else None
     hit = lookup(code)
-    return Location.get_or_none(Location.id == hit[1]) if hit and hit[0] == "location" else None
+    return hit[1] if hit and hit[0] == "location" else None
+
+
+def find_location(code):
+    if isinstance(code, Known) and code.location is not None:
+        return code.location
+    found = location_id(code)
+    return Location.get_or_none(Location.id == found) if found else None
 
 
 def find(code):

@@ -6,13 +6,15 @@ together with its ledger rows (`_record`, the only place that changes a unit). A
 with a client scan id it has seen before returns the first result and writes nothing."""
 import datetime
 import functools
+import inspect
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from . import codes
-from .db import locked, write_transaction
+from . import db
+from .db import Prepared, locked, write_transaction
 from .errors import Conflict, Invalid, NotFound
 from .models import Entry, Location, Part, Scan, Sequence, Unit, User, WorkOrder, utcnow
 from .permissions import authorize
@@ -101,39 +103,58 @@ def fmt_qty(qty):
 
 # --- the machinery every verb shares -------------------------------------------------------------
 
-def verb(action):
-    """Authorize, run in one write transaction, dedupe by client scan id."""
+def verb(action, scanned=()):
+    """Authorize, run in one write transaction, dedupe by client scan id.
+
+    `scanned` names the arguments that are scanned codes: they are looked up before the
+    transaction begins (one query for all), so the write lock is held for less."""
     def decorate(fn):
+        signature = inspect.signature(fn)
+
         @functools.wraps(fn)
         def wrapper(ctx, *args, **kwargs):
             authorize(ctx.user, action)
             scan_id = clean_scan_id(ctx.scan_id)
+            if scanned:
+                args, kwargs = _look_up(signature, scanned, args, kwargs)
             try:
                 return _run(fn, action, ctx, scan_id, args, kwargs)
             except IntegrityError:
-                # Another request with this scan id committed between our check and our insert
-                # (PostgreSQL): answer with its result. Any other integrity error is a bug.
-                if scan_id and Scan.get_or_none(Scan.client_scan_id == scan_id):
-                    return _run(fn, action, ctx, scan_id, args, kwargs)
-                raise
+                # The scan id was recorded before (a retry, a double scan, an offline replay, or
+                # a concurrent request that committed first): answer with its result. Any other
+                # integrity error is a bug.
+                prior = Scan.get_or_none(Scan.client_scan_id == scan_id) if scan_id else None
+                if prior is None:
+                    raise
+                return _replay(prior, action)
         wrapper.action = action
         return wrapper
     return decorate
+
+
+def _look_up(signature, names, args, kwargs):
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError:
+        return args, kwargs  # the verb itself says what is wrong
+    known = codes.look_up_all(*(bound.arguments.get(name) for name in names))
+    for name in names:
+        value = bound.arguments.get(name)
+        if isinstance(value, str) and value != "":  # "" means "not given" to the verbs
+            bound.arguments[name] = known[value]
+    return bound.args[1:], bound.kwargs
 
 
 def _run(fn, action, ctx, scan_id, args, kwargs):
     with write_transaction():
         scan = None
         if scan_id:
-            prior = Scan.get_or_none(Scan.client_scan_id == scan_id)
-            if prior is not None:
-                return _replay(prior, action)
-            scan = Scan.create(client_scan_id=scan_id, action=action, user=ctx.user, device=ctx.device)
+            # Claimed by inserting it: an id seen before fails on the unique index (no SELECT
+            # first), and the wrapper answers with the first result.
+            scan = Scan(client_scan_id=scan_id, action=action, user=ctx.user, device=ctx.device)
+            db.insert(scan)
         book = _Book(ctx, scan)
         unit = fn(book, *args, **kwargs)
-        if scan is not None:
-            scan.unit = unit
-            scan.save()
         return Result(action, unit, book.entries)
 
 
@@ -142,7 +163,9 @@ def _replay(scan, action):
         raise Conflict(f"Scan id {scan.client_scan_id} was already used for a {scan.action}, "
                        f"not a {action}.")
     entries = list(Entry.select().where(Entry.scan == scan).order_by(Entry.id))
-    return Result(action, Unit.get_by_id(scan.unit_id), entries, replayed=True)
+    # Every verb returns the unit of its last entry (Scan.unit is kept only by older rows).
+    unit_id = scan.unit_id or entries[-1].unit_id
+    return Result(action, Unit.get_by_id(unit_id), entries, replayed=True)
 
 
 class _Book:
@@ -157,6 +180,7 @@ class _Book:
     def record(self, unit, kind, *, to=KEEP, delta=ZERO, quantity=None, status=None,
                work_order=KEEP, reason="", other_unit=None, reverses=None):
         before = unit.location
+        was = (unit.location_id, unit.work_order_id, unit.quantity, unit.status)
         new_qty = unit.quantity + delta
         if new_qty < 0:
             raise Invalid(f"{unit.lpn} holds only {fmt_qty(unit.quantity)} {unit.part.uom}.")
@@ -173,24 +197,39 @@ class _Book:
         elif moved and unit.status != "hold":  # a hold sticks until QC releases it
             unit.status = STATUS_AT[unit.location.kind]
         unit.updated_at = self.ctx.at or utcnow()
-        unit.save()
-        entry = Entry.create(
+        now = (unit.location_id, unit.work_order_id, unit.quantity, unit.status)
+        # Only what changed: a full-row UPDATE rewrites every column and index entry of the unit.
+        db.update(unit, ["updated_at"] + [name for name, a, b in zip(
+            ("location", "work_order", "quantity", "status"), was, now) if a != b])
+        entry = Entry(
             unit=unit, kind=kind, from_location=before, to_location=unit.location,
             quantity=abs(delta) if quantity is None else quantity, delta=delta, status=unit.status,
             work_order=unit.work_order, other_unit=other_unit, reverses=reverses, reason=reason,
             user=self.ctx.user, device=self.ctx.device, scan=self.scan, at=unit.updated_at,
         )
+        db.insert(entry)
         self.entries.append(entry)
         return entry
 
 
 # --- lookups inside the transaction ------------------------------------------------------------------
 
+def _unit_query(unit_id, lock):
+    query = (Unit.select(Unit, Part, Location, WorkOrder).join(Part).switch(Unit)
+             .join(Location, JOIN.LEFT_OUTER).switch(Unit).join(WorkOrder, JOIN.LEFT_OUTER)
+             .where(Unit.id == unit_id))
+    return locked(query, of=Unit) if lock else query
+
+
+_UNIT = {True: Prepared(lambda unit_id: _unit_query(unit_id, True)),
+         False: Prepared(lambda unit_id: _unit_query(unit_id, False))}
+
+
 def _unit(ref, lock=True):
-    """The unit named by an LPN (or any of its barcodes), locked for this transaction."""
+    """The unit named by an LPN (or any of its barcodes), locked for this transaction, with its
+    part, location and work order in the same query (the verbs and the answer need them)."""
     unit_id = ref.id if isinstance(ref, Unit) else codes.unit_id(ref)
-    query = Unit.select().where(Unit.id == unit_id)
-    unit = (locked(query) if lock else query).get_or_none() if unit_id else None
+    unit = next(iter(_UNIT[lock](unit_id)), None) if unit_id else None
     if unit is None:
         raise NotFound(f"No pallet or tote with the code “{codes.shown(ref)}”.")
     if unit.status == "empty":
@@ -218,8 +257,11 @@ def _check_where(unit, expected_from):
     """The operator said where the unit was; if someone moved it since, refuse."""
     if expected_from is None or expected_from == "":
         return
-    expected = _location(expected_from)
-    if unit.location_id != expected.id:
+    expected_id = expected_from.id if isinstance(expected_from, Location) else codes.location_id(expected_from)
+    if expected_id is None:
+        raise NotFound(f"No location with the code “{codes.shown(expected_from)}”.")
+    if unit.location_id != expected_id:
+        expected = _location(expected_from)
         where = unit.location.code if unit.location else "nowhere"
         raise Conflict(f"{unit.lpn} is no longer at {expected.code}: it is at {where}. "
                        "Someone moved it. Scan it again where it is.")
@@ -283,7 +325,7 @@ def receive(book, part, quantity, at=None, *, lot="", lpn=None, work_order=None,
     return unit
 
 
-@verb("move")
+@verb("move", scanned=("unit_ref", "to_ref", "expected_from"))
 def move(book, unit_ref, to_ref, expected_from=None):
     """Put a unit somewhere else. To a machine it is a load (checked against the work order);
     off a machine an unload; to scrap it needs a reason (use scrap)."""
@@ -301,7 +343,7 @@ def move(book, unit_ref, to_ref, expected_from=None):
     return unit
 
 
-@verb("stage")
+@verb("stage", scanned=("unit_ref", "lane_ref", "expected_from"))
 def stage(book, unit_ref, lane_ref, work_order, expected_from=None):
     """Put a unit in a staging lane for a work order; the material must be what it needs."""
     unit = _unit(unit_ref)
@@ -314,7 +356,7 @@ def stage(book, unit_ref, lane_ref, work_order, expected_from=None):
     return unit
 
 
-@verb("load")
+@verb("load", scanned=("unit_ref", "machine_ref", "expected_from"))
 def load(book, unit_ref, machine_ref, work_order=None, expected_from=None):
     """Put a unit on a machine, for one of its work orders."""
     unit = _unit(unit_ref)
@@ -344,7 +386,7 @@ def _current_work_order(unit, machine):
     return running[0] if len(running) == 1 else None
 
 
-@verb("unload")
+@verb("unload", scanned=("unit_ref", "to_ref", "expected_from"))
 def unload(book, unit_ref, to_ref, expected_from=None):
     """Take a unit off a machine, back to storage or staging."""
     unit = _unit(unit_ref)
@@ -358,7 +400,7 @@ def unload(book, unit_ref, to_ref, expected_from=None):
     return unit
 
 
-@verb("split")
+@verb("split", scanned=("unit_ref", "to", "expected_from"))
 def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
     """Take part of a unit away as a new unit (which needs its own label). Returns the new unit."""
     unit = _unit(unit_ref)
@@ -374,14 +416,14 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
                       lot=unit.lot, quantity=ZERO, status=unit.status, location=None,
                       work_order=unit.work_order_id, split_from=unit, created_at=book.ctx.at or utcnow())
     if destination.id != unit.location_id:
-        _check_can_take(destination, new)
+        _check_can_take(destination, new, kinds=tuple(STATUS_AT))  # not scrap: that needs a reason
     codes.register(new, new.lpn)
     book.record(unit, "split", delta=-quantity, other_unit=new)
     book.record(new, "split", to=destination, delta=quantity, other_unit=unit)
     return new
 
 
-@verb("consume")
+@verb("consume", scanned=("unit_ref",))
 def consume(book, unit_ref, quantity=None, work_order=None):
     """Material used up on its machine: all of it, or the quantity given."""
     unit = _unit(unit_ref)
@@ -394,7 +436,7 @@ def consume(book, unit_ref, quantity=None, work_order=None):
     return unit
 
 
-@verb("scrap")
+@verb("scrap", scanned=("unit_ref",))
 def scrap(book, unit_ref, quantity=None, *, reason):
     """Material thrown away, all of it or the quantity given, with a reason."""
     unit = _unit(unit_ref)
@@ -405,7 +447,7 @@ def scrap(book, unit_ref, quantity=None, *, reason):
     return unit
 
 
-@verb("adjust")
+@verb("adjust", scanned=("unit_ref",))
 def adjust(book, unit_ref, counted, *, reason):
     """Correct a unit's quantity to what was counted, with a reason."""
     unit = _unit(unit_ref)
@@ -502,7 +544,7 @@ def correct(book, entry_id, new_quantity, reason):
     return unit
 
 
-@verb("hold")
+@verb("hold", scanned=("unit_ref",))
 def hold(book, unit_ref, reason):
     """Put a unit on QC hold where it stands: it cannot be loaded until a lead releases it."""
     unit = _unit(unit_ref)
@@ -513,7 +555,7 @@ def hold(book, unit_ref, reason):
     return unit
 
 
-@verb("release_hold")
+@verb("release_hold", scanned=("unit_ref",))
 def release(book, unit_ref, reason):
     """Release a QC hold: the unit takes the status of where it stands (in the QC cage: stock)."""
     unit = _unit(unit_ref)
