@@ -12,7 +12,7 @@ from peewee import JOIN
 
 from . import codes, labels as L
 from .db import db, write_transaction
-from .errors import DomainError, Forbidden, Invalid, NotFound
+from .errors import DomainError, Invalid, NotFound
 from .models import LabelJob, LabelPrint, Printer, User, utcnow
 from .permissions import authorize, can
 
@@ -44,8 +44,7 @@ def get_printer(name):
 
 def _may_set_up(user):
     # Printers are plant set-up, like users: admins only.
-    if not can(user, "manage_users"):
-        raise Forbidden("Only an admin may set up printers.")
+    authorize(user, "set_up_printers")
 
 
 def save_printer(user, name, host, port=9100, dpi=203, size="4x6"):

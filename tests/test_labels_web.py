@@ -174,4 +174,4 @@ def test_printers_are_set_up_by_an_admin(client, plant):
     login(client, "stager1")
     refused = client.post("/labels/printers", data={"csrf_token": csrf_token(client, "/labels/printers"),
                                                     "name": "X", "host": "10.1.2.4"})
-    assert refused.status_code == 403 and "Only an admin" in refused.get_data(as_text=True)
+    assert refused.status_code == 403 and "only an admin or above may set up printers" in refused.get_data(as_text=True)

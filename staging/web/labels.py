@@ -267,5 +267,5 @@ def printers():
         except DomainError as err:
             error, status = err.message, _status(err.status)
     return render_template("labels/printers.html", printers=printing.printers(), error=error,
-                           can_set_up=can(g.user, "manage_users"), sizes=L.LABEL_SIZES, dpis=L.DPIS,
+                           can_set_up=can(g.user, "set_up_printers"), sizes=L.LABEL_SIZES, dpis=L.DPIS,
                            form=request.form), status

@@ -35,6 +35,8 @@ def init_app(app):
             return
         if g.get("via_token"):
             return
+        if g.get("user") is None and request.blueprint == "api":
+            return  # no session to ride on: the API answers 401 (problem+json), not a CSRF page
         csrf.protect()
 
     @app.after_request
