@@ -1,7 +1,10 @@
 """The connection: one DatabaseProxy, bound at run time to SQLite or PostgreSQL from DATABASE_URL.
 
 Owns the connection lifecycle (per request), write transactions, and migrations."""
+import fcntl
+import os
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -49,14 +52,43 @@ def is_postgres():
     return isinstance(db.obj, PostgresqlDatabase)
 
 
-# SQLite has one writer at a time. Threads of one process queue here for it instead of sleeping
-# in SQLite's busy handler (1, 2, 5, 10 ... ms steps), which wakes them late and ruins the p99.
+# SQLite has one writer at a time. Writers queue for it here instead of sleeping in SQLite's busy
+# handler (1, 2, 5, 10 ... 100 ms steps), which wakes them late and ruins the p99: threads of one
+# process on a lock, processes (gunicorn workers) on an flock of a file next to the database.
 _WRITE_LOCK = threading.Lock()
+_LOCK_FILES = {}  # (pid, database path) -> fd; per pid: a forked worker must not share its parent's
+
+
+def _lock_file():
+    path = db.obj.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    key = (os.getpid(), path)
+    if key not in _LOCK_FILES:
+        try:
+            _LOCK_FILES[key] = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            _LOCK_FILES[key] = None  # a read-only directory: SQLite's own locking still holds
+    return _LOCK_FILES[key]
+
+
+def _flock(fd, deadline):
+    """Take the cross-process writer lock, polling finely until `deadline` (then go on without it:
+    BEGIN IMMEDIATE waits and fails as it always did)."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.0005)
 
 
 class _WriteTransaction:
     def __init__(self):
         self.held = False
+        self.fd = None
         self.tx = None
 
     def __enter__(self):
@@ -65,7 +97,11 @@ class _WriteTransaction:
             return self.tx.__enter__()
         if not db.in_transaction():  # nested: the outer transaction may hold SQLite's lock already
             # Bounded like the busy timeout; past it, BEGIN IMMEDIATE waits and fails as before.
+            deadline = time.monotonic() + (db.obj.timeout or 10)
             self.held = _WRITE_LOCK.acquire(timeout=db.obj.timeout or 10)
+            fd = _lock_file() if self.held else None
+            if fd is not None and _flock(fd, deadline):
+                self.fd = fd
         self.tx = db.atomic("IMMEDIATE")
         try:
             return self.tx.__enter__()
@@ -80,6 +116,9 @@ class _WriteTransaction:
             self._release()
 
     def _release(self):
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            self.fd = None
         if self.held:
             self.held = False
             _WRITE_LOCK.release()
