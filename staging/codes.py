@@ -27,7 +27,8 @@ def clean(text):
     """What the scanner typed, without the suffix (CR, LF, Tab) and stray whitespace."""
     if text is None:
         return ""
-    text = str(text).strip(" \t\r\n")
+    # NUL is in no code of ours, and PostgreSQL refuses it in a query: keep it visible, not fatal.
+    text = str(text).strip(" \t\r\n").replace("\x00", "\ufffd")
     return text[: MAX_SCAN + 1]
 
 

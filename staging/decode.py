@@ -63,7 +63,9 @@ def _open(data):
         if image.width * image.height > MAX_PIXELS:
             raise Invalid("The photo is too large: take it at a lower resolution.")
         image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # a header claiming more pixels than any photo has
+        raise Invalid("The photo is too large: take it at a lower resolution.") from None
+    except (UnidentifiedImageError, OSError):
         raise Invalid("That file is not a photo we can read (send a JPEG or PNG).") from None
     image = ImageOps.exif_transpose(image)  # phones store the camera's rotation in EXIF
     grey = image.convert("L")

@@ -1,16 +1,43 @@
-"""Error pages for people (the API answers problem+json itself)."""
+"""Error pages for people, problem+json for the API: every refusal readable, never a stack trace."""
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DomainError
+
+# What a person is told, in words, for the HTTP errors a request itself can cause.
+MESSAGES = {
+    400: ("Bad request", "The request could not be read. Reload the page and try again."),
+    404: ("Not found", "There is nothing at this address."),
+    405: ("Not allowed", "This address does not take that kind of request."),
+    413: ("Too large", "That upload is too large. Send a smaller file (a photo of a few MB is plenty)."),
+}
+
+
+def _answer(status, title, message):
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        from .api import problem
+        return problem(status, title, message)
+    return render_template("errors/error.html", title=title, message=message), status
 
 
 def init_app(app):
-    @app.errorhandler(404)
-    def not_found(err):
-        if request.path.startswith("/api/"):
-            from .api import problem
-            return problem(404, "Not found", "No such resource.")
-        return render_template("errors/error.html", title="Not found",
-                               message="There is nothing at this address."), 404
+    @app.errorhandler(DomainError)
+    def domain_error(err):
+        # A domain refusal that escaped a page's view (an unknown work order in the URL...): its
+        # own words and status, not a 500.
+        return _answer(err.status, err.title, err.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err):
+        if err.code not in MESSAGES:
+            return err
+        title, message = MESSAGES[err.code]
+        if err.code == 400 and err.description and err.description != type(err).description:
+            message = err.description  # a view's own words: abort(400, "Dates must look like ...")
+        if err.code == 404 and (request.blueprint == "api" or request.path.startswith("/api/")):
+            message = "No such resource."
+        return _answer(err.code, title, message)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(err):

@@ -228,6 +228,11 @@ def _block(kind, code, message=None, error=None, template="labels/_print_block.h
 @bp.get("/block/<kind>/<path:code>")
 @login_required
 def block(kind, code):
+    if kind in BLOCK_KINDS:
+        try:
+            L.one(kind, code, settings())  # the unit or location must exist: else a 404, not a print form
+        except DomainError:
+            abort(404)
     return _block(kind, code)
 
 

@@ -2,7 +2,7 @@
 generates /api/openapi.json from them, so the document cannot drift from what is enforced."""
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictFloat, StrictInt
 
 LocationKind = Literal["receiving", "storage", "staging", "machine", "output", "qc_hold", "scrap", "shipping"]
 Code = Field(min_length=1, max_length=120, description="A scanned or typed code")
@@ -27,7 +27,8 @@ class MoveIn(Strict):
 class ReceiptIn(Strict):
     part: str = Field(min_length=1, max_length=40, description="Part number")
     revision: str = Field("", max_length=16)
-    quantity: str | float | int = Field(description="Decimal quantity in the part's unit of measure, > 0")
+    # Strict numbers: true/false would otherwise pass as 1/0.
+    quantity: str | StrictFloat | StrictInt = Field(description="Decimal quantity in the part's unit of measure, > 0")
     lot: str = Field("", max_length=40)
     location: str | None = Field(None, min_length=1, max_length=120, description="Default: the receiving dock")
     lpn: str | None = Field(None, min_length=1, max_length=40, description="Default: a new LPN")

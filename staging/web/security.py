@@ -39,6 +39,20 @@ def init_app(app):
             return  # no session to ride on: the API answers 401 (problem+json), not a CSRF page
         csrf.protect()
 
+    @app.before_request
+    def refuse_nul():
+        # No text of ours holds a NUL (0x00), and PostgreSQL cannot store or even compare one: one
+        # refusal here instead of a 500 deep in a query. The scan page is left to the domain, which
+        # answers an odd scan like any unknown barcode (a 4xx would stall the page's offline queue).
+        if request.endpoint == "scan.scan" or not _has_nul(request):
+            return None
+        message = "The request contains a NUL character (0x00), which no barcode or form field may hold. Nothing was done."
+        if request.blueprint == "api":
+            from .api import problem
+            return problem(422, "Invalid", message)
+        from flask import render_template
+        return render_template("errors/error.html", title="Not accepted", message=message), 400
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
@@ -54,3 +68,24 @@ def init_app(app):
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
+
+
+def _has_nul(req):
+    texts = [req.path, *(t for pair in req.args.lists() for t in (pair[0], *pair[1]))]
+    if req.method not in ("GET", "HEAD", "OPTIONS"):
+        texts += [t for pair in req.form.lists() for t in (pair[0], *pair[1])]
+        if req.is_json:
+            texts += _strings(req.get_json(silent=True))
+    return any("\x00" in text for text in texts)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
