@@ -17,9 +17,12 @@ from .plantgen import generate
 HERE = Path(__file__).resolve().parent
 PG_URL = os.environ.get("BENCH_DATABASE_URL", os.environ.get("TEST_DATABASE_URL",
                                                               "postgresql://postgres@127.0.0.1:5432/test"))
+# "base" and "history" have the same current state as "quick" (same seed, units, work orders):
+# only the length of the ledger differs, for the budgets on pages that must not grow with history.
 SIZES = {"quick": dict(units=10_000, entries=100_000, work_orders=200),
          "full": dict(units=100_000, entries=1_000_000, work_orders=2_000),
-         "small": dict(units=1_000, entries=10_000, work_orders=2_000)}
+         "base": dict(units=10_000, entries=10_000, work_orders=200),
+         "history": dict(units=10_000, entries=1_000_000, work_orders=200)}
 
 
 def open_url(url):

@@ -1,15 +1,25 @@
-"""The load process: C clients, each on its own keep-alive connection, moving its own pallets
-back and forth for S seconds. Prints one JSON line: throughput and latency percentiles.
+"""The load process: C clients, each on its own keep-alive connection to 127.0.0.1, moving its own
+pallets back and forth for S seconds. Prints one JSON line: throughput and latency percentiles.
 
-    python -m bench.load URL WORKFILE --clients 8 --seconds 5 --mode api|ceiling|scan [--token T]"""
+    python -m bench.load URL WORKFILE --clients 8 --seconds 5 --mode api|ceiling|scan
+        [--token T] [--user NAME --password PW]
+
+Modes: `ceiling` posts to the bare ceiling app; `api` posts POST /api/moves with a bearer token;
+`scan` signs each client in (its own session, like one handheld each) and posts the /scan form
+the way a browser without JavaScript does: the pallet's code, then the location's code, each
+answered 303 (the redirect's GET is not followed: it only redraws the page). A scan move's
+latency is both posts."""
 import argparse
 import http.client
 import json
+import re
 import statistics
 import threading
 import time
 import uuid
 from urllib.parse import urlencode, urlparse
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def percentile(values, p):
@@ -19,35 +29,69 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def client(url, mode, token, work, seconds, latencies, errors, cookie=None, csrf=None):
-    parsed = urlparse(url)
-    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+class Browser:
+    """One keep-alive connection with a cookie jar: enough of a browser for the form posts."""
+
+    def __init__(self, url):
+        parsed = urlparse(url)
+        self.host, self.port = parsed.hostname, parsed.port
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            return None, b""
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def form(self, path, fields):
+        return self.request("POST", path, urlencode(fields), {"Content-Type": "application/x-www-form-urlencoded"})
+
+    def sign_in(self, user, password):
+        _, page = self.request("GET", "/login")
+        status, _ = self.form("/login", {"username": user, "password": password,
+                                         "csrf_token": TOKEN.search(page.decode()).group(1)})
+        assert status == 302, f"sign-in failed: {status}"
+        _, page = self.request("GET", "/scan")
+        return TOKEN.search(page.decode()).group(1)
+
+
+def client(url, mode, args, work, seconds, latencies, errors, ready):
+    browser = Browser(url)
+    csrf = browser.sign_in(args.user, args.password) if mode == "scan" else None
+    ready.wait()  # every client signed in: the clock starts now
     end = time.monotonic() + seconds
     i = 0
     while time.monotonic() < end:
         unit = work[i % len(work)]
         src, dst = unit["at"], unit["other"]
+        started = time.perf_counter()
         if mode == "ceiling":
-            body, path = json.dumps({"unit": unit["lpn"], "to_id": unit["other_id"]}), "/ceiling/move"
-            headers = {"Content-Type": "application/json"}
+            status, _ = browser.request("POST", "/ceiling/move", json.dumps({"unit": unit["lpn"], "to_id": unit["other_id"]}),
+                                        {"Content-Type": "application/json"})
+            ok = status == 201
         elif mode == "api":
             body = json.dumps({"unit": unit["lpn"], "to": dst, "from": src, "client_scan_id": str(uuid.uuid4())})
-            path, headers = "/api/moves", {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+            status, _ = browser.request("POST", "/api/moves", body, {"Content-Type": "application/json",
+                                                                    "Authorization": f"Bearer {args.token}"})
+            ok = status == 201
         else:
-            body = urlencode({"unit": unit["lpn"], "to": dst, "from": src, "scan_id": str(uuid.uuid4()),
-                              "csrf_token": csrf})
-            path = "/scan/move"
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
-        started = time.perf_counter()
-        try:
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            ok = response.status in (200, 201)
-        except (OSError, http.client.HTTPException):
-            conn.close()
-            conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
-            ok = False
+            first, _ = browser.form("/scan", {"code": unit["lpn"], "scan_id": uuid.uuid4().hex, "csrf_token": csrf})
+            second, _ = browser.form("/scan", {"code": dst, "scan_id": uuid.uuid4().hex, "csrf_token": csrf})
+            # The page would say whether it moved; the unit's new place is checked after the run.
+            ok = first == second == 303
         elapsed = time.perf_counter() - started
         if ok:
             latencies.append(elapsed)
@@ -66,18 +110,21 @@ def main():
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--mode", choices=("api", "ceiling", "scan"), default="api")
     parser.add_argument("--token")
-    parser.add_argument("--cookie")
-    parser.add_argument("--csrf")
+    parser.add_argument("--user")
+    parser.add_argument("--password")
     args = parser.parse_args()
+    assert urlparse(args.url).hostname == "127.0.0.1", "the load process only talks to 127.0.0.1"
     work = json.load(open(args.workfile))
     per = max(1, len(work) // args.clients)
     latencies, errors = [], []
-    threads = [threading.Thread(target=client, args=(args.url, args.mode, args.token, work[n * per:(n + 1) * per],
-                                                     args.seconds, latencies, errors, args.cookie, args.csrf))
+    ready = threading.Barrier(args.clients + 1)
+    threads = [threading.Thread(target=client, args=(args.url, args.mode, args, work[n * per:(n + 1) * per],
+                                                     args.seconds, latencies, errors, ready))
                for n in range(args.clients)]
-    started = time.perf_counter()
     for t in threads:
         t.start()
+    ready.wait()
+    started = time.perf_counter()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started

@@ -133,6 +133,14 @@ def generate(units=100_000, entries=1_000_000, work_orders=2_000, seed=1):
             status, final, wo, _ = fate
             at = born
             here = rng.choice(receiving)
+            if per_unit == 1:
+                # The least history a plant can have: each unit received where it stands now (the
+                # same current state as a plant with more history, for the history ratio budgets).
+                empty = status == "empty"
+                batch.append(dict(unit=uid, kind="receive", from_location=None, to_location=final, quantity=qty,
+                                  delta=Decimal(0) if empty else qty, status=status, work_order=wo, user=user.id,
+                                  at=at))
+                continue
             batch.append(dict(unit=uid, kind="receive", from_location=None, to_location=here, quantity=qty,
                               delta=qty, status="stock", work_order=None, user=user.id, at=at))
             for k in range(per_unit - 1):

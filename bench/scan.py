@@ -23,8 +23,7 @@ from staging.users import create_user
 from . import data
 from .table import budget, print_table
 
-BUDGET_MS = 50  # p95 per scan: an operator must never wait on the page
-BUDGET_GZIP = 60_000  # bytes for a cold /scan on a handheld over patchy Wi-Fi
+BUDGET_GZIP = 40_000  # bytes for a cold /scan on a handheld over patchy Wi-Fi (issue 7: under 40 KB)
 
 
 def _post(client, token, code, times):
@@ -81,15 +80,15 @@ def run(quick=False, postgres=False):
         for name, times in (("scan: pallet, waits for 2nd", first), ("scan: location, move written", second),
                             ("scan: unknown barcode", refused)):
             result = _stats(times)
-            rows.append({"bench": f"{name} {size}", **result, **budget(result["p95_ms"], BUDGET_MS, "<=", "ms")})
+            # Figures only: absolute times drift between runs (the budgets are ratios, in scanmove).
+            rows.append({"bench": f"{name} {size}", **result})
         files = page_bytes(client)
         db.close()
     for name, raw, packed in files:
         rows.append({"bench": f"/scan download: {name}", "value": f"{raw} B raw, {packed} B gzip"})
     total_raw, total_gz = sum(f[1] for f in files), sum(f[2] for f in files)
-    rows.append({"bench": "/scan download: total (HTML+CSS+JS)", "raw_bytes": total_raw, "gzip_bytes": total_gz,
+    rows.append({"bench": f"/scan download: total compressed, everything included ({total_raw} B raw)",
                  **budget(total_gz, BUDGET_GZIP, "<=", "B")})
-    print_table(rows)
     return rows
 
 
@@ -98,7 +97,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="the smaller plant, fewer runs")
     parser.add_argument("--postgres", action="store_true", help="on the PostgreSQL test server")
     args = parser.parse_args()
-    run(quick=args.quick, postgres=args.postgres)
+    print_table(run(quick=args.quick, postgres=args.postgres))
     return 0
 
 

@@ -80,11 +80,14 @@ def recent_entries(location, limit=15):
     if not ids:
         return []
     From, To = Location.alias(), Location.alias()
-    return list(Entry.select(Entry, Unit, From, To, User)
+    # The work order too: _entries.html names it for stage, load and consume rows (else one query each).
+    return list(Entry.select(Entry, Unit, From, To, User, WorkOrder)
                 .join(Unit, on=(Entry.unit == Unit.id))
                 .switch(Entry).join(From, JOIN.LEFT_OUTER, on=(Entry.from_location == From.id), attr="from_location")
                 .switch(Entry).join(To, JOIN.LEFT_OUTER, on=(Entry.to_location == To.id), attr="to_location")
                 .switch(Entry).join(User, JOIN.LEFT_OUTER)
+                .switch(Entry).join(WorkOrder, JOIN.LEFT_OUTER, on=(Entry.work_order == WorkOrder.id),
+                                    attr="work_order")
                 .where(Entry.id.in_(ids)).order_by(Entry.id.desc()))
 
 

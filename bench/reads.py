@@ -1,0 +1,125 @@
+"""Reads: the machine page, floor board, location page, unit history and inventory CSV export.
+Server time, measured in-process through the Flask test client (queries, rendering and the
+response body; no network, no gunicorn), p50 and p99.
+
+Figures at the benchmark's data size (full: 100,000 units, 1,000,000 ledger rows; --quick: a
+tenth), and the history budgets: the same pages on two plants with the same current state (same
+seed, units, locations and work orders) that differ only in the length of their ledger —
+10,000 rows against 1,000,000 (--quick: 100,000). A unit's history page is compared for a unit
+with the same own history (received, then 20 moves) in both plants.
+
+    python -m bench.reads [--quick] [--postgres]"""
+import argparse
+import re
+import statistics
+import sys
+import time
+
+from staging import create_app, inventory
+from staging.db import bind, db, migrate
+from staging.inventory import Ctx
+from staging.models import Entry, Part, Unit
+from staging.users import create_user
+
+from . import data
+from .table import print_table, ratio
+
+PASSWORD = "bench-password-1"
+PAGES = {"machine page": "/machines/M01", "floor board": "/floor", "location page": "/locations/B01-01"}
+HISTORY_BUDGET = 1.25
+
+
+def signed_in_client(url):
+    bind(data.open_url(url))
+    migrate()
+    with db.connection_context():
+        user = create_user("benchlead", "admin", PASSWORD)  # a fresh copy of the plant every run
+        entries, units = Entry.select().count(), Unit.select().count()
+        # A unit with a known own history: received, then moved 20 times.
+        part = Part.select().order_by(Part.id).first()
+        lpn = inventory.receive(Ctx(user), part, "100", "B01-02").unit.lpn
+        for i in range(20):
+            inventory.move(Ctx(user), lpn, "B01-03" if i % 2 == 0 else "B01-02")
+    app = create_app({"DATABASE_URL": url, "SEED_DEMO": False, "SECRET_KEY": "bench"})
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"username": "benchlead", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.status_code
+    return client, lpn, entries, units
+
+
+def measure(client, path, runs):
+    for _ in range(2):  # warm caches
+        assert client.get(path).status_code == 200, path
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path)
+        response.get_data()
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, path
+    times.sort()
+    return {"p50_ms": round(statistics.median(times), 1),
+            "p99_ms": round(times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))], 1)}
+
+
+def pages(client, lpn, runs):
+    return {**PAGES, "unit history": f"/units/{lpn}", "inventory CSV export": "/reports/inventory.csv"}
+
+
+def figures(quick, postgres, engine):
+    """Every read at the data size: p50/p99, no budget (absolute times drift between runs)."""
+    runs = 10 if quick else 30
+    rows = []
+    with data.plant(quick=quick, postgres=postgres) as url:
+        client, lpn, entries, units = signed_in_client(url)
+        for name, path in pages(client, lpn, runs).items():
+            n = max(3, runs // 5) if "CSV" in name else runs
+            rows.append({"bench": f"read {name} ({engine}, {units:,} units, {entries:,} ledger rows)",
+                         **measure(client, path, n)})
+        db.close()
+    return rows
+
+
+def history(quick, postgres, engine):
+    """p50 on the long ledger / p50 on the short one, same current state."""
+    runs = 15 if quick else 40
+    p50 = {}
+    sizes = {}
+    for size in ("base", "quick" if quick else "history"):
+        with data.plant(size=size, postgres=postgres) as url:
+            client, lpn, entries, _ = signed_in_client(url)
+            sizes[size] = entries
+            for name, path in {**PAGES, "unit history": f"/units/{lpn}"}.items():
+                p50[size, name] = measure(client, path, runs)["p50_ms"]
+            db.close()
+    short, long = sizes
+    rows = []
+    for name in (*PAGES, "unit history"):
+        value = p50[long, name] / p50[short, name]
+        own = " (same own history)" if name == "unit history" else ""
+        rows.append({"bench": f"{name}{own}: {sizes[long]:,} vs {sizes[short]:,} ledger rows ({engine})",
+                     "p50_ms": f"{p50[long, name]} / {p50[short, name]}", **ratio(value, HISTORY_BUDGET, "<=", "p50")})
+    return rows
+
+
+def run(quick=False, postgres=None):
+    engines = [postgres] if postgres is not None else ([False] if quick else [False, True])
+    rows = []
+    for pg in engines:
+        engine = "postgres" if pg else "sqlite"
+        rows += figures(quick, pg, engine) + history(quick, pg, engine)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench.reads")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the data")
+    parser.add_argument("--postgres", action="store_true", help="on the PostgreSQL test server")
+    args = parser.parse_args()
+    print_table(run(quick=args.quick, postgres=args.postgres))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
