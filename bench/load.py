@@ -135,7 +135,8 @@ def main():
                       "per_second": round(len(latencies) / wall, 1),
                       "p50_ms": round(statistics.median(ms), 2) if ms else None,
                       "p95_ms": round(percentile(ms, 95), 2) if ms else None,
-                      "p99_ms": round(percentile(ms, 99), 2) if ms else None}))
+                      "p99_ms": round(percentile(ms, 99), 2) if ms else None,
+                      "wall": round(wall, 3), "latencies_ms": [round(x, 3) for x in ms]}))
 
 
 if __name__ == "__main__":
