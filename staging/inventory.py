@@ -14,7 +14,7 @@ from peewee import JOIN, IntegrityError
 
 from . import codes
 from . import db
-from .db import Prepared, locked, write_transaction
+from .db import Prepared, is_postgres, locked, write_transaction
 from .errors import Conflict, Invalid, NotFound
 from .models import Entry, Location, Part, Scan, Sequence, Unit, User, WorkOrder, utcnow
 from .permissions import authorize
@@ -214,22 +214,23 @@ class _Book:
 
 # --- lookups inside the transaction ------------------------------------------------------------------
 
-def _unit_query(unit_id, lock):
-    query = (Unit.select(Unit, Part, Location, WorkOrder).join(Part).switch(Unit)
-             .join(Location, JOIN.LEFT_OUTER).switch(Unit).join(WorkOrder, JOIN.LEFT_OUTER)
-             .where(Unit.id == unit_id))
-    return locked(query, of=Unit) if lock else query
-
-
-_UNIT = {True: Prepared(lambda unit_id: _unit_query(unit_id, True)),
-         False: Prepared(lambda unit_id: _unit_query(unit_id, False))}
+_UNIT = Prepared(lambda unit_id: (
+    Unit.select(Unit, Part, Location, WorkOrder).join(Part).switch(Unit)
+    .join(Location, JOIN.LEFT_OUTER).switch(Unit).join(WorkOrder, JOIN.LEFT_OUTER)
+    .where(Unit.id == unit_id)))
+_LOCK_UNIT = Prepared(lambda unit_id: Unit.select(Unit.id).where(Unit.id == unit_id).for_update())
 
 
 def _unit(ref, lock=True):
     """The unit named by an LPN (or any of its barcodes), locked for this transaction, with its
     part, location and work order in the same query (the verbs and the answer need them)."""
     unit_id = ref.id if isinstance(ref, Unit) else codes.unit_id(ref)
-    unit = next(iter(_UNIT[lock](unit_id)), None) if unit_id else None
+    if unit_id and lock and is_postgres():
+        # Lock first, then read. A joined SELECT ... FOR UPDATE that waited for another mover
+        # re-checks only the locked row: its outer-joined location came back NULL (the ledger
+        # then said the pallet came from nowhere). A new statement sees the committed row whole.
+        list(_LOCK_UNIT(unit_id))
+    unit = next(iter(_UNIT(unit_id)), None) if unit_id else None
     if unit is None:
         raise NotFound(f"No pallet or tote with the code “{codes.shown(ref)}”.")
     if unit.status == "empty":

@@ -330,3 +330,37 @@ def test_the_same_scan_sent_twice_at_once_records_once(plant, database):
         t.join()
     assert len(results) == 2 and results[0].entry.id == results[1].entry.id
     assert Entry.select().where(Entry.unit == unit.id, Entry.kind == "move").count() == 1
+
+
+def test_a_move_that_waited_for_another_writer_records_where_the_pallet_really_was(plant, database, database_url):
+    """Another writer moves the pallet while our move waits for the lock: our ledger row must say
+    it came from where that writer put it (PostgreSQL once said "from nowhere" here)."""
+    import sqlite3
+    import time
+
+    import psycopg2
+    unit = plant.receive()
+    if database_url.startswith("sqlite"):
+        other = sqlite3.connect(database.obj.database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        mark = "?"
+    else:
+        other = psycopg2.connect(database_url)
+        mark = "%s"
+    other.cursor().execute(f"UPDATE unit SET location_id = {mark} WHERE id = {mark}", (plant.lane.id, unit.id))
+    done = []
+
+    def forklift():
+        try:
+            done.append(inventory.move(plant.ctx(), unit.lpn, "A-01-1"))
+        finally:
+            database.close()
+
+    thread = threading.Thread(target=forklift)
+    thread.start()
+    time.sleep(0.5)  # let it block on the other writer's lock
+    other.commit() if not database_url.startswith("sqlite") else other.execute("COMMIT")
+    thread.join()
+    other.close()
+    assert done[0].entry.from_location_id == plant.lane.id
+    assert Entry.get_by_id(done[0].entry.id).from_location_id == plant.lane.id
