@@ -65,6 +65,12 @@ def _lock_file():
         return None
     key = (os.getpid(), path)
     if key not in _LOCK_FILES:
+        # One open at a time (tests switch databases): safe to close the others here, since only
+        # the holder of _WRITE_LOCK (the caller) ever holds an flock in this process.
+        for other in list(_LOCK_FILES):
+            fd = _LOCK_FILES.pop(other)
+            if fd is not None:
+                os.close(fd)
         try:
             _LOCK_FILES[key] = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT, 0o600)
         except OSError:
