@@ -43,6 +43,15 @@ def _template(size):
         with sqlite3.connect(partial) as conn:
             conn.execute("PRAGMA journal_mode=delete")
         partial.rename(path)
+    else:
+        # A plant cached before a new migration: apply it once here, not to every copy.
+        bind(open_database(f"sqlite:///{path}"))
+        if migrate():
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.close()
+            with sqlite3.connect(path) as conn:
+                conn.execute("PRAGMA journal_mode=delete")
+        db.close()
     return path
 
 

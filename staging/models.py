@@ -166,8 +166,9 @@ class Entry(BaseModel):
     writes its row here, so replaying the rows in order gives the current state."""
     unit = ForeignKeyField(Unit, backref="entries")
     kind = CharField(max_length=16)
-    from_location = ForeignKeyField(Location, null=True, backref="+")
-    to_location = ForeignKeyField(Location, null=True, backref="+")
+    # Indexed with the id (Meta): the latest entries of a place come in index order (migration 0007).
+    from_location = ForeignKeyField(Location, null=True, backref="+", index=False)
+    to_location = ForeignKeyField(Location, null=True, backref="+", index=False)
     quantity = Quantity()  # how much the entry concerns, always >= 0
     delta = Quantity()  # signed change of the unit's quantity
     status = CharField(max_length=16)  # unit status after the entry
@@ -182,7 +183,7 @@ class Entry(BaseModel):
 
     class Meta:
         table_name = "ledger"
-        indexes = ((("unit", "id"), False),)
+        indexes = ((("unit", "id"), False), (("to_location", "id"), False), (("from_location", "id"), False))
 
 
 class Sequence(BaseModel):

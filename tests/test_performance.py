@@ -190,3 +190,10 @@ def test_a_scan_resolves_a_code_with_one_indexed_lookup(app, plant):
         sql, params = log.queries[0]
         plan = " ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     assert "USING INDEX" in plan or "USING COVERING INDEX" in plan
+
+
+def test_the_latest_entries_of_a_place_come_in_index_order(database):
+    # PostgreSQL cannot order an index on the place alone by id: it walked the primary key
+    # backwards through a million rows for "the latest entries into M01" (the machine page).
+    columns = {tuple(index.columns) for index in database.get_indexes("ledger")}
+    assert {("to_location_id", "id"), ("from_location_id", "id")} <= columns
