@@ -5,22 +5,14 @@ import os
 
 from flask import Flask, jsonify, request
 
-from staging.db import bind, db, open_database, write_transaction
+from staging.config import Config
+from staging.db import init_app, write_transaction
 from staging.models import Entry, Unit, utcnow
 
 app = Flask(__name__)
-bind(open_database(os.environ["DATABASE_URL"]))
-
-
-@app.before_request
-def _connect():
-    db.connect(reuse_if_open=True)
-
-
-@app.teardown_request
-def _close(exc):
-    if not db.is_closed():
-        db.close()
+# The app's own database settings and connection hooks: the only difference is the work.
+app.config.update(DATABASE_URL=os.environ["DATABASE_URL"], SQLITE_BUSY_TIMEOUT=Config.SQLITE_BUSY_TIMEOUT)
+init_app(app)
 
 
 @app.get("/healthz")

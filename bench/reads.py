@@ -9,7 +9,6 @@ seed, units, locations and work orders) that differ only in the length of their 
 with the same own history (received, then 20 moves) in both plants.
 
     python -m bench.reads [--quick] [--postgres]"""
-import argparse
 import re
 import statistics
 import sys
@@ -22,7 +21,7 @@ from staging.models import Entry, Part, Unit
 from staging.users import create_user
 
 from . import data
-from .table import print_table, ratio
+from .table import ratio, suite_main
 
 PASSWORD = "bench-password-1"
 PAGES = {"machine page": "/machines/M01", "floor board": "/floor", "location page": "/locations/B01-01"}
@@ -127,14 +126,5 @@ def run(quick=False, postgres=None):
     return rows
 
 
-def main():
-    parser = argparse.ArgumentParser(prog="python -m bench.reads")
-    parser.add_argument("--quick", action="store_true", help="a tenth of the data")
-    parser.add_argument("--postgres", action="store_true", help="on the PostgreSQL test server")
-    args = parser.parse_args()
-    print_table(run(quick=args.quick, postgres=args.postgres))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite_main("python -m bench.reads", run))

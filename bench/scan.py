@@ -6,7 +6,6 @@ server's work: resolve, state machine, verb, rendering), and the bytes a handhel
 
 A scan's cost must not grow with the size of the plant: every scan is one indexed lookup of the
 code plus the verb's own rows."""
-import argparse
 import gzip
 import re
 import statistics
@@ -21,7 +20,7 @@ from staging.models import Entry, Location, Part, Unit
 from staging.users import create_user
 
 from . import data
-from .table import budget, print_table
+from .table import budget, suite_main
 
 BUDGET_GZIP = 40_000  # bytes for a cold /scan on a handheld over patchy Wi-Fi (issue 7: under 40 KB)
 
@@ -92,14 +91,5 @@ def run(quick=False, postgres=False):
     return rows
 
 
-def main():
-    parser = argparse.ArgumentParser(prog="python -m bench.scan")
-    parser.add_argument("--quick", action="store_true", help="the smaller plant, fewer runs")
-    parser.add_argument("--postgres", action="store_true", help="on the PostgreSQL test server")
-    args = parser.parse_args()
-    print_table(run(quick=args.quick, postgres=args.postgres))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(suite_main("python -m bench.scan", run))

@@ -1,9 +1,11 @@
-"""Start the app (or the ceiling app) under gunicorn the way `make run` does, on a free port."""
+"""Start the app (or the ceiling app) under gunicorn the way `make run` does, on a free port.
+Used by the benchmarks and by the crash and concurrency tests."""
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -30,10 +32,12 @@ class Gunicorn:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self):
+    def start(self):
+        # gunicorn's log goes to a file: a pipe nobody reads would block it once full.
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null",
                                       self.app], cwd=ROOT, env=self.env, start_new_session=True,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -41,9 +45,17 @@ class Gunicorn:
                 return self
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(self.proc.stderr.read().decode()[-2000:])
+                    self.log.seek(0)
+                    raise RuntimeError(self.log.read().decode()[-2000:])
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not come up")
+
+    __enter__ = start
+
+    def kill(self):
+        """SIGKILL the master and its workers at once: no clean shutdown."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
 
     def worker_pids(self):
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
@@ -58,9 +70,14 @@ class Gunicorn:
                     peaks.append(int(line.split()[1]) / 1024)
         return round(max(peaks), 1) if peaks else None
 
-    def __exit__(self, *exc):
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.kill()
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -30,3 +30,14 @@ def print_table(rows):
     failed = sum(1 for row in rows if row.get("pass") == "FAIL")
     passed = sum(1 for row in rows if row.get("pass") == "PASS")
     print(f"budgets: {passed} PASS, {failed} FAIL")
+
+
+def suite_main(prog, run):
+    """`python -m bench.NAME [--quick] [--postgres]` for a suite's run(quick, postgres)."""
+    import argparse
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--quick", action="store_true", help="the smaller plant, fewer runs")
+    parser.add_argument("--postgres", action="store_true", help="on the PostgreSQL test server")
+    args = parser.parse_args()
+    print_table(run(quick=args.quick, postgres=args.postgres))
+    return 0

@@ -1,71 +1,21 @@
 """Many forklifts at once, and a server killed mid-stream: through real gunicorn workers, on
 SQLite and on PostgreSQL. Nothing acknowledged is lost, nothing is recorded twice."""
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
+from bench.server import Gunicorn
 from staging import ledger
 from staging.db import bind, db, migrate, open_database
 from staging.models import Entry, Scan
 from staging.users import create_token
 
 from .plant import Plant
-
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn as `make run` starts it, in its own process group so it can be SIGKILLed whole."""
-
-    def __init__(self, database_url, workers=3):
-        self.port = free_port()
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO": "0", "HOST": "127.0.0.1",
-                    "PORT": str(self.port), "WEB_CONCURRENCY": str(workers), "SECRET_KEY": "test"}
-        self.proc = None
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self):
-        self.proc = subprocess.Popen([GUNICORN, "-c", "gunicorn.conf.py", "app:app"], cwd=ROOT, env=self.env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not come up")
-
-    def kill(self):
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(10)
 
 
 def post_move(server, token, body, timeout=10):
@@ -93,7 +43,7 @@ def plant_db(database_url):
 
 @pytest.fixture
 def server(database_url, plant_db):
-    server = Server(database_url)
+    server = Gunicorn(database_url, WEB_CONCURRENCY="3")
     server.start()
     yield server
     server.stop()

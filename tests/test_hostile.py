@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from staging import codes, decode, inventory, scanning
 from staging.db import db
 from staging.errors import DomainError, Invalid
-from staging.models import Part, Unit
+from staging.models import Part
 from staging.users import create_token
 
 from .plant import Plant
@@ -323,7 +323,7 @@ def test_labels_escape_what_users_typed(lead, hostile_unit):
 
 
 def test_pages_escape_what_users_typed(lead, hostile_unit):
-    for path in (f"/units/{hostile_unit.lpn}", "/locations/RCV-1", "/inventory", f"/search?q=EVIL",
+    for path in (f"/units/{hostile_unit.lpn}", "/locations/RCV-1", "/inventory", "/search?q=EVIL",
                  f"/units/{hostile_unit.lpn}/hold"):
         html = lead.get(path).get_data(as_text=True)
         assert MARK not in html and "<i>^XZ" not in html, path

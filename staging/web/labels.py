@@ -164,13 +164,18 @@ def create():
     return redirect(url_for("labels.job", job_id=job.id), 303)
 
 
+def _job(job_id):
+    """The user's own batch job; anyone else's is as missing as one that never was."""
+    try:
+        return printing.job_for(g.user, job_id)
+    except DomainError:
+        abort(404)
+
+
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def job(job_id):
-    try:
-        found = printing.job_for(g.user, job_id)
-    except DomainError:
-        abort(404)
+    found = _job(job_id)
     template = "labels/_job.html" if request.headers.get("HX-Target") == f"job-{job_id}" else "labels/job.html"
     response = Response(render_template(template, job=found))
     response.vary.add("HX-Target")
@@ -180,10 +185,7 @@ def job(job_id):
 @bp.get("/jobs/<int:job_id>/file")
 @login_required
 def job_download(job_id):
-    try:
-        found = printing.job_for(g.user, job_id)
-    except DomainError:
-        abort(404)
+    found = _job(job_id)
     if found.status != "done" or found.output == "printer":
         abort(404)
     filename, mimetype, data = printing.job_file(found)
