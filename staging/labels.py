@@ -9,14 +9,17 @@ Everything a user typed (lot, description, names) is data: escaped for SVG by Ji
 autoescape, hex-escaped (^FH) for ZPL, and drawn as text in PNG and PDF. No Flask here."""
 import datetime
 import io
+import os
 import re
 import threading
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
+from barcode.charsets import code128
 from barcode.codex import Code128, Gs1_128
 from biip.sscc import Sscc
 from peewee import JOIN
@@ -363,28 +366,29 @@ def layout(kind, size):
     if kind not in KINDS or size not in KINDS[kind]:
         raise Invalid(f"A {KIND_TITLES.get(kind, kind).lower()} label comes in "
                       f"{', '.join(KINDS.get(kind, ()))}, not “{codes.shown(size)}”.")
-    path = LAYOUTS / f"{kind}-{size}.toml"
-    mtime = path.stat().st_mtime_ns
+    path = os.path.join(LAYOUTS, f"{kind}-{size}.toml")
+    mtime = os.stat(path).st_mtime_ns  # once per label: a plant's edit shows on the next one
     with _layout_lock:
         cached = _layout_cache.get(path)
         if cached and cached[0] == mtime:
             return cached[1]
-    with path.open("rb") as fh:
+    with open(path, "rb") as fh:
         data = tomllib.load(fh)
     with _layout_lock:
         _layout_cache[path] = (mtime, data)
     return data
 
 
-# --- placement: layout + label -> elements in dots ---------------------------------------------------------
+# --- placed elements, in printer dots ----------------------------------------------------------------------
+# Frozen, so a label's elements can be shared with the next label that has the same text there.
 
-@dataclass
+@dataclass(frozen=True)
 class Text:
     x: int
     y: int  # top of the first line
     w: int
     size: int  # font size in dots
-    lines: list
+    lines: tuple
     bold: bool = False
     align: str = "left"
 
@@ -392,34 +396,61 @@ class Text:
     def pitch(self):
         return round(self.size * 1.15)
 
+    @cached_property
+    def placed_lines(self):
+        """(x offset in dots, line) of each line, aligned in the box by Helvetica's metrics."""
+        share = {"left": 0, "center": 0.5, "right": 1}[self.align]
+        return [(share * (self.w - _width(line, self.size, self.bold)) if share else 0, line) for line in self.lines]
 
-@dataclass
+    @cached_property
+    def zpl(self):
+        align = {"left": "L", "center": "C", "right": "R"}[self.align]
+        return "\n".join(f"^FO{self.x},{self.y + i * self.pitch}^A0N,{self.size},{self.size}"
+                         f"^FB{self.w},1,0,{align}^FH_^FD{zpl_text(line)}^FS" for i, line in enumerate(self.lines))
+
+
+@dataclass(frozen=True)
 class Bars:
     x: int
     y: int
     h: int
     module: int  # dots per module
     pattern: str  # "1101..." from the encoder, one character per module
-    zpl: str  # the same symbol as ^BC field data (start code, subsets, FNC1)
+    data: str  # the same symbol as ^BC field data (start code, subsets, FNC1)
     payload: str
 
     @property
     def width(self):
         return len(self.pattern) * self.module
 
+    @cached_property
     def runs(self):
         """(start module, width in modules) of every bar."""
-        for match in re.finditer("1+", self.pattern):
-            yield match.start(), match.end() - match.start()
+        return tuple((m.start(), m.end() - m.start()) for m in re.finditer("1+", self.pattern))
+
+    @property
+    def pdf_path(self):
+        """PDF rectangles ("x y w h re") of the bars, in dots."""
+        m = self.module
+        return "".join(f"{self.x + start * m} {self.y} {n * m} {self.h} re\n" for start, n in self.runs)
+
+    @property
+    def zpl(self):
+        # ^BC mode N with the encoder's own start/subset codes; payloads never hold ^ or ~.
+        return f"^FO{self.x},{self.y}^BY{self.module}^BCN,{self.h},N,N,N,N^FD{self.data}^FS"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rect:
     x: int
     y: int
     w: int
     h: int
     thickness: int = 0  # 0: filled
+
+    @cached_property
+    def zpl(self):
+        return f"^FO{self.x},{self.y}^GB{self.w},{self.h},{self.thickness or min(self.w, self.h)}^FS"
 
 
 @dataclass
@@ -437,10 +468,6 @@ class _Fields(dict):
         return ""
 
 
-def fill(template, fields):
-    return str(template).format_map(_Fields(fields))
-
-
 def encode(payload, gs1=False):
     """(module pattern, ^BC field data) for Code 128, or GS1-128 when gs1 (payload: raw AI digits).
 
@@ -449,12 +476,14 @@ def encode(payload, gs1=False):
     if not BARCODE_SAFE.match(payload):
         raise Invalid(f"“{codes.shown(payload)}” cannot be printed as a barcode: use printable "
                       "characters without ^ or ~ (at most 80).")
-    cls = Gs1_128 if gs1 else Code128
-    pattern = cls(payload).build()[0]
-    values = cls(payload)._build()  # a fresh encoder: _build keeps state between calls
+    encoder = (Gs1_128 if gs1 else Code128)(payload, writer=_NO_WRITER)
+    values = encoder._build()  # what .build() draws; called once, it keeps state between calls
+    symbol = (*values, encoder._calculate_checksum(values))
+    pattern = "".join(code128.CODES[v] for v in symbol) + code128.STOP + "11"
     return pattern, _zpl_data(values)
 
 
+_NO_WRITER = object()  # the encoder only encodes here: spare it building an SVG writer per symbol
 _ZPL_START = {103: ("A", ">9"), 104: ("B", ">:"), 105: ("C", ">;")}
 _ZPL_SWITCH = {"A": {99: "C", 100: "B"}, "B": {99: "C", 101: "A"}, "C": {100: "B", 101: "A"}}
 
@@ -476,40 +505,130 @@ def _zpl_data(values):
     return "".join(parts)
 
 
+# --- placement: layout + label -> elements --------------------------------------------------------------------
+# A layout is compiled once per resolution into plans that hold its geometry in dots. A text plan
+# remembers what each value it has seen became (fitted lines and size): in a batch most values
+# repeat from label to label (part, description, plant, date), and fitting is the costly part.
+
+_plans = {}
+_MEMO = 4096  # fitted values kept per text item; a batch has at most MAX_BATCH labels
+
+
 def place(label, size_key, dpi):
     size = SIZES[size_key]
-    spec = layout(label.kind, size_key)
-    dpmm = dpi / 25.4
+    data = layout(label.kind, size_key)
+    cached = _plans.get((label.kind, size_key, dpi))
+    if cached is None or cached[0] is not data:  # first use, or the layout file changed
+        cached = (data, _compile(data.get("item", []), 0.0, 0.0, dpi / 25.4))
+        _plans[(label.kind, size_key, dpi)] = cached
     items = []
-    _place_items(spec.get("item", []), label.fields, label, 0.0, 0.0, dpmm, items)
+    _place_all(cached[1], _Fields(label.fields), label, items)
+    dpmm = dpi / 25.4
     return Placed(round(size.width * dpmm), round(size.height * dpmm), dpi, items, label, size)
 
 
-def _place_items(specs, fields, label, ox, oy, dpmm, out):
+def _place_all(plans, fields, label, out):
+    for plan in plans:
+        if plan.when and not fields.get(plan.when) or plan.unless and fields.get(plan.unless):
+            continue
+        plan.place(fields, label, out)
+
+
+def _compile(specs, ox, oy, dpmm):
+    kinds = {"text": _TextPlan, "barcode": _BarcodePlan, "box": _BoxPlan, "grid": _GridPlan}
+    plans = []
     for spec in specs:
-        if spec.get("when") and not fields.get(spec["when"]):
-            continue
-        if spec.get("unless") and fields.get(spec["unless"]):
-            continue
         kind = spec.get("type", "text")
-        x, y = ox + spec.get("x", 0), oy + spec.get("y", 0)
-        if kind == "text":
-            _place_text(fill(spec.get("text", ""), fields), x, y, spec.get("w", 0), spec, dpmm, out)
-        elif kind == "barcode":
-            _place_barcode(spec, fields, x, y, dpmm, out)
-        elif kind == "box":
-            out.append(Rect(round(x * dpmm), round(y * dpmm), round(spec["w"] * dpmm), round(spec["h"] * dpmm),
-                            round(spec.get("thickness", 0) * dpmm)))
-        elif kind == "grid":
-            rows = label.rows.get(spec["source"], [])
-            columns = max(1, int(spec.get("columns", 1)))
-            cell_w = spec["w"] / columns
-            for i, row in enumerate(rows):
-                cx = x + (i % columns) * cell_w
-                cy = y + (i // columns) * spec["row_h"]
-                _place_items(spec.get("cell", []), {**fields, **row}, label, cx, cy, dpmm, out)
-        else:
+        if kind not in kinds:
             raise ValueError(f"unknown layout item type {kind!r}")
+        plans.append(kinds[kind](spec, ox + spec.get("x", 0), oy + spec.get("y", 0), dpmm))
+    return plans
+
+
+class _Plan:
+    def __init__(self, spec):
+        self.when, self.unless = spec.get("when"), spec.get("unless")
+
+
+class _TextPlan(_Plan):
+    def __init__(self, spec, x, y, dpmm, template=None):
+        super().__init__(spec)
+        self.template = str(spec.get("text", "") if template is None else template)
+        self.fixed = "{" not in self.template  # the same words on every label: no filling
+        self.x, self.y, self.w = round(x * dpmm), round(y * dpmm), round(spec.get("w", 0) * dpmm)
+        self.width, self.size = spec.get("w", 0) * dpmm, spec.get("size", 4) * dpmm
+        self.lines, self.bold, self.align = int(spec.get("lines", 1)), spec.get("bold", False), spec.get("align", "left")
+        self.memo = {}
+
+    def place(self, fields, label, out):
+        text = self.template if self.fixed else self.template.format_map(fields)
+        try:
+            item = self.memo[text]
+        except KeyError:
+            lines, size = fit(text, self.width, self.size, self.lines, self.bold)
+            item = Text(self.x, self.y, self.w, max(1, int(size)), tuple(lines), self.bold, self.align) if lines else None
+            if len(self.memo) >= _MEMO:
+                self.memo.clear()
+            self.memo[text] = item
+        if item is not None:
+            out.append(item)
+
+
+class _BarcodePlan(_Plan):
+    def __init__(self, spec, x, y, dpmm):
+        super().__init__(spec)
+        self.data, self.gs1 = str(spec["data"]), spec.get("symbology", "code128") == "gs1_128"
+        self.box, self.left = spec["w"] * dpmm, x * dpmm
+        self.most = max(1, round(spec.get("module", 0.5) * dpmm))
+        self.center = spec.get("align", "center") == "center"
+        self.top, self.h = round(y * dpmm), round(spec.get("h", 15) * dpmm)
+        self.hri = None
+        if spec.get("hri"):
+            hri_spec = {"w": spec["w"], "size": spec.get("hri_size", 3), "align": "center",
+                        "bold": spec.get("hri_bold", False)}
+            self.hri = _TextPlan(hri_spec, x, y + spec.get("h", 15) + spec.get("hri_gap", 1), dpmm, spec["hri"])
+
+    def place(self, fields, label, out):
+        payload = self.data.format_map(fields)
+        if not payload:
+            return
+        pattern, data = encode(payload, self.gs1)
+        module = min(self.most, int(self.box // (len(pattern) + 2 * QUIET)))
+        if module < 2:
+            raise Invalid(f"“{codes.shown(payload)}” is too long for this label size: choose a wider "
+                          "label or a shorter code.")
+        width = len(pattern) * module
+        left = self.left + ((self.box - width) / 2 if self.center else QUIET * module)
+        out.append(Bars(round(left), self.top, self.h, module, pattern, data, payload))
+        if self.hri:
+            self.hri.place(fields, label, out)
+
+
+class _BoxPlan(_Plan):
+    def __init__(self, spec, x, y, dpmm):
+        super().__init__(spec)
+        self.item = Rect(round(x * dpmm), round(y * dpmm), round(spec["w"] * dpmm), round(spec["h"] * dpmm),
+                         round(spec.get("thickness", 0) * dpmm))
+
+    def place(self, fields, label, out):
+        out.append(self.item)
+
+
+class _GridPlan(_Plan):
+    """Cells of rows from label.rows[source] (the command sheet), laid out left to right."""
+    def __init__(self, spec, x, y, dpmm):
+        super().__init__(spec)
+        self.spec, self.x, self.y, self.dpmm = spec, x, y, dpmm
+        self.cells = {}  # cell index -> compiled cell
+
+    def place(self, fields, label, out):
+        columns = max(1, int(self.spec.get("columns", 1)))
+        cell_w = self.spec["w"] / columns
+        for i, row in enumerate(label.rows.get(self.spec["source"], [])):
+            if i not in self.cells:
+                cx, cy = self.x + (i % columns) * cell_w, self.y + (i // columns) * self.spec["row_h"]
+                self.cells[i] = _compile(self.spec.get("cell", []), cx, cy, self.dpmm)
+            _place_all(self.cells[i], _Fields({**fields, **row}), label, out)
 
 
 def _font(bold):
@@ -556,74 +675,22 @@ def _cut(text, width, size, bold, force=False):
     return text.rstrip() + "..."
 
 
-def _place_text(text, x, y, w, spec, dpmm, out):
-    size = spec.get("size", 4) * dpmm
-    lines, size = fit(text, w * dpmm, size, int(spec.get("lines", 1)), spec.get("bold", False))
-    if lines:
-        out.append(Text(round(x * dpmm), round(y * dpmm), round(w * dpmm), max(1, int(size)), lines,
-                        spec.get("bold", False), spec.get("align", "left")))
-
-
-def _place_barcode(spec, fields, x, y, dpmm, out):
-    payload = fill(spec["data"], fields)
-    if not payload:
-        return
-    gs1 = spec.get("symbology", "code128") == "gs1_128"
-    pattern, zpl = encode(payload, gs1)
-    box = spec["w"] * dpmm
-    most = max(1, round(spec.get("module", 0.5) * dpmm))
-    module = min(most, int(box // (len(pattern) + 2 * QUIET)))
-    if module < 2:
-        raise Invalid(f"“{codes.shown(payload)}” is too long for this label size: choose a wider "
-                      "label or a shorter code.")
-    width = len(pattern) * module
-    left = x * dpmm
-    if spec.get("align", "center") == "center":
-        left += (box - width) / 2
-    else:
-        left += QUIET * module
-    h = round(spec.get("h", 15) * dpmm)
-    top = round(y * dpmm)
-    out.append(Bars(round(left), top, h, module, pattern, zpl, payload))
-    if spec.get("hri"):
-        hri_size = spec.get("hri_size", 3)
-        gap = spec.get("hri_gap", 1)
-        _place_text(fill(spec["hri"], fields), x, y + spec.get("h", 15) + gap, spec["w"],
-                    {"size": hri_size, "align": "center", "bold": spec.get("hri_bold", False)}, dpmm, out)
-
-
 # --- ZPL -------------------------------------------------------------------------------------------------------
 
+# ^FH_ field data: every ^ ~ _ and byte outside printable ASCII as _XX, so no typed text can
+# become a command. Applied to the UTF-8 bytes (read as Latin-1: one character per byte).
+_ZPL_ESCAPES = {b: f"_{b:02X}" for b in range(256) if not 0x20 <= b < 0x7F or b in (0x5E, 0x7E, 0x5F)}
+
+
 def zpl_text(text):
-    """Field data for ^FH_: every ^ ~ _ and non-ASCII byte as _XX, so no typed text can become a
-    command. ^CI28 makes the bytes UTF-8."""
-    out = []
-    for byte in text.encode("utf-8"):
-        if 0x20 <= byte < 0x7F and byte not in (0x5E, 0x7E, 0x5F):  # ^ ~ _
-            out.append(chr(byte))
-        else:
-            out.append(f"_{byte:02X}")
-    return "".join(out)
+    """Field data for ^FH_, with ^CI28 making the bytes UTF-8."""
+    return text.encode("utf-8").decode("latin-1").translate(_ZPL_ESCAPES)
 
 
 def _zpl_label(placed):
     p = placed
-    parts = ["^XA", "^CI28", f"^PW{p.width}", f"^LL{p.height}", "^LH0,0"]
-    for it in p.items:
-        if isinstance(it, Text):
-            align = {"left": "L", "center": "C", "right": "R"}[it.align]
-            for i, line in enumerate(it.lines):
-                parts.append(f"^FO{it.x},{it.y + i * it.pitch}^A0N,{it.size},{it.size}"
-                             f"^FB{it.w},1,0,{align}^FH_^FD{zpl_text(line)}^FS")
-        elif isinstance(it, Bars):
-            # ^BC mode N with the encoder's own start/subset codes; payloads never hold ^ or ~.
-            parts.append(f"^FO{it.x},{it.y}^BY{it.module}^BCN,{it.h},N,N,N,N^FD{it.zpl}^FS")
-        elif isinstance(it, Rect):
-            t = it.thickness or min(it.w, it.h)
-            parts.append(f"^FO{it.x},{it.y}^GB{it.w},{it.h},{t}^FS")
-    parts.append("^PQ1")
-    parts.append("^XZ")
-    return "\n".join(parts) + "\n"
+    return (f"^XA\n^CI28\n^PW{p.width}\n^LL{p.height}\n^LH0,0\n"
+            + "".join(it.zpl + "\n" for it in p.items) + "^PQ1\n^XZ\n")
 
 
 def zpl(labels, size, dpi=203, progress=None):
@@ -646,7 +713,7 @@ _jinja = jinja2.Environment(loader=jinja2.FileSystemLoader(str(LAYOUTS)), autoes
 
 def _bar_path(it):
     return "".join(f"M{it.x + s * it.module} {it.y}h{n * it.module}v{it.h}h-{n * it.module}z"
-                   for s, n in it.runs())
+                   for s, n in it.runs)
 
 
 def svg(label, size, dpi=300):
@@ -689,7 +756,7 @@ def png(label, size, dpi=203):
     draw = ImageDraw.Draw(img)
     for it in p.items:
         if isinstance(it, Bars):
-            for start, n in it.runs():
+            for start, n in it.runs:
                 x0 = it.x + start * it.module
                 draw.rectangle([x0, it.y, x0 + n * it.module - 1, it.y + it.h - 1], fill=0)
         elif isinstance(it, Text):
@@ -766,34 +833,35 @@ def _cut_marks(c, ox, oy, label, page):
 
 
 def _draw_pdf(c, p, ox_mm, oy_mm, page):
+    """Bars and solid boxes as one path in printer dots (whole numbers, y down: the placement's
+    own grid), text as one text object in points. reportlab's per-call overhead, not the drawing,
+    is most of the cost of a label, so each is made in as few calls as the PDF allows."""
     k = 72 / p.dpi  # points per dot
     ox, top = ox_mm * PT_PER_MM, page.height * PT_PER_MM - oy_mm * PT_PER_MM
     c.setFillGray(0)
     c.setStrokeGray(0)
+    solid, text = [], c.beginText()
     for it in p.items:
         if isinstance(it, Bars):
-            path = c.beginPath()
-            for start, n in it.runs():
-                path.rect(ox + (it.x + start * it.module) * k, top - (it.y + it.h) * k, n * it.module * k, it.h * k)
-            c.drawPath(path, stroke=0, fill=1)
-        elif isinstance(it, Text):
-            c.setFont(_font(it.bold), it.size * k)
-            for i, line in enumerate(it.lines):
-                y = top - (it.y + i * it.pitch + it.size * 0.8) * k
-                if it.align == "center":
-                    c.drawCentredString(ox + (it.x + it.w / 2) * k, y, line)
-                elif it.align == "right":
-                    c.drawRightString(ox + (it.x + it.w) * k, y, line)
-                else:
-                    c.drawString(ox + it.x * k, y, line)
+            solid.append(it.pdf_path)
+        elif isinstance(it, Rect) and not it.thickness:
+            solid.append(f"{it.x} {it.y} {it.w} {it.h} re\n")
         elif isinstance(it, Rect):
-            if it.thickness:
-                t = it.thickness * k
-                c.setLineWidth(t)
-                c.rect(ox + it.x * k + t / 2, top - (it.y + it.h) * k + t / 2, it.w * k - t, it.h * k - t,
-                       stroke=1, fill=0)
-            else:
-                c.rect(ox + it.x * k, top - (it.y + it.h) * k, it.w * k, it.h * k, stroke=0, fill=1)
+            t = it.thickness * k
+            c.setLineWidth(t)
+            c.rect(ox + it.x * k + t / 2, top - (it.y + it.h) * k + t / 2, it.w * k - t, it.h * k - t,
+                   stroke=1, fill=0)
+        elif isinstance(it, Text):
+            text.setFont(_font(it.bold), it.size * k)
+            for i, (dx, line) in enumerate(it.placed_lines):
+                text.setTextOrigin(ox + (it.x + dx) * k, top - (it.y + i * it.pitch + it.size * 0.8) * k)
+                text.textOut(line)
+    if solid:
+        c.saveState()
+        c.transform(k, 0, 0, -k, ox, top)
+        c.addLiteral("".join(solid) + "f")
+        c.restoreState()
+    c.drawText(text)
 
 
 # --- one entry point for every output -----------------------------------------------------------------------

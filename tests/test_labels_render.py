@@ -2,6 +2,7 @@
 pyzbar, the PDF through pdftoppm and pyzbar; GS1-128 SSCCs that biip reads; ZPL whose ^BC data
 is the same symbol; typed text that stays text in SVG and ZPL."""
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -242,3 +243,18 @@ def test_long_text_is_fitted_not_spilled():
     placed = L.place(label, "4x2", 203)
     for text in [it for it in placed.items if isinstance(it, L.Text)]:
         assert all(L._width(line, text.size, text.bold) <= text.w + 1 for line in text.lines)
+
+
+def test_a_plant_edit_to_a_layout_shows_on_the_next_label(tmp_path, monkeypatch):
+    # Layouts are compiled once per resolution and their fitted texts remembered; an edited
+    # file must still win at once, without a restart.
+    for source in L.LAYOUTS.glob("*.toml"):
+        shutil.copy(source, tmp_path / source.name)
+    monkeypatch.setattr(L, "LAYOUTS", tmp_path)
+    layout = tmp_path / "unit-4x6.toml"
+    assert "Printed 2026-11-25" in L.zpl([unit()], "4x6").decode()
+    layout.write_text(layout.read_text().replace('text = "Printed {date}"', 'text = "Labelled {date} ^pr"'))
+    stat = layout.stat()
+    os.utime(layout, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # coarse clocks
+    after = L.zpl([unit()], "4x6").decode()
+    assert "Labelled 2026-11-25 _5Epr" in after and "Printed" not in after
