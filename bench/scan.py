@@ -1,6 +1,6 @@
 """The handheld scan page: server time of a scan on a large plant (in-process, so it is the
 server's work: resolve, state machine, verb, rendering), and the bytes a handheld downloads for
-/scan (HTML, CSS, JS; raw and gzip-compressed).
+/scan (HTML, CSS, JS) as the app sends them to Chromium (compressed by the app itself).
 
     python -m bench.scan [--quick] [--postgres]
 
@@ -8,10 +8,14 @@ A scan's cost must not grow with the size of the plant: every scan is one indexe
 code plus the verb's own rows."""
 import gzip
 import re
+import zlib
 import statistics
 import sys
 import time
 import uuid
+
+import brotli
+from backports import zstd
 
 from staging import codes, create_app, inventory
 from staging.db import bind, db, migrate
@@ -22,7 +26,10 @@ from staging.users import create_user
 from . import data
 from .table import budget, suite_main
 
-BUDGET_GZIP = 40_000  # bytes for a cold /scan on a handheld over patchy Wi-Fi (issue 7: under 40 KB)
+BUDGET_WIRE = 40_000  # bytes for a cold /scan on a handheld over patchy Wi-Fi (issue 7: under 40 KB)
+CHROMIUM = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what Chromium asks for
+DECODERS = {None: bytes, "gzip": gzip.decompress, "deflate": zlib.decompress, "br": brotli.decompress,
+            "zstd": zstd.decompress}
 
 
 def _post(client, token, code, times):
@@ -41,11 +48,18 @@ def _stats(times):
 
 
 def page_bytes(client):
-    """What a handheld downloads on a cold load of /scan."""
-    html = client.get("/scan").get_data()
-    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
-    files = [("/scan (HTML)", html)] + [(a.decode(), client.get(a.decode()).get_data()) for a in assets]
-    return [(name, len(body), len(gzip.compress(body, 6))) for name, body in files]
+    """What a handheld downloads on a cold load of /scan: (path, body as sent, Content-Encoding,
+    body decoded) for the page and every CSS and JS file it references."""
+    def get(path):
+        response = client.get(path, headers=CHROMIUM)
+        assert response.status_code == 200, (path, response.status_code)
+        encoding = response.headers.get("Content-Encoding")
+        sent = response.get_data()
+        return path, sent, encoding, DECODERS[encoding](sent)
+
+    page = get("/scan")
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', page[3].decode())
+    return [page] + [get(a) for a in assets]
 
 
 def run(quick=False, postgres=False):
@@ -83,11 +97,11 @@ def run(quick=False, postgres=False):
             rows.append({"bench": f"{name} {size}", **result})
         files = page_bytes(client)
         db.close()
-    for name, raw, packed in files:
-        rows.append({"bench": f"/scan download: {name}", "value": f"{raw} B raw, {packed} B gzip"})
-    total_raw, total_gz = sum(f[1] for f in files), sum(f[2] for f in files)
-    rows.append({"bench": f"/scan download: total compressed, everything included ({total_raw} B raw)",
-                 **budget(total_gz, BUDGET_GZIP, "<=", "B")})
+    for path, sent, encoding, body in files:
+        rows.append({"bench": f"/scan download: {path}", "value": f"{len(body)} B raw, {len(sent)} B {encoding or 'sent as is'}"})
+    total_raw, total_sent = sum(len(f[3]) for f in files), sum(len(f[1]) for f in files)
+    rows.append({"bench": f"/scan download: total as the app sends it, everything included ({total_raw} B raw)",
+                 **budget(total_sent, BUDGET_WIRE, "<=", "B")})
     return rows
 
 

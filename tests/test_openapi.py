@@ -39,7 +39,9 @@ def test_the_api_keeps_its_documented_contract(api_schema, token):
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
         @given(case=operation.as_strategy())
         def conforms(case):
-            case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+            # identity: schemathesis asks for gzip but, called in-process (WSGI), never decodes it.
+            case.call_and_validate(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
+                                   checks=CHECKS)
 
         conforms()
 

@@ -3,6 +3,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from flask import g, request
+from flask_compress import Compress
 
 from ..inventory import fmt_qty
 from . import api, auth, errors, health, security, stock
@@ -10,8 +11,16 @@ from . import labels
 from . import scan
 from . import floor, reports, workorders
 
+# Text worth compressing: pages, fragments, CSS, JS, JSON, SVG labels and CSV exports.
+COMPRESSED = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+              "image/svg+xml", "text/csv", "text/plain"]
+
 
 def register(app):
+    # First registered, so it runs after every other after_request: it compresses the final
+    # body. `make run` serves handhelds directly, with no proxy to compress for it.
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED)
+    Compress(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(stock.bp)
     app.register_blueprint(health.bp)
