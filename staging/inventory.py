@@ -7,8 +7,9 @@ with a client scan id it has seen before returns the first result and writes not
 import datetime
 import functools
 import inspect
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from peewee import JOIN, IntegrityError
 
@@ -60,21 +61,23 @@ class Result:
 
 # --- input ------------------------------------------------------------------------------------
 
+# Digits and one decimal point (a comma counts as one), as a person types them. Decimal alone
+# would also take "1_000", "1e3" and other scripts' digits, and store what nobody meant.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+
+
 def parse_quantity(value, *, allow_zero=False, what="Quantity"):
     """A quantity from a form, the API or a scan: a finite Decimal, >= 0, at most 3 decimals."""
     if isinstance(value, bool):
         raise Invalid(f"{what} must be a number.")
-    if isinstance(value, float):
-        value = repr(value)
+    if isinstance(value, (int, float, Decimal)):  # from JSON: written out, never as 1e-05
+        value = format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
     text = str(value).strip().replace(",", ".") if value is not None else ""
     if not text:
         raise Invalid(f"{what} is missing.")
-    try:
-        qty = Decimal(text)
-    except InvalidOperation:
-        raise Invalid(f"{what} must be a number, not “{text[:40]}”.") from None
-    if not qty.is_finite():
+    if not PLAIN_NUMBER.fullmatch(text):
         raise Invalid(f"{what} must be a number, not “{text[:40]}”.")
+    qty = Decimal(text)
     if qty < 0:
         raise Invalid(f"{what} cannot be negative.")
     if qty == 0 and not allow_zero:

@@ -9,6 +9,7 @@ import json
 import re
 import struct
 import zlib
+from decimal import Decimal
 
 import pytest
 from flask import url_for
@@ -34,7 +35,8 @@ PAYLOADS = [
     MARK + "=HYPERLINK(\"http://evil\")",
 ]
 BAD_QUANTITIES = ["-1", "-0.5", "1e30", "99999999999", "NaN", "nan", "Infinity", "-Infinity", "inf", "abc",
-                  "1,2,3", "0x10", "1e-9", "0.0001", "", " ", "9" * 400]
+                  "1,2,3", "0x10", "1e-9", "0.0001", "", " ", "9" * 400,
+                  "1_000", "1e3", "١٢", "１２", "12\u200b", "1.5.", ". "]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -185,10 +187,17 @@ def test_parse_quantity_refuses_what_is_not_a_plain_positive_number(qty):
     assert refused.value.message.startswith("Quantity")
 
 
-@pytest.mark.parametrize("qty", [float("nan"), float("inf"), -1.0, True, 10**12, [1], {"a": 1}])
+@pytest.mark.parametrize("qty", [float("nan"), float("inf"), -1.0, True, 10**12, [1], {"a": 1}, 1e-05, 1e16])
 def test_parse_quantity_refuses_non_numbers_from_json(qty):
     with pytest.raises(Invalid):
         inventory.parse_quantity(qty)
+
+
+@pytest.mark.parametrize("typed,qty", [("12", "12"), (" 12.5 ", "12.5"), ("12,5", "12.5"), (".5", "0.5"),
+                                       ("7.", "7"), ("+3", "3"), ("0.125", "0.125"), (12, "12"),
+                                       (0.1, "0.1"), (2.5e2, "250")])
+def test_parse_quantity_takes_what_people_and_json_write(typed, qty):
+    assert inventory.parse_quantity(typed) == Decimal(qty)
 
 
 @pytest.mark.parametrize("qty", ["-1", "NaN", "Infinity", "abc", "1e30", "0.0001"])
