@@ -16,5 +16,5 @@ def on_starting(server):
 
     app = create_app()
     with app.app_context():
-        prepare(seed_demo=app.config["SEED_DEMO"], echo=server.log.info)
+        prepare(app.config, echo=server.log.info)
     db.close()

@@ -24,7 +24,7 @@ def _fail(err):
 def init_db():
     """Migrate the database; on first start create the admin and (unless SEED_DEMO=0) the demo plant."""
     from .setup import prepare
-    prepare(seed_demo=current_app.config["SEED_DEMO"], echo=click.echo)
+    prepare(current_app.config, echo=click.echo)
 
 
 @click.command("check")

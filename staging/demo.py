@@ -7,7 +7,7 @@ import random
 import secrets
 from decimal import Decimal
 
-from . import codes, inventory
+from . import codes, inventory, logbook
 from .db import db
 from .inventory import Ctx
 from .models import Location, Part, WorkOrder, WorkOrderLine, utcnow
@@ -132,8 +132,9 @@ def build_work_orders(parts, now):
     return orders
 
 
-def seed(rng=None, now=None):
-    """Fill an empty database with the demo plant. Returns the number of units."""
+def seed(rng=None, now=None, calendar=None):
+    """Fill an empty database with the demo plant, and with `calendar` its stations' shift logs.
+    Returns the number of locations."""
     rng = rng or random.Random(7)
     now = now or utcnow()
     with db.atomic():
@@ -143,6 +144,8 @@ def seed(rng=None, now=None):
         people = {name: create_user(name, role, display_name=display, badge=f"B-{secrets.token_hex(4).upper()}")
                   for name, role, display in PEOPLE}
         _history(rng, now, parts, orders, people)
+        if calendar is not None:
+            _logbook(rng, now, people, calendar)
     return Location.select().count()
 
 
@@ -199,3 +202,28 @@ def _history(rng, now, parts, orders, people):
     for _ in range(6):
         number, rev, qty = rng.choice(materials)
         receive(number, rev, qty)
+
+
+NOTES = [("downtime", "Mould change", 35), ("downtime", "Waiting for material", 20),
+         ("quality", "Short shots on cavity 2, adjusted hold pressure", None),
+         ("note", "Handover: next lot of resin is staged in the lane", None)]
+
+
+def _logbook(rng, now, people, cal):
+    """The recent shifts' logs, written and submitted by the lead, as a plant that keeps its
+    logbook has them; the last finished shift of one machine is left open (overdue), and one
+    safety issue waits for acknowledgement, so both show on the floor board."""
+    stations = list(Location.select().where(Location.kind.in_(logbook.STATIONS), Location.holds_units)
+                    .order_by(Location.code))
+    finished = [r for r in cal.recent(now, 6) if r[3] + cal.grace < now]
+    for i, (day, shift, start, end) in enumerate(finished):
+        for station in stations:
+            if i == 0 and station.code == "M5":
+                continue  # nobody signed it off: overdue
+            notes = rng.sample(NOTES, rng.randint(0, 2))
+            if i == len(finished) - 1 and station == stations[0]:
+                notes.append(("safety", "Pallet wrap hanging into the walkway at the lane", None))
+            for kind, text, minutes in notes:
+                logbook.add_note(people["olga"], station, day, shift.name, kind, text, cal, minutes,
+                                 now=start + (end - start) * rng.uniform(0.2, 0.9))
+            logbook.submit(people["lena"], station, day, shift.name, cal, now=end + datetime.timedelta(minutes=10))

@@ -78,6 +78,10 @@ class Calendar:
                    ZoneInfo(zone) if isinstance(zone, str) else zone,
                    datetime.timedelta(minutes=grace_minutes))
 
+    @classmethod
+    def from_config(cls, config):
+        return cls.from_settings(config["SHIFTS"], config["PLANT_TIMEZONE"], config["LOG_GRACE_MINUTES"])
+
     def shift(self, name):
         for s in self.shifts:
             if s.name == name:

@@ -4,10 +4,12 @@ import secrets
 from .db import db, migrate
 from .models import User
 from . import demo
+from .logbook import Calendar
 from .users import create_user
 
 
-def prepare(seed_demo=True, echo=print):
+def prepare(config, echo=print):
+    """`config`: the app's settings (SEED_DEMO, and the shifts the demo's logbook follows)."""
     applied = migrate()
     for name in applied:
         echo(f"Migrated: {name}")
@@ -19,8 +21,8 @@ def prepare(seed_demo=True, echo=print):
             echo(f"  First start: sign in as  admin  with password  {password}")
             echo("  (shown once; change it with: flask --app app set-password admin)")
             echo("=" * 64)
-        if seed_demo and not demo_present():
-            demo.seed()
+        if config["SEED_DEMO"] and not demo_present():
+            demo.seed(calendar=Calendar.from_config(config))
             echo("Seeded the demo plant (turn off with SEED_DEMO=0). Its people sign in by badge:")
             for user in User.select().where(User.badge.is_null(False)).order_by(User.id):
                 echo(f"  {user.username} ({user.role}): badge {user.badge}")

@@ -1,8 +1,9 @@
 """The commands other parts rely on: create-user, create-token, check, init-db."""
 from decimal import Decimal
 
+from staging import logbook
 from staging.db import db
-from staging.models import Location, Unit, User
+from staging.models import Location, ShiftLog, Unit, User
 
 from .plant import Plant
 
@@ -52,6 +53,10 @@ def test_init_db_seeds_a_demo_plant_once_with_a_generated_admin_password(runner,
         machines = Location.select().where(Location.kind == "machine").count()
     assert kinds == {"receiving", "storage", "staging", "machine", "output", "qc_hold", "scrap", "shipping"}
     assert units >= 200 and machines >= 4
+    with db.connection_context():  # a logbook kept as a plant keeps it: one log late, one safety issue open
+        assert logbook.overdue_count(logbook.Calendar.from_config(app.config)) == 1
+        assert len(logbook.open_safety()) == 1
+        assert ShiftLog.select().where(ShiftLog.submitted_at.is_null(False)).count() >= 20
     again = runner.invoke(args=["init-db"])
     assert "password" not in again.output
     with db.connection_context():

@@ -16,9 +16,7 @@ def calendar():
     """The plant's shifts, parsed once per app from SHIFTS and PLANT_TIMEZONE."""
     cal = current_app.extensions.get("staging.calendar")
     if cal is None:
-        cal = current_app.extensions["staging.calendar"] = logbook.Calendar.from_settings(
-            current_app.config["SHIFTS"], current_app.config["PLANT_TIMEZONE"],
-            current_app.config["LOG_GRACE_MINUTES"])
+        cal = current_app.extensions["staging.calendar"] = logbook.Calendar.from_config(current_app.config)
     return cal
 
 
