@@ -158,14 +158,6 @@ def init_app(app):
             db.close()
 
 
-def take_turns(name):
-    """Inside a write transaction: transactions on `name` run one at a time, for checks that
-    count rows and then insert one. SQLite's IMMEDIATE transaction already runs alone; PostgreSQL
-    takes a transaction-scoped advisory lock (no row to lock FOR UPDATE when the count is zero)."""
-    if is_postgres():
-        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
-
-
 def locked(query, of=None):
     """SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already holds the lock.
     `of`: the model whose rows to lock, when the query outer-joins others (PostgreSQL refuses

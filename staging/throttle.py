@@ -4,7 +4,7 @@ every host behind the load balancer counts the same ones. No Flask here."""
 import datetime
 import math
 
-from .db import take_turns, write_transaction
+from .db import write_transaction
 from .errors import TooManyAttempts
 from .models import LoginFailure, utcnow
 
@@ -46,31 +46,17 @@ def check(username, address, now=None, *, per_username=None, per_address=None):
                               f"{'s' if minutes != 1 else ''}.")
 
 
-def attempt(username, address, now=None, *, per_username=None, per_address=None):
-    """Check the limits and count this attempt as failed, both in one write transaction taken in
-    turns: guesses sent in parallel cannot all pass the check before any of them is counted.
-    Returns the attempt's id; a sign-in that succeeds forgives it (`succeeded`)."""
-    now = now or utcnow()
-    with write_transaction():
-        take_turns("sign-in")
-        check(username, address, now, per_username=per_username, per_address=per_address)
-        return failed(username, address, now)
-
-
 def failed(username, address, now=None):
     """Count a failed sign-in; old ones are dropped on the way (the window is all we look at)."""
     now = now or utcnow()
     with write_transaction():
         LoginFailure.delete().where(LoginFailure.at <= now - WINDOW).execute()
-        return LoginFailure.insert(username=_name(username), address=(address or "")[:64], at=now).execute()
+        LoginFailure.create(username=_name(username), address=(address or "")[:64], at=now)
 
 
-def succeeded(username, attempt_id=None):
+def succeeded(username):
     """A right password forgives that name's earlier typos (not the address's: one good account
-    must not reset the count for guesses at the others), and the attempt itself."""
+    must not reset the count for guesses at the others)."""
     name = _name(username)
-    forgiven = LoginFailure.username == name if name else None
-    if attempt_id is not None:
-        forgiven = LoginFailure.id == attempt_id if forgiven is None else forgiven | (LoginFailure.id == attempt_id)
-    if forgiven is not None:
-        LoginFailure.delete().where(forgiven).execute()
+    if name:
+        LoginFailure.delete().where(LoginFailure.username == name).execute()
