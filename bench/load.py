@@ -14,6 +14,7 @@ import http.client
 import json
 import re
 import statistics
+import sys
 import threading
 import time
 import uuid
@@ -70,7 +71,11 @@ class Browser:
 
 def client(url, mode, args, work, seconds, latencies, errors, ready):
     browser = Browser(url)
-    csrf = browser.sign_in(args.user, args.password) if mode == "scan" else None
+    try:
+        csrf = browser.sign_in(args.user, args.password) if mode == "scan" else None
+    except Exception:
+        ready.abort()  # the run cannot start: nobody waits for this client forever
+        raise
     ready.wait()  # every client signed in: the clock starts now
     # A fresh connection: gunicorn closes one idle past its keep-alive (2 s) while others sign in.
     browser.conn.close()
@@ -130,7 +135,10 @@ def main():
                for n in range(args.clients)]
     for t in threads:
         t.start()
-    ready.wait()
+    try:
+        ready.wait()
+    except threading.BrokenBarrierError:
+        sys.exit("a client could not sign in (its error is above)")
     started = time.perf_counter()
     for t in threads:
         t.join()
