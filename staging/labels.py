@@ -687,8 +687,7 @@ def zpl_text(text):
     return text.encode("utf-8").decode("latin-1").translate(_ZPL_ESCAPES)
 
 
-def _zpl_label(placed):
-    p = placed
+def _zpl_label(p):
     return (f"^XA\n^CI28\n^PW{p.width}\n^LL{p.height}\n^LH0,0\n"
             + "".join(it.zpl + "\n" for it in p.items) + "^PQ1\n^XZ\n")
 
