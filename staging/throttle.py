@@ -3,6 +3,7 @@ attempts are refused for a while. The failures live in the database, so every gu
 every host behind the load balancer counts the same ones. No Flask here."""
 import datetime
 import math
+import threading
 
 from .db import write_transaction
 from .errors import TooManyAttempts
@@ -20,6 +21,19 @@ def _name(username):
     # Stored and compared as typed, trimmed and cut to the column: a 10,000-character or
     # control-character name is still a failure to count, never an error.
     return "".join(ch for ch in str(username or "").strip() if ch.isprintable())[:64]
+
+
+# Guesses at one name (or, for badges, from one address) take turns in a process: checked,
+# verified and counted one at a time, so a burst of parallel requests cannot all pass the check
+# before the first is counted. Across gunicorn workers each can still have one in flight at once.
+# Waiting, not refusing: honest sign-ins of one shared account at shift start just queue.
+_TURNS = [threading.Lock() for _ in range(64)]
+
+
+def turn(username, address):
+    """The lock an attempt holds from its check until it is counted (or forgiven)."""
+    name = _name(username)
+    return _TURNS[hash(name or "@" + (address or "")) % len(_TURNS)]
 
 
 def check(username, address, now=None, *, per_username=None, per_address=None):

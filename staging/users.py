@@ -71,24 +71,26 @@ _DUMMY = generate_password_hash("not-a-password")
 def sign_in(username, password, address, limits=None):
     """The user for a name and password, through the login throttle: SignInFailed for a wrong
     name or password, TooManyAttempts (checked first, so even the right password waits)."""
-    throttle.check(username, address, **(limits or {}))
-    user = authenticate(username, password)
-    if user is None:
-        throttle.failed(username, address)
-        raise SignInFailed("Wrong user name or password.")
-    throttle.succeeded(username)
-    return user
+    with throttle.turn(username, address):
+        throttle.check(username, address, **(limits or {}))
+        user = authenticate(username, password)
+        if user is None:
+            throttle.failed(username, address)
+            raise SignInFailed("Wrong user name or password.")
+        throttle.succeeded(username)
+        return user
 
 
 def badge_sign_in(code, address, limits=None):
     """The user whose badge was scanned; a wrong badge counts as a failure from that address."""
-    throttle.check("", address, **(limits or {}))
-    text = codes.clean(code)
-    meaning = codes.resolve(text) if text.isprintable() else None
-    if meaning is None or meaning.kind != "badge" or not meaning.obj.active:
-        throttle.failed("", address)
-        raise SignInFailed("That badge is not known here, or switched off.")
-    return meaning.obj
+    with throttle.turn("", address):
+        throttle.check("", address, **(limits or {}))
+        text = codes.clean(code)
+        meaning = codes.resolve(text) if text.isprintable() else None
+        if meaning is None or meaning.kind != "badge" or not meaning.obj.active:
+            throttle.failed("", address)
+            raise SignInFailed("That badge is not known here, or switched off.")
+        return meaning.obj
 
 
 def _hash(token):

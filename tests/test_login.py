@@ -1,6 +1,7 @@
 """Sign-in you can trust: failed sign-ins throttled (in the database, so across workers and
 hosts), no default or known credentials, session cookies HttpOnly, SameSite, Secure over HTTPS."""
 import datetime
+import threading
 
 import pytest
 
@@ -26,6 +27,40 @@ def test_five_wrong_passwords_lock_that_name_for_a_while(database):
     assert sign_in("stager1", "password-123", "10.0.0.3").username == "stager1"  # others unaffected
     later = datetime.datetime.utcnow() + throttle.WINDOW + datetime.timedelta(seconds=1)
     throttle.check("lead1", "10.0.0.2", now=later)  # the window passed: allowed again
+
+
+def _at_once(count, attempt):
+    """Run `attempt` in `count` threads released together; the exception types they ended with."""
+    outcomes, start = [], threading.Barrier(count)
+
+    def run():
+        with db.connection_context():
+            start.wait()
+            try:
+                attempt()
+                outcomes.append(None)
+            except (SignInFailed, TooManyAttempts) as err:
+                outcomes.append(type(err))
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def test_guesses_sent_at_once_get_no_more_tries_than_one_at_a_time(database):
+    # A script firing guesses in parallel: each is counted before the next is checked.
+    Plant()
+    outcomes = _at_once(12, lambda: sign_in("lead1", "wrong-guess", "10.0.0.1"))
+    assert outcomes.count(SignInFailed) == throttle.MAX_PER_USERNAME
+    assert outcomes.count(TooManyAttempts) == 12 - throttle.MAX_PER_USERNAME
+
+
+def test_one_account_signing_in_on_many_handhelds_at_once_is_not_refused(database):
+    Plant()
+    assert _at_once(8, lambda: sign_in("operator1", "password-123", "10.0.0.1")) == [None] * 8
 
 
 def test_one_address_guessing_many_names_is_locked_too(database):
