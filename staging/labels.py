@@ -515,15 +515,14 @@ _MEMO = 4096  # fitted values kept per text item; a batch has at most MAX_BATCH 
 
 
 def place(label, size_key, dpi):
-    size = SIZES[size_key]
+    size, dpmm = SIZES[size_key], dpi / 25.4
     data = layout(label.kind, size_key)
     cached = _plans.get((label.kind, size_key, dpi))
     if cached is None or cached[0] is not data:  # first use, or the layout file changed
-        cached = (data, _compile(data.get("item", []), 0.0, 0.0, dpi / 25.4))
+        cached = (data, _compile(data.get("item", []), 0.0, 0.0, dpmm))
         _plans[(label.kind, size_key, dpi)] = cached
     items = []
     _place_all(cached[1], _Fields(label.fields), label, items)
-    dpmm = dpi / 25.4
     return Placed(round(size.width * dpmm), round(size.height * dpmm), dpi, items, label, size)
 
 
