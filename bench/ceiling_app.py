@@ -6,8 +6,8 @@ import os
 from flask import Flask, jsonify, request
 
 from staging.config import Config
-from staging.db import init_app, write_transaction
-from staging.models import Entry, Unit, utcnow
+from staging.store.db import init_app, write_transaction
+from staging.store.models import Entry, Unit, utcnow
 
 app = Flask(__name__)
 # The app's own database settings and connection hooks: the only difference is the work.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg2
 
-from staging.db import bind, db, migrate, open_database
+from staging.store.db import bind, db, migrate, open_database
 
 from .plantgen import generate
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 from pyzbar import pyzbar
 
-from staging import decode
+from staging.media import decode
 
 from .table import budget, print_table, ratio
 

@@ -18,7 +18,7 @@ from barcode.writer import SVGWriter
 from reportlab.graphics.barcode import code128 as rl_code128
 from reportlab.pdfgen import canvas
 
-from staging import labels as L
+from staging.media import labels as L
 
 from .table import print_table, ratio
 

@@ -8,9 +8,19 @@ import random
 import time
 from decimal import Decimal
 
-from staging.db import bind, db, is_postgres, migrate, open_database
-from staging.models import (Barcode, Entry, Location, Part, Sequence, Unit, User, WorkOrder, WorkOrderLine,
-                            utcnow)
+from staging.store.db import bind, db, is_postgres, migrate, open_database
+from staging.store.models import (
+    Barcode,
+    Entry,
+    Location,
+    Part,
+    Sequence,
+    Unit,
+    User,
+    WorkOrder,
+    WorkOrderLine,
+    utcnow,
+)
 
 CHUNK = 2000
 

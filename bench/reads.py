@@ -14,11 +14,12 @@ import statistics
 import sys
 import time
 
-from staging import create_app, inventory
-from staging.db import bind, db, migrate
-from staging.inventory import Ctx
-from staging.models import Entry, Part, Unit
-from staging.users import create_user
+from staging import create_app
+from staging.domain import inventory
+from staging.store.db import bind, db, migrate
+from staging.domain.inventory import Ctx
+from staging.store.models import Entry, Part, Unit
+from staging.domain.users import create_user
 
 from . import data
 from .table import ratio, suite_main

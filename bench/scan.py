@@ -17,11 +17,12 @@ import uuid
 import brotli
 from backports import zstd
 
-from staging import codes, create_app, inventory
-from staging.db import bind, db, migrate
-from staging.inventory import Ctx
-from staging.models import Entry, Location, Part, Unit
-from staging.users import create_user
+from staging.domain import codes, inventory
+from staging import create_app
+from staging.store.db import bind, db, migrate
+from staging.domain.inventory import Ctx
+from staging.store.models import Entry, Location, Part, Unit
+from staging.domain.users import create_user
 
 from . import data
 from .table import budget, suite_main

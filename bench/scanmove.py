@@ -11,9 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from staging.db import bind, db
-from staging.models import Location, Unit
-from staging.users import create_token, create_user
+from staging.store.db import bind, db
+from staging.store.models import Location, Unit
+from staging.domain.users import create_token, create_user
 
 from . import data
 from .load import percentile

@@ -1,7 +1,8 @@
 """Staging tracker: barcode-driven material staging and handling for production floors."""
 from flask import Flask
 
-from . import cli, db
+from . import cli
+from .store import db
 from .config import Config
 
 

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .errors import DomainError
+from .domain.errors import DomainError
 
 
 def init_app(app):
@@ -23,14 +23,14 @@ def _fail(err):
 @with_appcontext
 def init_db():
     """Migrate the database; on first start create the admin and (unless SEED_DEMO=0) the demo plant."""
-    from .setup import prepare
+    from .first_start import prepare
     prepare(current_app.config, echo=click.echo)
 
 
 @click.command("check")
 def check():
     """Replay the ledger against current stock; exit 1 on any difference."""
-    from .ledger import verify
+    from .domain.ledger import verify
     problems = verify()
     for problem in problems:
         click.echo(problem)
@@ -48,7 +48,7 @@ def check():
 @click.option("--display-name", default="")
 def create_user(name, role, password, badge, display_name):
     """Create a user."""
-    from .users import create_user as create
+    from .domain.users import create_user as create
     try:
         user = create(name, role, password, badge=badge, display_name=display_name)
     except DomainError as err:
@@ -61,7 +61,7 @@ def create_user(name, role, password, badge, display_name):
 @click.option("--name", default="", help="What the token is for.")
 def create_token(username, name):
     """Print a new API token for a user (shown once, stored hashed), alone on the last line."""
-    from .users import create_token as create
+    from .domain.users import create_token as create
     try:
         token = create(username, name)
     except DomainError as err:
@@ -73,7 +73,7 @@ def create_token(username, name):
 @click.option("--user", "username", required=True)
 def revoke_tokens(username):
     """Revoke every API token of a user."""
-    from .users import revoke_tokens as revoke
+    from .domain.users import revoke_tokens as revoke
     try:
         count = revoke(username)
     except DomainError as err:
@@ -86,8 +86,8 @@ def revoke_tokens(username):
 @click.password_option()
 def set_password(name, password):
     """Set a user's password."""
-    from .models import User
-    from .users import set_password as set_pw
+    from .store.models import User
+    from .domain.users import set_password as set_pw
     user = User.get_or_none(User.username == name)
     if user is None:
         click.echo(f"Error: no user {name}.", err=True)
@@ -103,10 +103,10 @@ def set_password(name, password):
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path):
     """Copy the live SQLite database to PATH while the app keeps running."""
-    from .backup import backup as take
+    from .store.backup import BackupError, backup as take
     try:
         take(path)
-    except DomainError as err:
+    except BackupError as err:
         _fail(err)
     click.echo(f"Backed up to {path}.")
 
@@ -116,13 +116,13 @@ def backup(path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore(path, yes):
     """Replace the database with the backup at PATH (stop the app first), then check the ledger."""
-    from .backup import restore as put_back
-    from .ledger import verify
+    from .store.backup import BackupError, restore as put_back
+    from .domain.ledger import verify
     if not yes:
         click.confirm("This replaces every row of the current database. Go on?", abort=True)
     try:
         put_back(path)
-    except DomainError as err:
+    except BackupError as err:
         _fail(err)
     problems = verify()
     click.echo(f"Restored from {path}; " + ("the ledger agrees with stock." if not problems

@@ -7,11 +7,11 @@ import random
 import secrets
 from decimal import Decimal
 
-from . import codes, inventory, logbook
-from .db import db
-from .inventory import Ctx
-from .models import Location, Part, WorkOrder, WorkOrderLine, utcnow
-from .users import create_user
+from .domain import codes, inventory, logbook
+from .store.db import db
+from .domain.inventory import Ctx
+from .store.models import Location, Part, WorkOrder, WorkOrderLine, utcnow
+from .domain.users import create_user
 
 RACKS = "ABCDEF"
 BAYS, LEVELS = 8, 4

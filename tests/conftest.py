@@ -10,8 +10,9 @@ import psycopg2
 import pytest
 from werkzeug.serving import make_server
 
-from staging import create_app, users
-from staging.db import bind, db, migrate, open_database
+from staging import create_app
+from staging.domain import users
+from staging.store.db import bind, db, migrate, open_database
 
 # Hashing passwords at full strength makes every test plant take a second; the algorithm is the same.
 users.PASSWORD_METHOD = "pbkdf2:sha256:1000"

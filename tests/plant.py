@@ -1,10 +1,10 @@
 """A small plant for tests, built with the same domain functions the app uses."""
 from decimal import Decimal
 
-from staging import codes, inventory
-from staging.inventory import Ctx
-from staging.models import Location, Part, WorkOrder, WorkOrderLine
-from staging.users import create_user
+from staging.domain import codes, inventory
+from staging.domain.inventory import Ctx
+from staging.store.models import Location, Part, WorkOrder, WorkOrderLine
+from staging.domain.users import create_user
 
 
 def loc(code, kind, parent=None, holds=True, capacity=None, active=True, name=None):

@@ -1,9 +1,9 @@
 """The JSON API contract from DESIGN.md: shapes, status codes, tokens, idempotent moves."""
 import pytest
 
-from staging.db import db
-from staging.models import Entry
-from staging.users import create_token
+from staging.store.db import db
+from staging.store.models import Entry
+from staging.domain.users import create_token
 
 from .plant import Plant
 
@@ -113,7 +113,7 @@ def test_a_body_that_is_not_json_is_refused(client, plant, auth):
 
 
 def test_a_revoked_token_no_longer_works(client, plant, auth):
-    from staging.users import revoke_tokens
+    from staging.domain.users import revoke_tokens
     with db.connection_context():
         revoke_tokens("operator1")
     assert client.get("/api/locations", headers=auth).status_code == 401
@@ -139,7 +139,7 @@ def test_receive_through_the_api_needs_a_stager(client, plant, auth):
 
 
 def test_work_orders_and_what_is_staged_per_machine(client, plant, auth):
-    from staging import inventory
+    from staging.domain import inventory
     with db.connection_context():
         unit = plant.receive(qty="200")
         inventory.stage(plant.ctx(), unit.lpn, "LANE-1", "WO-1")

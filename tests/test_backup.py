@@ -1,9 +1,9 @@
 """Backup of a live SQLite database while scans continue, and restore."""
 import threading
 
-from staging import inventory, ledger
-from staging.db import db
-from staging.models import Entry, Unit
+from staging.domain import inventory, ledger
+from staging.store.db import db
+from staging.store.models import Entry, Unit
 
 from .plant import Plant
 

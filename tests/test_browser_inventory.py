@@ -1,8 +1,8 @@
 """A lead finds a pallet in real Chromium, on a handheld-sized screen and at a desk."""
 import pytest
 
-from staging import inventory
-from staging.db import db
+from staging.domain import inventory
+from staging.store.db import db
 
 from .plant import Plant
 

@@ -1,9 +1,9 @@
 """The commands other parts rely on: create-user, create-token, check, init-db."""
 from decimal import Decimal
 
-from staging import logbook
-from staging.db import db
-from staging.models import Location, ShiftLog, Unit, User
+from staging.domain import logbook
+from staging.store.db import db
+from staging.store.models import Location, ShiftLog, Unit, User
 
 from .plant import Plant
 

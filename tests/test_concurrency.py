@@ -10,10 +10,10 @@ import uuid
 import pytest
 
 from bench.server import Gunicorn
-from staging import ledger
-from staging.db import bind, db, migrate, open_database
-from staging.models import Entry, Scan
-from staging.users import create_token
+from staging.domain import ledger
+from staging.store.db import bind, db, migrate, open_database
+from staging.store.models import Entry, Scan
+from staging.domain.users import create_token
 
 from .plant import Plant
 

@@ -4,8 +4,8 @@ import io
 import pytest
 from PIL import Image
 
-from staging.decode import decode
-from staging.users import create_token
+from staging.media.decode import decode
+from staging.domain.users import create_token
 
 from .conftest import TESTDATA, shared_photos
 from .webutil import user
@@ -46,7 +46,7 @@ def test_several_codes_in_one_photo_are_all_reported():
 
 
 def test_not_an_image_is_refused():
-    from staging.errors import Invalid
+    from staging.domain.errors import Invalid
     with pytest.raises(Invalid):
         decode(b"not a picture")
 
@@ -54,7 +54,7 @@ def test_not_an_image_is_refused():
 @pytest.fixture
 def token(app):
     user("api", "operator")
-    from staging.db import db
+    from staging.store.db import db
     with db.connection_context():
         return create_token("api")
 

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from staging import inventory
-from staging.db import db
-from staging.models import Unit, WorkOrder
-from staging.users import create_token
+from staging.domain import inventory
+from staging.store.db import db
+from staging.store.models import Unit, WorkOrder
+from staging.domain.users import create_token
 
 from .plant import Plant
 from .webutil import csrf_token, login

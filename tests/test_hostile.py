@@ -15,11 +15,12 @@ import pytest
 from flask import url_for
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from staging import codes, decode, inventory, scanning
-from staging.db import db
-from staging.errors import DomainError, Invalid
-from staging.models import Part
-from staging.users import create_token
+from staging.domain import codes, inventory, quantities, scanning
+from staging.media import decode
+from staging.store.db import db
+from staging.domain.errors import DomainError, Invalid
+from staging.store.models import Part
+from staging.domain.users import create_token
 
 from .plant import Plant
 from .test_permissions import snapshot
@@ -183,21 +184,21 @@ def test_json_out_is_json_and_carries_hostile_text_unchanged(client, plant):
 @pytest.mark.parametrize("qty", BAD_QUANTITIES)
 def test_parse_quantity_refuses_what_is_not_a_plain_positive_number(qty):
     with pytest.raises(Invalid) as refused:
-        inventory.parse_quantity(qty)
+        quantities.parse_quantity(qty)
     assert refused.value.message.startswith("Quantity")
 
 
 @pytest.mark.parametrize("qty", [float("nan"), float("inf"), -1.0, True, 10**12, [1], {"a": 1}, 1e-05, 1e16])
 def test_parse_quantity_refuses_non_numbers_from_json(qty):
     with pytest.raises(Invalid):
-        inventory.parse_quantity(qty)
+        quantities.parse_quantity(qty)
 
 
 @pytest.mark.parametrize("typed,qty", [("12", "12"), (" 12.5 ", "12.5"), ("12,5", "12.5"), (".5", "0.5"),
                                        ("7.", "7"), ("+3", "3"), ("0.125", "0.125"), (12, "12"),
                                        (0.1, "0.1"), (2.5e2, "250")])
 def test_parse_quantity_takes_what_people_and_json_write(typed, qty):
-    assert inventory.parse_quantity(typed) == Decimal(qty)
+    assert quantities.parse_quantity(typed) == Decimal(qty)
 
 
 @pytest.mark.parametrize("qty", ["-1", "NaN", "Infinity", "abc", "1e30", "0.0001"])

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from staging import inventory, ledger
-from staging.errors import Conflict, Forbidden, Invalid, NotFound
-from staging.models import Entry, Scan, Unit
+from staging.domain import inventory, ledger
+from staging.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from staging.store.models import Entry, Scan, Unit
 
 from .plant import Plant
 

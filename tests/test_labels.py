@@ -7,9 +7,10 @@ import time
 import biip
 import pytest
 
-from staging import codes, inventory, labels as L, printing
-from staging.errors import Forbidden, Invalid, NotFound
-from staging.models import LabelJob, LabelPrint, Printer, WorkOrder
+from staging.domain import codes, inventory
+from staging.media import labels as L, printing
+from staging.domain.errors import Forbidden, Invalid, NotFound
+from staging.store.models import LabelJob, LabelPrint, Printer, WorkOrder
 
 from .plant import Plant
 
@@ -271,7 +272,7 @@ def test_a_job_is_only_for_its_owner_or_a_lead(plant):
                              background=False)
     other = plant.users["admin"]
     assert printing.job_for(other, job.id).id == job.id
-    from staging.users import create_user
+    from staging.domain.users import create_user
     with pytest.raises(NotFound):
         printing.job_for(create_user("stager2", "stager", "password-123"), job.id)
 

@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from staging import labels as L
-from staging.commands import COMMANDS, REASONS
-from staging.errors import Invalid
+from staging.media import labels as L
+from staging.domain.scan_commands import COMMANDS, REASONS
+from staging.domain.errors import Invalid
 
 SSCC = "012345678901234560"
 NASTY = "<script>alert(\"x\")</script> & 'quotes' ^XZ^XA^FDinjected~JA _under"

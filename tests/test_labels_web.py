@@ -8,10 +8,10 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from staging import printing
-from staging.db import db
-from staging.models import LabelPrint, Part
-from staging.users import create_token
+from staging.media import printing
+from staging.store.db import db
+from staging.store.models import LabelPrint, Part
+from staging.domain.users import create_token
 
 from .plant import Plant
 from .test_labels import FakePrinter, refused_port

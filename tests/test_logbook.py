@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from staging import inventory, logbook
-from staging.errors import Forbidden, Invalid
-from staging.inventory import Ctx
+from staging.domain import inventory, logbook
+from staging.domain.errors import Forbidden, Invalid
+from staging.domain.inventory import Ctx
 
 from .plant import Plant
 

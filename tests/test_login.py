@@ -5,11 +5,12 @@ import threading
 
 import pytest
 
-from staging import create_app, throttle
-from staging.db import db
-from staging.errors import SignInFailed, TooManyAttempts
-from staging.models import LoginFailure, User
-from staging.users import badge_sign_in, create_user, set_password, sign_in
+from staging import create_app
+from staging.domain import throttle
+from staging.store.db import db
+from staging.domain.errors import SignInFailed, TooManyAttempts
+from staging.store.models import LoginFailure, User
+from staging.domain.users import badge_sign_in, create_user, set_password, sign_in
 
 from .plant import Plant
 from .webutil import TOKEN, csrf_token, login
@@ -93,7 +94,7 @@ def test_a_right_password_or_a_new_one_forgives_earlier_typos(database):
 def test_wrong_badges_count_against_the_address(database):
     plant = Plant()
     with db.atomic():
-        from staging import codes
+        from staging.domain import codes
         plant.operator.badge = "B-77"
         plant.operator.save()
         codes.register(plant.operator, "B-77")
@@ -241,7 +242,7 @@ def test_session_cookie_is_secure_over_https(client, plant):
 def _behind_proxy(tmp_path, trust):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "test",
                       "SEED_DEMO": False, "TRUST_PROXY": trust})
-    from staging.db import migrate
+    from staging.store.db import migrate
     migrate()
     with db.connection_context():
         create_user("lead1", "lead", "password-123")

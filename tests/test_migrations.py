@@ -1,10 +1,10 @@
 """An existing plant's database upgrades in place on the next start, without losing a row."""
 from playhouse.migrations import Runner
 
-from staging import inventory, ledger
-from staging.db import MIGRATIONS, bind, db, migrate, open_database
-from staging.inventory import Ctx
-from staging.models import Location, Unit, User
+from staging.domain import inventory, ledger
+from staging.store.db import MIGRATIONS, bind, db, migrate, open_database
+from staging.domain.inventory import Ctx
+from staging.store.models import Location, Unit, User
 
 
 def test_a_database_at_the_first_schema_upgrades_and_keeps_its_rows(database_url):

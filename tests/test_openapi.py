@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from staging.db import db
-from staging.users import create_token
+from staging.store.db import db
+from staging.domain.users import create_token
 
 from .plant import Plant
 

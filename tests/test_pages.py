@@ -1,8 +1,8 @@
 """Sign-in and the inventory pages, through the Flask test client."""
 import pytest
 
-from staging.db import db
-from staging import inventory
+from staging.store.db import db
+from staging.domain import inventory
 
 from .plant import Plant
 from .webutil import csrf_token, login

@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
-from staging import codes, inventory
-from staging.db import db
-from staging.models import Entry, Location
-from staging.users import create_token
+from staging.domain import codes, inventory
+from staging.store.db import db
+from staging.store.models import Entry, Location
+from staging.domain.users import create_token
 
 from .plant import Plant, loc
 from .webutil import csrf_token, login

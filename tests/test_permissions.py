@@ -12,11 +12,12 @@ from typing import Callable
 import pytest
 from PIL import Image
 
-from staging import inventory, logbook, printing
-from staging.db import db
-from staging.errors import Forbidden
-from staging.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, WorkOrder
-from staging.users import create_token
+from staging.domain import inventory, logbook
+from staging.media import printing
+from staging.store.db import db
+from staging.domain.errors import Forbidden
+from staging.store.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, WorkOrder
+from staging.domain.users import create_token
 
 from .plant import Plant
 from .test_labels import FakePrinter

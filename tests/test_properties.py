@@ -5,10 +5,10 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from staging import inventory, ledger
-from staging.db import bind, db, migrate, open_database
-from staging.errors import DomainError
-from staging.models import Entry, Unit
+from staging.domain import inventory, ledger
+from staging.store.db import bind, db, migrate, open_database
+from staging.domain.errors import DomainError
+from staging.store.models import Entry, Unit
 
 from .plant import Plant
 

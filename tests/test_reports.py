@@ -6,9 +6,10 @@ import io
 
 import pytest
 
-from staging import charts, inventory, reports
-from staging.db import db
-from staging.logbook import Calendar
+from staging.media import charts
+from staging.domain import inventory, reports
+from staging.store.db import db
+from staging.domain.logbook import Calendar
 
 from .plant import Plant
 from .webutil import csrf_token, login

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from staging import codes, ledger
-from staging.inventory import Ctx
-from staging.models import Entry, Unit
-from staging.scanning import State, step
+from staging.domain import codes, ledger
+from staging.domain.inventory import Ctx
+from staging.store.models import Entry, Unit
+from staging.domain.scanning import State, step
 
 from .plant import Plant
 

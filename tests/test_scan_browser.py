@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from staging import codes
-from staging.db import db
-from staging.inventory import move
-from staging.models import Entry, Scan, Unit
+from staging.domain import codes
+from staging.store.db import db
+from staging.domain.inventory import move
+from staging.store.models import Entry, Scan, Unit
 
 from .conftest import shared_photos
 from .plant import Plant

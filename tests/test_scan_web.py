@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from staging import codes
-from staging.db import db
-from staging.models import Entry, Unit
+from staging.domain import codes
+from staging.store.db import db
+from staging.store.models import Entry, Unit
 
 from .conftest import shared_photos
 from .plant import Plant

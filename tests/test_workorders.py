@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from staging import inventory, ledger, workorders
-from staging.errors import Forbidden, Invalid
-from staging.models import Entry, Unit, WorkOrder, WorkOrderLine, WorkOrderTotals
+from staging.domain import inventory, ledger, workorders
+from staging.domain.errors import Forbidden, Invalid
+from staging.store.models import Entry, Unit, WorkOrder, WorkOrderLine, WorkOrderTotals
 
 from .plant import Plant
 

@@ -1,8 +1,8 @@
 """Helpers for tests that use the app through HTTP like a browser does (session + CSRF token)."""
 import re
 
-from staging.db import db
-from staging.users import create_user
+from staging.store.db import db
+from staging.domain.users import create_user
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import g, request
 from flask_compress import Compress
 
-from ..inventory import fmt_qty
+from ..domain.quantities import fmt_qty
 from . import api, auth, errors, health, security, stock
 from . import labels
 from . import scan

@@ -5,9 +5,10 @@ import functools
 
 from flask import Blueprint, g, jsonify, render_template, request
 
-from .. import decode as decoding, inventory, ledger, stock, workorders
-from ..errors import DomainError, Invalid, NotFound
-from ..models import Location, Part, Unit, WorkOrder
+from ..media import decode as decoding
+from ..domain import inventory, ledger, whereabouts as stock, workorders
+from ..domain.errors import DomainError, Invalid, NotFound
+from ..store.models import Location, Part, Unit, WorkOrder
 from . import schemas, serial
 from .apispec import responses, spec
 

@@ -3,9 +3,9 @@ import functools
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
-from ..errors import DomainError
-from ..models import User
-from ..users import badge_sign_in, sign_in, user_for_token
+from ..domain.errors import DomainError
+from ..store.models import User
+from ..domain.users import badge_sign_in, sign_in, user_for_token
 
 bp = Blueprint("auth", __name__)
 

@@ -3,7 +3,7 @@ from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import DomainError
+from ..domain.errors import DomainError
 
 # What a person is told, in words, for the HTTP errors a request itself can cause.
 MESSAGES = {

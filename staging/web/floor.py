@@ -3,10 +3,10 @@ import datetime
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from .. import inventory, logbook, workorders
-from ..errors import DomainError
-from ..models import Location, Unit, utcnow
-from .. import stock
+from ..domain import inventory, logbook, workorders
+from ..domain.errors import DomainError
+from ..store.models import Location, Unit, utcnow
+from ..domain import whereabouts as stock
 from .auth import login_required
 
 bp = Blueprint("floor", __name__)

@@ -1,6 +1,6 @@
 from flask import Blueprint, jsonify
 
-from ..db import db
+from ..store.db import db
 
 bp = Blueprint("health", __name__)
 

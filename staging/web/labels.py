@@ -10,10 +10,10 @@ from flask import (Blueprint, Response, abort, current_app, g, redirect, render_
                    url_for)
 from markupsafe import Markup
 
-from .. import labels as L
-from .. import printing
-from ..errors import DomainError, Invalid
-from ..permissions import can
+from ..media import labels as L
+from ..media import printing
+from ..domain.errors import DomainError, Invalid
+from ..domain.permissions import can
 from .auth import login_required
 
 bp = Blueprint("labels", __name__)

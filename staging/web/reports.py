@@ -4,10 +4,11 @@ import datetime
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
                    stream_with_context, url_for)
 
-from .. import charts, logbook, reports
-from ..errors import DomainError
-from ..models import LOG_NOTE_KINDS, utcnow
-from ..permissions import can
+from ..media import charts
+from ..domain import logbook, reports
+from ..domain.errors import DomainError
+from ..store.models import LOG_NOTE_KINDS, utcnow
+from ..domain.permissions import can
 from .auth import login_required
 from .floor import calendar
 

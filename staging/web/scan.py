@@ -12,10 +12,11 @@ from urllib.parse import quote
 from flask import (Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session,
                    url_for)
 
-from .. import decode as decoding, inventory, scanning
-from ..commands import COMMANDS, MODES, REASONS
-from ..errors import DomainError
-from ..models import User, utcnow
+from ..media import decode as decoding
+from ..domain import inventory, scanning
+from ..domain.scan_commands import COMMANDS, MODES, REASONS
+from ..domain.errors import DomainError
+from ..store.models import User, utcnow
 from .auth import login_required
 
 bp = Blueprint("scan", __name__)

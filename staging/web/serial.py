@@ -1,5 +1,5 @@
 """Domain objects as JSON: one shape per kind, shared by every endpoint."""
-from ..inventory import fmt_qty
+from ..domain.quantities import fmt_qty
 
 
 def iso(value):

@@ -1,8 +1,8 @@
 """Inventory pages: by location, one location, one unit with its history, search."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from .. import ledger, stock
-from ..models import LOCATION_KINDS, Location, Unit
+from ..domain import ledger, whereabouts as stock
+from ..store.models import LOCATION_KINDS, Location, Unit
 from .auth import login_required
 
 bp = Blueprint("stock", __name__)

@@ -2,10 +2,11 @@
 corrections of recorded quantities, and the ERP CSV import (preview, then import)."""
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
-from .. import inventory, workorders
-from ..errors import DomainError
-from ..models import WORK_ORDER_STATUSES, utcnow
-from ..permissions import can
+from ..domain import inventory, workorders
+from ..domain.errors import DomainError
+from ..domain.quantities import fmt_qty
+from ..store.models import WORK_ORDER_STATUSES, utcnow
+from ..domain.permissions import can
 from .auth import login_required
 
 bp = Blueprint("workorders", __name__)
@@ -29,11 +30,11 @@ def _fields(wo=None):
     if wo is None:
         return {"status": "planned"}, []
     fields = {"number": wo.number, "product": wo.part.number if wo.part else "",
-              "product_rev": wo.part.revision if wo.part else "", "quantity": inventory.fmt_qty(wo.quantity),
+              "product_rev": wo.part.revision if wo.part else "", "quantity": fmt_qty(wo.quantity),
               "machines": " ".join(m.code for m in workorders.machines_of(wo)),
               "output_station": wo.output_station.code if wo.output_station_id else "", "status": wo.status,
               "due": ""}
-    lines = [{"part": ln.part.number, "revision": ln.part.revision, "quantity": inventory.fmt_qty(ln.quantity),
+    lines = [{"part": ln.part.number, "revision": ln.part.revision, "quantity": fmt_qty(ln.quantity),
               "uom": ln.part.uom} for ln in workorders.lines_of(wo)]
     return fields, lines
 

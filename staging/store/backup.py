@@ -5,12 +5,19 @@ import sqlite3
 from pathlib import Path
 
 from .db import db, is_sqlite
-from .errors import Invalid
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done; the message says why in plain words."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 def _require_sqlite():
     if not is_sqlite():
-        raise Invalid("backup and restore copy SQLite databases; on PostgreSQL use pg_dump and pg_restore.")
+        raise BackupError("backup and restore copy SQLite databases; on PostgreSQL use pg_dump and pg_restore.")
 
 
 def backup(path):
@@ -19,7 +26,7 @@ def backup(path):
     _require_sqlite()
     path = Path(path)
     if path.exists():
-        raise Invalid(f"{path} exists already: choose a new file name.")
+        raise BackupError(f"{path} exists already: choose a new file name.")
     path.parent.mkdir(parents=True, exist_ok=True)
     target = sqlite3.connect(path)
     try:
@@ -36,7 +43,7 @@ def restore(path):
     _require_sqlite()
     path = Path(path)
     if not path.is_file():
-        raise Invalid(f"No backup file at {path}.")
+        raise BackupError(f"No backup file at {path}.")
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         _check(source, path)
@@ -51,6 +58,6 @@ def _check(conn, path):
         ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
         has_schema = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ledger'").fetchone()[0]
     except sqlite3.DatabaseError as err:
-        raise Invalid(f"{path} is not a usable SQLite database: {err}") from None
+        raise BackupError(f"{path} is not a usable SQLite database: {err}") from None
     if ok != "ok" or not has_schema:
-        raise Invalid(f"{path} is not a backup of this app's database ({ok}).")
+        raise BackupError(f"{path} is not a backup of this app's database ({ok}).")

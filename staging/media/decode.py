@@ -11,8 +11,8 @@ import zxingcpp
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pyzbar import pyzbar
 
-from .codes import parse_gs1
-from .errors import Invalid
+from ..domain.codes import parse_gs1
+from ..domain.errors import Invalid
 
 MAX_PIXELS = 40_000_000  # a 40 MP photo; anything bigger is not a phone photo
 WORK_SIDE = 1600  # decoders are slower, not better, above this on a phone photo

@@ -5,9 +5,9 @@ import datetime
 import math
 import threading
 
-from .db import write_transaction
+from ..store.db import write_transaction
 from .errors import TooManyAttempts
-from .models import LoginFailure, utcnow
+from ..store.models import LoginFailure, utcnow
 
 WINDOW = datetime.timedelta(minutes=15)
 # Per user name: guessing one person's password. Per address: guessing across many names.

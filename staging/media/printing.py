@@ -10,11 +10,12 @@ import threading
 
 from peewee import JOIN
 
-from . import codes, labels as L
-from .db import db, write_transaction
-from .errors import DomainError, Invalid, NotFound
-from .models import LabelJob, LabelPrint, Printer, User, utcnow
-from .permissions import authorize, can
+from ..domain import codes
+from . import labels as L
+from ..store.db import db, write_transaction
+from ..domain.errors import DomainError, Invalid, NotFound
+from ..store.models import LabelJob, LabelPrint, Printer, User, utcnow
+from ..domain.permissions import authorize, can
 
 DEFAULT_TIMEOUT = 5.0
 OUTPUTS = ("pdf", "zpl", "printer")

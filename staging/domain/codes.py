@@ -11,10 +11,10 @@ from biip.gs1_messages import GS1Message
 from peewee import JOIN
 from stdnum import ean
 
-from .commands import COMMANDS, REASONS
-from .db import Prepared
+from .scan_commands import COMMANDS, REASONS
+from ..store.db import Prepared
 from .errors import Invalid
-from .models import Barcode, Location, Part, Unit, User, WorkOrder
+from ..store.models import Barcode, Location, Part, Unit, User, WorkOrder
 
 MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types

@@ -14,7 +14,7 @@ from decimal import Decimal
 from peewee import JOIN, fn
 
 from . import logbook, workorders
-from .models import Entry, Location, Part, Unit, User, WorkOrder, utcnow
+from ..store.models import Entry, Location, Part, Unit, User, WorkOrder, utcnow
 
 ZERO = Decimal("0")
 THOUSANDTHS = Decimal("0.001")

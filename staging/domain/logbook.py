@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from peewee import JOIN
 
-from .db import write_transaction
+from ..store.db import write_transaction
 from .errors import Invalid, NotFound
-from .models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, ShiftLog, Unit, User, utcnow
+from ..store.models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, ShiftLog, Unit, User, utcnow
 from .permissions import authorize
 
 UTC = datetime.timezone.utc

@@ -1,6 +1,6 @@
 """Who may do what: one table, checked by every domain verb (the one choke point)."""
 from .errors import Forbidden
-from .models import ROLES
+from ..store.models import ROLES
 
 # The lowest role allowed each action; higher roles inherit.
 REQUIRED_ROLE = {

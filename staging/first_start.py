@@ -1,11 +1,11 @@
 """First start of a plant: migrate, create the first admin, seed the demo plant. Idempotent."""
 import secrets
 
-from .db import db, migrate
-from .models import User
+from .store.db import db, migrate
+from .store.models import User
 from . import demo
-from .logbook import Calendar
-from .users import create_user
+from .domain.logbook import Calendar
+from .domain.users import create_user
 
 
 def prepare(config, echo=print):
@@ -29,5 +29,5 @@ def prepare(config, echo=print):
 
 
 def demo_present():
-    from .models import Location
+    from .store.models import Location
     return Location.select().exists()

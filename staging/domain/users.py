@@ -7,8 +7,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import codes, throttle
 from .errors import Invalid, NotFound, SignInFailed
-from .models import ROLES, ApiToken, User, utcnow
-from .db import Prepared, write_transaction
+from ..store.models import ROLES, ApiToken, User, utcnow
+from ..store.db import Prepared, write_transaction
 
 PASSWORD_METHOD = "scrypt"  # werkzeug's default; tests lower the cost
 

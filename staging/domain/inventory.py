@@ -14,15 +14,14 @@ from decimal import Decimal
 from peewee import JOIN, IntegrityError
 
 from . import codes
-from . import db
-from .db import Prepared, is_postgres, locked, write_transaction
+from ..store import db
+from ..store.db import Prepared, is_postgres, locked, write_transaction
 from .errors import Conflict, Invalid, NotFound
-from .models import Entry, Location, Part, Scan, Sequence, Unit, User, WorkOrder, utcnow
+from ..store.models import Entry, Location, Part, Scan, Sequence, Unit, User, WorkOrder, utcnow
 from .permissions import authorize
+from .quantities import ZERO, fmt_qty, parse_quantity
 from .workorders import check_material, count_usage
 
-MAX_QUANTITY = Decimal("1000000000")
-ZERO = Decimal("0")
 
 # Where a unit stands decides its status.
 STATUS_AT = {
@@ -61,34 +60,6 @@ class Result:
 
 # --- input ------------------------------------------------------------------------------------
 
-# Digits and one decimal point (a comma counts as one), as a person types them. Decimal alone
-# would also take "1_000", "1e3" and other scripts' digits, and store what nobody meant.
-PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
-
-
-def parse_quantity(value, *, allow_zero=False, what="Quantity"):
-    """A quantity from a form, the API or a scan: a finite Decimal, >= 0, at most 3 decimals."""
-    if isinstance(value, bool):
-        raise Invalid(f"{what} must be a number.")
-    if isinstance(value, (int, float, Decimal)):  # from JSON: written out, never as 1e-05
-        value = format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
-    text = str(value).strip().replace(",", ".") if value is not None else ""
-    if not text:
-        raise Invalid(f"{what} is missing.")
-    if not PLAIN_NUMBER.fullmatch(text):
-        raise Invalid(f"{what} must be a number, not “{text[:40]}”.")
-    qty = Decimal(text)
-    if qty < 0:
-        raise Invalid(f"{what} cannot be negative.")
-    if qty == 0 and not allow_zero:
-        raise Invalid(f"{what} must be more than zero.")
-    if qty >= MAX_QUANTITY:
-        raise Invalid(f"{what} {text[:20]} is too large.")
-    if qty != qty.quantize(Decimal("0.001")):
-        raise Invalid(f"{what} can have at most 3 decimals.")
-    return qty
-
-
 def clean_scan_id(value):
     if value is None or value == "":
         return None
@@ -96,12 +67,6 @@ def clean_scan_id(value):
     if not value or len(value) > 64 or not value.isprintable():
         raise Invalid("client_scan_id must be 1 to 64 printable characters.")
     return value
-
-
-def fmt_qty(qty):
-    """12.000 -> '12', 2.500 -> '2.5'."""
-    text = f"{qty:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --- the machinery every verb shares -------------------------------------------------------------

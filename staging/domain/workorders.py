@@ -16,13 +16,23 @@ from zoneinfo import ZoneInfo
 from peewee import JOIN, fn
 
 from . import codes
-from .db import write_transaction
+from ..store.db import write_transaction
 from .errors import Invalid, NotFound
-from .models import (
-    WORK_ORDER_STATUSES, Entry, Location, OutputRecord, Part, Unit, WorkOrder, WorkOrderLine,
-    WorkOrderMachine, WorkOrderTotals, utcnow,
+from ..store.models import (
+    WORK_ORDER_STATUSES,
+    Entry,
+    Location,
+    OutputRecord,
+    Part,
+    Unit,
+    WorkOrder,
+    WorkOrderLine,
+    WorkOrderMachine,
+    WorkOrderTotals,
+    utcnow,
 )
 from .permissions import authorize
+from .quantities import parse_quantity
 
 OPEN_STATUSES = ("planned", "released", "running")
 STATUS_RANK = {"running": 0, "released": 1, "planned": 2, "done": 3, "closed": 4}
@@ -446,7 +456,6 @@ def board(now=None, horizon_hours=4):
 
 def report_output(user, wo, good, rejected="0", note="", machine=None, at=None):
     """Good and rejected product reported for a work order (append-only records)."""
-    from .inventory import parse_quantity
     authorize(user, "report_output")
     good = parse_quantity(good or "0", allow_zero=True, what="Good quantity")
     rejected = parse_quantity(rejected or "0", allow_zero=True, what="Rejected quantity")
@@ -567,7 +576,6 @@ def _revision(value, errors, key):
 
 
 def _quantity(value, what, errors, key):
-    from .inventory import parse_quantity
     try:
         return parse_quantity(value, what=what)
     except Invalid as err:
@@ -860,7 +868,7 @@ def import_csv(user, data, zone):
 
 def hold_history(unit):
     """Who put a unit on QC hold or released it, and why, newest first (indexed on unit)."""
-    from .models import User
+    from ..store.models import User
     return list(Entry.select(Entry, User).join(User, JOIN.LEFT_OUTER)
                 .where(Entry.unit == unit, Entry.kind.in_(("hold", "release")))
                 .order_by(Entry.id.desc()))

@@ -15,10 +15,10 @@ from decimal import Decimal
 from peewee import fn
 
 from . import codes, inventory
-from .commands import MODES, REASONS
+from .scan_commands import MODES, REASONS
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from .inventory import fmt_qty
-from .models import Entry, Location, Unit, WorkOrderLine, utcnow
+from .quantities import fmt_qty, parse_quantity
+from ..store.models import Entry, Location, Unit, WorkOrderLine, utcnow
 
 PENDING_TTL = datetime.timedelta(minutes=10)
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
@@ -447,8 +447,8 @@ def _quantity(ctx, state, text):
         label = _label(state.label)
         if label is None:
             raise Invalid("Scan the supplier label again.")
-        return _receive(ctx, state, label, inventory.parse_quantity(text))
-    qty = None if everything else inventory.parse_quantity(text)
+        return _receive(ctx, state, label, parse_quantity(text))
+    qty = None if everything else parse_quantity(text)
     if state.mode == "CONSUME":
         result = inventory.consume(ctx, state.unit, qty)
         verb = "Used"

@@ -26,14 +26,14 @@ from peewee import JOIN
 from reportlab.pdfbase import pdfmetrics
 from stdnum import ean
 
-from . import codes
-from .commands import COMMANDS, REASONS
-from .db import locked, write_transaction
-from .errors import Invalid, NotFound
-from .inventory import fmt_qty
-from .models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
+from ..domain import codes
+from ..domain.scan_commands import COMMANDS, REASONS
+from ..store.db import locked, write_transaction
+from ..domain.errors import Invalid, NotFound
+from ..domain.quantities import fmt_qty
+from ..store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LAYOUTS = ROOT / "labels"
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from . import codes
-from .models import Entry, Location, Part, Unit, User, WorkOrder
+from ..store.models import Entry, Location, Part, Unit, User, WorkOrder
 
 
 @dataclass

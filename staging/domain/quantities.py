@@ -1,0 +1,41 @@
+"""Quantities as people type them and as pages show them: shared by every part of the domain."""
+import re
+from decimal import Decimal
+
+from .errors import Invalid
+
+MAX_QUANTITY = Decimal("1000000000")
+ZERO = Decimal("0")
+
+# Digits and one decimal point (a comma counts as one), as a person types them. Decimal alone
+# would also take "1_000", "1e3" and other scripts' digits, and store what nobody meant.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+
+
+def parse_quantity(value, *, allow_zero=False, what="Quantity"):
+    """A quantity from a form, the API or a scan: a finite Decimal, >= 0, at most 3 decimals."""
+    if isinstance(value, bool):
+        raise Invalid(f"{what} must be a number.")
+    if isinstance(value, (int, float, Decimal)):  # from JSON: written out, never as 1e-05
+        value = format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
+    text = str(value).strip().replace(",", ".") if value is not None else ""
+    if not text:
+        raise Invalid(f"{what} is missing.")
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise Invalid(f"{what} must be a number, not “{text[:40]}”.")
+    qty = Decimal(text)
+    if qty < 0:
+        raise Invalid(f"{what} cannot be negative.")
+    if qty == 0 and not allow_zero:
+        raise Invalid(f"{what} must be more than zero.")
+    if qty >= MAX_QUANTITY:
+        raise Invalid(f"{what} {text[:20]} is too large.")
+    if qty != qty.quantize(Decimal("0.001")):
+        raise Invalid(f"{what} can have at most 3 decimals.")
+    return qty
+
+
+def fmt_qty(qty):
+    """12.000 -> '12', 2.500 -> '2.5'."""
+    text = f"{qty:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
