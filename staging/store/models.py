@@ -1,9 +1,10 @@
-"""Tables, indexes and constraints. No business rules: those live in inventory.py and friends.
+"""Tables, indexes and constraints. No business rules: those live in staging/domain.
 
-Every schema change here needs a migration in staging/migrations/ (see README)."""
+Every schema change here needs a migration in staging/store/migrations/ (see README)."""
 import datetime
 
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     Check,
@@ -252,14 +253,6 @@ class LogNote(BaseModel):
     acknowledged_by = ForeignKeyField(User, null=True, backref="+")
 
 
-MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
-          WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote]
-
-
-# --- labels (issue 3) ---------------------------------------------------------------------------
-from peewee import BlobField  # noqa: E402  (kept with the models that use it)
-
-
 class Printer(BaseModel):
     """A label printer on the network, by name: ZPL over raw TCP (port 9100)."""
     name = CharField(max_length=40, unique=True)
@@ -309,11 +302,6 @@ class LabelPrint(BaseModel):
         indexes = ((("kind", "code"), False),)
 
 
-MODELS += [Printer, LabelJob, LabelPrint]
-
-
-# --- sign-in throttling (issue 6) -----------------------------------------------------------------
-
 class LoginFailure(BaseModel):
     """A failed sign-in: counted per user name and per address by every worker and host alike."""
     username = CharField(max_length=64, default="")  # "" for a badge scan
@@ -324,4 +312,6 @@ class LoginFailure(BaseModel):
         indexes = ((("username", "at"), False), (("address", "at"), False))
 
 
-MODELS += [LoginFailure]
+MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
+          WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
+          LoginFailure]
