@@ -7,10 +7,10 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, 
 from ..media import charts
 from ..domain import logbook, reports
 from ..domain.errors import DomainError
-from ..store.models import LOG_NOTE_KINDS, utcnow
+from ..domain.finders import LOG_NOTE_KINDS, utcnow
 from ..domain.permissions import can
 from .auth import login_required
-from .floor import calendar
+from .plant import calendar
 
 bp = Blueprint("reports", __name__)
 
