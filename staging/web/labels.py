@@ -165,10 +165,7 @@ def create():
 
 def _job(job_id):
     """The user's own batch job; anyone else's is as missing as one that never was."""
-    try:
-        return printing.job_for(g.user, job_id)
-    except DomainError:
-        abort(404)
+    return printing.job_for(g.user, job_id)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -230,10 +227,7 @@ def _block(kind, code, message=None, error=None, template="labels/_print_block.h
 @login_required
 def block(kind, code):
     if kind in BLOCK_KINDS:
-        try:
-            L.one(kind, code, settings())  # the unit or location must exist: else a 404, not a print form
-        except DomainError:
-            abort(404)
+        L.one(kind, code, settings())  # the unit or location must exist: else a 404, not a print form
     return _block(kind, code)
 
 
