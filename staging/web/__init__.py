@@ -1,12 +1,9 @@
 """Flask blueprints: thin views that read the request, call the domain, choose a template."""
-import datetime
-from zoneinfo import ZoneInfo
-
 from flask import g, request
 from flask_compress import Compress
 
 from ..domain.quantities import fmt_qty
-from . import api, auth, errors, health, security, stock
+from . import api, auth, errors, health, plant, security, stock
 from . import labels
 from . import scan
 from . import floor, reports, workorders
@@ -33,16 +30,7 @@ def register(app):
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)
-
-    zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
-
-    @app.template_filter("local")
-    def local_time(value, fmt="%Y-%m-%d %H:%M"):
-        """Stored UTC, shown in the plant's time zone."""
-        if value is None:
-            return ""
-        return value.replace(tzinfo=datetime.timezone.utc).astimezone(zone).strftime(fmt)
-
+    plant.init_app(app)
     app.add_template_filter(fmt_qty, "qty")
 
     @app.context_processor

@@ -6,9 +6,8 @@ import functools
 from flask import Blueprint, g, jsonify, render_template, request
 
 from ..media import decode as decoding
-from ..domain import inventory, ledger, whereabouts as stock, workorders
-from ..domain.errors import DomainError, Invalid, NotFound
-from ..store.models import Location, Part, Unit, WorkOrder
+from ..domain import finders, inventory, ledger, whereabouts as stock, workorders
+from ..domain.errors import DomainError, Invalid
 from . import schemas, serial
 from .apispec import responses, spec
 
@@ -77,7 +76,7 @@ def browse():
 @spec.validate(resp=responses(200, schemas.LocationList), tags=["locations"])
 def locations():
     """Every location, with its kind and parent."""
-    rows = list(Location.select().order_by(Location.sort_key, Location.code))
+    rows = finders.locations()
     parents = {loc.id: loc.code for loc in rows}
     return jsonify([serial.location(loc, parents.get(loc.parent_id)) for loc in rows])
 
@@ -87,9 +86,7 @@ def locations():
 @spec.validate(resp=responses(200, schemas.LocationDetail, 404), tags=["locations"])
 def location(code):
     """One location with the units on it."""
-    loc = Location.get_or_none(Location.code == code)
-    if loc is None:
-        raise NotFound(f"No location with the code {code}.")
+    loc = finders.location(code)
     parent = loc.parent.code if loc.parent_id else None
     return jsonify(serial.location(loc, parent, units=stock.units_at(loc)))
 
@@ -99,9 +96,7 @@ def location(code):
 @spec.validate(resp=responses(200, schemas.UnitDetail, 404), tags=["units"])
 def unit(lpn):
     """One unit: where it is, how much, and its whole history."""
-    found = Unit.get_or_none(Unit.lpn == lpn)
-    if found is None:
-        raise NotFound(f"No pallet or tote with the code {lpn}.")
+    found = finders.unit(lpn)
     return jsonify(serial.unit(found, history=ledger.history(found)))
 
 
@@ -121,9 +116,7 @@ def moves(json: schemas.MoveIn):
                tags=["units"])
 def receipts(json: schemas.ReceiptIn):
     """Receive a new unit (stager or above)."""
-    part = Part.get_or_none(Part.number == json.part.upper(), Part.revision == json.revision.upper())
-    if part is None:
-        raise NotFound(f"No part {json.part} rev {json.revision or '-'}.")
+    part = finders.part(json.part, json.revision)
     result = inventory.receive(ctx(json.client_scan_id), part, json.quantity, json.location, lot=json.lot,
                                lpn=json.lpn, barcodes=[(code, "supplier") for code in json.supplier_barcodes])
     return created(serial.unit(result.unit), result.replayed)
@@ -143,9 +136,7 @@ def work_orders(query: schemas.WorkOrderQuery):
 @spec.validate(resp=responses(200, schemas.WorkOrderDetail, 404), tags=["work orders"])
 def work_order(number):
     """A work order with what each material line needs, and how much is staged, loaded and used."""
-    wo = WorkOrder.get_or_none(WorkOrder.number == number)
-    if wo is None:
-        raise NotFound(f"No work order {number}.")
+    wo = finders.work_order(number)
     return jsonify(serial.work_order(wo, lines=workorders.order_lines(wo)))
 
 
@@ -154,9 +145,7 @@ def work_order(number):
 @spec.validate(resp=responses(200, schemas.MachineStaged, 404), tags=["work orders"])
 def machine_staged(code):
     """What is staged for and loaded on a machine, against its work orders."""
-    machine = Location.get_or_none(Location.code == code, Location.kind == "machine")
-    if machine is None:
-        raise NotFound(f"No machine with the code {code}.")
+    machine = finders.machine(code)
     return jsonify(serial.machine(workorders.machine_view(machine)))
 
 
@@ -165,12 +154,7 @@ def machine_staged(code):
 @spec.validate(query=schemas.LedgerQuery, resp=responses(200, schemas.LedgerPage, 404, 422), tags=["ledger"])
 def ledger_page(query: schemas.LedgerQuery):
     """The ledger in id order, a page at a time: follow `next` until it is null."""
-    unit_id = None
-    if query.unit:
-        found = Unit.get_or_none(Unit.lpn == query.unit)
-        if found is None:
-            raise NotFound(f"No pallet or tote with the code {query.unit}.")
-        unit_id = found.id
+    unit_id = finders.unit(query.unit).id if query.unit else None
     entries = ledger.page(after=query.after, limit=query.limit, unit_id=unit_id)
     more = len(entries) == query.limit
     return jsonify(entries=[serial.entry(e) for e in entries], next=entries[-1].id if more else None)

@@ -3,8 +3,8 @@ import functools
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
+from ..domain import finders
 from ..domain.errors import DomainError
-from ..store.models import User
 from ..domain.users import badge_sign_in, sign_in, user_for_token
 
 bp = Blueprint("auth", __name__)
@@ -24,8 +24,7 @@ def init_app(app):
             return
         user_id = session.get("user_id")
         if user_id is not None:
-            user = User.get_or_none(User.id == user_id)
-            g.user = user if user is not None and user.active else None
+            g.user = finders.active_user(user_id)
 
 
 def login_required(view):

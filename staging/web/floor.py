@@ -1,23 +1,16 @@
 """The floor board, the machine pages (both poll a fragment), and QC holds."""
 import datetime
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
-from ..domain import inventory, logbook, workorders
+from ..domain import finders, inventory, logbook, workorders
 from ..domain.errors import DomainError
-from ..store.models import Location, Unit, utcnow
+from ..domain.finders import utcnow
 from ..domain import whereabouts as stock
 from .auth import login_required
+from .plant import calendar
 
 bp = Blueprint("floor", __name__)
-
-
-def calendar():
-    """The plant's shifts, parsed once per app from SHIFTS and PLANT_TIMEZONE."""
-    cal = current_app.extensions.get("staging.calendar")
-    if cal is None:
-        cal = current_app.extensions["staging.calendar"] = logbook.Calendar.from_config(current_app.config)
-    return cal
 
 
 def fragment(target):
@@ -53,9 +46,7 @@ def board():
 @bp.get("/machines/<code>")
 @login_required
 def machine(code):
-    loc = Location.get_or_none(Location.code == code)
-    if loc is None or loc.kind != "machine":
-        abort(404)
+    loc = finders.machine(code)
     view = workorders.machine_view(loc, horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     template = "floor/_machine_body.html" if fragment("machine-body") else "floor/machine.html"
     return vary(current_app.make_response(render_template(
@@ -66,7 +57,7 @@ def machine(code):
 @bp.route("/units/<lpn>/hold", methods=["GET", "POST"])
 @login_required
 def hold(lpn):
-    unit = Unit.get_or_none(Unit.lpn == lpn) or abort(404)
+    unit = finders.unit(lpn)
     error = None
     if request.method == "POST":
         verb = inventory.release if request.form.get("action") == "release" else inventory.hold
@@ -77,6 +68,6 @@ def hold(lpn):
         else:
             flash(f"{unit.lpn} {'released' if verb is inventory.release else 'put on QC hold'}.")
             return redirect(url_for("floor.hold", lpn=lpn))
-    unit = Unit.get_by_id(unit.id)
+    unit = finders.unit(unit.lpn)  # as the verb left it
     return render_template("floor/hold.html", unit=unit, error=error,
                            holds=workorders.hold_history(unit)), 422 if error else 200

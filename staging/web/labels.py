@@ -4,7 +4,6 @@
 as well as a session (auth.py loads g.user from either)."""
 import datetime
 import functools
-from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template, request,
                    url_for)
@@ -14,6 +13,7 @@ from ..media import labels as L
 from ..media import printing
 from ..domain.errors import DomainError, Invalid
 from ..domain.permissions import can
+from . import plant
 from .auth import login_required
 
 bp = Blueprint("labels", __name__)
@@ -124,8 +124,7 @@ def _local(text):
         value = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise Invalid(f"“{text[:20]}” is not a date and time.") from None
-    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
-    return value.replace(tzinfo=zone).astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return plant.to_utc(value)
 
 
 def _criteria(form):
@@ -166,10 +165,7 @@ def create():
 
 def _job(job_id):
     """The user's own batch job; anyone else's is as missing as one that never was."""
-    try:
-        return printing.job_for(g.user, job_id)
-    except DomainError:
-        abort(404)
+    return printing.job_for(g.user, job_id)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -231,10 +227,7 @@ def _block(kind, code, message=None, error=None, template="labels/_print_block.h
 @login_required
 def block(kind, code):
     if kind in BLOCK_KINDS:
-        try:
-            L.one(kind, code, settings())  # the unit or location must exist: else a 404, not a print form
-        except DomainError:
-            abort(404)
+        L.one(kind, code, settings())  # the unit or location must exist: else a 404, not a print form
     return _block(kind, code)
 
 

@@ -7,10 +7,10 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, 
 from ..media import charts
 from ..domain import logbook, reports
 from ..domain.errors import DomainError
-from ..store.models import LOG_NOTE_KINDS, utcnow
+from ..domain.finders import LOG_NOTE_KINDS, utcnow
 from ..domain.permissions import can
 from .auth import login_required
-from .floor import calendar
+from .plant import calendar
 
 bp = Blueprint("reports", __name__)
 
@@ -83,10 +83,7 @@ def shift():
     cal = calendar()
     day, current = reports.current_shift(cal)
     day = _date(request.args.get("day"), day) or abort(400, "Dates must look like 2025-03-31.")
-    try:
-        rep = reports.shift_report(day, request.args.get("shift") or current.name, cal)
-    except DomainError:
-        abort(404)
+    rep = reports.shift_report(day, request.args.get("shift") or current.name, cal)
     return render_template(
         "reports/shift.html", rep=rep, shifts=cal.shifts, now=utcnow(),
         moves_chart=charts.columns("Moves per hour", [(f"{t:%H}", n) for t, n in rep.hours]),
@@ -108,11 +105,7 @@ def logbook_index():
 def log(code, day, shift):
     cal = calendar()
     the_day = _date(day, None) or abort(404)
-    try:
-        station = logbook.station(code)
-        view = logbook.view(station, the_day, shift, cal)
-    except DomainError:
-        abort(404)
+    view = logbook.view(logbook.station(code), the_day, shift, cal)
     return render_template("reports/log.html", v=view, kinds=LOG_NOTE_KINDS, now=utcnow(),
                            may_submit=can(g.user, "submit_log"), may_ack=can(g.user, "acknowledge"))
 

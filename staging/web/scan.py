@@ -9,14 +9,15 @@ import secrets
 import uuid
 from urllib.parse import quote
 
-from flask import (Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session,
+from flask import (Blueprint, abort, g, make_response, redirect, render_template, request, session,
                    url_for)
 
 from ..media import decode as decoding
-from ..domain import inventory, scanning
+from ..domain import finders, inventory, scanning
 from ..domain.scan_commands import COMMANDS, MODES, REASONS
 from ..domain.errors import DomainError
-from ..store.models import User, utcnow
+from ..domain.finders import utcnow
+from . import plant
 from .auth import login_required
 
 bp = Blueprint("scan", __name__)
@@ -106,7 +107,7 @@ def _step(code, qty):
         state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", err.title, err.message)
     if outcome.sign_in is not None:  # a badge scanned on a shared handheld: hand it over
         session["user_id"] = outcome.sign_in
-        g.user = User.get_by_id(outcome.sign_in)
+        g.user = finders.active_user(outcome.sign_in)
     session[STATE] = state.dump()
     session[LAST] = outcome.dump()
     session[RECENT] = scanning.remember(session.get(RECENT), outcome, _local(ctx.at or utcnow()))
@@ -114,7 +115,7 @@ def _step(code, qty):
 
 
 def _local(at):
-    return current_app.jinja_env.filters["local"](at, "%H:%M:%S")
+    return plant.local(at, "%H:%M:%S")
 
 
 def _scan_id():

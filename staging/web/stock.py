@@ -1,8 +1,8 @@
 """Inventory pages: by location, one location, one unit with its history, search."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
-from ..domain import ledger, whereabouts as stock
-from ..store.models import LOCATION_KINDS, Location, Unit
+from ..domain import finders, ledger, whereabouts as stock
+from ..domain.finders import LOCATION_KINDS
 from .auth import login_required
 
 bp = Blueprint("stock", __name__)
@@ -23,7 +23,7 @@ def inventory():
 @bp.get("/locations/<code>")
 @login_required
 def location(code):
-    loc = Location.get_or_none(Location.code == code) or abort(404)
+    loc = finders.location(code)
     units = stock.units_at(loc)
     return render_template("stock/location.html", location=loc, ancestors=stock.ancestors(loc),
                            children=stock.children_of(loc), units=units, totals=stock.totals(units),
@@ -33,7 +33,7 @@ def location(code):
 @bp.get("/units/<lpn>")
 @login_required
 def unit(lpn):
-    found = Unit.get_or_none(Unit.lpn == lpn) or abort(404)
+    found = finders.unit(lpn)
     return render_template("stock/unit.html", unit=found, history=list(ledger.history(found)),
                            ancestors=stock.ancestors(found.location) if found.location else [])
 
@@ -45,8 +45,8 @@ def search():
     if request.headers.get("HX-Request"):
         return render_template("stock/_search_results.html", hits=hits)
     exact = hits.only()
-    if isinstance(exact, Unit):
+    if finders.is_unit(exact):
         return redirect(url_for("stock.unit", lpn=exact.lpn))
-    if isinstance(exact, Location):
+    if finders.is_location(exact):
         return redirect(url_for("stock.location", code=exact.code))
     return render_template("stock/search.html", hits=hits)

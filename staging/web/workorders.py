@@ -1,20 +1,17 @@
 """Work orders: list, create, edit, one order with its consumption and yield, output reports,
 corrections of recorded quantities, and the ERP CSV import (preview, then import)."""
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from ..domain import inventory, workorders
+from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError
+from ..domain.finders import WORK_ORDER_STATUSES, utcnow
 from ..domain.quantities import fmt_qty
-from ..store.models import WORK_ORDER_STATUSES, utcnow
 from ..domain.permissions import can
+from . import plant
 from .auth import login_required
 
 bp = Blueprint("workorders", __name__)
 BLANK_LINES = 3
-
-
-def _zone():
-    return current_app.config["PLANT_TIMEZONE"]
 
 
 def _form_lines():
@@ -54,7 +51,7 @@ def new():
     if request.method == "POST":
         fields, lines = _fields()
         try:
-            wo = workorders.save(g.user, fields, lines, _zone())
+            wo = workorders.save(g.user, fields, lines, plant.zone())
         except workorders.FormInvalid as err:
             errors = err.errors
         except DomainError as err:
@@ -69,12 +66,12 @@ def new():
 @bp.route("/<number>/edit", methods=["GET", "POST"])
 @login_required
 def edit(number):
-    wo = workorders.get(number)
+    wo = finders.work_order(number)
     errors = {}
     if request.method == "POST":
         fields, lines = _fields(wo)
         try:
-            workorders.save(g.user, fields, lines, _zone(), existing=wo)
+            workorders.save(g.user, fields, lines, plant.zone(), existing=wo)
         except workorders.FormInvalid as err:
             errors = err.errors
         except DomainError as err:
@@ -84,8 +81,7 @@ def edit(number):
             return redirect(url_for("workorders.detail", number=wo.number))
     fields, lines = _fields(wo)
     if request.method == "GET" and wo.due_at:
-        from .floor import calendar
-        fields["due"] = calendar().local(wo.due_at).strftime("%Y-%m-%dT%H:%M")
+        fields["due"] = plant.local(wo.due_at, "%Y-%m-%dT%H:%M")
     return _form(wo, fields, lines, errors)
 
 
@@ -99,7 +95,7 @@ def _form(wo, fields, lines, errors):
 @bp.get("/<number>")
 @login_required
 def detail(number):
-    wo = workorders.get(number)
+    wo = finders.work_order(number)
     return render_template("workorders/detail.html", s=workorders.summary(wo),
                            machines=workorders.machines_of(wo), entries=workorders.usage_entries(wo),
                            may_correct=can(g.user, "correct"), may_edit=can(g.user, "work_orders"),
@@ -109,7 +105,7 @@ def detail(number):
 @bp.post("/<number>/output")
 @login_required
 def output(number):
-    wo = workorders.get(number)
+    wo = finders.work_order(number)
     try:
         workorders.report_output(g.user, wo, request.form.get("good"), request.form.get("rejected"),
                                  request.form.get("note"))
@@ -123,7 +119,7 @@ def output(number):
 @bp.post("/<number>/corrections")
 @login_required
 def correct(number):
-    wo = workorders.get(number)
+    wo = finders.work_order(number)
     try:
         inventory.correct(inventory.Ctx(g.user, device=g.device), request.form.get("entry"),
                           request.form.get("quantity"), request.form.get("reason"))
@@ -142,16 +138,16 @@ def import_csv():
     if request.method == "POST":
         if request.form.get("confirm"):
             try:
-                created = workorders.import_csv(g.user, request.form.get("text", ""), _zone())
+                created = workorders.import_csv(g.user, request.form.get("text", ""), plant.zone())
             except DomainError as err:
                 error = err.message
-                preview = workorders.preview(request.form.get("text", ""), _zone())
+                preview = workorders.preview(request.form.get("text", ""), plant.zone())
         else:
             upload = request.files.get("file")
             data = upload.read(workorders.MAX_BYTES + 1) if upload else b""
             if not data and request.form.get("text"):
                 data = request.form["text"]
-            preview = workorders.preview(data, _zone()) if data else None
+            preview = workorders.preview(data, plant.zone()) if data else None
             error = None if data else "Choose a CSV file exported from the ERP."
     if created is not None:
         flash(f"Imported {len(created)} work order{'s' if len(created) != 1 else ''}: "
