@@ -6,7 +6,8 @@ import functools
 from flask import Blueprint, g, jsonify, render_template, request
 
 from ..media import decode as decoding
-from ..domain import inventory, ledger, whereabouts as stock, workorders
+from ..domain import inventory, workorders
+from ..domain.inventory import ledger, whereabouts
 from ..domain.errors import DomainError, Invalid, NotFound
 from ..store.models import Location, Part, Unit, WorkOrder
 from . import schemas, serial
@@ -91,7 +92,7 @@ def location(code):
     if loc is None:
         raise NotFound(f"No location with the code {code}.")
     parent = loc.parent.code if loc.parent_id else None
-    return jsonify(serial.location(loc, parent, units=stock.units_at(loc)))
+    return jsonify(serial.location(loc, parent, units=whereabouts.units_at(loc)))
 
 
 @bp.get("/units/<lpn>")

@@ -13,14 +13,14 @@ from decimal import Decimal
 
 from peewee import JOIN, IntegrityError
 
-from . import codes
-from ..store import db
-from ..store.db import Prepared, is_postgres, locked, write_transaction
-from .errors import Conflict, Invalid, NotFound
-from ..store.models import Entry, Location, Part, Scan, Sequence, Unit, User, WorkOrder, utcnow
-from .permissions import authorize
-from .quantities import ZERO, fmt_qty, parse_quantity
-from .workorders import check_material, count_usage
+from .. import codes
+from ...store import db
+from ...store.db import Prepared, is_postgres, locked, write_transaction
+from ..errors import Conflict, Invalid, NotFound
+from ...store.models import Entry, Location, Part, Scan, Sequence, Unit, User, WorkOrder, utcnow
+from ..permissions import authorize
+from ..quantities import ZERO, fmt_qty, parse_quantity
+from ..workorders import check_material, count_usage
 
 
 # Where a unit stands decides its status.
