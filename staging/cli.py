@@ -30,7 +30,7 @@ def init_db():
 @click.command("check")
 def check():
     """Replay the ledger against current stock; exit 1 on any difference."""
-    from .domain.ledger import verify
+    from .domain.inventory.ledger import verify
     problems = verify()
     for problem in problems:
         click.echo(problem)
@@ -117,7 +117,7 @@ def backup(path):
 def restore(path, yes):
     """Replace the database with the backup at PATH (stop the app first), then check the ledger."""
     from .store.backup import BackupError, restore as put_back
-    from .domain.ledger import verify
+    from .domain.inventory.ledger import verify
     if not yes:
         click.confirm("This replaces every row of the current database. Go on?", abort=True)
     try:

@@ -1,7 +1,8 @@
 """Backup of a live SQLite database while scans continue, and restore."""
 import threading
 
-from staging.domain import inventory, ledger
+from staging.domain import inventory
+from staging.domain.inventory import ledger
 from staging.store.db import db
 from staging.store.models import Entry, Unit
 

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from bench.server import Gunicorn
-from staging.domain import ledger
+from staging.domain.inventory import ledger
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import Entry, Scan
 from staging.domain.users import create_token

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from staging.domain import inventory, ledger
+from staging.domain import inventory
+from staging.domain.inventory import ledger
 from staging.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from staging.store.models import Entry, Scan, Unit
 

@@ -1,7 +1,8 @@
 """An existing plant's database upgrades in place on the next start, without losing a row."""
 from playhouse.migrations import Runner
 
-from staging.domain import inventory, ledger
+from staging.domain import inventory
+from staging.domain.inventory import ledger
 from staging.store.db import MIGRATIONS, bind, db, migrate, open_database
 from staging.domain.inventory import Ctx
 from staging.store.models import Location, Unit, User

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from staging.domain import codes, ledger
+from staging.domain import codes
+from staging.domain.inventory import ledger
 from staging.domain.inventory import Ctx
 from staging.store.models import Entry, Unit
 from staging.domain.scanning import State, step

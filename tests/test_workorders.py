@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from staging.domain import inventory, ledger, workorders
+from staging.domain import inventory, workorders
+from staging.domain.inventory import ledger
 from staging.domain.errors import Forbidden, Invalid
 from staging.store.models import Entry, Unit, WorkOrder, WorkOrderLine, WorkOrderTotals
 

@@ -6,8 +6,9 @@ import functools
 from flask import Blueprint, g, jsonify, render_template, request
 
 from ..media import decode as decoding
-from ..domain import finders, inventory, ledger, whereabouts as stock, workorders
+from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError, Invalid
+from ..domain.inventory import ledger, whereabouts
 from . import schemas, serial
 from .apispec import responses, spec
 
@@ -88,7 +89,7 @@ def location(code):
     """One location with the units on it."""
     loc = finders.location(code)
     parent = loc.parent.code if loc.parent_id else None
-    return jsonify(serial.location(loc, parent, units=stock.units_at(loc)))
+    return jsonify(serial.location(loc, parent, units=whereabouts.units_at(loc)))
 
 
 @bp.get("/units/<lpn>")

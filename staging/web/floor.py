@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from ..domain import finders, inventory, logbook, workorders
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
-from ..domain import whereabouts as stock
+from ..domain.inventory import whereabouts
 from .auth import login_required
 from .plant import calendar
 
@@ -50,7 +50,7 @@ def machine(code):
     view = workorders.machine_view(loc, horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     template = "floor/_machine_body.html" if fragment("machine-body") else "floor/machine.html"
     return vary(current_app.make_response(render_template(
-        template, view=view, now=utcnow(), entries=stock.recent_entries(loc, limit=10),
+        template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10),
         shift=calendar().at(utcnow()))))
 
 

@@ -1,8 +1,9 @@
 """Inventory pages: by location, one location, one unit with its history, search."""
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from ..domain import finders, ledger, whereabouts as stock
+from ..domain import finders
 from ..domain.finders import LOCATION_KINDS
+from ..domain.inventory import ledger, whereabouts
 from .auth import login_required
 
 bp = Blueprint("stock", __name__)
@@ -17,17 +18,17 @@ def index():
 @login_required
 def inventory():
     kind = request.args.get("kind") if request.args.get("kind") in LOCATION_KINDS else None
-    return render_template("stock/inventory.html", roots=stock.tree(kind), kind=kind, kinds=LOCATION_KINDS)
+    return render_template("stock/inventory.html", roots=whereabouts.tree(kind), kind=kind, kinds=LOCATION_KINDS)
 
 
 @bp.get("/locations/<code>")
 @login_required
 def location(code):
     loc = finders.location(code)
-    units = stock.units_at(loc)
-    return render_template("stock/location.html", location=loc, ancestors=stock.ancestors(loc),
-                           children=stock.children_of(loc), units=units, totals=stock.totals(units),
-                           entries=stock.recent_entries(loc))
+    units = whereabouts.units_at(loc)
+    return render_template("stock/location.html", location=loc, ancestors=whereabouts.ancestors(loc),
+                           children=whereabouts.children_of(loc), units=units, totals=whereabouts.totals(units),
+                           entries=whereabouts.recent_entries(loc))
 
 
 @bp.get("/units/<lpn>")
@@ -35,13 +36,13 @@ def location(code):
 def unit(lpn):
     found = finders.unit(lpn)
     return render_template("stock/unit.html", unit=found, history=list(ledger.history(found)),
-                           ancestors=stock.ancestors(found.location) if found.location else [])
+                           ancestors=whereabouts.ancestors(found.location) if found.location else [])
 
 
 @bp.get("/search")
 @login_required
 def search():
-    hits = stock.search(request.args.get("q", ""))
+    hits = whereabouts.search(request.args.get("q", ""))
     if request.headers.get("HX-Request"):
         return render_template("stock/_search_results.html", hits=hits)
     exact = hits.only()

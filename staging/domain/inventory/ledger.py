@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from peewee import JOIN
 
-from ..store.models import Entry, Location, Scan, Unit, User, WorkOrder
+from ...store.models import Entry, Location, Scan, Unit, User, WorkOrder
 
 ZERO = Decimal("0")
 

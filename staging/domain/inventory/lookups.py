@@ -1,0 +1,95 @@
+"""Lookups inside a verb's transaction: the unit (locked), a location, a work order, and the
+checks that the unit is where the operator believed and that a location can take it."""
+from peewee import JOIN
+
+from .. import codes
+from ...store.db import Prepared, is_postgres, locked
+from ..errors import Conflict, Invalid, NotFound
+from ...store.models import Location, Part, Sequence, Unit, WorkOrder
+
+
+_UNIT = Prepared(lambda unit_id: (
+    Unit.select(Unit, Part, Location, WorkOrder).join(Part).switch(Unit)
+    .join(Location, JOIN.LEFT_OUTER).switch(Unit).join(WorkOrder, JOIN.LEFT_OUTER)
+    .where(Unit.id == unit_id)))
+_LOCK_UNIT = Prepared(lambda unit_id: Unit.select(Unit.id).where(Unit.id == unit_id).for_update())
+
+
+def _unit(ref, lock=True):
+    """The unit named by an LPN (or any of its barcodes), locked for this transaction, with its
+    part, location and work order in the same query (the verbs and the answer need them)."""
+    unit_id = ref.id if isinstance(ref, Unit) else codes.unit_id(ref)
+    if unit_id and lock and is_postgres():
+        # Lock first, then read. A joined SELECT ... FOR UPDATE that waited for another mover
+        # re-checks only the locked row: its outer-joined location came back NULL (the ledger
+        # then said the pallet came from nowhere). A new statement sees the committed row whole.
+        list(_LOCK_UNIT(unit_id))
+    unit = next(iter(_UNIT(unit_id)), None) if unit_id else None
+    if unit is None:
+        raise NotFound(f"No pallet or tote with the code “{codes.shown(ref)}”.")
+    if unit.status == "empty":
+        raise Invalid(f"{unit.lpn} is empty: it was consumed or scrapped.")
+    return unit
+
+
+def _location(ref):
+    location = ref if isinstance(ref, Location) else codes.find_location(ref)
+    if location is None:
+        raise NotFound(f"No location with the code “{codes.shown(ref)}”.")
+    return location
+
+
+def _work_order(ref):
+    if ref is None or isinstance(ref, WorkOrder):
+        return ref
+    wo = WorkOrder.get_or_none(WorkOrder.number == str(ref).strip())
+    if wo is None:
+        raise NotFound(f"No work order “{codes.shown(ref)}”.")
+    return wo
+
+
+def _check_where(unit, expected_from):
+    """The operator said where the unit was; if someone moved it since, refuse."""
+    if expected_from is None or expected_from == "":
+        return
+    expected_id = expected_from.id if isinstance(expected_from, Location) else codes.location_id(expected_from)
+    if expected_id is None:
+        raise NotFound(f"No location with the code “{codes.shown(expected_from)}”.")
+    if unit.location_id != expected_id:
+        expected = _location(expected_from)
+        where = unit.location.code if unit.location else "nowhere"
+        raise Conflict(f"{unit.lpn} is no longer at {expected.code}: it is at {where}. "
+                       "Someone moved it. Scan it again where it is.")
+
+
+def _check_can_take(location, unit, kinds=None):
+    if not location.active:
+        raise Invalid(f"{location.code} is closed: put it somewhere else.")
+    if not location.holds_units:
+        raise Invalid(f"{location.code} is {location.name}, not a place to put a pallet: "
+                      "scan the label of a bin, lane, machine or station.")
+    if kinds and location.kind not in kinds:
+        raise Invalid(f"{location.code} is a {location.kind.replace('_', ' ')} location; "
+                      f"this needs a {' or '.join(k.replace('_', ' ') for k in kinds)} location.")
+    if unit.location_id == location.id:
+        raise Invalid(f"{unit.lpn} is already at {location.code}.")
+    if location.capacity is not None:
+        held = Unit.select().where(Unit.location == location).count()
+        if held >= location.capacity:
+            raise Invalid(f"{location.code} is full ({held} of {location.capacity}).")
+
+
+def _next(name, fmt):
+    Sequence.insert(name=name, value=0).on_conflict_ignore().execute()
+    seq = locked(Sequence.select().where(Sequence.name == name)).get()
+    while True:
+        seq.value += 1
+        code = fmt.format(seq.value)
+        if not codes.taken(code):
+            break
+    Sequence.update(value=seq.value).where(Sequence.name == name).execute()
+    return code
+
+
+def new_lpn():
+    return _next("lpn", "P{:06d}")

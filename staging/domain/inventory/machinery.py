@@ -1,0 +1,183 @@
+"""The machinery every verb shares: who acts (Ctx), what a verb returns (Result), the `verb`
+decorator (authorize, one write transaction, dedupe by client scan id) and _Book, the only code
+that changes a unit."""
+import datetime
+import functools
+import inspect
+from dataclasses import dataclass, field
+
+from peewee import IntegrityError
+
+from .. import codes
+from ...store import db
+from ...store.db import write_transaction
+from ..errors import Conflict, Invalid
+from ...store.models import Entry, Scan, Unit, User, utcnow
+from ..permissions import authorize
+from ..quantities import ZERO, fmt_qty
+
+
+# Where a unit stands decides its status.
+STATUS_AT = {
+    "receiving": "stock",
+    "storage": "stock",
+    "staging": "staged",
+    "machine": "loaded",
+    "output": "output",
+    "qc_hold": "hold",
+    "shipping": "shipping",
+}
+
+
+@dataclass
+class Ctx:
+    """Who is acting, from which device, and the client's id for this scan (if any)."""
+    user: User
+    device: str = ""
+    scan_id: str | None = None
+    at: datetime.datetime | None = None  # when it was scanned (UTC); None: now
+
+
+@dataclass
+class Result:
+    action: str
+    unit: Unit
+    entries: list = field(default_factory=list)
+    replayed: bool = False
+
+    @property
+    def entry(self):
+        """The entry that tells the story (for a split: the new unit's)."""
+        mine = [e for e in self.entries if e.unit_id == self.unit.id]
+        return (mine or self.entries)[-1]
+
+
+# --- input ------------------------------------------------------------------------------------
+
+def clean_scan_id(value):
+    if value is None or value == "":
+        return None
+    value = str(value).strip()
+    if not value or len(value) > 64 or not value.isprintable():
+        raise Invalid("client_scan_id must be 1 to 64 printable characters.")
+    return value
+
+
+def _reason(reason):
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise Invalid("Give a reason.")
+    if len(reason) > 200:
+        raise Invalid("The reason is too long (200 characters at most).")
+    return reason
+
+
+# --- the machinery every verb shares -------------------------------------------------------------
+
+def verb(action, scanned=()):
+    """Authorize, run in one write transaction, dedupe by client scan id.
+
+    `scanned` names the arguments that are scanned codes: they are looked up before the
+    transaction begins (one query for all), so the write lock is held for less."""
+    def decorate(fn):
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def wrapper(ctx, *args, **kwargs):
+            authorize(ctx.user, action)
+            scan_id = clean_scan_id(ctx.scan_id)
+            if scanned:
+                args, kwargs = _look_up(signature, scanned, args, kwargs)
+            try:
+                return _run(fn, action, ctx, scan_id, args, kwargs)
+            except IntegrityError:
+                # The scan id was recorded before (a retry, a double scan, an offline replay, or
+                # a concurrent request that committed first): answer with its result. Any other
+                # integrity error is a bug.
+                prior = Scan.get_or_none(Scan.client_scan_id == scan_id) if scan_id else None
+                if prior is None:
+                    raise
+                return _replay(prior, action)
+        wrapper.action = action
+        return wrapper
+    return decorate
+
+
+def _look_up(signature, names, args, kwargs):
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError:
+        return args, kwargs  # the verb itself says what is wrong
+    known = codes.look_up_all(*(bound.arguments.get(name) for name in names))
+    for name in names:
+        value = bound.arguments.get(name)
+        if isinstance(value, str) and value != "":  # "" means "not given" to the verbs
+            bound.arguments[name] = known[value]
+    return bound.args[1:], bound.kwargs
+
+
+def _run(fn, action, ctx, scan_id, args, kwargs):
+    with write_transaction():
+        scan = None
+        if scan_id:
+            # Claimed by inserting it: an id seen before fails on the unique index (no SELECT
+            # first), and the wrapper answers with the first result.
+            scan = Scan(client_scan_id=scan_id, action=action, user=ctx.user, device=ctx.device)
+            db.insert(scan)
+        book = _Book(ctx, scan)
+        unit = fn(book, *args, **kwargs)
+        return Result(action, unit, book.entries)
+
+
+def _replay(scan, action):
+    if scan.action != action:
+        raise Conflict(f"Scan id {scan.client_scan_id} was already used for a {scan.action}, "
+                       f"not a {action}.")
+    entries = list(Entry.select().where(Entry.scan == scan).order_by(Entry.id))
+    # Every verb returns the unit of its last entry (Scan.unit is kept only by older rows).
+    unit_id = scan.unit_id or entries[-1].unit_id
+    return Result(action, Unit.get_by_id(unit_id), entries, replayed=True)
+
+
+class _Book:
+    """The open ledger of one verb call: the only code that changes a unit."""
+    KEEP = object()
+
+    def __init__(self, ctx, scan):
+        self.ctx = ctx
+        self.scan = scan
+        self.entries = []
+
+    def record(self, unit, kind, *, to=KEEP, delta=ZERO, quantity=None, status=None,
+               work_order=KEEP, reason="", other_unit=None, reverses=None):
+        before = unit.location
+        was = (unit.location_id, unit.work_order_id, unit.quantity, unit.status)
+        new_qty = unit.quantity + delta
+        if new_qty < 0:
+            raise Invalid(f"{unit.lpn} holds only {fmt_qty(unit.quantity)} {unit.part.uom}.")
+        moved = to is not self.KEEP and to != before
+        if moved:
+            unit.location = to
+        if work_order is not self.KEEP:
+            unit.work_order = work_order
+        unit.quantity = new_qty
+        if new_qty == 0:
+            unit.status, unit.location = "empty", None
+        elif status:
+            unit.status = status
+        elif moved and unit.status != "hold":  # a hold sticks until QC releases it
+            unit.status = STATUS_AT[unit.location.kind]
+        unit.updated_at = self.ctx.at or utcnow()
+        now = (unit.location_id, unit.work_order_id, unit.quantity, unit.status)
+        # Only what changed: a full-row UPDATE rewrites every column and index entry of the unit.
+        db.update(unit, ["updated_at"] + [name for name, a, b in zip(
+            ("location", "work_order", "quantity", "status"), was, now) if a != b])
+        entry = Entry(
+            unit=unit, kind=kind, from_location=before, to_location=unit.location,
+            quantity=abs(delta) if quantity is None else quantity, delta=delta, status=unit.status,
+            work_order=unit.work_order, other_unit=other_unit, reverses=reverses, reason=reason,
+            user=self.ctx.user, device=self.ctx.device, scan=self.scan, at=unit.updated_at,
+        )
+        db.insert(entry)
+        self.entries.append(entry)
+        return entry

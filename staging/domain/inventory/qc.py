@@ -1,0 +1,71 @@
+"""Corrections of recorded consumption or waste, and QC holds (issue 5)."""
+from .. import codes
+from ...store.db import locked
+from ..errors import Conflict, Invalid, NotFound
+from ...store.models import Entry, Unit
+from ..quantities import fmt_qty, parse_quantity
+from ..workorders import count_usage
+from .lookups import _unit
+from .machinery import STATUS_AT, _reason, verb
+
+
+CORRECTABLE = ("consume", "scrap")
+
+
+@verb("correct")
+def correct(book, entry_id, new_quantity, reason):
+    """Change a recorded consumption or waste quantity: a reversing entry (the same kind, the
+    opposite delta, `reverses` pointing at the original) and, unless the new quantity is zero, a
+    new entry with it. The original row stays as it was. Returns the unit."""
+    reason = _reason(reason)
+    try:
+        original = Entry.get_or_none(Entry.id == int(entry_id))
+    except (TypeError, ValueError):
+        original = None
+    if original is None:
+        raise NotFound(f"No ledger entry {codes.shown(str(entry_id))}.")
+    if original.kind not in CORRECTABLE or original.reverses_id is not None:
+        raise Invalid("Only a recorded consumption or waste can be corrected.")
+    if Entry.select().where(Entry.reverses == original).exists():
+        raise Invalid(f"Entry {original.id} was already corrected or undone: correct the newer entry.")
+    new_quantity = parse_quantity(new_quantity, allow_zero=True, what="Corrected quantity")
+    if new_quantity == original.quantity:
+        raise Invalid(f"Entry {original.id} already says {fmt_qty(new_quantity)}: nothing to correct.")
+    unit = locked(Unit.select().where(Unit.id == original.unit_id)).get()
+    if unit.status != "empty" and unit.work_order_id != original.work_order_id:
+        raise Conflict(f"{unit.lpn} is now used for another work order: correct it by hand.")
+    # Used up: what comes back reappears where it was used.
+    back_to = original.from_location if unit.status == "empty" else book.KEEP
+    back = book.record(unit, original.kind, to=back_to, delta=-original.delta, reverses=original,
+                       reason=f"Correction of entry {original.id}: {reason}"[:200],
+                       work_order=original.work_order_id)
+    count_usage(back, unit.part_id)
+    if new_quantity > 0:
+        again = book.record(unit, original.kind, delta=-new_quantity, work_order=original.work_order_id,
+                            reason=original.reason if original.kind == "scrap" else f"Corrected: {reason}"[:200])
+        count_usage(again, unit.part_id)
+    return unit
+
+
+@verb("hold", scanned=("unit_ref",))
+def hold(book, unit_ref, reason):
+    """Put a unit on QC hold where it stands: it cannot be loaded until a lead releases it."""
+    unit = _unit(unit_ref)
+    reason = _reason(reason)
+    if unit.status == "hold":
+        raise Invalid(f"{unit.lpn} is already on QC hold.")
+    book.record(unit, "hold", quantity=unit.quantity, status="hold", reason=reason)
+    return unit
+
+
+@verb("release_hold", scanned=("unit_ref",))
+def release(book, unit_ref, reason):
+    """Release a QC hold: the unit takes the status of where it stands (in the QC cage: stock)."""
+    unit = _unit(unit_ref)
+    reason = _reason(reason)
+    if unit.status != "hold":
+        raise Invalid(f"{unit.lpn} is not on QC hold.")
+    kind = unit.location.kind if unit.location else "storage"
+    status = "stock" if kind in ("qc_hold", "scrap") else STATUS_AT.get(kind, "stock")
+    book.record(unit, "release", quantity=unit.quantity, status=status, reason=reason)
+    return unit

@@ -1,0 +1,205 @@
+"""The verbs that move stock: receive, move, stage, load, unload, split, consume, scrap, adjust
+and undo. Each is one function and one transaction (see machinery.verb)."""
+import datetime
+
+from .. import codes
+from ...store.db import locked
+from ..errors import Conflict, Invalid
+from ...store.models import Entry, Location, Part, Unit, WorkOrder, utcnow
+from ..quantities import ZERO, fmt_qty, parse_quantity
+from ..workorders import check_material, count_usage
+from .lookups import _check_can_take, _check_where, _location, _unit, _work_order, new_lpn
+from .machinery import STATUS_AT, _reason, verb
+
+
+@verb("receive")
+def receive(book, part, quantity, at=None, *, lot="", lpn=None, work_order=None, barcodes=()):
+    """A new unit arrives: on the receiving dock unless `at` says otherwise."""
+    quantity = parse_quantity(quantity)
+    if not isinstance(part, Part):
+        raise Invalid("Receive needs a part.")
+    location = _location(at) if at else (
+        Location.select().where(Location.kind == "receiving", Location.holds_units, Location.active)
+        .order_by(Location.code).first())
+    if location is None:
+        raise Invalid("There is no receiving location to receive onto.")
+    lpn = codes.new_unit_code(lpn) if lpn else new_lpn()
+    unit = Unit.create(lpn=lpn, part=part, lot=str(lot or "").strip()[:40], quantity=ZERO,
+                       status="stock", location=None, work_order=_work_order(work_order),
+                       created_at=book.ctx.at or utcnow())
+    _check_can_take(location, unit, kinds=("receiving", "storage", "staging", "qc_hold"))
+    codes.register(unit, lpn)
+    for code, source in barcodes:
+        codes.register(unit, code, source)
+    book.record(unit, "receive", to=location, delta=quantity)
+    return unit
+
+
+@verb("move", scanned=("unit_ref", "to_ref", "expected_from"))
+def move(book, unit_ref, to_ref, expected_from=None):
+    """Put a unit somewhere else. To a machine it is a load (checked against the work order);
+    off a machine an unload; to scrap it needs a reason (use scrap)."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    to = _location(to_ref)
+    if to.kind == "machine":
+        return _load(book, unit, to, None)
+    if to.kind == "scrap":
+        raise Invalid("Scrapping needs a reason: use Waste/Scrap, not a move.")
+    _check_can_take(to, unit)
+    kind = "unload" if unit.location and unit.location.kind == "machine" else "move"
+    work_order = None if to.kind in ("storage", "receiving") and kind == "unload" else book.KEEP
+    book.record(unit, kind, to=to, quantity=unit.quantity, work_order=work_order)
+    return unit
+
+
+@verb("stage", scanned=("unit_ref", "lane_ref", "expected_from"))
+def stage(book, unit_ref, lane_ref, work_order, expected_from=None):
+    """Put a unit in a staging lane for a work order; the material must be what it needs."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    lane = _location(lane_ref)
+    _check_can_take(lane, unit, kinds=("staging",))
+    wo = _work_order(work_order)
+    check_material(unit, wo)
+    book.record(unit, "stage", to=lane, quantity=unit.quantity, work_order=wo)
+    return unit
+
+
+@verb("load", scanned=("unit_ref", "machine_ref", "expected_from"))
+def load(book, unit_ref, machine_ref, work_order=None, expected_from=None):
+    """Put a unit on a machine, for one of its work orders."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    return _load(book, unit, _location(machine_ref), _work_order(work_order))
+
+
+def _load(book, unit, machine, wo):
+    _check_can_take(machine, unit, kinds=("machine",))
+    if unit.status == "hold":
+        raise Invalid(f"{unit.lpn} is on QC hold: it cannot go onto a machine until QC releases it.")
+    wo = wo or _current_work_order(unit, machine)
+    if wo is not None:
+        if wo.machine_id and wo.machine_id != machine.id:
+            raise Invalid(f"Work order {wo.number} runs on {wo.machine.code}, not {machine.code}.")
+        check_material(unit, wo)
+    book.record(unit, "load", to=machine, quantity=unit.quantity, work_order=wo)
+    return unit
+
+
+def _current_work_order(unit, machine):
+    if unit.work_order_id and unit.work_order.machine_id == machine.id:
+        return unit.work_order
+    running = list(WorkOrder.select().where(
+        WorkOrder.machine == machine, WorkOrder.status.in_(("released", "running")))
+        .order_by(WorkOrder.status.desc(), WorkOrder.id).limit(2))
+    return running[0] if len(running) == 1 else None
+
+
+@verb("unload", scanned=("unit_ref", "to_ref", "expected_from"))
+def unload(book, unit_ref, to_ref, expected_from=None):
+    """Take a unit off a machine, back to storage or staging."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    if unit.location is None or unit.location.kind != "machine":
+        raise Invalid(f"{unit.lpn} is not on a machine: it is at {unit.location.code}.")
+    to = _location(to_ref)
+    _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "qc_hold"))
+    keep = book.KEEP if to.kind == "staging" else None
+    book.record(unit, "unload", to=to, quantity=unit.quantity, work_order=keep)
+    return unit
+
+
+@verb("split", scanned=("unit_ref", "to", "expected_from"))
+def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
+    """Take part of a unit away as a new unit (which needs its own label). Returns the new unit."""
+    unit = _unit(unit_ref)
+    _check_where(unit, expected_from)
+    quantity = parse_quantity(quantity)
+    if quantity > unit.quantity:
+        raise Invalid(f"{unit.lpn} holds only {fmt_qty(unit.quantity)} {unit.part.uom}; "
+                      f"cannot take {fmt_qty(quantity)}.")
+    if quantity == unit.quantity:
+        raise Invalid(f"That is all of {unit.lpn}: move the whole unit instead of splitting it.")
+    destination = _location(to) if to else unit.location
+    new = Unit.create(lpn=codes.new_unit_code(lpn) if lpn else new_lpn(), part=unit.part_id,
+                      lot=unit.lot, quantity=ZERO, status=unit.status, location=None,
+                      work_order=unit.work_order_id, split_from=unit, created_at=book.ctx.at or utcnow())
+    if destination.id != unit.location_id:
+        _check_can_take(destination, new, kinds=tuple(STATUS_AT))  # not scrap: that needs a reason
+    codes.register(new, new.lpn)
+    book.record(unit, "split", delta=-quantity, other_unit=new)
+    book.record(new, "split", to=destination, delta=quantity, other_unit=unit)
+    return new
+
+
+@verb("consume", scanned=("unit_ref",))
+def consume(book, unit_ref, quantity=None, work_order=None):
+    """Material used up on its machine: all of it, or the quantity given."""
+    unit = _unit(unit_ref)
+    if unit.location is None or unit.location.kind != "machine":
+        raise Invalid(f"{unit.lpn} is not loaded on a machine, so it cannot be consumed.")
+    quantity = unit.quantity if quantity in (None, "") else parse_quantity(quantity)
+    wo = _work_order(work_order) or unit.work_order
+    entry = book.record(unit, "consume", delta=-quantity, work_order=wo)
+    count_usage(entry, unit.part_id)  # the work order's totals, in this transaction
+    return unit
+
+
+@verb("scrap", scanned=("unit_ref",))
+def scrap(book, unit_ref, quantity=None, *, reason):
+    """Material thrown away, all of it or the quantity given, with a reason."""
+    unit = _unit(unit_ref)
+    reason = _reason(reason)
+    quantity = unit.quantity if quantity in (None, "") else parse_quantity(quantity)
+    entry = book.record(unit, "scrap", delta=-quantity, reason=reason)
+    count_usage(entry, unit.part_id)  # the work order's totals, in this transaction
+    return unit
+
+
+@verb("adjust", scanned=("unit_ref",))
+def adjust(book, unit_ref, counted, *, reason):
+    """Correct a unit's quantity to what was counted, with a reason."""
+    unit = _unit(unit_ref)
+    reason = _reason(reason)
+    counted = parse_quantity(counted, allow_zero=True, what="Counted quantity")
+    if counted == unit.quantity:
+        raise Invalid(f"{unit.lpn} already holds {fmt_qty(counted)} {unit.part.uom}: nothing to adjust.")
+    book.record(unit, "adjust", delta=counted - unit.quantity, reason=reason)
+    return unit
+
+
+UNDO_WINDOW = datetime.timedelta(minutes=5)
+UNDOABLE = ("move", "stage", "load", "unload", "consume", "scrap")
+
+
+@verb("undo")
+def undo(book):
+    """Reverse the acting user's own last move (or consumption, or waste) within UNDO_WINDOW, as a
+    new ledger entry that points at the one it reverses: the ledger stays append-only. Refused
+    when anything happened to the unit since, so an undo never overwrites someone else's work."""
+    user, now = book.ctx.user, book.ctx.at or utcnow()
+    undone = Entry.select(Entry.reverses).where(Entry.reverses.is_null(False))
+    last = (Entry.select().where(Entry.user == user, Entry.kind != "undo", Entry.id.not_in(undone))
+            .order_by(Entry.id.desc()).first())
+    if last is None or last.kind not in UNDOABLE:
+        raise Invalid("Nothing of yours to undo.")
+    if now - last.at > UNDO_WINDOW:
+        raise Invalid(f"Your last {last.kind} ({last.unit.lpn}) was more than "
+                      f"{UNDO_WINDOW.seconds // 60} minutes ago: move it back by hand instead.")
+    unit = locked(Unit.select().where(Unit.id == last.unit_id)).get()
+    latest = Entry.select().where(Entry.unit == unit).order_by(Entry.id.desc()).first()
+    if latest.id != last.id:
+        raise Conflict(f"{unit.lpn} changed since your {last.kind} "
+                       f"({latest.kind} by {latest.user.username if latest.user_id else 'someone'}): "
+                       "it cannot be undone from here.")
+    before = (Entry.select().where(Entry.unit == unit, Entry.id < last.id)
+              .order_by(Entry.id.desc()).first())
+    to = last.from_location if last.from_location_id else book.KEEP
+    if to is not book.KEEP and to == unit.location:
+        to = book.KEEP
+    entry = book.record(unit, "undo", to=to, delta=-last.delta, quantity=last.quantity,
+                        status=before.status if before else None,
+                        work_order=before.work_order_id if before else None, reverses=last)
+    count_usage(entry, unit.part_id)  # an undone consume or scrap leaves the work order's totals
+    return unit
