@@ -26,15 +26,14 @@ from peewee import JOIN
 from reportlab.pdfbase import pdfmetrics
 from stdnum import ean
 
-from ..domain import codes
-from ..domain.scan_commands import COMMANDS, REASONS
-from ..store.db import locked, write_transaction
-from ..domain.errors import Invalid, NotFound
-from ..domain.quantities import fmt_qty
-from ..store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
+from ...domain import codes
+from ...domain.scan_commands import COMMANDS, REASONS
+from ...store.db import locked, write_transaction
+from ...domain.errors import Invalid, NotFound
+from ...domain.quantities import fmt_qty
+from ...store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
 
-ROOT = Path(__file__).resolve().parents[2]
-LAYOUTS = ROOT / "labels"
+from .. import labels as package  # layout() reads package.LAYOUTS at each call: set it, and layouts follow
 
 
 @dataclass(frozen=True)
@@ -366,7 +365,7 @@ def layout(kind, size):
     if kind not in KINDS or size not in KINDS[kind]:
         raise Invalid(f"A {KIND_TITLES.get(kind, kind).lower()} label comes in "
                       f"{', '.join(KINDS.get(kind, ()))}, not “{codes.shown(size)}”.")
-    path = os.path.join(LAYOUTS, f"{kind}-{size}.toml")
+    path = os.path.join(package.LAYOUTS, f"{kind}-{size}.toml")
     mtime = os.stat(path).st_mtime_ns  # once per label: a plant's edit shows on the next one
     with _layout_lock:
         cached = _layout_cache.get(path)
@@ -705,7 +704,7 @@ def zpl(labels, size, dpi=203, progress=None):
 
 # --- SVG -------------------------------------------------------------------------------------------------------
 
-_jinja = jinja2.Environment(loader=jinja2.FileSystemLoader(str(LAYOUTS)), autoescape=True,
+_jinja = jinja2.Environment(loader=jinja2.FileSystemLoader(str(package.LAYOUTS)), autoescape=True,
                             trim_blocks=True, lstrip_blocks=True, auto_reload=True)
 
 
