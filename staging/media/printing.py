@@ -11,7 +11,7 @@ import threading
 from peewee import JOIN
 
 from ..domain import codes
-from . import labels as L
+from . import labels
 from ..store.db import db, write_transaction
 from ..domain.errors import DomainError, Invalid, NotFound
 from ..store.models import LabelJob, LabelPrint, Printer, User, utcnow
@@ -63,10 +63,10 @@ def save_printer(user, name, host, port=9100, dpi=203, size="4x6"):
         raise Invalid("Port and resolution must be numbers.") from None
     if not 1 <= port <= 65535:
         raise Invalid("The port is a number from 1 to 65535 (Zebra printers: 9100).")
-    if dpi not in L.DPIS:
-        raise Invalid(f"The resolution is {' or '.join(map(str, L.DPIS))} dpi.")
-    if size not in L.LABEL_SIZES:
-        raise Invalid(f"The label size is one of {', '.join(L.LABEL_SIZES)}.")
+    if dpi not in labels.DPIS:
+        raise Invalid(f"The resolution is {' or '.join(map(str, labels.DPIS))} dpi.")
+    if size not in labels.LABEL_SIZES:
+        raise Invalid(f"The label size is one of {', '.join(labels.LABEL_SIZES)}.")
     with write_transaction():
         printer = Printer.get_or_none(Printer.name == name)
         if printer is None:
@@ -107,51 +107,51 @@ def send(printer, data, timeout=DEFAULT_TIMEOUT):
 
 # --- printing and the history ------------------------------------------------------------------------
 
-def record(user, labels, *, output, size, printer=None, job=None):
+def record(user, batch, *, output, size, printer=None, job=None):
     """The print history: one row per label, reprint when that label was printed before."""
     authorize(user, "print_labels")
     rows = [{"kind": lb.kind, "code": lb.code, "user": user.id, "printer": printer.id if printer else None,
              "output": output, "size": size, "reprint": lb.reprint, "job": job.id if job else None,
-             "at": utcnow()} for lb in labels]
+             "at": utcnow()} for lb in batch]
     with write_transaction():
-        for chunk in L._chunks(rows, 200):
+        for chunk in labels._chunks(rows, 200):
             LabelPrint.insert_many(chunk).execute()
     return len(rows)
 
 
-def print_to(user, printer_name, labels, timeout=DEFAULT_TIMEOUT):
+def print_to(user, printer_name, batch, timeout=DEFAULT_TIMEOUT):
     """Print labels on a network printer, at its resolution and on its media size."""
     authorize(user, "print_labels")
     printer = get_printer(printer_name)
-    L.mark_reprints(labels)
-    data = L.zpl(labels, printer.size, printer.dpi)
+    labels.mark_reprints(batch)
+    data = labels.zpl(batch, printer.size, printer.dpi)
     send(printer, data, timeout)
-    record(user, labels, output="printer", size=printer.size, printer=printer)
+    record(user, batch, output="printer", size=printer.size, printer=printer)
     return printer
 
 
-def download(user, labels, fmt, size, *, dpi=203, sheet=None):
+def download(user, batch, fmt, size, *, dpi=203, sheet=None):
     """A ZPL or PDF file of labels, recorded as printed (that is what it is made for)."""
     authorize(user, "print_labels")
-    L.mark_reprints(labels)
-    data = L.render(labels, fmt, size, dpi=dpi, sheet=sheet)
-    record(user, labels, output=fmt, size=size)
+    labels.mark_reprints(batch)
+    data = labels.render(batch, fmt, size, dpi=dpi, sheet=sheet)
+    record(user, batch, output=fmt, size=size)
     return data
 
 
-def for_html(user, labels, size):
+def for_html(user, batch, size):
     """Labels for the browser's print page (the office-printer path), recorded like a file."""
     authorize(user, "print_labels")
-    L.layout(labels[0].kind, size)
-    L.mark_reprints(labels)
-    record(user, labels, output="html", size=size)
-    return labels
+    labels.layout(batch[0].kind, size)
+    labels.mark_reprints(batch)
+    record(user, batch, output="html", size=size)
+    return batch
 
 
-def preview(labels, fmt, size, *, dpi=203):
+def preview(batch, fmt, size, *, dpi=203):
     """An SVG or PNG of a label as it would print next (with REPRINT if printed before)."""
-    L.mark_reprints(labels)
-    return L.render(labels, fmt, size, dpi=dpi)
+    labels.mark_reprints(batch)
+    return labels.render(batch, fmt, size, dpi=dpi)
 
 
 def history(kind, code, limit=20):
@@ -179,20 +179,20 @@ def select(kind, criteria, settings):
     c = criteria
     if kind == "unit":
         if c.get("lpns"):
-            return L.unit_labels(_words(c["lpns"]), settings), f"{len(_words(c['lpns']))} units by LPN"
+            return labels.unit_labels(_words(c["lpns"]), settings), f"{len(_words(c['lpns']))} units by LPN"
         if c.get("work_order"):
-            return L.units_for_work_order(c["work_order"], settings), f"units for work order {c['work_order']}"
+            return labels.units_for_work_order(c["work_order"], settings), f"units for work order {c['work_order']}"
         if c.get("received_by"):
-            found = L.units_received(c["received_by"], c.get("since"), c.get("until"), settings)
+            found = labels.units_received(c["received_by"], c.get("since"), c.get("until"), settings)
             return found, f"units received by {c['received_by']}"
         raise Invalid("Say which units: LPNs, a work order, or a receipt (who received them and when).")
     if kind == "location":
-        found = L.location_labels(c.get("first", ""), c.get("last") or None, settings)
+        found = labels.location_labels(c.get("first", ""), c.get("last") or None, settings)
         return found, f"locations {found[0].code} to {found[-1].code}"
     if kind == "badge":
-        return L.badge_labels(_words(c.get("usernames", ""))), "badges"
+        return labels.badge_labels(_words(c.get("usernames", ""))), "badges"
     if kind == "commands":
-        return [L.command_sheet(settings)], "command sheet"
+        return [labels.command_sheet(settings)], "command sheet"
     raise Invalid("Choose what to label: pallets/totes, locations, badges or the command sheet.")
 
 
@@ -209,15 +209,15 @@ def start_job(user, kind, criteria, *, size, output, settings, printer_name=None
     printer = get_printer(printer_name) if output == "printer" else None
     if printer is not None:
         size, dpi = printer.size, printer.dpi
-    if kind not in L.KINDS:
+    if kind not in labels.KINDS:
         raise Invalid("Choose what to label: pallets/totes, locations, badges or the command sheet.")
-    L.layout(kind, size)
+    labels.layout(kind, size)
     if output != "pdf":
         sheet = None
-    if output in ("zpl", "printer") and size in L.SHEETS:
+    if output in ("zpl", "printer") and size in labels.SHEETS:
         raise Invalid("The command sheet is a page: make it as a PDF.")
     found, what = select(kind, criteria, settings)
-    L.mark_reprints(found)
+    labels.mark_reprints(found)
     job = LabelJob.create(user=user, kind=kind, size=size, output=output, printer=printer, sheet=sheet or "",
                           dpi=dpi, selection=what, total=len(found), status="queued")
     args = (job.id, found, timeout)
@@ -248,7 +248,7 @@ def run_job(job_id, found, timeout=DEFAULT_TIMEOUT):
     try:
         _set(job_id, status="rendering")
         fmt = "pdf" if job.output == "pdf" else "zpl"
-        data = L.render(found, fmt, job.size, dpi=job.dpi, sheet=job.sheet or None, progress=progress)
+        data = labels.render(found, fmt, job.size, dpi=job.dpi, sheet=job.sheet or None, progress=progress)
         if job.output == "printer":
             _set(job_id, status="sending")
             send(job.printer, data, timeout)
@@ -280,7 +280,7 @@ def job_for(user, job_id):
 
 def job_file(job):
     ext = "pdf" if job.output == "pdf" else "zpl"
-    return f"labels-{job.kind}-{job.size}-{job.id}.{ext}", L.MIMETYPES[ext], bytes(job.result or b"")
+    return f"labels-{job.kind}-{job.size}-{job.id}.{ext}", labels.MIMETYPES[ext], bytes(job.result or b"")
 
 
 def recent_jobs(user, limit=10):
