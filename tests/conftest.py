@@ -1,6 +1,6 @@
 """Fixtures: a temporary SQLite file per test (WAL, as in production), the same domain tests on
 the real PostgreSQL server (a fresh schema per test), a Flask app and client, a live server
-for Chromium."""
+for Chromium, and the test plant in either (`plant` for the domain, `web_plant` for the app)."""
 import os
 import threading
 import uuid
@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 from staging import create_app
 from staging.domain import users
 from staging.store.db import bind, db, migrate, open_database
+
+from .plant import Plant
 
 # Hashing passwords at full strength makes every test plant take a second; the algorithm is the same.
 users.PASSWORD_METHOD = "pbkdf2:sha256:1000"
@@ -87,11 +89,33 @@ def database(database_url):
 
 
 @pytest.fixture
+def plant(database):
+    """The test plant (tests/plant.py) in the domain's database, on SQLite and on PostgreSQL."""
+    return Plant()
+
+
+@pytest.fixture
 def app(tmp_path):
+    """The app on a fresh SQLite file. The test's thread holds a connection for the whole test, so
+    test bodies query without opening one. Requests through the test client run in this thread:
+    they reuse it and close it when they end, as in production; the test's next query opens it
+    again (peewee's autoconnect). The live server's threads have connections of their own."""
     app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url(tmp_path), "SECRET_KEY": "test",
                       "SEED_DEMO": False, "VALIDATE_RESPONSES": True})
     migrate()
-    return app
+    database = db.obj
+    database.connect(reuse_if_open=True)
+    yield app
+    # A test may have bound another app's database meanwhile (create_app binds): close both.
+    for bound in {database, db.obj}:
+        if not bound.is_closed():
+            bound.close()
+
+
+@pytest.fixture
+def web_plant(app):
+    """The test plant (tests/plant.py) in the app's database."""
+    return Plant()
 
 
 @pytest.fixture

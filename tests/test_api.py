@@ -1,36 +1,20 @@
 """The JSON API contract from DESIGN.md: shapes, status codes, tokens, idempotent moves."""
 import pytest
 
-from staging.store.db import db
 from staging.store.models import Entry
 from staging.domain.users import create_token
 
-from .plant import Plant
-
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        return Plant()
-
-
-@pytest.fixture
-def auth(plant):
-    with db.connection_context():
-        return {"Authorization": "Bearer " + create_token("operator1")}
-
-
-def received(plant, **kwargs):
-    with db.connection_context():
-        return plant.receive(**kwargs)
+def auth(web_plant):
+    return {"Authorization": "Bearer " + create_token("operator1")}
 
 
 def count_entries():
-    with db.connection_context():
-        return Entry.select().count()
+    return Entry.select().count()
 
 
-def test_the_api_needs_a_token(client, plant):
+def test_the_api_needs_a_token(client, web_plant):
     response = client.get("/api/locations")
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
@@ -38,7 +22,7 @@ def test_the_api_needs_a_token(client, plant):
     assert client.get("/api/locations", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
-def test_locations_list_every_location_with_its_kind_and_parent(client, plant, auth):
+def test_locations_list_every_location_with_its_kind_and_parent(client, web_plant, auth):
     rows = client.get("/api/locations", headers=auth).json
     by_code = {row["code"]: row for row in rows}
     assert by_code["A-01-1"] == {**by_code["A-01-1"], "name": "A-01-1", "kind": "storage", "parent": "R-A"}
@@ -47,8 +31,8 @@ def test_locations_list_every_location_with_its_kind_and_parent(client, plant, a
                                             "qc_hold", "scrap", "shipping"}
 
 
-def test_a_location_lists_its_units(client, plant, auth):
-    unit = received(plant, qty="12.5", lot="L-1")
+def test_a_location_lists_its_units(client, web_plant, auth):
+    unit = web_plant.receive(qty="12.5", lot="L-1")
     body = client.get("/api/locations/RCV-1", headers=auth).json
     assert body["code"] == "RCV-1" and body["kind"] == "receiving"
     assert body["units"] == [{**body["units"][0], "lpn": unit.lpn, "part": "RES-100", "revision": "B",
@@ -57,8 +41,8 @@ def test_a_location_lists_its_units(client, plant, auth):
     assert missing.status_code == 404 and "NOPE" in missing.json["detail"]
 
 
-def test_a_unit_with_its_history(client, plant, auth):
-    unit = received(plant)
+def test_a_unit_with_its_history(client, web_plant, auth):
+    unit = web_plant.receive()
     client.post("/api/moves", json={"unit": unit.lpn, "to": "A-01-1"}, headers=auth)
     body = client.get(f"/api/units/{unit.lpn}", headers=auth).json
     assert (body["lpn"], body["location"], body["qty"], body["status"]) == (unit.lpn, "A-01-1", 100, "stock")
@@ -67,8 +51,8 @@ def test_a_unit_with_its_history(client, plant, auth):
     assert client.get("/api/units/P404404", headers=auth).status_code == 404
 
 
-def test_post_a_move(client, plant, auth):
-    unit = received(plant)
+def test_post_a_move(client, web_plant, auth):
+    unit = web_plant.receive()
     response = client.post("/api/moves", headers=auth, json={
         "unit": unit.lpn, "to": "LANE-1", "from": "RCV-1", "client_scan_id": "abc-1"})
     assert response.status_code == 201
@@ -77,8 +61,8 @@ def test_post_a_move(client, plant, auth):
         (unit.lpn, "RCV-1", "LANE-1", "move", "abc-1", "operator1")
 
 
-def test_the_same_client_scan_id_is_the_same_move(client, plant, auth):
-    unit = received(plant)
+def test_the_same_client_scan_id_is_the_same_move(client, web_plant, auth):
+    unit = web_plant.receive()
     body = {"unit": unit.lpn, "to": "LANE-1", "from": "RCV-1", "client_scan_id": "abc-2"}
     first = client.post("/api/moves", headers=auth, json=body)
     before = count_entries()
@@ -97,8 +81,8 @@ def test_the_same_client_scan_id_is_the_same_move(client, plant, auth):
     ({"unit": "{lpn}", "to": "A-01-3"}, 422, "closed"),
     ({"unit": "{lpn}", "to": "LANE-1", "client_scan_id": "x" * 65}, 422, "client_scan_id"),
 ])
-def test_refused_moves_say_why_and_write_nothing(client, plant, auth, body, status, words):
-    unit = received(plant)
+def test_refused_moves_say_why_and_write_nothing(client, web_plant, auth, body, status, words):
+    unit = web_plant.receive()
     body = {k: (v.format(lpn=unit.lpn) if isinstance(v, str) else v) for k, v in body.items()}
     before = count_entries()
     response = client.post("/api/moves", headers=auth, json=body)
@@ -107,15 +91,14 @@ def test_refused_moves_say_why_and_write_nothing(client, plant, auth, body, stat
     assert count_entries() == before
 
 
-def test_a_body_that_is_not_json_is_refused(client, plant, auth):
+def test_a_body_that_is_not_json_is_refused(client, web_plant, auth):
     response = client.post("/api/moves", headers=auth, data="unit=P1", content_type="text/plain")
     assert response.status_code == 422 and "JSON object" in response.json["detail"]
 
 
-def test_a_revoked_token_no_longer_works(client, plant, auth):
+def test_a_revoked_token_no_longer_works(client, web_plant, auth):
     from staging.domain.users import revoke_tokens
-    with db.connection_context():
-        revoke_tokens("operator1")
+    revoke_tokens("operator1")
     assert client.get("/api/locations", headers=auth).status_code == 401
 
 
@@ -124,11 +107,10 @@ def test_healthz(client):
     assert response.status_code == 200 and response.json["status"] == "ok"
 
 
-def test_receive_through_the_api_needs_a_stager(client, plant, auth):
+def test_receive_through_the_api_needs_a_stager(client, web_plant, auth):
     body = {"part": "RES-100", "revision": "B", "quantity": "12.5", "lot": "L-9", "client_scan_id": "r-1"}
     assert client.post("/api/receipts", headers=auth, json=body).status_code == 403  # operator1
-    with db.connection_context():
-        stager = {"Authorization": "Bearer " + create_token("stager1")}
+    stager = {"Authorization": "Bearer " + create_token("stager1")}
     first = client.post("/api/receipts", headers=stager, json=body)
     assert first.status_code == 201
     assert (first.json["location"], first.json["qty"], first.json["lot"]) == ("RCV-1", 12.5, "L-9")
@@ -138,11 +120,10 @@ def test_receive_through_the_api_needs_a_stager(client, plant, auth):
     assert missing.status_code == 404
 
 
-def test_work_orders_and_what_is_staged_per_machine(client, plant, auth):
+def test_work_orders_and_what_is_staged_per_machine(client, web_plant, auth):
     from staging.domain import inventory
-    with db.connection_context():
-        unit = plant.receive(qty="200")
-        inventory.stage(plant.ctx(), unit.lpn, "LANE-1", "WO-1")
+    unit = web_plant.receive(qty="200")
+    inventory.stage(web_plant.ctx(), unit.lpn, "LANE-1", "WO-1")
     orders = client.get("/api/work-orders", headers=auth).json
     assert [o["number"] for o in orders] == ["WO-1"] and orders[0]["machine"] == "M1"
     detail = client.get("/api/work-orders/WO-1", headers=auth).json
@@ -154,9 +135,8 @@ def test_work_orders_and_what_is_staged_per_machine(client, plant, auth):
     assert client.get("/api/work-orders?status=nonsense", headers=auth).status_code == 422
 
 
-def test_the_ledger_a_page_at_a_time(client, plant, auth):
-    with db.connection_context():
-        units = [plant.receive() for _ in range(5)]
+def test_the_ledger_a_page_at_a_time(client, web_plant, auth):
+    units = [web_plant.receive() for _ in range(5)]
     first = client.get("/api/ledger?limit=2", headers=auth).json
     second = client.get(f"/api/ledger?limit=2&after={first['next']}", headers=auth).json
     third = client.get(f"/api/ledger?limit=2&after={second['next']}", headers=auth).json

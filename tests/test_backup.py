@@ -6,13 +6,9 @@ from staging.domain.inventory import ledger
 from staging.store.db import db
 from staging.store.models import Entry, Unit
 
-from .plant import Plant
 
-
-def test_backup_while_moves_continue_then_restore_and_check(runner, app, tmp_path):
-    with db.connection_context():
-        plant = Plant()
-        units = [plant.receive() for _ in range(20)]
+def test_backup_while_moves_continue_then_restore_and_check(runner, web_plant, tmp_path):
+    units = [web_plant.receive() for _ in range(20)]
     stop = threading.Event()
 
     def forklift():
@@ -22,7 +18,7 @@ def test_backup_while_moves_continue_then_restore_and_check(runner, app, tmp_pat
             while not stop.is_set():
                 unit = units[i % len(units)]
                 here = Unit.get_by_id(unit.id).location.code
-                inventory.move(plant.ctx(), unit.lpn, spots[0] if here != spots[0] else spots[1])
+                inventory.move(web_plant.ctx(), unit.lpn, spots[0] if here != spots[0] else spots[1])
                 i += 1
         finally:
             db.close()
@@ -35,15 +31,13 @@ def test_backup_while_moves_continue_then_restore_and_check(runner, app, tmp_pat
         stop.set()
         thread.join()
     assert result.exit_code == 0, result.output
-    with db.connection_context():
-        moves_at_end = Entry.select().count()
+    moves_at_end = Entry.select().count()
 
     result = runner.invoke(args=["restore", str(tmp_path / "copy.db"), "--yes"])
     assert result.exit_code == 0 and "the ledger agrees with stock" in result.output
-    with db.connection_context():
-        restored = Entry.select().count()
-        assert 20 <= restored <= moves_at_end
-        assert ledger.verify() == []
+    restored = Entry.select().count()
+    assert 20 <= restored <= moves_at_end
+    assert ledger.verify() == []
     assert runner.invoke(args=["check"]).exit_code == 0
 
 

@@ -2,21 +2,18 @@
 import pytest
 
 from staging.domain import inventory
-from staging.store.db import db
-
-from .plant import Plant
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        plant = Plant()
-        unit = plant.receive(qty="40", lot="LOT-9")
-        inventory.move(plant.ctx(), unit.lpn, "A-01-1")
-        plant.unit = unit
-        return plant
+def plant(web_plant):
+    """The web plant with a pallet of 40 kg in bin A-01-1."""
+    plant = web_plant
+    unit = plant.receive(qty="40", lot="LOT-9")
+    inventory.move(plant.ctx(), unit.lpn, "A-01-1")
+    plant.unit = unit
+    return plant
 
 
 def sign_in(page, base):

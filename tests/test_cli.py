@@ -2,18 +2,14 @@
 from decimal import Decimal
 
 from staging.domain import logbook
-from staging.store.db import db
 from staging.store.models import Location, ShiftLog, Unit, User
-
-from .plant import Plant
 
 
 def test_create_user_and_token_then_use_it(runner, client):
     result = runner.invoke(args=["create-user", "ops", "--role", "operator", "--password", "long-enough"])
     assert result.exit_code == 0, result.output
-    with db.connection_context():
-        user = User.get(User.username == "ops")
-        assert user.role == "operator" and user.password_hash and "long-enough" not in user.password_hash
+    user = User.get(User.username == "ops")
+    assert user.role == "operator" and user.password_hash and "long-enough" not in user.password_hash
     result = runner.invoke(args=["create-token", "--user", "ops"])
     token = result.output.strip().splitlines()[-1]
     assert result.exit_code == 0 and token.startswith("stg_")
@@ -31,14 +27,11 @@ def test_token_for_an_unknown_user(runner):
     assert result.exit_code == 1 and "No user ghost" in result.output
 
 
-def test_check_passes_on_a_good_ledger_and_fails_on_tampering(runner):
-    with db.connection_context():
-        plant = Plant()
-        unit = plant.receive(qty="10")
+def test_check_passes_on_a_good_ledger_and_fails_on_tampering(runner, web_plant):
+    unit = web_plant.receive(qty="10")
     result = runner.invoke(args=["check"])
     assert result.exit_code == 0 and "agree" in result.output
-    with db.connection_context():
-        Unit.update(quantity=Decimal("11")).where(Unit.id == unit.id).execute()
+    Unit.update(quantity=Decimal("11")).where(Unit.id == unit.id).execute()
     result = runner.invoke(args=["check"])
     assert result.exit_code == 1 and f"{unit.lpn}: quantity is 11" in result.output
 
@@ -47,18 +40,16 @@ def test_init_db_seeds_a_demo_plant_once_with_a_generated_admin_password(runner,
     app.config["SEED_DEMO"] = True
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0 and "sign in as  admin  with password" in result.output
-    with db.connection_context():
-        kinds = {loc.kind for loc in Location.select()}
-        units = Unit.select().count()
-        machines = Location.select().where(Location.kind == "machine").count()
+    kinds = {loc.kind for loc in Location.select()}
+    units = Unit.select().count()
+    machines = Location.select().where(Location.kind == "machine").count()
     assert kinds == {"receiving", "storage", "staging", "machine", "output", "qc_hold", "scrap", "shipping"}
     assert units >= 200 and machines >= 4
-    with db.connection_context():  # a logbook kept as a plant keeps it: one log late, one safety issue open
-        assert logbook.overdue_count(logbook.Calendar.from_config(app.config)) == 1
-        assert len(logbook.open_safety()) == 1
-        assert ShiftLog.select().where(ShiftLog.submitted_at.is_null(False)).count() >= 20
+    # a logbook kept as a plant keeps it: one log late, one safety issue open
+    assert logbook.overdue_count(logbook.Calendar.from_config(app.config)) == 1
+    assert len(logbook.open_safety()) == 1
+    assert ShiftLog.select().where(ShiftLog.submitted_at.is_null(False)).count() >= 20
     again = runner.invoke(args=["init-db"])
     assert "password" not in again.output
-    with db.connection_context():
-        assert Unit.select().count() == units
+    assert Unit.select().count() == units
     assert runner.invoke(args=["check"]).exit_code == 0

@@ -11,11 +11,9 @@ import pytest
 
 from bench.server import Gunicorn
 from staging.domain.inventory import ledger
-from staging.store.db import bind, db, migrate, open_database
+from staging.store.db import db
 from staging.store.models import Entry, Scan
 from staging.domain.users import create_token
-
-from .plant import Plant
 
 
 def post_move(server, token, body, timeout=10):
@@ -30,10 +28,7 @@ def post_move(server, token, body, timeout=10):
 
 
 @pytest.fixture
-def plant_db(database_url):
-    bind(open_database(database_url))
-    migrate()
-    plant = Plant()
+def plant_db(plant):
     plant.units = [plant.receive() for _ in range(4)]
     plant.token = create_token("operator1")
     db.close()

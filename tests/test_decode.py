@@ -54,9 +54,7 @@ def test_not_an_image_is_refused():
 @pytest.fixture
 def token(app):
     user("api", "operator")
-    from staging.store.db import db
-    with db.connection_context():
-        return create_token("api")
+    return create_token("api")
 
 
 def test_api_decode(client, token):

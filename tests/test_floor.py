@@ -5,21 +5,19 @@ import re
 import pytest
 
 from staging.domain import inventory
-from staging.store.db import db
 from staging.store.models import Unit, WorkOrder
 from staging.domain.users import create_token
 
-from .plant import Plant
 from .webutil import csrf_token, login
 
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        plant = Plant()
-        plant.unit = plant.receive(qty="200")
-        inventory.stage(plant.ctx(), plant.unit, "LANE-1", plant.wo)
-        return plant
+def plant(web_plant):
+    """The web plant with 200 kg of resin staged in LANE-1 for WO-1."""
+    plant = web_plant
+    plant.unit = plant.receive(qty="200")
+    inventory.stage(plant.ctx(), plant.unit, "LANE-1", plant.wo)
+    return plant
 
 
 @pytest.fixture
@@ -61,8 +59,7 @@ def test_work_orders_are_created_by_leads_only(client, plant):
     login(client, "lead1")
     response = client.post("/work-orders/new", data={**form, "csrf_token": csrf_token(client, "/work-orders/new")})
     assert response.status_code == 302 and response.headers["Location"].endswith("/work-orders/WO-9")
-    with db.connection_context():
-        assert WorkOrder.get(WorkOrder.number == "WO-9").lines.count() == 1
+    assert WorkOrder.get(WorkOrder.number == "WO-9").lines.count() == 1
 
 
 def test_csv_import_previews_then_imports_and_escapes_hostile_cells(lead, plant):
@@ -72,12 +69,10 @@ def test_csv_import_previews_then_imports_and_escapes_hostile_cells(lead, plant)
     response = lead.post("/work-orders/import", data={"csrf_token": token, "file": (__import__("io").BytesIO(good.encode()), "wo.csv")})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "New work order WO-50" in html and 'name="confirm"' in html
-    with db.connection_context():
-        assert not WorkOrder.select().where(WorkOrder.number == "WO-50").exists()
+    assert not WorkOrder.select().where(WorkOrder.number == "WO-50").exists()
     response = lead.post("/work-orders/import", data={"csrf_token": token, "confirm": "1", "text": good})
     assert response.status_code == 302
-    with db.connection_context():
-        assert WorkOrder.select().where(WorkOrder.number == "WO-50").exists()
+    assert WorkOrder.select().where(WorkOrder.number == "WO-50").exists()
 
     hostile = header + "WO-51,<img src=x onerror=alert(1)>,A,10,M1,,planned,,RES-100,B,20,kg\n"
     html = lead.post("/work-orders/import", data={"csrf_token": token, "text": hostile}).get_data(as_text=True)
@@ -88,8 +83,7 @@ def test_hold_and_release_through_the_page(client, plant):
     login(client, "operator1")
     path = f"/units/{plant.unit.lpn}/hold"
     client.post(path, data={"csrf_token": csrf_token(client, path), "reason": "Torn wrap"})
-    with db.connection_context():
-        assert Unit.get_by_id(plant.unit.id).status == "hold"
+    assert Unit.get_by_id(plant.unit.id).status == "hold"
     response = client.post(path, data={"csrf_token": csrf_token(client, path), "action": "release", "reason": "ok"})
     assert response.status_code == 422 and "only a lead or above" in response.get_data(as_text=True)
     login(client, "lead1")
@@ -99,9 +93,8 @@ def test_hold_and_release_through_the_page(client, plant):
 
 
 def test_a_correction_through_the_work_order_page(lead, plant):
-    with db.connection_context():
-        inventory.load(plant.ctx(), plant.unit, "M1", plant.wo)
-        entry = inventory.consume(plant.ctx(), plant.unit, "50").entry
+    inventory.load(plant.ctx(), plant.unit, "M1", plant.wo)
+    entry = inventory.consume(plant.ctx(), plant.unit, "50").entry
     token = csrf_token(lead, "/work-orders/WO-1")
     lead.post("/work-orders/WO-1/corrections", data={"csrf_token": token, "entry": entry.id, "quantity": "45",
                                                      "reason": "scale was off"})
@@ -111,9 +104,8 @@ def test_a_correction_through_the_work_order_page(lead, plant):
 
 @pytest.mark.browser
 def test_machine_page_updates_after_a_move_through_the_api(page, live_server, plant):
-    with db.connection_context():
-        token = create_token("operator1")
-        extra = plant.receive(qty="300")
+    token = create_token("operator1")
+    extra = plant.receive(qty="300")
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(live_server + "/login?next=/machines/M1")
     page.fill("input[name=username]", "lead1")

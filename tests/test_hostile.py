@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from staging.domain import codes, inventory, quantities, scanning
 from staging.media import decode
-from staging.store.db import db
 from staging.domain.errors import DomainError, Invalid
 from staging.store.models import Part
 from staging.domain.users import create_token
@@ -42,15 +41,15 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        plant = Plant()
-        plant.unit = plant.receive(qty="200")
-        plant.loaded = plant.receive(qty="100")
-        inventory.load(plant.ctx(), plant.loaded, "M1", plant.wo)
-        plant.entry = inventory.consume(plant.ctx(), plant.loaded, "10").entry
-        plant.token = create_token("lead1")
-        return plant
+def plant(web_plant):
+    """The web plant plus a pallet on the dock, one loaded on M1 with a consumption, a lead's API token."""
+    plant = web_plant
+    plant.unit = plant.receive(qty="200")
+    plant.loaded = plant.receive(qty="100")
+    inventory.load(plant.ctx(), plant.loaded, "M1", plant.wo)
+    plant.entry = inventory.consume(plant.ctx(), plant.loaded, "10").entry
+    plant.token = create_token("lead1")
+    return plant
 
 
 @pytest.fixture
@@ -172,8 +171,7 @@ def test_bad_json_bodies_get_a_422_problem(client, plant, body):
 
 
 def test_json_out_is_json_and_carries_hostile_text_unchanged(client, plant):
-    with db.connection_context():
-        unit = plant.receive(lot=PAYLOADS[1][:40])
+    unit = plant.receive(lot=PAYLOADS[1][:40])
     response = client.get(f"/api/units/{unit.lpn}", headers={"Authorization": f"Bearer {plant.token}"})
     assert response.mimetype == "application/json" and response.headers["X-Content-Type-Options"] == "nosniff"
     assert json.loads(response.get_data(as_text=True))["lot"] == PAYLOADS[1][:40]
@@ -317,9 +315,8 @@ def test_the_print_block_of_an_unknown_unit_is_a_404(lead, plant):
 
 @pytest.fixture
 def hostile_unit(plant):
-    with db.connection_context():
-        part = Part.create(number="EVIL-1", revision="A", description=MARK + "\"'&^XA^FDx^FS~JR", uom="ea")
-        return plant.receive(part=part, qty="5", lot="=1+1<i>^XZ~")
+    part = Part.create(number="EVIL-1", revision="A", description=MARK + "\"'&^XA^FDx^FS~JR", uom="ea")
+    return plant.receive(part=part, qty="5", lot="=1+1<i>^XZ~")
 
 
 def test_labels_escape_what_users_typed(lead, hostile_unit):

@@ -9,13 +9,6 @@ from staging.domain.inventory import ledger
 from staging.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from staging.store.models import Entry, Scan, Unit
 
-from .plant import Plant
-
-
-@pytest.fixture
-def plant(database):
-    return Plant()
-
 
 def entries():
     return Entry.select().count()

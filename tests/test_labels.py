@@ -12,7 +12,6 @@ from staging.media import labels as L, printing
 from staging.domain.errors import Forbidden, Invalid, NotFound
 from staging.store.models import LabelJob, LabelPrint, Printer, WorkOrder
 
-from .plant import Plant
 
 GS1 = L.Settings(timezone="Europe/Berlin", gs1_prefix="1234567890", gs1_extension="0", plant="Test plant")
 PLAIN = L.Settings(timezone="Europe/Berlin")
@@ -48,11 +47,6 @@ class FakePrinter:
 
     def close(self):
         self.server.close()
-
-
-@pytest.fixture
-def plant(database):
-    return Plant()
 
 
 @pytest.fixture

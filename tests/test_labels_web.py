@@ -9,22 +9,20 @@ from PIL import Image
 from pyzbar.pyzbar import decode
 
 from staging.media import printing
-from staging.store.db import db
 from staging.store.models import LabelPrint, Part
 from staging.domain.users import create_token
 
-from .plant import Plant
 from .test_labels import FakePrinter, refused_port
 from .webutil import csrf_token, login
 
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        plant = Plant()
-        nasty = Part.create(number="NAS-1", revision="A", description="<script>alert('x')</script> \"big\"", uom="ea")
-        plant.unit = plant.receive(part=nasty, lot="<img src=x onerror=alert(1)>")
-        return plant
+def plant(web_plant):
+    """The web plant with a pallet whose part description and lot are hostile markup."""
+    plant = web_plant
+    nasty = Part.create(number="NAS-1", revision="A", description="<script>alert('x')</script> \"big\"", uom="ea")
+    plant.unit = plant.receive(part=nasty, lot="<img src=x onerror=alert(1)>")
+    return plant
 
 
 @pytest.fixture
@@ -41,8 +39,7 @@ def test_label_files_need_a_session_or_a_token(client, plant):
     lpn = plant.unit.lpn
     assert client.get(f"/labels/units/{lpn}.png").status_code == 401
     assert client.get(f"/labels/units/{lpn}.png", headers={"Authorization": "Bearer nope"}).status_code == 401
-    with db.connection_context():
-        token = create_token("stager1")
+    token = create_token("stager1")
     response = client.get(f"/labels/units/{lpn}.zpl", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.data.startswith(b"^XA")
     assert response.mimetype == "application/vnd.zebra-zpl"
@@ -70,8 +67,7 @@ def test_an_operator_sees_previews_but_may_not_print(client, plant):
     assert client.get(f"/labels/units/{plant.unit.lpn}.png").status_code == 200
     response = client.get(f"/labels/units/{plant.unit.lpn}.pdf")
     assert response.status_code == 403 and "print labels" in response.get_data(as_text=True)
-    with db.connection_context():
-        assert LabelPrint.select().count() == 0
+    assert LabelPrint.select().count() == 0
 
 
 def test_the_labels_page_and_nav(stager):
@@ -81,8 +77,7 @@ def test_the_labels_page_and_nav(stager):
 
 
 def test_a_batch_from_the_page_shows_progress_then_a_download(stager, plant):
-    with db.connection_context():
-        more = [plant.receive(qty="3", lot=f"B{i}").lpn for i in range(3)]
+    more = [plant.receive(qty="3", lot=f"B{i}").lpn for i in range(3)]
     response = stager.post("/labels", data={"csrf_token": csrf_token(stager, "/labels"), "kind": "unit",
                                             "lpns": "\n".join(more), "size_unit": "4x2", "output": "pdf:a4"})
     assert response.status_code == 303
@@ -125,8 +120,7 @@ def test_the_print_page_escapes_what_users_typed(stager, plant):
 
 def test_the_unit_page_prints_and_reprints_on_a_network_printer(stager, plant):
     fake = FakePrinter()
-    with db.connection_context():
-        printing.save_printer(plant.users["admin"], "Dock Zebra", "127.0.0.1", fake.port, 203, "4x6")
+    printing.save_printer(plant.users["admin"], "Dock Zebra", "127.0.0.1", fake.port, 203, "4x6")
     lpn = plant.unit.lpn
     page = stager.get(f"/units/{lpn}").get_data(as_text=True)
     assert f'hx-get="/labels/block/unit/{lpn}"' in page
@@ -146,15 +140,13 @@ def test_the_unit_page_prints_and_reprints_on_a_network_printer(stager, plant):
 
 
 def test_a_refusing_printer_is_reported_in_the_block_and_nothing_recorded(stager, plant):
-    with db.connection_context():
-        printing.save_printer(plant.users["admin"], "Gone", "127.0.0.1", refused_port(), 203, "4x6")
+    printing.save_printer(plant.users["admin"], "Gone", "127.0.0.1", refused_port(), 203, "4x6")
     form = {"csrf_token": csrf_token(stager, "/labels"), "kind": "unit", "code": plant.unit.lpn, "printer": "Gone"}
     response = stager.post("/labels/print", data=form, headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "refused the connection" in html and 'role="alert"' in html
     assert stager.post("/labels/print", data=form).status_code == 503
-    with db.connection_context():
-        assert LabelPrint.select().count() == 0
+    assert LabelPrint.select().count() == 0
 
 
 def test_the_location_page_has_a_print_block(stager, plant):

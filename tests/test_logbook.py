@@ -9,8 +9,6 @@ from staging.domain import inventory, logbook
 from staging.domain.errors import Forbidden, Invalid
 from staging.domain.inventory import Ctx
 
-from .plant import Plant
-
 BERLIN = ZoneInfo("Europe/Berlin")
 SHIFTS = "Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00"
 D = datetime.date
@@ -57,11 +55,6 @@ def test_a_shift_across_a_daylight_saving_change_is_shorter_or_longer(cal):
 def test_recent_shifts_newest_first(cal):
     recent = cal.recent(T(2025, 1, 15, 2), 4)  # 03:00 local, night shift
     assert [(d.day, s.name) for d, s, _, _ in recent] == [(14, "Night"), (14, "Late"), (14, "Early"), (13, "Night")]
-
-
-@pytest.fixture
-def plant(database):
-    return Plant()
 
 
 def at(cal, day, name, minutes):

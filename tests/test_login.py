@@ -12,14 +12,12 @@ from staging.domain.errors import SignInFailed, TooManyAttempts
 from staging.store.models import LoginFailure, User
 from staging.domain.users import badge_sign_in, create_user, set_password, sign_in
 
-from .plant import Plant
 from .webutil import TOKEN, csrf_token, login
 
 
 # --- the throttle in the domain (SQLite and PostgreSQL) -------------------------------------------
 
-def test_five_wrong_passwords_lock_that_name_for_a_while(database):
-    Plant()
+def test_five_wrong_passwords_lock_that_name_for_a_while(plant):
     for _ in range(5):
         with pytest.raises(SignInFailed):
             sign_in("lead1", "wrong-guess", "10.0.0.1")
@@ -51,21 +49,18 @@ def _at_once(count, attempt):
     return outcomes
 
 
-def test_guesses_sent_at_once_get_no_more_tries_than_one_at_a_time(database):
+def test_guesses_sent_at_once_get_no_more_tries_than_one_at_a_time(plant):
     # A script firing guesses in parallel: each is counted before the next is checked.
-    Plant()
     outcomes = _at_once(12, lambda: sign_in("lead1", "wrong-guess", "10.0.0.1"))
     assert outcomes.count(SignInFailed) == throttle.MAX_PER_USERNAME
     assert outcomes.count(TooManyAttempts) == 12 - throttle.MAX_PER_USERNAME
 
 
-def test_one_account_signing_in_on_many_handhelds_at_once_is_not_refused(database):
-    Plant()
+def test_one_account_signing_in_on_many_handhelds_at_once_is_not_refused(plant):
     assert _at_once(8, lambda: sign_in("operator1", "password-123", "10.0.0.1")) == [None] * 8
 
 
-def test_one_address_guessing_many_names_is_locked_too(database):
-    Plant()
+def test_one_address_guessing_many_names_is_locked_too(plant):
     for n in range(throttle.MAX_PER_ADDRESS):
         with pytest.raises(SignInFailed):
             sign_in(f"guess{n}", "x", "10.9.9.9")
@@ -74,8 +69,7 @@ def test_one_address_guessing_many_names_is_locked_too(database):
     assert sign_in("operator1", "password-123", "10.1.1.1").username == "operator1"
 
 
-def test_a_right_password_or_a_new_one_forgives_earlier_typos(database):
-    plant = Plant()
+def test_a_right_password_or_a_new_one_forgives_earlier_typos(plant):
     for _ in range(4):
         with pytest.raises(SignInFailed):
             sign_in("lead1", "typo", "10.0.0.1")
@@ -91,8 +85,7 @@ def test_a_right_password_or_a_new_one_forgives_earlier_typos(database):
     assert sign_in("lead1", "a-new-password", "10.0.0.1") == plant.lead
 
 
-def test_wrong_badges_count_against_the_address(database):
-    plant = Plant()
+def test_wrong_badges_count_against_the_address(plant):
     with db.atomic():
         from staging.domain import codes
         plant.operator.badge = "B-77"
@@ -107,8 +100,7 @@ def test_wrong_badges_count_against_the_address(database):
     assert badge_sign_in("B-77", "10.0.0.6", {"per_address": 4}) == plant.operator
 
 
-def test_hostile_user_names_are_failures_not_errors(database):
-    Plant()
+def test_hostile_user_names_are_failures_not_errors(plant):
     for name in ("\x00", "lead1\x00", "x" * 10_000, "<script>", "' OR 1=1 --", None):
         with pytest.raises(SignInFailed):
             sign_in(name, "password-123", "10.0.0.7")
@@ -116,8 +108,7 @@ def test_hostile_user_names_are_failures_not_errors(database):
     assert all(len(f.username) <= 64 and "\x00" not in f.username for f in LoginFailure.select())
 
 
-def test_old_failures_are_dropped(database):
-    Plant()
+def test_old_failures_are_dropped(plant):
     long_ago = datetime.datetime.utcnow() - datetime.timedelta(hours=2)
     throttle.failed("lead1", "10.0.0.1", now=long_ago)
     throttle.failed("lead1", "10.0.0.1")
@@ -126,17 +117,11 @@ def test_old_failures_are_dropped(database):
 
 # --- through the sign-in page -------------------------------------------------------------------------
 
-@pytest.fixture
-def plant(app):
-    with db.connection_context():
-        return Plant()
-
-
 def _post(client, **form):
     return client.post("/login", data={**form, "csrf_token": csrf_token(client)})
 
 
-def test_the_sign_in_page_refuses_after_five_failures_with_a_clear_message(client, plant):
+def test_the_sign_in_page_refuses_after_five_failures_with_a_clear_message(client, web_plant):
     for _ in range(5):
         assert _post(client, username="lead1", password="nope-nope").status_code == 401
     response = _post(client, username="lead1", password="password-123")
@@ -147,7 +132,7 @@ def test_the_sign_in_page_refuses_after_five_failures_with_a_clear_message(clien
     login(client, "stager1")  # the same handheld, another person: fine
 
 
-def test_the_lock_holds_across_workers(tmp_path, plant, app):
+def test_the_lock_holds_across_workers(tmp_path, web_plant, app):
     """Two app processes (gunicorn workers, or hosts) on one database see the same failures."""
     other = create_app({"TESTING": True, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test",
                         "SEED_DEMO": False})
@@ -158,7 +143,7 @@ def test_the_lock_holds_across_workers(tmp_path, plant, app):
     assert response.status_code == 429 and "Too many failed sign-ins" in response.get_data(as_text=True)
 
 
-def test_badge_sign_in_is_throttled_by_address(client, plant, app):
+def test_badge_sign_in_is_throttled_by_address(client, web_plant, app):
     app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
     for code in ("NOPE-1", "NOPE-2", "<b>x</b>"):
         response = _post(client, badge=code)
@@ -180,19 +165,18 @@ def test_first_start_generates_the_admin_password_and_prints_it_once(runner, app
     password = line.split()[-1]
     assert len(password) >= 16
     assert "password" not in runner.invoke(args=["init-db"]).output  # once
-    with db.connection_context():
-        assert sign_in("admin", password, "127.0.0.1").role == "admin"
-        # Nobody else has a password to guess; the demo people sign in by badges made for this plant.
-        others = list(User.select().where(User.username != "admin"))
-        assert others and all(u.password_hash is None and u.badge for u in others)
-        for guess in ("admin", "password", "password-123", "changeme", "demo", "admin123"):
-            for u in User.select():
-                with pytest.raises((SignInFailed, TooManyAttempts)):
-                    sign_in(u.username, guess, "10.0.0.8")
-        LoginFailure.delete().execute()
-        for badge in ("B-1001", "B-1002", "B-1003", "B-1004"):  # the old fixed demo badges
-            with pytest.raises(SignInFailed):
-                badge_sign_in(badge, "10.0.0.9")
+    assert sign_in("admin", password, "127.0.0.1").role == "admin"
+    # Nobody else has a password to guess; the demo people sign in by badges made for this plant.
+    others = list(User.select().where(User.username != "admin"))
+    assert others and all(u.password_hash is None and u.badge for u in others)
+    for guess in ("admin", "password", "password-123", "changeme", "demo", "admin123"):
+        for u in User.select():
+            with pytest.raises((SignInFailed, TooManyAttempts)):
+                sign_in(u.username, guess, "10.0.0.8")
+    LoginFailure.delete().execute()
+    for badge in ("B-1001", "B-1002", "B-1003", "B-1004"):  # the old fixed demo badges
+        with pytest.raises(SignInFailed):
+            badge_sign_in(badge, "10.0.0.9")
     assert f"badge {others[0].badge}" in first.output
 
 
@@ -213,10 +197,9 @@ def test_a_lead_or_admin_needs_a_password_or_badge(runner, app):
     # An operator without either is an API-only account (create-token); it cannot sign in.
     assert runner.invoke(args=["create-user", "erp-feed", "--role", "operator"]).exit_code == 0
     assert runner.invoke(args=["create-user", "boss", "--role", "lead", "--badge", "B-9"]).exit_code == 0
-    with db.connection_context():
-        assert User.select().where(User.username.in_(["xlead", "xadmin"])).count() == 0
-        with pytest.raises(SignInFailed):
-            sign_in("erp-feed", "", "127.0.0.1")
+    assert User.select().where(User.username.in_(["xlead", "xadmin"])).count() == 0
+    with pytest.raises(SignInFailed):
+        sign_in("erp-feed", "", "127.0.0.1")
 
 
 # --- the session cookie -------------------------------------------------------------------------------
@@ -225,12 +208,12 @@ def _session_cookie(response):
     return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
 
 
-def test_session_cookie_is_httponly_samesite_and_not_secure_over_plain_http(client, plant):
+def test_session_cookie_is_httponly_samesite_and_not_secure_over_plain_http(client, web_plant):
     cookie = _session_cookie(login(client, "lead1"))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
-def test_session_cookie_is_secure_over_https(client, plant):
+def test_session_cookie_is_secure_over_https(client, web_plant):
     token = TOKEN.search(client.get("/login", base_url="https://localhost").get_data(as_text=True)).group(1)
     # Over HTTPS Flask-WTF also wants a same-origin Referer, which browsers send (Referrer-Policy: same-origin).
     response = client.post("/login", base_url="https://localhost", headers={"Referer": "https://localhost/login"},

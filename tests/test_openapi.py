@@ -6,25 +6,19 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from staging.store.db import db
 from staging.domain.users import create_token
-
-from .plant import Plant
 
 
 @pytest.fixture
-def api_schema(app):
-    with db.connection_context():
-        plant = Plant()
-        for _ in range(3):
-            plant.receive()
+def api_schema(app, web_plant):
+    for _ in range(3):
+        web_plant.receive()
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 
 
 @pytest.fixture
 def token(api_schema):
-    with db.connection_context():
-        return create_token("lead1")
+    return create_token("lead1")
 
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]

@@ -13,7 +13,7 @@ from staging.store.db import db
 from staging.store.models import Entry, Location
 from staging.domain.users import create_token
 
-from .plant import Plant, loc
+from .plant import loc
 from .webutil import csrf_token, login
 
 PAGES = {"machine page": "/machines/M1", "floor board": "/floor", "location page": "/locations/A-01-1"}
@@ -51,38 +51,36 @@ def statements():
 
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        plant = Plant()
-        plant.unit = plant.receive(qty="200")
-        inventory.stage(plant.ctx(), plant.unit, "LANE-1", plant.wo)
-        plant.loaded = plant.receive(qty="50")
-        inventory.load(plant.ctx(), plant.loaded, "M1")
-        plant.binned = plant.receive(qty="10")
-        inventory.move(plant.ctx(), plant.binned, "A-01-1")
-        plant.h1, plant.h2, plant.b1 = loc("H-1", "storage"), loc("H-2", "storage"), loc("B-1", "storage")
-        plant.others = [plant.receive(qty="5", at="H-1") for _ in range(4)]
-        plant.token = create_token("operator1")
-        return plant
+def plant(web_plant):
+    """The web plant with a pallet staged, one loaded, one in a bin, and a few more on a shelf no page shows."""
+    plant = web_plant
+    plant.unit = plant.receive(qty="200")
+    inventory.stage(plant.ctx(), plant.unit, "LANE-1", plant.wo)
+    plant.loaded = plant.receive(qty="50")
+    inventory.load(plant.ctx(), plant.loaded, "M1")
+    plant.binned = plant.receive(qty="10")
+    inventory.move(plant.ctx(), plant.binned, "A-01-1")
+    plant.h1, plant.h2, plant.b1 = loc("H-1", "storage"), loc("H-2", "storage"), loc("B-1", "storage")
+    plant.others = [plant.receive(qty="5", at="H-1") for _ in range(4)]
+    plant.token = create_token("operator1")
+    return plant
 
 
 def more_history(plant, moves):
     """Ledger rows for other units that leave the current state as it was (an even number of moves
     per unit, between two bins no page here shows)."""
-    with db.connection_context():
-        for i in range(moves // 2):
-            unit = plant.others[i % len(plant.others)]
-            inventory.move(plant.ctx(), unit.lpn, "H-2")
-            inventory.move(plant.ctx(), unit.lpn, "H-1")
+    for i in range(moves // 2):
+        unit = plant.others[i % len(plant.others)]
+        inventory.move(plant.ctx(), unit.lpn, "H-2")
+        inventory.move(plant.ctx(), unit.lpn, "H-1")
 
 
 def more_units(plant, count):
     """More units on every page's places: in bin A-01-1, staged in LANE-1, loaded on M1."""
-    with db.connection_context():
-        for _ in range(count):
-            inventory.move(plant.ctx(), plant.receive(qty="1").lpn, "A-01-1")
-            inventory.stage(plant.ctx(), plant.receive(qty="1"), "LANE-1", plant.wo)
-            inventory.load(plant.ctx(), plant.receive(qty="1"), "M1")
+    for _ in range(count):
+        inventory.move(plant.ctx(), plant.receive(qty="1").lpn, "A-01-1")
+        inventory.stage(plant.ctx(), plant.receive(qty="1"), "LANE-1", plant.wo)
+        inventory.load(plant.ctx(), plant.receive(qty="1"), "M1")
 
 
 def counted(client, method, path, **kwargs):
@@ -109,14 +107,12 @@ def test_a_replayed_api_move_writes_nothing_and_stays_small(client, plant):
     body = {"unit": plant.binned.lpn, "to": "B-1", "client_scan_id": "replay-1"}
     headers = {"Authorization": f"Bearer {plant.token}"}
     assert client.post("/api/moves", json=body, headers=headers).status_code == 201
-    with db.connection_context():
-        rows = Entry.select().count()
+    rows = Entry.select().count()
     n, log = counted(client, "POST", "/api/moves", json=body, headers=headers)
     # The replay is found by its scan id's insert failing on the unique index (rolled back).
     assert [sql for sql, _ in log.queries if re.match(r"\s*(INSERT|UPDATE|DELETE)", sql)] == \
         [sql for sql, _ in log.queries if sql.startswith('INSERT INTO "scan"')]
-    with db.connection_context():
-        assert Entry.select().count() == rows
+    assert Entry.select().count() == rows
     assert n <= 12
 
 
@@ -132,8 +128,7 @@ def test_a_scan_move_through_the_form_is_bounded_and_does_not_grow(client, plant
     first = scan_move(client, plant, plant.binned.lpn, "B-1")
     more_history(plant, 200)
     again = scan_move(client, plant, plant.binned.lpn, "A-01-1")
-    with db.connection_context():
-        assert Location.get_by_id(inventory._unit(plant.binned.lpn, lock=False).location_id).code == "A-01-1"
+    assert Location.get_by_id(inventory._unit(plant.binned.lpn, lock=False).location_id).code == "A-01-1"
     assert first == again
     pallet, place = first
     assert pallet <= 6 and place <= 10
@@ -173,22 +168,20 @@ def test_what_is_where_never_scans_the_ledger(lead, plant, name):
     _, log = counted(lead, "GET", PAGES[name])
     selects = [(sql, params) for sql, params in log.queries if re.match(r"\s*SELECT", sql, re.I)]
     assert selects
-    with db.connection_context():
-        for sql, params in selects:
-            names = _aliases(sql, "ledger")
-            plan = [row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
-            scans = [step for step in plan for n in names if re.match(rf"SCAN {n}\b(?! USING)", step)]
-            assert not scans, (sql, plan)
+    for sql, params in selects:
+        names = _aliases(sql, "ledger")
+        plan = [row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+        scans = [step for step in plan for n in names if re.match(rf"SCAN {n}\b(?! USING)", step)]
+        assert not scans, (sql, plan)
 
 
 def test_a_scan_resolves_a_code_with_one_indexed_lookup(app, plant):
-    with db.connection_context(), statements() as log:
+    with statements() as log:
         assert codes.resolve(plant.binned.lpn).obj.id == plant.binned.id
     barcode = [sql for sql, _ in log.queries if '"barcode"' in sql]
     assert len(barcode) == 1
-    with db.connection_context():
-        sql, params = log.queries[0]
-        plan = " ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    sql, params = log.queries[0]
+    plan = " ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     assert "USING INDEX" in plan or "USING COVERING INDEX" in plan
 
 

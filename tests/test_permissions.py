@@ -14,12 +14,10 @@ from PIL import Image
 
 from staging.domain import inventory, logbook
 from staging.media import printing
-from staging.store.db import db
 from staging.domain.errors import Forbidden
 from staging.store.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, WorkOrder
 from staging.domain.users import create_token
 
-from .plant import Plant
 from .test_labels import FakePrinter
 from .webutil import csrf_token, login
 
@@ -32,31 +30,29 @@ class World:
     """The test plant plus what the routes act on: a pallet on the dock, one loaded on M1 with a
     consumption to correct, one on QC hold, a safety note, a network printer, API tokens."""
 
-    def __init__(self, app):
-        with db.connection_context():
-            self.plant = p = Plant()
-            p.resin_b.gtin = GTIN
-            p.resin_b.save()
-            self.unit = p.receive(qty="200")
-            self.loaded = p.receive(qty="100")
-            inventory.load(p.ctx(), self.loaded, "M1", p.wo)
-            self.consumed = inventory.consume(p.ctx(), self.loaded, "10").entry
-            self.held = p.receive(qty="50")
-            inventory.hold(p.ctx(), self.held, "Torn wrap")
-            cal = logbook.Calendar.from_settings(app.config["SHIFTS"], app.config["PLANT_TIMEZONE"],
-                                                 app.config["LOG_GRACE_MINUTES"])
-            self.day = cal.today() - datetime.timedelta(days=2)  # a shift long over: open for notes and sign-off
-            self.log = f"/logbook/M1/{self.day.isoformat()}/Early"
-            self.safety = logbook.add_note(p.operator, p.machine, self.day, "Early", "safety", "Oil on floor", cal)
-            self.printer = FakePrinter()
-            printing.save_printer(p.users["admin"], "Dock Zebra", "127.0.0.1", self.printer.port, 203, "4x6")
-            self.tokens = {role: create_token(f"{role}1") for role in ROLES}
+    def __init__(self, app, plant):
+        self.plant = p = plant
+        p.resin_b.gtin = GTIN
+        p.resin_b.save()
+        self.unit = p.receive(qty="200")
+        self.loaded = p.receive(qty="100")
+        inventory.load(p.ctx(), self.loaded, "M1", p.wo)
+        self.consumed = inventory.consume(p.ctx(), self.loaded, "10").entry
+        self.held = p.receive(qty="50")
+        inventory.hold(p.ctx(), self.held, "Torn wrap")
+        cal = logbook.Calendar.from_settings(app.config["SHIFTS"], app.config["PLANT_TIMEZONE"],
+                                             app.config["LOG_GRACE_MINUTES"])
+        self.day = cal.today() - datetime.timedelta(days=2)  # a shift long over: open for notes and sign-off
+        self.log = f"/logbook/M1/{self.day.isoformat()}/Early"
+        self.safety = logbook.add_note(p.operator, p.machine, self.day, "Early", "safety", "Oil on floor", cal)
+        self.printer = FakePrinter()
+        printing.save_printer(p.users["admin"], "Dock Zebra", "127.0.0.1", self.printer.port, 203, "4x6")
+        self.tokens = {role: create_token(f"{role}1") for role in ROLES}
 
 
 def snapshot():
     """Every row of every table: 'nothing written' means exactly this is unchanged."""
-    with db.connection_context():
-        return {m._meta.table_name: sorted(map(repr, m.select().tuples())) for m in MODELS}
+    return {m._meta.table_name: sorted(map(repr, m.select().tuples())) for m in MODELS}
 
 
 def form(client, path, data=None, **kwargs):
@@ -90,8 +86,7 @@ CSV = ("work_order,product,product_rev,quantity,machine,output_station,status,du
 
 
 def _unit(w, which="unit"):
-    with db.connection_context():
-        return Unit.get_by_id(getattr(w, which).id)
+    return Unit.get_by_id(getattr(w, which).id)
 
 
 def _changed(response, w, before):
@@ -203,13 +198,11 @@ def _bearer(w, who):
 
 
 def _count(model):
-    with db.connection_context():
-        return model.select().count()
+    return model.select().count()
 
 
 def _where(model, condition):
-    with db.connection_context():
-        return model.select().where(condition).count()
+    return model.select().where(condition).count()
 
 
 def test_every_state_changing_route_has_a_row_in_the_table(app):
@@ -231,8 +224,8 @@ def _trials():
 
 
 @pytest.fixture
-def world(app):
-    w = World(app)
+def world(app, web_plant):
+    w = World(app, web_plant)
     yield w
     w.printer.close()
 
@@ -262,17 +255,16 @@ def test_each_role_may_do_only_what_its_role_allows(client, world, case, who, al
         assert response.status_code in (200, 403, 422)  # 200: the page or scan fragment showing the refusal
 
 
-def test_actions_without_a_route_are_held_to_the_table_in_the_domain(app):
+def test_actions_without_a_route_are_held_to_the_table_in_the_domain(app, web_plant):
     """Adjusting a count and splitting a pallet have no page yet; the verbs still check the role."""
-    w = World(app)
-    with db.connection_context():
-        p = w.plant
-        for role in ("operator", "stager"):
-            with pytest.raises(Forbidden, match="only a lead or above may adjust counts"):
-                inventory.adjust(p.ctx(role), w.unit, "150", reason="Counted")
-        inventory.adjust(p.ctx("lead"), w.unit, "150", reason="Counted")
-        assert Unit.get_by_id(w.unit.id).quantity == Decimal(150)
-        assert inventory.split(p.ctx("operator"), w.unit, "50", "A-01-1").unit.quantity == Decimal(50)
+    w = World(app, web_plant)
+    p = w.plant
+    for role in ("operator", "stager"):
+        with pytest.raises(Forbidden, match="only a lead or above may adjust counts"):
+            inventory.adjust(p.ctx(role), w.unit, "150", reason="Counted")
+    inventory.adjust(p.ctx("lead"), w.unit, "150", reason="Counted")
+    assert Unit.get_by_id(w.unit.id).quantity == Decimal(150)
+    assert inventory.split(p.ctx("operator"), w.unit, "50", "A-01-1").unit.quantity == Decimal(50)
     w.printer.close()
 
 

@@ -8,10 +8,8 @@ import pytest
 
 from staging.media import charts
 from staging.domain import inventory, reports
-from staging.store.db import db
 from staging.domain.logbook import Calendar
 
-from .plant import Plant
 from .webutil import csrf_token, login
 
 
@@ -29,15 +27,15 @@ def test_charts_scale_to_the_largest_value():
 
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        plant = Plant()
-        unit = plant.receive(qty="100")
-        inventory.load(plant.ctx(), unit, "M1", plant.wo)
-        inventory.consume(plant.ctx(), unit, "30")
-        inventory.scrap(plant.ctx(), unit, "4", reason="=HYPERLINK(\"http://evil\")")
-        plant.unit = unit
-        return plant
+def plant(web_plant):
+    """The web plant with a pallet loaded on M1, partly consumed and scrapped with a formula for a reason."""
+    plant = web_plant
+    unit = plant.receive(qty="100")
+    inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    inventory.consume(plant.ctx(), unit, "30")
+    inventory.scrap(plant.ctx(), unit, "4", reason="=HYPERLINK(\"http://evil\")")
+    plant.unit = unit
+    return plant
 
 
 @pytest.fixture
@@ -69,12 +67,11 @@ def test_exports_are_streamed_csv_with_hostile_text_neutralised(lead, plant):
 
 def test_exports_page_through_more_rows_than_one_chunk(app, plant, monkeypatch):
     monkeypatch.setattr(reports, "CHUNK", 2)
-    with db.connection_context():
-        for _ in range(3):
-            plant.receive(qty="1")
-        cal = Calendar.from_settings(app.config["SHIFTS"], "Europe/Berlin")
-        now = datetime.datetime.utcnow()
-        text = "".join(reports.moves_csv(now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), cal))
+    for _ in range(3):
+        plant.receive(qty="1")
+    cal = Calendar.from_settings(app.config["SHIFTS"], "Europe/Berlin")
+    now = datetime.datetime.utcnow()
+    text = "".join(reports.moves_csv(now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), cal))
     ids = [int(r["entry"]) for r in csv.DictReader(io.StringIO(text))]
     assert len(ids) == 5 and ids == sorted(ids)
 

@@ -12,14 +12,13 @@ from staging.domain.inventory import Ctx
 from staging.store.models import Entry, Unit
 from staging.domain.scanning import State, step
 
-from .plant import Plant
 
 GTIN = "09501101530003"
 
 
 @pytest.fixture
-def plant(database):
-    plant = Plant()
+def plant(plant):
+    """The test plant with a GTIN on resin rev B."""
     plant.resin_b.gtin = GTIN
     plant.resin_b.save()
     return plant

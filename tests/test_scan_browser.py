@@ -5,12 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from staging.domain import codes
-from staging.store.db import db
 from staging.domain.inventory import move
 from staging.store.models import Entry, Scan, Unit
 
 from .conftest import shared_photos
-from .plant import Plant
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +16,14 @@ GTIN = "09501101530003"
 
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        plant = Plant()
-        plant.resin_b.gtin = GTIN
-        plant.resin_b.save()
-        plant.units = [plant.receive() for _ in range(3)]
-        plant.old_rev = plant.receive(part=plant.resin_a)
-        return plant
+def plant(web_plant):
+    """The web plant with a GTIN on resin rev B, three pallets of it on the dock and one of rev A."""
+    plant = web_plant
+    plant.resin_b.gtin = GTIN
+    plant.resin_b.save()
+    plant.units = [plant.receive() for _ in range(3)]
+    plant.old_rev = plant.receive(part=plant.resin_a)
+    return plant
 
 
 @pytest.fixture
@@ -54,15 +52,13 @@ def shows(page, tone, text):
 
 
 def where(unit):
-    with db.connection_context():
-        found = Unit.get_by_id(unit.id)
-        return found.location.code if found.location_id else None
+    found = Unit.get_by_id(unit.id)
+    return found.location.code if found.location_id else None
 
 
 def moves():
-    with db.connection_context():
-        return [(e.unit.lpn, e.to_location.code) for e in Entry.select().where(Entry.kind.in_(("move", "load")))
-                .order_by(Entry.id)]
+    return [(e.unit.lpn, e.to_location.code) for e in Entry.select().where(Entry.kind.in_(("move", "load")))
+            .order_by(Entry.id)]
 
 
 def test_a_full_move_with_enter_and_with_tab(scanner, plant):
@@ -145,10 +141,9 @@ def test_receive_from_a_gs1_string(scanner, plant):
     shows(scanner, "ok", "Received")
     link = scanner.locator("#panel a.print")
     href = link.get_attribute("href")
-    with db.connection_context():
-        unit = Unit.select().order_by(Unit.id.desc()).get()
-        assert (unit.lot, unit.quantity, unit.part.number) == ("LOT-42", Decimal("125.5"), "RES-100")
-        assert codes.resolve("00012345678901234560").obj == unit
+    unit = Unit.select().order_by(Unit.id.desc()).get()
+    assert (unit.lot, unit.quantity, unit.part.number) == ("LOT-42", Decimal("125.5"), "RES-100")
+    assert codes.resolve("00012345678901234560").obj == unit
     assert href.endswith(f"/labels/units/{unit.lpn}.pdf")
 
 
@@ -170,8 +165,7 @@ def test_offline_queue_replays_every_scan_once_in_order(scanner, plant, live_ser
     scanner.reload()  # the queue lives in the browser, not in the page
     expect(scanner.locator("#queued")).to_contain_text("6 queued")
     scanner.wait_for_timeout(2500)  # later than the clock slack the server allows between hosts
-    with db.connection_context():
-        move(plant.ctx("lead"), c.lpn, "A-01-1")  # meanwhile, someone else moves c
+    move(plant.ctx("lead"), c.lpn, "A-01-1")  # meanwhile, someone else moves c
     assert moves() == [(c.lpn, "A-01-1")]
     down["on"] = False
     scanner.evaluate("window.dispatchEvent(new Event('online'))")
@@ -181,8 +175,7 @@ def test_offline_queue_replays_every_scan_once_in_order(scanner, plant, live_ser
     recent = scanner.inner_text("#recent")
     assert "changed after you scanned it" not in recent  # the list shows titles; the panel the why
     assert "Changed meanwhile" in recent and "Not used" in recent
-    with db.connection_context():
-        assert Scan.select().count() == 2
+    assert Scan.select().count() == 2
     scanner.evaluate("window.dispatchEvent(new Event('online'))")  # nothing left to send twice
     assert len(moves()) == 3
 

@@ -5,25 +5,23 @@ import re
 import pytest
 
 from staging.domain import codes
-from staging.store.db import db
 from staging.store.models import Entry, Unit
 
 from .conftest import shared_photos
-from .plant import Plant
 from .webutil import csrf_token, login
 
 PANEL = re.compile(r'<p class="panel-title">(.*?)</p>', re.S)
 
 
 @pytest.fixture
-def plant(app):
-    with db.connection_context():
-        plant = Plant()
-        plant.operator.badge = "B-1003"
-        plant.operator.save()
-        codes.register(plant.operator, "B-1003")
-        plant.unit = plant.receive()
-        return plant
+def plant(web_plant):
+    """The web plant with a badge for operator1 and a pallet on the dock."""
+    plant = web_plant
+    plant.operator.badge = "B-1003"
+    plant.operator.save()
+    codes.register(plant.operator, "B-1003")
+    plant.unit = plant.receive()
+    return plant
 
 
 def scan(client, token, code=None, script=False, **form):
@@ -48,11 +46,10 @@ def test_without_javascript_a_move_is_two_plain_form_posts(client, plant):
     scan(client, token, "A-01-1", scan_id="form-2")
     assert title(client.get("/scan").get_data(as_text=True)) == f"{plant.unit.lpn} → A-01-1"
     scan(client, token, "A-01-1", scan_id="form-2")  # the same form sent twice
-    with db.connection_context():
-        assert Unit.get_by_id(plant.unit.id).location.code == "A-01-1"
-        assert Entry.select().where(Entry.kind == "move").count() == 1
-        entry = Entry.get(Entry.kind == "move")
-        assert entry.user.username == "operator1"
+    assert Unit.get_by_id(plant.unit.id).location.code == "A-01-1"
+    assert Entry.select().where(Entry.kind == "move").count() == 1
+    entry = Entry.get(Entry.kind == "move")
+    assert entry.user.username == "operator1"
 
 
 def test_refusals_are_a_200_fragment_with_the_text_escaped(client, plant):
@@ -76,8 +73,7 @@ def test_the_device_gets_a_name_and_every_row_carries_it(client, plant):
     token = csrf_token(client, "/scan")
     client.post("/scan/device", data={"csrf_token": token, "name": "Forklift 7"})
     scan(client, token, plant.unit.lpn), scan(client, token, "A-01-1")
-    with db.connection_context():
-        assert Entry.get(Entry.kind == "move").device == "Forklift 7"
+    assert Entry.get(Entry.kind == "move").device == "Forklift 7"
 
 
 def test_badge_sign_in_on_the_login_page(client, plant):
@@ -94,8 +90,7 @@ def test_a_badge_scanned_on_the_scan_page_hands_the_device_over(client, plant):
     token = csrf_token(client, "/scan")
     scan(client, token, "B-1003", script=True)
     scan(client, token, plant.unit.lpn, script=True), scan(client, token, "A-01-1", script=True)
-    with db.connection_context():
-        assert Entry.get(Entry.kind == "move").user.username == "operator1"
+    assert Entry.get(Entry.kind == "move").user.username == "operator1"
 
 
 def test_sign_out_command(client, plant):

@@ -10,14 +10,8 @@ from staging.domain.inventory import ledger
 from staging.domain.errors import Forbidden, Invalid
 from staging.store.models import Entry, Unit, WorkOrder, WorkOrderLine, WorkOrderTotals
 
-from .plant import Plant
 
 ZONE = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture
-def plant(database):
-    return Plant()
 
 
 def second_order(plant, number="WO-2", qty="300", status="released"):

@@ -1,7 +1,6 @@
 """Helpers for tests that use the app through HTTP like a browser does (session + CSRF token)."""
 import re
 
-from staging.store.db import db
 from staging.domain.users import create_user
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -20,5 +19,4 @@ def login(client, username, password="password-123"):
 
 
 def user(username, role, password="password-123", **kwargs):
-    with db.connection_context():
-        return create_user(username, role, password, **kwargs)
+    return create_user(username, role, password, **kwargs)
