@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from peewee import JOIN, fn
 
-from . import codes
-from ..store.db import write_transaction
-from .errors import Invalid, NotFound
-from ..store.models import (
+from .. import codes
+from ...store.db import write_transaction
+from ..errors import Invalid, NotFound
+from ...store.models import (
     WORK_ORDER_STATUSES,
     Entry,
     Location,
@@ -31,8 +31,8 @@ from ..store.models import (
     WorkOrderTotals,
     utcnow,
 )
-from .permissions import authorize
-from .quantities import parse_quantity
+from ..permissions import authorize
+from ..quantities import parse_quantity
 
 OPEN_STATUSES = ("planned", "released", "running")
 STATUS_RANK = {"running": 0, "released": 1, "planned": 2, "done": 3, "closed": 4}
@@ -868,7 +868,7 @@ def import_csv(user, data, zone):
 
 def hold_history(unit):
     """Who put a unit on QC hold or released it, and why, newest first (indexed on unit)."""
-    from ..store.models import User
+    from ...store.models import User
     return list(Entry.select(Entry, User).join(User, JOIN.LEFT_OUTER)
                 .where(Entry.unit == unit, Entry.kind.in_(("hold", "release")))
                 .order_by(Entry.id.desc()))
