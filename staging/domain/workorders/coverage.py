@@ -171,6 +171,31 @@ def coverage(machines, now=None, horizon_hours=4, detail=True):
     views = {m.id: MachineView(m) for m in machines}
     if not ids:
         return views
+    orders, runs = _open_orders_on(ids)
+    on = {o.id: runs[o.id] & ids for o in orders}  # the machines of these it runs on
+    order_views = {o.id: OrderView(o) for o in orders}
+    _add_lines(order_views)
+    for ov in order_views.values():
+        for m_id in on[ov.wo.id]:
+            views[m_id].orders.append(ov)
+
+    read = _units if detail else _groups  # detail=False: sums per part and place (the floor board)
+    for unit in _units_near(read, list(order_views), ids):
+        loc = unit.location
+        ov = order_views.get(unit.work_order_id)
+        if loc is not None and loc.id in ids:  # on one of these machines
+            _count_on_machine(unit, views[loc.id], ov, on)
+        elif ov is not None:
+            _count_for_order(unit, ov, runs[ov.wo.id])
+    soon = now + datetime.timedelta(hours=horizon_hours)
+    for mv in views.values():
+        _judge(mv, soon)
+    return views
+
+
+def _open_orders_on(ids):
+    """The open work orders that run on any of these machines, most urgent first, and for every
+    open order the ids of all the machines it runs on."""
     orders = list(WorkOrder.select(WorkOrder, Part).join(Part, JOIN.LEFT_OUTER)
                   .where(WorkOrder.status.in_(OPEN_STATUSES)))
     extra = defaultdict(set)
@@ -179,84 +204,88 @@ def coverage(machines, now=None, horizon_hours=4, detail=True):
                             .where(WorkOrderMachine.work_order.in_([o.id for o in orders])).tuples()):
             extra[wo_id].add(m_id)
     runs = {o.id: {o.machine_id} | extra[o.id] for o in orders}
-    on = {wo_id: machine_ids & ids for wo_id, machine_ids in runs.items()}
-    orders = sorted((o for o in orders if on[o.id]), key=_order_key)
-    wo_ids = [o.id for o in orders]
-    order_views = {o.id: OrderView(o) for o in orders}
+    return sorted((o for o in orders if runs[o.id] & ids), key=_order_key), runs
 
-    totals = {}
-    lines_by_wo = defaultdict(list)
-    if wo_ids:
-        totals = {(t.work_order_id, t.part_id): t
-                  for t in WorkOrderTotals.select().where(WorkOrderTotals.work_order.in_(wo_ids))}
-        for line in (WorkOrderLine.select(WorkOrderLine, Part).join(Part)
-                     .where(WorkOrderLine.work_order.in_(wo_ids)).order_by(WorkOrderLine.id)):
-            t = totals.get((line.work_order_id, line.part_id))
-            lines_by_wo[line.work_order_id].append(LineView(
-                line, line.quantity, consumed=t.consumed if t else ZERO, wasted=t.wasted if t else ZERO))
-    for wo_id, lines in lines_by_wo.items():
-        order_views[wo_id].lines = lines
-    for ov in order_views.values():
-        for m_id in on[ov.wo.id]:
-            views[m_id].orders.append(ov)
 
-    read = _units if detail else _groups  # detail=False: sums per part and place (the floor board)
+def _add_lines(order_views):
+    """Each order's required lines, with what its totals say was consumed and wasted."""
+    wo_ids = list(order_views)
+    if not wo_ids:
+        return
+    totals = {(t.work_order_id, t.part_id): t
+              for t in WorkOrderTotals.select().where(WorkOrderTotals.work_order.in_(wo_ids))}
+    for line in (WorkOrderLine.select(WorkOrderLine, Part).join(Part)
+                 .where(WorkOrderLine.work_order.in_(wo_ids)).order_by(WorkOrderLine.id)):
+        t = totals.get((line.work_order_id, line.part_id))
+        order_views[line.work_order_id].lines.append(LineView(
+            line, line.quantity, consumed=t.consumed if t else ZERO, wasted=t.wasted if t else ZERO))
+
+
+def _units_near(read, wo_ids, ids):
+    """The units assigned to these orders and the units on these machines, each once, oldest
+    first: the order the pages list them in."""
     units = {}
     if wo_ids:
         units.update((u.id, u) for u in read(Unit.work_order.in_(wo_ids)))
     units.update((u.id, u) for u in read(Unit.location.in_(list(ids))))
-    for unit in sorted(units.values(), key=lambda u: u.updated_at):
-        loc = unit.location
-        ov = order_views.get(unit.work_order_id)
-        uv = UnitView(unit)
-        if loc is not None and loc.id in ids:  # on one of these machines
-            mv = views[loc.id]
-            mv.loaded.append(uv)
-            if ov is not None and loc.id in on[ov.wo.id]:
-                ov.units.append(uv)
-                lv, why = _match(unit, ov.lines) if ov.lines else (None, "")
-                if lv is not None:
-                    lv.loaded += unit.quantity
-                elif ov.lines:
-                    uv.problem = why
-            elif unit.work_order_id:
-                wo = ov.wo if ov else unit.work_order
-                uv.problem = f"For work order {wo.number} ({wo.status}), which is not open on {loc.code}"
-            else:
-                # Loaded without a work order: it counts for the first order here that needs it.
-                reasons = []
-                for cand in mv.orders:
-                    lv, why = _match(unit, cand.lines)
-                    if lv is not None:
-                        lv.loaded += unit.quantity
-                        cand.units.append(uv)
-                        break
-                    reasons.append(why)
-                else:
-                    revision = [r for r in reasons if r.startswith("Wrong revision")]
-                    uv.problem = (revision[0] if revision else
-                                  f"Wrong part: no work order on {loc.code} needs {unit.part.number}")
-            continue
-        if ov is None:
-            continue
+    return sorted(units.values(), key=lambda u: u.updated_at)
+
+
+def _count_on_machine(unit, mv, ov, on):
+    """A unit on one of the machines: loaded for its order, wrong when its order is not open
+    here, or, loaded without an order, counted for an order here that needs it."""
+    uv = UnitView(unit)
+    mv.loaded.append(uv)
+    loc = unit.location
+    if ov is not None and loc.id in on[ov.wo.id]:
         ov.units.append(uv)
         lv, why = _match(unit, ov.lines) if ov.lines else (None, "")
-        if lv is None and ov.lines:
+        if lv is not None:
+            lv.loaded += unit.quantity
+        elif ov.lines:
             uv.problem = why
-        elif unit.status == "hold":
-            uv.warning = "On QC hold: does not count until released"
-        elif loc is not None and loc.kind == "staging":
-            if lv is not None:
-                lv.staged += unit.quantity
-        elif loc is not None and loc.id in runs[ov.wo.id]:  # on its other machine
-            if lv is not None:
-                lv.loaded += unit.quantity
-        else:
-            uv.warning = f"Not staged: at {loc.code if loc else 'nowhere'}"
-    soon = now + datetime.timedelta(hours=horizon_hours)
-    for mv in views.values():
-        _judge(mv, soon)
-    return views
+    elif unit.work_order_id:
+        wo = ov.wo if ov else unit.work_order
+        uv.problem = f"For work order {wo.number} ({wo.status}), which is not open on {loc.code}"
+    else:
+        _count_without_order(uv, mv)
+
+
+def _count_without_order(uv, mv):
+    """Loaded without a work order: it counts for the first order here that needs it."""
+    unit = uv.unit
+    reasons = []
+    for cand in mv.orders:
+        lv, why = _match(unit, cand.lines)
+        if lv is not None:
+            lv.loaded += unit.quantity
+            cand.units.append(uv)
+            return
+        reasons.append(why)
+    revision = [r for r in reasons if r.startswith("Wrong revision")]
+    uv.problem = (revision[0] if revision else
+                  f"Wrong part: no work order on {unit.location.code} needs {unit.part.number}")
+
+
+def _count_for_order(unit, ov, its_machines):
+    """A unit for an order, not on one of the machines asked about: staged for it, loaded on its
+    other machine, or somewhere it does not count (on hold, not staged, wrong material)."""
+    uv = UnitView(unit)
+    ov.units.append(uv)
+    loc = unit.location
+    lv, why = _match(unit, ov.lines) if ov.lines else (None, "")
+    if lv is None and ov.lines:
+        uv.problem = why
+    elif unit.status == "hold":
+        uv.warning = "On QC hold: does not count until released"
+    elif loc is not None and loc.kind == "staging":
+        if lv is not None:
+            lv.staged += unit.quantity
+    elif loc is not None and loc.id in its_machines:  # on its other machine
+        if lv is not None:
+            lv.loaded += unit.quantity
+    else:
+        uv.warning = f"Not staged: at {loc.code if loc else 'nowhere'}"
 
 
 def _judge(mv, soon):

@@ -109,58 +109,84 @@ def parse_draft(fields, lines, zone, existing=None):
     zone = ZoneInfo(zone) if isinstance(zone, str) else zone
     errors = Errors()
     d = Draft()
-    if existing is not None:
-        d.number = existing.number
-    else:
-        d.number = _code(fields.get("number"), "Work order number", errors, "number")
-        if d.number and WorkOrder.select().where(WorkOrder.number == d.number).exists():
-            errors["number"] = f"Work order {d.number} already exists."
+    d.number = existing.number if existing is not None else _new_number(fields.get("number"), errors)
     d.product = _code(fields.get("product"), "Product part number", errors, "product")
     d.product_rev = _revision(fields.get("product_rev"), errors, "product_rev")
     if d.product:
         d.product_part = Part.get_or_none(Part.number == d.product, Part.revision == d.product_rev)
     d.quantity = _quantity(fields.get("quantity"), "Quantity", errors, "quantity")
-    for code in re.split(r"[\s,;|]+", _text(fields.get("machines"))):
+    d.machines = _machines(fields.get("machines"), errors)
+    d.output = _output_station(fields.get("output_station"), errors)
+    d.status = _text(fields.get("status")).lower() or "planned"
+    if d.status not in WORK_ORDER_STATUSES:
+        errors["status"] = f"Status must be one of {', '.join(WORK_ORDER_STATUSES)}."
+    d.due_at = _due(fields.get("due"), zone, errors, "due")
+    d.lines = _line_drafts(lines, errors)
+    if not d.lines and not any(k.startswith("line") for k in errors):
+        errors["lines"] = "List at least one material line."
+    return d, errors
+
+
+def _new_number(value, errors):
+    number = _code(value, "Work order number", errors, "number")
+    if number and WorkOrder.select().where(WorkOrder.number == number).exists():
+        errors["number"] = f"Work order {number} already exists."
+    return number
+
+
+def _machines(value, errors):
+    """The machines named, first one first, each once."""
+    machines = []
+    for code in re.split(r"[\s,;|]+", _text(value)):
         if not code:
             continue
         loc = codes.find_location(code)
         if loc is None or loc.kind != "machine":
             errors["machines"] = f"“{codes.shown(code)}” is not a machine."
-        elif loc not in d.machines:
-            d.machines.append(loc)
-    if not d.machines and "machines" not in errors:
+        elif loc not in machines:
+            machines.append(loc)
+    if not machines and "machines" not in errors:
         errors["machines"] = "Name at least one machine."
-    out = _text(fields.get("output_station"))
-    if out:
-        d.output = codes.find_location(out)
-        if d.output is None or d.output.kind != "output":
-            errors["output_station"] = f"“{codes.shown(out)}” is not an output station."
-    d.status = _text(fields.get("status")).lower() or "planned"
-    if d.status not in WORK_ORDER_STATUSES:
-        errors["status"] = f"Status must be one of {', '.join(WORK_ORDER_STATUSES)}."
-    d.due_at = _due(fields.get("due"), zone, errors, "due")
+    return machines
 
-    seen = set()
+
+def _output_station(value, errors):
+    code = _text(value)
+    if not code:
+        return None
+    station = codes.find_location(code)
+    if station is None or station.kind != "output":
+        errors["output_station"] = f"“{codes.shown(code)}” is not an output station."
+    return station
+
+
+def _line_drafts(lines, errors):
+    """The material lines; a line's errors go under "line<i>", i its index among all rows given
+    (blank rows included), so the form and the CSV import can show each next to its row."""
+    drafts, seen = [], set()
     for i, raw in enumerate(lines):
         if not any(_text(raw.get(k)) for k in ("part", "revision", "quantity")):
             continue  # a blank row of the form
         key = f"line{i}"
-        number = _code(raw.get("part"), "Material part number", errors, key)
-        revision = _revision(raw.get("revision"), errors, key)
-        qty = _quantity(raw.get("quantity"), f"Quantity of {number or 'the material'}", errors, key)
-        uom = _text(raw.get("uom"))
-        if uom and not UOM.match(uom):
-            errors[key] = f"Unit of measure “{codes.shown(uom)}” must be 1 to 8 letters or digits."
-        part = Part.get_or_none(Part.number == number, Part.revision == revision) if number else None
-        if part is not None and uom and uom.lower() != part.uom.lower():
-            errors[key] = f"{part.label} is counted in {part.uom}, not {uom}."
-        if (number, revision) in seen:
-            errors[key] = f"{number} rev {revision} is listed twice."
-        seen.add((number, revision))
-        d.lines.append(LineDraft(number, revision, qty, part.uom if part else (uom or "ea"), part))
-    if not d.lines and not any(k.startswith("line") for k in errors):
-        errors["lines"] = "List at least one material line."
-    return d, errors
+        line = _line_draft(raw, errors, key)
+        if (line.number, line.revision) in seen:
+            errors[key] = f"{line.number} rev {line.revision} is listed twice."
+        seen.add((line.number, line.revision))
+        drafts.append(line)
+    return drafts
+
+
+def _line_draft(raw, errors, key):
+    number = _code(raw.get("part"), "Material part number", errors, key)
+    revision = _revision(raw.get("revision"), errors, key)
+    qty = _quantity(raw.get("quantity"), f"Quantity of {number or 'the material'}", errors, key)
+    uom = _text(raw.get("uom"))
+    if uom and not UOM.match(uom):
+        errors[key] = f"Unit of measure “{codes.shown(uom)}” must be 1 to 8 letters or digits."
+    part = Part.get_or_none(Part.number == number, Part.revision == revision) if number else None
+    if part is not None and uom and uom.lower() != part.uom.lower():
+        errors[key] = f"{part.label} is counted in {part.uom}, not {uom}."
+    return LineDraft(number, revision, qty, part.uom if part else (uom or "ea"), part)
 
 
 def _part(number, revision, uom="ea", description=""):
