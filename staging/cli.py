@@ -29,15 +29,17 @@ def init_db():
 
 @click.command("check")
 def check():
-    """Replay the ledger against current stock; exit 1 on any difference."""
+    """Replay the ledger against current stock and the work orders' consumed and wasted totals;
+    exit 1 on any difference."""
     from .domain.inventory.ledger import verify
-    problems = verify()
+    from .domain.workorders import verify_totals
+    problems = verify() + verify_totals()
     for problem in problems:
         click.echo(problem)
     if problems:
         click.echo(f"{len(problems)} problem(s): current state disagrees with the ledger.", err=True)
         sys.exit(1)
-    click.echo("Ledger and current stock agree.")
+    click.echo("Ledger, current stock and work-order totals agree.")
 
 
 @click.command("create-user")

@@ -1,8 +1,8 @@
 """The commands other parts rely on: create-user, create-token, check, init-db."""
 from decimal import Decimal
 
-from staging.domain import logbook
-from staging.store.models import Location, ShiftLog, Unit, User
+from staging.domain import inventory, logbook
+from staging.store.models import Location, ShiftLog, Unit, User, WorkOrderTotals
 
 
 def test_create_user_and_token_then_use_it(runner, client):
@@ -34,6 +34,23 @@ def test_check_passes_on_a_good_ledger_and_fails_on_tampering(runner, web_plant)
     Unit.update(quantity=Decimal("11")).where(Unit.id == unit.id).execute()
     result = runner.invoke(args=["check"])
     assert result.exit_code == 1 and f"{unit.lpn}: quantity is 11" in result.output
+
+
+def test_check_fails_when_work_order_totals_disagree_with_the_ledger(runner, web_plant):
+    plant = web_plant
+    unit = plant.receive(qty="50")
+    inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    inventory.consume(plant.ctx(), unit, "30")
+    inventory.scrap(plant.ctx(), unit, "5", reason="Wet")
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 0 and "agree" in result.output, result.output
+    # The stock stays right: only the totals are off.
+    WorkOrderTotals.update(consumed=Decimal("31")).where(
+        WorkOrderTotals.work_order == plant.wo, WorkOrderTotals.part == plant.resin_b).execute()
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 1, result.output
+    assert (f"work order {plant.wo.id} part {plant.resin_b.id}: totals say 31" in result.output
+            and "the ledger 30" in result.output), result.output
 
 
 def test_init_db_seeds_a_demo_plant_once_with_a_generated_admin_password(runner, app):

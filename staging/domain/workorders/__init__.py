@@ -1,0 +1,103 @@
+"""Work orders: what they need, whether a unit is the right material for one, what is staged,
+loaded, consumed and short per machine, output and yield, and the ERP import.
+
+"What is where" comes from the units table (current state); consumed and wasted come from
+WorkOrderTotals, which the consume, scrap and correct verbs keep in their own transaction.
+Nothing here scans the ledger (except verify_totals, for `check`).
+
+material     check_material, runs_on, machines_of
+usage        count_usage (called by the verbs), verify_totals
+coverage     per machine and order: required, staged, loaded, consumed, short; the machine's state
+board        every machine and output station at a glance
+output       output and yield, usage and hold history
+drafts       creating and editing a work order
+erp_import   the CSV import from the ERP"""
+from .board import Board, StationView, board
+from .coverage import (
+    STATUS_RANK,
+    LineView,
+    MachineView,
+    OrderView,
+    UnitView,
+    coverage,
+    machine_view,
+)
+from .drafts import (
+    REVISION,
+    UOM,
+    Draft,
+    Errors,
+    FormInvalid,
+    LineDraft,
+    get,
+    listing,
+    parse_draft,
+    save,
+)
+from .erp_import import (
+    COLUMNS,
+    HEADER_FIELDS,
+    MAX_BYTES,
+    MAX_ROWS,
+    REQUIRED_COLUMNS,
+    Preview,
+    Row,
+    import_csv,
+    preview,
+)
+from .material import OPEN_STATUSES, check_material, machines_of, runs_on
+from .output import (
+    Summary,
+    hold_history,
+    lines_of,
+    order_lines,
+    report_output,
+    summary,
+    usage_entries,
+)
+from .usage import count_usage, verify_totals
+
+__all__ = [
+    "COLUMNS",
+    "HEADER_FIELDS",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "OPEN_STATUSES",
+    "REQUIRED_COLUMNS",
+    "REVISION",
+    "STATUS_RANK",
+    "UOM",
+    "Board",
+    "Draft",
+    "Errors",
+    "FormInvalid",
+    "LineDraft",
+    "LineView",
+    "MachineView",
+    "OrderView",
+    "Preview",
+    "Row",
+    "StationView",
+    "Summary",
+    "UnitView",
+    "board",
+    "check_material",
+    "count_usage",
+    "coverage",
+    "get",
+    "hold_history",
+    "import_csv",
+    "lines_of",
+    "listing",
+    "machine_view",
+    "machines_of",
+    "order_lines",
+    "parse_draft",
+    "preview",
+    "report_output",
+    "runs_on",
+    "save",
+    "summary",
+    "usage_entries",
+    "verify_totals",
+]
