@@ -7,13 +7,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup system system-test venv vendor bench bench-quick check clean
+.PHONY: run test lint setup system system-test venv vendor bench bench-quick check clean
 
 run: setup
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py app:app
 
-test: setup system-test
+test: setup system-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (pinned; settings in pyproject.toml): imports, unused names, complexity, likely bugs.
+lint: setup
+	$(BIN)/ruff check .
 
 bench: setup
 	$(BIN)/python -m bench

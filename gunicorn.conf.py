@@ -11,8 +11,8 @@ accesslog = "-"
 
 def on_starting(server):
     from staging import create_app
-    from staging.store.db import db
     from staging.first_start import prepare
+    from staging.store.db import db
 
     app = create_app()
     with app.app_context():

@@ -39,11 +39,11 @@ def run(quick=False):
     for path in photos:
         want = _norm(path.with_suffix(".txt").read_text())
         data = path.read_bytes()
-        t, found = _timed(lambda: decode.decode(data))
+        t, found = _timed(lambda data=data: decode.decode(data))
         ours.append(t)
         read_ours += any(_norm(c.text) == want for c in found)
         # One bare pyzbar call on the same image, from the same bytes (opening it is part of both).
-        t, symbols = _timed(lambda: pyzbar.decode(Image.open(io.BytesIO(data))))
+        t, symbols = _timed(lambda data=data: pyzbar.decode(Image.open(io.BytesIO(data))))
         bare.append(t)
         read_bare += any(_norm(s.data.decode("utf-8", "replace")) == want for s in symbols)
     m_ours, m_bare = statistics.median(ours) * 1000, statistics.median(bare) * 1000

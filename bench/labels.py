@@ -18,7 +18,7 @@ from barcode.writer import SVGWriter
 from reportlab.graphics.barcode import code128 as rl_code128
 from reportlab.pdfgen import canvas
 
-from staging.media import labels as L
+from staging.media import labels
 
 from .table import print_table, ratio
 
@@ -30,8 +30,8 @@ def batch(n=BATCH):
     out = []
     for i in range(1, n + 1):
         serial = f"0123456789{i:07d}"
-        code = serial + L.sscc_check_digit(serial)
-        out.append(L.Label("unit", f"P{i:06d}", {
+        code = serial + labels.sscc_check_digit(serial)
+        out.append(labels.Label("unit", f"P{i:06d}", {
             "lpn": f"P{i:06d}", "part": "RES-PP-100", "revision": "B",
             "description": "Polypropylene resin, natural, 25 kg bags on a euro pallet",
             "qty": "1000", "uom": "kg", "lot": f"L-2026-{i:05d}", "work_order": "WO-10042",
@@ -40,29 +40,29 @@ def batch(n=BATCH):
     return out
 
 
-def bare_zpl(labels):
+def bare_zpl(sample):
     out = []
-    for lb in labels:
+    for lb in sample:
         Code128(lb.fields["lpn"]).build(), Gs1_128(lb.fields["sscc_ai"]).build()
         out.append(f"^XA^FO40,40^BY3^BCN,120,Y,N,N^FD{lb.fields['lpn']}^FS"
                    f"^FO40,300^BCN,120,Y,N,N^FD>;>8{lb.fields['sscc_ai']}^FS^XZ")
     return "".join(out)
 
 
-def format_only_zpl(labels):
+def format_only_zpl(sample):
     return "".join(f"^XA^FO40,40^BY3^BCN,120,Y,N,N^FD{lb.fields['lpn']}^FS"
-                   f"^FO40,300^BCN,120,Y,N,N^FD>;>8{lb.fields['sscc_ai']}^FS^XZ" for lb in labels)
+                   f"^FO40,300^BCN,120,Y,N,N^FD>;>8{lb.fields['sscc_ai']}^FS^XZ" for lb in sample)
 
 
-def bare_svg(labels):
+def bare_svg(sample):
     return sum(len(Code128(lb.fields["lpn"], writer=SVGWriter()).render())
-               + len(Gs1_128(lb.fields["sscc_ai"], writer=SVGWriter()).render()) for lb in labels)
+               + len(Gs1_128(lb.fields["sscc_ai"], writer=SVGWriter()).render()) for lb in sample)
 
 
-def bare_pdf(labels):
+def bare_pdf(sample):
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(288, 432), pageCompression=1)
-    for lb in labels:
+    for lb in sample:
         rl_code128.Code128(lb.fields["lpn"], barHeight=60, barWidth=1.2).drawOn(c, 20, 300)
         rl_code128.Code128(lb.fields["sscc_ai"], barHeight=60, barWidth=1.2).drawOn(c, 20, 150)
         c.showPage()
@@ -84,11 +84,11 @@ def _best(fn, repeat):
 def run(quick=False):
     n = 100 if quick else BATCH
     repeat = 2 if quick else 3
-    labels = batch(n)
+    sample = batch(n)
     cases = {
-        "ZPL 4x6 203 dpi": (lambda: L.zpl(labels, "4x6", 203), lambda: bare_zpl(labels)),
-        "SVG 4x6": (lambda: [L.svg(lb, "4x6") for lb in labels], lambda: bare_svg(labels)),
-        "PDF 4x6": (lambda: L.pdf(labels, "4x6"), lambda: bare_pdf(labels)),
+        "ZPL 4x6 203 dpi": (lambda: labels.zpl(sample, "4x6", 203), lambda: bare_zpl(sample)),
+        "SVG 4x6": (lambda: [labels.svg(lb, "4x6") for lb in sample], lambda: bare_svg(sample)),
+        "PDF 4x6": (lambda: labels.pdf(sample, "4x6"), lambda: bare_pdf(sample)),
     }
     rows = []
     for name, (ours, bare) in cases.items():
@@ -97,11 +97,11 @@ def run(quick=False):
         rows.append({"bench": f"labels {name}, batch of {n}", "per_second": round(n / t_ours, 1),
                      "p50_ms": round(t_ours / n * 1000, 3),
                      **ratio(t_ours / t_bare, BUDGET, "<=", f"bare library ({round(n / t_bare)}/s)")})
-    t_format = _best(lambda: format_only_zpl(labels), repeat)
+    t_format = _best(lambda: format_only_zpl(sample), repeat)
     rows.append({"bench": f"labels ZPL, ^BC string formatting alone, batch of {n}",
                  "per_second": round(n / t_format), "value": f"{t_format / n * 1e6:.2f} µs a label"})
-    few = labels[: max(1, n // 5)]
-    t_png = _best(lambda: [L.png(lb, "4x6", 203) for lb in few], 1)
+    few = sample[: max(1, n // 5)]
+    t_png = _best(lambda: [labels.png(lb, "4x6", 203) for lb in few], 1)
     rows.append({"bench": f"labels PNG 4x6 203 dpi, {len(few)} labels", "per_second": round(len(few) / t_png, 1),
                  "p50_ms": round(t_png / len(few) * 1000, 2)})
     return rows

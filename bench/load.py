@@ -86,7 +86,8 @@ def client(url, mode, args, work, seconds, latencies, errors, ready):
         src, dst = unit["at"], unit["other"]
         started = time.perf_counter()
         if mode == "ceiling":
-            status, _ = browser.request("POST", "/ceiling/move", json.dumps({"unit": unit["lpn"], "to_id": unit["other_id"]}),
+            status, _ = browser.request("POST", "/ceiling/move",
+                                        json.dumps({"unit": unit["lpn"], "to_id": unit["other_id"]}),
                                         {"Content-Type": "application/json"})
             ok = status == 201
             why = status

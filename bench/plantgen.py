@@ -102,7 +102,7 @@ def generate(units=100_000, entries=1_000_000, work_orders=2_000, seed=1):
         wo_machine = {wos[w["number"]]: w["machine"] for w in wo_rows}
         wo_lines = {}
         line_rows = []
-        for number, wo_id in wos.items():
+        for wo_id in wos.values():
             chosen = rng.sample(part_ids, 3)
             wo_lines[wo_id] = chosen
             line_rows += [dict(work_order=wo_id, part=p, quantity=Decimal(2000)) for p in chosen]

@@ -16,10 +16,10 @@ import time
 
 from staging import create_app
 from staging.domain import inventory
-from staging.store.db import bind, db, migrate
 from staging.domain.inventory import Ctx
-from staging.store.models import Entry, Part, Unit
 from staging.domain.users import create_user
+from staging.store.db import bind, db, migrate
+from staging.store.models import Entry, Part, Unit
 
 from . import data
 from .table import ratio, suite_main

@@ -8,21 +8,21 @@ A scan's cost must not grow with the size of the plant: every scan is one indexe
 code plus the verb's own rows."""
 import gzip
 import re
-import zlib
 import statistics
 import sys
 import time
 import uuid
+import zlib
 
 import brotli
 from backports import zstd
 
-from staging.domain import codes, inventory
 from staging import create_app
-from staging.store.db import bind, db, migrate
+from staging.domain import codes, inventory
 from staging.domain.inventory import Ctx
-from staging.store.models import Entry, Location, Part, Unit
 from staging.domain.users import create_user
+from staging.store.db import bind, db, migrate
+from staging.store.models import Entry, Location, Part, Unit
 
 from . import data
 from .table import budget, suite_main
@@ -99,7 +99,8 @@ def run(quick=False, postgres=False):
         files = page_bytes(client)
         db.close()
     for path, sent, encoding, body in files:
-        rows.append({"bench": f"/scan download: {path}", "value": f"{len(body)} B raw, {len(sent)} B {encoding or 'sent as is'}"})
+        rows.append({"bench": f"/scan download: {path}",
+                     "value": f"{len(body)} B raw, {len(sent)} B {encoding or 'sent as is'}"})
     total_raw, total_sent = sum(len(f[3]) for f in files), sum(len(f[1]) for f in files)
     rows.append({"bench": f"/scan download: total as the app sends it, everything included ({total_raw} B raw)",
                  **budget(total_sent, BUDGET_WIRE, "<=", "B")})

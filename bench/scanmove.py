@@ -11,9 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from staging.domain.users import create_token, create_user
 from staging.store.db import bind, db
 from staging.store.models import Location, Unit
-from staging.domain.users import create_token, create_user
 
 from . import data
 from .load import percentile
@@ -54,7 +54,10 @@ def combine(parts):
     """One result from several slices of the same run (interleaved with the other modes)."""
     ms = sorted(x for part in parts for x in part["latencies_ms"])
     wall = sum(part["wall"] for part in parts)
-    pct = (lambda p: round(percentile(ms, p), 2) if ms else None)
+
+    def pct(p):
+        return round(percentile(ms, p), 2) if ms else None
+
     for part in parts:
         if part["errors"]:
             print(f"  {part['mode']} at {part['clients']} clients: errors by status {part['statuses']}", flush=True)

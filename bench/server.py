@@ -46,7 +46,7 @@ class Gunicorn:
             except OSError:
                 if self.proc.poll() is not None:
                     self.log.seek(0)
-                    raise RuntimeError(self.log.read().decode()[-2000:])
+                    raise RuntimeError(self.log.read().decode()[-2000:]) from None
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not come up")
 

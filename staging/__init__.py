@@ -2,8 +2,8 @@
 from flask import Flask
 
 from . import cli
-from .store import db
 from .config import Config
+from .store import db
 
 
 def create_app(test_config=None):

@@ -88,8 +88,8 @@ def revoke_tokens(username):
 @click.password_option()
 def set_password(name, password):
     """Set a user's password."""
-    from .store.models import User
     from .domain.users import set_password as set_pw
+    from .store.models import User
     user = User.get_or_none(User.username == name)
     if user is None:
         click.echo(f"Error: no user {name}.", err=True)
@@ -105,7 +105,8 @@ def set_password(name, password):
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path):
     """Copy the live SQLite database to PATH while the app keeps running."""
-    from .store.backup import BackupError, backup as take
+    from .store.backup import BackupError
+    from .store.backup import backup as take
     try:
         take(path)
     except BackupError as err:
@@ -118,8 +119,9 @@ def backup(path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore(path, yes):
     """Replace the database with the backup at PATH (stop the app first), then check the ledger."""
-    from .store.backup import BackupError, restore as put_back
     from .domain.inventory.ledger import verify
+    from .store.backup import BackupError
+    from .store.backup import restore as put_back
     if not yes:
         click.confirm("This replaces every row of the current database. Go on?", abort=True)
     try:

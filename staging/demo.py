@@ -8,10 +8,10 @@ import secrets
 from decimal import Decimal
 
 from .domain import codes, inventory, logbook
-from .store.db import db
 from .domain.inventory import Ctx
-from .store.models import Location, Part, WorkOrder, WorkOrderLine, utcnow
 from .domain.users import create_user
+from .store.db import db
+from .store.models import Location, Part, WorkOrder, WorkOrderLine, utcnow
 
 RACKS = "ABCDEF"
 BAYS, LEVELS = 8, 4
@@ -169,7 +169,16 @@ def _history(rng, now, parts, orders, people):
         return inventory.receive(ctx("sam", rng.uniform(1, 6)), part, qty,
                                  lot=f"L{rng.randint(24000, 24999)}-{rng.randint(1, 9)}").unit
 
-    # Material the running and next orders need: staged in lanes, and loaded on the running ones.
+    _supply_orders(rng, orders, lanes, free_bins, materials, ctx, receive)
+    _fill_racks(rng, free_bins, materials, ctx, receive)
+    # Today's deliveries, still on the dock.
+    for _ in range(6):
+        number, rev, qty = rng.choice(materials)
+        receive(number, rev, qty)
+
+
+def _supply_orders(rng, orders, lanes, free_bins, materials, ctx, receive):
+    """Material the running and next orders need: staged in lanes, and loaded on the running ones."""
     for wo in orders:
         lane = rng.choice(lanes)
         for line in wo.lines:
@@ -184,7 +193,10 @@ def _history(rng, now, parts, orders, people):
                     inventory.consume(ctx("olga", rng.uniform(30, 120)), unit, used)
                 elif lane.capacity and lane.units.count() < lane.capacity:
                     inventory.stage(ctx("omar", rng.uniform(10, 60)), unit, lane, wo)
-    # Stock in the racks.
+
+
+def _fill_racks(rng, free_bins, materials, ctx, receive):
+    """Stock in the racks, with the odd split, scrap and QC hold."""
     while len(free_bins) > 8:
         number, rev, qty = rng.choice(materials)
         unit = receive(number, rev, qty)
@@ -198,10 +210,6 @@ def _history(rng, now, parts, orders, people):
                             reason=rng.choice(SCRAP_REASONS))
         elif roll < 0.14:
             inventory.move(ctx("lena", rng.uniform(1, 5)), unit, "QC-HOLD")
-    # Today's deliveries, still on the dock.
-    for _ in range(6):
-        number, rev, qty = rng.choice(materials)
-        receive(number, rev, qty)
 
 
 NOTES = [("downtime", "Mould change", 35), ("downtime", "Waiting for material", 20),

@@ -1,11 +1,11 @@
 """First start of a plant: migrate, create the first admin, seed the demo plant. Idempotent."""
 import secrets
 
-from .store.db import db, migrate
-from .store.models import User
 from . import demo
 from .domain.logbook import Calendar
 from .domain.users import create_user
+from .store.db import db, migrate
+from .store.models import User
 
 
 def prepare(config, echo=print):

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from staging.domain import codes, inventory
 from staging.domain.inventory import Ctx
-from staging.store.models import Location, Part, WorkOrder, WorkOrderLine
 from staging.domain.users import create_user
+from staging.store.models import Location, Part, WorkOrder, WorkOrderLine
 
 
 def loc(code, kind, parent=None, holds=True, capacity=None, active=True, name=None):

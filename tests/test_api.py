@@ -1,8 +1,8 @@
 """The JSON API contract from DESIGN.md: shapes, status codes, tokens, idempotent moves."""
 import pytest
 
-from staging.store.models import Entry
 from staging.domain.users import create_token
+from staging.store.models import Entry
 
 
 @pytest.fixture

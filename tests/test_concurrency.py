@@ -11,9 +11,9 @@ import pytest
 
 from bench.server import Gunicorn
 from staging.domain.inventory import ledger
+from staging.domain.users import create_token
 from staging.store.db import db
 from staging.store.models import Entry, Scan
-from staging.domain.users import create_token
 
 
 def post_move(server, token, body, timeout=10):

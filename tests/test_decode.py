@@ -4,8 +4,8 @@ import io
 import pytest
 from PIL import Image
 
-from staging.media.decode import decode
 from staging.domain.users import create_token
+from staging.media.decode import decode
 
 from .conftest import TESTDATA, shared_photos
 from .webutil import user

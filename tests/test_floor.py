@@ -5,8 +5,8 @@ import re
 import pytest
 
 from staging.domain import inventory
-from staging.store.models import Unit, WorkOrder
 from staging.domain.users import create_token
+from staging.store.models import Unit, WorkOrder
 
 from .webutil import csrf_token, login
 
@@ -31,7 +31,7 @@ def test_machine_page_shows_required_staged_and_short(lead, plant):
     assert 'hx-trigger="every 3s"' in html and 'id="machine-body"' in html
     assert "WO-1" in html and plant.unit.lpn in html and "LANE-1" in html
     row = re.search(r'<tr class="short">(.*?)</tr>', html, re.S).group(1)
-    assert [c for c in re.findall(r'class="num">(?:<b>)?([^<]*)', row)] == ["500", "200", "0", "0", "0", "300"]
+    assert re.findall(r'class="num">(?:<b>)?([^<]*)', row) == ["500", "200", "0", "0", "0", "300"]
 
 
 def test_the_poll_gets_only_the_fragment(lead, plant):
@@ -66,7 +66,8 @@ def test_csv_import_previews_then_imports_and_escapes_hostile_cells(lead, plant)
     header = "work_order,product,product_rev,quantity,machine,output_station,status,due,part,part_rev,part_qty,uom\n"
     good = header + "WO-50,HSG-1,A,10,M1,,planned,,RES-100,B,20,kg\n"
     token = csrf_token(lead, "/work-orders/import")
-    response = lead.post("/work-orders/import", data={"csrf_token": token, "file": (__import__("io").BytesIO(good.encode()), "wo.csv")})
+    upload = (__import__("io").BytesIO(good.encode()), "wo.csv")
+    response = lead.post("/work-orders/import", data={"csrf_token": token, "file": upload})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "New work order WO-50" in html and 'name="confirm"' in html
     assert not WorkOrder.select().where(WorkOrder.number == "WO-50").exists()

@@ -13,13 +13,14 @@ from decimal import Decimal
 
 import pytest
 from flask import url_for
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from staging.domain import codes, inventory, quantities, scanning
-from staging.media import decode
 from staging.domain.errors import DomainError, Invalid
-from staging.store.models import Part
 from staging.domain.users import create_token
+from staging.media import decode
+from staging.store.models import Part
 
 from .plant import Plant
 from .test_permissions import snapshot
@@ -220,7 +221,8 @@ def test_every_form_that_takes_a_quantity_refuses_a_bad_one_and_writes_nothing(l
     assert wo.status_code == 422 and "Quantity" in wo.get_data(as_text=True)
     output = lead.post("/work-orders/WO-1/output", data={"csrf_token": form_token, "good": qty, "rejected": qty},
                        follow_redirects=True)
-    assert "quantity" in output.get_data(as_text=True).lower() and "Output recorded" not in output.get_data(as_text=True)
+    shown = output.get_data(as_text=True)
+    assert "quantity" in shown.lower() and "Output recorded" not in shown
     corrected = lead.post("/work-orders/WO-1/corrections", data={"csrf_token": form_token, "entry": plant.entry.id,
                                                                 "quantity": qty, "reason": "scale"},
                           follow_redirects=True)
@@ -243,7 +245,8 @@ def _bomb_png(width=100_000, height=100_000):
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    idat = chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + idat + chunk(b"IEND", b"")
 
 
 @pytest.mark.parametrize("data, words", [(b"GIF89a not really", "not a photo we can read"),

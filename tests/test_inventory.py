@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from staging.domain import inventory
-from staging.domain.inventory import ledger
 from staging.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from staging.domain.inventory import ledger
 from staging.store.models import Entry, Scan, Unit
 
 
@@ -281,12 +281,12 @@ def test_the_ledger_check_finds_state_changed_behind_its_back(plant):
 
 
 def test_two_operators_moving_one_pallet_at_once_exactly_one_wins(plant, database):
-    for attempt in range(5):
+    for _ in range(5):
         unit = plant.receive()
         barrier = threading.Barrier(2)
         outcomes = []
 
-        def operator(to):
+        def operator(to, barrier=barrier, unit=unit, outcomes=outcomes):
             barrier.wait()
             try:
                 inventory.move(plant.ctx(), unit.lpn, to, expected_from="RCV-1")
@@ -359,3 +359,20 @@ def test_a_move_that_waited_for_another_writer_records_where_the_pallet_really_w
     other.close()
     assert done[0].entry.from_location_id == plant.lane.id
     assert Entry.get_by_id(done[0].entry.id).from_location_id == plant.lane.id
+
+
+@pytest.mark.parametrize("kind,status", [("teleport", None), ("move", "lost")])
+def test_the_ledger_takes_only_its_own_kinds_and_statuses(plant, kind, status):
+    # models.LEDGER_KINDS and UNIT_STATUSES are what replay and reports understand: a verb that
+    # wrote anything else would leave rows nobody can read, so the one writer refuses them.
+    unit = plant.receive()
+    before = Entry.select().count()
+
+    @inventory.verb("move")
+    def rogue(book, unit_ref):
+        book.record(inventory._unit(unit_ref), kind, status=status)
+
+    with pytest.raises(ValueError):
+        rogue(plant.ctx(), unit.lpn)
+    assert Entry.select().count() == before
+    assert Unit.get_by_id(unit.id).status == "stock"

@@ -8,13 +8,12 @@ import biip
 import pytest
 
 from staging.domain import codes, inventory
-from staging.media import labels as L, printing
 from staging.domain.errors import Forbidden, Invalid, NotFound
+from staging.media import labels, printing
 from staging.store.models import LabelJob, LabelPrint, Printer, WorkOrder
 
-
-GS1 = L.Settings(timezone="Europe/Berlin", gs1_prefix="1234567890", gs1_extension="0", plant="Test plant")
-PLAIN = L.Settings(timezone="Europe/Berlin")
+GS1 = labels.Settings(timezone="Europe/Berlin", gs1_prefix="1234567890", gs1_extension="0", plant="Test plant")
+PLAIN = labels.Settings(timezone="Europe/Berlin")
 
 
 class FakePrinter:
@@ -81,7 +80,7 @@ def formats(data):
 
 def test_a_unit_label_carries_part_quantity_lot_work_order_and_machine(plant):
     unit = staged(plant, 1)[0]
-    label = L.unit_labels([unit.lpn.lower()], PLAIN)[0]
+    label = labels.unit_labels([unit.lpn.lower()], PLAIN)[0]
     f = label.fields
     assert (f["lpn"], f["part"], f["revision"], f["description"]) == (unit.lpn, "RES-100", "B", "Resin")
     assert (f["qty"], f["uom"], f["lot"], f["work_order"]) == ("10", "kg", "L0", "WO-1")
@@ -92,13 +91,13 @@ def test_a_unit_label_carries_part_quantity_lot_work_order_and_machine(plant):
 def test_unknown_lpns_are_named(plant):
     plant.receive()
     with pytest.raises(NotFound, match="NOPE-1"):
-        L.unit_labels(["P000001", "NOPE-1"], PLAIN)
+        labels.unit_labels(["P000001", "NOPE-1"], PLAIN)
 
 
 def test_with_a_gs1_prefix_a_unit_gets_one_valid_sscc_that_scans_back_to_it(plant):
     a, b = plant.receive(), plant.receive()
-    first = L.unit_labels([a.lpn, b.lpn], GS1)
-    again = L.unit_labels([a.lpn], GS1)[0]
+    first = labels.unit_labels([a.lpn, b.lpn], GS1)
+    again = labels.unit_labels([a.lpn], GS1)[0]
     sscc_a, sscc_b = first[0].fields["sscc"], first[1].fields["sscc"]
     assert sscc_a == again.fields["sscc"]  # stable: a reprint carries the same SSCC
     assert sscc_a != sscc_b
@@ -115,31 +114,31 @@ def test_with_a_gs1_prefix_a_unit_gets_one_valid_sscc_that_scans_back_to_it(plan
 def test_a_supplier_sscc_already_on_the_unit_is_reused(plant):
     unit = inventory.receive(plant.ctx("stager"), plant.resin_b, "5",
                              barcodes=[("00012345678901234560", "sscc")]).unit  # as the scan page registers it
-    assert L.unit_labels([unit.lpn], GS1)[0].fields["sscc"] == "012345678901234560"
+    assert labels.unit_labels([unit.lpn], GS1)[0].fields["sscc"] == "012345678901234560"
 
 
 def test_labels_for_a_work_order_a_receipt_and_a_range_of_locations(plant):
     units = staged(plant, 3)
     plant.receive()  # not staged: not on the work order's labels
-    assert [lb.code for lb in L.units_for_work_order("WO-1", PLAIN)] == sorted(u.lpn for u in units)
+    assert [lb.code for lb in labels.units_for_work_order("WO-1", PLAIN)] == sorted(u.lpn for u in units)
     start, end = units[0].created_at, units[-1].created_at
     import datetime
-    receipt = L.units_received("stager1", start - datetime.timedelta(seconds=1),
+    receipt = labels.units_received("stager1", start - datetime.timedelta(seconds=1),
                                end + datetime.timedelta(seconds=1), PLAIN)
     assert [lb.code for lb in receipt][:3] == [u.lpn for u in units]
     with pytest.raises(Invalid):
-        L.units_received("operator1", start, end, PLAIN)
+        labels.units_received("operator1", start, end, PLAIN)
     # Racks hold no units and have no scannable code: only bins in the range.
-    assert [lb.code for lb in L.location_labels("A-01-1", "A-01-3")] == ["A-01-1", "A-01-2", "A-01-3"]
-    assert [lb.code for lb in L.location_labels("A-01-2")] == ["A-01-2"]
+    assert [lb.code for lb in labels.location_labels("A-01-1", "A-01-3")] == ["A-01-1", "A-01-2", "A-01-3"]
+    assert [lb.code for lb in labels.location_labels("A-01-2")] == ["A-01-2"]
 
 
 def test_badges_and_the_command_sheet(plant):
     plant.operator.badge = "B-7"
     plant.operator.save()
     codes.register(plant.operator, "B-7")
-    assert [(lb.code, lb.fields["name"]) for lb in L.badge_labels()] == [("B-7", "operator1")]
-    sheet = L.command_sheet()
+    assert [(lb.code, lb.fields["name"]) for lb in labels.badge_labels()] == [("B-7", "operator1")]
+    sheet = labels.command_sheet()
     assert {"CMD:DONE", "CMD:CANCEL", "CMD:UNDO", "CMD:SIGNOUT"} <= {r["payload"] for r in sheet.rows["commands"]}
     assert len(sheet.rows["modes"]) == 7 and sheet.rows["reasons"]
 
@@ -148,13 +147,13 @@ def test_badges_and_the_command_sheet(plant):
 
 def test_a_batch_reaches_the_printer_as_one_zpl_format_per_unit(plant, fake_printer):
     units = staged(plant, 3)
-    printing.print_to(plant.stager, "Dock Zebra", L.units_for_work_order("WO-1", PLAIN))
+    printing.print_to(plant.stager, "Dock Zebra", labels.units_for_work_order("WO-1", PLAIN))
     (data,) = fake_printer.wait(1)
     text = data.decode()
     assert text.startswith("^XA") and text.rstrip().endswith("^XZ")
-    labels = formats(data)
-    assert len(labels) == 3 and all(f.strip().startswith("^XA") for f in labels)
-    for unit, zpl in zip(sorted(units, key=lambda u: u.lpn), labels):
+    zpls = formats(data)
+    assert len(zpls) == 3 and all(f.strip().startswith("^XA") for f in zpls)
+    for unit, zpl in zip(sorted(units, key=lambda u: u.lpn), zpls):
         assert f"^FD{unit.lpn}^FS" in zpl and "^PW812" in zpl and "^BCN" in zpl
     rows = list(LabelPrint.select().order_by(LabelPrint.id))
     assert [(r.kind, r.code, r.output, r.printer.name, r.reprint) for r in rows] == [
@@ -163,8 +162,8 @@ def test_a_batch_reaches_the_printer_as_one_zpl_format_per_unit(plant, fake_prin
 
 def test_a_reprint_is_marked_on_the_label_and_in_the_history(plant, fake_printer):
     unit = plant.receive()
-    printing.print_to(plant.stager, "Dock Zebra", L.unit_labels([unit.lpn], PLAIN))
-    printing.print_to(plant.lead, "Dock Zebra", L.unit_labels([unit.lpn], PLAIN))
+    printing.print_to(plant.stager, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
+    printing.print_to(plant.lead, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
     first, second = fake_printer.wait(2)
     assert b"REPRINT" not in first and b"REPRINT" in second
     assert [(r.user.username, r.reprint) for r in printing.history("unit", unit.lpn)] == [
@@ -175,7 +174,7 @@ def test_a_printer_that_refuses_gives_a_clear_error_and_no_print_is_recorded(pla
     printing.save_printer(plant.users["admin"], "Gone", "127.0.0.1", refused_port(), 300, "4x2")
     unit = plant.receive()
     with pytest.raises(printing.PrinterError) as caught:
-        printing.print_to(plant.stager, "Gone", L.unit_labels([unit.lpn], PLAIN), timeout=2)
+        printing.print_to(plant.stager, "Gone", labels.unit_labels([unit.lpn], PLAIN), timeout=2)
     assert "Gone" in caught.value.message and "refused" in caught.value.message
     assert "Nothing was printed" in caught.value.message
     assert LabelPrint.select().count() == 0
@@ -201,7 +200,7 @@ def test_a_printer_that_does_not_answer_times_out_clearly(plant):
 def test_operators_may_not_print_and_nothing_is_sent(plant, fake_printer):
     unit = plant.receive()
     with pytest.raises(Forbidden, match="print labels"):
-        printing.print_to(plant.operator, "Dock Zebra", L.unit_labels([unit.lpn], PLAIN))
+        printing.print_to(plant.operator, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
     assert fake_printer.wait(1, seconds=0.3) == [] and LabelPrint.select().count() == 0
 
 
@@ -220,7 +219,7 @@ def test_only_an_admin_sets_up_printers_and_input_is_checked(plant):
 
 def test_a_downloaded_file_is_recorded_as_printed(plant):
     unit = plant.receive()
-    data = printing.download(plant.stager, L.unit_labels([unit.lpn], PLAIN), "pdf", "4x2")
+    data = printing.download(plant.stager, labels.unit_labels([unit.lpn], PLAIN), "pdf", "4x2")
     assert data.startswith(b"%PDF")
     assert [(r.code, r.output, r.size) for r in LabelPrint.select()] == [(unit.lpn, "pdf", "4x2")]
 

@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from staging.media import labels as L
-from staging.domain.scan_commands import COMMANDS, REASONS
 from staging.domain.errors import Invalid
+from staging.domain.scan_commands import COMMANDS, REASONS
+from staging.media import labels
 
 SSCC = "012345678901234560"
 NASTY = "<script>alert(\"x\")</script> & 'quotes' ^XZ^XA^FDinjected~JA _under"
@@ -28,12 +28,13 @@ def unit(sscc=SSCC, **extra):
               "sscc": sscc, "sscc_ai": f"00{sscc}" if sscc else "", "sscc_hri": f"(00) {sscc}" if sscc else "",
               "reprint": ""}
     fields.update(extra)
-    return L.Label("unit", fields["lpn"], fields)
+    return labels.Label("unit", fields["lpn"], fields)
 
 
-LOCATION = L.Label("location", "A-01-1", {"code": "A-01-1", "name": "Rack A <bay> 1", "kind": "STORAGE",
+LOCATION = labels.Label("location", "A-01-1", {"code": "A-01-1", "name": "Rack A <bay> 1", "kind": "STORAGE",
                                            "parent": "R-A"})
-BADGE = L.Label("badge", "B-1001", {"badge": "B-1001", "name": "Lena \"Lead\"", "username": "lena", "role": "LEAD"})
+BADGE = labels.Label("badge", "B-1001",
+                     {"badge": "B-1001", "name": "Lena \"Lead\"", "username": "lena", "role": "LEAD"})
 COMMAND_PAYLOADS = {p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS}
 
 
@@ -46,8 +47,8 @@ def expected(label, size):
 
 
 def cases():
-    for label in (unit(), LOCATION, BADGE, L.command_sheet()):
-        for size in L.KINDS[label.kind]:
+    for label in (unit(), LOCATION, BADGE, labels.command_sheet()):
+        for size in labels.KINDS[label.kind]:
             yield pytest.param(label, size, id=f"{label.kind}-{size}")
 
 
@@ -55,20 +56,20 @@ def decoded(image):
     return sorted(r.data.decode() for r in decode(image))
 
 
-@pytest.mark.parametrize("dpi", L.DPIS)
+@pytest.mark.parametrize("dpi", labels.DPIS)
 @pytest.mark.parametrize("label,size", cases())
 def test_every_kind_and_size_decodes_to_exactly_its_payload(label, size, dpi):
-    image = Image.open(io.BytesIO(L.png(label, size, dpi)))
-    width, height = L.SIZES[size].width, L.SIZES[size].height
+    image = Image.open(io.BytesIO(labels.png(label, size, dpi)))
+    width, height = labels.SIZES[size].width, labels.SIZES[size].height
     assert image.size == (round(width * dpi / 25.4), round(height * dpi / 25.4))
     assert decoded(image) == sorted(expected(label, size))
 
 
-@pytest.mark.parametrize("dpi", L.DPIS)
+@pytest.mark.parametrize("dpi", labels.DPIS)
 def test_raster_bars_are_whole_printer_dots_per_module(dpi):
-    placed = L.place(unit(), "4x6", dpi)
-    image = Image.open(io.BytesIO(L.png(unit(), "4x6", dpi))).convert("L")
-    for bars in [it for it in placed.items if isinstance(it, L.Bars)]:
+    placed = labels.place(unit(), "4x6", dpi)
+    image = Image.open(io.BytesIO(labels.png(unit(), "4x6", dpi))).convert("L")
+    for bars in [it for it in placed.items if isinstance(it, labels.Bars)]:
         row = [image.getpixel((x, bars.y + bars.h // 2)) < 128 for x in range(bars.x, bars.x + bars.width)]
         runs = [len(m.group()) for m in re.finditer("1+|0+", "".join("1" if b else "0" for b in row))]
         assert bars.module >= 2
@@ -94,50 +95,50 @@ def pdf_pages(pdftoppm, data, tmp_path, dpi=300):
 
 @pytest.mark.parametrize("label,size", cases())
 def test_the_pdf_rendered_to_an_image_decodes_too(label, size, pdftoppm, tmp_path):
-    pages = pdf_pages(pdftoppm, L.pdf([label], size), tmp_path)
+    pages = pdf_pages(pdftoppm, labels.pdf([label], size), tmp_path)
     assert len(pages) == 1
     assert decoded(pages[0]) == sorted(expected(label, size))
 
 
 def test_a_pdf_batch_has_a_page_per_label_at_the_label_size(pdftoppm, tmp_path):
     batch = [unit(lpn=f"P00{n:04d}", sscc="") for n in range(1, 6)]
-    pages = pdf_pages(pdftoppm, L.pdf(batch, "4x2"), tmp_path, dpi=203)
+    pages = pdf_pages(pdftoppm, labels.pdf(batch, "4x2"), tmp_path, dpi=203)
     assert [decoded(p) for p in pages] == [[f"P00{n:04d}"] for n in range(1, 6)]
     assert pages[0].size == (round(101.6 / 25.4 * 203), round(50.8 / 25.4 * 203))
 
 
 def test_labels_on_an_a4_sheet_all_decode(pdftoppm, tmp_path):
-    batch = [L.Label("location", f"B-{n:02d}", {"code": f"B-{n:02d}", "name": f"Bin {n}", "kind": "STORAGE",
+    batch = [labels.Label("location", f"B-{n:02d}", {"code": f"B-{n:02d}", "name": f"Bin {n}", "kind": "STORAGE",
                                                  "parent": ""}) for n in range(12)]
-    pages = pdf_pages(pdftoppm, L.pdf(batch, "100x50", sheet="a4"), tmp_path)
-    per_page = len(L.sheet_slots(L.SIZES["100x50"], L.SIZES["a4"]))
+    pages = pdf_pages(pdftoppm, labels.pdf(batch, "100x50", sheet="a4"), tmp_path)
+    per_page = len(labels.sheet_slots(labels.SIZES["100x50"], labels.SIZES["a4"]))
     assert len(pages) == -(-12 // per_page)
     assert sorted(code for page in pages for code in decoded(page)) == [f"B-{n:02d}" for n in range(12)]
 
 
 def test_the_pdf_barcodes_are_vectors_not_images():
-    data = L.pdf([unit()], "4x6")
+    data = labels.pdf([unit()], "4x6")
     assert data.startswith(b"%PDF") and b"/Subtype /Image" not in data
 
 
 # --- GS1 ----------------------------------------------------------------------------------------------
 
 def test_the_test_sscc_is_valid_and_a_wrong_check_digit_is_rejected():
-    assert L.valid_sscc("012345678901234560") == "012345678901234560"
-    assert L.valid_sscc("012345678901234567") is None
-    assert L.make_sscc("0", "1234567890", 123456) == "012345678901234560"
+    assert labels.valid_sscc("012345678901234560") == "012345678901234560"
+    assert labels.valid_sscc("012345678901234567") is None
+    assert labels.make_sscc("0", "1234567890", 123456) == "012345678901234560"
 
 
 def test_make_sscc_refuses_a_bad_prefix_and_an_exhausted_range():
     with pytest.raises(Invalid):
-        L.make_sscc("0", "12AB567", 1)
+        labels.make_sscc("0", "12AB567", 1)
     with pytest.raises(Invalid, match="used up"):
-        L.make_sscc("0", "123456789012", 10 ** 4)
+        labels.make_sscc("0", "123456789012", 10 ** 4)
 
 
-@pytest.mark.parametrize("dpi", L.DPIS)
+@pytest.mark.parametrize("dpi", labels.DPIS)
 def test_the_gs1_label_decodes_to_an_element_string_biip_parses_to_the_same_sscc(dpi):
-    image = Image.open(io.BytesIO(L.png(unit(), "4x6", dpi)))
+    image = Image.open(io.BytesIO(labels.png(unit(), "4x6", dpi)))
     gs1 = [code for code in decoded(image) if code.startswith("00")]
     assert len(gs1) == 1
     assert "(" not in gs1[0]  # parentheses are for people; in the symbol they would be data
@@ -145,9 +146,9 @@ def test_the_gs1_label_decodes_to_an_element_string_biip_parses_to_the_same_sscc
 
 
 def test_gs1_128_starts_with_fnc1_and_zpl_uses_the_printers_fnc1():
-    pattern, zpl = L.encode("00" + SSCC, gs1=True)
+    pattern, zpl = labels.encode("00" + SSCC, gs1=True)
     assert zpl == ">;>8" + "00" + SSCC  # start C, FNC1, then digit pairs
-    plain, _ = L.encode("00" + SSCC)
+    plain, _ = labels.encode("00" + SSCC)
     assert pattern != plain  # the FNC1 is in the symbol
 
 
@@ -182,7 +183,7 @@ def zpl_values(data):
                                          ("X>Y", False), ("00" + SSCC, True)])
 def test_zpl_barcode_data_is_the_same_symbol_as_the_raster(payload, gs1):
     from barcode.codex import Code128, Gs1_128
-    _, zpl = L.encode(payload, gs1)
+    _, zpl = labels.encode(payload, gs1)
     assert zpl_values(zpl) == (Gs1_128 if gs1 else Code128)(payload)._build()
 
 
@@ -194,7 +195,7 @@ def parse_formats(data):
 def test_zpl_has_one_format_per_label_sized_for_the_media():
     batch = [unit(lpn=f"P{n:06d}") for n in range(1, 4)]
     for size, dpi, width in (("4x6", 203, 812), ("4x2", 300, 1200), ("100x50", 203, 799)):
-        data = L.zpl(batch, size, dpi)
+        data = labels.zpl(batch, size, dpi)
         formats = parse_formats(data)
         assert len(formats) == 3 and data.decode().strip().startswith("^XA") and data.decode().strip().endswith("^XZ")
         assert all(f"^PW{width}" in f for f in formats)
@@ -202,7 +203,7 @@ def test_zpl_has_one_format_per_label_sized_for_the_media():
 
 
 def test_typed_text_cannot_inject_zpl_commands():
-    data = L.zpl([unit(description="^XZ^XA^FDevil^FS~JA", lot="~JR^DFR:X.ZPL")], "4x6").decode()
+    data = labels.zpl([unit(description="^XZ^XA^FDevil^FS~JA", lot="~JR^DFR:X.ZPL")], "4x6").decode()
     assert data.count("^XA") == 1 and data.count("^XZ") == 1
     assert "~J" not in data and "^DF" not in data and "evil^FS" not in data
     assert "_5EXZ_5EXA_5EFDevil" in data  # ^FH hex escapes: printed as text
@@ -210,19 +211,19 @@ def test_typed_text_cannot_inject_zpl_commands():
 
 def test_a_barcode_payload_with_zpl_control_characters_is_refused():
     with pytest.raises(Invalid, match="cannot be printed as a barcode"):
-        L.encode("A^XZ")
+        labels.encode("A^XZ")
 
 
 def test_a_code_too_long_for_the_label_says_so():
-    long = L.Label("location", "X", {"code": "LONG-LOCATION-CODE-" * 2, "name": "", "kind": "", "parent": ""})
+    long = labels.Label("location", "X", {"code": "LONG-LOCATION-CODE-" * 2, "name": "", "kind": "", "parent": ""})
     with pytest.raises(Invalid, match="too long for this label size"):
-        L.png(long, "100x50", 203)
+        labels.png(long, "100x50", 203)
 
 
 # --- SVG -----------------------------------------------------------------------------------------------
 
 def test_typed_text_is_escaped_in_svg_and_stays_the_same_text():
-    document = L.svg(unit(), "4x6")
+    document = labels.svg(unit(), "4x6")
     assert "<script" not in document and "&lt;script&gt;" in document
     root = ET.fromstring(document)  # well-formed: nothing typed broke out of its element
     texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
@@ -233,28 +234,28 @@ def test_typed_text_is_escaped_in_svg_and_stays_the_same_text():
 def test_a_reprinted_unit_label_says_reprint():
     label = unit()
     label.mark_reprint()
-    assert "REPRINT" in L.svg(label, "4x2") and "REPRINT" in L.zpl([label], "4x6").decode()
+    assert "REPRINT" in labels.svg(label, "4x2") and "REPRINT" in labels.zpl([label], "4x6").decode()
     label.mark_reprint(False)
-    assert "REPRINT" not in L.svg(label, "4x2")
+    assert "REPRINT" not in labels.svg(label, "4x2")
 
 
 def test_long_text_is_fitted_not_spilled():
     label = unit(description="Very long description " * 20, part="PART-WITH-A-VERY-LONG-NUMBER-123456")
-    placed = L.place(label, "4x2", 203)
-    for text in [it for it in placed.items if isinstance(it, L.Text)]:
-        assert all(L._width(line, text.size, text.bold) <= text.w + 1 for line in text.lines)
+    placed = labels.place(label, "4x2", 203)
+    for text in [it for it in placed.items if isinstance(it, labels.Text)]:
+        assert all(labels._width(line, text.size, text.bold) <= text.w + 1 for line in text.lines)
 
 
 def test_a_plant_edit_to_a_layout_shows_on_the_next_label(tmp_path, monkeypatch):
     # Layouts are compiled once per resolution and their fitted texts remembered; an edited
     # file must still win at once, without a restart.
-    for source in L.LAYOUTS.glob("*.toml"):
+    for source in labels.LAYOUTS.glob("*.toml"):
         shutil.copy(source, tmp_path / source.name)
-    monkeypatch.setattr(L, "LAYOUTS", tmp_path)
+    monkeypatch.setattr(labels, "LAYOUTS", tmp_path)
     layout = tmp_path / "unit-4x6.toml"
-    assert "Printed 2026-11-25" in L.zpl([unit()], "4x6").decode()
+    assert "Printed 2026-11-25" in labels.zpl([unit()], "4x6").decode()
     layout.write_text(layout.read_text().replace('text = "Printed {date}"', 'text = "Labelled {date} ^pr"'))
     stat = layout.stat()
     os.utime(layout, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # coarse clocks
-    after = L.zpl([unit()], "4x6").decode()
+    after = labels.zpl([unit()], "4x6").decode()
     assert "Labelled 2026-11-25 _5Epr" in after and "Printed" not in after

@@ -8,9 +8,9 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
+from staging.domain.users import create_token
 from staging.media import printing
 from staging.store.models import LabelPrint, Part
-from staging.domain.users import create_token
 
 from .test_labels import FakePrinter, refused_port
 from .webutil import csrf_token, login
@@ -84,7 +84,8 @@ def test_a_batch_from_the_page_shows_progress_then_a_download(stager, plant):
     job_url = response.location
     deadline = time.monotonic() + 30
     while True:
-        fragment = stager.get(job_url, headers={"HX-Request": "true", "HX-Target": job_url.replace("/labels/jobs/", "job-")})
+        target = job_url.replace("/labels/jobs/", "job-")
+        fragment = stager.get(job_url, headers={"HX-Request": "true", "HX-Target": target})
         html = fragment.get_data(as_text=True)
         assert "<html" not in html and "HX-Target" in fragment.headers.get("Vary", "")
         if "Download" in html or time.monotonic() > deadline:

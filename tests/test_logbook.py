@@ -81,7 +81,8 @@ def test_the_log_fills_itself_from_the_shift_at_that_station(plant, cal):
 
 def test_notes_safety_flags_submission_and_locking(plant, cal):
     day, now = D(2025, 1, 14), T(2025, 1, 14, 12, 50)  # 13:50 local, end of the early shift
-    logbook.add_note(plant.operator, plant.machine, day, "Early", "downtime", "Mould change", cal, minutes="25", now=now)
+    logbook.add_note(plant.operator, plant.machine, day, "Early", "downtime", "Mould change", cal,
+                     minutes="25", now=now)
     safety = logbook.add_note(plant.operator, plant.machine, day, "Early", "safety", "Oil on the floor", cal, now=now)
     with pytest.raises(Invalid, match="minutes"):
         logbook.add_note(plant.operator, plant.machine, day, "Early", "downtime", "x", cal, now=now)

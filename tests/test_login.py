@@ -7,13 +7,12 @@ import pytest
 
 from staging import create_app
 from staging.domain import throttle
-from staging.store.db import db
 from staging.domain.errors import SignInFailed, TooManyAttempts
-from staging.store.models import LoginFailure, User
 from staging.domain.users import badge_sign_in, create_user, set_password, sign_in
+from staging.store.db import db
+from staging.store.models import LoginFailure, User
 
 from .webutil import TOKEN, csrf_token, login
-
 
 # --- the throttle in the domain (SQLite and PostgreSQL) -------------------------------------------
 

@@ -2,9 +2,8 @@
 from playhouse.migrations import Runner
 
 from staging.domain import inventory
-from staging.domain.inventory import ledger
+from staging.domain.inventory import Ctx, ledger
 from staging.store.db import MIGRATIONS, bind, db, migrate, open_database
-from staging.domain.inventory import Ctx
 from staging.store.models import Location, Unit, User
 
 

@@ -9,9 +9,9 @@ import uuid
 import pytest
 
 from staging.domain import codes, inventory
+from staging.domain.users import create_token
 from staging.store.db import db
 from staging.store.models import Entry, Location
-from staging.domain.users import create_token
 
 from .plant import loc
 from .webutil import csrf_token, login
@@ -199,7 +199,7 @@ def test_the_scan_page_reaches_a_handheld_compressed_under_40_kb(client, plant):
     login(client, "operator1")
     files = page_bytes(client)
     assert {path for path, *_ in files} >= {"/scan", "/static/vendor/htmx.min.js", "/static/js/scan.js"}
-    for path, sent, encoding, body in files:
+    for path, _sent, encoding, body in files:
         assert encoding in ("zstd", "br", "gzip", "deflate"), path
         if path.startswith("/static/"):
             assert body == client.get(path).get_data(), path  # the same bytes once decoded

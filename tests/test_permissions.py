@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 from staging.domain import inventory, logbook
-from staging.media import printing
 from staging.domain.errors import Forbidden
-from staging.store.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, WorkOrder
 from staging.domain.users import create_token
+from staging.media import printing
+from staging.store.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, WorkOrder
 
 from .test_labels import FakePrinter
 from .webutil import csrf_token, login

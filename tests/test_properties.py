@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from staging.domain import inventory
+from staging.domain.errors import DomainError
 from staging.domain.inventory import ledger
 from staging.store.db import bind, db, migrate, open_database
-from staging.domain.errors import DomainError
 from staging.store.models import Entry, Unit
 
 from .plant import Plant

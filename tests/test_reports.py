@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from staging.media import charts
 from staging.domain import inventory, reports
 from staging.domain.logbook import Calendar
+from staging.media import charts
 
 from .webutil import csrf_token, login
 

@@ -7,11 +7,9 @@ from decimal import Decimal
 import pytest
 
 from staging.domain import codes
-from staging.domain.inventory import ledger
-from staging.domain.inventory import Ctx
-from staging.store.models import Entry, Unit
+from staging.domain.inventory import Ctx, ledger
 from staging.domain.scanning import State, step
-
+from staging.store.models import Entry, Unit
 
 GTIN = "09501101530003"
 

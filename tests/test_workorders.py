@@ -6,10 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from staging.domain import inventory, workorders
-from staging.domain.inventory import ledger
 from staging.domain.errors import Forbidden, Invalid
+from staging.domain.inventory import ledger
 from staging.store.models import Entry, Unit, WorkOrder, WorkOrderLine, WorkOrderTotals
-
 
 ZONE = ZoneInfo("Europe/Berlin")
 

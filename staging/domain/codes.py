@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from biip import ParseError, parse as parse_element_string
+from biip import ParseError
+from biip import parse as parse_element_string
 from biip.gs1_messages import GS1Message
 from peewee import JOIN
 from stdnum import ean
 
-from .scan_commands import COMMANDS, REASONS
 from ..store.db import Prepared
-from .errors import Invalid
 from ..store.models import Barcode, Location, Part, Unit, User, WorkOrder
+from .errors import Invalid
+from .scan_commands import COMMANDS, REASONS
 
 MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types
@@ -223,6 +224,11 @@ def parse_gs1(text):
     if not marked and not raw.startswith("(") and not ({"00", "01", "02"} & elements.keys()):
         # Plain digits that only happen to look like AIs (an EAN-13 reads as AI 400...).
         return _plain_gtin(raw)
+    return _from_elements(elements)
+
+
+def _from_elements(elements):
+    """What we use of a GS1 message's elements (by AI): SSCC, GTIN, lot and quantity."""
     gs1 = GS1()
     if "00" in elements:
         gs1.sscc = elements["00"].value

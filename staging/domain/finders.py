@@ -4,10 +4,19 @@ itself.
 
 A finder matches the stored code as given (cleaned of scanner suffixes and stray whitespace); it
 does not resolve supplier barcodes: that is codes.find's job, for what was scanned."""
+from ..store.models import (
+    LOCATION_KINDS,
+    LOG_NOTE_KINDS,
+    WORK_ORDER_STATUSES,
+    Location,
+    Part,
+    Unit,
+    User,
+    WorkOrder,
+    utcnow,
+)
 from . import codes
 from .errors import NotFound
-from ..store.models import (LOCATION_KINDS, LOG_NOTE_KINDS, WORK_ORDER_STATUSES, Location, Part, Unit, User,
-                            WorkOrder, utcnow)
 
 # The vocabularies the pages offer in their filters and forms, and the clock every stored time
 # is on: the views take them from the domain, not from the store.

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from peewee import JOIN
 
 from ..store.db import write_transaction
-from .errors import Invalid, NotFound
 from ..store.models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, ShiftLog, Unit, User, utcnow
+from .errors import Invalid, NotFound
 from .permissions import authorize
 
 UTC = datetime.timezone.utc
@@ -325,7 +325,7 @@ def overview(cal, now=None, count=6):
     rows = []
     for st in stations:
         cells = []
-        for day, shift, start, end in recent:
+        for day, shift, _start, end in recent:
             log = logs.get((st.id, day, shift.name))
             if log is not None and log.submitted_at is not None:
                 state = "submitted"

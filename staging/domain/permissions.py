@@ -1,6 +1,6 @@
 """Who may do what: one table, checked by every domain verb (the one choke point)."""
-from .errors import Forbidden
 from ..store.models import ROLES
+from .errors import Forbidden
 
 # The lowest role allowed each action; higher roles inherit.
 REQUIRED_ROLE = {

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
-from . import logbook, workorders
 from ..store.models import Entry, Location, Part, Unit, User, WorkOrder, utcnow
+from . import logbook, workorders
 
 ZERO = Decimal("0")
 THOUSANDTHS = Decimal("0.001")
@@ -170,7 +170,8 @@ class UsageRow:
 def usage(start, end, cal):
     """Consumption and waste per shift, machine, work order and part (corrections net out)."""
     groups = {}
-    for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, *_ in _ledger(start, end, ("consume", "scrap")):
+    rows = _ledger(start, end, ("consume", "scrap"))
+    for at, _eid, kind, _lpn, part, rev, _qty, delta, uom, frm, _to, wo, *_ in rows:
         key = (_shift_name(cal, at), frm or "", wo or "", f"{part} rev {rev}" if rev else part)
         row = groups.get(key) or groups.setdefault(key, UsageRow(*key, uom))
         if kind == "consume":

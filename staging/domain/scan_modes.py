@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from peewee import fn
 
+from ..store.models import Entry, Location, Unit, WorkOrderLine
 from . import codes, inventory
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
-from ..store.models import Entry, Location, Unit, WorkOrderLine
 from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little

@@ -10,12 +10,12 @@ a half-finished two-scan action is never applied to the wrong thing."""
 import datetime
 import re
 
-from . import codes, inventory
-from .scan_commands import REASONS
-from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from .scan_modes import MODE_STEPS, _Orphan, _finish_count, _quantity
-from .scan_state import HINTS, Outcome, State, _waiting
 from ..store.models import utcnow
+from . import codes, inventory
+from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from .scan_commands import REASONS
+from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity
+from .scan_state import HINTS, Outcome, State, _waiting
 
 PENDING_TTL = datetime.timedelta(minutes=10)
 REFUSED = {Invalid: "Refused", NotFound: "Not found", Conflict: "Changed meanwhile",

@@ -6,8 +6,8 @@ import math
 import threading
 
 from ..store.db import write_transaction
-from .errors import TooManyAttempts
 from ..store.models import LoginFailure, utcnow
+from .errors import TooManyAttempts
 
 WINDOW = datetime.timedelta(minutes=15)
 # Per user name: guessing one person's password. Per address: guessing across many names.

@@ -5,10 +5,10 @@ import threading
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..store.db import Prepared, write_transaction
+from ..store.models import ROLES, ApiToken, User, utcnow
 from . import codes, throttle
 from .errors import Invalid, NotFound, SignInFailed
-from ..store.models import ROLES, ApiToken, User, utcnow
-from ..store.db import Prepared, write_transaction
 
 PASSWORD_METHOD = "scrypt"  # werkzeug's default; tests lower the cost
 

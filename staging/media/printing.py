@@ -11,11 +11,11 @@ import threading
 from peewee import JOIN
 
 from ..domain import codes
-from . import labels
-from ..store.db import db, write_transaction
 from ..domain.errors import DomainError, Invalid, NotFound
-from ..store.models import LabelJob, LabelPrint, Printer, User, utcnow
 from ..domain.permissions import authorize, can
+from ..store.db import db, write_transaction
+from ..store.models import LabelJob, LabelPrint, Printer, User, utcnow
+from . import labels
 
 DEFAULT_TIMEOUT = 5.0
 OUTPUTS = ("pdf", "zpl", "printer")

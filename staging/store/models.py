@@ -31,6 +31,7 @@ def Quantity(**kwargs):
 
 
 LOCATION_KINDS = ("receiving", "storage", "staging", "machine", "output", "qc_hold", "scrap", "shipping")
+# Enforced where every row is written (inventory's _Book.record): nothing else writes units or the ledger.
 UNIT_STATUSES = ("stock", "staged", "loaded", "output", "hold", "shipping", "empty")
 ROLES = ("operator", "stager", "lead", "admin")
 LEDGER_KINDS = (
@@ -65,7 +66,6 @@ class ApiToken(BaseModel):
     token_hash = CharField(max_length=64, unique=True)
     name = CharField(max_length=120, default="")
     created_at = DateTimeField(default=utcnow)
-    last_used_at = DateTimeField(null=True)
     revoked_at = DateTimeField(null=True)
 
 
@@ -154,7 +154,6 @@ class Scan(BaseModel):
     """One state-changing scan, by its client-generated id: the same id twice records once."""
     client_scan_id = CharField(max_length=64, unique=True)
     action = CharField(max_length=16)
-    unit = ForeignKeyField(Unit, null=True)  # the unit the result is about
     user = ForeignKeyField(User, null=True)
     device = CharField(max_length=64, default="")
     created_at = DateTimeField(default=utcnow)

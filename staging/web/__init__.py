@@ -3,10 +3,7 @@ from flask import g, request
 from flask_compress import Compress
 
 from ..domain.quantities import fmt_qty
-from . import api, auth, errors, health, plant, security, stock
-from . import labels
-from . import scan
-from . import floor, reports, workorders
+from . import api, auth, errors, floor, health, labels, plant, reports, scan, security, stock, workorders
 
 # Text worth compressing: pages, fragments, CSS, JS, JSON, SVG labels and CSV exports.
 COMPRESSED = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",

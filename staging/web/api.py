@@ -5,10 +5,10 @@ import functools
 
 from flask import Blueprint, g, jsonify, render_template, request
 
-from ..media import decode as decoding
 from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError, Invalid
 from ..domain.inventory import ledger, whereabouts
+from ..media import decode as decoding
 from . import schemas, serial
 from .apispec import responses, spec
 

@@ -5,14 +5,12 @@ as well as a session (auth.py loads g.user from either)."""
 import datetime
 import functools
 
-from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from ..media import labels as L
-from ..media import printing
 from ..domain.errors import DomainError, Invalid
 from ..domain.permissions import can
+from ..media import labels, printing
 from . import plant
 from .auth import login_required
 
@@ -20,7 +18,7 @@ bp = Blueprint("labels", __name__)
 
 
 def settings():
-    return L.Settings.from_config(current_app.config)
+    return labels.Settings.from_config(current_app.config)
 
 
 def signed_in(view):
@@ -49,12 +47,12 @@ def _status(code):
 
 def _one(kind, name):
     code, _, fmt = name.rpartition(".")
-    if fmt not in L.FORMATS or not code:
+    if fmt not in labels.FORMATS or not code:
         abort(404)
-    size = request.args.get("size") or L.DEFAULT_SIZE[kind]
+    size = request.args.get("size") or labels.DEFAULT_SIZE[kind]
     try:
         dpi = int(request.args.get("dpi", 203))
-        label = [L.one(kind, code, settings())]
+        label = [labels.one(kind, code, settings())]
         if fmt in ("svg", "png"):
             data = printing.preview(label, fmt, size, dpi=dpi)
         else:
@@ -63,7 +61,7 @@ def _one(kind, name):
         return _error_text(Invalid("dpi is 203 or 300."))
     except DomainError as err:
         return _error_text(err)
-    response = Response(data, mimetype=L.MIMETYPES[fmt])
+    response = Response(data, mimetype=labels.MIMETYPES[fmt])
     if fmt in ("zpl", "pdf"):
         response.headers["Content-Disposition"] = f'attachment; filename="{kind}-{_safe(code)}-{size}.{fmt}"'
         response.headers["Cache-Control"] = "no-store"
@@ -104,8 +102,9 @@ def commands(fmt):
 
 def _page(error=None, status=200):
     user = g.user
-    return render_template("labels/index.html", error=error, form=request.values, kinds=L.KIND_TITLES,
-                           kind_sizes=L.KINDS, sizes=L.SIZES, defaults=L.DEFAULT_SIZE, printers=printing.printers(),
+    return render_template("labels/index.html", error=error, form=request.values, kinds=labels.KIND_TITLES,
+                           kind_sizes=labels.KINDS, sizes=labels.SIZES, defaults=labels.DEFAULT_SIZE,
+                           printers=printing.printers(),
                            jobs=printing.recent_jobs(user), prints=printing.recent_prints(),
                            can_print=can(user, "print_labels")), status
 
@@ -146,7 +145,7 @@ def create():
     form = request.form
     kind = form.get("kind", "")
     output, rest = _output(form.get("output"))
-    size = form.get("size_" + kind) or form.get("size") or L.DEFAULT_SIZE.get(kind, "4x6")
+    size = form.get("size_" + kind) or form.get("size") or labels.DEFAULT_SIZE.get(kind, "4x6")
     if output == "html":
         args = {k: v for k, v in form.items() if k != "csrf_token" and v}
         args.update(size=size, sheet=rest)
@@ -195,17 +194,17 @@ def sheet():
     """A print-ready HTML page: one label per page at its exact size, or many on A4/Letter."""
     args = request.args
     kind = args.get("kind", "")
-    size = args.get("size") or L.DEFAULT_SIZE.get(kind, "4x6")
-    page = args.get("sheet") if args.get("sheet") in L.SHEETS and size not in L.SHEETS else None
+    size = args.get("size") or labels.DEFAULT_SIZE.get(kind, "4x6")
+    page = args.get("sheet") if args.get("sheet") in labels.SHEETS and size not in labels.SHEETS else None
     try:
         found, what = printing.select(kind, _criteria(args), settings())
         printing.for_html(g.user, found, size)
-        svgs = [Markup(L.svg(label, size)) for label in found]  # autoescaped by the SVG template
+        svgs = [Markup(labels.svg(label, size)) for label in found]  # autoescaped by the SVG template
     except DomainError as err:
         return _page(err.message, err.status)
-    label_size = L.SIZES[size]
-    slots = L.sheet_slots(label_size, L.SIZES[page]) if page else [(0, 0)]
-    return render_template("labels/print.html", svgs=svgs, size=label_size, page=L.SIZES[page] if page else None,
+    label_size = labels.SIZES[size]
+    slots = labels.sheet_slots(label_size, labels.SIZES[page]) if page else [(0, 0)]
+    return render_template("labels/print.html", svgs=svgs, size=label_size, page=labels.SIZES[page] if page else None,
                            slots=slots, per_page=len(slots), what=what)
 
 
@@ -219,15 +218,15 @@ def _block(kind, code, message=None, error=None, template="labels/_print_block.h
         abort(404)
     return render_template(template, kind=kind, code=code, file_endpoint=BLOCK_KINDS[kind],
                            printers=printing.printers(), history=printing.history(kind, code, limit=5),
-                           can_print=can(g.user, "print_labels"), sizes=L.KINDS[kind],
-                           default_size=L.DEFAULT_SIZE[kind], message=message, error=error)
+                           can_print=can(g.user, "print_labels"), sizes=labels.KINDS[kind],
+                           default_size=labels.DEFAULT_SIZE[kind], message=message, error=error)
 
 
 @bp.get("/block/<kind>/<path:code>")
 @login_required
 def block(kind, code):
     if kind in BLOCK_KINDS:
-        L.one(kind, code, settings())  # the unit or location must exist: else a 404, not a print form
+        labels.one(kind, code, settings())  # the unit or location must exist: else a 404, not a print form
     return _block(kind, code)
 
 
@@ -237,7 +236,7 @@ def print_one():
     """Print one unit's or location's label on a network printer (the unit page's button)."""
     kind, code = request.form.get("kind", ""), request.form.get("code", "")
     try:
-        label = L.one(kind, code, settings()) if kind in BLOCK_KINDS else abort(404)
+        label = labels.one(kind, code, settings()) if kind in BLOCK_KINDS else abort(404)
         printer = printing.print_to(g.user, request.form.get("printer"), [label],
                                     timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
         message = f"{'Reprinted' if label.reprint else 'Printed'} {code} on {printer.name}."
@@ -267,5 +266,5 @@ def printers():
         except DomainError as err:
             error, status = err.message, _status(err.status)
     return render_template("labels/printers.html", printers=printing.printers(), error=error,
-                           can_set_up=can(g.user, "set_up_printers"), sizes=L.LABEL_SIZES, dpis=L.DPIS,
+                           can_set_up=can(g.user, "set_up_printers"), sizes=labels.LABEL_SIZES, dpis=labels.DPIS,
                            form=request.form), status

@@ -1,14 +1,25 @@
 """Reports (CSV downloads, charts, the printable shift report) and the daily logbook pages."""
 import datetime
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
-from ..media import charts
 from ..domain import logbook, reports
 from ..domain.errors import DomainError
 from ..domain.finders import LOG_NOTE_KINDS, utcnow
 from ..domain.permissions import can
+from ..media import charts
 from .auth import login_required
 from .plant import calendar
 

@@ -9,14 +9,13 @@ import secrets
 import uuid
 from urllib.parse import quote
 
-from flask import (Blueprint, abort, g, make_response, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
 
-from ..media import decode as decoding
 from ..domain import finders, inventory, scanning
-from ..domain.scan_commands import COMMANDS, MODES, REASONS
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
+from ..domain.scan_commands import COMMANDS, MODES, REASONS
+from ..media import decode as decoding
 from . import plant
 from .auth import login_required
 

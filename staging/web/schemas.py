@@ -38,7 +38,8 @@ class ReceiptIn(Strict):
 
 
 class LedgerQuery(Strict):
-    after: int = Field(0, ge=0, le=2**62, description="Return entries with an id above this (the previous page's `next`)")
+    after: int = Field(0, ge=0, le=2**62,
+                       description="Return entries with an id above this (the previous page's `next`)")
     limit: int = Field(500, ge=1, le=5000)
     unit: str | None = Field(None, min_length=1, max_length=120, description="Only this unit's entries")
 

@@ -46,7 +46,8 @@ def init_app(app):
         # answers an odd scan like any unknown barcode (a 4xx would stall the page's offline queue).
         if request.endpoint == "scan.scan" or not _has_nul(request):
             return None
-        message = "The request contains a NUL character (0x00), which no barcode or form field may hold. Nothing was done."
+        message = ("The request contains a NUL character (0x00), which no barcode or form field may hold. "
+                   "Nothing was done.")
         if request.blueprint == "api":
             from .api import problem
             return problem(422, "Invalid", message)

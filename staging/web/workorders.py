@@ -5,8 +5,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError
 from ..domain.finders import WORK_ORDER_STATUSES, utcnow
-from ..domain.quantities import fmt_qty
 from ..domain.permissions import can
+from ..domain.quantities import fmt_qty
 from . import plant
 from .auth import login_required
 

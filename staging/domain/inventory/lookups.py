@@ -2,11 +2,10 @@
 checks that the unit is where the operator believed and that a location can take it."""
 from peewee import JOIN
 
-from .. import codes
 from ...store.db import Prepared, is_postgres, locked
-from ..errors import Conflict, Invalid, NotFound
 from ...store.models import Location, Part, Sequence, Unit, WorkOrder
-
+from .. import codes
+from ..errors import Conflict, Invalid, NotFound
 
 _UNIT = Prepared(lambda unit_id: (
     Unit.select(Unit, Part, Location, WorkOrder).join(Part).switch(Unit)

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 
 from peewee import IntegrityError
 
-from .. import codes
 from ...store import db
 from ...store.db import write_transaction
+from ...store.models import LEDGER_KINDS, UNIT_STATUSES, Entry, Scan, Unit, User, utcnow
+from .. import codes
 from ..errors import Conflict, Invalid
-from ...store.models import Entry, Scan, Unit, User, utcnow
 from ..permissions import authorize
 from ..quantities import ZERO, fmt_qty
-
 
 # Where a unit stands decides its status.
 STATUS_AT = {
@@ -134,9 +133,8 @@ def _replay(scan, action):
         raise Conflict(f"Scan id {scan.client_scan_id} was already used for a {scan.action}, "
                        f"not a {action}.")
     entries = list(Entry.select().where(Entry.scan == scan).order_by(Entry.id))
-    # Every verb returns the unit of its last entry (Scan.unit is kept only by older rows).
-    unit_id = scan.unit_id or entries[-1].unit_id
-    return Result(action, Unit.get_by_id(unit_id), entries, replayed=True)
+    # Every verb returns the unit of its last entry.
+    return Result(action, Unit.get_by_id(entries[-1].unit_id), entries, replayed=True)
 
 
 class _Book:
@@ -150,6 +148,8 @@ class _Book:
 
     def record(self, unit, kind, *, to=KEEP, delta=ZERO, quantity=None, status=None,
                work_order=KEEP, reason="", other_unit=None, reverses=None):
+        if kind not in LEDGER_KINDS:  # a programming error, never the floor's: no such row may exist
+            raise ValueError(f"{kind!r} is not a ledger kind (models.LEDGER_KINDS)")
         before = unit.location
         was = (unit.location_id, unit.work_order_id, unit.quantity, unit.status)
         new_qty = unit.quantity + delta
@@ -167,6 +167,8 @@ class _Book:
             unit.status = status
         elif moved and unit.status != "hold":  # a hold sticks until QC releases it
             unit.status = STATUS_AT[unit.location.kind]
+        if unit.status not in UNIT_STATUSES:
+            raise ValueError(f"{unit.status!r} is not a unit status (models.UNIT_STATUSES)")
         unit.updated_at = self.ctx.at or utcnow()
         now = (unit.location_id, unit.work_order_id, unit.quantity, unit.status)
         # Only what changed: a full-row UPDATE rewrites every column and index entry of the unit.

@@ -1,13 +1,12 @@
 """Corrections of recorded consumption or waste, and QC holds (issue 5)."""
-from .. import codes
 from ...store.db import locked
-from ..errors import Conflict, Invalid, NotFound
 from ...store.models import Entry, Unit
+from .. import codes
+from ..errors import Conflict, Invalid, NotFound
 from ..quantities import fmt_qty, parse_quantity
 from ..workorders import count_usage
 from .lookups import _unit
 from .machinery import STATUS_AT, _reason, verb
-
 
 CORRECTABLE = ("consume", "scrap")
 

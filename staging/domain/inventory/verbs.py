@@ -2,10 +2,10 @@
 and undo. Each is one function and one transaction (see machinery.verb)."""
 import datetime
 
-from .. import codes
 from ...store.db import locked
-from ..errors import Conflict, Invalid
 from ...store.models import Entry, Location, Part, Unit, WorkOrder, utcnow
+from .. import codes
+from ..errors import Conflict, Invalid
 from ..quantities import ZERO, fmt_qty, parse_quantity
 from ..workorders import check_material, count_usage
 from .lookups import _check_can_take, _check_where, _location, _unit, _work_order, new_lpn

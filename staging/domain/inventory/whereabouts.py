@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
 
-from .. import codes
 from ...store.models import Entry, Location, Part, Unit, User, WorkOrder
+from .. import codes
 
 
 @dataclass

@@ -20,21 +20,51 @@ LAYOUTS = ROOT / "labels"
 from ...domain import codes  # noqa: E402
 from ...domain.errors import Invalid  # noqa: E402
 from .barcodes import BARCODE_SAFE, QUIET, encode  # noqa: E402
+
+# Not public, but used from outside: printing chunks its inserts, a test measures fitted text.
 from .content import (  # noqa: E402
-    DEFAULT_SIZE, DPIS, FORMATS, KIND_TITLES, KINDS, LABEL_SIZES, MAX_BATCH, SHEETS, SIZES, Label, Settings,
-    Size, badge_label, badge_labels, command_sheet, location_label, location_labels, make_sscc,
-    mark_reprints, one, sscc_check_digit, sscc_code, unit_labels, units_for_work_order, units_received,
-    valid_sscc)
-from .elements import Bars, Placed, Rect, Text, fit, zpl_text  # noqa: E402
+    DEFAULT_SIZE,
+    DPIS,
+    FORMATS,
+    KIND_TITLES,
+    KINDS,
+    LABEL_SIZES,
+    MAX_BATCH,
+    SHEETS,
+    SIZES,
+    Label,
+    Settings,
+    Size,
+    _chunks,  # noqa: E402, F401
+    badge_label,
+    badge_labels,
+    command_sheet,
+    location_label,
+    location_labels,
+    make_sscc,
+    mark_reprints,
+    one,
+    sscc_check_digit,
+    sscc_code,
+    unit_labels,
+    units_for_work_order,
+    units_received,
+    valid_sscc,
+)
+from .elements import (  # noqa: E402
+    Bars,
+    Placed,
+    Rect,
+    Text,
+    _width,  # noqa: E402, F401
+    fit,
+    zpl_text,
+)
 from .pdf import PDF_DPI, PT_PER_MM, SHEET_GAP, SHEET_MARGIN, pdf, sheet_slots  # noqa: E402
 from .placement import layout, place  # noqa: E402
 from .png import FONT_FILES, png  # noqa: E402
 from .svg import svg  # noqa: E402
 from .zpl import zpl  # noqa: E402
-
-# Not public, but used from outside: printing chunks its inserts, a test measures fitted text.
-from .content import _chunks  # noqa: E402, F401
-from .elements import _width  # noqa: E402, F401
 
 __all__ = [
     "ROOT", "LAYOUTS", "MIMETYPES", "render",

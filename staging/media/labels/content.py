@@ -9,10 +9,10 @@ from peewee import JOIN
 from stdnum import ean
 
 from ...domain import codes
-from ...domain.scan_commands import COMMANDS, REASONS
-from ...store.db import locked, write_transaction
 from ...domain.errors import Invalid, NotFound
 from ...domain.quantities import fmt_qty
+from ...domain.scan_commands import COMMANDS, REASONS
+from ...store.db import locked, write_transaction
 from ...store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
 
 
@@ -269,7 +269,8 @@ def badge_labels(usernames=None):
         query = query.where(User.username.in_(names))
     users = list(query.order_by(User.username))
     if not users:
-        raise NotFound("No user with a badge" + (f" among {', '.join(codes.shown(n) for n in names[:5])}." if names else "."))
+        among = f" among {', '.join(codes.shown(n) for n in names[:5])}" if names else ""
+        raise NotFound(f"No user with a badge{among}.")
     _check_batch(len(users))
     return [badge_label(u) for u in users]
 

@@ -7,8 +7,6 @@ from reportlab.pdfbase import pdfmetrics
 
 from .content import Label, Size
 
-
-
 # --- placed elements, in printer dots ----------------------------------------------------------------------
 # Frozen, so a label's elements can be shared with the next label that has the same text there.
 

@@ -6,7 +6,6 @@ from .content import KIND_TITLES, SHEETS, SIZES
 from .elements import Bars, Rect, Text, _font
 from .placement import place
 
-
 PT_PER_MM = 72 / 25.4
 PDF_DPI = 300  # placement grid for PDF: bars fall on 1/300 in, crisp at 300 and 600 dpi
 

@@ -10,7 +10,6 @@ from .barcodes import QUIET, encode
 from .content import KIND_TITLES, KINDS, SIZES
 from .elements import Bars, Placed, Rect, Text, fit
 
-
 # --- layouts -------------------------------------------------------------------------------------------
 
 _layout_cache = {}
@@ -91,7 +90,8 @@ class _TextPlan(_Plan):
         self.fixed = "{" not in self.template  # the same words on every label: no filling
         self.x, self.y, self.w = round(x * dpmm), round(y * dpmm), round(spec.get("w", 0) * dpmm)
         self.width, self.size = spec.get("w", 0) * dpmm, spec.get("size", 4) * dpmm
-        self.lines, self.bold, self.align = int(spec.get("lines", 1)), spec.get("bold", False), spec.get("align", "left")
+        self.lines = int(spec.get("lines", 1))
+        self.bold, self.align = spec.get("bold", False), spec.get("align", "left")
         self.memo = {}
 
     def place(self, fields, label, out):
@@ -100,7 +100,8 @@ class _TextPlan(_Plan):
             item = self.memo[text]
         except KeyError:
             lines, size = fit(text, self.width, self.size, self.lines, self.bold)
-            item = Text(self.x, self.y, self.w, max(1, int(size)), tuple(lines), self.bold, self.align) if lines else None
+            item = (Text(self.x, self.y, self.w, max(1, int(size)), tuple(lines), self.bold, self.align)
+                    if lines else None)
             if len(self.memo) >= _MEMO:
                 self.memo.clear()
             self.memo[text] = item

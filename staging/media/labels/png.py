@@ -5,7 +5,6 @@ from pathlib import Path
 from .elements import Bars, Rect, Text
 from .placement import place
 
-
 FONT_FILES = {
     False: ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
             "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),

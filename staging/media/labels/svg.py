@@ -6,7 +6,6 @@ from . import LAYOUTS
 from .elements import Bars, Rect, Text
 from .placement import place
 
-
 _jinja = jinja2.Environment(loader=jinja2.FileSystemLoader(str(LAYOUTS)), autoescape=True,
                             trim_blocks=True, lstrip_blocks=True, auto_reload=True)
 
