@@ -91,6 +91,26 @@ def test_refused_moves_say_why_and_write_nothing(client, web_plant, auth, body, 
     assert count_entries() == before
 
 
+def test_a_move_onto_a_machine_is_the_load_check(client, web_plant, auth):
+    """POST /api/moves to a machine goes through the one material check of every load."""
+    old_rev, good = web_plant.receive(part=web_plant.resin_a), web_plant.receive(qty="600")
+    before = count_entries()
+    refused = client.post("/api/moves", headers=auth, json={"unit": old_rev.lpn, "to": "M1"})
+    assert refused.status_code == 422 and refused.json["title"] == "Wrong material"
+    assert "M1 needs rev B (WO-1)" in refused.json["detail"] and count_entries() == before
+    by_operator = client.post("/api/moves", headers=auth,
+                              json={"unit": old_rev.lpn, "to": "M1", "override_reason": "Trial"})
+    assert by_operator.status_code == 403 and count_entries() == before
+    lead = {"Authorization": "Bearer " + create_token("lead1")}
+    overridden = client.post("/api/moves", headers=lead,
+                             json={"unit": old_rev.lpn, "to": "M1", "override_reason": "Trial run"})
+    assert overridden.status_code == 201 and overridden.json["reason"] == "Override: Trial run"
+    assert overridden.json["warning"] is True
+    loaded = client.post("/api/moves", headers=auth, json={"unit": good.lpn, "to": "M1"}).json
+    assert (loaded["work_order"], loaded["warning"]) == ("WO-1", True)
+    assert "100 kg more than it needs" in loaded["note"]
+
+
 def test_a_body_that_is_not_json_is_refused(client, web_plant, auth):
     response = client.post("/api/moves", headers=auth, data="unit=P1", content_type="text/plain")
     assert response.status_code == 422 and "JSON object" in response.json["detail"]

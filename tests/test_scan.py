@@ -173,13 +173,62 @@ def test_load_machine_then_units_checks_the_work_order(plant, op):
     assert op.scan("M1").tone == "wait"
     loaded = op.scan(good.lpn)
     assert loaded.tone == "ok" and fresh(good).status == "loaded" and fresh(good).work_order.number == "WO-1"
-    assert "WO-1 has 100 of 500 kg RES-100" in loaded.detail
+    assert "Counts for WO-1: 100 kg RES-100 on hand for 500 kg still needed" in loaded.detail
     before = entries()
     wrong = op.scan(old_rev.lpn)
-    assert wrong.tone == "bad" and "Wrong revision" in wrong.detail and "needs rev B" in wrong.detail
+    assert wrong.tone == "bad" and "Wrong revision" in wrong.detail and "needs rev B (WO-1)" in wrong.detail
     unneeded = op.scan(screw.lpn)
-    assert unneeded.tone == "bad" and "does not need FST-M6" in unneeded.detail
+    assert unneeded.tone == "bad" and "FST-M6 rev C; M1 needs RES-100 rev B (WO-1)" in unneeded.detail
     assert entries() == before and fresh(old_rev).location.code == "RCV-1"
+
+
+@pytest.mark.parametrize("first", ["machine", "pallet"])
+def test_every_way_onto_a_machine_is_checked(plant, op, first):
+    """Load by machine (either order), Move onto a machine, and a late replay: one check."""
+    screw = plant.receive(part=plant.screw)
+    for mode, codes_in_order in (("LOAD", ["M1", screw.lpn]), ("MOVE", [screw.lpn, "M1"])):
+        op.scan("CMD:MODE:" + mode)
+        if first == "pallet":
+            codes_in_order = codes_in_order[::-1] if mode == "LOAD" else codes_in_order
+        outcomes = [op.scan(code) for code in codes_in_order]
+        assert outcomes[-1].tone == "bad" and outcomes[-1].title == "Wrong material"
+        assert "A lead can load it anyway" in outcomes[-1].detail and outcomes[-1].override == []
+        assert fresh(screw).location.code == "RCV-1"
+    replayed = Operator(plant.operator, at=datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
+    replayed.scan(screw.lpn)
+    assert replayed.scan("M1").title == "Wrong material" and fresh(screw).location.code == "RCV-1"
+    assert op.scan("CMD:OVERRIDE:TRIAL").title == "Not allowed"  # an operator cannot override
+    assert fresh(screw).location.code == "RCV-1"
+
+
+def test_a_machine_with_no_open_order_takes_nothing(plant, op):
+    unit = plant.receive()
+    op.scan(unit.lpn)
+    refused = op.scan("M2")
+    assert refused.tone == "bad" and "M2 has no open work order" in refused.detail
+
+
+def test_over_supply_is_amber(plant, op):
+    unit = plant.receive(qty="700")
+    op.scan(unit.lpn)
+    outcome = op.scan("M1")
+    assert outcome.tone == "wait" and "200 kg more than it needs" in outcome.detail
+    assert fresh(unit).status == "loaded"
+
+
+def test_a_lead_overrides_a_refused_load_with_a_reason(plant):
+    lead = Operator(plant.lead)
+    screw = plant.receive(part=plant.screw)
+    lead.scan("CMD:MODE:LOAD"), lead.scan("M1")
+    refused = lead.scan(screw.lpn)
+    assert refused.tone == "bad" and ("TRIAL", "Trial run") in [tuple(o) for o in refused.override]
+    done = lead.scan("CMD:OVERRIDE:TRIAL")
+    assert done.tone == "wait" and done.title == f"{screw.lpn} → M1" and "Loaded by override" in done.detail
+    entry = Entry.select().order_by(Entry.id.desc()).get()
+    assert (entry.kind, entry.reason, entry.user_id) == ("load", "Override: Trial run", plant.lead.id)
+    assert lead.state.target == "M1"  # the machine stays for the next pallet
+    again = lead.scan("CMD:OVERRIDE:TRIAL")
+    assert again.tone == "bad" and "Nothing to override" in again.detail
 
 
 def test_load_by_work_order_and_unit_first(plant, op):

@@ -15,7 +15,7 @@ from stdnum import ean
 from ..store.db import Prepared
 from ..store.models import Barcode, Location, Part, Unit, User, WorkOrder
 from .errors import Invalid
-from .scan_commands import COMMANDS, REASONS
+from .scan_commands import COMMANDS, OVERRIDES, REASONS
 
 MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types
@@ -198,7 +198,8 @@ def _command(text):
     payload = text.upper()
     if not payload.startswith("CMD:"):
         return None
-    known = {p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
+    known = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
+             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES})
     return payload if payload in known else None
 
 

@@ -28,3 +28,12 @@ REASONS = (
     ("EXPIRED", "Expired"),
     ("SPILLED", "Spilled"),
 )
+
+# A lead's reasons to load material no open work order of the machine needs, scanned or tapped
+# as CMD:OVERRIDE:<CODE> right after the refusal; the label is what the ledger records.
+OVERRIDES = (
+    ("SUBSTITUTE", "Approved substitute material"),
+    ("TRIAL", "Trial run"),
+    ("ORDER", "Work order not yet updated"),
+    ("ENGINEERING", "Engineering request"),
+)

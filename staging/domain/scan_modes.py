@@ -1,14 +1,12 @@
 """What a scan does in each mode of the scan page (MODE_STEPS), and the typed quantity that
 finishes a Consume, a Waste or a Receive. Writes only through the inventory verbs."""
 import datetime
-from decimal import Decimal
 
-from peewee import fn
-
-from ..store.models import Entry, Location, Unit, WorkOrderLine
+from ..store.models import Entry, Location, Unit, utcnow
 from . import codes, inventory
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
+from .scan_commands import OVERRIDES
 from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
@@ -91,12 +89,16 @@ def _move(ctx, lpn, state, expected_from):
 
 
 def _moved(result, state):
+    """Green when done as asked; amber when done but worth a look (more than the work order
+    needs, a pallet on QC hold, a lead's override): the note says why."""
     entry = result.entry
     title = f"{result.unit.lpn} → {entry.to_location.code}"
     detail = {"load": "Loaded.", "unload": "Unloaded.", "move": "Moved.", "stage": "Staged."}.get(entry.kind, "")
+    if result.note:
+        detail = f"{detail} {result.note}"
     if state.target and not state.unit:
         detail += f" Next pallet for {state.target}, or DONE."
-    return Outcome("ok", title, detail.strip(), replayed=result.replayed)
+    return Outcome("wait" if result.warn else "ok", title, detail.strip(), replayed=result.replayed)
 
 
 def _unload(ctx, lpn, state, expected_from):
@@ -107,11 +109,24 @@ def _unload(ctx, lpn, state, expected_from):
 def _load(ctx, lpn, state, expected_from):
     result = inventory.load(ctx, lpn, state.target, state.work_order or None,
                             expected_from=expected_from or None)
-    outcome = _moved(result, state)
-    note = supply_note(result.unit)
-    if note:
-        outcome.detail = f"{note} {outcome.detail}"
-    return outcome
+    return _moved(result, state)
+
+
+def override_load(ctx, state, code, ttl):
+    """A lead's CMD:OVERRIDE:<reason> right after a load refused as wrong material: the same load
+    again, with the reason on its ledger entry (the verb checks the lead's role)."""
+    try:
+        lpn, machine, wo, where, at = state.refused.split("|")
+        fresh = (ctx.at or utcnow()) - datetime.datetime.fromisoformat(at) <= ttl
+    except ValueError:
+        fresh = False
+    if not fresh:
+        raise Invalid("Nothing to override: a lead overrides a load refused as wrong material, "
+                      "right after the refusal. Scan the machine and the pallet again.")
+    result = inventory.load(ctx, lpn, machine, wo or None, expected_from=where or None,
+                            override=dict(OVERRIDES)[code])
+    keep = state.clear() if state.unit else state  # a machine scanned first stays for more pallets
+    return keep, _moved(result, keep)
 
 
 def _load_target(meaning, state):
@@ -126,25 +141,6 @@ def _load_target(meaning, state):
         raise Invalid(f"{meaning.obj.code} is not a machine. In Load, scan a machine or its work order; "
                       "to put a pallet elsewhere, switch to Move.")
     raise _wrong_kind(meaning, state)
-
-
-def supply_note(unit):
-    """How much of the unit's part its work order now has on hand, against what it needs."""
-    if not unit.work_order_id:
-        return ""
-    wo = unit.work_order
-    need = (WorkOrderLine.select(fn.SUM(WorkOrderLine.quantity))
-            .where(WorkOrderLine.work_order == wo, WorkOrderLine.part == unit.part_id).scalar())
-    if not need:
-        return ""
-    have = (Unit.select(fn.SUM(Unit.quantity))
-            .where(Unit.work_order == wo, Unit.part == unit.part_id, Unit.status.in_(("staged", "loaded")))
-            .scalar()) or Decimal(0)
-    uom = unit.part.uom
-    text = f"{wo.number} has {fmt_qty(Decimal(have))} of {fmt_qty(Decimal(need))} {uom} {unit.part.number}"
-    if have > need:
-        text += f" ({fmt_qty(Decimal(have) - Decimal(need))} {uom} more than it needs)"
-    return text + "."
 
 
 def _move_mode(ctx, state, meaning):

@@ -31,6 +31,7 @@ class State:
     label: str = ""  # Receive: the supplier label still missing a quantity or item
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
     after_refusal: bool = False  # the last scan was refused while nothing was pending
+    refused: str = ""  # the load just refused as wrong material: "LPN|MACHINE|WO|FROM|ISO time"
 
     @classmethod
     def load(cls, data):
@@ -38,7 +39,7 @@ class State:
         state = cls()
         if not isinstance(data, dict):
             return state
-        for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label"):
+        for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
@@ -82,6 +83,7 @@ class Outcome:
     sign_in: int | None = None  # user id a badge scan signs in
     sign_out: bool = False
     replayed: bool = False  # the verb had already recorded this scan id
+    override: list = field(default_factory=list)  # [(code, label)]: a lead may load it anyway
 
     def dump(self):
         return asdict(self)

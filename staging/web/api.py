@@ -106,9 +106,12 @@ def unit(lpn):
 @spec.validate(json=schemas.MoveIn, resp=responses(201, schemas.MoveOut, 403, 404, 409, 422), tags=["moves"])
 def moves(json: schemas.MoveIn):
     """Move a unit. `from` is where the operator believed it was; the same `client_scan_id`
-    again returns the first move and records nothing."""
-    result = inventory.move(ctx(json.client_scan_id), json.unit, json.to, expected_from=json.from_)
-    return created(serial.move(result), result.replayed)
+    again returns the first move and records nothing. Onto a machine it is a load: the unit's
+    part and revision must be needed by an open work order of the machine (422 otherwise, naming
+    what it needs), unless a lead gives `override_reason`."""
+    result = inventory.move(ctx(json.client_scan_id), json.unit, json.to, expected_from=json.from_,
+                            override=json.override_reason)
+    return created(dict(serial.move(result), note=result.note, warning=result.warn), result.replayed)
 
 
 @bp.post("/receipts")

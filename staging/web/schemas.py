@@ -21,6 +21,10 @@ class MoveIn(Strict):
     to: str = Field(min_length=1, max_length=120, description="Code of the location it goes to")
     from_: str | None = Field(None, alias="from", min_length=1, max_length=120,
                               description="Where the operator believed it was: a different location is a 409")
+    override_reason: str | None = Field(
+        None, min_length=1, max_length=180,
+        description="Onto a machine: a lead's reason to load material no open work order of the machine "
+                    "needs (without it that is a 422); recorded on the ledger entry")
     client_scan_id: str | None = ScanId
 
 
@@ -113,6 +117,9 @@ class UnitDetail(UnitOut):
 
 class MoveOut(EntryOut):
     unit_status: str
+    note: str = Field(description="Done, but worth a look: which work order a load counts for, "
+                                  "over-supply, a QC hold, an override (empty when nothing to say)")
+    warning: bool = Field(description="The note is a warning (over-supply, QC hold, override)")
 
 
 class LedgerPage(BaseModel):

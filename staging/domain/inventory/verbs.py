@@ -3,11 +3,12 @@ and undo. Each is one function and one transaction (see machinery.verb)."""
 import datetime
 
 from ...store.db import locked
-from ...store.models import Entry, Location, Part, Unit, WorkOrder, utcnow
+from ...store.models import Entry, Location, Part, Unit, utcnow
 from .. import codes
 from ..errors import Conflict, Invalid
+from ..permissions import authorize
 from ..quantities import ZERO, fmt_qty, parse_quantity
-from ..workorders import check_material, count_usage
+from ..workorders import OVERRIDE, WrongMaterial, check_material, count_usage, fit_for_load, supply
 from .lookups import _check_can_take, _check_where, _location, _unit, _work_order, new_lpn
 from .machinery import STATUS_AT, _reason, verb
 
@@ -36,21 +37,27 @@ def receive(book, part, quantity, at=None, *, lot="", lpn=None, work_order=None,
 
 
 @verb("move", scanned=("unit_ref", "to_ref", "expected_from"))
-def move(book, unit_ref, to_ref, expected_from=None):
-    """Put a unit somewhere else. To a machine it is a load (checked against the work order);
+def move(book, unit_ref, to_ref, expected_from=None, *, override=None):
+    """Put a unit somewhere else. To a machine it is a load (the material check of every load);
     off a machine an unload; to scrap it needs a reason (use scrap)."""
     unit = _unit(unit_ref)
     _check_where(unit, expected_from)
     to = _location(to_ref)
     if to.kind == "machine":
-        return _load(book, unit, to, None)
+        return _load(book, unit, to, None, override)
     if to.kind == "scrap":
         raise Invalid("Scrapping needs a reason: use Waste/Scrap, not a move.")
     _check_can_take(to, unit)
     kind = "unload" if unit.location and unit.location.kind == "machine" else "move"
     work_order = None if to.kind in ("storage", "receiving") and kind == "unload" else book.KEEP
+    _tell_hold(book, unit)
     book.record(unit, kind, to=to, quantity=unit.quantity, work_order=work_order)
     return unit
+
+
+def _tell_hold(book, unit):
+    if unit.status == "hold":
+        book.tell(f"{unit.lpn} is on QC hold: it stays on hold where it goes.", warn=True)
 
 
 @verb("stage", scanned=("unit_ref", "lane_ref", "expected_from"))
@@ -62,38 +69,41 @@ def stage(book, unit_ref, lane_ref, work_order, expected_from=None):
     _check_can_take(lane, unit, kinds=("staging",))
     wo = _work_order(work_order)
     check_material(unit, wo)
+    _tell_hold(book, unit)
     book.record(unit, "stage", to=lane, quantity=unit.quantity, work_order=wo)
     return unit
 
 
 @verb("load", scanned=("unit_ref", "machine_ref", "expected_from"))
-def load(book, unit_ref, machine_ref, work_order=None, expected_from=None):
-    """Put a unit on a machine, for one of its work orders."""
+def load(book, unit_ref, machine_ref, work_order=None, expected_from=None, *, override=None):
+    """Put a unit on a machine, for one of its open work orders (`override`: a lead's reason to
+    load material no open work order of the machine needs)."""
     unit = _unit(unit_ref)
     _check_where(unit, expected_from)
-    return _load(book, unit, _location(machine_ref), _work_order(work_order))
+    return _load(book, unit, _location(machine_ref), _work_order(work_order), override)
 
 
-def _load(book, unit, machine, wo):
+def _load(book, unit, machine, wo, override=None):
+    """Every load, by any way in (Load, Move onto a machine, the API, an offline replay), passes
+    fit_for_load before anything is written; only a lead's override with a reason gets past it,
+    and the reason stays on the ledger entry (a plain load has none)."""
     _check_can_take(machine, unit, kinds=("machine",))
     if unit.status == "hold":
         raise Invalid(f"{unit.lpn} is on QC hold: it cannot go onto a machine until QC releases it.")
-    wo = wo or _current_work_order(unit, machine)
-    if wo is not None:
-        if wo.machine_id and wo.machine_id != machine.id:
-            raise Invalid(f"Work order {wo.number} runs on {wo.machine.code}, not {machine.code}.")
-        check_material(unit, wo)
-    book.record(unit, "load", to=machine, quantity=unit.quantity, work_order=wo)
+    reason = ""
+    try:
+        wo = fit_for_load(unit, machine, wo)
+    except WrongMaterial as refused:
+        if override is None or override == "":
+            raise
+        authorize(book.ctx.user, "override_load")
+        reason = f"{OVERRIDE}{_reason(override)}"[:200]
+        book.tell(f"Loaded by override, not needed by any open work order of {machine.code}: "
+                  f"{refused.message}", warn=True)
+    book.record(unit, "load", to=machine, quantity=unit.quantity, work_order=wo, reason=reason)
+    extra, text = supply(unit)
+    book.tell(text, warn=extra > 0)
     return unit
-
-
-def _current_work_order(unit, machine):
-    if unit.work_order_id and unit.work_order.machine_id == machine.id:
-        return unit.work_order
-    running = list(WorkOrder.select().where(
-        WorkOrder.machine == machine, WorkOrder.status.in_(("released", "running")))
-        .order_by(WorkOrder.status.desc(), WorkOrder.id).limit(2))
-    return running[0] if len(running) == 1 else None
 
 
 @verb("unload", scanned=("unit_ref", "to_ref", "expected_from"))
@@ -106,6 +116,7 @@ def unload(book, unit_ref, to_ref, expected_from=None):
     to = _location(to_ref)
     _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "qc_hold"))
     keep = book.KEEP if to.kind == "staging" else None
+    _tell_hold(book, unit)
     book.record(unit, "unload", to=to, quantity=unit.quantity, work_order=keep)
     return unit
 
