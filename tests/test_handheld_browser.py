@@ -3,7 +3,7 @@ material check on every load, what the first scan says, part of a pallet, undo, 
 import pytest
 from playwright.sync_api import expect
 
-from staging.store.models import Entry
+from staging.store.models import Entry, Unit
 
 from .test_scan_browser import shows, wedge, where
 
@@ -84,3 +84,30 @@ def test_a_lead_overrides_and_the_machine_page_shows_it(page, live_server, web_p
     expect(page.locator("#overrides")).to_contain_text("Override: Trial run")
     expect(page.locator("#overrides")).to_contain_text("lead1")
     page.screenshot(path="/tmp/hh-machine-override.png")
+
+
+# --- item 4: the first scan says what the pallet is ------------------------------------------------------
+
+def test_the_first_scan_says_what_the_pallet_is(operator, web_plant):
+    from staging.domain.inventory import stage
+    pallet = web_plant.receive(qty="12.5", lot="LOT-77")
+    stage(web_plant.ctx(), pallet, "LANE-1", web_plant.wo)
+    wedge(operator, pallet.lpn)
+    shows(operator, "wait", f"{pallet.lpn}: where to?")
+    facts = operator.locator("#panel .facts")
+    expect(facts.nth(0)).to_have_text("RES-100 rev B · 12.5 kg · lot LOT-77")
+    expect(facts.nth(1)).to_have_text("At LANE-1 · Staged · for WO-1")
+    operator.screenshot(path="/tmp/hh-first-scan.png")
+
+
+def test_a_pallet_on_qc_hold_says_so_and_its_move_is_amber(operator, web_plant):
+    from staging.domain.inventory import hold
+    pallet = web_plant.receive()
+    hold(web_plant.ctx(), pallet, "Wet packaging")
+    wedge(operator, pallet.lpn)
+    shows(operator, "wait", "is on QC hold")
+    expect(operator.locator("#panel .facts").nth(1)).to_contain_text("ON QC HOLD")
+    wedge(operator, "A-01-1")
+    shows(operator, "wait", f"{pallet.lpn} → A-01-1")
+    expect(operator.locator("#panel")).to_contain_text("on QC hold: it stays on hold")
+    assert where(pallet) == "A-01-1" and Unit.get_by_id(pallet.id).status == "hold"

@@ -431,3 +431,11 @@ def test_a_pallet_changed_after_the_scan_was_made_is_a_conflict(plant):
     assert outcome.tone == "bad" and "changed after you scanned it" in outcome.detail
     assert "LANE-1" in outcome.detail
     assert offline.scan("A-01-1").tone == "bad" and entries() == before
+
+
+def test_a_pallet_scan_says_what_the_pallet_is(plant, op):
+    pallet = plant.receive(qty="12.5", lot="LOT-77")
+    outcome = op.scan(pallet.lpn)
+    assert outcome.facts == ["RES-100 rev B · 12.5 kg · lot LOT-77", "At RCV-1 · In stock · no work order"]
+    op.scan("CMD:MODE:WASTE")
+    assert op.scan(pallet.lpn).facts[0] == "RES-100 rev B · 12.5 kg · lot LOT-77"

@@ -7,7 +7,7 @@ from . import codes, inventory
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
 from .scan_commands import OVERRIDES
-from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting
+from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
 
@@ -27,6 +27,14 @@ def _pallet(ctx, meaning):
     return unit
 
 
+def _described(outcome, unit):
+    """The panel after a pallet scan says what the pallet is; on QC hold, that first."""
+    outcome.facts = unit_facts(unit)
+    if unit.status == "hold":
+        outcome.detail = f"{unit.lpn} is on QC hold: it stays on hold where it goes. {outcome.detail}"
+    return outcome
+
+
 def _here(unit):
     return unit.location.code if unit.location_id else "nowhere"
 
@@ -44,7 +52,7 @@ def _pair(ctx, state, meaning, perform, target_ok):
             return state, outcome
         state = state.clear()
         state.unit, state.unit_from = unit.lpn, _here(unit)
-        return state, _waiting(state)
+        return state, _described(_waiting(state), unit)
     target = target_ok(meaning, state)
     if state.after_refusal and not state.unit:
         raise _Orphan(f"{target[0].code} was not used: the scan before it was refused. "
@@ -171,9 +179,7 @@ def _consume_mode(ctx, state, meaning):
                       "so nothing of it can be used up.")
     state = state.clear()
     state.unit = unit.lpn
-    outcome = _waiting(state)
-    outcome.detail = f"{fmt_qty(unit.quantity)} {unit.part.uom} on {unit.location.code}. " + outcome.detail
-    return state, outcome
+    return state, _described(_waiting(state), unit)
 
 
 def _waste_mode(ctx, state, meaning):
@@ -183,9 +189,7 @@ def _waste_mode(ctx, state, meaning):
     reason = state.reason
     state = state.clear()
     state.unit, state.reason = unit.lpn, reason
-    outcome = _waiting(state)
-    outcome.detail = f"{fmt_qty(unit.quantity)} {unit.part.uom} on it. " + outcome.detail
-    return state, outcome
+    return state, _described(_waiting(state), unit)
 
 
 def _quantity(ctx, state, text):

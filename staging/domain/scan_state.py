@@ -3,6 +3,7 @@ and the amber panel for what is pending)."""
 from dataclasses import asdict, dataclass, field
 
 from . import codes
+from .quantities import fmt_qty
 from .scan_commands import MODES, REASONS
 
 MAX_COUNTED = 150  # units one count remembers (the state travels in the session cookie)
@@ -83,6 +84,7 @@ class Outcome:
     sign_in: int | None = None  # user id a badge scan signs in
     sign_out: bool = False
     replayed: bool = False  # the verb had already recorded this scan id
+    facts: list = field(default_factory=list)  # lines saying what a scanned pallet is (unit_facts)
     override: list = field(default_factory=list)  # [(code, label)]: a lead may load it anyway
 
     def dump(self):
@@ -117,3 +119,19 @@ def _waiting(state, prefix=""):
 def _reason_label(code):
     return dict(REASONS).get(code, code)
 
+
+
+STATUS_WORDS = {"stock": "In stock", "staged": "Staged", "loaded": "Loaded", "output": "Output",
+                "hold": "ON QC HOLD", "shipping": "Shipping", "empty": "Empty"}
+
+
+def unit_facts(unit):
+    """What a pallet is, for the operator to check before moving it: part, revision, quantity,
+    lot; where it is, its status and its work order (two short lines for a 360 px panel)."""
+    part = unit.part
+    what = [f"{part.number} rev {part.revision or '—'}", f"{fmt_qty(unit.quantity)} {part.uom}",
+            f"lot {unit.lot}" if unit.lot else "no lot"]
+    where = [f"At {unit.location.code}" if unit.location_id else "Nowhere",
+             STATUS_WORDS.get(unit.status, unit.status),
+             f"for {unit.work_order.number}" if unit.work_order_id else "no work order"]
+    return [" · ".join(what), " · ".join(where)]
