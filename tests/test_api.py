@@ -1,4 +1,6 @@
 """The JSON API contract from DESIGN.md: shapes, status codes, tokens, idempotent moves."""
+from urllib.parse import urlsplit
+
 import pytest
 
 from staging.domain.users import create_token
@@ -166,3 +168,28 @@ def test_the_ledger_a_page_at_a_time(client, web_plant, auth):
     assert [e["unit"] for e in mine["entries"]] == [units[3].lpn]
     bad = client.get("/api/ledger?limit=0", headers=auth)
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json" and "limit" in bad.json["detail"]
+
+
+def test_split_a_unit_through_the_api(client, web_plant, auth):
+    unit = web_plant.receive(qty="100")
+    body = {"quantity": "20", "to": "LANE-1", "client_scan_id": "split-1"}
+    response = client.post(f"/api/units/{unit.lpn}/split", headers=auth, json=body)
+    assert response.status_code == 201
+    new = response.json
+    assert (new["qty"], new["location"], new["split_from"], new["part"]) == (20, "LANE-1", unit.lpn, "RES-100")
+    assert new["lpn"] != unit.lpn and new["label"].endswith(f"/labels/units/{new['lpn']}.pdf")
+    again = client.post(f"/api/units/{unit.lpn}/split", headers=auth, json=body)
+    assert again.json["lpn"] == new["lpn"] and again.headers["Idempotent-Replayed"] == "true"
+    assert client.get(f"/api/units/{unit.lpn}", headers=auth).json["qty"] == 80
+    # The operator who split it may fetch its label (any other label needs a stager).
+    label = client.get(urlsplit(new["label"]).path, headers=auth)
+    assert label.status_code == 200 and label.mimetype == "application/pdf"
+    assert client.get(f"/labels/units/{unit.lpn}.pdf", headers=auth).status_code == 403
+    before = count_entries()
+    for bad, status, words in (({"quantity": "80"}, 422, "move the whole unit"),
+                               ({"quantity": "-1"}, 422, ""), ({"quantity": "5", "to": "NOPE"}, 404, "No location"),
+                               ({"quantity": "5", "from": "A-01-1"}, 409, "Someone moved it")):
+        refused = client.post(f"/api/units/{unit.lpn}/split", headers=auth, json=bad)
+        assert refused.status_code == status and words in refused.json["detail"]
+    assert count_entries() == before
+    assert client.post("/api/units/P404404/split", headers=auth, json={"quantity": "1"}).status_code == 404

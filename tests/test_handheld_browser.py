@@ -111,3 +111,57 @@ def test_a_pallet_on_qc_hold_says_so_and_its_move_is_amber(operator, web_plant):
     shows(operator, "wait", f"{pallet.lpn} → A-01-1")
     expect(operator.locator("#panel")).to_contain_text("on QC hold: it stays on hold")
     assert where(pallet) == "A-01-1" and Unit.get_by_id(pallet.id).status == "hold"
+
+
+# --- item 3: part of a pallet ------------------------------------------------------------------------------
+
+def test_split_on_the_scan_page_and_print_the_new_label(operator, web_plant):
+    pallet = web_plant.receive(qty="100")
+    operator.click("button.mode >> text=Split")
+    wedge(operator, pallet.lpn)
+    shows(operator, "wait", f"{pallet.lpn}: how much?")
+    wedge(operator, "150")
+    shows(operator, "bad", "take less than that")
+    wedge(operator, "20,5")
+    shows(operator, "wait", f"Take 20.5 off {pallet.lpn}")
+    wedge(operator, "LANE-1")
+    shows(operator, "ok", ": 20.5 kg → LANE-1")
+    new = Unit.select().order_by(Unit.id.desc()).get()
+    expect(operator.locator("#panel .panel-title")).to_have_text(f"{new.lpn}: 20.5 kg → LANE-1")
+    expect(operator.locator("#panel")).to_contain_text("keeps 79.5 kg")
+    operator.screenshot(path="/tmp/hh-split.png")
+    link = operator.locator("#panel a.print")
+    expect(link).to_contain_text(f"Print label for {new.lpn}")
+    with operator.expect_download() as download:
+        link.click()  # the label opens beside the scan page, as a download
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"  # an operator may print the label of their own split
+    operator.click("button.mode >> text=Move")
+    wedge(operator, new.lpn)  # the new label scans: the part taken is a unit of its own
+    expect(operator.locator("#panel")).to_contain_text("RES-100 rev B · 20.5 kg · lot L1")
+    assert (new.location.code, new.split_from_id, Unit.get_by_id(pallet.id).quantity) == ("LANE-1", pallet.id, 79.5)
+
+
+def test_split_on_the_unit_page(page, live_server, web_plant):
+    pallet = web_plant.receive(qty="100")
+    sign_in(page, live_server, "operator1", 1280, 800, then="/inventory")
+    page.fill("input[name=q]", pallet.lpn)  # the header's search box goes straight to the unit
+    page.press("input[name=q]", "Enter")
+    expect(page.locator("h1")).to_contain_text(pallet.lpn)
+    form = page.locator("#split")
+    for quantity, to, refusal in (("100", "", "move the whole unit"), ("abc", "", "must be a number"),
+                                  ("5", "NOPE", "No location"), ("5", "SCRAP", "scrap location")):
+        form.locator("input[name=quantity]").fill(quantity)
+        form.locator("input[name=to]").fill(to)
+        form.locator("button[type=submit]").click()
+        expect(page.locator("#split .alert.error")).to_contain_text(refusal)
+    assert Unit.select().count() == 1
+    form.locator("input[name=quantity]").fill("30")
+    form.locator("input[name=to]").fill("LANE-1")
+    form.locator("button[type=submit]").click()
+    new = Unit.select().order_by(Unit.id.desc()).get()
+    expect(page.locator("h1")).to_contain_text(new.lpn)
+    expect(page.locator(".alert.ok")).to_contain_text(f"30 kg taken off {pallet.lpn}, now at LANE-1")
+    expect(page.locator("#print-block a >> text=PDF 4x6")).to_be_visible()  # its own split: printable
+    page.screenshot(path="/tmp/hh-unit-split.png", full_page=True)
+    assert (Unit.get_by_id(pallet.id).quantity, new.quantity) == (70, 30)

@@ -439,3 +439,38 @@ def test_a_pallet_scan_says_what_the_pallet_is(plant, op):
     assert outcome.facts == ["RES-100 rev B · 12.5 kg · lot LOT-77", "At RCV-1 · In stock · no work order"]
     op.scan("CMD:MODE:WASTE")
     assert op.scan(pallet.lpn).facts[0] == "RES-100 rev B · 12.5 kg · lot LOT-77"
+
+
+# --- split: part of a pallet --------------------------------------------------------------------------
+
+def test_split_on_the_scan_page(plant, op):
+    pallet = plant.receive(qty="100")
+    op.scan("CMD:MODE:SPLIT")
+    asked = op.scan(pallet.lpn)
+    assert asked.ask == "qty" and asked.title == f"{pallet.lpn}: how much?"
+    assert op.scan(qty="all").title == "Refused" and op.scan(qty="100").tone == "bad"
+    assert op.scan("LANE-1").tone == "bad"  # no quantity yet: nothing written
+    before = entries()
+    where_to = op.scan("20,5")  # a quantity scanned or typed into the scan field, decimal comma
+    assert where_to.tone == "wait" and where_to.title == f"Take 20.5 off {pallet.lpn}" and entries() == before
+    done = op.scan("LANE-1")
+    new = Unit.select().order_by(Unit.id.desc()).get()
+    assert done.tone == "ok" and done.title == f"{new.lpn}: 20.5 kg → LANE-1" and done.lpn == new.lpn
+    assert (fresh(pallet).quantity, new.quantity, new.location.code, new.split_from_id) == (
+        Decimal("79.5"), Decimal("20.5"), "LANE-1", pallet.id)
+    assert [e.kind for e in ledger.history(new)] == ["split"]
+
+
+def test_split_onto_a_machine_is_a_checked_load(plant, op):
+    screws = plant.receive(part=plant.screw, qty="100")
+    op.scan("CMD:MODE:SPLIT"), op.scan(screws.lpn), op.scan("20")
+    before = Unit.select().count(), entries()
+    refused = op.scan("M1")
+    assert refused.title == "Wrong material" and (Unit.select().count(), entries()) == before
+    resin = plant.receive(qty="100")
+    op.scan(resin.lpn), op.scan("30")
+    loaded = op.scan("M1")
+    new = Unit.select().order_by(Unit.id.desc()).get()
+    assert loaded.tone == "ok" and "Counts for WO-1" in loaded.detail
+    assert (new.status, new.work_order_id, [e.kind for e in ledger.history(new)]) == (
+        "loaded", plant.wo.id, ["split", "load"])

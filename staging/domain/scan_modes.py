@@ -170,6 +170,41 @@ def _load_mode(ctx, state, meaning):
     return _pair(ctx, state, meaning, _load, _load_target)
 
 
+def _split_mode(ctx, state, meaning):
+    """Part of a pallet: the pallet, how much (typed or scanned), then where the part goes."""
+    if meaning.kind == "unit":
+        unit = _pallet(ctx, meaning)
+        state = state.clear()
+        state.unit, state.unit_from = unit.lpn, _here(unit)
+        return state, _described(_waiting(state), unit)
+    if not state.unit:
+        raise Invalid(f"Scan the pallet to take a part off first. {HINTS['SPLIT']}")
+    if not state.split_qty:
+        raise Invalid(f"First type how much to take off {state.unit}.")
+    location, _ = _location_target(None, "")(meaning, state)
+    result = inventory.split(ctx, state.unit, state.split_qty, location,
+                             expected_from=state.unit_from if state.unit_from != "nowhere" else None)
+    new, entry = result.unit, result.entry
+    left = Unit.get(Unit.lpn == state.unit)
+    detail = (f"Taken off {left.lpn}, which keeps {fmt_qty(left.quantity)} {new.part.uom}. "
+              f"{new.lpn} has its own label: print it now. {result.note}")
+    return state.clear(), Outcome("wait" if result.warn else "ok",
+                                  f"{new.lpn}: {fmt_qty(new.quantity)} {new.part.uom} → {entry.to_location.code}",
+                                  detail.strip(), lpn=new.lpn, replayed=result.replayed)
+
+
+def _split_quantity(state, text):
+    if text.upper() == "ALL":
+        raise Invalid(f"To take all of {state.unit}, use Move: a split leaves part of it behind.")
+    qty = parse_quantity(text)
+    unit = Unit.get_or_none(Unit.lpn == state.unit)
+    if unit is not None and qty >= unit.quantity:
+        raise Invalid(f"{unit.lpn} holds {fmt_qty(unit.quantity)} {unit.part.uom}: take less than that, "
+                      "or move the whole pallet.")
+    state.split_qty = fmt_qty(qty)
+    return state, _waiting(state)
+
+
 def _consume_mode(ctx, state, meaning):
     if meaning.kind != "unit":
         raise _wrong_kind(meaning, state)
@@ -196,6 +231,8 @@ def _quantity(ctx, state, text):
     if not state.awaiting_quantity():
         raise Invalid("No quantity is wanted now: scan a pallet first.")
     text = str(text).strip()
+    if state.mode == "SPLIT":
+        return _split_quantity(state, text)
     everything = text.upper() == "ALL"
     if state.mode == "RECEIVE":
         if everything:
@@ -336,6 +373,6 @@ def _finish_count(state):
 
 
 MODE_STEPS = {
-    "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "CONSUME": _consume_mode,
+    "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "SPLIT": _split_mode, "CONSUME": _consume_mode,
     "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode,
 }

@@ -12,6 +12,7 @@ HINTS = {
     "MOVE": "Scan a pallet, then where it goes. Or a location, then several pallets.",
     "LOAD": "Scan a machine or its work order, then the material.",
     "UNLOAD": "Scan a pallet on a machine, then where it goes back to.",
+    "SPLIT": "Scan a pallet, type how much to take off it, then scan where the part goes.",
     "CONSUME": "Scan a pallet on a machine, then type how much was used.",
     "WASTE": "Scan a pallet, a reason from the sheet, then type how much.",
     "RECEIVE": "Scan the supplier's GS1 label (GTIN, lot, quantity).",
@@ -30,6 +31,7 @@ class State:
     work_order: str = ""  # Load: the work order scanned instead of its machine
     reason: str = ""  # Waste: reason code
     label: str = ""  # Receive: the supplier label still missing a quantity or item
+    split_qty: str = ""  # Split: how much to take off the pending pallet
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
     after_refusal: bool = False  # the last scan was refused while nothing was pending
     refused: str = ""  # the load just refused as wrong material: "LPN|MACHINE|WO|FROM|ISO time"
@@ -40,7 +42,8 @@ class State:
         state = cls()
         if not isinstance(data, dict):
             return state
-        for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused"):
+        for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused",
+                     "split_qty"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
@@ -66,6 +69,7 @@ class State:
 
     def awaiting_quantity(self):
         return (self.mode in ("CONSUME", "WASTE") and bool(self.unit)) or \
+            (self.mode == "SPLIT" and bool(self.unit) and not self.split_qty) or \
             (self.mode == "RECEIVE" and bool(self.label))
 
 
@@ -100,8 +104,11 @@ def _waiting(state, prefix=""):
         title = f"{what}: how much?"
         detail = {"CONSUME": "Type the quantity used, or All.",
                   "WASTE": f"Type the quantity wasted ({_reason_label(state.reason)}), or All.",
+                  "SPLIT": "Type how much to take off it.",
                   "RECEIVE": "This label has no quantity: type it."}[state.mode]
         return Outcome("wait", title, f"{prefix} {detail}".strip(), ask="qty")
+    elif state.unit and state.split_qty:
+        title, detail = f"Take {state.split_qty} off {state.unit}", "Scan where the part taken goes."
     elif state.unit:
         title = f"{state.unit}: where to?"
         detail = {"LOAD": "Scan the machine or its work order."}.get(state.mode, "Scan the location.")

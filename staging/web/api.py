@@ -3,7 +3,7 @@
 Inputs are validated by spectree against staging.web.schemas, which also make /api/openapi.json."""
 import functools
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, g, jsonify, render_template, request, url_for
 
 from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError, Invalid
@@ -112,6 +112,19 @@ def moves(json: schemas.MoveIn):
     result = inventory.move(ctx(json.client_scan_id), json.unit, json.to, expected_from=json.from_,
                             override=json.override_reason)
     return created(dict(serial.move(result), note=result.note, warning=result.warn), result.replayed)
+
+
+@bp.post("/units/<lpn>/split")
+@token_required
+@spec.validate(json=schemas.SplitIn, resp=responses(201, schemas.SplitOut, 403, 404, 409, 422), tags=["units"])
+def split(lpn, json: schemas.SplitIn):
+    """Take part of a unit off as a new unit with its own LPN (and label, at `label`): operator or
+    above. The same `client_scan_id` again returns the same new unit and records nothing."""
+    result = inventory.split(ctx(json.client_scan_id), lpn, json.quantity, json.to, expected_from=json.from_,
+                             override=json.override_reason)
+    new = result.unit
+    return created(dict(serial.unit(new), split_from=new.split_from.lpn, note=result.note, warning=result.warn,
+                        label=url_for("labels.unit", name=f"{new.lpn}.pdf", _external=True)), result.replayed)
 
 
 @bp.post("/receipts")

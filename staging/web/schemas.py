@@ -41,6 +41,19 @@ class ReceiptIn(Strict):
     client_scan_id: str | None = ScanId
 
 
+class SplitIn(Strict):
+    quantity: str | StrictFloat | StrictInt = Field(
+        description="How much to take off, in the unit's unit of measure: more than 0, less than it holds")
+    to: str | None = Field(None, min_length=1, max_length=120,
+                           description="Where the part taken goes (default: where the unit is); onto a "
+                                       "machine it is loaded, through the material check of every load")
+    from_: str | None = Field(None, alias="from", min_length=1, max_length=120,
+                              description="Where the operator believed the unit was: a different location is a 409")
+    override_reason: str | None = Field(None, min_length=1, max_length=180,
+                                        description="Onto a machine: a lead's reason to load it anyway")
+    client_scan_id: str | None = ScanId
+
+
 class LedgerQuery(Strict):
     after: int = Field(0, ge=0, le=2**62,
                        description="Return entries with an id above this (the previous page's `next`)")
@@ -84,6 +97,13 @@ class UnitOut(BaseModel):
     work_order: str | None
     created_at: str
     updated_at: str
+
+
+class SplitOut(UnitOut):
+    split_from: str = Field(description="The LPN of the unit it was taken off")
+    label: str = Field(description="URL of the new unit's label as a PDF (GET, same token)")
+    note: str
+    warning: bool
 
 
 class LocationDetail(Location):

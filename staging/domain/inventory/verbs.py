@@ -122,8 +122,9 @@ def unload(book, unit_ref, to_ref, expected_from=None):
 
 
 @verb("split", scanned=("unit_ref", "to", "expected_from"))
-def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
-    """Take part of a unit away as a new unit (which needs its own label). Returns the new unit."""
+def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None, override=None):
+    """Take part of a unit away as a new unit (which needs its own label). Returns the new unit.
+    Onto a machine the part taken is loaded, through the same material check as any load."""
     unit = _unit(unit_ref)
     _check_where(unit, expected_from)
     quantity = parse_quantity(quantity)
@@ -133,6 +134,9 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
     if quantity == unit.quantity:
         raise Invalid(f"That is all of {unit.lpn}: move the whole unit instead of splitting it.")
     destination = _location(to) if to else unit.location
+    machine = destination if destination.kind == "machine" and destination.id != unit.location_id else None
+    if machine is not None:
+        destination = unit.location  # split where it stands, then load: the one load path
     new = Unit.create(lpn=codes.new_unit_code(lpn) if lpn else new_lpn(), part=unit.part_id,
                       lot=unit.lot, quantity=ZERO, status=unit.status, location=None,
                       work_order=unit.work_order_id, split_from=unit, created_at=book.ctx.at or utcnow())
@@ -141,6 +145,8 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
     codes.register(new, new.lpn)
     book.record(unit, "split", delta=-quantity, other_unit=new)
     book.record(new, "split", to=destination, delta=quantity, other_unit=unit)
+    if machine is not None:
+        _load(book, new, machine, None, override)
     return new
 
 
