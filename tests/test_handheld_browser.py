@@ -165,3 +165,38 @@ def test_split_on_the_unit_page(page, live_server, web_plant):
     expect(page.locator("#print-block a >> text=PDF 4x6")).to_be_visible()  # its own split: printable
     page.screenshot(path="/tmp/hh-unit-split.png", full_page=True)
     assert (Unit.get_by_id(pallet.id).quantity, new.quantity) == (70, 30)
+
+
+# --- item 5: Undo says what it will reverse and asks ------------------------------------------------------
+
+def test_undo_asks_then_reverses_the_last_change_of_this_device(operator, web_plant):
+    a, b = web_plant.receive(), web_plant.receive()
+    wedge(operator, a.lpn)
+    wedge(operator, "LANE-1")
+    shows(operator, "ok", f"{a.lpn} → LANE-1")
+    wedge(operator, b.lpn)  # scanned, not moved: Undo is about the last recorded change
+    shows(operator, "wait", f"{b.lpn}: where to?")
+    undo = operator.locator(".commands button >> text=Undo")
+    expect(operator.locator(".commands button >> text=Cancel")).to_be_visible()
+    undo.click()
+    shows(operator, "wait", "Undo this?")
+    expect(operator.locator("#panel")).to_contain_text(f"Your move of {a.lpn} to LANE-1: it goes back to RCV-1.")
+    operator.screenshot(path="/tmp/hh-undo-ask.png")
+    assert where(a) == "LANE-1"
+    wedge(operator, "CMD:UNDO")  # the second tap, or a scan of UNDO from the command sheet
+    shows(operator, "ok", f"Undone: {a.lpn} → RCV-1")
+    assert where(a) == "RCV-1" and where(b) == "RCV-1"
+    undo.click()
+    shows(operator, "bad", "Nothing of yours to undo on this device")
+
+
+def test_undo_asked_then_kept(operator, web_plant):
+    a = web_plant.receive()
+    wedge(operator, a.lpn)
+    wedge(operator, "A-01-1")
+    shows(operator, "ok", f"{a.lpn} → A-01-1")
+    operator.locator(".commands button >> text=Undo").click()
+    shows(operator, "wait", "Undo this?")
+    operator.click("#panel button >> text=No, keep it")
+    shows(operator, "info", "Cancelled")
+    assert where(a) == "A-01-1"

@@ -364,6 +364,11 @@ def test_count_shows_missing_and_unexpected_and_changes_nothing(plant, op):
 def test_undo_reverses_my_last_move(plant, op):
     unit = plant.receive()
     op.scan(unit.lpn), op.scan("A-01-1")
+    before = entries()
+    asked = op.scan("CMD:UNDO")
+    assert (asked.tone, asked.title, asked.confirm) == ("wait", "Undo this?", True)
+    assert f"Your move of {unit.lpn} to A-01-1: it goes back to RCV-1." in asked.detail
+    assert entries() == before and fresh(unit).location.code == "A-01-1"
     outcome = op.scan("CMD:UNDO")
     assert outcome.tone == "ok" and fresh(unit).location.code == "RCV-1"
     undo = Entry.select().order_by(Entry.id.desc()).first()
@@ -376,6 +381,7 @@ def test_undo_of_a_consumption_restores_the_quantity(plant, op):
     unit = loaded(plant, op)
     op.scan("CMD:MODE:CONSUME"), op.scan(unit.lpn), op.scan(qty="all")
     assert fresh(unit).status == "empty"
+    assert "the 100 kg used come back to it" in op.scan("CMD:UNDO").detail
     op.scan("CMD:UNDO")
     unit = fresh(unit)
     assert (unit.quantity, unit.status, unit.location.code) == (Decimal(100), "loaded", "M1")
@@ -389,11 +395,12 @@ def test_undo_refuses_when_someone_moved_it_since_or_it_is_too_late(plant):
     op.scan(unit.lpn), op.scan("A-01-1")
     lead = Operator(plant.lead, at=start)
     lead.scan(unit.lpn), lead.scan("LANE-1")
+    op.scan("CMD:UNDO")
     assert "changed since" in op.scan("CMD:UNDO").detail
     other = plant.receive()
     op.scan(other.lpn), op.scan("A-01-1")
     op.at = start + datetime.timedelta(minutes=6)
-    late = op.scan("CMD:UNDO")
+    late = op.scan("CMD:UNDO")  # already refused when asked
     assert late.tone == "bad" and "more than 5 minutes" in late.detail
     assert fresh(other).location.code == "A-01-1"
 
@@ -474,3 +481,19 @@ def test_split_onto_a_machine_is_a_checked_load(plant, op):
     assert loaded.tone == "ok" and "Counts for WO-1" in loaded.detail
     assert (new.status, new.work_order_id, [e.kind for e in ledger.history(new)]) == (
         "loaded", plant.wo.id, ["split", "load"])
+
+
+
+def test_undo_covers_this_devices_last_change_and_asks_first(plant, op):
+    a, b = plant.receive(), plant.receive()
+    op.scan(a.lpn), op.scan("A-01-1")
+    op.scan(b.lpn)  # a pallet scanned after: Undo is about the last recorded change, not this scan
+    asked = op.scan("CMD:UNDO")
+    assert a.lpn in asked.detail and "A-01-1" in asked.detail
+    assert op.scan("LANE-1").title == f"{b.lpn} → LANE-1"  # another scan: the undo is dropped
+    assert op.scan("CMD:UNDO").title == "Undo this?" and fresh(b).location.code == "LANE-1"
+    other_device = step(  # the same user on another handheld
+        Ctx(plant.operator, device="HH-OTHER", scan_id="x-1"), State(), code="CMD:UNDO")[1]
+    assert other_device.tone == "bad" and "Nothing of yours to undo on this device" in other_device.detail
+    op.scan("CMD:UNDO")
+    assert fresh(b).location.code == "RCV-1" and fresh(a).location.code == "A-01-1"

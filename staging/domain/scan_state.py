@@ -32,6 +32,7 @@ class State:
     reason: str = ""  # Waste: reason code
     label: str = ""  # Receive: the supplier label still missing a quantity or item
     split_qty: str = ""  # Split: how much to take off the pending pallet
+    undo: str = ""  # the ledger entry id a first Undo asked about; a second Undo reverses it
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
     after_refusal: bool = False  # the last scan was refused while nothing was pending
     refused: str = ""  # the load just refused as wrong material: "LPN|MACHINE|WO|FROM|ISO time"
@@ -43,7 +44,7 @@ class State:
         if not isinstance(data, dict):
             return state
         for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused",
-                     "split_qty"):
+                     "split_qty", "undo"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
@@ -89,6 +90,7 @@ class Outcome:
     sign_out: bool = False
     replayed: bool = False  # the verb had already recorded this scan id
     facts: list = field(default_factory=list)  # lines saying what a scanned pallet is (unit_facts)
+    confirm: bool = False  # Undo asks: the panel offers the confirming tap
     override: list = field(default_factory=list)  # [(code, label)]: a lead may load it anyway
 
     def dump(self):

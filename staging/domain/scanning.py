@@ -48,6 +48,8 @@ def step(ctx, state, code=None, qty=None):
     try:
         new, outcome = _step(ctx, state, code, qty)
         new.after_refusal, new.refused = False, ""
+        if not outcome.confirm:  # any other scan than the confirming one drops an Undo asked for
+            new.undo = ""
     except DomainError as err:
         # Refused: nothing was written, and the pending first scan stays for another try. A
         # refused first scan also stops the next location from starting a put-away: replayed from
@@ -56,6 +58,7 @@ def step(ctx, state, code=None, qty=None):
         new, outcome = before, Outcome("bad", REFUSED.get(type(err), err.title), err.message)
         new.after_refusal = not isinstance(err, _Orphan) and new.mode in TARGET_FIRST and not new.pending
         new.refused = _refused_load(ctx, err, outcome)
+        new.undo = ""
     if not outcome.code and code is not None:
         outcome.code = codes.shown(codes.clean(code))
     if dropped and outcome.tone != "bad":
@@ -166,7 +169,14 @@ def _done(ctx, state, _):
 
 
 def _undo(ctx, state, _):
-    result = inventory.undo(ctx)
+    """The first Undo says what it would reverse and waits; a second Undo (tap or scan) does it."""
+    if not state.undo:
+        entry = inventory.last_change(ctx)
+        state.undo = str(entry.id)
+        return state, Outcome("wait", "Undo this?", f"{inventory.describe_undo(entry)} "
+                              "Tap Undo again (or scan UNDO) to confirm; any other scan keeps it.",
+                              confirm=True)
+    result = inventory.undo(ctx, state.undo)
     entry = result.entry
     where = entry.to_location.code if entry.to_location_id else "nowhere"
     return state.clear(), Outcome("ok", f"Undone: {result.unit.lpn} → {where}",

@@ -190,20 +190,46 @@ UNDO_WINDOW = datetime.timedelta(minutes=5)
 UNDOABLE = ("move", "stage", "load", "unload", "consume", "scrap")
 
 
-@verb("undo")
-def undo(book):
-    """Reverse the acting user's own last move (or consumption, or waste) within UNDO_WINDOW, as a
-    new ledger entry that points at the one it reverses: the ledger stays append-only. Refused
-    when anything happened to the unit since, so an undo never overwrites someone else's work."""
-    user, now = book.ctx.user, book.ctx.at or utcnow()
+def last_change(ctx):
+    """The ledger entry Undo would reverse: the acting user's last change made on this device
+    (whatever the scan that made it), not undone yet, within UNDO_WINDOW. Refused otherwise."""
+    user, now = ctx.user, ctx.at or utcnow()
     undone = Entry.select(Entry.reverses).where(Entry.reverses.is_null(False))
-    last = (Entry.select().where(Entry.user == user, Entry.kind != "undo", Entry.id.not_in(undone))
+    last = (Entry.select().where(Entry.user == user, Entry.device == ctx.device, Entry.kind != "undo",
+                                 Entry.id.not_in(undone))
             .order_by(Entry.id.desc()).first())
-    if last is None or last.kind not in UNDOABLE:
-        raise Invalid("Nothing of yours to undo.")
+    if last is None:
+        raise Invalid("Nothing of yours to undo on this device.")
+    if last.kind not in UNDOABLE:
+        raise Invalid(f"Your last change here was a {last.kind} of {last.unit.lpn}: Undo does not "
+                      "reverse that; ask a lead to correct it.")
     if now - last.at > UNDO_WINDOW:
         raise Invalid(f"Your last {last.kind} ({last.unit.lpn}) was more than "
                       f"{UNDO_WINDOW.seconds // 60} minutes ago: move it back by hand instead.")
+    return last
+
+
+def describe_undo(entry):
+    """What undoing the entry will do, in operator words (asked before it is done)."""
+    lpn, uom = entry.unit.lpn, entry.unit.part.uom
+    qty = f"{fmt_qty(abs(entry.delta))} {uom}"
+    back = entry.from_location.code if entry.from_location_id else "where it was"
+    if entry.kind in ("consume", "scrap"):
+        did = {"consume": "used", "scrap": "wasted"}[entry.kind]
+        return f"Your {entry.kind} of {lpn}: the {qty} {did} come back to it."
+    to = entry.to_location.code if entry.to_location_id else "nowhere"
+    return f"Your {entry.kind} of {lpn} to {to}: it goes back to {back}."
+
+
+@verb("undo")
+def undo(book, entry_id=None):
+    """Reverse the acting user's last change on this device (last_change), as a new ledger entry
+    that points at the one it reverses: the ledger stays append-only. `entry_id`: the entry the
+    operator was asked to confirm; anything else is refused. Refused too when anything happened
+    to the unit since, so an undo never overwrites someone else's work."""
+    last = last_change(book.ctx)
+    if entry_id not in (None, "") and str(last.id) != str(entry_id):
+        raise Conflict("Your last change is no longer the one you were asked about: tap Undo again to see it.")
     unit = locked(Unit.select().where(Unit.id == last.unit_id)).get()
     latest = Entry.select().where(Entry.unit == unit).order_by(Entry.id.desc()).first()
     if latest.id != last.id:
