@@ -200,3 +200,52 @@ def test_undo_asked_then_kept(operator, web_plant):
     operator.click("#panel button >> text=No, keep it")
     shows(operator, "info", "Cancelled")
     assert where(a) == "A-01-1"
+
+
+# --- item 9: GS1 from a wedge that drops GS ----------------------------------------------------------------
+
+GTIN = "09501101530003"
+
+
+@pytest.fixture
+def stager(page, live_server, web_plant):
+    web_plant.resin_b.gtin = GTIN
+    web_plant.resin_b.save()
+    sign_in(page, live_server, "stager1")
+    page.click("button.mode >> text=Receive")
+    shows(page, "info", "Receive")
+    return page
+
+
+def test_a_pending_label_is_not_merged_with_the_next_scan(stager, web_plant):
+    wedge(stager, "]C101" + GTIN + "10LOT46")  # a label with no quantity
+    shows(stager, "wait", "how much?")
+    wedge(stager, GTIN)  # the next scan: a plain EAN
+    shows(stager, "bad", "was not used")
+    expect(stager.locator("#panel")).to_contain_text("still waits for its quantity")
+    assert Unit.select().count() == 0
+    wedge(stager, "25")
+    shows(stager, "ok", "Received")
+    assert [(u.lot, u.quantity) for u in Unit.select()] == [("LOT46", 25)]
+
+
+def test_a_lot_that_may_hide_a_quantity_asks_for_one_confirming_scan(stager, web_plant):
+    dropped = "]C101" + GTIN + "10LOT46" + "3010"  # lot LOT46, quantity (30)10: the GS was dropped
+    wedge(stager, dropped)
+    shows(stager, "wait", "Check the label")
+    expect(stager.locator("#panel")).to_contain_text("may end in a quantity (AI 30, value 10)")
+    expect(stager.locator("#panel .facts").nth(1)).to_have_text("Lot LOT463010 · no quantity")
+    stager.screenshot(path="/tmp/hh-gs1-check.png")
+    wedge(stager, GTIN)
+    shows(stager, "bad", "first confirm the label's values")
+    stager.click(".commands button >> text=Cancel")
+    shows(stager, "info", "Cancelled")
+    assert Unit.select().count() == 0
+    stager.wait_for_timeout(1600)  # the page drops the same code again within 1.5 s
+    wedge(stager, dropped)
+    shows(stager, "wait", "Check the label")
+    stager.click(".commands button >> text=Done")  # the values are right: take them
+    shows(stager, "wait", "how much?")
+    wedge(stager, "10")
+    shows(stager, "ok", "Received")
+    assert [(u.lot, u.quantity) for u in Unit.select()] == [("LOT463010", 10)]

@@ -497,3 +497,38 @@ def test_undo_covers_this_devices_last_change_and_asks_first(plant, op):
     assert other_device.tone == "bad" and "Nothing of yours to undo on this device" in other_device.detail
     op.scan("CMD:UNDO")
     assert fresh(b).location.code == "RCV-1" and fresh(a).location.code == "A-01-1"
+
+
+# --- GS1 labels from a wedge that drops GS ---------------------------------------------------------------
+
+def test_a_pending_label_takes_only_a_quantity_or_a_command(plant):
+    op = Operator(plant.stager)
+    op.scan("CMD:MODE:RECEIVE")
+    assert op.scan("]C10109501101530003" "10LOT46\x1d").ask == "qty"  # no quantity on it
+    before = entries()
+    for other in ("09501101530003", "A-01-1", "]C10109501101530003" "10LOT47\x1d" "3010", "hello"):
+        refused = op.scan(other)
+        assert refused.tone == "bad" and ("was not used" in refused.detail or "not a quantity" in refused.detail)
+    assert entries() == before
+    done = op.scan("12")
+    unit = Unit.select().order_by(Unit.id.desc()).get()
+    assert done.tone == "ok" and (unit.lot, unit.quantity) == ("LOT46", Decimal(12))
+
+
+def test_a_lot_that_may_hide_a_quantity_is_shown_for_confirmation(plant):
+    op = Operator(plant.stager)
+    op.scan("CMD:MODE:RECEIVE")
+    dropped_gs = "]C10109501101530003" "10LOT46" "3010"  # LOT46 + (30)10, the GS lost
+    check = op.scan(dropped_gs)
+    assert check.tone == "wait" and check.title == "Check the label"
+    assert "may end in a quantity (AI 30, value 10)" in check.detail
+    assert check.facts == ["GTIN 09501101530003 · RES-100 rev B", "Lot LOT463010 · no quantity"]
+    assert Unit.select().count() == 0
+    assert op.scan("09501101530003").tone == "bad"  # a plain EAN is not merged into it
+    assert op.scan("CMD:CANCEL").title == "Cancelled"
+    op.scan(dropped_gs)
+    asked = op.scan(dropped_gs)  # scanned again: confirmed as read, and now it wants a quantity
+    assert asked.ask == "qty"
+    op.scan("10")
+    unit = Unit.select().order_by(Unit.id.desc()).get()
+    assert (unit.lot, unit.quantity) == ("LOT463010", Decimal(10))

@@ -7,6 +7,7 @@ from . import codes, inventory
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
 from .scan_commands import OVERRIDES
+from .scan_labels import combined_text, label_facts, label_of, label_part, merge_labels
 from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
@@ -237,7 +238,7 @@ def _quantity(ctx, state, text):
     if state.mode == "RECEIVE":
         if everything:
             raise Invalid("Type the quantity received.")
-        label = _label(state.label)
+        label = label_of(state.label)
         if label is None:
             raise Invalid("Scan the supplier label again.")
         return _receive(ctx, state, label, parse_quantity(text))
@@ -257,6 +258,7 @@ def _quantity(ctx, state, text):
 
 
 def _receive_mode(ctx, state, meaning):
+    _check_pending_label(state, meaning)
     if meaning.kind == "unit":
         raise Invalid(f"{meaning.text} is already received: it is {meaning.obj.lpn}, at {_here(meaning.obj)}.")
     if meaning.kind == "location":
@@ -267,58 +269,52 @@ def _receive_mode(ctx, state, meaning):
     if meaning.kind != "gs1":
         raise _wrong_kind(meaning, state)
     label = meaning.obj
+    if state.checking:  # the same label again: its values are confirmed
+        state.checking = ""
+        return _take_label(ctx, state, label, meaning.text)
+    if label.hidden:
+        state.checking = meaning.text
+        return state, Outcome("wait", "Check the label", f"Are these right? {label.hidden[0].upper()}"
+                              f"{label.hidden[1:]}. Right: scan the label again (or Done). Wrong: CANCEL, "
+                              "and have the scanner set to send GS.", facts=label_facts(label))
+    return _take_label(ctx, state, label, meaning.text)
+
+
+def _check_pending_label(state, meaning):
+    """A label waiting for its quantity, or for its values to be confirmed, takes nothing else:
+    merged with the next scan, a lot that swallowed its quantity would be received as read."""
+    if state.checking and codes.clean(meaning.text) != codes.clean(state.checking):
+        raise Invalid(f"“{codes.shown(meaning.text)}” was not used: first confirm the label's values "
+                      "(scan it again, or Done), or CANCEL.")
+    pending = label_of(state.label) if state.label else None
+    if pending is not None and pending.gtin is not None:
+        raise Invalid(f"“{codes.shown(meaning.text)}” was not used: the label of {pending.gtin} still "
+                      "waits for its quantity. Type it, or CANCEL.")
+
+
+def confirm_label(ctx, state):
+    """Done while a label's values wait for confirmation: take them as read."""
+    label = label_of(state.checking)
+    if label is None:
+        raise Invalid("Scan the supplier label again.")
+    text, state.checking = state.checking, ""
+    return _take_label(ctx, state, label, text)
+
+
+def _take_label(ctx, state, label, text):
     if state.label:  # a pallet's SSCC label and its item label, scanned one after the other
-        label = _merge(_label(state.label), label)
+        label = merge_labels(label_of(state.label), label)
     if label.gtin is None or label.quantity is None:
-        state.label = _combined_text(state.label, meaning.text)
+        state.label = combined_text(state.label, text)
         if label.gtin is None:
             return state, Outcome("wait", f"Pallet {label.sscc}", "Now scan the item label (GTIN, lot, quantity).")
-        _part(label)
+        label_part(label)
         return state, _waiting(state)
     return _receive(ctx, state, label, label.quantity)
 
 
-def _label(text):
-    meaning = codes.resolve(text)
-    return meaning.obj if meaning.kind == "gs1" else None
-
-
-def _merge(first, second):
-    if first is None:
-        return second
-    for name in ("sscc", "gtin", "lot", "quantity", "uom", "part", "unit"):
-        if not getattr(second, name) and getattr(first, name):
-            setattr(second, name, getattr(first, name))
-    return second
-
-
-def _combined_text(previous, text):
-    # Both labels, kept as one parenthesised element string so resolve() reads them as one.
-    labels = [label for label in (_label(t) for t in (previous, text) if t) if label is not None]
-    merged = labels[0]
-    for label in labels[1:]:
-        merged = _merge(merged, label)
-    parts = []
-    if merged.sscc:
-        parts.append(f"(00){merged.sscc}")
-    if merged.gtin:
-        parts.append(f"(01){merged.gtin}")
-    if merged.lot:
-        parts.append(f"(10){merged.lot}")
-    if merged.quantity is not None:
-        parts.append(f"(30){int(merged.quantity)}" if merged.uom == "ea" else
-                     f"(3103){int(merged.quantity * 1000):06d}")
-    return "".join(parts)
-
-
-def _part(label):
-    if label.part is None:
-        raise Invalid(f"GTIN {label.gtin} is not one of our parts: ask a lead to add it to the part.")
-    return label.part
-
-
 def _receive(ctx, state, label, qty):
-    part = _part(label)
+    part = label_part(label)
     if label.uom and label.uom != part.uom:
         raise Invalid(f"The label counts in {label.uom}, but {part.number} is kept in {part.uom}.")
     barcodes = [("00" + label.sscc, "sscc")] if label.sscc else []

@@ -32,6 +32,7 @@ class State:
     reason: str = ""  # Waste: reason code
     label: str = ""  # Receive: the supplier label still missing a quantity or item
     split_qty: str = ""  # Split: how much to take off the pending pallet
+    checking: str = ""  # Receive: a label whose values wait for a confirming scan (a lot may hide more)
     undo: str = ""  # the ledger entry id a first Undo asked about; a second Undo reverses it
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
     after_refusal: bool = False  # the last scan was refused while nothing was pending
@@ -44,7 +45,7 @@ class State:
         if not isinstance(data, dict):
             return state
         for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused",
-                     "split_qty", "undo"):
+                     "split_qty", "undo", "checking"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
@@ -63,7 +64,7 @@ class State:
 
     @property
     def pending(self):
-        return bool(self.unit or self.target or self.work_order or self.reason or self.label)
+        return bool(self.unit or self.target or self.work_order or self.reason or self.label or self.checking)
 
     def clear(self):
         return State(mode=self.mode, user_id=self.user_id)
@@ -118,6 +119,8 @@ def _waiting(state, prefix=""):
         target = f"{state.work_order} on {state.target}" if state.work_order else state.target
         title = f"{target}: scan pallets"
         detail = "Scan each pallet, then DONE."
+    elif state.checking:
+        title, detail = "Check the label", "Scan it again (or Done) to take its values, or CANCEL."
     elif state.label:
         title, detail = "Supplier label", "Scan the item label too."
     else:

@@ -15,7 +15,7 @@ from . import codes, inventory
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .permissions import can
 from .scan_commands import OVERRIDES, REASONS
-from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity, override_load
+from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity, confirm_label, override_load
 from .scan_state import HINTS, Outcome, State, _waiting
 from .workorders import WrongMaterial
 
@@ -112,6 +112,12 @@ def _step(ctx, state, code, qty):
     if meaning.kind == "unknown":
         if state.awaiting_quantity() and (QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):
             return _quantity(ctx, state, meaning.text)
+        if state.checking:
+            raise Invalid(f"“{codes.shown(meaning.text)}” was not used: first confirm the label's values "
+                          "(scan it again, or Done), or CANCEL.")
+        if state.awaiting_quantity():
+            raise Invalid(f"“{codes.shown(meaning.text)}” is not a quantity: {state.unit or 'the label'} "
+                          "waits for how much. Type it (like 20 or 20,5), or CANCEL.")
         raise _Unknown(meaning.text)
     return MODE_STEPS[state.mode](ctx, state, meaning)
 
@@ -153,12 +159,14 @@ def _override(ctx, state, code):
 
 
 def _cancel(ctx, state, _):
-    what = state.unit or state.target or state.label
+    what = state.unit or state.target or ("the label" if state.label or state.checking else "")
     return state.clear(), Outcome("info", "Cancelled",
                                   f"{what} was not changed." if what else "Nothing was pending.")
 
 
 def _done(ctx, state, _):
+    if state.checking:
+        return confirm_label(ctx, state)
     if state.mode == "COUNT" and state.target:
         return _finish_count(state)
     if state.target:
