@@ -249,3 +249,24 @@ def test_a_lot_that_may_hide_a_quantity_asks_for_one_confirming_scan(stager, web
     wedge(stager, "10")
     shows(stager, "ok", "Received")
     assert [(u.lot, u.quantity) for u in Unit.select()] == [("LOT463010", 10)]
+
+
+def test_an_offline_replay_onto_a_machine_is_checked_too(operator, web_plant):
+    screw, resin = web_plant.receive(part=web_plant.screw), web_plant.receive()
+    down = {"on": True}
+
+    def maybe_drop(route):
+        if down["on"] and route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+    operator.route("**/scan", maybe_drop)
+    for code in (screw.lpn, "M1", resin.lpn, "M1"):
+        wedge(operator, code)
+        operator.wait_for_timeout(30)
+    expect(operator.locator("#queued")).to_contain_text("4 queued")
+    down["on"] = False
+    operator.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(operator.locator(".replayed")).to_contain_text("4 queued scans sent, 1 refused")
+    assert "Wrong material" in operator.inner_text("#recent")
+    assert where(screw) == "RCV-1" and where(resin) == "M1" and loads() == 1

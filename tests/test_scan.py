@@ -201,6 +201,14 @@ def test_every_way_onto_a_machine_is_checked(plant, op, first):
     assert fresh(screw).location.code == "RCV-1"
 
 
+def test_load_by_work_order_is_the_same_check(plant, op):
+    screw = plant.receive(part=plant.screw)
+    op.scan("CMD:MODE:LOAD"), op.scan("WO-1")
+    refused = op.scan(screw.lpn)
+    assert refused.title == "Wrong material" and "M1 needs RES-100 rev B (WO-1)" in refused.detail
+    assert fresh(screw).location.code == "RCV-1"
+
+
 def test_a_machine_with_no_open_order_takes_nothing(plant, op):
     unit = plant.receive()
     op.scan(unit.lpn)
