@@ -1,4 +1,6 @@
 """The JSON API contract from DESIGN.md: shapes, status codes, tokens, idempotent moves."""
+from urllib.parse import urlsplit
+
 import pytest
 
 from staging.domain.users import create_token
@@ -91,6 +93,26 @@ def test_refused_moves_say_why_and_write_nothing(client, web_plant, auth, body, 
     assert count_entries() == before
 
 
+def test_a_move_onto_a_machine_is_the_load_check(client, web_plant, auth):
+    """POST /api/moves to a machine goes through the one material check of every load."""
+    old_rev, good = web_plant.receive(part=web_plant.resin_a), web_plant.receive(qty="600")
+    before = count_entries()
+    refused = client.post("/api/moves", headers=auth, json={"unit": old_rev.lpn, "to": "M1"})
+    assert refused.status_code == 422 and refused.json["title"] == "Wrong material"
+    assert "M1 needs rev B (WO-1)" in refused.json["detail"] and count_entries() == before
+    by_operator = client.post("/api/moves", headers=auth,
+                              json={"unit": old_rev.lpn, "to": "M1", "override_reason": "Trial"})
+    assert by_operator.status_code == 403 and count_entries() == before
+    lead = {"Authorization": "Bearer " + create_token("lead1")}
+    overridden = client.post("/api/moves", headers=lead,
+                             json={"unit": old_rev.lpn, "to": "M1", "override_reason": "Trial run"})
+    assert overridden.status_code == 201 and overridden.json["reason"] == "Override: Trial run"
+    assert overridden.json["warning"] is True
+    loaded = client.post("/api/moves", headers=auth, json={"unit": good.lpn, "to": "M1"}).json
+    assert (loaded["work_order"], loaded["warning"]) == ("WO-1", True)
+    assert "100 kg more than it needs" in loaded["note"]
+
+
 def test_a_body_that_is_not_json_is_refused(client, web_plant, auth):
     response = client.post("/api/moves", headers=auth, data="unit=P1", content_type="text/plain")
     assert response.status_code == 422 and "JSON object" in response.json["detail"]
@@ -146,3 +168,28 @@ def test_the_ledger_a_page_at_a_time(client, web_plant, auth):
     assert [e["unit"] for e in mine["entries"]] == [units[3].lpn]
     bad = client.get("/api/ledger?limit=0", headers=auth)
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json" and "limit" in bad.json["detail"]
+
+
+def test_split_a_unit_through_the_api(client, web_plant, auth):
+    unit = web_plant.receive(qty="100")
+    body = {"quantity": "20", "to": "LANE-1", "client_scan_id": "split-1"}
+    response = client.post(f"/api/units/{unit.lpn}/split", headers=auth, json=body)
+    assert response.status_code == 201
+    new = response.json
+    assert (new["qty"], new["location"], new["split_from"], new["part"]) == (20, "LANE-1", unit.lpn, "RES-100")
+    assert new["lpn"] != unit.lpn and new["label"].endswith(f"/labels/units/{new['lpn']}.pdf")
+    again = client.post(f"/api/units/{unit.lpn}/split", headers=auth, json=body)
+    assert again.json["lpn"] == new["lpn"] and again.headers["Idempotent-Replayed"] == "true"
+    assert client.get(f"/api/units/{unit.lpn}", headers=auth).json["qty"] == 80
+    # The operator who split it may fetch its label (any other label needs a stager).
+    label = client.get(urlsplit(new["label"]).path, headers=auth)
+    assert label.status_code == 200 and label.mimetype == "application/pdf"
+    assert client.get(f"/labels/units/{unit.lpn}.pdf", headers=auth).status_code == 403
+    before = count_entries()
+    for bad, status, words in (({"quantity": "80"}, 422, "move the whole unit"),
+                               ({"quantity": "-1"}, 422, ""), ({"quantity": "5", "to": "NOPE"}, 404, "No location"),
+                               ({"quantity": "5", "from": "A-01-1"}, 409, "Someone moved it")):
+        refused = client.post(f"/api/units/{unit.lpn}/split", headers=auth, json=bad)
+        assert refused.status_code == status and words in refused.json["detail"]
+    assert count_entries() == before
+    assert client.post("/api/units/P404404/split", headers=auth, json={"quantity": "1"}).status_code == 404

@@ -173,13 +173,70 @@ def test_load_machine_then_units_checks_the_work_order(plant, op):
     assert op.scan("M1").tone == "wait"
     loaded = op.scan(good.lpn)
     assert loaded.tone == "ok" and fresh(good).status == "loaded" and fresh(good).work_order.number == "WO-1"
-    assert "WO-1 has 100 of 500 kg RES-100" in loaded.detail
+    assert "Counts for WO-1: 100 kg RES-100 on hand for 500 kg still needed" in loaded.detail
     before = entries()
     wrong = op.scan(old_rev.lpn)
-    assert wrong.tone == "bad" and "Wrong revision" in wrong.detail and "needs rev B" in wrong.detail
+    assert wrong.tone == "bad" and "Wrong revision" in wrong.detail and "needs rev B (WO-1)" in wrong.detail
     unneeded = op.scan(screw.lpn)
-    assert unneeded.tone == "bad" and "does not need FST-M6" in unneeded.detail
+    assert unneeded.tone == "bad" and "FST-M6 rev C; M1 needs RES-100 rev B (WO-1)" in unneeded.detail
     assert entries() == before and fresh(old_rev).location.code == "RCV-1"
+
+
+@pytest.mark.parametrize("first", ["machine", "pallet"])
+def test_every_way_onto_a_machine_is_checked(plant, op, first):
+    """Load by machine (either order), Move onto a machine, and a late replay: one check."""
+    screw = plant.receive(part=plant.screw)
+    for mode, codes_in_order in (("LOAD", ["M1", screw.lpn]), ("MOVE", [screw.lpn, "M1"])):
+        op.scan("CMD:MODE:" + mode)
+        if first == "pallet":
+            codes_in_order = codes_in_order[::-1] if mode == "LOAD" else codes_in_order
+        outcomes = [op.scan(code) for code in codes_in_order]
+        assert outcomes[-1].tone == "bad" and outcomes[-1].title == "Wrong material"
+        assert "A lead can load it anyway" in outcomes[-1].detail and outcomes[-1].override == []
+        assert fresh(screw).location.code == "RCV-1"
+    replayed = Operator(plant.operator, at=datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
+    replayed.scan(screw.lpn)
+    assert replayed.scan("M1").title == "Wrong material" and fresh(screw).location.code == "RCV-1"
+    assert op.scan("CMD:OVERRIDE:TRIAL").title == "Not allowed"  # an operator cannot override
+    assert fresh(screw).location.code == "RCV-1"
+
+
+def test_load_by_work_order_is_the_same_check(plant, op):
+    screw = plant.receive(part=plant.screw)
+    op.scan("CMD:MODE:LOAD"), op.scan("WO-1")
+    refused = op.scan(screw.lpn)
+    assert refused.title == "Wrong material" and "M1 needs RES-100 rev B (WO-1)" in refused.detail
+    assert fresh(screw).location.code == "RCV-1"
+
+
+def test_a_machine_with_no_open_order_takes_nothing(plant, op):
+    unit = plant.receive()
+    op.scan(unit.lpn)
+    refused = op.scan("M2")
+    assert refused.tone == "bad" and "M2 has no open work order" in refused.detail
+
+
+def test_over_supply_is_amber(plant, op):
+    unit = plant.receive(qty="700")
+    op.scan(unit.lpn)
+    outcome = op.scan("M1")
+    assert outcome.tone == "wait" and "200 kg more than it needs" in outcome.detail
+    assert fresh(unit).status == "loaded"
+
+
+def test_a_lead_overrides_a_refused_load_with_a_reason(plant):
+    lead = Operator(plant.lead)
+    screw = plant.receive(part=plant.screw)
+    lead.scan("CMD:MODE:LOAD"), lead.scan("M1")
+    refused = lead.scan(screw.lpn)
+    assert refused.tone == "bad" and ("TRIAL", "Trial run") in [tuple(o) for o in refused.override]
+    done = lead.scan("CMD:OVERRIDE:TRIAL")
+    assert done.tone == "wait" and done.title == f"{screw.lpn} → M1" and "Loaded by override" in done.detail
+    entry = Entry.select().order_by(Entry.id.desc()).get()
+    assert (entry.kind, entry.reason, entry.user_id) == ("load", "Override: Trial run", plant.lead.id)
+    assert lead.state.target == "M1"  # the machine stays for the next pallet
+    again = lead.scan("CMD:OVERRIDE:TRIAL")
+    assert again.tone == "bad" and "Nothing to override" in again.detail
 
 
 def test_load_by_work_order_and_unit_first(plant, op):
@@ -315,6 +372,11 @@ def test_count_shows_missing_and_unexpected_and_changes_nothing(plant, op):
 def test_undo_reverses_my_last_move(plant, op):
     unit = plant.receive()
     op.scan(unit.lpn), op.scan("A-01-1")
+    before = entries()
+    asked = op.scan("CMD:UNDO")
+    assert (asked.tone, asked.title, asked.confirm) == ("wait", "Undo this?", True)
+    assert f"Your move of {unit.lpn} to A-01-1: it goes back to RCV-1." in asked.detail
+    assert entries() == before and fresh(unit).location.code == "A-01-1"
     outcome = op.scan("CMD:UNDO")
     assert outcome.tone == "ok" and fresh(unit).location.code == "RCV-1"
     undo = Entry.select().order_by(Entry.id.desc()).first()
@@ -327,6 +389,7 @@ def test_undo_of_a_consumption_restores_the_quantity(plant, op):
     unit = loaded(plant, op)
     op.scan("CMD:MODE:CONSUME"), op.scan(unit.lpn), op.scan(qty="all")
     assert fresh(unit).status == "empty"
+    assert "the 100 kg used come back to it" in op.scan("CMD:UNDO").detail
     op.scan("CMD:UNDO")
     unit = fresh(unit)
     assert (unit.quantity, unit.status, unit.location.code) == (Decimal(100), "loaded", "M1")
@@ -340,11 +403,12 @@ def test_undo_refuses_when_someone_moved_it_since_or_it_is_too_late(plant):
     op.scan(unit.lpn), op.scan("A-01-1")
     lead = Operator(plant.lead, at=start)
     lead.scan(unit.lpn), lead.scan("LANE-1")
+    op.scan("CMD:UNDO")
     assert "changed since" in op.scan("CMD:UNDO").detail
     other = plant.receive()
     op.scan(other.lpn), op.scan("A-01-1")
     op.at = start + datetime.timedelta(minutes=6)
-    late = op.scan("CMD:UNDO")
+    late = op.scan("CMD:UNDO")  # already refused when asked
     assert late.tone == "bad" and "more than 5 minutes" in late.detail
     assert fresh(other).location.code == "A-01-1"
 
@@ -382,3 +446,97 @@ def test_a_pallet_changed_after_the_scan_was_made_is_a_conflict(plant):
     assert outcome.tone == "bad" and "changed after you scanned it" in outcome.detail
     assert "LANE-1" in outcome.detail
     assert offline.scan("A-01-1").tone == "bad" and entries() == before
+
+
+def test_a_pallet_scan_says_what_the_pallet_is(plant, op):
+    pallet = plant.receive(qty="12.5", lot="LOT-77")
+    outcome = op.scan(pallet.lpn)
+    assert outcome.facts == ["RES-100 rev B · 12.5 kg · lot LOT-77", "At RCV-1 · In stock · no work order"]
+    op.scan("CMD:MODE:WASTE")
+    assert op.scan(pallet.lpn).facts[0] == "RES-100 rev B · 12.5 kg · lot LOT-77"
+
+
+# --- split: part of a pallet --------------------------------------------------------------------------
+
+def test_split_on_the_scan_page(plant, op):
+    pallet = plant.receive(qty="100")
+    op.scan("CMD:MODE:SPLIT")
+    asked = op.scan(pallet.lpn)
+    assert asked.ask == "qty" and asked.title == f"{pallet.lpn}: how much?"
+    assert op.scan(qty="all").title == "Refused" and op.scan(qty="100").tone == "bad"
+    assert op.scan("LANE-1").tone == "bad"  # no quantity yet: nothing written
+    before = entries()
+    where_to = op.scan("20,5")  # a quantity scanned or typed into the scan field, decimal comma
+    assert where_to.tone == "wait" and where_to.title == f"Take 20.5 off {pallet.lpn}" and entries() == before
+    done = op.scan("LANE-1")
+    new = Unit.select().order_by(Unit.id.desc()).get()
+    assert done.tone == "ok" and done.title == f"{new.lpn}: 20.5 kg → LANE-1" and done.lpn == new.lpn
+    assert (fresh(pallet).quantity, new.quantity, new.location.code, new.split_from_id) == (
+        Decimal("79.5"), Decimal("20.5"), "LANE-1", pallet.id)
+    assert [e.kind for e in ledger.history(new)] == ["split"]
+
+
+def test_split_onto_a_machine_is_a_checked_load(plant, op):
+    screws = plant.receive(part=plant.screw, qty="100")
+    op.scan("CMD:MODE:SPLIT"), op.scan(screws.lpn), op.scan("20")
+    before = Unit.select().count(), entries()
+    refused = op.scan("M1")
+    assert refused.title == "Wrong material" and (Unit.select().count(), entries()) == before
+    resin = plant.receive(qty="100")
+    op.scan(resin.lpn), op.scan("30")
+    loaded = op.scan("M1")
+    new = Unit.select().order_by(Unit.id.desc()).get()
+    assert loaded.tone == "ok" and "Counts for WO-1" in loaded.detail
+    assert (new.status, new.work_order_id, [e.kind for e in ledger.history(new)]) == (
+        "loaded", plant.wo.id, ["split", "load"])
+
+
+
+def test_undo_covers_this_devices_last_change_and_asks_first(plant, op):
+    a, b = plant.receive(), plant.receive()
+    op.scan(a.lpn), op.scan("A-01-1")
+    op.scan(b.lpn)  # a pallet scanned after: Undo is about the last recorded change, not this scan
+    asked = op.scan("CMD:UNDO")
+    assert a.lpn in asked.detail and "A-01-1" in asked.detail
+    assert op.scan("LANE-1").title == f"{b.lpn} → LANE-1"  # another scan: the undo is dropped
+    assert op.scan("CMD:UNDO").title == "Undo this?" and fresh(b).location.code == "LANE-1"
+    other_device = step(  # the same user on another handheld
+        Ctx(plant.operator, device="HH-OTHER", scan_id="x-1"), State(), code="CMD:UNDO")[1]
+    assert other_device.tone == "bad" and "Nothing of yours to undo on this device" in other_device.detail
+    op.scan("CMD:UNDO")
+    assert fresh(b).location.code == "RCV-1" and fresh(a).location.code == "A-01-1"
+
+
+# --- GS1 labels from a wedge that drops GS ---------------------------------------------------------------
+
+def test_a_pending_label_takes_only_a_quantity_or_a_command(plant):
+    op = Operator(plant.stager)
+    op.scan("CMD:MODE:RECEIVE")
+    assert op.scan("]C10109501101530003" "10LOT46\x1d").ask == "qty"  # no quantity on it
+    before = entries()
+    for other in ("09501101530003", "A-01-1", "]C10109501101530003" "10LOT47\x1d" "3010", "hello"):
+        refused = op.scan(other)
+        assert refused.tone == "bad" and ("was not used" in refused.detail or "not a quantity" in refused.detail)
+    assert entries() == before
+    done = op.scan("12")
+    unit = Unit.select().order_by(Unit.id.desc()).get()
+    assert done.tone == "ok" and (unit.lot, unit.quantity) == ("LOT46", Decimal(12))
+
+
+def test_a_lot_that_may_hide_a_quantity_is_shown_for_confirmation(plant):
+    op = Operator(plant.stager)
+    op.scan("CMD:MODE:RECEIVE")
+    dropped_gs = "]C10109501101530003" "10LOT46" "3010"  # LOT46 + (30)10, the GS lost
+    check = op.scan(dropped_gs)
+    assert check.tone == "wait" and check.title == "Check the label"
+    assert "may end in a quantity (AI 30, value 10)" in check.detail
+    assert check.facts == ["GTIN 09501101530003 · RES-100 rev B", "Lot LOT463010 · no quantity"]
+    assert Unit.select().count() == 0
+    assert op.scan("09501101530003").tone == "bad"  # a plain EAN is not merged into it
+    assert op.scan("CMD:CANCEL").title == "Cancelled"
+    op.scan(dropped_gs)
+    asked = op.scan(dropped_gs)  # scanned again: confirmed as read, and now it wants a quantity
+    assert asked.ask == "qty"
+    op.scan("10")
+    unit = Unit.select().order_by(Unit.id.desc()).get()
+    assert (unit.lot, unit.quantity) == ("LOT463010", Decimal(10))

@@ -107,6 +107,9 @@ def test_undo(scanner, plant):
     wedge(scanner, unit.lpn), wedge(scanner, "LANE-1")
     shows(scanner, "ok", f"{unit.lpn} → LANE-1")
     scanner.click("button.cmd >> text=Undo")
+    shows(scanner, "wait", "Undo this?")  # it says what it would reverse, and asks
+    assert where(unit) == "LANE-1"
+    scanner.click("button.cmd >> text=Undo")
     shows(scanner, "ok", f"Undone: {unit.lpn} → RCV-1")
     assert where(unit) == "RCV-1"
 

@@ -8,6 +8,7 @@ import pytest
 from staging.domain import inventory, workorders
 from staging.domain.errors import Forbidden, Invalid
 from staging.domain.inventory import ledger
+from staging.domain.workorders import WrongMaterial
 from staging.store.models import Entry, Unit, WorkOrder, WorkOrderLine, WorkOrderTotals
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -43,10 +44,11 @@ def test_staged_loaded_consumed_and_short_across_orders_sharing_a_part(plant):
 
 
 def test_an_unassigned_pallet_on_the_machine_counts_for_the_first_order_that_needs_it(plant):
-    wo2 = second_order(plant, status="running")  # two running: a plain load picks no order
+    wo2 = second_order(plant, status="running")  # two running, both need it: the first one
     unit = plant.receive(qty="80")
-    inventory.load(plant.ctx(), unit, "M1")
-    assert Unit.get_by_id(unit.id).work_order_id is None
+    result = inventory.load(plant.ctx(), unit, "M1")
+    assert Unit.get_by_id(unit.id).work_order_id == plant.wo.id and result.entry.work_order_id == plant.wo.id
+    assert "Counts for WO-1" in result.note and not result.warn
     view = workorders.machine_view(plant.machine)
     assert line(view, "WO-1").loaded == 80 and line(view, wo2.number).loaded == 0
 
@@ -74,11 +76,18 @@ def test_a_revision_change_flags_the_staged_pallet_red(plant):
 def test_a_part_no_order_needs_on_the_machine_is_flagged(plant):
     second_order(plant, status="running")
     screws = plant.receive(plant.screw, qty="1000")
-    inventory.load(plant.ctx(), screws, "M1")  # no single running order to check against
+    with pytest.raises(WrongMaterial, match=r"Wrong part: .* FST-M6 rev C; M1 needs RES-100 rev B \(WO-1, WO-"):
+        inventory.load(plant.ctx(), screws, "M1")
+    with pytest.raises(Forbidden):  # only a lead may load it anyway
+        inventory.load(plant.ctx(), screws, "M1", override="Trial")
+    result = inventory.load(plant.ctx("lead"), screws, "M1", override="Trial run")
+    assert result.warn and result.entry.reason == "Override: Trial run"
     view = workorders.machine_view(plant.machine)
     assert view.state == "now"
     assert [u.unit.lpn for u in view.wrong] == [screws.lpn]
     assert "Wrong part" in view.wrong[0].problem
+    assert [(e.unit.lpn, e.reason, e.user.username) for e in view.overrides] == [
+        (screws.lpn, "Override: Trial run", "lead1")]
     # The floor board sums units in the database instead: the same verdict.
     (board_m1,) = [m for m in workorders.board().machines if m.machine.code == "M1"]
     assert board_m1.state == "now" and board_m1.reasons == view.reasons

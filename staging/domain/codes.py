@@ -15,7 +15,7 @@ from stdnum import ean
 from ..store.db import Prepared
 from ..store.models import Barcode, Location, Part, Unit, User, WorkOrder
 from .errors import Invalid
-from .scan_commands import COMMANDS, REASONS
+from .scan_commands import COMMANDS, OVERRIDES, REASONS
 
 MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types
@@ -158,6 +158,32 @@ class GS1:
     uom: str = ""
     part: object = None  # our Part with that GTIN, if any
     unit: object = None  # our Unit already registered under that SSCC, if any
+    hidden: str = ""  # what the lot's end could be instead, when no GS ended it (issue 12)
+
+
+# The end of a lot that no GS separator ended, read as another element: a count (30, 37), a net
+# weight (310n) or a date (11 production, 13 packaging, 15 best before, 17 expiry).
+_HIDDEN = re.compile(r"(?P<ai>30|37)(?P<v>\d{1,8})|(?P<w>310[0-5])(?P<kg>\d{6})|(?P<d>1[1357])(?P<date>\d{6})")
+_HIDDEN_WORDS = {"30": "a quantity", "37": "a count", "11": "a production date", "13": "a packaging date",
+                 "15": "a best-before date", "17": "an expiry date"}
+
+
+# A GTIN or SSCC element first: a GS1 string from a wedge that sends no symbology identifier.
+_GS1_START = re.compile(r"^(0[12]\d{14}|00\d{18})")
+
+
+def hidden_element(lot):
+    """The longest end of `lot` that reads as another GS1 element, said in words, or "".
+    A wedge that drops GS turns lot LOT46 + quantity (30)10 into lot LOT463010."""
+    for start in range(1, len(lot)):
+        match = _HIDDEN.fullmatch(lot[start:])
+        if match:
+            ai = match["ai"] or match["w"] or match["d"]
+            value = match["v"] or match["kg"] or match["date"]
+            words = "a net weight in kg" if ai.startswith("310") else _HIDDEN_WORDS[ai]
+            return (f"the lot “{lot}” may end in {words} (AI {ai}, value {value}) that lost its "
+                    "GS separator")
+    return ""
 
 
 @dataclass
@@ -198,7 +224,8 @@ def _command(text):
     payload = text.upper()
     if not payload.startswith("CMD:"):
         return None
-    known = {p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
+    known = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
+             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES})
     return payload if payload in known else None
 
 
@@ -213,7 +240,7 @@ def parse_gs1(text):
             message = GS1Message.parse_hri(raw)
         else:
             body = raw[3:] if raw[:3] in SYMBOLOGY_IDS else raw
-            if not body.isdigit() and not marked:
+            if not body.isdigit() and not marked and not _GS1_START.match(body):
                 return None  # plain text of ours, not a GS1 string
             message = parse_element_string(raw).gs1_message
     except (ParseError, ValueError):
@@ -224,7 +251,10 @@ def parse_gs1(text):
     if not marked and not raw.startswith("(") and not ({"00", "01", "02"} & elements.keys()):
         # Plain digits that only happen to look like AIs (an EAN-13 reads as AI 400...).
         return _plain_gtin(raw)
-    return _from_elements(elements)
+    gs1 = _from_elements(elements)
+    if gs1 is not None and gs1.lot and GS not in raw and not raw.startswith("("):
+        gs1.hidden = hidden_element(gs1.lot)  # the lot ran to the end: it may have swallowed more
+    return gs1
 
 
 def _from_elements(elements):

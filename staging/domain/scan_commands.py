@@ -3,7 +3,7 @@
 A command is scanned like any other code (codes.resolve decides), so a gloved operator can
 switch mode, finish, cancel, undo or sign out without touching the screen."""
 
-MODES = ("MOVE", "LOAD", "UNLOAD", "CONSUME", "WASTE", "RECEIVE", "COUNT")
+MODES = ("MOVE", "LOAD", "UNLOAD", "SPLIT", "CONSUME", "WASTE", "RECEIVE", "COUNT")
 
 COMMANDS = (
     ("CMD:DONE", "Done"),
@@ -13,6 +13,7 @@ COMMANDS = (
     ("CMD:MODE:MOVE", "Mode: Move"),
     ("CMD:MODE:LOAD", "Mode: Load"),
     ("CMD:MODE:UNLOAD", "Mode: Unload / return"),
+    ("CMD:MODE:SPLIT", "Mode: Split (part of a pallet)"),
     ("CMD:MODE:CONSUME", "Mode: Consume"),
     ("CMD:MODE:WASTE", "Mode: Waste"),
     ("CMD:MODE:RECEIVE", "Mode: Receive"),
@@ -27,4 +28,13 @@ REASONS = (
     ("WRONG", "Wrong material"),
     ("EXPIRED", "Expired"),
     ("SPILLED", "Spilled"),
+)
+
+# A lead's reasons to load material no open work order of the machine needs, scanned or tapped
+# as CMD:OVERRIDE:<CODE> right after the refusal; the label is what the ledger records.
+OVERRIDES = (
+    ("SUBSTITUTE", "Approved substitute material"),
+    ("TRIAL", "Trial run"),
+    ("ORDER", "Work order not yet updated"),
+    ("ENGINEERING", "Engineering request"),
 )

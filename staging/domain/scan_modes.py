@@ -1,15 +1,14 @@
 """What a scan does in each mode of the scan page (MODE_STEPS), and the typed quantity that
 finishes a Consume, a Waste or a Receive. Writes only through the inventory verbs."""
 import datetime
-from decimal import Decimal
 
-from peewee import fn
-
-from ..store.models import Entry, Location, Unit, WorkOrderLine
+from ..store.models import Entry, Location, Unit, utcnow
 from . import codes, inventory
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
-from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting
+from .scan_commands import OVERRIDES
+from .scan_labels import combined_text, label_facts, label_of, label_part, merge_labels
+from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
 
@@ -29,6 +28,14 @@ def _pallet(ctx, meaning):
     return unit
 
 
+def _described(outcome, unit):
+    """The panel after a pallet scan says what the pallet is; on QC hold, that first."""
+    outcome.facts = unit_facts(unit)
+    if unit.status == "hold":
+        outcome.detail = f"{unit.lpn} is on QC hold: it stays on hold where it goes. {outcome.detail}"
+    return outcome
+
+
 def _here(unit):
     return unit.location.code if unit.location_id else "nowhere"
 
@@ -46,7 +53,7 @@ def _pair(ctx, state, meaning, perform, target_ok):
             return state, outcome
         state = state.clear()
         state.unit, state.unit_from = unit.lpn, _here(unit)
-        return state, _waiting(state)
+        return state, _described(_waiting(state), unit)
     target = target_ok(meaning, state)
     if state.after_refusal and not state.unit:
         raise _Orphan(f"{target[0].code} was not used: the scan before it was refused. "
@@ -91,12 +98,16 @@ def _move(ctx, lpn, state, expected_from):
 
 
 def _moved(result, state):
+    """Green when done as asked; amber when done but worth a look (more than the work order
+    needs, a pallet on QC hold, a lead's override): the note says why."""
     entry = result.entry
     title = f"{result.unit.lpn} → {entry.to_location.code}"
     detail = {"load": "Loaded.", "unload": "Unloaded.", "move": "Moved.", "stage": "Staged."}.get(entry.kind, "")
+    if result.note:
+        detail = f"{detail} {result.note}"
     if state.target and not state.unit:
         detail += f" Next pallet for {state.target}, or DONE."
-    return Outcome("ok", title, detail.strip(), replayed=result.replayed)
+    return Outcome("wait" if result.warn else "ok", title, detail.strip(), replayed=result.replayed)
 
 
 def _unload(ctx, lpn, state, expected_from):
@@ -107,11 +118,24 @@ def _unload(ctx, lpn, state, expected_from):
 def _load(ctx, lpn, state, expected_from):
     result = inventory.load(ctx, lpn, state.target, state.work_order or None,
                             expected_from=expected_from or None)
-    outcome = _moved(result, state)
-    note = supply_note(result.unit)
-    if note:
-        outcome.detail = f"{note} {outcome.detail}"
-    return outcome
+    return _moved(result, state)
+
+
+def override_load(ctx, state, code, ttl):
+    """A lead's CMD:OVERRIDE:<reason> right after a load refused as wrong material: the same load
+    again, with the reason on its ledger entry (the verb checks the lead's role)."""
+    try:
+        lpn, machine, wo, where, at = state.refused.split("|")
+        fresh = (ctx.at or utcnow()) - datetime.datetime.fromisoformat(at) <= ttl
+    except ValueError:
+        fresh = False
+    if not fresh:
+        raise Invalid("Nothing to override: a lead overrides a load refused as wrong material, "
+                      "right after the refusal. Scan the machine and the pallet again.")
+    result = inventory.load(ctx, lpn, machine, wo or None, expected_from=where or None,
+                            override=dict(OVERRIDES)[code])
+    keep = state.clear() if state.unit else state  # a machine scanned first stays for more pallets
+    return keep, _moved(result, keep)
 
 
 def _load_target(meaning, state):
@@ -126,25 +150,6 @@ def _load_target(meaning, state):
         raise Invalid(f"{meaning.obj.code} is not a machine. In Load, scan a machine or its work order; "
                       "to put a pallet elsewhere, switch to Move.")
     raise _wrong_kind(meaning, state)
-
-
-def supply_note(unit):
-    """How much of the unit's part its work order now has on hand, against what it needs."""
-    if not unit.work_order_id:
-        return ""
-    wo = unit.work_order
-    need = (WorkOrderLine.select(fn.SUM(WorkOrderLine.quantity))
-            .where(WorkOrderLine.work_order == wo, WorkOrderLine.part == unit.part_id).scalar())
-    if not need:
-        return ""
-    have = (Unit.select(fn.SUM(Unit.quantity))
-            .where(Unit.work_order == wo, Unit.part == unit.part_id, Unit.status.in_(("staged", "loaded")))
-            .scalar()) or Decimal(0)
-    uom = unit.part.uom
-    text = f"{wo.number} has {fmt_qty(Decimal(have))} of {fmt_qty(Decimal(need))} {uom} {unit.part.number}"
-    if have > need:
-        text += f" ({fmt_qty(Decimal(have) - Decimal(need))} {uom} more than it needs)"
-    return text + "."
 
 
 def _move_mode(ctx, state, meaning):
@@ -166,6 +171,41 @@ def _load_mode(ctx, state, meaning):
     return _pair(ctx, state, meaning, _load, _load_target)
 
 
+def _split_mode(ctx, state, meaning):
+    """Part of a pallet: the pallet, how much (typed or scanned), then where the part goes."""
+    if meaning.kind == "unit":
+        unit = _pallet(ctx, meaning)
+        state = state.clear()
+        state.unit, state.unit_from = unit.lpn, _here(unit)
+        return state, _described(_waiting(state), unit)
+    if not state.unit:
+        raise Invalid(f"Scan the pallet to take a part off first. {HINTS['SPLIT']}")
+    if not state.split_qty:
+        raise Invalid(f"First type how much to take off {state.unit}.")
+    location, _ = _location_target(None, "")(meaning, state)
+    result = inventory.split(ctx, state.unit, state.split_qty, location,
+                             expected_from=state.unit_from if state.unit_from != "nowhere" else None)
+    new, entry = result.unit, result.entry
+    left = Unit.get(Unit.lpn == state.unit)
+    detail = (f"Taken off {left.lpn}, which keeps {fmt_qty(left.quantity)} {new.part.uom}. "
+              f"{new.lpn} has its own label: print it now. {result.note}")
+    return state.clear(), Outcome("wait" if result.warn else "ok",
+                                  f"{new.lpn}: {fmt_qty(new.quantity)} {new.part.uom} → {entry.to_location.code}",
+                                  detail.strip(), lpn=new.lpn, replayed=result.replayed)
+
+
+def _split_quantity(state, text):
+    if text.upper() == "ALL":
+        raise Invalid(f"To take all of {state.unit}, use Move: a split leaves part of it behind.")
+    qty = parse_quantity(text)
+    unit = Unit.get_or_none(Unit.lpn == state.unit)
+    if unit is not None and qty >= unit.quantity:
+        raise Invalid(f"{unit.lpn} holds {fmt_qty(unit.quantity)} {unit.part.uom}: take less than that, "
+                      "or move the whole pallet.")
+    state.split_qty = fmt_qty(qty)
+    return state, _waiting(state)
+
+
 def _consume_mode(ctx, state, meaning):
     if meaning.kind != "unit":
         raise _wrong_kind(meaning, state)
@@ -175,9 +215,7 @@ def _consume_mode(ctx, state, meaning):
                       "so nothing of it can be used up.")
     state = state.clear()
     state.unit = unit.lpn
-    outcome = _waiting(state)
-    outcome.detail = f"{fmt_qty(unit.quantity)} {unit.part.uom} on {unit.location.code}. " + outcome.detail
-    return state, outcome
+    return state, _described(_waiting(state), unit)
 
 
 def _waste_mode(ctx, state, meaning):
@@ -187,20 +225,20 @@ def _waste_mode(ctx, state, meaning):
     reason = state.reason
     state = state.clear()
     state.unit, state.reason = unit.lpn, reason
-    outcome = _waiting(state)
-    outcome.detail = f"{fmt_qty(unit.quantity)} {unit.part.uom} on it. " + outcome.detail
-    return state, outcome
+    return state, _described(_waiting(state), unit)
 
 
 def _quantity(ctx, state, text):
     if not state.awaiting_quantity():
         raise Invalid("No quantity is wanted now: scan a pallet first.")
     text = str(text).strip()
+    if state.mode == "SPLIT":
+        return _split_quantity(state, text)
     everything = text.upper() == "ALL"
     if state.mode == "RECEIVE":
         if everything:
             raise Invalid("Type the quantity received.")
-        label = _label(state.label)
+        label = label_of(state.label)
         if label is None:
             raise Invalid("Scan the supplier label again.")
         return _receive(ctx, state, label, parse_quantity(text))
@@ -220,6 +258,7 @@ def _quantity(ctx, state, text):
 
 
 def _receive_mode(ctx, state, meaning):
+    _check_pending_label(state, meaning)
     if meaning.kind == "unit":
         raise Invalid(f"{meaning.text} is already received: it is {meaning.obj.lpn}, at {_here(meaning.obj)}.")
     if meaning.kind == "location":
@@ -230,58 +269,52 @@ def _receive_mode(ctx, state, meaning):
     if meaning.kind != "gs1":
         raise _wrong_kind(meaning, state)
     label = meaning.obj
+    if state.checking:  # the same label again: its values are confirmed
+        state.checking = ""
+        return _take_label(ctx, state, label, meaning.text)
+    if label.hidden:
+        state.checking = meaning.text
+        return state, Outcome("wait", "Check the label", f"Are these right? {label.hidden[0].upper()}"
+                              f"{label.hidden[1:]}. Right: scan the label again (or Done). Wrong: CANCEL, "
+                              "and have the scanner set to send GS.", facts=label_facts(label))
+    return _take_label(ctx, state, label, meaning.text)
+
+
+def _check_pending_label(state, meaning):
+    """A label waiting for its quantity, or for its values to be confirmed, takes nothing else:
+    merged with the next scan, a lot that swallowed its quantity would be received as read."""
+    if state.checking and codes.clean(meaning.text) != codes.clean(state.checking):
+        raise Invalid(f"“{codes.shown(meaning.text)}” was not used: first confirm the label's values "
+                      "(scan it again, or Done), or CANCEL.")
+    pending = label_of(state.label) if state.label else None
+    if pending is not None and pending.gtin is not None:
+        raise Invalid(f"“{codes.shown(meaning.text)}” was not used: the label of {pending.gtin} still "
+                      "waits for its quantity. Type it, or CANCEL.")
+
+
+def confirm_label(ctx, state):
+    """Done while a label's values wait for confirmation: take them as read."""
+    label = label_of(state.checking)
+    if label is None:
+        raise Invalid("Scan the supplier label again.")
+    text, state.checking = state.checking, ""
+    return _take_label(ctx, state, label, text)
+
+
+def _take_label(ctx, state, label, text):
     if state.label:  # a pallet's SSCC label and its item label, scanned one after the other
-        label = _merge(_label(state.label), label)
+        label = merge_labels(label_of(state.label), label)
     if label.gtin is None or label.quantity is None:
-        state.label = _combined_text(state.label, meaning.text)
+        state.label = combined_text(state.label, text)
         if label.gtin is None:
             return state, Outcome("wait", f"Pallet {label.sscc}", "Now scan the item label (GTIN, lot, quantity).")
-        _part(label)
+        label_part(label)
         return state, _waiting(state)
     return _receive(ctx, state, label, label.quantity)
 
 
-def _label(text):
-    meaning = codes.resolve(text)
-    return meaning.obj if meaning.kind == "gs1" else None
-
-
-def _merge(first, second):
-    if first is None:
-        return second
-    for name in ("sscc", "gtin", "lot", "quantity", "uom", "part", "unit"):
-        if not getattr(second, name) and getattr(first, name):
-            setattr(second, name, getattr(first, name))
-    return second
-
-
-def _combined_text(previous, text):
-    # Both labels, kept as one parenthesised element string so resolve() reads them as one.
-    labels = [label for label in (_label(t) for t in (previous, text) if t) if label is not None]
-    merged = labels[0]
-    for label in labels[1:]:
-        merged = _merge(merged, label)
-    parts = []
-    if merged.sscc:
-        parts.append(f"(00){merged.sscc}")
-    if merged.gtin:
-        parts.append(f"(01){merged.gtin}")
-    if merged.lot:
-        parts.append(f"(10){merged.lot}")
-    if merged.quantity is not None:
-        parts.append(f"(30){int(merged.quantity)}" if merged.uom == "ea" else
-                     f"(3103){int(merged.quantity * 1000):06d}")
-    return "".join(parts)
-
-
-def _part(label):
-    if label.part is None:
-        raise Invalid(f"GTIN {label.gtin} is not one of our parts: ask a lead to add it to the part.")
-    return label.part
-
-
 def _receive(ctx, state, label, qty):
-    part = _part(label)
+    part = label_part(label)
     if label.uom and label.uom != part.uom:
         raise Invalid(f"The label counts in {label.uom}, but {part.number} is kept in {part.uom}.")
     barcodes = [("00" + label.sscc, "sscc")] if label.sscc else []
@@ -336,6 +369,6 @@ def _finish_count(state):
 
 
 MODE_STEPS = {
-    "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "CONSUME": _consume_mode,
+    "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "SPLIT": _split_mode, "CONSUME": _consume_mode,
     "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode,
 }

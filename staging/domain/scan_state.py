@@ -3,6 +3,7 @@ and the amber panel for what is pending)."""
 from dataclasses import asdict, dataclass, field
 
 from . import codes
+from .quantities import fmt_qty
 from .scan_commands import MODES, REASONS
 
 MAX_COUNTED = 150  # units one count remembers (the state travels in the session cookie)
@@ -11,6 +12,7 @@ HINTS = {
     "MOVE": "Scan a pallet, then where it goes. Or a location, then several pallets.",
     "LOAD": "Scan a machine or its work order, then the material.",
     "UNLOAD": "Scan a pallet on a machine, then where it goes back to.",
+    "SPLIT": "Scan a pallet, type how much to take off it, then scan where the part goes.",
     "CONSUME": "Scan a pallet on a machine, then type how much was used.",
     "WASTE": "Scan a pallet, a reason from the sheet, then type how much.",
     "RECEIVE": "Scan the supplier's GS1 label (GTIN, lot, quantity).",
@@ -29,8 +31,12 @@ class State:
     work_order: str = ""  # Load: the work order scanned instead of its machine
     reason: str = ""  # Waste: reason code
     label: str = ""  # Receive: the supplier label still missing a quantity or item
+    split_qty: str = ""  # Split: how much to take off the pending pallet
+    checking: str = ""  # Receive: a label whose values wait for a confirming scan (a lot may hide more)
+    undo: str = ""  # the ledger entry id a first Undo asked about; a second Undo reverses it
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
     after_refusal: bool = False  # the last scan was refused while nothing was pending
+    refused: str = ""  # the load just refused as wrong material: "LPN|MACHINE|WO|FROM|ISO time"
 
     @classmethod
     def load(cls, data):
@@ -38,7 +44,8 @@ class State:
         state = cls()
         if not isinstance(data, dict):
             return state
-        for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label"):
+        for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused",
+                     "split_qty", "undo", "checking"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
@@ -57,13 +64,14 @@ class State:
 
     @property
     def pending(self):
-        return bool(self.unit or self.target or self.work_order or self.reason or self.label)
+        return bool(self.unit or self.target or self.work_order or self.reason or self.label or self.checking)
 
     def clear(self):
         return State(mode=self.mode, user_id=self.user_id)
 
     def awaiting_quantity(self):
         return (self.mode in ("CONSUME", "WASTE") and bool(self.unit)) or \
+            (self.mode == "SPLIT" and bool(self.unit) and not self.split_qty) or \
             (self.mode == "RECEIVE" and bool(self.label))
 
 
@@ -82,6 +90,9 @@ class Outcome:
     sign_in: int | None = None  # user id a badge scan signs in
     sign_out: bool = False
     replayed: bool = False  # the verb had already recorded this scan id
+    facts: list = field(default_factory=list)  # lines saying what a scanned pallet is (unit_facts)
+    confirm: bool = False  # Undo asks: the panel offers the confirming tap
+    override: list = field(default_factory=list)  # [(code, label)]: a lead may load it anyway
 
     def dump(self):
         return asdict(self)
@@ -96,8 +107,11 @@ def _waiting(state, prefix=""):
         title = f"{what}: how much?"
         detail = {"CONSUME": "Type the quantity used, or All.",
                   "WASTE": f"Type the quantity wasted ({_reason_label(state.reason)}), or All.",
+                  "SPLIT": "Type how much to take off it.",
                   "RECEIVE": "This label has no quantity: type it."}[state.mode]
         return Outcome("wait", title, f"{prefix} {detail}".strip(), ask="qty")
+    elif state.unit and state.split_qty:
+        title, detail = f"Take {state.split_qty} off {state.unit}", "Scan where the part taken goes."
     elif state.unit:
         title = f"{state.unit}: where to?"
         detail = {"LOAD": "Scan the machine or its work order."}.get(state.mode, "Scan the location.")
@@ -105,6 +119,8 @@ def _waiting(state, prefix=""):
         target = f"{state.work_order} on {state.target}" if state.work_order else state.target
         title = f"{target}: scan pallets"
         detail = "Scan each pallet, then DONE."
+    elif state.checking:
+        title, detail = "Check the label", "Scan it again (or Done) to take its values, or CANCEL."
     elif state.label:
         title, detail = "Supplier label", "Scan the item label too."
     else:
@@ -115,3 +131,19 @@ def _waiting(state, prefix=""):
 def _reason_label(code):
     return dict(REASONS).get(code, code)
 
+
+
+STATUS_WORDS = {"stock": "In stock", "staged": "Staged", "loaded": "Loaded", "output": "Output",
+                "hold": "ON QC HOLD", "shipping": "Shipping", "empty": "Empty"}
+
+
+def unit_facts(unit):
+    """What a pallet is, for the operator to check before moving it: part, revision, quantity,
+    lot; where it is, its status and its work order (two short lines for a 360 px panel)."""
+    part = unit.part
+    what = [f"{part.number} rev {part.revision or '—'}", f"{fmt_qty(unit.quantity)} {part.uom}",
+            f"lot {unit.lot}" if unit.lot else "no lot"]
+    where = [f"At {unit.location.code}" if unit.location_id else "Nowhere",
+             STATUS_WORDS.get(unit.status, unit.status),
+             f"for {unit.work_order.number}" if unit.work_order_id else "no work order"]
+    return [" · ".join(what), " · ".join(where)]

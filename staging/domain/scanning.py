@@ -13,9 +13,11 @@ import re
 from ..store.models import utcnow
 from . import codes, inventory
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from .scan_commands import REASONS
-from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity
+from .permissions import can
+from .scan_commands import OVERRIDES, REASONS
+from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity, confirm_label, override_load
 from .scan_state import HINTS, Outcome, State, _waiting
+from .workorders import WrongMaterial
 
 PENDING_TTL = datetime.timedelta(minutes=10)
 REFUSED = {Invalid: "Refused", NotFound: "Not found", Conflict: "Changed meanwhile",
@@ -45,7 +47,9 @@ def step(ctx, state, code=None, qty=None):
     before.after_refusal = False
     try:
         new, outcome = _step(ctx, state, code, qty)
-        new.after_refusal = False
+        new.after_refusal, new.refused = False, ""
+        if not outcome.confirm:  # any other scan than the confirming one drops an Undo asked for
+            new.undo = ""
     except DomainError as err:
         # Refused: nothing was written, and the pending first scan stays for another try. A
         # refused first scan also stops the next location from starting a put-away: replayed from
@@ -53,6 +57,8 @@ def step(ctx, state, code=None, qty=None):
         # it would go to the wrong place.
         new, outcome = before, Outcome("bad", REFUSED.get(type(err), err.title), err.message)
         new.after_refusal = not isinstance(err, _Orphan) and new.mode in TARGET_FIRST and not new.pending
+        new.refused = _refused_load(ctx, err, outcome)
+        new.undo = ""
     if not outcome.code and code is not None:
         outcome.code = codes.shown(codes.clean(code))
     if dropped and outcome.tone != "bad":
@@ -60,6 +66,20 @@ def step(ctx, state, code=None, qty=None):
     if new.pending:
         new.at = now_of(ctx).isoformat()
     return new, outcome
+
+
+def _refused_load(ctx, err, outcome):
+    """A load refused as wrong material: remembered for a lead's override right after it, and
+    the panel offers the override's reasons to a lead (and tells anyone else to fetch one)."""
+    if not isinstance(err, WrongMaterial):
+        return ""
+    unit, machine, wo = err.unit, err.machine, err.work_order
+    if can(ctx.user, "override_load"):
+        outcome.override = list(OVERRIDES)
+    else:
+        outcome.detail += " A lead can load it anyway: ask one to scan their badge here."
+    where = unit.location.code if unit.location_id else ""
+    return "|".join((unit.lpn, machine.code, wo.number if wo else "", where, now_of(ctx).isoformat()))
 
 
 def _fresh(ctx, state):
@@ -92,6 +112,12 @@ def _step(ctx, state, code, qty):
     if meaning.kind == "unknown":
         if state.awaiting_quantity() and (QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):
             return _quantity(ctx, state, meaning.text)
+        if state.checking:
+            raise Invalid(f"“{codes.shown(meaning.text)}” was not used: first confirm the label's values "
+                          "(scan it again, or Done), or CANCEL.")
+        if state.awaiting_quantity():
+            raise Invalid(f"“{codes.shown(meaning.text)}” is not a quantity: {state.unit or 'the label'} "
+                          "waits for how much. Type it (like 20 or 20,5), or CANCEL.")
         raise _Unknown(meaning.text)
     return MODE_STEPS[state.mode](ctx, state, meaning)
 
@@ -108,39 +134,69 @@ class _Unknown(Invalid):
 
 def _command(ctx, state, payload):
     parts = payload.split(":")
-    if parts[1] == "MODE":
-        mode = parts[2]
-        return State(mode=mode, user_id=state.user_id), Outcome("info", mode.title(), HINTS[mode])
-    if parts[1] == "REASON":
-        if state.mode != "WASTE":
-            raise Invalid("Reason codes are for Waste: switch to Waste first.")
-        label = dict(REASONS)[parts[2]]
-        state.reason = parts[2]
-        if state.unit:
-            return state, _waiting(state)
-        return state, Outcome("wait", f"Reason: {label}", "Now scan the pallet.")
-    verb = parts[1]
-    if verb == "CANCEL":
-        what = state.unit or state.target or state.label
-        return state.clear(), Outcome("info", "Cancelled",
-                                      f"{what} was not changed." if what else "Nothing was pending.")
-    if verb == "DONE":
-        if state.mode == "COUNT" and state.target:
-            return _finish_count(state)
-        if state.target:
-            return state.clear(), Outcome("ok", f"Done with {state.target}", HINTS[state.mode])
-        if state.pending:
-            return state, _waiting(state, "Not finished yet:")
-        return state, Outcome("info", "Nothing to finish", HINTS[state.mode])
-    if verb == "UNDO":
-        result = inventory.undo(ctx)
-        entry = result.entry
-        where = entry.to_location.code if entry.to_location_id else "nowhere"
-        return state.clear(), Outcome("ok", f"Undone: {result.unit.lpn} → {where}",
-                                      f"Your {entry.reverses.kind} was reversed.", replayed=result.replayed)
-    if verb == "SIGNOUT":
-        return State(mode=state.mode), Outcome("info", "Signed out", sign_out=True)
-    raise _Unknown(payload)
+    handler = _COMMANDS.get(parts[1])
+    if handler is None:
+        raise _Unknown(payload)
+    return handler(ctx, state, parts[2] if len(parts) > 2 else "")
+
+
+def _mode(ctx, state, mode):
+    return State(mode=mode, user_id=state.user_id), Outcome("info", mode.title(), HINTS[mode])
+
+
+def _reason(ctx, state, code):
+    if state.mode != "WASTE":
+        raise Invalid("Reason codes are for Waste: switch to Waste first.")
+    label = dict(REASONS)[code]
+    state.reason = code
+    if state.unit:
+        return state, _waiting(state)
+    return state, Outcome("wait", f"Reason: {label}", "Now scan the pallet.")
+
+
+def _override(ctx, state, code):
+    return override_load(ctx, state, code, PENDING_TTL)
+
+
+def _cancel(ctx, state, _):
+    what = state.unit or state.target or ("the label" if state.label or state.checking else "")
+    return state.clear(), Outcome("info", "Cancelled",
+                                  f"{what} was not changed." if what else "Nothing was pending.")
+
+
+def _done(ctx, state, _):
+    if state.checking:
+        return confirm_label(ctx, state)
+    if state.mode == "COUNT" and state.target:
+        return _finish_count(state)
+    if state.target:
+        return state.clear(), Outcome("ok", f"Done with {state.target}", HINTS[state.mode])
+    if state.pending:
+        return state, _waiting(state, "Not finished yet:")
+    return state, Outcome("info", "Nothing to finish", HINTS[state.mode])
+
+
+def _undo(ctx, state, _):
+    """The first Undo says what it would reverse and waits; a second Undo (tap or scan) does it."""
+    if not state.undo:
+        entry = inventory.last_change(ctx)
+        state.undo = str(entry.id)
+        return state, Outcome("wait", "Undo this?", f"{inventory.describe_undo(entry)} "
+                              "Tap Undo again (or scan UNDO) to confirm; any other scan keeps it.",
+                              confirm=True)
+    result = inventory.undo(ctx, state.undo)
+    entry = result.entry
+    where = entry.to_location.code if entry.to_location_id else "nowhere"
+    return state.clear(), Outcome("ok", f"Undone: {result.unit.lpn} → {where}",
+                                  f"Your {entry.reverses.kind} was reversed.", replayed=result.replayed)
+
+
+def _sign_out(ctx, state, _):
+    return State(mode=state.mode), Outcome("info", "Signed out", sign_out=True)
+
+
+_COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": _cancel, "DONE": _done,
+             "UNDO": _undo, "SIGNOUT": _sign_out}
 
 
 def remember(recent, outcome, at, keep=8):

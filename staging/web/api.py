@@ -3,7 +3,7 @@
 Inputs are validated by spectree against staging.web.schemas, which also make /api/openapi.json."""
 import functools
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, g, jsonify, render_template, request, url_for
 
 from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError, Invalid
@@ -106,9 +106,25 @@ def unit(lpn):
 @spec.validate(json=schemas.MoveIn, resp=responses(201, schemas.MoveOut, 403, 404, 409, 422), tags=["moves"])
 def moves(json: schemas.MoveIn):
     """Move a unit. `from` is where the operator believed it was; the same `client_scan_id`
-    again returns the first move and records nothing."""
-    result = inventory.move(ctx(json.client_scan_id), json.unit, json.to, expected_from=json.from_)
-    return created(serial.move(result), result.replayed)
+    again returns the first move and records nothing. Onto a machine it is a load: the unit's
+    part and revision must be needed by an open work order of the machine (422 otherwise, naming
+    what it needs), unless a lead gives `override_reason`."""
+    result = inventory.move(ctx(json.client_scan_id), json.unit, json.to, expected_from=json.from_,
+                            override=json.override_reason)
+    return created(dict(serial.move(result), note=result.note, warning=result.warn), result.replayed)
+
+
+@bp.post("/units/<lpn>/split")
+@token_required
+@spec.validate(json=schemas.SplitIn, resp=responses(201, schemas.SplitOut, 403, 404, 409, 422), tags=["units"])
+def split(lpn, json: schemas.SplitIn):
+    """Take part of a unit off as a new unit with its own LPN (and label, at `label`): operator or
+    above. The same `client_scan_id` again returns the same new unit and records nothing."""
+    result = inventory.split(ctx(json.client_scan_id), lpn, json.quantity, json.to, expected_from=json.from_,
+                             override=json.override_reason)
+    new = result.unit
+    return created(dict(serial.unit(new), split_from=new.split_from.lpn, note=result.note, warning=result.warn,
+                        label=url_for("labels.unit", name=f"{new.lpn}.pdf", _external=True)), result.replayed)
 
 
 @bp.post("/receipts")

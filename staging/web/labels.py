@@ -218,7 +218,7 @@ def _block(kind, code, message=None, error=None, template="labels/_print_block.h
         abort(404)
     return render_template(template, kind=kind, code=code, file_endpoint=BLOCK_KINDS[kind],
                            printers=printing.printers(), history=printing.history(kind, code, limit=5),
-                           can_print=can(g.user, "print_labels"), sizes=labels.KINDS[kind],
+                           can_print=printing.may_print(g.user, kind, code), sizes=labels.KINDS[kind],
                            default_size=labels.DEFAULT_SIZE[kind], message=message, error=error)
 
 

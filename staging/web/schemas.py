@@ -21,6 +21,10 @@ class MoveIn(Strict):
     to: str = Field(min_length=1, max_length=120, description="Code of the location it goes to")
     from_: str | None = Field(None, alias="from", min_length=1, max_length=120,
                               description="Where the operator believed it was: a different location is a 409")
+    override_reason: str | None = Field(
+        None, min_length=1, max_length=180,
+        description="Onto a machine: a lead's reason to load material no open work order of the machine "
+                    "needs (without it that is a 422); recorded on the ledger entry")
     client_scan_id: str | None = ScanId
 
 
@@ -34,6 +38,19 @@ class ReceiptIn(Strict):
     lpn: str | None = Field(None, min_length=1, max_length=40, description="Default: a new LPN")
     supplier_barcodes: list[str] = Field(default_factory=list, max_length=10,
                                          description="Supplier codes (SSCC, GTIN+lot) that will find this unit")
+    client_scan_id: str | None = ScanId
+
+
+class SplitIn(Strict):
+    quantity: str | StrictFloat | StrictInt = Field(
+        description="How much to take off, in the unit's unit of measure: more than 0, less than it holds")
+    to: str | None = Field(None, min_length=1, max_length=120,
+                           description="Where the part taken goes (default: where the unit is); onto a "
+                                       "machine it is loaded, through the material check of every load")
+    from_: str | None = Field(None, alias="from", min_length=1, max_length=120,
+                              description="Where the operator believed the unit was: a different location is a 409")
+    override_reason: str | None = Field(None, min_length=1, max_length=180,
+                                        description="Onto a machine: a lead's reason to load it anyway")
     client_scan_id: str | None = ScanId
 
 
@@ -82,6 +99,13 @@ class UnitOut(BaseModel):
     updated_at: str
 
 
+class SplitOut(UnitOut):
+    split_from: str = Field(description="The LPN of the unit it was taken off")
+    label: str = Field(description="URL of the new unit's label as a PDF (GET, same token)")
+    note: str
+    warning: bool
+
+
 class LocationDetail(Location):
     units: list[UnitOut]
 
@@ -113,6 +137,9 @@ class UnitDetail(UnitOut):
 
 class MoveOut(EntryOut):
     unit_status: str
+    note: str = Field(description="Done, but worth a look: which work order a load counts for, "
+                                  "over-supply, a QC hold, an override (empty when nothing to say)")
+    warning: bool = Field(description="The note is a warning (over-supply, QC hold, override)")
 
 
 class LedgerPage(BaseModel):

@@ -1,9 +1,14 @@
 """Inventory pages: by location, one location, one unit with its history, search."""
-from flask import Blueprint, redirect, render_template, request, url_for
+import uuid
+
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 
 from ..domain import finders
+from ..domain import inventory as stock
+from ..domain.errors import DomainError
 from ..domain.finders import LOCATION_KINDS
 from ..domain.inventory import ledger, whereabouts
+from ..domain.quantities import fmt_qty
 from .auth import login_required
 
 bp = Blueprint("stock", __name__)
@@ -34,20 +39,48 @@ def location(code):
 @bp.get("/units/<lpn>")
 @login_required
 def unit(lpn):
-    found = finders.unit(lpn)
+    return _unit_page(finders.unit(lpn))
+
+
+def _unit_page(found, split_error=None, form=None):
     return render_template("stock/unit.html", unit=found, history=list(ledger.history(found)),
-                           ancestors=whereabouts.ancestors(found.location) if found.location else [])
+                           ancestors=whereabouts.ancestors(found.location) if found.location else [],
+                           split_error=split_error, form=form or {}, scan_id=uuid.uuid4().hex)
+
+
+@bp.post("/units/<lpn>/split")
+@login_required
+def split(lpn):
+    """Take part of a unit off as a new unit; then its page, where its label is printed."""
+    found = finders.unit(lpn)
+    ctx = stock.Ctx(g.user, device=g.device, scan_id=request.form.get("scan_id") or None)
+    try:
+        result = stock.split(ctx, found, request.form.get("quantity", ""),
+                                 request.form.get("to", "").strip() or None)
+    except DomainError as err:
+        return _unit_page(finders.unit(lpn), err.message, request.form), err.status
+    new = result.unit
+    flash(f"{new.lpn}: {fmt_qty(new.quantity)} {new.part.uom} taken off {found.lpn}, "
+          f"now at {new.location.code}. {result.note} Print its label below.".replace("  ", " "))
+    return redirect(url_for("stock.unit", lpn=new.lpn), 303)
 
 
 @bp.get("/search")
 @login_required
 def search():
     hits = whereabouts.search(request.args.get("q", ""))
-    if request.headers.get("HX-Request"):
-        return render_template("stock/_search_results.html", hits=hits)
+    # Only the search page's live box wants the fragment: the header's box is a boosted form,
+    # which carries HX-Request too and must get the page (or go straight to what it names).
+    if request.headers.get("HX-Target") == "results":
+        return vary(make_response(render_template("stock/_search_results.html", hits=hits)))
     exact = hits.only()
     if finders.is_unit(exact):
         return redirect(url_for("stock.unit", lpn=exact.lpn))
     if finders.is_location(exact):
         return redirect(url_for("stock.location", code=exact.code))
-    return render_template("stock/search.html", hits=hits)
+    return vary(make_response(render_template("stock/search.html", hits=hits)))
+
+
+def vary(response):
+    response.vary.add("HX-Target")
+    return response

@@ -9,14 +9,29 @@ machinery: Ctx, Result and the `verb` decorator every verb shares; lookups: what
 and checks inside its transaction; verbs and qc: the verbs; ledger and whereabouts: the read side
 (a unit's history and the replay; what is where)."""
 from . import ledger, whereabouts
-from .lookups import _unit, new_lpn
+from .lookups import _unit, new_lpn, split_off_by
 from .machinery import STATUS_AT, Ctx, Result, clean_scan_id, verb
 from .qc import CORRECTABLE, correct, hold, release
-from .verbs import UNDO_WINDOW, UNDOABLE, adjust, consume, load, move, receive, scrap, split, stage, undo, unload
+from .verbs import (
+    UNDO_WINDOW,
+    UNDOABLE,
+    adjust,
+    consume,
+    describe_undo,
+    last_change,
+    load,
+    move,
+    receive,
+    scrap,
+    split,
+    stage,
+    undo,
+    unload,
+)
 
 __all__ = [
-    "ledger", "whereabouts", "new_lpn", "STATUS_AT", "Ctx", "Result", "clean_scan_id", "verb",
+    "ledger", "whereabouts", "new_lpn", "split_off_by", "STATUS_AT", "Ctx", "Result", "clean_scan_id", "verb",
     "CORRECTABLE", "correct", "hold", "release", "UNDO_WINDOW", "UNDOABLE", "adjust", "consume", "load",
-    "move", "receive", "scrap", "split", "stage", "undo", "unload",
+    "move", "receive", "scrap", "split", "stage", "undo", "unload", "last_change", "describe_undo",
     "_unit",  # tests/test_performance.py reads a unit the way the verbs do
 ]

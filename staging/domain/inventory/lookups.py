@@ -3,7 +3,7 @@ checks that the unit is where the operator believed and that a location can take
 from peewee import JOIN
 
 from ...store.db import Prepared, is_postgres, locked
-from ...store.models import Location, Part, Sequence, Unit, WorkOrder
+from ...store.models import Entry, Location, Part, Sequence, Unit, WorkOrder
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
 
@@ -92,3 +92,13 @@ def _next(name, fmt):
 
 def new_lpn():
     return _next("lpn", "P{:06d}")
+
+
+def split_off_by(user, lpn):
+    """Whether `user`'s own split made this unit: an operator may split (issue 12), and must then
+    be able to print the new unit's label without the stager's right to print any label."""
+    if user is None:
+        return False
+    new_part = Entry.select().join(Unit, on=(Entry.unit == Unit.id)).where(
+        Unit.lpn == str(lpn), Entry.kind == "split", Entry.delta > 0, Entry.user == user)
+    return new_part.exists()

@@ -43,6 +43,8 @@ class Result:
     unit: Unit
     entries: list = field(default_factory=list)
     replayed: bool = False
+    note: str = ""  # what the operator should know though it was done (over-supply, a QC hold)
+    warn: bool = False  # the note is a warning: shown amber, not green
 
     @property
     def entry(self):
@@ -125,7 +127,7 @@ def _run(fn, action, ctx, scan_id, args, kwargs):
             db.insert(scan)
         book = _Book(ctx, scan)
         unit = fn(book, *args, **kwargs)
-        return Result(action, unit, book.entries)
+        return Result(action, unit, book.entries, note=book.note, warn=book.warn)
 
 
 def _replay(scan, action):
@@ -145,6 +147,13 @@ class _Book:
         self.ctx = ctx
         self.scan = scan
         self.entries = []
+        self.note, self.warn = "", False
+
+    def tell(self, text, warn=False):
+        """A note for the answer: done, but worth saying (warn: amber)."""
+        if text:
+            self.note = f"{self.note} {text}".strip()
+            self.warn = self.warn or warn
 
     def record(self, unit, kind, *, to=KEEP, delta=ZERO, quantity=None, status=None,
                work_order=KEEP, reason="", other_unit=None, reverses=None):

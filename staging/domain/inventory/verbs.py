@@ -3,11 +3,12 @@ and undo. Each is one function and one transaction (see machinery.verb)."""
 import datetime
 
 from ...store.db import locked
-from ...store.models import Entry, Location, Part, Unit, WorkOrder, utcnow
+from ...store.models import Entry, Location, Part, Unit, utcnow
 from .. import codes
 from ..errors import Conflict, Invalid
+from ..permissions import authorize
 from ..quantities import ZERO, fmt_qty, parse_quantity
-from ..workorders import check_material, count_usage
+from ..workorders import OVERRIDE, WrongMaterial, check_material, count_usage, fit_for_load, supply
 from .lookups import _check_can_take, _check_where, _location, _unit, _work_order, new_lpn
 from .machinery import STATUS_AT, _reason, verb
 
@@ -36,21 +37,27 @@ def receive(book, part, quantity, at=None, *, lot="", lpn=None, work_order=None,
 
 
 @verb("move", scanned=("unit_ref", "to_ref", "expected_from"))
-def move(book, unit_ref, to_ref, expected_from=None):
-    """Put a unit somewhere else. To a machine it is a load (checked against the work order);
+def move(book, unit_ref, to_ref, expected_from=None, *, override=None):
+    """Put a unit somewhere else. To a machine it is a load (the material check of every load);
     off a machine an unload; to scrap it needs a reason (use scrap)."""
     unit = _unit(unit_ref)
     _check_where(unit, expected_from)
     to = _location(to_ref)
     if to.kind == "machine":
-        return _load(book, unit, to, None)
+        return _load(book, unit, to, None, override)
     if to.kind == "scrap":
         raise Invalid("Scrapping needs a reason: use Waste/Scrap, not a move.")
     _check_can_take(to, unit)
     kind = "unload" if unit.location and unit.location.kind == "machine" else "move"
     work_order = None if to.kind in ("storage", "receiving") and kind == "unload" else book.KEEP
+    _tell_hold(book, unit)
     book.record(unit, kind, to=to, quantity=unit.quantity, work_order=work_order)
     return unit
+
+
+def _tell_hold(book, unit):
+    if unit.status == "hold":
+        book.tell(f"{unit.lpn} is on QC hold: it stays on hold where it goes.", warn=True)
 
 
 @verb("stage", scanned=("unit_ref", "lane_ref", "expected_from"))
@@ -62,38 +69,41 @@ def stage(book, unit_ref, lane_ref, work_order, expected_from=None):
     _check_can_take(lane, unit, kinds=("staging",))
     wo = _work_order(work_order)
     check_material(unit, wo)
+    _tell_hold(book, unit)
     book.record(unit, "stage", to=lane, quantity=unit.quantity, work_order=wo)
     return unit
 
 
 @verb("load", scanned=("unit_ref", "machine_ref", "expected_from"))
-def load(book, unit_ref, machine_ref, work_order=None, expected_from=None):
-    """Put a unit on a machine, for one of its work orders."""
+def load(book, unit_ref, machine_ref, work_order=None, expected_from=None, *, override=None):
+    """Put a unit on a machine, for one of its open work orders (`override`: a lead's reason to
+    load material no open work order of the machine needs)."""
     unit = _unit(unit_ref)
     _check_where(unit, expected_from)
-    return _load(book, unit, _location(machine_ref), _work_order(work_order))
+    return _load(book, unit, _location(machine_ref), _work_order(work_order), override)
 
 
-def _load(book, unit, machine, wo):
+def _load(book, unit, machine, wo, override=None):
+    """Every load, by any way in (Load, Move onto a machine, the API, an offline replay), passes
+    fit_for_load before anything is written; only a lead's override with a reason gets past it,
+    and the reason stays on the ledger entry (a plain load has none)."""
     _check_can_take(machine, unit, kinds=("machine",))
     if unit.status == "hold":
         raise Invalid(f"{unit.lpn} is on QC hold: it cannot go onto a machine until QC releases it.")
-    wo = wo or _current_work_order(unit, machine)
-    if wo is not None:
-        if wo.machine_id and wo.machine_id != machine.id:
-            raise Invalid(f"Work order {wo.number} runs on {wo.machine.code}, not {machine.code}.")
-        check_material(unit, wo)
-    book.record(unit, "load", to=machine, quantity=unit.quantity, work_order=wo)
+    reason = ""
+    try:
+        wo = fit_for_load(unit, machine, wo)
+    except WrongMaterial as refused:
+        if override is None or override == "":
+            raise
+        authorize(book.ctx.user, "override_load")
+        reason = f"{OVERRIDE}{_reason(override)}"[:200]
+        book.tell(f"Loaded by override, not needed by any open work order of {machine.code}: "
+                  f"{refused.message}", warn=True)
+    book.record(unit, "load", to=machine, quantity=unit.quantity, work_order=wo, reason=reason)
+    extra, text = supply(unit)
+    book.tell(text, warn=extra > 0)
     return unit
-
-
-def _current_work_order(unit, machine):
-    if unit.work_order_id and unit.work_order.machine_id == machine.id:
-        return unit.work_order
-    running = list(WorkOrder.select().where(
-        WorkOrder.machine == machine, WorkOrder.status.in_(("released", "running")))
-        .order_by(WorkOrder.status.desc(), WorkOrder.id).limit(2))
-    return running[0] if len(running) == 1 else None
 
 
 @verb("unload", scanned=("unit_ref", "to_ref", "expected_from"))
@@ -106,13 +116,15 @@ def unload(book, unit_ref, to_ref, expected_from=None):
     to = _location(to_ref)
     _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "qc_hold"))
     keep = book.KEEP if to.kind == "staging" else None
+    _tell_hold(book, unit)
     book.record(unit, "unload", to=to, quantity=unit.quantity, work_order=keep)
     return unit
 
 
 @verb("split", scanned=("unit_ref", "to", "expected_from"))
-def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
-    """Take part of a unit away as a new unit (which needs its own label). Returns the new unit."""
+def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None, override=None):
+    """Take part of a unit away as a new unit (which needs its own label). Returns the new unit.
+    Onto a machine the part taken is loaded, through the same material check as any load."""
     unit = _unit(unit_ref)
     _check_where(unit, expected_from)
     quantity = parse_quantity(quantity)
@@ -122,6 +134,9 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
     if quantity == unit.quantity:
         raise Invalid(f"That is all of {unit.lpn}: move the whole unit instead of splitting it.")
     destination = _location(to) if to else unit.location
+    machine = destination if destination.kind == "machine" and destination.id != unit.location_id else None
+    if machine is not None:
+        destination = unit.location  # split where it stands, then load: the one load path
     new = Unit.create(lpn=codes.new_unit_code(lpn) if lpn else new_lpn(), part=unit.part_id,
                       lot=unit.lot, quantity=ZERO, status=unit.status, location=None,
                       work_order=unit.work_order_id, split_from=unit, created_at=book.ctx.at or utcnow())
@@ -130,6 +145,8 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None):
     codes.register(new, new.lpn)
     book.record(unit, "split", delta=-quantity, other_unit=new)
     book.record(new, "split", to=destination, delta=quantity, other_unit=unit)
+    if machine is not None:
+        _load(book, new, machine, None, override)
     return new
 
 
@@ -173,20 +190,46 @@ UNDO_WINDOW = datetime.timedelta(minutes=5)
 UNDOABLE = ("move", "stage", "load", "unload", "consume", "scrap")
 
 
-@verb("undo")
-def undo(book):
-    """Reverse the acting user's own last move (or consumption, or waste) within UNDO_WINDOW, as a
-    new ledger entry that points at the one it reverses: the ledger stays append-only. Refused
-    when anything happened to the unit since, so an undo never overwrites someone else's work."""
-    user, now = book.ctx.user, book.ctx.at or utcnow()
+def last_change(ctx):
+    """The ledger entry Undo would reverse: the acting user's last change made on this device
+    (whatever the scan that made it), not undone yet, within UNDO_WINDOW. Refused otherwise."""
+    user, now = ctx.user, ctx.at or utcnow()
     undone = Entry.select(Entry.reverses).where(Entry.reverses.is_null(False))
-    last = (Entry.select().where(Entry.user == user, Entry.kind != "undo", Entry.id.not_in(undone))
+    last = (Entry.select().where(Entry.user == user, Entry.device == ctx.device, Entry.kind != "undo",
+                                 Entry.id.not_in(undone))
             .order_by(Entry.id.desc()).first())
-    if last is None or last.kind not in UNDOABLE:
-        raise Invalid("Nothing of yours to undo.")
+    if last is None:
+        raise Invalid("Nothing of yours to undo on this device.")
+    if last.kind not in UNDOABLE:
+        raise Invalid(f"Your last change here was a {last.kind} of {last.unit.lpn}: Undo does not "
+                      "reverse that; ask a lead to correct it.")
     if now - last.at > UNDO_WINDOW:
         raise Invalid(f"Your last {last.kind} ({last.unit.lpn}) was more than "
                       f"{UNDO_WINDOW.seconds // 60} minutes ago: move it back by hand instead.")
+    return last
+
+
+def describe_undo(entry):
+    """What undoing the entry will do, in operator words (asked before it is done)."""
+    lpn, uom = entry.unit.lpn, entry.unit.part.uom
+    qty = f"{fmt_qty(abs(entry.delta))} {uom}"
+    back = entry.from_location.code if entry.from_location_id else "where it was"
+    if entry.kind in ("consume", "scrap"):
+        did = {"consume": "used", "scrap": "wasted"}[entry.kind]
+        return f"Your {entry.kind} of {lpn}: the {qty} {did} come back to it."
+    to = entry.to_location.code if entry.to_location_id else "nowhere"
+    return f"Your {entry.kind} of {lpn} to {to}: it goes back to {back}."
+
+
+@verb("undo")
+def undo(book, entry_id=None):
+    """Reverse the acting user's last change on this device (last_change), as a new ledger entry
+    that points at the one it reverses: the ledger stays append-only. `entry_id`: the entry the
+    operator was asked to confirm; anything else is refused. Refused too when anything happened
+    to the unit since, so an undo never overwrites someone else's work."""
+    last = last_change(book.ctx)
+    if entry_id not in (None, "") and str(last.id) != str(entry_id):
+        raise Conflict("Your last change is no longer the one you were asked about: tap Undo again to see it.")
     unit = locked(Unit.select().where(Unit.id == last.unit_id)).get()
     latest = Entry.select().where(Entry.unit == unit).order_by(Entry.id.desc()).first()
     if latest.id != last.id:

@@ -5,7 +5,7 @@ loaded, consumed and short per machine, output and yield, and the ERP import.
 WorkOrderTotals, which the consume, scrap and correct verbs keep in their own transaction.
 Nothing here scans the ledger (except verify_totals, for `check`).
 
-material     check_material, runs_on, machines_of
+material     fit_for_load (the one check of every load), check_material, supply, runs_on, machines_of
 usage        count_usage (called by the verbs), verify_totals
 coverage     per machine and order: required, staged, loaded, consumed, short; the machine's state
 board        every machine and output station at a glance
@@ -45,7 +45,17 @@ from .erp_import import (
     import_csv,
     preview,
 )
-from .material import OPEN_STATUSES, check_material, machines_of, runs_on
+from .material import (
+    OPEN_STATUSES,
+    OVERRIDE,
+    WrongMaterial,
+    check_material,
+    fit_for_load,
+    machines_of,
+    open_orders_on,
+    runs_on,
+    supply,
+)
 from .output import (
     Summary,
     hold_history,
@@ -63,6 +73,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_ROWS",
     "OPEN_STATUSES",
+    "OVERRIDE",
     "REQUIRED_COLUMNS",
     "REVISION",
     "STATUS_RANK",
@@ -80,10 +91,12 @@ __all__ = [
     "StationView",
     "Summary",
     "UnitView",
+    "WrongMaterial",
     "board",
     "check_material",
     "count_usage",
     "coverage",
+    "fit_for_load",
     "get",
     "hold_history",
     "import_csv",
@@ -91,6 +104,7 @@ __all__ = [
     "listing",
     "machine_view",
     "machines_of",
+    "open_orders_on",
     "order_lines",
     "parse_draft",
     "preview",
@@ -98,6 +112,7 @@ __all__ = [
     "runs_on",
     "save",
     "summary",
+    "supply",
     "usage_entries",
     "verify_totals",
 ]

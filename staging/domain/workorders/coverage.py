@@ -10,9 +10,11 @@ from decimal import Decimal
 from peewee import JOIN, fn
 
 from ...store.models import (
+    Entry,
     Location,
     Part,
     Unit,
+    User,
     WorkOrder,
     WorkOrderLine,
     WorkOrderMachine,
@@ -20,7 +22,7 @@ from ...store.models import (
     utcnow,
 )
 from ..quantities import ZERO, fmt_qty
-from .material import OPEN_STATUSES
+from .material import OPEN_STATUSES, OVERRIDE
 
 STATUS_RANK = {"running": 0, "released": 1, "planned": 2, "done": 3, "closed": 4}
 
@@ -90,6 +92,7 @@ class MachineView:
     loaded: list = field(default_factory=list)  # every unit on the machine
     state: str = "idle"  # idle, ok, soon, now
     reasons: list = field(default_factory=list)
+    overrides: list = field(default_factory=list)  # load entries a lead let past the material check
 
     @property
     def wrong(self):
@@ -314,4 +317,17 @@ def _judge(mv, soon):
 
 
 def machine_view(machine, now=None, horizon_hours=4):
-    return coverage([machine], now, horizon_hours)[machine.id]
+    view = coverage([machine], now, horizon_hours)[machine.id]
+    view.overrides = overrides_on(machine, [uv.unit.id for uv in view.loaded])
+    return view
+
+
+def overrides_on(machine, unit_ids):
+    """The overriding loads of the units now on the machine (a plain load has no reason), newest
+    first: one indexed query on the units' own entries."""
+    if not unit_ids:
+        return []
+    return list(Entry.select(Entry, Unit, User).join(Unit).switch(Entry).join(User, JOIN.LEFT_OUTER)
+                .where(Entry.unit.in_(unit_ids), Entry.kind == "load", Entry.to_location == machine,
+                       Entry.reason.startswith(OVERRIDE))
+                .order_by(Entry.id.desc()).limit(20))
