@@ -110,3 +110,15 @@ def test_a_photo_goes_into_the_same_flow(client, plant):
                            headers={"X-Scan-Client": "1"})
     html = response.get_data(as_text=True)
     assert title(html) == "Unknown barcode" and "abcdef" in html
+
+
+def test_without_javascript_all_wins_over_a_half_typed_box(client, plant):
+    from staging.domain.inventory import move
+    move(plant.ctx("lead"), plant.unit.lpn, "M1")
+    login(client, "operator1")
+    token = csrf_token(client, "/scan")
+    scan(client, token, "CMD:MODE:CONSUME", scan_id="q-1")
+    scan(client, token, plant.unit.lpn, scan_id="q-2")
+    scan(client, token, qty="3", all="all", scan_id="q-3")  # the box and the All button, both sent
+    assert title(client.get("/scan").get_data(as_text=True)) == f"Used 100 kg of {plant.unit.lpn}"
+    assert Unit.get_by_id(plant.unit.id).quantity == 0

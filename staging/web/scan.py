@@ -80,7 +80,8 @@ def scan():
         if _from_script():
             return render_template("scan/_signed_out.html"), 401
         return redirect(url_for("auth.login", next=url_for("scan.page")))
-    code, qty, outcome = request.form.get("code"), request.form.get("qty"), None
+    # "All" is a button of its own beside the quantity box: it wins over whatever the box holds.
+    code, qty, outcome = request.form.get("code"), request.form.get("all") or request.form.get("qty"), None
     photo = request.files.get("image")
     if photo is not None and photo.filename:
         code, outcome = _from_photo(photo.read())

@@ -94,7 +94,11 @@
     clearTimeout(pauseTimer);
     input.value = "";
     var code = text.replace(/^[\s]+|[\s]+$/g, "");
-    if (!code) return;  // a stray suffix
+    if (!code) {  // a stray suffix, or Enter after typing on the keypad
+      var qtyForm = typedQuantity();
+      if (qtyForm) sendTyped(qtyForm);
+      return;
+    }
     var now = Date.now();
     var double = code === last.code && now - last.at < DOUBLE_MS;
     last = {code: code, at: now};  // a scanner firing repeatedly stays ignored
@@ -137,10 +141,34 @@
     if (f === form) { complete(input.value); return; }
     var s = e.submitter;
     if (s && s.name === "code") enqueue({code: s.value});
-    else if (s && s.name === "qty") enqueue({qty: s.value});
-    else if (f.elements.qty && f.elements.qty.value.trim()) enqueue({qty: f.elements.qty.value.trim()});
+    else if (s && s.name === "all") enqueue({qty: "all"});
+    else sendTyped(f);
     focusInput();
   });
+
+  // The quantity box of the panel: sent as typed (the server reads "20,5" as 20.5 and refuses what is
+  // not a number, in red); an empty box is sent too, so the operator hears why nothing happened.
+  function sendTyped(f) {
+    var box = f.querySelector("input[name=qty]");
+    if (box) enqueue({qty: box.value.trim()});
+  }
+
+  // The on-screen keypad: big keys for gloves, typing into the quantity box. The scan field keeps
+  // the focus, so the next wedge scan still lands there; Enter in an empty scan field sends the box.
+  root.addEventListener("click", function (e) {
+    var key = e.target.closest && e.target.closest("button.key");
+    if (!key) return;
+    var box = key.form && key.form.querySelector("input[name=qty]");
+    if (!box) return;
+    var k = key.getAttribute("data-key");
+    box.value = k === "back" ? box.value.slice(0, -1) : (box.value + k).slice(0, 20);
+    focusInput();
+  });
+
+  function typedQuantity() {
+    var box = live.querySelector("form.qty input[name=qty]");
+    return box && box.value.trim() ? box.form : null;
+  }
 
   // --- the queue --------------------------------------------------------------------------------
   function enqueue(item) {

