@@ -99,3 +99,45 @@ def test_a_bad_quantity_is_refused_on_the_screen_and_can_be_typed_again(scanner,
     scanner.keyboard.type("1")
     scanner.keyboard.press("Enter")
     shows(scanner, "ok", f"Used 1 kg of {on_machine.lpn}")
+
+
+@pytest.fixture
+def badge(plant):  # noqa: F811
+    from staging.domain import codes
+    plant.stager.badge = "B-2001"
+    plant.stager.save()
+    codes.register(plant.stager, "B-2001")
+    return "B-2001"
+
+
+def test_a_lost_session_asks_for_the_badge_and_carries_on_with_the_queue(scanner, plant, badge):  # noqa: F811
+    unit = plant.units[0]
+    scanner.context.clear_cookies()  # the session is gone (expired, signed out elsewhere)
+    wedge(scanner, unit.lpn)
+    shows(scanner, "bad", "Signed out: scan your badge")
+    expect(scanner.locator("button.mode")).to_have_count(7)  # the page keeps its buttons
+    expect(scanner.locator("#queued")).to_contain_text("1 queued")
+    assert "Please try again" not in scanner.inner_text("#scan")  # no error page in the panel
+    wedge(scanner, plant.units[1].lpn)  # a pallet label by mistake: refused, still signed out
+    shows(scanner, "bad", "That badge is not known here")
+    expect(scanner.locator("#panel")).to_contain_text("Signed out: scan your badge")
+    wedge(scanner, badge)
+    shows(scanner, "wait", f"{unit.lpn}: where to?")  # signed in, and the queued scan went through
+    expect(scanner.locator("#queued")).to_be_hidden()
+    expect(scanner.locator("#recent")).to_contain_text("Signed in")
+    wedge(scanner, "A-01-1")
+    shows(scanner, "ok", f"{unit.lpn} → A-01-1")
+    assert Unit.get_by_id(unit.id).location.code == "A-01-1"
+
+
+def test_a_session_renewed_in_another_tab_does_not_refuse_the_scan(scanner, plant, live_server):  # noqa: F811
+    other = scanner.context.new_page()  # the same operator signs in again in another tab
+    other.goto(live_server + "/login")
+    other.fill("input[name=username]", "stager1")
+    other.fill("input[name=password]", "password-123")
+    other.press("input[name=password]", "Enter")
+    other.wait_for_url("**/inventory**")
+    other.close()
+    unit = plant.units[0]
+    wedge(scanner, unit.lpn)
+    shows(scanner, "wait", f"{unit.lpn}: where to?")

@@ -122,3 +122,21 @@ def test_without_javascript_all_wins_over_a_half_typed_box(client, plant):
     scan(client, token, qty="3", all="all", scan_id="q-3")  # the box and the All button, both sent
     assert title(client.get("/scan").get_data(as_text=True)) == f"Used 100 kg of {plant.unit.lpn}"
     assert Unit.get_by_id(plant.unit.id).quantity == 0
+
+
+def test_signed_out_the_script_gets_a_panel_and_a_token_for_the_badge(client, plant):
+    login(client, "operator1")
+    stale = csrf_token(client, "/scan")
+    client.post("/logout", data={"csrf_token": stale})
+    refused = scan(client, stale, plant.unit.lpn, script=True, scan_id="s-1")
+    assert refused.status_code == 401 and "Signed out: scan your badge" in refused.get_data(as_text=True)
+    token = refused.headers["X-CSRF-Token"]
+    wrong = client.post("/scan/badge", data={"csrf_token": token, "code": plant.unit.lpn},
+                        headers={"X-Scan-Client": "1"})
+    assert wrong.status_code == 401 and "not known here" in wrong.get_data(as_text=True)
+    signed = client.post("/scan/badge", data={"csrf_token": token, "code": "B-1003"},
+                         headers={"X-Scan-Client": "1"})
+    assert signed.status_code == 200 and title(signed.get_data(as_text=True)).startswith("Signed in")
+    again = scan(client, signed.headers["X-CSRF-Token"], plant.unit.lpn, script=True, scan_id="s-2")
+    assert title(again.get_data(as_text=True)) == f"{plant.unit.lpn}: where to?"
+    assert Entry.select().count() == 1  # the receipt only: sign-in wrote nothing

@@ -10,14 +10,15 @@ import uuid
 from urllib.parse import quote
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, generate_csrf
 
-from ..domain import finders, inventory, scanning
+from ..domain import finders, inventory, scanning, users
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.scan_commands import COMMANDS, MODES, REASONS
 from ..media import decode as decoding
 from . import plant
-from .auth import login_required
+from .auth import _limits, login_required
 
 bp = Blueprint("scan", __name__)
 
@@ -78,7 +79,7 @@ def page():
 def scan():
     if g.user is None:
         if _from_script():
-            return render_template("scan/_signed_out.html"), 401
+            return _signed_out()
         return redirect(url_for("auth.login", next=url_for("scan.page")))
     # "All" is a button of its own beside the quantity box: it wins over whatever the box holds.
     code, qty, outcome = request.form.get("code"), request.form.get("all") or request.form.get("qty"), None
@@ -97,6 +98,52 @@ def scan():
     if not _from_script():
         return redirect(url_for("scan.page"), 303)  # post/redirect/get: a reload does not resend
     return render_template("scan/_live.html", **_view(outcome))
+
+
+def _signed_out(error=""):
+    """The red panel of a page whose session is gone (expired, signed out elsewhere, a new server
+    key), with a fresh CSRF token for the badge scan that signs in again: the page's own token
+    belonged to the lost session. The page keeps its queue and its buttons."""
+    response = make_response(render_template("scan/_signed_out.html", error=error), 401)
+    response.headers["X-CSRF-Token"] = generate_csrf()
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def stale_token(err):
+    """The scan page's token no longer matches its session. Signed out: ask for the badge. Still
+    signed in (the session was renewed in another tab): hand the page the current token and let it
+    send the scan again; another site cannot read this header, so it gains nothing from it."""
+    if not _from_script():
+        if g.get("user") is None:
+            return redirect(url_for("auth.login", next=url_for("scan.page")))
+        return render_template("errors/error.html", title="Please try again",
+                               message="This page was open too long. Reload it and try again."), 400
+    if g.get("user") is None:
+        return _signed_out()
+    response = make_response("", 403)
+    response.headers["X-CSRF-Token"] = generate_csrf()
+    return response
+
+
+@bp.post("/scan/badge")
+def badge():
+    """A badge scanned on a signed-out scan page: signs in through the login's own throttle and
+    answers with the live panel, so the page carries on with its queue."""
+    try:
+        user = users.badge_sign_in(request.form.get("code"), request.remote_addr or "", _limits())
+    except DomainError as err:
+        return _signed_out(err.message)
+    session.clear()  # a new session for a new sign-in, as /login does
+    g.pop("csrf_token", None)  # ...and so a new token, made from it
+    session["user_id"] = user.id
+    session.permanent = True
+    g.user = user
+    outcome = scanning.Outcome("ok", f"Signed in: {user}", "Scans are now recorded as yours.")
+    _shown(outcome)
+    response = make_response(render_template("scan/_live.html", **_view(outcome)))
+    response.headers["X-CSRF-Token"] = generate_csrf()
+    return response
 
 
 def _step(code, qty):

@@ -19,6 +19,7 @@
   var photoForm = document.getElementById("photo-form");
   var csrf = form.elements.csrf_token.value;
   var url = root.getAttribute("data-scan-url");
+  var badgeUrl = root.getAttribute("data-badge-url");
   var owner = root.getAttribute("data-user");
 
   var KEY = "scan-queue";
@@ -30,6 +31,7 @@
 
   var queue = loadQueue();
   var busy = false, offline = false, retryTimer = null, retryDelay = 2000;
+  var signedOut = false, staleRetried = false;
   var replay = null;       // {sent, refused} while draining a queue built up offline
   var last = {code: "", at: 0};
   var pauseTimer = null;
@@ -104,7 +106,56 @@
     last = {code: code, at: now};  // a scanner firing repeatedly stays ignored
     if (double) return;
     if (typing) setTyping(false);
-    enqueue({code: code});
+    if (signedOut) signIn(code);
+    else enqueue({code: code});
+  }
+
+  // --- signed out -------------------------------------------------------------------------------
+  // The session is gone: the queue waits, and the next scan is sent at once (not behind the queue)
+  // as a badge. Signed in again, the queue carries on, still only with this user's own scans.
+  function signIn(code) {
+    var body = new URLSearchParams();
+    body.set("csrf_token", csrf);
+    body.set("code", code);
+    busy = true;
+    fetch(badgeUrl, {method: "POST", body: body, credentials: "same-origin",
+                     headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
+      .then(function (res) {
+        newToken(res);
+        return res.text().then(function (html) {
+          busy = false;
+          if (res.status === 401) { signedOutPanel(html); return; }
+          if (!res.ok) throw new Error("server answered " + res.status);
+          signedOut = false;
+          show(html);
+          pump();
+        });
+      })
+      .catch(function () {
+        busy = false;
+        localPanel("bad", "Signed out: scan your badge", "No connection: scan your badge again when it is back.");
+      });
+  }
+
+  function signedOutPanel(html) {
+    var old = document.getElementById("panel");
+    var box = document.createElement("div");
+    box.innerHTML = html;  // rendered by the server, escaped there
+    var panel = box.querySelector("#panel");
+    if (old && panel) old.parentNode.replaceChild(panel, old);
+    feedback("bad");
+    showQueued();
+    focusInput();
+  }
+
+  // A response may carry the session's current CSRF token (after a lost session or a sign-in).
+  function newToken(res) {
+    var token = res.headers.get("X-CSRF-Token");
+    if (!token) return false;
+    csrf = token;
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=csrf_token]"),
+                                 function (el) { el.value = token; });
+    return true;
   }
 
   function setTyping(on) {
@@ -189,7 +240,7 @@
   }
 
   function pump() {
-    if (busy || !queue.length) return;
+    if (busy || signedOut || !queue.length) return;
     var item = queue[0];
     if (item.user && item.user !== owner && !replay) {
       // Scans queued under another user on this device (before a reload): never send them as ours.
@@ -207,16 +258,26 @@
     body.set("scanned_at", String(item.scanned_at));
     body.set("sent_at", String(Date.now()));
     post(body).then(function (res) {
-      if (res.status === 401 || res.status === 400 || res.status === 403) {
-        // Signed out or the page's token is stale: keep the queue for after signing in again.
+      var fresh = newToken(res);
+      if (res.status === 403 && fresh && !staleRetried) {
+        // Still signed in, but the session was renewed elsewhere: the same scan again, new token.
         busy = false;
-        return res.text().then(function (html) {
-          live.innerHTML = html;
-          feedback("bad");
-          showQueued();
-        });
+        staleRetried = true;
+        pump();
+        return;
       }
-      if (!res.ok) throw new Error("server answered " + res.status);
+      staleRetried = false;
+      if (res.status === 401) {  // signed out: keep the queue; the next scan is the badge
+        busy = false;
+        signedOut = true;
+        return res.text().then(signedOutPanel);
+      }
+      if (!res.ok) {  // never an error page in the panel: say it, keep the scan for another try
+        busy = false;
+        localPanel("bad", "Not sent: the server refused it (" + res.status + ")",
+                   "Reload the page; queued scans stay on this device.");
+        return;
+      }
       var go = res.headers.get("X-Scan-Redirect");
       return res.text().then(function (html) {
         queue.shift();
@@ -307,45 +368,7 @@
                        : queue.length + " queued.");
   }
 
-  var audio = null;
-  var SOUNDS = {  // [frequencies in Hz, seconds each, wave]
-    ok: [[880, 1320], 0.09, "sine"],
-    bad: [[220, 165, 220], 0.18, "square"],
-    wait: [[660], 0.12, "sine"],
-    info: [[520], 0.05, "sine"],
-    queued: [[440, 440], 0.07, "triangle"]
-  };
-  var VIBRATIONS = {ok: 60, bad: [250, 100, 250], wait: 30, queued: [40, 60, 40]};
-
-  function feedback(tone) {
-    var s = SOUNDS[tone];
-    if (s) beep(s[0], s[1], s[2]);
-    if (VIBRATIONS[tone] && navigator.vibrate) {
-      try { navigator.vibrate(VIBRATIONS[tone]); } catch (e) { /* not allowed here */ }
-    }
-  }
-
-  // Generated tones (Web Audio): no audio files to download, distinct by pitch and shape.
-  function beep(freqs, seconds, wave) {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      if (audio.state === "suspended") audio.resume();
-      var t = audio.currentTime + 0.01;
-      freqs.forEach(function (f, i) {
-        var osc = audio.createOscillator(), gain = audio.createGain();
-        var start = t + i * seconds, end = start + seconds * 0.9;
-        osc.type = wave;
-        osc.frequency.value = f;
-        gain.gain.setValueAtTime(0.0001, start);
-        gain.gain.exponentialRampToValueAtTime(0.35, start + 0.01);
-        gain.gain.exponentialRampToValueAtTime(0.0001, end);
-        osc.connect(gain);
-        gain.connect(audio.destination);
-        osc.start(start);
-        osc.stop(end + 0.02);
-      });
-    } catch (e) { /* no audio on this device */ }
-  }
+  var feedback = window.scanFeedback || function () {};
 
   // --- camera fallback ------------------------------------------------------------------------------
   photoForm.elements.image.addEventListener("change", sendPhoto);
@@ -366,7 +389,15 @@
     localPanel("info", "Reading the photo…", "");
     fetch(url, {method: "POST", body: data, credentials: "same-origin",
                 headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
-      .then(function (res) { return res.text().then(function (html) { busy = false; show(html); pump(); }); })
+      .then(function (res) {
+        newToken(res);
+        return res.text().then(function (html) {
+          busy = false;
+          if (res.status === 401) { signedOut = true; signedOutPanel(html); return; }
+          show(html);
+          pump();
+        });
+      })
       .catch(function () {
         busy = false;
         localPanel("bad", "No connection", "A photo needs the server: try again, or type the code.");
