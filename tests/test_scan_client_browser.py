@@ -141,3 +141,65 @@ def test_a_session_renewed_in_another_tab_does_not_refuse_the_scan(scanner, plan
     unit = plant.units[0]
     wedge(scanner, unit.lpn)
     shows(scanner, "wait", f"{unit.lpn}: where to?")
+
+
+def offline(page):
+    """Every POST fails as with no network; returns the switch to bring it back."""
+    down = {"on": True}
+
+    def maybe_drop(route):
+        if down["on"] and route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+    page.route("**/scan", maybe_drop)
+    return down
+
+
+def back_online(page, down):
+    down["on"] = False
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+def test_offline_the_mode_buttons_show_the_mode_in_force(scanner, plant, on_machine):  # noqa: F811
+    down = offline(scanner)
+    scanner.click("button.mode >> text=Consume")
+    shows(scanner, "queued", "Saved: Consume mode")
+    expect(scanner.locator("button.mode[aria-pressed=true]")).to_have_text("Consume")
+    wedge(scanner, "CMD:MODE:LOAD")  # scanned from the command sheet: the same
+    expect(scanner.locator("button.mode[aria-pressed=true]")).to_have_text("Load")
+    back_online(scanner, down)
+    expect(scanner.locator(".replayed")).to_contain_text("2 queued scans sent, all recorded")
+    expect(scanner.locator("button.mode[aria-pressed=true]")).to_have_text("Load")
+
+
+def test_after_a_replay_a_pending_quantity_is_not_all_recorded(scanner, plant, on_machine):  # noqa: F811
+    down = offline(scanner)
+    scanner.click("button.mode >> text=Consume")
+    wedge(scanner, on_machine.lpn)
+    expect(scanner.locator("#queued")).to_contain_text("2 queued")
+    back_online(scanner, down)
+    banner = scanner.locator(".replayed")
+    expect(banner).to_contain_text(f"2 queued scans sent; not finished: {on_machine.lpn}: how much?")
+    assert "all recorded" not in banner.inner_text()
+    shows(scanner, "wait", f"{on_machine.lpn}: how much?")
+    expect(scanner.locator("#qty")).to_be_visible()
+
+
+def test_a_fresh_device_reads_a_code_sent_in_two_bursts_as_one_scan(scanner, plant):  # noqa: F811
+    unit = plant.units[0]
+    assert scanner.evaluate("localStorage.getItem('scan-suffix-seen')") is None  # never saw a suffix
+    scanner.keyboard.type(unit.lpn[:4])
+    scanner.wait_for_timeout(750)  # a Bluetooth wedge's second packet, late
+    scanner.keyboard.type(unit.lpn[4:])
+    scanner.keyboard.press("Enter")
+    shows(scanner, "wait", f"{unit.lpn}: where to?")
+    assert "Unknown barcode" not in scanner.inner_text("#recent")
+
+
+def test_a_wedge_without_a_suffix_still_ends_a_scan_by_a_pause(scanner, plant):  # noqa: F811
+    unit = plant.units[0]
+    scanner.keyboard.type(unit.lpn)  # no Enter, no Tab
+    shows(scanner, "wait", f"{unit.lpn}: where to?")
+    scanner.keyboard.type("A-01-1")
+    shows(scanner, "ok", f"{unit.lpn} → A-01-1")

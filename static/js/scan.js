@@ -24,7 +24,11 @@
 
   var KEY = "scan-queue";
   var SUFFIX_KEY = "scan-suffix-seen";
-  var PAUSE_MS = 600;      // no key for this long ends a scan (only for wedges that send no suffix)
+  // No key for this long ends a scan, only on a device that has never sent a suffix. A wedge that
+  // sends a code in bursts (Bluetooth packets, a busy handheld) leaves gaps of a few hundred ms
+  // between them; an operator cannot aim at the next label within a second. So bursts closer than
+  // this belong to one scan, and a scanner without a suffix answers a second after each scan.
+  var PAUSE_MS = 1000;
   var MIN_PAUSE_LEN = 3;   // a pause never ends a scan shorter than this
   var DOUBLE_MS = 1500;    // the same code again within this window is a double read
   var TIMEOUT_MS = 8000;   // a request that takes longer counts as "no connection"
@@ -223,6 +227,8 @@
 
   // --- the queue --------------------------------------------------------------------------------
   function enqueue(item) {
+    var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
+    if (mode) markMode(mode[1]);  // offline too, the buttons show the mode the queued scans are in
     item.scan_id = uuid();
     item.scanned_at = Date.now();
     item.user = owner;
@@ -230,6 +236,12 @@
     saveQueue();
     if (offline || busy) queuedPanel();
     pump();
+  }
+
+  function markMode(mode) {
+    Array.prototype.forEach.call(live.querySelectorAll("button.mode"), function (b) {
+      b.setAttribute("aria-pressed", b.value === "CMD:MODE:" + mode ? "true" : "false");
+    });
   }
 
   function showQueued() {
@@ -325,8 +337,10 @@
       if (queue.length) return;  // sound once, when the whole queue is through
       var done = replay;
       replay = null;
-      banner(done);
-      feedback(done.refused ? "bad" : "ok");
+      // Still waiting for a quantity or a second scan: not "all recorded" yet.
+      var waiting = tone === "wait" && panel.querySelector(".panel-title");
+      banner(done, waiting ? waiting.textContent : "");
+      feedback(done.refused ? "bad" : waiting ? "wait" : "ok");
     } else {
       feedback(tone);
     }
@@ -334,12 +348,13 @@
     focusInput();
   }
 
-  function banner(done) {
+  function banner(done, waiting) {
     var p = document.createElement("p");
-    p.className = "replayed " + (done.refused ? "tone-bad" : "tone-ok");
+    p.className = "replayed " + (done.refused ? "tone-bad" : waiting ? "tone-wait" : "tone-ok");
     p.setAttribute("role", "status");
     p.textContent = "Connection back: " + done.sent + " queued scan" + (done.sent === 1 ? "" : "s") + " sent" +
-      (done.refused ? ", " + done.refused + " refused (see the list below)" : ", all recorded") + ".";
+      (done.refused ? ", " + done.refused + " refused (see the list below)" : waiting ? "" : ", all recorded") +
+      (waiting ? "; not finished: " + waiting : "") + ".";
     live.insertBefore(p, live.firstChild);
   }
 
@@ -363,7 +378,10 @@
     showQueued();
     var item = queue[queue.length - 1];
     if (!item) return;
-    localPanel("queued", "Saved: " + (item.code != null ? item.code : "quantity " + item.qty),
+    var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
+    var what = mode ? mode[1].charAt(0) + mode[1].slice(1).toLowerCase() + " mode"
+                    : item.code != null ? item.code : "quantity " + item.qty;
+    localPanel("queued", "Saved: " + what,
                offline ? "No connection. " + queue.length + " queued on this device; they are sent in order when the connection is back. Keep scanning."
                        : queue.length + " queued.");
   }
