@@ -203,3 +203,35 @@ def test_a_wedge_without_a_suffix_still_ends_a_scan_by_a_pause(scanner, plant): 
     shows(scanner, "wait", f"{unit.lpn}: where to?")
     scanner.keyboard.type("A-01-1")
     shows(scanner, "ok", f"{unit.lpn} → A-01-1")
+
+
+def test_the_field_the_panel_and_the_mode_buttons_come_first_on_a_handheld(scanner, plant):  # noqa: F811
+    def bottom(selector):
+        box = scanner.locator(selector).last.bounding_box()
+        return box["y"] + box["height"]
+    assert scanner.locator("#code").bounding_box()["y"] < 30  # no site header above the field
+    assert bottom("#panel") < bottom("button.mode") <= 640  # all on the first screen, no scrolling
+    assert scanner.evaluate("typeof window.htmx") == "undefined"  # the page does not load it
+    expect(scanner.locator("#who")).to_have_text("stager1")  # who is signed in, at the bottom
+    scanner.click(".scan-foot a >> text=Inventory")  # the other pages are a tap away
+    scanner.wait_for_url("**/inventory**")
+
+
+def test_a_full_place_suggests_the_nearest_place_with_room(scanner, plant):  # noqa: F811
+    first, second = plant.units[0], plant.units[1]
+    move(plant.ctx("lead"), first.lpn, "A-01-2")  # A-01-2 takes one pallet
+    wedge(scanner, second.lpn)
+    wedge(scanner, "A-01-2")
+    shows(scanner, "bad", "A-01-2 is full (1 of 1). A-01-1 has room.")
+    wedge(scanner, "A-01-1")  # the operator takes the hint: the pallet is still pending
+    shows(scanner, "ok", f"{second.lpn} → A-01-1")
+
+
+def test_after_a_badge_hand_over_the_bar_shows_who_scans(scanner, plant):  # noqa: F811
+    from staging.domain import codes
+    plant.operator.badge = "B-1003"
+    plant.operator.save()
+    codes.register(plant.operator, "B-1003")
+    wedge(scanner, "B-1003")
+    shows(scanner, "ok", "Signed in")
+    expect(scanner.locator("#who")).to_have_text("operator1")

@@ -330,7 +330,11 @@
     var panel = document.getElementById("panel");
     var tone = panel ? panel.getAttribute("data-tone") : "info";
     var user = panel && panel.getAttribute("data-user");
-    if (user) owner = user;  // a badge scan handed the device over
+    if (user && user !== owner) {  // a badge scan handed the device over
+      owner = user;
+      var who = document.getElementById("who");
+      if (who) who.textContent = user;
+    }
     if (replay) {
       replay.sent += 1;
       if (tone === "bad") replay.refused += 1;
