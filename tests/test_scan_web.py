@@ -140,3 +140,17 @@ def test_signed_out_the_script_gets_a_panel_and_a_token_for_the_badge(client, pl
     again = scan(client, signed.headers["X-CSRF-Token"], plant.unit.lpn, script=True, scan_id="s-2")
     assert title(again.get_data(as_text=True)) == f"{plant.unit.lpn}: where to?"
     assert Entry.select().count() == 1  # the receipt only: sign-in wrote nothing
+
+
+def test_the_service_worker_is_served_for_the_scan_scope_and_can_be_switched_off(client, plant, app):
+    login(client, "operator1")
+    page = client.get("/scan").get_data(as_text=True)
+    url = re.search(r'data-sw-url="([^"]+)"', page).group(1)
+    assert url.startswith("/scan-sw.js?v=") and 'data-sw-scope="/scan"' in page and 'data-offline="on"' in page
+    worker = client.get(url)
+    assert worker.status_code == 200 and "javascript" in worker.mimetype
+    assert worker.headers["Cache-Control"] == "no-cache"  # browsers see a new version at once
+    assert b'req.method !== "GET"' in worker.get_data()  # it never answers a POST
+    app.config["SCAN_OFFLINE"] = False
+    assert 'data-offline="off"' in client.get("/scan").get_data(as_text=True)
+    assert b"unregister()" in client.get(url).get_data()  # the worker that removes itself

@@ -5,11 +5,26 @@ The page's script sends every scan (typed by the wedge, tapped, or replayed from
 queue) here one at a time, in scan order, with its client scan id and scan time, and swaps in the
 _live.html fragment. Without JavaScript the same forms post here and get the whole page back."""
 import datetime
+import functools
+import hashlib
 import secrets
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from ..domain import finders, inventory, scanning, users
@@ -68,6 +83,8 @@ def page():
         g.device = "HH-" + secrets.token_hex(2).upper()
     context = _view()
     context["typing"] = request.args.get("type") == "1"
+    context["offline"] = current_app.config.get("SCAN_OFFLINE", True)
+    context["offline_version"] = offline_version(current_app.static_folder)
     response = make_response(render_template("scan/page.html", **context))
     if not named:
         response.set_cookie("device", g.device, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True,
@@ -189,6 +206,27 @@ def _shown(outcome):
     session[LAST] = outcome.dump()
     session[RECENT] = scanning.remember(session.get(RECENT), outcome, _local(utcnow()))
     return outcome
+
+
+@functools.cache
+def offline_version(static_folder):
+    """The service worker's version: a digest of the app's own CSS and JS, so any change of them
+    makes handhelds install the new worker and drop the old cache (computed once per process)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(static_folder).rglob("*") if p.suffix in (".css", ".js")
+                       and "vendor" not in p.parts):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/scan-sw.js")
+def service_worker():
+    """The scan page's service worker, at a path whose scope covers /scan. With SCAN_OFFLINE=0, a
+    worker that removes itself: browsers check this URL for updates on their own."""
+    name = "js/sw.js" if current_app.config.get("SCAN_OFFLINE", True) else "js/sw-off.js"
+    response = send_from_directory(current_app.static_folder, name, max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.post("/scan/device")

@@ -5,7 +5,8 @@
  * long for a few milliseconds; offline it grows ("3 queued") and is replayed when the server answers
  * again. The server decides what every scan means (its state machine sees the scans in the order
  * they were made) and dedupes by scan_id, so a retry or a replay records once.
- * No inline script, no framework; works over plain HTTP (no crypto.randomUUID, no service worker). */
+ * No inline script, no framework; works over plain HTTP (no crypto.randomUUID). On HTTPS or localhost
+ * a service worker (scan-offline.js, sw.js) lets the page itself load with no connection. */
 (function () {
   "use strict";
   var root = document.getElementById("scan");
@@ -430,5 +431,12 @@
   // --- start ----------------------------------------------------------------------------------------
   showQueued();
   focusInput();
+  if (root.getAttribute("data-shell") === "cache") {
+    // Reloaded with no connection: the service worker gave the page as it last saw it.
+    offline = true;
+    localPanel("queued", "No connection", "Keep scanning: scans are saved on this device and sent in order " +
+               "when the connection is back.");
+    showQueued();
+  }
   pump();
 })();
