@@ -112,6 +112,8 @@ def badge(plant):  # noqa: F811
 
 def test_a_lost_session_asks_for_the_badge_and_carries_on_with_the_queue(scanner, plant, badge):  # noqa: F811
     unit = plant.units[0]
+    scanner.click("button.mode >> text=Load")
+    shows(scanner, "info", "Load")
     scanner.context.clear_cookies()  # the session is gone (expired, signed out elsewhere)
     wedge(scanner, unit.lpn)
     shows(scanner, "bad", "Signed out: scan your badge")
@@ -125,9 +127,10 @@ def test_a_lost_session_asks_for_the_badge_and_carries_on_with_the_queue(scanner
     shows(scanner, "wait", f"{unit.lpn}: where to?")  # signed in, and the queued scan went through
     expect(scanner.locator("#queued")).to_be_hidden()
     expect(scanner.locator("#recent")).to_contain_text("Signed in")
-    wedge(scanner, "A-01-1")
-    shows(scanner, "ok", f"{unit.lpn} → A-01-1")
-    assert Unit.get_by_id(unit.id).location.code == "A-01-1"
+    expect(scanner.locator("#panel .panel-mode")).to_contain_text("Load")  # in the mode it was scanned in
+    wedge(scanner, "M1")
+    shows(scanner, "ok", f"{unit.lpn} → M1")
+    assert [e.kind for e in Entry.select().where(Entry.unit == unit).order_by(Entry.id)] == ["receive", "load"]
 
 
 def test_a_session_renewed_in_another_tab_does_not_refuse_the_scan(scanner, plant, live_server):  # noqa: F811

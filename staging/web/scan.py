@@ -156,6 +156,9 @@ def badge():
     session["user_id"] = user.id
     session.permanent = True
     g.user = user
+    # The lost session took the mode with it: the page's queued scans were made in the mode its
+    # buttons show, so the new session starts in that mode (State.load keeps only a known one).
+    session[STATE] = scanning.State.load({"mode": request.form.get("mode"), "user_id": user.id}).dump()
     outcome = scanning.Outcome("ok", f"Signed in: {user}", "Scans are now recorded as yours.")
     _shown(outcome)
     response = make_response(render_template("scan/_live.html", **_view(outcome)))

@@ -122,6 +122,8 @@
     var body = new URLSearchParams();
     body.set("csrf_token", csrf);
     body.set("code", code);
+    var pressed = live.querySelector("button.mode[aria-pressed=true]");
+    if (pressed) body.set("mode", pressed.value.replace("CMD:MODE:", ""));  // the queue's mode
     busy = true;
     fetch(badgeUrl, {method: "POST", body: body, credentials: "same-origin",
                      headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
@@ -148,6 +150,7 @@
     box.innerHTML = html;  // rendered by the server, escaped there
     var panel = box.querySelector("#panel");
     if (old && panel) old.parentNode.replaceChild(panel, old);
+    Array.prototype.forEach.call(live.querySelectorAll(".replayed"), function (p) { p.remove(); });
     feedback("bad");
     showQueued();
     focusInput();
