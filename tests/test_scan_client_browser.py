@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from staging.domain.inventory import move
+from staging.domain.scanner_check import EXPECTED, GS
 from staging.store.models import Entry, Unit
 
 from .test_scan_browser import plant, scanner, shows, wedge  # noqa: F401 (fixtures and helpers)
@@ -238,3 +239,21 @@ def test_after_a_badge_hand_over_the_bar_shows_who_scans(scanner, plant):  # noq
     wedge(scanner, "B-1003")
     shows(scanner, "ok", "Signed in")
     expect(scanner.locator("#who")).to_have_text("operator1")
+
+
+@pytest.mark.parametrize("sent, suffix, told", [
+    (EXPECTED, "Enter", "The scanner is set up right"),
+    (EXPECTED.replace("yZ", "zY"), "Tab", "y and z are swapped"),
+    (EXPECTED.replace(GS, ""), "Enter", "The GS separator is dropped"),
+    (EXPECTED, None, "No suffix after the scan"),
+    ("P000001", "Enter", "This is not the test barcode"),  # a pallet label by mistake
+])
+def test_the_scanner_check_says_what_is_wrong(scanner, sent, suffix, told):  # noqa: F811
+    scanner.click(".scan-foot a >> text=Scanner check")
+    expect(scanner.locator("#code")).to_be_focused()
+    if suffix:
+        wedge(scanner, sent, suffix)
+    else:
+        scanner.keyboard.type(sent)  # a scanner set up without a suffix
+    expect(scanner.locator("#panel")).to_contain_text(told)
+    assert Entry.select().count() == 4  # the plant's receipts only: the check writes nothing

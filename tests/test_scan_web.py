@@ -154,3 +154,14 @@ def test_the_service_worker_is_served_for_the_scan_scope_and_can_be_switched_off
     app.config["SCAN_OFFLINE"] = False
     assert 'data-offline="off"' in client.get("/scan").get_data(as_text=True)
     assert b"unregister()" in client.get(url).get_data()  # the worker that removes itself
+
+
+def test_the_scanner_check_works_without_javascript(client, plant):
+    from staging.domain.scanner_check import EXPECTED, GS
+    login(client, "operator1")
+    token = csrf_token(client, "/scan/check")
+    right = client.post("/scan/check", data={"csrf_token": token, "code": EXPECTED}).get_data(as_text=True)
+    assert "The scanner is set up right" in right
+    dropped = client.post("/scan/check", data={"csrf_token": token, "code": EXPECTED.replace(GS, "")})
+    assert dropped.status_code == 200 and "The GS separator is dropped" in dropped.get_data(as_text=True)
+    assert Entry.select().count() == 1  # the receipt: a check writes nothing

@@ -27,7 +27,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from ..domain import finders, inventory, scanning, users
+from ..domain import finders, inventory, scanner_check, scanning, users
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.scan_commands import COMMANDS, MODES, REASONS
@@ -230,6 +230,17 @@ def service_worker():
     response = send_from_directory(current_app.static_folder, name, max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.route("/scan/check", methods=["GET", "POST"])
+@login_required
+def check():
+    """The scanner check: scan the command sheet's test barcode, see what is wrong with the set-up.
+    Writes nothing; the page's script says which key ended the scan (without it, Enter did)."""
+    findings = None
+    if request.method == "POST":
+        findings = scanner_check.diagnose(request.form.get("code", ""), request.form.get("suffix", "Enter"))
+    return render_template("scan/check.html", findings=findings, scanned=request.form.get("code"))
 
 
 @bp.post("/scan/device")
