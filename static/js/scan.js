@@ -34,6 +34,7 @@
   var DOUBLE_MS = 1500;    // the same code again within this window is a double read
   var TIMEOUT_MS = 8000;   // a request that takes longer counts as "no connection"
 
+  var storageGet = window.scanParts.storageGet, storageSet = window.scanParts.storageSet, uuid = window.scanParts.uuid;
   var queue = loadQueue();
   var busy = false, offline = false, retryTimer = null, retryDelay = 2000;
   var signedOut = false, staleRetried = false;
@@ -42,9 +43,6 @@
   var pauseTimer = null;
   var typing = input.getAttribute("inputmode") === "text";
   var suffixSeen = storageGet(SUFFIX_KEY) === "1";
-
-  function storageGet(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
-  function storageSet(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* full or off */ } }
 
   function loadQueue() {
     try {
@@ -56,16 +54,6 @@
   function saveQueue() {
     storageSet(KEY, JSON.stringify(queue));
     showQueued();
-  }
-
-  // UUID v4 from getRandomValues: crypto.randomUUID exists only on HTTPS, and the plant runs HTTP.
-  function uuid() {
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
   // --- the wedge ------------------------------------------------------------------------------
@@ -211,18 +199,6 @@
     var box = f.querySelector("input[name=qty]");
     if (box) enqueue({qty: box.value.trim()});
   }
-
-  // The on-screen keypad: big keys for gloves, typing into the quantity box. The scan field keeps
-  // the focus, so the next wedge scan still lands there; Enter in an empty scan field sends the box.
-  root.addEventListener("click", function (e) {
-    var key = e.target.closest && e.target.closest("button.key");
-    if (!key) return;
-    var box = key.form && key.form.querySelector("input[name=qty]");
-    if (!box) return;
-    var k = key.getAttribute("data-key");
-    box.value = k === "back" ? box.value.slice(0, -1) : (box.value + k).slice(0, 20);
-    focusInput();
-  });
 
   function typedQuantity() {
     var box = live.querySelector("form.qty input[name=qty]");

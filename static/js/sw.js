@@ -16,8 +16,8 @@
 var VERSION = new URL(self.location.href).searchParams.get("v") || "0";
 var CACHE = "scan-shell-" + VERSION;
 var SHELL = self.registration.scope;  // the page itself: /scan
-var STATIC = ["static/css/app.css", "static/css/scan.css", "static/js/scan-feedback.js",
-              "static/js/scan.js", "static/js/scan-offline.js"];
+var STATIC = ["static/css/app.css", "static/css/scan.css", "static/js/scan-parts.js",
+              "static/js/scan-feedback.js", "static/js/scan.js", "static/js/scan-offline.js"];
 var NETWORK_WAIT_MS = 4000;  // patchy Wi-Fi: after this long without an answer, the cached page
 
 function here(path) { return new URL(path, self.location.href).href; }
