@@ -131,15 +131,15 @@ def stale_token(err):
     """The scan page's token no longer matches its session. Signed out: ask for the badge. Still
     signed in (the session was renewed in another tab): hand the page the current token and let it
     send the scan again; another site cannot read this header, so it gains nothing from it."""
-    if not _from_script():
-        if g.get("user") is None:
-            return redirect(url_for("auth.login", next=url_for("scan.page")))
-        return render_template("errors/error.html", title="Please try again",
-                               message="This page was open too long. Reload it and try again."), 400
     if g.get("user") is None:
-        return _signed_out()
-    response = make_response("", 403)
-    response.headers["X-CSRF-Token"] = generate_csrf()
+        if _from_script():
+            return _signed_out()
+        return redirect(url_for("auth.login", next=url_for("scan.page")))
+    response = make_response(render_template(
+        "errors/error.html", title="Please try again",
+        message="This page was open too long or came from another site. Reload it and try again."), 400)
+    if _from_script():
+        response.headers["X-CSRF-Token"] = generate_csrf()
     return response
 
 

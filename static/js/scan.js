@@ -251,7 +251,7 @@
     body.set("sent_at", String(Date.now()));
     post(body).then(function (res) {
       var fresh = newToken(res);
-      if (res.status === 403 && fresh && !staleRetried) {
+      if (res.status === 400 && fresh && !staleRetried) {
         // Still signed in, but the session was renewed elsewhere: the same scan again, new token.
         busy = false;
         staleRetried = true;
