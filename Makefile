@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh Debian/Ubuntu machine:
 #   make run    install what is missing, migrate, seed a demo plant, serve on $(HOST):$(PORT)
+#               (HTTPS with CERT=server.pem KEY=server.key: see `flask --app app make-certs`)
 #   make test   the same installation, then the whole test suite
 HOST ?= 127.0.0.1
 PORT ?= 8000

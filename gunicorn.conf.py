@@ -1,4 +1,5 @@
-"""gunicorn settings for `make run` (HOST, PORT, WEB_CONCURRENCY from the environment).
+"""gunicorn settings for `make run` (HOST, PORT, WEB_CONCURRENCY, and CERT + KEY for HTTPS, from the
+environment).
 
 The master migrates and seeds once before forking workers, so workers never race on it."""
 import os
@@ -7,6 +8,14 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = "-"
+
+# HTTPS when given a certificate and its key (PEM files, e.g. from `flask --app app make-certs`):
+# the scan page's service worker (offline reload) runs only in a secure context.
+if os.environ.get("CERT") or os.environ.get("KEY"):
+    if not (os.environ.get("CERT") and os.environ.get("KEY")):
+        raise SystemExit("HTTPS needs both CERT (the server certificate) and KEY (its private key).")
+    certfile = os.environ["CERT"]
+    keyfile = os.environ["KEY"]
 
 
 def on_starting(server):

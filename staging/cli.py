@@ -10,7 +10,7 @@ from .domain.errors import DomainError
 
 def init_app(app):
     for command in (init_db, check, create_user, create_token, revoke_tokens, set_password,
-                    backup, restore):
+                    backup, restore, make_certs):
         app.cli.add_command(command)
 
 
@@ -133,3 +133,24 @@ def restore(path, yes):
                                            else f"{len(problems)} ledger problem(s): run check."))
     if problems:
         sys.exit(1)
+
+
+@click.command("make-certs")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--host", "hosts", multiple=True, required=True,
+              help="A name or IP address the handhelds use for this server (repeat for several).")
+@with_appcontext
+def make_certs(directory, hosts):
+    """A plant CA (kept if DIRECTORY has one) and a server certificate for --host, for HTTPS:
+    `make run CERT=DIRECTORY/server.pem KEY=DIRECTORY/server.key`. Device management installs
+    DIRECTORY/plant-ca.pem on the handhelds."""
+    from . import certs
+    try:
+        paths = certs.make(directory, list(hosts), current_app.config["PLANT_NAME"])
+    except ValueError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)
+    click.echo(f"CA certificate, for the handhelds: {paths[certs.CA_CERT]}")
+    click.echo(f"CA key, keep it safe and offline: {paths[certs.CA_KEY]}")
+    click.echo(f"Serve with: make run HOST=0.0.0.0 PORT=8443 CERT={paths[certs.SERVER_CERT]} "
+               f"KEY={paths[certs.SERVER_KEY]}")

@@ -43,6 +43,9 @@ class Config:
     # GS1 company prefix (6-12 digits): set it and unit labels carry a GS1-128 SSCC-18 too.
     GS1_COMPANY_PREFIX = os.environ.get("GS1_COMPANY_PREFIX", "").strip()
     GS1_EXTENSION_DIGIT = os.environ.get("GS1_EXTENSION_DIGIT", "0").strip()
+    # The scan page's service worker (offline reload, HTTPS or localhost only). SCAN_OFFLINE=0
+    # switches it off: pages remove it, and its URL serves a worker that removes itself.
+    SCAN_OFFLINE = _bool("SCAN_OFFLINE", "1")
     # Seconds to wait for a network label printer to accept a connection and the data.
     PRINTER_TIMEOUT = float(os.environ.get("PRINTER_TIMEOUT", "5"))
     # Failed sign-ins (15 minutes) before that user name, or that address, must wait.

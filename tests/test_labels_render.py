@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
+from staging.domain import scanner_check
 from staging.domain.errors import Invalid
 from staging.domain.scan_commands import COMMANDS, REASONS
 from staging.media import labels
@@ -35,7 +36,7 @@ LOCATION = labels.Label("location", "A-01-1", {"code": "A-01-1", "name": "Rack A
                                            "parent": "R-A"})
 BADGE = labels.Label("badge", "B-1001",
                      {"badge": "B-1001", "name": "Lena \"Lead\"", "username": "lena", "role": "LEAD"})
-COMMAND_PAYLOADS = {p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS}
+COMMAND_PAYLOADS = {p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS} | {scanner_check.EXPECTED}
 
 
 def expected(label, size):

@@ -110,3 +110,58 @@ def test_a_photo_goes_into_the_same_flow(client, plant):
                            headers={"X-Scan-Client": "1"})
     html = response.get_data(as_text=True)
     assert title(html) == "Unknown barcode" and "abcdef" in html
+
+
+def test_without_javascript_all_wins_over_a_half_typed_box(client, plant):
+    from staging.domain.inventory import move
+    move(plant.ctx("lead"), plant.unit.lpn, "M1")
+    login(client, "operator1")
+    token = csrf_token(client, "/scan")
+    scan(client, token, "CMD:MODE:CONSUME", scan_id="q-1")
+    scan(client, token, plant.unit.lpn, scan_id="q-2")
+    scan(client, token, qty="3", all="all", scan_id="q-3")  # the box and the All button, both sent
+    assert title(client.get("/scan").get_data(as_text=True)) == f"Used 100 kg of {plant.unit.lpn}"
+    assert Unit.get_by_id(plant.unit.id).quantity == 0
+
+
+def test_signed_out_the_script_gets_a_panel_and_a_token_for_the_badge(client, plant):
+    login(client, "operator1")
+    stale = csrf_token(client, "/scan")
+    client.post("/logout", data={"csrf_token": stale})
+    refused = scan(client, stale, plant.unit.lpn, script=True, scan_id="s-1")
+    assert refused.status_code == 401 and "Signed out: scan your badge" in refused.get_data(as_text=True)
+    token = refused.headers["X-CSRF-Token"]
+    wrong = client.post("/scan/badge", data={"csrf_token": token, "code": plant.unit.lpn},
+                        headers={"X-Scan-Client": "1"})
+    assert wrong.status_code == 401 and "not known here" in wrong.get_data(as_text=True)
+    signed = client.post("/scan/badge", data={"csrf_token": token, "code": "B-1003"},
+                         headers={"X-Scan-Client": "1"})
+    assert signed.status_code == 200 and title(signed.get_data(as_text=True)).startswith("Signed in")
+    again = scan(client, signed.headers["X-CSRF-Token"], plant.unit.lpn, script=True, scan_id="s-2")
+    assert title(again.get_data(as_text=True)) == f"{plant.unit.lpn}: where to?"
+    assert Entry.select().count() == 1  # the receipt only: sign-in wrote nothing
+
+
+def test_the_service_worker_is_served_for_the_scan_scope_and_can_be_switched_off(client, plant, app):
+    login(client, "operator1")
+    page = client.get("/scan").get_data(as_text=True)
+    url = re.search(r'data-sw-url="([^"]+)"', page).group(1)
+    assert url.startswith("/scan-sw.js?v=") and 'data-sw-scope="/scan"' in page and 'data-offline="on"' in page
+    worker = client.get(url)
+    assert worker.status_code == 200 and "javascript" in worker.mimetype
+    assert worker.headers["Cache-Control"] == "no-cache"  # browsers see a new version at once
+    assert b'req.method !== "GET"' in worker.get_data()  # it never answers a POST
+    app.config["SCAN_OFFLINE"] = False
+    assert 'data-offline="off"' in client.get("/scan").get_data(as_text=True)
+    assert b"unregister()" in client.get(url).get_data()  # the worker that removes itself
+
+
+def test_the_scanner_check_works_without_javascript(client, plant):
+    from staging.domain.scanner_check import EXPECTED, GS
+    login(client, "operator1")
+    token = csrf_token(client, "/scan/check")
+    right = client.post("/scan/check", data={"csrf_token": token, "code": EXPECTED}).get_data(as_text=True)
+    assert "The scanner is set up right" in right
+    dropped = client.post("/scan/check", data={"csrf_token": token, "code": EXPECTED.replace(GS, "")})
+    assert dropped.status_code == 200 and "The GS separator is dropped" in dropped.get_data(as_text=True)
+    assert Entry.select().count() == 1  # the receipt: a check writes nothing

@@ -5,19 +5,35 @@ The page's script sends every scan (typed by the wedge, tapped, or replayed from
 queue) here one at a time, in scan order, with its client scan id and scan time, and swaps in the
 _live.html fragment. Without JavaScript the same forms post here and get the whole page back."""
 import datetime
+import functools
+import hashlib
 import secrets
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError, generate_csrf
 
-from ..domain import finders, inventory, scanning
+from ..domain import finders, inventory, scanner_check, scanning, users
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.scan_commands import COMMANDS, MODES, REASONS
 from ..media import decode as decoding
 from . import plant
-from .auth import login_required
+from .auth import _limits, login_required
 
 bp = Blueprint("scan", __name__)
 
@@ -67,6 +83,8 @@ def page():
         g.device = "HH-" + secrets.token_hex(2).upper()
     context = _view()
     context["typing"] = request.args.get("type") == "1"
+    context["offline"] = current_app.config.get("SCAN_OFFLINE", True)
+    context["offline_version"] = offline_version(current_app.static_folder)
     response = make_response(render_template("scan/page.html", **context))
     if not named:
         response.set_cookie("device", g.device, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True,
@@ -78,9 +96,10 @@ def page():
 def scan():
     if g.user is None:
         if _from_script():
-            return render_template("scan/_signed_out.html"), 401
+            return _signed_out()
         return redirect(url_for("auth.login", next=url_for("scan.page")))
-    code, qty, outcome = request.form.get("code"), request.form.get("qty"), None
+    # "All" is a button of its own beside the quantity box: it wins over whatever the box holds.
+    code, qty, outcome = request.form.get("code"), request.form.get("all") or request.form.get("qty"), None
     photo = request.files.get("image")
     if photo is not None and photo.filename:
         code, outcome = _from_photo(photo.read())
@@ -96,6 +115,55 @@ def scan():
     if not _from_script():
         return redirect(url_for("scan.page"), 303)  # post/redirect/get: a reload does not resend
     return render_template("scan/_live.html", **_view(outcome))
+
+
+def _signed_out(error=""):
+    """The red panel of a page whose session is gone (expired, signed out elsewhere, a new server
+    key), with a fresh CSRF token for the badge scan that signs in again: the page's own token
+    belonged to the lost session. The page keeps its queue and its buttons."""
+    response = make_response(render_template("scan/_signed_out.html", error=error), 401)
+    response.headers["X-CSRF-Token"] = generate_csrf()
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def stale_token(err):
+    """The scan page's token no longer matches its session. Signed out: ask for the badge. Still
+    signed in (the session was renewed in another tab): hand the page the current token and let it
+    send the scan again; another site cannot read this header, so it gains nothing from it."""
+    if g.get("user") is None:
+        if _from_script():
+            return _signed_out()
+        return redirect(url_for("auth.login", next=url_for("scan.page")))
+    response = make_response(render_template(
+        "errors/error.html", title="Please try again",
+        message="This page was open too long or came from another site. Reload it and try again."), 400)
+    if _from_script():
+        response.headers["X-CSRF-Token"] = generate_csrf()
+    return response
+
+
+@bp.post("/scan/badge")
+def badge():
+    """A badge scanned on a signed-out scan page: signs in through the login's own throttle and
+    answers with the live panel, so the page carries on with its queue."""
+    try:
+        user = users.badge_sign_in(request.form.get("code"), request.remote_addr or "", _limits())
+    except DomainError as err:
+        return _signed_out(err.message)
+    session.clear()  # a new session for a new sign-in, as /login does
+    g.pop("csrf_token", None)  # ...and so a new token, made from it
+    session["user_id"] = user.id
+    session.permanent = True
+    g.user = user
+    # The lost session took the mode with it: the page's queued scans were made in the mode its
+    # buttons show, so the new session starts in that mode (State.load keeps only a known one).
+    session[STATE] = scanning.State.load({"mode": request.form.get("mode"), "user_id": user.id}).dump()
+    outcome = scanning.Outcome("ok", f"Signed in: {user}", "Scans are now recorded as yours.")
+    _shown(outcome)
+    response = make_response(render_template("scan/_live.html", **_view(outcome)))
+    response.headers["X-CSRF-Token"] = generate_csrf()
+    return response
 
 
 def _step(code, qty):
@@ -141,6 +209,38 @@ def _shown(outcome):
     session[LAST] = outcome.dump()
     session[RECENT] = scanning.remember(session.get(RECENT), outcome, _local(utcnow()))
     return outcome
+
+
+@functools.cache
+def offline_version(static_folder):
+    """The service worker's version: a digest of the app's own CSS and JS, so any change of them
+    makes handhelds install the new worker and drop the old cache (computed once per process)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(static_folder).rglob("*") if p.suffix in (".css", ".js")
+                       and "vendor" not in p.parts):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/scan-sw.js")
+def service_worker():
+    """The scan page's service worker, at a path whose scope covers /scan. With SCAN_OFFLINE=0, a
+    worker that removes itself: browsers check this URL for updates on their own."""
+    name = "js/sw.js" if current_app.config.get("SCAN_OFFLINE", True) else "js/sw-off.js"
+    response = send_from_directory(current_app.static_folder, name, max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/scan/check", methods=["GET", "POST"])
+@login_required
+def check():
+    """The scanner check: scan the command sheet's test barcode, see what is wrong with the set-up.
+    Writes nothing; the page's script says which key ended the scan (without it, Enter did)."""
+    findings = None
+    if request.method == "POST":
+        findings = scanner_check.diagnose(request.form.get("code", ""), request.form.get("suffix", "Enter"))
+    return render_template("scan/check.html", findings=findings, scanned=request.form.get("code"))
 
 
 @bp.post("/scan/device")

@@ -5,7 +5,8 @@
  * long for a few milliseconds; offline it grows ("3 queued") and is replayed when the server answers
  * again. The server decides what every scan means (its state machine sees the scans in the order
  * they were made) and dedupes by scan_id, so a retry or a replay records once.
- * No inline script, no framework; works over plain HTTP (no crypto.randomUUID, no service worker). */
+ * No inline script, no framework; works over plain HTTP (no crypto.randomUUID). On HTTPS or localhost
+ * a service worker (scan-offline.js, sw.js) lets the page itself load with no connection. */
 (function () {
   "use strict";
   var root = document.getElementById("scan");
@@ -19,25 +20,29 @@
   var photoForm = document.getElementById("photo-form");
   var csrf = form.elements.csrf_token.value;
   var url = root.getAttribute("data-scan-url");
+  var badgeUrl = root.getAttribute("data-badge-url");
   var owner = root.getAttribute("data-user");
 
   var KEY = "scan-queue";
   var SUFFIX_KEY = "scan-suffix-seen";
-  var PAUSE_MS = 600;      // no key for this long ends a scan (only for wedges that send no suffix)
+  // No key for this long ends a scan, only on a device that has never sent a suffix. A wedge that
+  // sends a code in bursts (Bluetooth packets, a busy handheld) leaves gaps of a few hundred ms
+  // between them; an operator cannot aim at the next label within a second. So bursts closer than
+  // this belong to one scan, and a scanner without a suffix answers a second after each scan.
+  var PAUSE_MS = 1000;
   var MIN_PAUSE_LEN = 3;   // a pause never ends a scan shorter than this
   var DOUBLE_MS = 1500;    // the same code again within this window is a double read
   var TIMEOUT_MS = 8000;   // a request that takes longer counts as "no connection"
 
+  var storageGet = window.scanParts.storageGet, storageSet = window.scanParts.storageSet, uuid = window.scanParts.uuid;
   var queue = loadQueue();
   var busy = false, offline = false, retryTimer = null, retryDelay = 2000;
+  var signedOut = false, staleRetried = false;
   var replay = null;       // {sent, refused} while draining a queue built up offline
   var last = {code: "", at: 0};
   var pauseTimer = null;
   var typing = input.getAttribute("inputmode") === "text";
   var suffixSeen = storageGet(SUFFIX_KEY) === "1";
-
-  function storageGet(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
-  function storageSet(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* full or off */ } }
 
   function loadQueue() {
     try {
@@ -49,16 +54,6 @@
   function saveQueue() {
     storageSet(KEY, JSON.stringify(queue));
     showQueued();
-  }
-
-  // UUID v4 from getRandomValues: crypto.randomUUID exists only on HTTPS, and the plant runs HTTP.
-  function uuid() {
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
   // --- the wedge ------------------------------------------------------------------------------
@@ -94,13 +89,69 @@
     clearTimeout(pauseTimer);
     input.value = "";
     var code = text.replace(/^[\s]+|[\s]+$/g, "");
-    if (!code) return;  // a stray suffix
+    if (!code) {  // a stray suffix, or Enter after typing on the keypad
+      var qtyForm = typedQuantity();
+      if (qtyForm) sendTyped(qtyForm);
+      return;
+    }
     var now = Date.now();
     var double = code === last.code && now - last.at < DOUBLE_MS;
     last = {code: code, at: now};  // a scanner firing repeatedly stays ignored
     if (double) return;
     if (typing) setTyping(false);
-    enqueue({code: code});
+    if (signedOut) signIn(code);
+    else enqueue({code: code});
+  }
+
+  // --- signed out -------------------------------------------------------------------------------
+  // The session is gone: the queue waits, and the next scan is sent at once (not behind the queue)
+  // as a badge. Signed in again, the queue carries on, still only with this user's own scans.
+  function signIn(code) {
+    var body = new URLSearchParams();
+    body.set("csrf_token", csrf);
+    body.set("code", code);
+    var pressed = live.querySelector("button.mode[aria-pressed=true]");
+    if (pressed) body.set("mode", pressed.value.replace("CMD:MODE:", ""));  // the queue's mode
+    busy = true;
+    fetch(badgeUrl, {method: "POST", body: body, credentials: "same-origin",
+                     headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
+      .then(function (res) {
+        newToken(res);
+        return res.text().then(function (html) {
+          busy = false;
+          if (res.status === 401) { signedOutPanel(html); return; }
+          if (!res.ok) throw new Error("server answered " + res.status);
+          signedOut = false;
+          show(html);
+          pump();
+        });
+      })
+      .catch(function () {
+        busy = false;
+        localPanel("bad", "Signed out: scan your badge", "No connection: scan your badge again when it is back.");
+      });
+  }
+
+  function signedOutPanel(html) {
+    var old = document.getElementById("panel");
+    var box = document.createElement("div");
+    box.innerHTML = html;  // rendered by the server, escaped there
+    var panel = box.querySelector("#panel");
+    if (old && panel) old.parentNode.replaceChild(panel, old);
+    Array.prototype.forEach.call(live.querySelectorAll(".replayed"), function (p) { p.remove(); });
+    feedback("bad");
+    showQueued();
+    focusInput();
+  }
+
+  // A response may carry the session's current CSRF token (after a lost session or a sign-in).
+  function newToken(res) {
+    var token = res.headers.get("X-CSRF-Token");
+    if (!token) return false;
+    csrf = token;
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=csrf_token]"),
+                                 function (el) { el.value = token; });
+    return true;
   }
 
   function setTyping(on) {
@@ -137,13 +188,27 @@
     if (f === form) { complete(input.value); return; }
     var s = e.submitter;
     if (s && s.name === "code") enqueue({code: s.value});
-    else if (s && s.name === "qty") enqueue({qty: s.value});
-    else if (f.elements.qty && f.elements.qty.value.trim()) enqueue({qty: f.elements.qty.value.trim()});
+    else if (s && s.name === "all") enqueue({qty: "all"});
+    else sendTyped(f);
     focusInput();
   });
 
+  // The quantity box of the panel: sent as typed (the server reads "20,5" as 20.5 and refuses what is
+  // not a number, in red); an empty box is sent too, so the operator hears why nothing happened.
+  function sendTyped(f) {
+    var box = f.querySelector("input[name=qty]");
+    if (box) enqueue({qty: box.value.trim()});
+  }
+
+  function typedQuantity() {
+    var box = live.querySelector("form.qty input[name=qty]");
+    return box && box.value.trim() ? box.form : null;
+  }
+
   // --- the queue --------------------------------------------------------------------------------
   function enqueue(item) {
+    var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
+    if (mode) markMode(mode[1]);  // offline too, the buttons show the mode the queued scans are in
     item.scan_id = uuid();
     item.scanned_at = Date.now();
     item.user = owner;
@@ -151,6 +216,12 @@
     saveQueue();
     if (offline || busy) queuedPanel();
     pump();
+  }
+
+  function markMode(mode) {
+    Array.prototype.forEach.call(live.querySelectorAll("button.mode"), function (b) {
+      b.setAttribute("aria-pressed", b.value === "CMD:MODE:" + mode ? "true" : "false");
+    });
   }
 
   function showQueued() {
@@ -161,7 +232,7 @@
   }
 
   function pump() {
-    if (busy || !queue.length) return;
+    if (busy || signedOut || !queue.length) return;
     var item = queue[0];
     if (item.user && item.user !== owner && !replay) {
       // Scans queued under another user on this device (before a reload): never send them as ours.
@@ -179,16 +250,26 @@
     body.set("scanned_at", String(item.scanned_at));
     body.set("sent_at", String(Date.now()));
     post(body).then(function (res) {
-      if (res.status === 401 || res.status === 400 || res.status === 403) {
-        // Signed out or the page's token is stale: keep the queue for after signing in again.
+      var fresh = newToken(res);
+      if (res.status === 400 && fresh && !staleRetried) {
+        // Still signed in, but the session was renewed elsewhere: the same scan again, new token.
         busy = false;
-        return res.text().then(function (html) {
-          live.innerHTML = html;
-          feedback("bad");
-          showQueued();
-        });
+        staleRetried = true;
+        pump();
+        return;
       }
-      if (!res.ok) throw new Error("server answered " + res.status);
+      staleRetried = false;
+      if (res.status === 401) {  // signed out: keep the queue; the next scan is the badge
+        busy = false;
+        signedOut = true;
+        return res.text().then(signedOutPanel);
+      }
+      if (!res.ok) {  // never an error page in the panel: say it, keep the scan for another try
+        busy = false;
+        localPanel("bad", "Not sent: the server refused it (" + res.status + ")",
+                   "Reload the page; queued scans stay on this device.");
+        return;
+      }
       var go = res.headers.get("X-Scan-Redirect");
       return res.text().then(function (html) {
         queue.shift();
@@ -229,15 +310,21 @@
     var panel = document.getElementById("panel");
     var tone = panel ? panel.getAttribute("data-tone") : "info";
     var user = panel && panel.getAttribute("data-user");
-    if (user) owner = user;  // a badge scan handed the device over
+    if (user && user !== owner) {  // a badge scan handed the device over
+      owner = user;
+      var who = document.getElementById("who");
+      if (who) who.textContent = user;
+    }
     if (replay) {
       replay.sent += 1;
       if (tone === "bad") replay.refused += 1;
       if (queue.length) return;  // sound once, when the whole queue is through
       var done = replay;
       replay = null;
-      banner(done);
-      feedback(done.refused ? "bad" : "ok");
+      // Still waiting for a quantity or a second scan: not "all recorded" yet.
+      var waiting = tone === "wait" && panel.querySelector(".panel-title");
+      banner(done, waiting ? waiting.textContent : "");
+      feedback(done.refused ? "bad" : waiting ? "wait" : "ok");
     } else {
       feedback(tone);
     }
@@ -245,12 +332,13 @@
     focusInput();
   }
 
-  function banner(done) {
+  function banner(done, waiting) {
     var p = document.createElement("p");
-    p.className = "replayed " + (done.refused ? "tone-bad" : "tone-ok");
+    p.className = "replayed " + (done.refused ? "tone-bad" : waiting ? "tone-wait" : "tone-ok");
     p.setAttribute("role", "status");
     p.textContent = "Connection back: " + done.sent + " queued scan" + (done.sent === 1 ? "" : "s") + " sent" +
-      (done.refused ? ", " + done.refused + " refused (see the list below)" : ", all recorded") + ".";
+      (done.refused ? ", " + done.refused + " refused (see the list below)" : waiting ? "" : ", all recorded") +
+      (waiting ? "; not finished: " + waiting : "") + ".";
     live.insertBefore(p, live.firstChild);
   }
 
@@ -274,50 +362,15 @@
     showQueued();
     var item = queue[queue.length - 1];
     if (!item) return;
-    localPanel("queued", "Saved: " + (item.code != null ? item.code : "quantity " + item.qty),
+    var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
+    var what = mode ? mode[1].charAt(0) + mode[1].slice(1).toLowerCase() + " mode"
+                    : item.code != null ? item.code : "quantity " + item.qty;
+    localPanel("queued", "Saved: " + what,
                offline ? "No connection. " + queue.length + " queued on this device; they are sent in order when the connection is back. Keep scanning."
                        : queue.length + " queued.");
   }
 
-  var audio = null;
-  var SOUNDS = {  // [frequencies in Hz, seconds each, wave]
-    ok: [[880, 1320], 0.09, "sine"],
-    bad: [[220, 165, 220], 0.18, "square"],
-    wait: [[660], 0.12, "sine"],
-    info: [[520], 0.05, "sine"],
-    queued: [[440, 440], 0.07, "triangle"]
-  };
-  var VIBRATIONS = {ok: 60, bad: [250, 100, 250], wait: 30, queued: [40, 60, 40]};
-
-  function feedback(tone) {
-    var s = SOUNDS[tone];
-    if (s) beep(s[0], s[1], s[2]);
-    if (VIBRATIONS[tone] && navigator.vibrate) {
-      try { navigator.vibrate(VIBRATIONS[tone]); } catch (e) { /* not allowed here */ }
-    }
-  }
-
-  // Generated tones (Web Audio): no audio files to download, distinct by pitch and shape.
-  function beep(freqs, seconds, wave) {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      if (audio.state === "suspended") audio.resume();
-      var t = audio.currentTime + 0.01;
-      freqs.forEach(function (f, i) {
-        var osc = audio.createOscillator(), gain = audio.createGain();
-        var start = t + i * seconds, end = start + seconds * 0.9;
-        osc.type = wave;
-        osc.frequency.value = f;
-        gain.gain.setValueAtTime(0.0001, start);
-        gain.gain.exponentialRampToValueAtTime(0.35, start + 0.01);
-        gain.gain.exponentialRampToValueAtTime(0.0001, end);
-        osc.connect(gain);
-        gain.connect(audio.destination);
-        osc.start(start);
-        osc.stop(end + 0.02);
-      });
-    } catch (e) { /* no audio on this device */ }
-  }
+  var feedback = window.scanFeedback || function () {};
 
   // --- camera fallback ------------------------------------------------------------------------------
   photoForm.elements.image.addEventListener("change", sendPhoto);
@@ -338,7 +391,15 @@
     localPanel("info", "Reading the photo…", "");
     fetch(url, {method: "POST", body: data, credentials: "same-origin",
                 headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
-      .then(function (res) { return res.text().then(function (html) { busy = false; show(html); pump(); }); })
+      .then(function (res) {
+        newToken(res);
+        return res.text().then(function (html) {
+          busy = false;
+          if (res.status === 401) { signedOut = true; signedOutPanel(html); return; }
+          show(html);
+          pump();
+        });
+      })
       .catch(function () {
         busy = false;
         localPanel("bad", "No connection", "A photo needs the server: try again, or type the code.");
@@ -349,5 +410,12 @@
   // --- start ----------------------------------------------------------------------------------------
   showQueued();
   focusInput();
+  if (root.getAttribute("data-shell") === "cache") {
+    // Reloaded with no connection: the service worker gave the page as it last saw it.
+    offline = true;
+    localPanel("queued", "No connection", "Keep scanning: scans are saved on this device and sent in order " +
+               "when the connection is back.");
+    showQueued();
+  }
   pump();
 })();

@@ -6,6 +6,7 @@ from ...store.db import Prepared, is_postgres, locked
 from ...store.models import Entry, Location, Part, Sequence, Unit, WorkOrder
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
+from . import whereabouts
 
 _UNIT = Prepared(lambda unit_id: (
     Unit.select(Unit, Part, Location, WorkOrder).join(Part).switch(Unit)
@@ -75,7 +76,9 @@ def _check_can_take(location, unit, kinds=None):
     if location.capacity is not None:
         held = Unit.select().where(Unit.location == location).count()
         if held >= location.capacity:
-            raise Invalid(f"{location.code} is full ({held} of {location.capacity}).")
+            near = whereabouts.nearest_with_room(location)  # read only when refusing: a full place is rare
+            room = f" {near.code} has room." if near is not None else ""
+            raise Invalid(f"{location.code} is full ({held} of {location.capacity}).{room}")
 
 
 def _next(name, fmt):

@@ -5,7 +5,7 @@ and a location's latest entries (both indexed ranges)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import JOIN, Tuple, fn
 
 from ...store.models import Entry, Location, Part, Unit, User, WorkOrder
 from .. import codes
@@ -135,3 +135,26 @@ def search(query, limit=50):
     hits.parts = list(Part.select().where((Part.number.startswith(upper)) | (Part.description ** like))
                       .order_by(Part.number, Part.revision).limit(limit))
     return hits
+
+
+def nearest_with_room(location):
+    """For a full `location`: the nearest open place of the same kind that still has room. Nearest
+    means under the same parent first (the same rack or area), then anywhere; the next one along in
+    sort order first (lanes and bins fill in order), else the one before. None when all are full.
+    At most four indexed queries, however large the plant."""
+    held = fn.COUNT(Unit.id)
+    with_room = (Location.select(Location)
+                 .join(Unit, JOIN.LEFT_OUTER, on=(Unit.location == Location.id))
+                 .where(Location.kind == location.kind, Location.active == True,  # noqa: E712
+                        Location.holds_units == True, Location.id != location.id)  # noqa: E712
+                 .group_by(Location.id)
+                 .having(Location.capacity.is_null() | (held < Location.capacity)))
+    here = Tuple(Location.sort_key, Location.code)
+    mark = (location.sort_key, location.code)
+    for scope in (Location.parent == location.parent_id, None):
+        places = with_room.where(scope) if scope is not None else with_room
+        found = (places.where(here > mark).order_by(Location.sort_key, Location.code).first()
+                 or places.where(here < mark).order_by(Location.sort_key.desc(), Location.code.desc()).first())
+        if found is not None:
+            return found
+    return None

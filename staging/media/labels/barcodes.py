@@ -8,6 +8,7 @@ from barcode.codex import Code128, Gs1_128
 from ...domain import codes
 from ...domain.errors import Invalid
 
+GS = "\x1d"  # the GS1 separator, as a scanner sends it
 QUIET = 10  # modules of white either side of a Code 128 symbol
 
 # What may go into a barcode: printable ASCII except ^ and ~ (ZPL's command prefixes, and
@@ -20,9 +21,11 @@ def encode(payload, gs1=False):
 
     The printer gets the encoder's own choice of start code and subset switches, so a Zebra's
     ^BC draws the same symbol, module for module, as the PNG, SVG and PDF."""
-    if not BARCODE_SAFE.match(payload):
+    if not BARCODE_SAFE.match(payload.replace(GS, "") if gs1 else payload):
         raise Invalid(f"“{codes.shown(payload)}” cannot be printed as a barcode: use printable "
                       "characters without ^ or ~ (at most 80).")
+    if gs1:  # a GS after a variable-length element is an FNC1 in the symbol (python-barcode: \xf1)
+        payload = payload.replace(GS, "\xf1")
     encoder = (Gs1_128 if gs1 else Code128)(payload, writer=_NO_WRITER)
     values = encoder._build()  # what .build() draws; called once, it keeps state between calls
     symbol = (*values, encoder._calculate_checksum(values))

@@ -8,7 +8,7 @@ from biip.sscc import Sscc
 from peewee import JOIN
 from stdnum import ean
 
-from ...domain import codes
+from ...domain import codes, scanner_check
 from ...domain.errors import Invalid, NotFound
 from ...domain.quantities import fmt_qty
 from ...domain.scan_commands import COMMANDS, REASONS
@@ -286,9 +286,10 @@ def command_sheet(settings=None):
     basic = [{"payload": p, "label": t} for p, t in COMMANDS if not p.startswith("CMD:MODE:")]
     modes = [{"payload": p, "label": t} for p, t in COMMANDS if p.startswith("CMD:MODE:")]
     reasons = [{"payload": f"CMD:REASON:{c}", "label": t} for c, t in REASONS]
+    check = [{"payload": scanner_check.EXPECTED, "label": "Scanner check: scan it on the scan page's Scanner check"}]
     plant = settings.plant if settings else ""
     return Label("commands", "COMMANDS", {"title": "Scan commands", "plant": plant},
-                 rows={"commands": basic, "modes": modes, "reasons": reasons})
+                 rows={"commands": basic, "modes": modes, "reasons": reasons, "check": check})
 
 
 def one(kind, code, settings):
