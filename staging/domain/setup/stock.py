@@ -40,3 +40,15 @@ def book(user, values, go_live=None):
     result = inventory.opening(inventory.Ctx(user, device="import", at=at), part, quantity, location,
                                lot=lot, lpn=lpn or None, received=received_at, expires_on=expires)
     return result.unit, "created"
+
+
+def go_live_at(text, zone):
+    """Go-live as typed (2025-01-01, or with a time, in plant time `zone`) as naive UTC; None: now."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"Go-live must be a date like 2025-01-01 (or 2025-01-01 06:00), not “{text[:20]}”.") from None
+    return value.replace(tzinfo=zone).astimezone(datetime.timezone.utc).replace(tzinfo=None)
