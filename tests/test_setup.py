@@ -3,6 +3,7 @@ opening stock, who changed what, and the barcodes everything scannable must have
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -203,3 +204,72 @@ def test_audit_json_is_plain(admin):
     parts.save(admin, {"number": "X-1", "revision": "", "pack_qty": "12.50"})
     row = MasterChange.get(MasterChange.kind == "part")
     assert json.loads(row.after)["pack_qty"] == "12.5"
+
+
+# --- the pages, through the test client (what Chromium shows is in test_setup_browser.py) --------------
+
+@pytest.fixture
+def admin_client(client, app):
+    from .webutil import login
+    create_user("boss", "admin", "password-123")
+    login(client, "boss")
+    return client
+
+
+def _post(client, path, data, **kwargs):
+    from .webutil import csrf_token
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/setup")}, **kwargs)
+
+
+def test_every_setup_page_answers_an_admin(admin_client):
+    locations.save(User.get(username="boss"), {"code": "A-1", "name": "Bin", "kind": "storage"})
+    parts.save(User.get(username="boss"), {"number": "P-1", "revision": "A"})
+    for path in ("/setup", "/setup/locations", "/setup/locations?q=A&kind=storage&page=2", "/setup/locations/tree",
+                 "/setup/locations/new", "/setup/locations/A-1/edit", "/setup/locations/range", "/setup/parts",
+                 "/setup/parts/new", "/setup/parts/P-1/edit?revision=A", "/setup/people", "/setup/people/new",
+                 "/setup/people/boss/edit", "/setup/changes", "/setup/import/stock", "/setup/templates/parts.csv"):
+        assert admin_client.get(path).status_code == 200, path
+    assert admin_client.get("/setup/locations/NOPE/edit").status_code == 404
+    assert admin_client.get("/setup/import/cars").status_code == 404
+
+
+def test_setup_is_for_admins_and_leads_see_locations_and_parts(client, app):
+    from .webutil import login
+    create_user("lena", "lead", "password-123")
+    create_user("olga", "operator", "password-123")
+    login(client, "lena")
+    assert client.get("/setup/locations").status_code == 200
+    assert 'href="/setup"' not in client.get("/inventory").get_data(as_text=True)  # the header link: admins
+    people_page = client.get("/setup/people")
+    assert people_page.status_code == 403 and "Only an admin may set up the plant here." in people_page.get_data(
+        as_text=True)
+    assert client.get("/setup/import/users").status_code == 403
+    login(client, "olga")
+    assert client.get("/setup/locations").status_code == 403
+
+
+def test_a_refused_location_form_comes_back_422_with_the_words_and_the_values(admin_client):
+    response = _post(admin_client, "/setup/locations/new", {"code": "A 1", "name": "Bin", "kind": "storage"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "is not a valid location code" in html and 'value="A 1"' in html
+    assert Location.select().count() == 0
+
+
+def test_import_preview_then_import_through_the_page(admin_client):
+    data = {"file": (io.BytesIO(LOCATIONS.encode()), "locations.csv"), "step": "preview"}
+    preview = _post(admin_client, "/setup/import/locations", data, content_type="multipart/form-data")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "All 5 rows are good" in html and Location.select().count() == 0
+    carried = re.search(r'name="data" value="([^"]+)"', html).group(1)
+    done = _post(admin_client, "/setup/import/locations", {"data": carried, "filename": "locations.csv",
+                                                            "step": "import"})
+    assert "Imported 5 rows: 5 created" in done.get_data(as_text=True) and Location.select().count() == 5
+
+
+def test_people_page_refuses_a_duplicate_badge_and_nobody_without_a_way_in(admin_client):
+    create_user("omar", "operator", badge="B-7")
+    response = _post(admin_client, "/setup/people/new", {"username": "sam", "role": "stager", "badge": "B-7"})
+    assert response.status_code == 422 and "Badge B-7 is already omar&#39;s." in response.get_data(as_text=True)
+    response = _post(admin_client, "/setup/people/new", {"username": "sam", "role": "stager"})
+    assert "sam would have no way to sign in: give a password or a badge." in response.get_data(as_text=True)
+    assert not User.select().where(User.username == "sam").exists()

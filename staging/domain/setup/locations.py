@@ -189,3 +189,21 @@ def listing(search="", page=1, per_page=50, kind=""):
     total = query.count()
     rows = list(query.order_by(Location.sort_key, Location.code).paginate(max(1, page), per_page))
     return rows, total
+
+
+class Level:
+    """One level of the tree: the location opened (None: the top), the way down to it, and what
+    is directly under it."""
+
+    def __init__(self, parent):
+        self.parent = parent
+        self.rows = children(parent)
+        self.path = []
+        node = parent
+        while node is not None and node.parent_id and len(self.path) < 20:
+            node = node.parent
+            self.path.insert(0, node)
+
+
+def level(code=None):
+    return Level(find(code) if code else None)
