@@ -138,22 +138,24 @@ def range_codes(prefix, racks, bays, levels):
     if len(made) > MAX_RANGE:
         raise Invalid(f"That is {len(made)} locations: at most {MAX_RANGE} at a time.")
     prefix = codes.normalise(prefix or "")
-    return [prefix + "-".join(parts) for parts in made]
+    return [(prefix + "-".join(parts), " ".join(f"{word} {part}" for word, part in zip(("Rack", "bay", "level"),
+                                                                                           parts)))
+            for parts in made]
 
 
 def generate(user, prefix, racks, bays, levels, *, kind="storage", parent="", capacity=""):
     """Create every bin of a range (all or nothing); refused when any code already exists."""
     authorize(user, "master_data")
-    made = range_codes(prefix, racks, bays, levels)
-    for code in made[:1]:
-        codes.check_own_code(code, "location code")
+    named = range_codes(prefix, racks, bays, levels)
+    made = [code for code, _ in named]
+    codes.check_own_code(made[0], "location code")
     with write_transaction():
-        taken = [c for c in made if codes.taken(c)] if len(made) < 500 else _taken(made)
+        taken = _taken(made)
         if taken:
             raise Invalid(f"{len(taken)} of these codes exist already ({', '.join(taken[:5])}"
                           f"{' ...' if len(taken) > 5 else ''}): nothing was created.")
-        for code in made:
-            save(user, {"code": code, "name": code, "kind": kind, "parent": parent, "capacity": capacity,
+        for code, name in named:
+            save(user, {"code": code, "name": name, "kind": kind, "parent": parent, "capacity": capacity,
                         "sort_order": code})
     return made
 
