@@ -143,3 +143,42 @@ def test_the_tree_opens_level_by_level_and_a_range_makes_288_bins(desk, live_ser
     tree.locator("summary", has_text="WH").click()
     expect(tree.locator(".kids")).to_contain_text("A-01-1")  # loaded when opened
     page.screenshot(path="/tmp/setup-locations.png", full_page=False)
+
+
+def test_people_parts_and_range_forms_refuse_on_the_screen(desk, live_server):
+    page = desk
+    create_user("omar", "operator", badge="B-7")
+    setup(page)
+    page.get_by_role("link", name="People", exact=True).click()
+    page.get_by_role("link", name="Add a person").click()
+    page.fill("input[name=username]", "sam")
+    page.fill("input[name=badge]", "B-7")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#refusal")).to_contain_text("Badge B-7 is already omar's.")
+    page.fill("input[name=badge]", "")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#refusal")).to_contain_text("sam would have no way to sign in: give a password or a badge.")
+    page.fill("input[name=badge]", "B-8")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("body")).to_contain_text("sam can now sign in.")
+
+    page.get_by_role("link", name="sam", exact=True).click()
+    page.fill("input[name=password]", "short")
+    page.get_by_role("button", name="Set the password").click()
+    expect(page.locator("#refusal")).to_contain_text("A password needs at least 8 characters.")
+    page.get_by_role("button", name="Switch sam off").click()
+    expect(page.locator("#people")).to_contain_text("switched off")
+    assert not User.get(username="sam").active
+
+    page.goto(live_server + "/setup/parts/new")
+    page.fill("input[name=number]", "RES-1")
+    page.fill("input[name=gtin]", "12345")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#refusal")).to_contain_text("GTIN “12345” is not valid")
+
+    page.goto(live_server + "/setup/locations/range")
+    page.fill("input[name=racks]", "A-B")
+    page.fill("input[name=bays]", "3-1")
+    page.get_by_role("button", name="Make the bins").click()
+    expect(page.locator("#refusal")).to_contain_text("Bays: “3-1” is not a range like A-F or 1-12.")
+    assert Location.select().count() == 0
