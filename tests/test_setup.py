@@ -273,3 +273,48 @@ def test_people_page_refuses_a_duplicate_badge_and_nobody_without_a_way_in(admin
     response = _post(admin_client, "/setup/people/new", {"username": "sam", "role": "stager"})
     assert "sam would have no way to sign in: give a password or a badge." in response.get_data(as_text=True)
     assert not User.select().where(User.username == "sam").exists()
+
+
+# --- the API ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def api(client, app):
+    from staging.domain.users import create_token
+    create_user("lena", "lead", "password-123")
+    create_user("olga", "operator", "password-123")
+    headers = {"Authorization": f"Bearer {create_token('lena')}"}
+    operator = {"Authorization": f"Bearer {create_token('olga')}"}
+
+    def call(method, path, body=None, as_operator=False):
+        return client.open(path, method=method, json=body, headers=operator if as_operator else headers)
+    return call
+
+
+def test_api_creates_and_patches_locations(api):
+    assert api("POST", "/api/locations", {"code": "WH", "name": "Warehouse", "kind": "storage",
+                                          "holds_units": False}).status_code == 201
+    made = api("POST", "/api/locations", {"code": "a-1", "name": "Bin", "kind": "storage", "parent": "WH",
+                                          "capacity": 2})
+    assert made.status_code == 201 and made.json["code"] == "A-1" and made.json["parent"] == "WH"
+    assert codes.find("A-1") is not None
+    again = api("POST", "/api/locations", {"code": "A-1", "name": "Bin", "kind": "storage"})
+    assert again.status_code == 409 and "There is already a location A-1" in again.json["detail"]
+    patched = api("PATCH", "/api/locations/A-1", {"capacity": None, "name": "Bin one"})
+    assert patched.status_code == 200 and (patched.json["capacity"], patched.json["name"]) == (None, "Bin one")
+    assert api("PATCH", "/api/locations/NOPE", {"name": "x"}).status_code == 404
+    assert api("PATCH", "/api/locations/A-1", {"kind": "freezer"}).status_code == 422
+    refused = api("POST", "/api/locations", {"code": "X", "name": "X", "kind": "storage"}, as_operator=True)
+    assert refused.status_code == 403
+    assert audit.changes("location", "A-1")[0].by == "lena"
+
+
+def test_api_creates_and_patches_parts(api):
+    made = api("POST", "/api/parts", {"number": "RES-1", "revision": "B", "uom": "kg", "gtin": "09501101530003",
+                                      "pack_qty": 1000})
+    assert made.status_code == 201 and made.json["pack_qty"] == 1000
+    bad = api("PATCH", "/api/parts/RES-1?revision=B", {"gtin": "12345"})
+    assert bad.status_code == 422 and "is not valid" in bad.json["detail"]
+    ok = api("PATCH", "/api/parts/RES-1?revision=B", {"description": "Resin", "active": False})
+    assert ok.status_code == 200 and ok.json["description"] == "Resin" and ok.json["active"] is False
+    assert api("PATCH", "/api/parts/RES-1", {"description": "x"}).status_code == 404  # no revision-less RES-1
+    assert api("POST", "/api/parts", {"number": "RES-1", "revision": "B"}).status_code == 409

@@ -6,7 +6,7 @@ from peewee import fn
 from ...store.db import write_transaction
 from ...store.models import LOCATION_KINDS, Barcode, Location, Unit
 from .. import codes
-from ..errors import Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..permissions import authorize
 from . import audit, fields
 
@@ -209,3 +209,15 @@ class Level:
 
 def level(code=None):
     return Level(find(code) if code else None)
+
+
+def create(user, values):
+    """A new location only (the API's POST): an existing code is a conflict, not an update."""
+    if Location.select().where(Location.code == codes.normalise(values.get("code") or "")).exists():
+        raise Conflict(f"There is already a location {codes.normalise(values['code'])}: change it instead.")
+    return save(user, values)[0]
+
+
+def change(user, code, values):
+    """Change the given fields of an existing location (the API's PATCH)."""
+    return save(user, {**values, "code": find(code).code})[0]

@@ -5,7 +5,7 @@ from stdnum import ean
 from ...store.db import write_transaction
 from ...store.models import Part
 from .. import codes
-from ..errors import Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..permissions import authorize
 from ..quantities import parse_quantity
 from . import audit, fields
@@ -102,3 +102,17 @@ def listing(search="", page=1, per_page=50):
 
 def count():
     return Part.select(fn.COUNT(Part.id)).scalar()
+
+
+def create(user, values):
+    """A new part only (the API's POST): an existing number and revision is a conflict."""
+    number, revision = _key(values)
+    if Part.select().where(Part.number == number, Part.revision == revision).exists():
+        raise Conflict(f"There is already a part {number}{' rev ' + revision if revision else ''}: change it instead.")
+    return save(user, values)[0]
+
+
+def change(user, number, revision, values):
+    """Change the given fields of an existing part (the API's PATCH)."""
+    part = find(number, revision)
+    return save(user, {**values, "number": part.number, "revision": part.revision})[0]
