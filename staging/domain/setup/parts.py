@@ -2,7 +2,8 @@
 from peewee import fn
 from stdnum import ean
 
-from ...store.db import write_transaction
+from ...store import db
+from ...store.db import Prepared, write_transaction
 from ...store.models import Part
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
@@ -14,9 +15,13 @@ FIELDS = ("number", "revision", "description", "uom", "gtin", "pack_qty", "shelf
 PART_NUMBER = codes.OWN_CODE
 
 
+# Opening stock looks a part up per pallet: compiled once (see store.db.Prepared).
+_PART = Prepared(lambda number, revision: Part.select().where(Part.number == number, Part.revision == revision)
+                 .limit(1))
+
+
 def find(number, revision=""):
-    found = Part.get_or_none(Part.number == codes.normalise(number or ""),
-                             Part.revision == codes.normalise(revision or ""))
+    found = next(iter(_PART(codes.normalise(number or ""), codes.normalise(revision or ""))), None)
     if found is None:
         raise NotFound(f"No part “{codes.shown(number or '')}” rev {codes.shown(revision or '') or '-'}.")
     return found
@@ -72,13 +77,16 @@ def save(user, values):
     authorize(user, "master_data")
     number, revision = _key(values)
     with write_transaction():
-        existing = Part.get_or_none(Part.number == number, Part.revision == revision)
+        existing = next(iter(_PART(number, revision)), None)
         new = _read(values, existing, number)
         before = audit.snapshot(existing, FIELDS)
         part = existing or Part(number=number, revision=revision)
         for name, value in new.items():
             setattr(part, name, value)
-        part.save()
+        if existing is None:
+            db.insert(part)  # compiled once: an import adds thousands
+        else:
+            part.save()
         after = audit.snapshot(part, FIELDS)
         audit.record(user, "part", part.label, before, after)
     return part, "created" if before is None else "updated" if before != after else "unchanged"

@@ -2,11 +2,17 @@
 `opening` verb (its own ledger kind, dated at go-live), never as receipts."""
 import datetime
 
-from ...store.models import Unit, utcnow
+from peewee import JOIN
+
+from ...store.db import Prepared
+from ...store.models import Location, Unit, utcnow
 from .. import codes, inventory
 from ..errors import Invalid
 from ..quantities import parse_quantity
 from . import fields, parts
+
+_UNIT = Prepared(lambda lpn: Unit.select(Unit, Location).join(Location, JOIN.LEFT_OUTER)
+                 .where(Unit.lpn == lpn).limit(1))
 
 
 def _same(unit, part, quantity, location, lot):
@@ -25,7 +31,7 @@ def book(user, values, go_live=None):
     lot = fields.text(values, "lot", "Lot", max_length=40)
     lpn = codes.normalise(values.get("lpn") or "")
     if lpn:
-        existing = Unit.get_or_none(Unit.lpn == lpn)
+        existing = next(iter(_UNIT(lpn)), None)
         if existing is not None:
             if _same(existing, part, quantity, location, lot):
                 return existing, "unchanged"
