@@ -176,7 +176,7 @@ def decode_image():
 
 def _values(model):
     """A request body as the set-up functions read a form: only the fields sent; yes/no for flags."""
-    values = model.model_dump(exclude_unset=True)
+    values = model.model_dump(exclude_unset=True) if model is not None else {}  # no JSON body: no fields
     return {k: ("yes" if v else "no") if isinstance(v, bool) else ("" if v is None else str(v))
             for k, v in values.items()}
 
