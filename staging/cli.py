@@ -10,7 +10,7 @@ from .domain.errors import DomainError
 
 def init_app(app):
     for command in (init_db, check, create_user, create_token, revoke_tokens, set_password,
-                    backup, restore, make_certs):
+                    backup, restore, make_certs, import_file):
         app.cli.add_command(command)
 
 
@@ -32,14 +32,20 @@ def check():
     """Replay the ledger against current stock and the work orders' consumed and wasted totals;
     exit 1 on any difference."""
     from .domain.inventory.ledger import verify
+    from .domain.setup.checklist import missing_barcodes
     from .domain.workorders import verify_totals
     problems = verify() + verify_totals()
-    for problem in problems:
+    unscannable = missing_barcodes()
+    for problem in problems + unscannable:
         click.echo(problem)
     if problems:
         click.echo(f"{len(problems)} problem(s): current state disagrees with the ledger.", err=True)
+    if unscannable:
+        click.echo(f"{len(unscannable)} location(s), unit(s), work order(s) or badge(s) cannot be scanned: "
+                   "they have no barcode.", err=True)
+    if problems or unscannable:
         sys.exit(1)
-    click.echo("Ledger, current stock and work-order totals agree.")
+    click.echo("Ledger, current stock and work-order totals agree; everything has its barcode.")
 
 
 @click.command("create-user")
@@ -154,3 +160,63 @@ def make_certs(directory, hosts):
     click.echo(f"CA key, keep it safe and offline: {paths[certs.CA_KEY]}")
     click.echo(f"Serve with: make run HOST=0.0.0.0 PORT=8443 CERT={paths[certs.SERVER_CERT]} "
                f"KEY={paths[certs.SERVER_KEY]}")
+@click.command("import")
+@click.argument("kind", type=click.Choice(["locations", "parts", "users", "stock"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would happen; write nothing.")
+@click.option("--user", "username", default=None, help="Who imports (recorded as the changer); default: an admin.")
+@click.option("--go-live", default="", help="stock: the go-live date the opening balance is booked at "
+              "(plant time, YYYY-MM-DD[ HH:MM]); default: now.")
+@click.option("--labels", "labels_path", default=None, type=click.Path(dir_okay=False),
+              help="stock: write the new pallets' labels to this PDF (or .zpl) file.")
+@with_appcontext
+def import_file(kind, path, dry_run, username, go_live, labels_path):
+    """Import locations, parts, users or opening stock from a CSV or XLSX file. Exit 0: imported
+    (or, with --dry-run, all rows good); 1: one line per bad row, and nothing written."""
+    from zoneinfo import ZoneInfo
+
+    from .domain.setup import imports
+    from .domain.setup.stock import go_live_at
+    try:
+        user = _acting_user(username)
+        at = go_live_at(go_live, ZoneInfo(current_app.config["PLANT_TIMEZONE"]))
+    except DomainError as err:
+        _fail(err)
+    with open(path, "rb") as fh:
+        report = imports.run(user, kind, fh.read(), path, dry_run=dry_run, go_live=at)
+    if report.problem:
+        click.echo(f"{path}: {report.problem} Nothing was imported.", err=True)
+        sys.exit(1)
+    for row in report.bad:
+        click.echo(f"{path}:{row.number}: {row.error}", err=True)
+    counts = ", ".join(f"{report.count(a)} {a}" for a in ("created", "updated", "unchanged"))
+    if report.bad or not report.rows:
+        click.echo(f"{len(report.bad)} of {len(report.rows)} row(s) refused: nothing was imported.", err=True)
+        sys.exit(1)
+    click.echo(f"{'Would import' if dry_run else 'Imported'} {len(report.rows)} {kind} row(s): {counts}.")
+    if labels_path and kind == "stock" and not dry_run:
+        _write_labels(user, [r.code for r in report.rows if r.action == "created"], labels_path)
+
+
+def _acting_user(username):
+    from .domain.errors import NotFound
+    from .store.models import User
+    query = User.select().where(User.active)
+    user = (query.where(User.username == username) if username else
+            query.where(User.role == "admin").order_by(User.id)).first()
+    if user is None:
+        raise NotFound(f"No active user {username}." if username else "There is no admin: run init-db first.")
+    return user
+
+
+def _write_labels(user, lpns, path):
+    """The new pallets' labels as one file: the label batch of exactly those pallets."""
+    from .media import labels, printing
+    if not lpns:
+        click.echo("No new pallets: no labels to make.")
+        return
+    fmt = "zpl" if path.lower().endswith(".zpl") else "pdf"
+    batch = labels.unit_labels(lpns, labels.Settings.from_config(current_app.config))
+    with open(path, "wb") as fh:
+        fh.write(printing.download(user, batch, fmt, labels.DEFAULT_SIZE["unit"]))
+    click.echo(f"Labels for {len(lpns)} pallet(s): {path}")

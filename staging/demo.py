@@ -77,8 +77,7 @@ SCRAP_REASONS = ["Damaged by forklift", "Wet packaging", "Contaminated", "Wrong 
 def _loc(code, name, kind, parent=None, holds=True, capacity=None):
     loc = Location.create(code=code, name=name, kind=kind, parent=parent, holds_units=holds,
                           capacity=capacity, sort_key=code)
-    if holds:
-        codes.register(loc, code)
+    codes.register(loc, code)  # areas too: scanned, they say they are no place for a pallet
     return loc
 
 

@@ -26,6 +26,9 @@ REQUIRED_ROLE = {
     "log_note": "operator",
     "submit_log": "lead",
     "acknowledge": "lead",
+    "master_data": "lead",  # locations and parts (plant set-up)
+    "opening": "admin",  # opening stock, booked once at go-live
+    "settings": "admin",
 }
 
 ACTION_WORDS = {
@@ -43,6 +46,9 @@ ACTION_WORDS = {
     "log_note": "write in the logbook",
     "submit_log": "submit a shift log",
     "acknowledge": "acknowledge safety issues",
+    "master_data": "change locations and parts",
+    "opening": "book opening stock",
+    "settings": "change the plant's settings",
 }
 
 

@@ -36,7 +36,7 @@ UNIT_STATUSES = ("stock", "staged", "loaded", "output", "hold", "shipping", "emp
 ROLES = ("operator", "stager", "lead", "admin")
 LEDGER_KINDS = (
     "receive", "move", "stage", "load", "unload", "split", "consume", "scrap", "adjust", "undo",
-    "hold", "release",
+    "hold", "release", "opening",
 )
 WORK_ORDER_STATUSES = ("planned", "released", "running", "done", "closed")
 
@@ -55,6 +55,7 @@ class User(BaseModel):
     password_hash = CharField(max_length=255, null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    language = CharField(max_length=8, default="")  # "" : the plant's locale
 
     def __str__(self):
         return self.display_name or self.username
@@ -90,6 +91,9 @@ class Part(BaseModel):
     description = CharField(max_length=200, default="")
     uom = CharField(max_length=8, default="ea")
     gtin = CharField(max_length=14, null=True, index=True)
+    pack_qty = Quantity(null=True)  # standard pack (a full pallet), if the part has one
+    shelf_life_days = IntegerField(null=True)
+    active = BooleanField(default=True)
 
     class Meta:
         indexes = ((("number", "revision"), True),)
@@ -127,6 +131,7 @@ class Unit(BaseModel):
     work_order = ForeignKeyField(WorkOrder, null=True, backref="units")
     split_from = ForeignKeyField("self", null=True, backref="splits")
     created_at = DateTimeField(default=utcnow)
+    expires_on = DateField(null=True)
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -311,6 +316,26 @@ class LoginFailure(BaseModel):
         indexes = ((("username", "at"), False), (("address", "at"), False))
 
 
+class MasterChange(BaseModel):
+    """Who changed which master data (a location, part, person, setting), when, from what to what.
+    before/after are JSON objects of the fields; before is null for a creation."""
+    user = ForeignKeyField(User, null=True, backref="+")
+    at = DateTimeField(default=utcnow, index=True)
+    kind = CharField(max_length=16)  # location, part, user, setting
+    code = CharField(max_length=120)
+    before = TextField(null=True)
+    after = TextField(null=True)
+
+    class Meta:
+        indexes = ((("kind", "code"), False),)
+
+
+class Setting(BaseModel):
+    """A plant setting changed on the settings page; the environment gives the defaults."""
+    name = CharField(max_length=40, primary_key=True)
+    value = TextField()
+
+
 MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
-          LoginFailure]
+          LoginFailure, MasterChange, Setting]

@@ -5,7 +5,7 @@ import functools
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
 
-from ..domain import finders, inventory, workorders
+from ..domain import finders, inventory, setup, workorders
 from ..domain.errors import DomainError, Invalid
 from ..domain.inventory import ledger, whereabouts
 from ..media import decode as decoding
@@ -186,3 +186,56 @@ def decode_image():
     if photo is None or not photo.filename:
         raise Invalid("Send the photo as the multipart form field “image”.")
     return jsonify(codes=[code.as_json() for code in decoding.decode(photo.read())])
+
+
+# --- plant set-up: locations and parts --------------------------------------------------------------------
+
+def _values(model):
+    """A request body as the set-up functions read a form: only the fields sent; yes/no for flags."""
+    values = model.model_dump(exclude_unset=True) if model is not None else {}  # no JSON body: no fields
+    return {k: ("yes" if v else "no") if isinstance(v, bool) else ("" if v is None else str(v))
+            for k, v in values.items()}
+
+
+def _location(loc):
+    return serial.location(loc, loc.parent.code if loc.parent_id else None)
+
+
+def _part(part):
+    return {"number": part.number, "revision": part.revision, "description": part.description, "uom": part.uom,
+            "gtin": part.gtin, "pack_qty": serial.number(part.pack_qty) if part.pack_qty is not None else None,
+            "shelf_life_days": part.shelf_life_days, "active": part.active}
+
+
+@bp.post("/locations")
+@token_required
+@spec.validate(json=schemas.LocationIn, resp=responses(201, schemas.Location, 403, 409, 422), tags=["locations"])
+def create_location(json: schemas.LocationIn):
+    """Add a location (lead or admin); its code is scannable at once. 409 when the code exists."""
+    return created(_location(setup.locations.create(g.user, _values(json))), False)
+
+
+@bp.patch("/locations/<code>")
+@token_required
+@spec.validate(json=schemas.LocationFields, resp=responses(200, schemas.Location, 403, 404, 422),
+               tags=["locations"])
+def change_location(code, json: schemas.LocationFields):
+    """Change the fields sent. Closing (active false) is refused while units are on it."""
+    return jsonify(_location(setup.locations.change(g.user, code, _values(json))))
+
+
+@bp.post("/parts")
+@token_required
+@spec.validate(json=schemas.PartIn, resp=responses(201, schemas.PartOut, 403, 409, 422), tags=["parts"])
+def create_part(json: schemas.PartIn):
+    """Add a part number and revision (lead or admin). 409 when it exists."""
+    return created(_part(setup.parts.create(g.user, _values(json))), False)
+
+
+@bp.patch("/parts/<number>")
+@token_required
+@spec.validate(query=schemas.PartQuery, json=schemas.PartFields, resp=responses(200, schemas.PartOut, 403, 404, 422),
+               tags=["parts"])
+def change_part(number, query: schemas.PartQuery, json: schemas.PartFields):
+    """Change the fields sent of the part `number` at `?revision=` (none: the part without revision)."""
+    return jsonify(_part(setup.parts.change(g.user, number, query.revision, _values(json))))

@@ -193,3 +193,50 @@ class DecodedCode(BaseModel):
 
 class Decoded(BaseModel):
     codes: list[DecodedCode]
+
+
+# --- plant set-up: locations and parts (issue 15) ---------------------------------------------------------
+
+class LocationFields(Strict):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    kind: LocationKind | None = None
+    parent: str | None = Field(None, max_length=40, description="Code of the location it is in; \"\": none")
+    capacity: StrictInt | None = Field(None, ge=1, description="Most units it takes; null: no limit")
+    holds_units: bool | None = Field(None, description="false for an area or rack that only groups places")
+    active: bool | None = None
+    sort_order: str | None = Field(None, max_length=80)
+
+
+class LocationIn(LocationFields):
+    code: str = Field(min_length=1, max_length=40, description="The code on its label")
+    name: str = Field(min_length=1, max_length=120)
+    kind: LocationKind
+
+
+class PartFields(Strict):
+    description: str | None = Field(None, max_length=200)
+    uom: str | None = Field(None, min_length=1, max_length=8)
+    gtin: str | None = Field(None, max_length=14, description="8, 12, 13 or 14 digits; \"\": none")
+    pack_qty: str | StrictFloat | StrictInt | None = Field(None, description="Standard pack quantity")
+    shelf_life_days: StrictInt | None = Field(None, ge=1)
+    active: bool | None = None
+
+
+class PartIn(PartFields):
+    number: str = Field(min_length=1, max_length=40)
+    revision: str = Field("", max_length=16)
+
+
+class PartQuery(Strict):
+    revision: str = Field("", max_length=16, description="The part's revision (empty: none)")
+
+
+class PartOut(BaseModel):
+    number: str
+    revision: str
+    description: str
+    uom: str
+    gtin: str | None
+    pack_qty: float | None
+    shelf_life_days: int | None
+    active: bool

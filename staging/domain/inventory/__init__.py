@@ -6,11 +6,12 @@ together with its ledger rows (`_Book.record`, the only place that changes a uni
 with a client scan id it has seen before returns the first result and writes nothing.
 
 machinery: Ctx, Result and the `verb` decorator every verb shares; lookups: what a verb reads
-and checks inside its transaction; verbs and qc: the verbs; ledger and whereabouts: the read side
+and checks inside its transaction; verbs, qc and opening: the verbs; ledger and whereabouts: the read side
 (a unit's history and the replay; what is where)."""
 from . import ledger, whereabouts
 from .lookups import _unit, new_lpn, split_off_by
 from .machinery import STATUS_AT, Ctx, Result, clean_scan_id, verb
+from .opening import opening
 from .qc import CORRECTABLE, correct, hold, release
 from .verbs import (
     UNDO_WINDOW,
@@ -32,6 +33,6 @@ from .verbs import (
 __all__ = [
     "ledger", "whereabouts", "new_lpn", "split_off_by", "STATUS_AT", "Ctx", "Result", "clean_scan_id", "verb",
     "CORRECTABLE", "correct", "hold", "release", "UNDO_WINDOW", "UNDOABLE", "adjust", "consume", "load",
-    "move", "receive", "scrap", "split", "stage", "undo", "unload", "last_change", "describe_undo",
+    "move", "opening", "receive", "scrap", "split", "stage", "undo", "unload", "last_change", "describe_undo",
     "_unit",  # tests/test_performance.py reads a unit the way the verbs do
 ]

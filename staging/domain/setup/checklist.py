@@ -1,0 +1,56 @@
+"""A new plant's checklist (what is set up, what is not), and the check that everything that
+should scan has its barcode."""
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from ...store.models import Barcode, Entry, Location, Part, Printer, Unit, User, WorkOrder
+
+
+@dataclass
+class Step:
+    key: str
+    title: str
+    count: int
+    what: str  # what the count counts, in words
+    import_kind: str = ""  # the import that fills it, if any
+
+    @property
+    def done(self):
+        return self.count > 0
+
+
+def steps():
+    """The steps of setting up a plant, in the order a plant does them."""
+    return [
+        Step("locations", "Locations", Location.select().where(Location.holds_units).count(),
+             "places that hold units", "locations"),
+        Step("parts", "Parts", Part.select().count(), "parts", "parts"),
+        Step("people", "People", User.select().where(User.active, User.role != "admin").count(),
+             "people besides admins", "users"),
+        Step("printers", "Printers", Printer.select().where(Printer.active).count(), "label printers"),
+        Step("stock", "Opening stock", Entry.select().where(Entry.kind == "opening").count(),
+             "pallets booked at go-live", "stock"),
+        Step("work_orders", "Work orders", WorkOrder.select().count(), "work orders"),
+    ]
+
+
+def _without(model, entity, code_field=None, where=None):
+    """Rows of `model` with no barcode naming them (their codes)."""
+    query = (model.select(code_field).join(Barcode, JOIN.LEFT_OUTER, on=(
+        (Barcode.entity == entity) & (Barcode.entity_id == model.id))).where(Barcode.id.is_null()))
+    if where is not None:
+        query = query.where(where)
+    return [code for (code,) in query.tuples()]
+
+
+def missing_barcodes():
+    """One line per location, unit, work order or badge that cannot be scanned."""
+    found = [f"location {c}: no barcode" for c in _without(Location, "location", Location.code)]
+    found += [f"unit {c}: no barcode" for c in _without(Unit, "unit", Unit.lpn)]
+    found += [f"work order {c}: no barcode" for c in _without(WorkOrder, "work_order", WorkOrder.number)]
+    badges = (User.select(User.username, User.badge).join(Barcode, JOIN.LEFT_OUTER, on=(
+        (Barcode.entity == "user") & (Barcode.entity_id == User.id) & (Barcode.code == User.badge)))
+        .where(User.badge.is_null(False), Barcode.id.is_null()).tuples())
+    found += [f"user {name}: badge {badge} has no barcode" for name, badge in badges]
+    return found

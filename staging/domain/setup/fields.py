@@ -1,0 +1,60 @@
+"""Reading one field of master data as a page, an import row or the API gives it: text in,
+a clean value out, or Invalid in words the person who typed it understands."""
+import datetime
+
+from ..errors import Invalid
+
+YES = ("1", "yes", "y", "true", "x", "on", "ja")
+NO = ("0", "no", "n", "false", "off", "nein")
+
+
+def text(values, name, label, *, required=False, max_length=120, default=""):
+    value = " ".join(str(values.get(name) or "").split())
+    if not value:
+        if required:
+            raise Invalid(f"{label} is missing.")
+        return default
+    if len(value) > max_length or not value.isprintable():
+        raise Invalid(f"{label} is at most {max_length} printable characters.")
+    return value
+
+
+def flag(values, name, label, default):
+    value = str(values.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise Invalid(f"{label} is yes or no, not “{value[:20]}”.")
+
+
+def whole(values, name, label, *, minimum=0):
+    """A whole number, or None when the field is empty."""
+    value = str(values.get(name) if values.get(name) is not None else "").strip()
+    if not value:
+        return None
+    if value.endswith(".0"):  # spreadsheets store whole numbers as floats
+        value = value[:-2]
+    if not value.isdigit() or int(value) < minimum:
+        raise Invalid(f"{label} must be a whole number of at least {minimum}, not “{value[:20]}”.")
+    if int(value) > 10**9:
+        raise Invalid(f"{label} {value[:20]} is too large.")
+    return int(value)
+
+
+def date(values, name, label):
+    """A date as YYYY-MM-DD (a spreadsheet's date cell arrives as one), or None when empty."""
+    value = values.get(name)
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    value = str(value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        raise Invalid(f"{label} must be a date like 2025-03-31, not “{value[:20]}”.") from None

@@ -1,0 +1,118 @@
+"""People: create (through users.create_user), change role, display name and language, switch off,
+reset a password. Badges themselves (reissue) belong to users.py."""
+from ...store.db import write_transaction
+from ...store.models import ROLES, User
+from .. import codes, users
+from ..errors import Invalid, NotFound
+from ..permissions import authorize
+from . import audit, fields
+
+FIELDS = ("username", "display_name", "role", "badge", "language", "active")
+LANGUAGES = ("", "en", "de", "fr", "es", "it", "nl", "pl", "cs", "pt", "tr")
+
+
+def find(username):
+    found = User.get_or_none(User.username == str(username or "").strip())
+    if found is None:
+        raise NotFound(f"No user “{codes.shown(username or '')}”.")
+    return found
+
+
+def _language(values, existing):
+    if "language" not in values:
+        return existing.language if existing else ""
+    language = str(values.get("language") or "").strip().lower()
+    if language not in LANGUAGES:
+        raise Invalid(f"Language “{codes.shown(language)}” is not one of: {', '.join(LANGUAGES[1:])}.")
+    return language
+
+
+def _check_badge(badge, user):
+    """A badge must name nobody and nothing else: a clear refusal, not a database error."""
+    if not badge:
+        return None
+    badge = codes.check_own_code(badge, "badge code")
+    hit = codes.lookup(badge)
+    if hit and hit != ("user", user.id if user else None):
+        owner = User.get_or_none(User.id == hit[1]) if hit[0] == "user" else None
+        raise Invalid(f"Badge {badge} is already {owner.username}'s." if owner
+                      else f"The code {badge} already names a {hit[0].replace('_', ' ')}: choose another badge.")
+    return badge
+
+
+def _create(user, values, password):
+    username = fields.text(values, "username", "User name", required=True, max_length=64)
+    role = fields.text(values, "role", "Role", required=True).lower()
+    badge = _check_badge(values.get("badge"), None)
+    if not password and not badge:
+        raise Invalid(f"{username} would have no way to sign in: give a password or a badge.")
+    person = users.create_user(username, role, password or None, badge=badge,
+                               display_name=fields.text(values, "display_name", "Display name"))
+    person.language = _language(values, None)
+    person.save()
+    return person
+
+
+def save(user, values, password=None):
+    """Create the user named values["username"], or change role, display name, language, active
+    and (only when it has none) badge. Returns (user, "created" | "updated" | "unchanged")."""
+    authorize(user, "manage_users")
+    username = fields.text(values, "username", "User name", required=True, max_length=64)
+    with write_transaction():
+        existing = User.get_or_none(User.username == username)
+        before = audit.snapshot(existing, FIELDS)
+        person = _create(user, values, password) if existing is None else _update(user, existing, values)
+        after = audit.snapshot(person, FIELDS)
+        audit.record(user, "user", username, before, after)
+    return person, "created" if before is None else "updated" if before != after else "unchanged"
+
+
+def _update(user, person, values):
+    role = fields.text(values, "role", "Role", default=person.role).lower()
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of: {', '.join(ROLES)}.")
+    active = fields.flag(values, "active", "Active", person.active)
+    if person.id == user.id and not active:
+        raise Invalid("You cannot switch yourself off.")
+    if person.role == "admin" and (role != "admin" or not active) and _last_admin(person):
+        raise Invalid(f"{person.username} is the last active admin: make another admin first.")
+    badge = codes.normalise(values.get("badge") or "")
+    if badge and person.badge and badge != person.badge:
+        raise Invalid(f"{person.username} already has badge {person.badge}: reissue it from the badge page.")
+    if badge and not person.badge:
+        person.badge = _check_badge(badge, person)
+        codes.register(person, badge)
+    person.role, person.active = role, active
+    person.display_name = fields.text(values, "display_name", "Display name", default=person.display_name)
+    person.language = _language(values, person)
+    person.save()
+    if not active:
+        users.revoke_tokens(person.username)
+    return person
+
+
+def _last_admin(person):
+    return not User.select().where(User.role == "admin", User.active, User.id != person.id).exists()
+
+
+def deactivate(user, username):
+    return save(user, {"username": find(username).username, "active": "no"})[0]
+
+
+def reset_password(user, username, password):
+    authorize(user, "manage_users")
+    person = find(username)
+    with write_transaction():
+        users.set_password(person, password or "")
+        audit.record(user, "user", person.username, {"password": "old"}, {"password": "reset"})
+    return person
+
+
+def listing(search="", include_inactive=True):
+    query = User.select()
+    search = " ".join(str(search or "").split())[:40]
+    if search:
+        query = query.where(User.username.contains(search) | User.display_name.contains(search))
+    if not include_inactive:
+        query = query.where(User.active)
+    return list(query.order_by(User.active.desc(), User.username).limit(500))
