@@ -25,6 +25,7 @@ REQUIRED_ROLE = {
     "log_note": "operator",
     "submit_log": "lead",
     "acknowledge": "lead",
+    "manage_tasks": "lead",
 }
 
 ACTION_WORDS = {
@@ -41,6 +42,7 @@ ACTION_WORDS = {
     "log_note": "write in the logbook",
     "submit_log": "submit a shift log",
     "acknowledge": "acknowledge safety issues",
+    "manage_tasks": "reorder, assign or cancel staging tasks",
 }
 
 

@@ -1,0 +1,53 @@
+"""Staging tasks: shortages on the lines become tasks naming the pallet to bring, an operator
+claims the next one on the handheld, and the stage verb finishes it.
+
+rules     the plant's settings (horizon, over-staging allowed, claim time)
+places    a machine's line-side places, a work order's own lane, line-side min/max (kanban)
+picking   which pallets: first expiry first out, else first in first out, then the nearest
+planner   shortages -> tasks; `sync` follows the ledger, touching only the parts that moved
+queue     the next task, claim, release; a lead's reorder, assign and cancel
+doing     taking a pallet for a task and staging it at the task's place"""
+from . import places
+from .doing import Done, complete, fitting, take
+from .picking import LIVE, candidates, choose
+from .planner import recompute, sync
+from .queue import assign, cancel, claim, for_machine, get, holds, listing, release, to_top
+from .queue import next_for as _next_for
+from .rules import DEFAULT, Rules
+
+__all__ = ["places", "Done", "complete", "fitting", "take", "LIVE", "candidates", "choose", "recompute", "sync",
+           "assign", "cancel", "claim", "for_machine", "get", "holds", "listing", "release", "to_top", "Rules",
+           "next_for", "open_tasks", "machine_tasks", "pick_list"]
+
+
+def next_for(user, rules=DEFAULT, now=None):
+    """The next task for this operator, with the tasks brought up to date first."""
+    sync(rules, now)
+    return _next_for(user, now)
+
+
+def open_tasks(rules=DEFAULT, machine=None, person=None):
+    """The live tasks in queue order (brought up to date first)."""
+    sync(rules)
+    return listing(machine=machine, person=person)
+
+
+def machine_tasks(machine, rules=DEFAULT):
+    """A machine's tasks per (work order id, part id): what the machine page shows per shortage."""
+    sync(rules)
+    out = {}
+    for task in for_machine(machine.id):
+        out.setdefault((task.work_order_id, task.part_id), []).append(task)
+    return out
+
+
+def pick_list(rules=DEFAULT):
+    """Live tasks grouped by the area their pallet is in (its parent location): a printed pick
+    list for plants without handhelds, one zone after the other."""
+    sync(rules)
+    zones = {}
+    for task in listing():
+        where = task.from_location
+        zone = where.parent.code if where is not None and where.parent_id else (where.code if where else "—")
+        zones.setdefault(zone, []).append(task)
+    return sorted(zones.items())

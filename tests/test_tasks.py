@@ -1,0 +1,281 @@
+"""Staging tasks on SQLite and PostgreSQL: shortages become tasks naming the right pallet (first
+expiry, first in, then nearest), never a held pallet or one meant for another order; a partial
+pallet only beyond the over-staging setting; one holder per task, even with 8 operators at once;
+the stage verb finishes a task and the shortage is covered."""
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+
+from staging.domain import inventory, tasks, workorders
+from staging.domain.errors import Conflict, Invalid
+from staging.domain.inventory import Ctx
+from staging.domain.users import create_user
+from staging.store.db import db
+from staging.store.models import (
+    LineSidePlace,
+    ShelfLife,
+    StagingTask,
+    Unit,
+    UnitExpiry,
+    WorkOrder,
+    WorkOrderLine,
+    utcnow,
+)
+
+from .plant import loc
+
+RULES = tasks.Rules(overstage=Decimal("0.10"))
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def line(plant):
+    """M1's lane L-M1 in area Z1 of hall H, a bin next to it, a bin in the next area Z2, one far away."""
+    hall = loc("H", "storage", holds=False)
+    plant.z1 = loc("Z1", "storage", hall, holds=False)
+    plant.z2 = loc("Z2", "storage", hall, holds=False)
+    plant.lane_m1 = loc("L-M1", "staging", plant.z1)
+    plant.near = loc("Z1-B1", "storage", plant.z1)
+    plant.next_area = loc("Z2-B1", "storage", plant.z2)
+    plant.far = loc("F-B1", "storage")
+    LineSidePlace.create(machine=plant.machine, place=plant.lane_m1, kind="lane")
+    return plant
+
+
+def receive(plant, at, qty="500", days_ago=0, part=None):
+    when = utcnow() - days_ago * DAY
+    ctx = Ctx(plant.users["stager"], device="test", at=when)
+    return inventory.receive(ctx, part or plant.resin_b, qty, at, lot=f"L{days_ago}").unit
+
+
+def live():
+    return list(StagingTask.select().where(StagingTask.state.in_(tasks.LIVE)).order_by(StagingTask.id))
+
+
+def test_a_shortage_becomes_a_task_naming_a_pallet_its_place_and_quantity(line):
+    unit = receive(line, line.far, "500")
+    tasks.sync(RULES)
+    [task] = live()
+    assert (task.unit_id, task.from_location_id, task.to_location_id) == (unit.id, line.far.id, line.lane_m1.id)
+    assert (task.work_order_id, task.machine_id, task.quantity, task.whole) == (
+        line.wo.id, line.machine.id, Decimal("500"), True)
+    tasks.sync(RULES)  # nothing changed: nothing new
+    assert len(live()) == 1
+
+
+def test_fefo_the_pallet_that_expires_first_goes_first(line):
+    older = receive(line, line.near, days_ago=3)
+    newer = receive(line, line.far, days_ago=1)
+    UnitExpiry.create(unit=older, expires_on=(utcnow() + 30 * DAY).date())
+    UnitExpiry.create(unit=newer, expires_on=(utcnow() + 5 * DAY).date())  # its GS1 label says so
+    tasks.sync(RULES)
+    assert [t.unit_id for t in live()] == [newer.id]
+
+
+def test_fefo_by_shelf_life_never_an_expired_pallet(line):
+    ShelfLife.create(part=line.resin_b, days=10)
+    expired = receive(line, line.near, days_ago=11)
+    fresh = receive(line, line.far, days_ago=2)
+    tasks.sync(RULES)
+    assert [t.unit_id for t in live()] == [fresh.id]
+    assert expired.id not in [u.id for u in tasks.candidates(line.resin_b.id, line.lane_m1, utcnow().date())]
+
+
+def test_fifo_the_pallet_received_first_goes_first_even_when_farther(line):
+    newer_near = receive(line, line.near, days_ago=1)
+    older_far = receive(line, line.far, days_ago=4)
+    tasks.sync(RULES)
+    assert [t.unit_id for t in live()] == [older_far.id]
+    assert newer_near.id != older_far.id
+
+
+def test_nearest_decides_between_pallets_of_one_day(line):
+    far = receive(line, line.far)
+    next_area = receive(line, line.next_area)
+    near = receive(line, line.near)
+    order = [u.id for u in tasks.candidates(line.resin_b.id, line.lane_m1, utcnow().date())]
+    assert order == [near.id, next_area.id, far.id]
+    tasks.sync(RULES)
+    assert [t.unit_id for t in live()] == [near.id]
+
+
+def test_never_a_held_pallet_nor_one_staged_for_another_order(line):
+    held = receive(line, line.near, days_ago=5)
+    inventory.hold(line.ctx("lead"), held, "Suspect moisture")
+    other = WorkOrder.create(number="WO-2", part=line.product, quantity=1, machine=line.machine2, status="released")
+    WorkOrderLine.create(work_order=other, part=line.resin_b, quantity=Decimal("100"))
+    meant = receive(line, line.near, "100", days_ago=4)
+    inventory.stage(line.ctx(), meant, line.lane, other)  # staged for WO-2: not for WO-1
+    good = receive(line, line.far, days_ago=1)
+    tasks.recompute(RULES, machines=[line.machine])
+    assert [t.unit_id for t in live()] == [good.id]
+
+
+def test_part_of_a_pallet_only_when_a_whole_one_would_overstage_beyond_the_setting(line):
+    big = receive(line, line.far, "2000")
+    tasks.sync(RULES)
+    [task] = live()
+    assert (task.unit_id, task.quantity, task.whole) == (big.id, Decimal("500"), False)
+
+
+def test_a_whole_pallet_when_it_overstages_within_the_setting(line):
+    receive(line, line.far, "540")  # 40 kg more than needed: within 10 % of 500
+    tasks.sync(RULES)
+    [task] = live()
+    assert (task.quantity, task.whole) == (Decimal("540"), True)
+
+
+def test_several_pallets_cover_one_shortage_and_each_task_names_its_own(line):
+    a, b, c = (receive(line, line.far, "200", days_ago=d) for d in (3, 2, 1))
+    tasks.sync(RULES)
+    # 400 of 500 in two whole pallets; the third would bring 100 kg too many: take 100 off it.
+    assert [(t.unit_id, t.quantity, t.whole) for t in live()] == [
+        (a.id, 200, True), (b.id, 200, True), (c.id, 100, False)]
+
+
+def test_claim_then_stage_completes_the_task_and_the_shortage_turns_green(line):
+    unit = receive(line, line.far)
+    task = tasks.next_for(line.operator, RULES)
+    assert task.unit_id == unit.id
+    tasks.claim(line.operator, task.id, RULES)
+    with pytest.raises(Conflict, match="taken by operator1"):
+        tasks.claim(line.stager, task.id, RULES)
+    done = tasks.complete(Ctx(line.operator, scan_id="s-1"), unit.lpn, "L-M1", RULES)
+    assert done.task.state == "done" and done.unit.id == unit.id and not done.instead
+    staged = Unit.get_by_id(unit.id)
+    assert (staged.location_id, staged.status, staged.work_order_id) == (line.lane_m1.id, "staged", line.wo.id)
+    assert workorders.machine_view(line.machine).orders[0].lines[0].short == 0
+    assert live() == [] and tasks.next_for(line.operator, RULES) is None
+
+
+def test_another_pallet_of_the_same_part_and_revision_does_it_and_is_said(line):
+    suggested = receive(line, line.far, days_ago=2)
+    other = receive(line, line.near, days_ago=1)
+    wrong_rev = receive(line, line.near, part=line.resin_a)
+    task = tasks.claim(line.operator, tasks.next_for(line.operator, RULES).id, RULES)
+    assert task.unit_id == suggested.id
+    with pytest.raises(Invalid, match="needs RES-100 rev B"):
+        tasks.complete(Ctx(line.operator), wrong_rev.lpn, "L-M1", RULES)
+    with pytest.raises(Invalid, match="take it to L-M1"):
+        tasks.complete(Ctx(line.operator), other.lpn, "LANE-1", RULES)
+    done = tasks.complete(Ctx(line.operator), other.lpn, "L-M1", RULES)
+    assert (done.unit.id, done.instead) == (other.id, suggested.lpn)
+    assert Unit.get_by_id(suggested.id).location_id == line.far.id  # left where it was
+
+
+def test_a_partial_task_splits_the_pallet_and_stages_the_new_one(line):
+    big = receive(line, line.far, "2000")
+    task = tasks.claim(line.operator, tasks.next_for(line.operator, RULES).id, RULES)
+    done = tasks.complete(Ctx(line.operator, scan_id="p-1"), big.lpn, "L-M1", RULES)
+    assert done.new_lpn and done.unit.lpn == done.new_lpn and done.unit.quantity == 500
+    assert Unit.get_by_id(big.id).quantity == 1500 and Unit.get_by_id(big.id).location_id == line.far.id
+    assert tasks.get(task.id).state == "done"
+    assert inventory.ledger.verify() == []
+
+
+def test_release_puts_the_task_back_and_an_expired_claim_is_free(line):
+    receive(line, line.far)
+    task = tasks.next_for(line.operator, RULES)
+    tasks.claim(line.operator, task.id, RULES)
+    with pytest.raises(Conflict):
+        tasks.release(line.stager, task.id)  # not theirs
+    assert tasks.release(line.operator, task.id).state == "open"
+    tasks.claim(line.operator, task.id, RULES)
+    later = utcnow() + RULES.claim_ttl + DAY / 1000
+    assert tasks.claim(line.stager, task.id, RULES, now=later).claimed_by_id == line.stager.id
+
+
+def test_a_task_whose_reason_is_gone_goes_away(line):
+    receive(line, line.far)
+    tasks.sync(RULES)
+    assert len(live()) == 1
+    WorkOrder.update(status="done").where(WorkOrder.id == line.wo.id).execute()
+    tasks.recompute(RULES)
+    assert live() == []
+    assert StagingTask.get().state == "cancelled"
+
+
+def test_a_moved_pallet_is_replaced_by_another_and_only_its_part_is_looked_at(line):
+    first = receive(line, line.far, days_ago=2)
+    second = receive(line, line.far, days_ago=1)
+    tasks.sync(RULES)
+    assert [t.unit_id for t in live()] == [first.id]
+    inventory.move(line.ctx(), first, line.machine2)  # used elsewhere
+    tasks.sync(RULES)
+    assert [t.unit_id for t in live()] == [second.id]
+
+
+def test_line_side_minimum_makes_a_task_up_to_the_maximum(line):
+    bin_ = loc("M1-BIN", "staging", line.z1)
+    LineSidePlace.create(machine=line.machine, place=bin_, kind="bin")
+    tasks.places.set_kanban("M1-BIN", line.screw, "100", "1000")
+    receive(line, bin_, "50", part=line.screw)
+    boxes = receive(line, line.near, "1200", part=line.screw)
+    tasks.sync(RULES)
+    [task] = [t for t in live() if t.kind == "kanban"]
+    assert (task.unit_id, task.to_location_id, task.quantity, task.whole) == (boxes.id, bin_.id, 950, False)
+
+
+def test_kanban_levels_are_refused_in_words(line):
+    with pytest.raises(Invalid, match="above the minimum"):
+        tasks.places.set_kanban("L-M1", line.screw, "100", "50")
+    with pytest.raises(Invalid, match="not a staging lane"):
+        tasks.places.set_kanban("Z1-B1", line.screw, "1", "5")
+
+
+def _in_thread(fn, n):
+    results, barrier = [None] * n, threading.Barrier(n)
+
+    def run(i):
+        with db.connection_context():
+            barrier.wait()
+            try:
+                results[i] = fn(i)
+            except Conflict as err:
+                results[i] = err
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_eight_operators_claiming_one_task_at_once_one_wins(line):
+    receive(line, line.far)
+    task = tasks.next_for(line.operator, RULES)
+    people = [create_user(f"fork{i}", "operator") for i in range(8)]
+    db.close()
+    results = _in_thread(lambda i: tasks.claim(people[i], task.id, RULES), 8)
+    db.connect(reuse_if_open=True)
+    winners = [r for r in results if not isinstance(r, Exception)]
+    assert len(winners) == 1 and sum(isinstance(r, Conflict) for r in results) == 7
+    assert tasks.get(task.id).claimed_by_id == winners[0].claimed_by_id
+
+
+def test_eight_operators_asking_and_claiming_never_share_a_task(line):
+    for days in range(10):
+        receive(line, line.far, "50", days_ago=days + 1)
+    people = [create_user(f"fork{i}", "operator") for i in range(8)]
+    tasks.sync(RULES)
+    assert len(live()) == 10  # ten pallets of 50 cover the 500 short, not one more
+    db.close()
+
+    def work(i):
+        for _ in range(10):  # a refused claim: ask for the next one again
+            task = tasks.next_for(people[i], RULES)
+            if task is None:
+                return None
+            try:
+                return tasks.claim(people[i], task.id, RULES).id
+            except Conflict:
+                continue
+        return None
+    results = _in_thread(work, 8)
+    db.connect(reuse_if_open=True)
+    claimed = [r for r in results if r is not None]
+    assert len(claimed) == len(set(claimed)) == 8
+    holders = [t.claimed_by_id for t in live() if t.state == "claimed"]
+    assert len(holders) == len(set(holders)) == 8
