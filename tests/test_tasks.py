@@ -279,3 +279,48 @@ def test_eight_operators_asking_and_claiming_never_share_a_task(line):
     assert len(claimed) == len(set(claimed)) == 8
     holders = [t.claimed_by_id for t in live() if t.state == "claimed"]
     assert len(holders) == len(set(holders)) == 8
+
+
+# --- the API -----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def api_line(web_plant):
+    from staging.domain.users import create_token
+    plant = web_plant
+    plant.lane_m1 = loc("L-M1", "staging")
+    LineSidePlace.create(machine=plant.machine, place=plant.lane_m1, kind="lane")
+    plant.pallet = receive(plant, plant.bin1)
+    plant.auth = {name: {"Authorization": "Bearer " + create_token(name)} for name in ("operator1", "stager1")}
+    return plant
+
+
+def test_api_lists_open_tasks_with_their_pallet_place_and_order(client, api_line):
+    rows = client.get("/api/tasks", headers=api_line.auth["operator1"]).json
+    assert [{k: r[k] for k in ("unit", "from", "to", "work_order", "machine", "qty", "claimed_by")} for r in rows] == [
+        {"unit": api_line.pallet.lpn, "from": "A-01-1", "to": "L-M1", "work_order": "WO-1", "machine": "M1",
+         "qty": 500, "claimed_by": None}]
+    assert client.get("/api/tasks?machine=M2", headers=api_line.auth["operator1"]).json == []
+    assert client.get("/api/tasks?machine=m1", headers=api_line.auth["operator1"]).json[0]["id"] == rows[0]["id"]
+    assert client.get("/api/tasks").status_code == 401
+
+
+def test_api_claim_is_409_for_a_second_operator_and_release_frees_it(client, api_line):
+    auth = api_line.auth
+    task_id = client.get("/api/tasks", headers=auth["operator1"]).json[0]["id"]
+    mine = client.post(f"/api/tasks/{task_id}/claim", headers=auth["operator1"])
+    assert mine.status_code == 200 and mine.json["claimed_by"] == "operator1" and mine.json["state"] == "claimed"
+    theirs = client.post(f"/api/tasks/{task_id}/claim", headers=auth["stager1"])
+    assert theirs.status_code == 409 and theirs.mimetype == "application/problem+json"
+    assert "taken by operator1" in theirs.json["detail"]
+    assert client.get("/api/tasks?person=operator1", headers=auth["stager1"]).json[0]["id"] == task_id
+    assert client.post(f"/api/tasks/{task_id}/release", headers=auth["stager1"]).status_code == 409
+    freed = client.post(f"/api/tasks/{task_id}/release", headers=auth["operator1"])
+    assert freed.status_code == 200 and freed.json["claimed_by"] is None and freed.json["state"] == "open"
+    assert client.post(f"/api/tasks/{task_id}/release", headers=auth["operator1"]).status_code == 422
+    assert client.post("/api/tasks/999999/claim", headers=auth["operator1"]).status_code == 404
+
+
+def test_the_openapi_document_has_the_tasks(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    assert {"/api/tasks", "/api/tasks/{task_id}/claim", "/api/tasks/{task_id}/release"} <= set(paths)
+    assert "409" in paths["/api/tasks/{task_id}/claim"]["post"]["responses"]

@@ -12,6 +12,11 @@ class Rules:
     claim_minutes: int = 15  # a claim nobody finished goes back to the queue after this
     full_every_seconds: int = 30  # orders change without a ledger entry: look at all of them this often
 
+    @staticmethod
+    def percent(value):
+        """A plant setting in percent (10) as the fraction the rules keep (0.10)."""
+        return Decimal(str(value)) / 100
+
     @property
     def claim_ttl(self):
         return datetime.timedelta(minutes=self.claim_minutes)
