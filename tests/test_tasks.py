@@ -324,3 +324,19 @@ def test_the_openapi_document_has_the_tasks(client):
     paths = client.get("/api/openapi.json").json["paths"]
     assert {"/api/tasks", "/api/tasks/{task_id}/claim", "/api/tasks/{task_id}/release"} <= set(paths)
     assert "409" in paths["/api/tasks/{task_id}/claim"]["post"]["responses"]
+
+
+def test_an_api_move_of_the_pallet_to_its_place_stages_it_and_finishes_the_task(client, api_line):
+    auth = api_line.auth["operator1"]
+    task_id = client.get("/api/tasks", headers=auth).json[0]["id"]
+    body = {"unit": api_line.pallet.lpn, "to": "L-M1", "client_scan_id": "api-1"}
+    moved = client.post("/api/moves", json=body, headers=auth)
+    assert moved.status_code == 201 and moved.json["kind"] == "stage" and moved.json["work_order"] == "WO-1"
+    again = client.post("/api/moves", json=body, headers=auth)
+    assert again.status_code == 201 and again.json["id"] == moved.json["id"]
+    assert tasks.get(task_id).state == "done"
+    assert client.get("/api/tasks", headers=auth).json == []
+    assert client.get("/api/machines/M1/staged", headers=auth).json["state"] == "ok"
+    other = receive(api_line, api_line.bin1, "10", part=api_line.screw)
+    plain = client.post("/api/moves", json={"unit": other.lpn, "to": "A-01-2"}, headers=auth)
+    assert plain.status_code == 201 and plain.json["kind"] == "move"

@@ -3,9 +3,9 @@
 Inputs are validated by spectree against staging.web.schemas, which also make /api/openapi.json."""
 import functools
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 
-from ..domain import finders, inventory, workorders
+from ..domain import finders, inventory, tasks, workorders
 from ..domain.errors import DomainError, Invalid
 from ..domain.inventory import ledger, whereabouts
 from ..media import decode as decoding
@@ -107,7 +107,8 @@ def unit(lpn):
 def moves(json: schemas.MoveIn):
     """Move a unit. `from` is where the operator believed it was; the same `client_scan_id`
     again returns the first move and records nothing."""
-    result = inventory.move(ctx(json.client_scan_id), json.unit, json.to, expected_from=json.from_)
+    result = tasks.move(ctx(json.client_scan_id), json.unit, json.to, tasks.Rules.from_config(current_app.config),
+                        expected_from=json.from_)
     return created(serial.move(result), result.replayed)
 
 

@@ -12,10 +12,7 @@ bp = Blueprint("tasks", __name__)
 
 
 def rules():
-    config = current_app.config
-    return tasks.Rules(horizon_hours=config["FLOOR_HORIZON_HOURS"],
-                       overstage=tasks.Rules.percent(config.get("TASK_OVERSTAGE_PERCENT", 10)),
-                       claim_minutes=int(config.get("TASK_CLAIM_MINUTES", 15)))
+    return tasks.Rules.from_config(current_app.config)
 
 
 def task_json(t):

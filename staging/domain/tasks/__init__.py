@@ -8,14 +8,14 @@ planner   shortages -> tasks; `sync` follows the ledger, touching only the parts
 queue     the next task, claim, release; a lead's reorder, assign and cancel
 doing     taking a pallet for a task and staging it at the task's place"""
 from . import places
-from .doing import Done, complete, fitting, take
+from .doing import Done, complete, fitting, move, take
 from .picking import LIVE, candidates, choose
 from .planner import recompute, sync
 from .queue import assign, cancel, claim, for_machine, get, holds, listing, release, to_top
 from .queue import next_for as _next_for
 from .rules import DEFAULT, Rules
 
-__all__ = ["places", "Done", "complete", "fitting", "take", "LIVE", "candidates", "choose", "recompute", "sync",
+__all__ = ["places", "Done", "complete", "fitting", "move", "take", "LIVE", "candidates", "choose", "recompute", "sync",
            "assign", "cancel", "claim", "for_machine", "get", "holds", "listing", "release", "to_top", "Rules",
            "next_for", "open_tasks", "machine_tasks", "pick_list"]
 

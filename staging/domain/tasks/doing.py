@@ -5,7 +5,7 @@ needs its label). Then the task is done, and the line's shortage is looked at ag
 from dataclasses import dataclass
 
 from ...store.db import write_transaction
-from ...store.models import StagingTask, Unit, utcnow
+from ...store.models import Scan, StagingTask, Unit, utcnow
 from .. import codes, inventory
 from ..errors import Conflict, Invalid, NotFound
 from .picking import eligible
@@ -81,10 +81,50 @@ def complete(ctx, unit_ref, place_ref, rules, expected_from=None):
         unit = inventory.split(split_ctx, unit, task.quantity).unit
         new_lpn = unit.lpn
     result = inventory.stage(ctx, unit, place, wo or None, expected_from=expected_from or None)
+    _finish(ctx, task, result.unit, rules)
+    return Done(get(task.id), result.unit, new_lpn, suggested, result.replayed)
+
+
+def move(ctx, unit_ref, to_ref, rules, expected_from=None):
+    """A move from anywhere (the API): when it brings a task's pallet, or another that fits, to the
+    task's place, it is that task's staging (the stage verb, for the task's work order) and the task
+    is done; any other move is an ordinary move."""
+    prior = Scan.get_or_none(Scan.client_scan_id == ctx.scan_id) if ctx.scan_id else None
+    if prior is not None and prior.action == "stage":  # a retry of a move that staged: the same answer
+        return inventory.stage(ctx, unit_ref, to_ref, None, expected_from=expected_from)
+    task = _arriving(ctx.user, unit_ref, to_ref, ctx.at or utcnow())
+    if task is None:
+        return inventory.move(ctx, unit_ref, to_ref, expected_from=expected_from)
+    result = inventory.stage(ctx, unit_ref, task.to_location,
+                             task.work_order if task.work_order_id else None, expected_from=expected_from)
+    _finish(ctx, task, result.unit, rules)
+    return result
+
+
+def _arriving(user, unit_ref, to_ref, now):
+    """The live task this move does: the one naming this pallet and place, else one of the same
+    part to that place that the mover holds or nobody does (the pallet then becomes its pallet)."""
+    unit_id = unit_ref.id if isinstance(unit_ref, Unit) else codes.unit_id(unit_ref)
+    place_id = getattr(to_ref, "id", None) or codes.location_id(to_ref)
+    if not unit_id or not place_id:
+        return None
+    live = StagingTask.select().where(StagingTask.to_location == place_id, StagingTask.state.in_(("open", "claimed")))
+    named = live.where(StagingTask.unit == unit_id).first()
+    if named is not None:
+        return named
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    if unit is None:
+        return None
+    free = (StagingTask.state == "open") | (StagingTask.claimed_by == user) | (StagingTask.claim_expires_at <= now)
+    task = live.where(StagingTask.part == unit.part_id, free).order_by(StagingTask.id).first()
+    if task is None or not eligible(unit, task.part_id):
+        return None
+    return take(task, unit, now)
+
+
+def _finish(ctx, task, unit, rules):
     now = ctx.at or utcnow()
     with write_transaction():
-        StagingTask.update(state="done", unit=result.unit, claim_expires_at=None, updated_at=now,
-                           note=f"{result.unit.lpn} staged by {ctx.user}."[:200]).where(
-            StagingTask.id == task.id).execute()
+        StagingTask.update(state="done", unit=unit, claim_expires_at=None, updated_at=now,
+                           note=f"{unit.lpn} staged by {ctx.user}."[:200]).where(StagingTask.id == task.id).execute()
         recompute(rules, machines=[task.machine_id], parts={task.part_id}, now=now)
-    return Done(get(task.id), result.unit, new_lpn, suggested, result.replayed)

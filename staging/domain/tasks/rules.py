@@ -12,10 +12,12 @@ class Rules:
     claim_minutes: int = 15  # a claim nobody finished goes back to the queue after this
     full_every_seconds: int = 30  # orders change without a ledger entry: look at all of them this often
 
-    @staticmethod
-    def percent(value):
-        """A plant setting in percent (10) as the fraction the rules keep (0.10)."""
-        return Decimal(str(value)) / 100
+    @classmethod
+    def from_config(cls, config):
+        """From the app's settings: FLOOR_HORIZON_HOURS, TASK_OVERSTAGE_PERCENT, TASK_CLAIM_MINUTES."""
+        return cls(horizon_hours=float(config.get("FLOOR_HORIZON_HOURS", 4)),
+                   overstage=Decimal(str(config.get("TASK_OVERSTAGE_PERCENT", 10))) / 100,
+                   claim_minutes=int(config.get("TASK_CLAIM_MINUTES", 15)))
 
     @property
     def claim_ttl(self):
