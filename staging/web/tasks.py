@@ -1,11 +1,15 @@
 """Staging tasks: the API (GET /api/tasks, claim, release; routes of the api blueprint, so they
 share its token check, CSRF exemption and problem+json), the leads' task list with reorder,
 assign and cancel, and the printable pick list per zone."""
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
 from ..domain import tasks
+from ..domain.errors import DomainError
+from ..domain.finders import utcnow
+from ..domain.permissions import can
 from . import api, schemas_tasks
 from .apispec import responses, spec
+from .auth import login_required
 from .serial import iso, number
 
 bp = Blueprint("tasks", __name__)
@@ -50,3 +54,58 @@ def api_claim(task_id):
 def api_release(task_id):
     """Give a claimed task back to the queue (its holder, or a lead)."""
     return jsonify(task_json(tasks.release(g.user, task_id)))
+
+
+# --- the desk -------------------------------------------------------------------------------------------
+
+@bp.get("/tasks")
+@login_required
+def index():
+    """The leads' task list: every open and claimed task in queue order."""
+    return render_template("tasks/list.html", listing=tasks.task_list(rules()),
+                           may_manage=can(g.user, "manage_tasks"), now=utcnow())
+
+
+def _lead_action(task_id, action, done):
+    try:
+        task = action()
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(done.format(task=task))
+    return redirect(url_for("tasks.index"), 303)
+
+
+@bp.post("/tasks/<int:task_id>/top")
+@login_required
+def top(task_id):
+    return _lead_action(task_id, lambda: tasks.to_top(g.user, task_id), "Task {task.id} is now first.")
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@login_required
+def assign(task_id):
+    person = request.form.get("person", "")
+    return _lead_action(task_id, lambda: tasks.assign(g.user, task_id, person),
+                        "Task {task.id} assigned to " + ("{task.assigned_to}." if person.strip() else "anyone."))
+
+
+@bp.post("/tasks/<int:task_id>/cancel")
+@login_required
+def cancel(task_id):
+    return _lead_action(task_id, lambda: tasks.cancel(g.user, task_id, rules()), "Task {task.id} cancelled.")
+
+
+@bp.get("/tasks/pick-list")
+@login_required
+def pick_list():
+    """The open tasks on paper, zone by zone: for plants without handhelds."""
+    return render_template("tasks/pick_list.html", zones=tasks.pick_list(rules()), now=utcnow())
+
+
+@bp.get("/machines/<code>/tasks")
+@login_required
+def machine(code):
+    """The machine page's tasks per shortage (a fragment its polled body loads)."""
+    view = tasks.shortages_of(code, rules())
+    return render_template("tasks/_machine.html", view=view)

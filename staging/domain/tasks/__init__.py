@@ -6,7 +6,8 @@ places    a machine's line-side places, a work order's own lane, line-side min/m
 picking   which pallets: first expiry first out, else first in first out, then the nearest
 planner   shortages -> tasks; `sync` follows the ledger, touching only the parts that moved
 queue     the next task, claim, release; a lead's reorder, assign and cancel
-doing     taking a pallet for a task and staging it at the task's place"""
+doing     taking a pallet for a task and staging it at the task's place
+views     what the desk pages show: shortages with their tasks, people, the pick list per zone"""
 from . import places
 from .doing import Done, complete, fitting, move, take
 from .picking import LIVE, candidates, choose
@@ -14,10 +15,12 @@ from .planner import recompute, sync
 from .queue import assign, cancel, claim, for_machine, get, holds, listing, release, to_top
 from .queue import next_for as _next_for
 from .rules import DEFAULT, Rules
+from .views import MachineTasks, Shortage, TaskList, pick_list, shortages_of, task_list
 
 __all__ = ["places", "Done", "complete", "fitting", "move", "take", "LIVE", "candidates", "choose", "recompute", "sync",
            "assign", "cancel", "claim", "for_machine", "get", "holds", "listing", "release", "to_top", "Rules",
-           "next_for", "open_tasks", "machine_tasks", "pick_list"]
+           "next_for", "open_tasks", "pick_list", "MachineTasks", "Shortage", "TaskList", "task_list",
+           "shortages_of"]
 
 
 def next_for(user, rules=DEFAULT, now=None):
@@ -31,23 +34,3 @@ def open_tasks(rules=DEFAULT, machine=None, person=None):
     sync(rules)
     return listing(machine=machine, person=person)
 
-
-def machine_tasks(machine, rules=DEFAULT):
-    """A machine's tasks per (work order id, part id): what the machine page shows per shortage."""
-    sync(rules)
-    out = {}
-    for task in for_machine(machine.id):
-        out.setdefault((task.work_order_id, task.part_id), []).append(task)
-    return out
-
-
-def pick_list(rules=DEFAULT):
-    """Live tasks grouped by the area their pallet is in (its parent location): a printed pick
-    list for plants without handhelds, one zone after the other."""
-    sync(rules)
-    zones = {}
-    for task in listing():
-        where = task.from_location
-        zone = where.parent.code if where is not None and where.parent_id else (where.code if where else "—")
-        zones.setdefault(zone, []).append(task)
-    return sorted(zones.items())

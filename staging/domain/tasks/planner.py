@@ -28,6 +28,7 @@ from .places import lanes_for, places_of
 from .rules import DEFAULT
 
 PRIORITY = {"running": 0, "released": 1, "planned": 2}
+LEAD_CANCEL = "Cancelled by "  # the note of a task a lead cancelled
 MAX_ENTRIES = 5000  # entries looked at per sync: beyond, look at everything
 
 
@@ -154,8 +155,17 @@ def _close(task, state, note, now):
         StagingTask.id == task.id, StagingTask.state.in_(LIVE)).execute()
 
 
+def _refused(wo, part_id):
+    """Pallets a lead took off this order line (cancelled its task): not suggested for it again."""
+    same_order = StagingTask.work_order.is_null() if wo is None else StagingTask.work_order == wo.id
+    return {u for (u,) in StagingTask.select(StagingTask.unit).where(
+        same_order, StagingTask.part == part_id,
+        StagingTask.state == "cancelled", StagingTask.note.startswith(LEAD_CANCEL)).tuples()}
+
+
 def _add(rules, need, now, wo, to, part_id, machine_id):
-    for pick in choose(part_id, to, need, now.date(), rules.overstage, exclude=taken_units(part_id)):
+    exclude = taken_units(part_id) | _refused(wo, part_id)
+    for pick in choose(part_id, to, need, now.date(), rules.overstage, exclude=exclude):
         StagingTask.create(
             kind="order" if wo else "kanban", work_order=wo, machine=machine_id, part=part_id, unit=pick.unit,
             from_location=pick.unit.location_id, to_location=to, quantity=pick.quantity, whole=pick.whole,

@@ -10,6 +10,8 @@ from ...store.models import Location, Part, StagingTask, Unit, User, WorkOrder, 
 from ..errors import Conflict, Invalid, NotFound
 from ..permissions import authorize, can
 from .picking import LIVE
+from .planner import LEAD_CANCEL, recompute
+from .rules import DEFAULT
 
 Machine, From, To, Holder, Assignee = (Location.alias(), Location.alias(), Location.alias(), User.alias(),
                                        User.alias())
@@ -145,9 +147,12 @@ def _lead_change(user, task_id, **changes):
     return get(task.id)
 
 
-def cancel(user, task_id):
-    return _lead_change(user, task_id, state="cancelled", claimed_by=None, claim_expires_at=None,
-                        note=f"Cancelled by {user}."[:200])
+def cancel(user, task_id, rules=DEFAULT):
+    """Not this pallet for this line: the task goes, and another pallet is looked for at once."""
+    task = _lead_change(user, task_id, state="cancelled", claimed_by=None, claim_expires_at=None,
+                        note=f"{LEAD_CANCEL}{user}."[:200])
+    recompute(rules, machines=[task.machine_id], parts={task.part_id})
+    return task
 
 
 def assign(user, task_id, username):
