@@ -340,3 +340,29 @@ def test_an_api_move_of_the_pallet_to_its_place_stages_it_and_finishes_the_task(
     other = receive(api_line, api_line.bin1, "10", part=api_line.screw)
     plain = client.post("/api/moves", json={"unit": other.lpn, "to": "A-01-2"}, headers=auth)
     assert plain.status_code == 201 and plain.json["kind"] == "move"
+
+
+# --- the scan page's Tasks mode (the state machine, without a browser) --------------------------------------
+
+def test_tasks_mode_shows_the_next_task_claims_by_scanning_the_pallet_and_stages_at_the_place(line):
+    from staging.domain import scanning
+    suggested = receive(line, line.far, days_ago=2)
+    other = receive(line, line.near, days_ago=1)
+    ctx = Ctx(line.operator, device="hh", scan_id="t-1")
+    state, shown = scanning.step(ctx, scanning.State(user_id=line.operator.id), code="CMD:MODE:TASKS")
+    assert shown.title == f"Next: {suggested.lpn} → L-M1" and "for WO-1 on M1" in shown.detail
+    state, shown = scanning.step(Ctx(line.operator, scan_id="t-2"), state, code="L-M1")
+    assert shown.tone == "bad" and "Scan the pallet first" in shown.detail
+    state, shown = scanning.step(Ctx(line.operator, scan_id="t-3"), state, code=other.lpn)
+    assert shown.tone == "wait" and f"Instead of {suggested.lpn}: same part and revision" in shown.detail
+    _, shown = scanning.step(Ctx(line.stager, scan_id="t-4"), scanning.State(mode="TASKS", user_id=line.stager.id),
+                             code=other.lpn)
+    assert shown.tone == "bad" and "taken by operator1" in shown.detail
+    state, shown = scanning.step(Ctx(line.operator, scan_id="t-5"), state, code="LANE-1")
+    assert shown.tone == "bad" and "take it to L-M1" in shown.detail
+    state, shown = scanning.step(Ctx(line.operator, scan_id="t-6"), state, code="L-M1")
+    assert shown.tone == "ok" and f"{other.lpn} → L-M1 done: staged for WO-1" in shown.detail
+    assert shown.title == "No task now"
+    assert Unit.get_by_id(other.id).work_order_id == line.wo.id
+    _, shown = scanning.step(Ctx(line.operator, scan_id="t-6"), state, code="L-M1")
+    assert shown.replayed and inventory.ledger.verify() == []

@@ -92,3 +92,83 @@ def test_an_operator_cannot_reorder_or_cancel(page, live_server, line):
     expect(page.get_by_role("button", name="Cancel")).to_have_count(0)
     assert StagingTask.select().where(StagingTask.state == "open").count() == 2
     assert Unit.select().count() == 3 and WorkOrderLine.get().quantity == Decimal("500")
+
+
+def wedge(page, text, suffix="Enter"):
+    """A keyboard-wedge scanner: the characters as fast keystrokes, then its suffix."""
+    page.keyboard.type(text)
+    page.keyboard.press(suffix)
+
+
+def panel(page, tone, text):
+    expect(page.locator("#panel")).to_contain_text(text)
+    expect(page.locator("#panel")).to_have_attribute("data-tone", tone)
+    expect(page.locator("#code")).to_be_focused()
+
+
+@pytest.fixture
+def two_lines(web_plant):
+    """M1's WO-1 short 500 kg (one pallet of 500 beside its lane); M2's released WO-2 short 100 screws."""
+    from staging.store.models import WorkOrder
+    plant = web_plant
+    area = loc("Z1", "storage", holds=False)
+    lane_m1, lane_m2 = loc("L-M1", "staging", area), loc("L-M2", "staging")
+    LineSidePlace.create(machine=plant.machine, place=lane_m1, kind="lane")
+    LineSidePlace.create(machine=plant.machine2, place=lane_m2, kind="lane")
+    wo2 = WorkOrder.create(number="WO-2", part=plant.product, quantity=10, machine=plant.machine2, status="released")
+    WorkOrderLine.create(work_order=wo2, part=plant.screw, quantity=Decimal("100"))
+    stager = Ctx(plant.users["stager"])
+    plant.pallets = [inventory.receive(stager, plant.resin_b, "500", loc("Z1-B1", "storage", area)).unit]
+    plant.screws = inventory.receive(stager, plant.screw, "100", plant.bin1).unit
+    return plant
+
+
+def test_the_next_task_on_the_handheld_is_staged_by_two_scans_and_the_board_turns_green(
+        browser, live_server, two_lines):
+    line = two_lines
+    desk = browser.new_page()
+    sign_in(desk, live_server, "lead1", 1280, 800, "/floor")
+    m1 = desk.locator("li.tile", has_text="M1").first
+    expect(m1).to_have_class("tile st-now")
+
+    hh = browser.new_page()
+    sign_in(hh, live_server, "operator1", 360, 640, "/scan")
+    hh.get_by_role("button", name="Tasks").click()
+    pallet = line.pallets[0].lpn
+    panel(hh, "info", f"Next: {pallet} → L-M1")
+    expect(hh.locator("#panel")).to_contain_text("for WO-1 on M1")
+    hh.screenshot(path="/tmp/tasks-handheld-next-360.png")
+
+    wedge(hh, "L-M1")  # the place before the pallet: refused, on the screen
+    panel(hh, "bad", "Scan the pallet first")
+    wedge(hh, pallet)
+    panel(hh, "wait", f"{pallet} → L-M1: scan L-M1")
+    expect(desk.locator("body")).to_be_visible()
+    wedge(hh, "L-M1", "Tab")
+    panel(hh, "ok", f"Next: {line.screws.lpn} → L-M2")
+    expect(hh.locator("#panel")).to_contain_text(f"{pallet} → L-M1 done: staged for WO-1")
+    assert hh.evaluate("document.documentElement.scrollWidth") <= 360
+    hh.screenshot(path="/tmp/tasks-handheld-done-360.png")
+    staged = Unit.get_by_id(line.pallets[0].id)
+    assert (staged.location.code, staged.status, staged.work_order.number) == ("L-M1", "staged", "WO-1")
+    assert inventory.ledger.verify() == []
+
+    expect(m1).to_have_class("tile st-ok", timeout=15000)  # the board polls
+    desk.screenshot(path="/tmp/tasks-board-green-1280.png")
+
+
+def test_another_pallet_of_the_part_is_accepted_and_said_a_wrong_one_refused(page, live_server, line):
+    sign_in(page, live_server, "operator1", 360, 640, "/scan")
+    wedge(page, "CMD:MODE:TASKS")  # from the command sheet
+    first, _, third = (u.lpn for u in line.pallets)
+    panel(page, "info", f"Next: {first} → L-M1")
+    wrong = inventory.receive(Ctx(line.users["stager"]), line.resin_a, "300", line.near).unit
+    wedge(page, wrong.lpn)
+    panel(page, "bad", "not wanted by any task")
+    wedge(page, third)  # the third pallet is not suggested yet: it fits the first task
+    panel(page, "wait", f"Instead of {first}: same part and revision, accepted")
+    wedge(page, "LANE-1")
+    panel(page, "bad", "take it to L-M1")
+    wedge(page, "L-M1")
+    panel(page, "ok", f"{third} → L-M1 done: staged for WO-1")
+    assert StagingTask.select().where(StagingTask.state == "done").get().unit_id == line.pallets[2].id

@@ -6,7 +6,7 @@ from decimal import Decimal
 from peewee import fn
 
 from ..store.models import Entry, Location, Unit, WorkOrderLine
-from . import codes, inventory
+from . import codes, inventory, scan_tasks
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
 from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting
@@ -337,5 +337,5 @@ def _finish_count(state):
 
 MODE_STEPS = {
     "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "CONSUME": _consume_mode,
-    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode,
+    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode, "TASKS": scan_tasks.step,
 }

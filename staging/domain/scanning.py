@@ -11,7 +11,7 @@ import datetime
 import re
 
 from ..store.models import utcnow
-from . import codes, inventory
+from . import codes, inventory, scan_tasks
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .scan_commands import REASONS
 from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity
@@ -35,6 +35,8 @@ def prompt(state):
                        f"{len(state.counted)} scanned. Scan the next pallet, or DONE.")
     if state.pending:
         return _waiting(state)
+    if state.mode == "TASKS":  # the next task, not a hint
+        return scan_tasks.prompt(state)
     return Outcome("info", state.mode.title(), HINTS[state.mode])
 
 
@@ -110,7 +112,8 @@ def _command(ctx, state, payload):
     parts = payload.split(":")
     if parts[1] == "MODE":
         mode = parts[2]
-        return State(mode=mode, user_id=state.user_id), Outcome("info", mode.title(), HINTS[mode])
+        outcome = scan_tasks.entered(ctx, mode) or Outcome("info", mode.title(), HINTS[mode])  # Tasks: the next one
+        return State(mode=mode, user_id=state.user_id), outcome
     if parts[1] == "REASON":
         if state.mode != "WASTE":
             raise Invalid("Reason codes are for Waste: switch to Waste first.")

@@ -3,7 +3,7 @@ share its token check, CSRF exemption and problem+json), the leads' task list wi
 assign and cancel, and the printable pick list per zone."""
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
-from ..domain import tasks
+from ..domain import scan_tasks, tasks
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.permissions import can
@@ -13,6 +13,12 @@ from .auth import login_required
 from .serial import iso, number
 
 bp = Blueprint("tasks", __name__)
+
+
+@bp.record_once
+def _configure(setup):
+    # The scan page's Tasks mode runs below the web: it gets the plant's settings once, here.
+    scan_tasks.configure(tasks.Rules.from_config(setup.app.config))
 
 
 def rules():

@@ -12,15 +12,17 @@ from . import places
 from .doing import Done, complete, fitting, move, take
 from .picking import LIVE, candidates, choose
 from .planner import recompute, sync
-from .queue import assign, cancel, claim, for_machine, get, holds, listing, release, to_top
+from .queue import assign, cancel, claim, for_machine, get, holds, listing, naming, release, to_top
 from .queue import next_for as _next_for
 from .rules import DEFAULT, Rules
 from .views import MachineTasks, Shortage, TaskList, pick_list, shortages_of, task_list
 
-__all__ = ["places", "Done", "complete", "fitting", "move", "take", "LIVE", "candidates", "choose", "recompute", "sync",
-           "assign", "cancel", "claim", "for_machine", "get", "holds", "listing", "release", "to_top", "Rules",
-           "next_for", "open_tasks", "pick_list", "MachineTasks", "Shortage", "TaskList", "task_list",
-           "shortages_of"]
+__all__ = [
+    "places", "Done", "complete", "fitting", "move", "take", "LIVE", "candidates", "choose", "recompute", "sync",
+    "assign", "cancel", "claim", "for_machine", "get", "holds", "listing", "naming", "release", "to_top", "Rules",
+    "DEFAULT", "next_for", "open_tasks", "pick_list", "MachineTasks", "Shortage", "TaskList", "task_list",
+    "shortages_of",
+]
 
 
 def next_for(user, rules=DEFAULT, now=None):

@@ -65,6 +65,11 @@ def get(task_id):
     return task
 
 
+def naming(unit_id):
+    """The live task that names this pallet, if one does."""
+    return _query().where(StagingTask.unit == unit_id, StagingTask.state.in_(LIVE)).first()
+
+
 def holds(user, now=None):
     """The task this operator holds now (claimed, not expired), or None."""
     now = now or utcnow()
