@@ -210,7 +210,7 @@ def test_a_moved_pallet_is_replaced_by_another_and_only_its_part_is_looked_at(li
 def test_line_side_minimum_makes_a_task_up_to_the_maximum(line):
     bin_ = loc("M1-BIN", "staging", line.z1)
     LineSidePlace.create(machine=line.machine, place=bin_, kind="bin")
-    tasks.places.set_kanban("M1-BIN", line.screw, "100", "1000")
+    tasks.places.set_kanban(line.lead, "M1-BIN", line.screw, "100", "1000")
     receive(line, bin_, "50", part=line.screw)
     boxes = receive(line, line.near, "1200", part=line.screw)
     tasks.sync(RULES)
@@ -220,9 +220,9 @@ def test_line_side_minimum_makes_a_task_up_to_the_maximum(line):
 
 def test_kanban_levels_are_refused_in_words(line):
     with pytest.raises(Invalid, match="above the minimum"):
-        tasks.places.set_kanban("L-M1", line.screw, "100", "50")
+        tasks.places.set_kanban(line.lead, "L-M1", line.screw, "100", "50")
     with pytest.raises(Invalid, match="not a staging lane"):
-        tasks.places.set_kanban("Z1-B1", line.screw, "1", "5")
+        tasks.places.set_kanban(line.lead, "Z1-B1", line.screw, "1", "5")
 
 
 def _in_thread(fn, n):

@@ -172,3 +172,38 @@ def test_another_pallet_of_the_part_is_accepted_and_said_a_wrong_one_refused(pag
     wedge(page, "L-M1")
     panel(page, "ok", f"{third} → L-M1 done: staged for WO-1")
     assert StagingTask.select().where(StagingTask.state == "done").get().unit_id == line.pallets[2].id
+
+
+def test_a_lead_gives_a_machine_its_lane_and_the_shortage_gets_its_task(page, live_server, web_plant):
+    pallet = web_plant.receive(qty="500")
+    sign_in(page, live_server, "lead1", 1280, 800, "/floor")
+    page.get_by_role("link", name="M1").first.click()
+    expect(page.locator("#machine-tasks")).to_contain_text("M1 has no staging lane")
+    page.locator("#machine-tasks").get_by_role("link", name="All tasks").click()
+    page.get_by_role("link", name="Line-side places").click()
+    expect(page.locator("#places-M1")).to_contain_text("none: no tasks for it")
+
+    add = page.locator("form", has_text="Add a line-side place")
+    add.get_by_label("Machine", exact=True).fill("M1")
+    add.get_by_label("Staging location").fill("A-01-1")  # a storage bin: refused
+    add.get_by_role("button", name="Add").click()
+    expect(page.locator(".alert.error")).to_contain_text("A-01-1 is not a staging lane or bin")
+    add.get_by_label("Machine", exact=True).fill("M1")
+    add.get_by_label("Staging location").fill("lane-1")
+    add.get_by_role("button", name="Add").click()
+    expect(page.locator(".alert.ok")).to_contain_text("LANE-1 is now a line-side place of M1")
+    expect(page.locator("#places-M1")).to_contain_text("LANE-1 lane")
+
+    level = page.locator("form", has_text="Line-side min / max")
+    level.get_by_label("Place").fill("LANE-1")
+    level.get_by_label("Part (number, space, revision)").fill("FST-M6 C")
+    level.get_by_label("Minimum").fill("500")
+    level.get_by_label("Maximum").fill("100")
+    level.get_by_role("button", name="Set").click()
+    expect(page.locator(".alert.error")).to_contain_text("The maximum must be above the minimum")
+    page.screenshot(path="/tmp/tasks-places-1280.png", full_page=True)
+
+    page.get_by_role("link", name="Floor").first.click()
+    page.get_by_role("link", name="M1").first.click()
+    task = page.locator("#machine-tasks li.task")
+    expect(task).to_contain_text(f"{pallet.lpn} RES-100 rev B · 500 kg · RCV-1 → LANE-1")

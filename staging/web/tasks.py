@@ -115,3 +115,48 @@ def machine(code):
     """The machine page's tasks per shortage (a fragment its polled body loads)."""
     view = tasks.shortages_of(code, rules())
     return render_template("tasks/_machine.html", view=view)
+
+
+# --- where material is staged (leads) -------------------------------------------------------------------
+
+@bp.get("/tasks/places")
+@login_required
+def places():
+    """Each machine's line-side places and their min/max, and the work orders' own lanes."""
+    return render_template("tasks/places.html", setup=tasks.places.setup(), may_manage=can(g.user, "manage_tasks"))
+
+
+def _setup_action(action, done):
+    try:
+        action()
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(done)
+    return redirect(url_for("tasks.places"), 303)
+
+
+@bp.post("/tasks/places")
+@login_required
+def add_place():
+    f = request.form
+    return _setup_action(lambda: tasks.places.add_place(g.user, f.get("machine"), f.get("place"), f.get("kind")),
+                         f"{f.get('place', '').upper()} is now a line-side place of {f.get('machine', '').upper()}.")
+
+
+@bp.post("/tasks/places/levels")
+@login_required
+def set_level():
+    f = request.form
+    return _setup_action(lambda: tasks.places.set_kanban(g.user, f.get("place"), f.get("part"), f.get("minimum"),
+                                                         f.get("maximum")),
+                         f"Line-side stock of {f.get('part', '').upper()} at {f.get('place', '').upper()} set.")
+
+
+@bp.post("/tasks/places/lanes")
+@login_required
+def name_lane():
+    f = request.form
+    return _setup_action(lambda: tasks.places.name_lane(g.user, f.get("work_order"), f.get("place")),
+                         f"{f.get('work_order', '').upper()} now stages at "
+                         f"{f.get('place', '').upper() or 'its machine’s first lane'}.")

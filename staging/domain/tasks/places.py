@@ -1,8 +1,12 @@
 """Where material is staged: a machine's line-side places, a work order's own lane, and the
 line-side min/max (kanban) per part and place."""
+from dataclasses import dataclass, field
+
 from ...store.db import write_transaction
-from ...store.models import LineSidePlace, LineSideStock, Location, WorkOrderLane
+from ...store.models import LineSidePlace, LineSideStock, Location, Part, TaskSync, WorkOrder, WorkOrderLane
+from .. import finders
 from ..errors import Invalid, NotFound
+from ..permissions import authorize
 from ..quantities import parse_quantity
 
 
@@ -40,8 +44,10 @@ def _staging_place(code):
     return place
 
 
-def add_place(machine, code, kind="lane"):
+def add_place(user, machine_code, code, kind="lane"):
     """Give a machine a line-side place (a staging location)."""
+    authorize(user, "manage_tasks")
+    machine = finders.machine(machine_code)
     if kind not in ("lane", "bin"):
         raise Invalid("A line-side place is a lane or a bin.")
     place = _staging_place(code)
@@ -49,20 +55,26 @@ def add_place(machine, code, kind="lane"):
         count = LineSidePlace.select().where(LineSidePlace.machine == machine).count()
         (LineSidePlace.insert(machine=machine, place=place, kind=kind, sort_key=count)
          .on_conflict_ignore().execute())
+        _look_again()
     return place
 
 
-def name_lane(wo, code):
-    """A work order's own lane (None: its machine's first lane again)."""
+def name_lane(user, number, code):
+    """A work order's own lane ("" : its machine's first lane again)."""
+    authorize(user, "manage_tasks")
+    wo = finders.work_order(number)
     with write_transaction():
         WorkOrderLane.delete().where(WorkOrderLane.work_order == wo).execute()
         if code:
             WorkOrderLane.create(work_order=wo, place=_staging_place(code))
+        _look_again()
 
 
-def set_kanban(place_code, part, minimum, maximum):
-    """Keep `part` at a line-side place between minimum and maximum."""
+def set_kanban(user, place_code, part, minimum, maximum):
+    """Keep `part` (a Part, or "NUMBER" / "NUMBER REV") at a line-side place between minimum and maximum."""
+    authorize(user, "manage_tasks")
     place = _staging_place(place_code)
+    part = part if isinstance(part, Part) else _part(part)
     low = parse_quantity(minimum, allow_zero=True, what="Minimum")
     high = parse_quantity(maximum, what="Maximum")
     if low >= high:
@@ -71,3 +83,46 @@ def set_kanban(place_code, part, minimum, maximum):
         (LineSideStock.insert(place=place, part=part, minimum=low, maximum=high)
          .on_conflict(conflict_target=[LineSideStock.place, LineSideStock.part],
                       update={LineSideStock.minimum: low, LineSideStock.maximum: high}).execute())
+        _look_again()
+
+
+def _look_again():
+    """Where material goes changed: the next sync looks at every order again, not only the parts
+    that moved (the planner imports this module, so it cannot be called from here)."""
+    TaskSync.update(full_at=None).execute()
+
+
+def _part(text):
+    number, _, revision = str(text or "").strip().upper().partition(" ")
+    if not number:
+        raise Invalid("Name the part: its number, and its revision after a space.")
+    return finders.part(number, revision.strip())
+
+
+@dataclass
+class MachinePlaces:
+    machine: Location
+    places: list = field(default_factory=list)  # LineSidePlace with .place
+    levels: list = field(default_factory=list)  # LineSideStock with .part, at these places
+
+
+@dataclass
+class Setup:
+    machines: list
+    lanes: list  # WorkOrderLane with .work_order and .place, of open orders
+
+
+def setup():
+    """Every machine with its line-side places and their min/max; the work orders' own lanes."""
+    machines = list(Location.select().where(Location.kind == "machine", Location.holds_units)
+                    .order_by(Location.sort_key, Location.code))
+    places = places_of([m.id for m in machines])
+    by_place = {}
+    for level in LineSideStock.select(LineSideStock, Part).join(Part):
+        by_place.setdefault(level.place_id, []).append(level)
+    views = [MachinePlaces(m, places.get(m.id, [])) for m in machines]
+    for view in views:
+        view.levels = [lv for p in view.places for lv in by_place.get(p.place_id, [])]
+    lanes = list(WorkOrderLane.select(WorkOrderLane, WorkOrder, Location).join(WorkOrder)
+                 .switch(WorkOrderLane).join(Location).order_by(WorkOrder.number))
+    return Setup(views, lanes)
