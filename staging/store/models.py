@@ -130,7 +130,8 @@ class Unit(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("location", "status"), False),)
+        # (part, status): the stock of one part, for staging tasks (migration 0014).
+        indexes = ((("location", "status"), False), (("part", "status"), False))
 
     def __str__(self):
         return self.lpn

@@ -13,14 +13,7 @@ from ..quantities import ZERO
 
 LIVE = ("open", "claimed")
 SOURCE_KINDS = ("storage", "receiving")
-LOOK_AT = 200  # candidates per part read from the database, oldest and earliest-expiring first
-
-
-@dataclass
-class Pick:
-    unit: Unit
-    quantity: Decimal
-    whole: bool
+LOOK_AT = 60  # candidates per part read from the database, earliest-expiring and oldest first
 
 
 def taken_units(part_id, but=None):
@@ -39,43 +32,69 @@ def eligible(unit, part_id):
             and unit.location.active and unit.quantity > 0)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A pallet that may be brought, as plain values: hundreds are ranked per part and line, and
+    building a model object for each cost more than the query."""
+    id: int
+    location_id: int
+    parent_id: int | None
+    quantity: Decimal
+    created_at: datetime.datetime
+    expires_on: datetime.date | None
+
+
+@dataclass
+class Pick:
+    unit: Candidate
+    quantity: Decimal
+    whole: bool
+
+
 def candidates(part_id, to, today, exclude=()):
     """The pallets of a part that may be brought to `to`, best first."""
-    rows = list(Unit.select(Unit, Location, UnitExpiry)
-                .join(Location, on=(Unit.location == Location.id))
-                .switch(Unit).join(UnitExpiry, JOIN.LEFT_OUTER, on=(UnitExpiry.unit == Unit.id), attr="expiry")
-                .where(Unit.part == part_id, Unit.status == "stock", Unit.work_order.is_null(),
-                       Unit.quantity > 0, Location.kind.in_(SOURCE_KINDS), Location.active)
-                .order_by(UnitExpiry.expires_on.is_null(), UnitExpiry.expires_on, Unit.created_at, Unit.id)
-                .limit(LOOK_AT + len(exclude)))
-    rows = [u for u in rows if u.id not in exclude]
+    rows = (Unit.select(Unit.id, Unit.location, Location.parent, Unit.quantity, Unit.created_at, UnitExpiry.expires_on)
+            .join(Location, on=(Unit.location == Location.id))
+            .switch(Unit).join(UnitExpiry, JOIN.LEFT_OUTER, on=(UnitExpiry.unit == Unit.id))
+            .where(Unit.part == part_id, Unit.status == "stock", Unit.work_order.is_null(),
+                   Unit.quantity > 0, Location.kind.in_(SOURCE_KINDS), Location.active)
+            .order_by(UnitExpiry.expires_on.is_null(), UnitExpiry.expires_on, Unit.created_at, Unit.id)
+            .limit(LOOK_AT + len(exclude)).tuples())
+    found = [Candidate(*_dated(row)) for row in rows if row[0] not in exclude]
     life = ShelfLife.select(ShelfLife.days).where(ShelfLife.part == part_id).scalar()
-    near = _nearness(to, [u.location for u in rows])
+    near = _nearness(to, {c.parent_id for c in found})
 
-    def expiry(unit):
-        own = getattr(unit, "expiry", None)
-        if own is not None and own.expires_on:
-            return own.expires_on
-        if life:
-            return (unit.created_at + datetime.timedelta(days=life)).date()
-        return None
+    def expiry(c):
+        if c.expires_on:
+            return c.expires_on
+        return (c.created_at + datetime.timedelta(days=life)).date() if life else None
 
-    keyed = [((expiry(u) or datetime.date.max), u.created_at.date(), near(u.location), u.created_at, u.id, u)
-             for u in rows]
+    keyed = [((expiry(c) or datetime.date.max), c.created_at.date(), near(c.parent_id), c.created_at, c.id, c)
+             for c in found]
     return [k[-1] for k in sorted(keyed, key=lambda k: k[:-1]) if k[0] >= today]  # never an expired one
 
 
-def _nearness(to, locations):
+def _dated(row):
+    """SQLite gives dates and times back as text from a tuple query."""
+    unit_id, location_id, parent_id, quantity, created_at, expires_on = row
+    if isinstance(created_at, str):
+        created_at = datetime.datetime.fromisoformat(created_at)
+    if isinstance(expires_on, str):
+        expires_on = datetime.date.fromisoformat(expires_on)
+    return unit_id, location_id, parent_id, Decimal(quantity), created_at, expires_on
+
+
+def _nearness(to, parent_ids):
     """0: in the same area as `to`; 1: in the same hall (the areas share a parent); 2: elsewhere."""
-    parent_ids = {loc.parent_id for loc in locations if loc.parent_id} | ({to.parent_id} if to.parent_id else set())
+    parent_ids = {p for p in parent_ids if p} | ({to.parent_id} if to.parent_id else set())
     grand = dict(Location.select(Location.id, Location.parent).where(Location.id.in_(list(parent_ids)))
                  .tuples()) if parent_ids else {}
 
-    def near(loc):
-        if to.parent_id and loc.parent_id == to.parent_id:
+    def near(parent_id):
+        if to.parent_id and parent_id == to.parent_id:
             return 0
         hall = grand.get(to.parent_id)
-        if hall and grand.get(loc.parent_id) == hall:
+        if hall and grand.get(parent_id) == hall:
             return 1
         return 2
     return near

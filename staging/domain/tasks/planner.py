@@ -100,7 +100,7 @@ def _scope(query, ids, parts):
 
 def _orders(rules, ids, places, parts, now):
     machines = list(Location.select().where(Location.id.in_(list(ids)))) if ids else []
-    views = coverage(machines, now, rules.horizon_hours)
+    views = coverage(machines, now, rules.horizon_hours, detail=False)  # sums per part and place, as the board
     soon = now + datetime.timedelta(hours=rules.horizon_hours)
     short, orders = {}, {}
     for mv in views.values():
@@ -181,7 +181,7 @@ def _add(rules, need, now, wo, to, part_id, machine_id):
     exclude = taken_units(part_id) | _refused(wo, part_id)
     for pick in choose(part_id, to, need, now.date(), rules.overstage, exclude=exclude):
         StagingTask.create(
-            kind="order" if wo else "kanban", work_order=wo, machine=machine_id, part=part_id, unit=pick.unit,
+            kind="order" if wo else "kanban", work_order=wo, machine=machine_id, part=part_id, unit=pick.unit.id,
             from_location=pick.unit.location_id, to_location=to, quantity=pick.quantity, whole=pick.whole,
             due_at=wo.due_at if wo else now, priority=PRIORITY.get(wo.status, 2) if wo else 0,
             created_at=now, updated_at=now)

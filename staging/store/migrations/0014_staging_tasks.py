@@ -98,8 +98,11 @@ def up(migrator, db):
             table_name = 'task_sync'
 
     db.create_tables([LineSidePlace, WorkOrderLane, LineSideStock, ShelfLife, UnitExpiry, StagingTask, TaskSync])
+    # The stock of one part: without it, "pallets of this part in stock" walks every stock unit.
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "unit_part_id_status" ON "unit" ("part_id", "status")')
 
 
 def down(migrator, db):
+    db.execute_sql('DROP INDEX IF EXISTS "unit_part_id_status"')
     for table in TABLES:
         db.execute_sql(f'DROP TABLE IF EXISTS "{table}"')
