@@ -366,3 +366,16 @@ def test_tasks_mode_shows_the_next_task_claims_by_scanning_the_pallet_and_stages
     assert Unit.get_by_id(other.id).work_order_id == line.wo.id
     _, shown = scanning.step(Ctx(line.operator, scan_id="t-6"), state, code="L-M1")
     assert shown.replayed and inventory.ledger.verify() == []
+
+
+def test_an_api_move_of_another_fitting_pallet_does_the_task_and_a_refused_one_changes_nothing(client, api_line):
+    auth = api_line.auth["operator1"]
+    task_id = client.get("/api/tasks", headers=auth).json[0]["id"]
+    other = receive(api_line, api_line.bin2)
+    refused = client.post("/api/moves", json={"unit": other.lpn, "to": "L-M1", "from": "A-01-1"}, headers=auth)
+    assert refused.status_code == 409
+    assert tasks.get(task_id).unit_id == api_line.pallet.id and tasks.get(task_id).state == "open"
+    moved = client.post("/api/moves", json={"unit": other.lpn, "to": "L-M1", "from": "A-01-2"}, headers=auth)
+    assert moved.status_code == 201 and moved.json["kind"] == "stage"
+    done = tasks.get(task_id)
+    assert (done.state, done.unit_id) == ("done", other.id)

@@ -119,7 +119,7 @@ def _arriving(user, unit_ref, to_ref, now):
     task = live.where(StagingTask.part == unit.part_id, free).order_by(StagingTask.id).first()
     if task is None or not eligible(unit, task.part_id):
         return None
-    return take(task, unit, now)
+    return task  # it names this pallet once the stage verb has put it there (_finish): a refusal writes nothing
 
 
 def _finish(ctx, task, unit, rules):
