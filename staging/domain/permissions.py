@@ -29,6 +29,7 @@ REQUIRED_ROLE = {
     "master_data": "lead",  # locations and parts (plant set-up)
     "opening": "admin",  # opening stock, booked once at go-live
     "settings": "admin",
+    "manage_tasks": "lead",
 }
 
 ACTION_WORDS = {
@@ -49,6 +50,7 @@ ACTION_WORDS = {
     "master_data": "change locations and parts",
     "opening": "book opening stock",
     "settings": "change the plant's settings",
+    "manage_tasks": "reorder, assign or cancel staging tasks",
 }
 
 

@@ -3,7 +3,7 @@ finishes a Consume, a Waste or a Receive. Writes only through the inventory verb
 import datetime
 
 from ..store.models import Entry, Location, Unit, utcnow
-from . import codes, inventory
+from . import codes, inventory, scan_tasks
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
 from .scan_commands import OVERRIDES
@@ -370,5 +370,5 @@ def _finish_count(state):
 
 MODE_STEPS = {
     "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "SPLIT": _split_mode, "CONSUME": _consume_mode,
-    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode,
+    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode, "TASKS": scan_tasks.step,
 }

@@ -17,6 +17,7 @@ HINTS = {
     "WASTE": "Scan a pallet, a reason from the sheet, then type how much.",
     "RECEIVE": "Scan the supplier's GS1 label (GTIN, lot, quantity).",
     "COUNT": "Scan a location, then every pallet on it, then DONE.",
+    "TASKS": "Scan the pallet of the task shown, then the place it goes to.",
 }
 
 

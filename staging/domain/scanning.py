@@ -11,7 +11,7 @@ import datetime
 import re
 
 from ..store.models import utcnow
-from . import codes, inventory
+from . import codes, inventory, scan_tasks
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .permissions import can
 from .scan_commands import OVERRIDES, REASONS
@@ -37,6 +37,8 @@ def prompt(state):
                        f"{len(state.counted)} scanned. Scan the next pallet, or DONE.")
     if state.pending:
         return _waiting(state)
+    if state.mode == "TASKS":  # the next task, not a hint
+        return scan_tasks.prompt(state)
     return Outcome("info", state.mode.title(), HINTS[state.mode])
 
 
@@ -141,7 +143,8 @@ def _command(ctx, state, payload):
 
 
 def _mode(ctx, state, mode):
-    return State(mode=mode, user_id=state.user_id), Outcome("info", mode.title(), HINTS[mode])
+    outcome = scan_tasks.entered(ctx, mode) or Outcome("info", mode.title(), HINTS[mode])  # Tasks: the next one
+    return State(mode=mode, user_id=state.user_id), outcome
 
 
 def _reason(ctx, state, code):

@@ -3,9 +3,9 @@
 Inputs are validated by spectree against staging.web.schemas, which also make /api/openapi.json."""
 import functools
 
-from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
-from ..domain import finders, inventory, setup, workorders
+from ..domain import finders, inventory, setup, tasks, workorders
 from ..domain.errors import DomainError, Invalid
 from ..domain.inventory import ledger, whereabouts
 from ..media import decode as decoding
@@ -109,8 +109,8 @@ def moves(json: schemas.MoveIn):
     again returns the first move and records nothing. Onto a machine it is a load: the unit's
     part and revision must be needed by an open work order of the machine (422 otherwise, naming
     what it needs), unless a lead gives `override_reason`."""
-    result = inventory.move(ctx(json.client_scan_id), json.unit, json.to, expected_from=json.from_,
-                            override=json.override_reason)
+    result = tasks.move(ctx(json.client_scan_id), json.unit, json.to, tasks.Rules.from_config(current_app.config),
+                        expected_from=json.from_, override=json.override_reason)
     return created(dict(serial.move(result), note=result.note, warning=result.warn), result.replayed)
 
 

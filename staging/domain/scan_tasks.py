@@ -1,0 +1,98 @@
+"""The scan page's Tasks mode: the next staging task in big letters; scanning its pallet claims it
+(another pallet of the same part and revision is accepted, and said so); scanning its place
+stages it there through the stage verb and shows the next task.
+
+Registered in scan_modes.MODE_STEPS; scanning asks `entered` and `prompt` for the panel."""
+from ..store.models import Scan, User
+from . import tasks
+from .errors import Invalid
+from .quantities import fmt_qty
+from .scan_state import HINTS, Outcome
+
+RULES = [tasks.DEFAULT]  # the plant's settings, put here once by the web layer when the app starts
+
+
+def configure(rules):
+    RULES[0] = rules
+
+
+def _next_words(task):
+    """A task as the panel shows it: the title (pallet → place) and the rest in words."""
+    what = f"{fmt_qty(task.quantity)} {task.part.uom} {task.part.label}"
+    take = f"Take {what} off it" if not task.whole else what
+    why = f"for {task.work_order.number} on {task.machine.code}" if task.work_order_id else (
+        f"line-side stock of {task.machine.code}")
+    where = task.from_location.code if task.from_location_id else "—"
+    return f"{task.unit.lpn if task.unit_id else task.part.number} → {task.to_location.code}", \
+        f"{take}, from {where}, {why}."
+
+
+def _next(user, now, before=""):
+    task = tasks.next_for(user, RULES[0], now)
+    if task is None:
+        return Outcome("info", "No task now", f"{before} Nothing is short on the lines: wait, or switch mode.".strip())
+    title, words = _next_words(task)
+    mine = task.state == "claimed" and task.claimed_by_id == user.id
+    return Outcome("info", f"Next: {title}", f"{before} {words} "
+                   f"{'Yours: bring it.' if mine else 'Scan the pallet to take the task.'}".strip())
+
+
+def entered(ctx, mode):
+    """Switching to Tasks: the next task for this operator (None for the other modes: their hint)."""
+    return _next(ctx.user, ctx.at) if mode == "TASKS" else None
+
+
+def prompt(state):
+    """The panel on a page load in Tasks mode (nothing pending): the next task."""
+    user = User.get_or_none(User.id == state.user_id) if state.user_id else None
+    return _next(user, None) if user is not None else Outcome("info", "Tasks", HINTS["TASKS"])
+
+
+def step(ctx, state, meaning):
+    if meaning.kind == "unit":
+        return _pallet(ctx, state, meaning.obj)
+    if meaning.kind == "location":
+        return _place(ctx, state, meaning.obj)
+    raise Invalid(f"In Tasks, scan the pallet of the task, then its place. {_next(ctx.user, ctx.at).title}.")
+
+
+def _task_for(ctx, unit):
+    """The task this pallet does: the one that names it, else the one the operator holds or is
+    next, when the pallet fits it (same part and revision, free to bring)."""
+    named = tasks.naming(unit.id)
+    if named is not None:
+        return named, ""
+    task = tasks.holds(ctx.user, ctx.at) or tasks.next_for(ctx.user, RULES[0], ctx.at)
+    if task is None:
+        raise Invalid(f"{unit.lpn} is not wanted by any task: nothing is short on the lines.")
+    if unit.part_id != task.part_id:
+        raise Invalid(f"{unit.lpn} is not wanted by any task. The next task: {_next_words(task)[0]}.")
+    tasks.fitting(task, unit)
+    return task, task.unit.lpn if task.unit_id else ""
+
+
+def _pallet(ctx, state, unit):
+    task, instead = _task_for(ctx, unit)
+    task = tasks.claim(ctx.user, task.id, RULES[0], ctx.at)
+    task = tasks.take(task, unit, ctx.at)
+    state = state.clear()
+    state.unit, state.unit_from = unit.lpn, unit.location.code if unit.location_id else ""
+    state.target = task.to_location.code
+    state.work_order = task.work_order.number if task.work_order_id else ""
+    title, words = _next_words(task)
+    said = f"Instead of {instead}: same part and revision, accepted. " if instead else ""
+    return state, Outcome("wait", f"{title}: scan {task.to_location.code}",
+                          f"{said}Task {task.id} is yours. {words} Then scan {task.to_location.code}.")
+
+
+def _place(ctx, state, place):
+    prior = Scan.get_or_none(Scan.client_scan_id == ctx.scan_id) if ctx.scan_id else None
+    if prior is not None and prior.action == "stage":  # this scan was recorded before (a retry)
+        return state.clear(), Outcome("ok", f"Staged at {place.code}", "Recorded already.", replayed=True)
+    if not state.unit:
+        raise Invalid(f"Scan the pallet first. {_next(ctx.user, ctx.at).title}.")
+    done = tasks.complete(ctx, state.unit, place, RULES[0], expected_from=state.unit_from or None)
+    said = f" {done.unit.lpn} was split off {state.unit}: print its label." if done.new_lpn else ""
+    for_ = f"for {done.task.work_order.number}" if done.task.work_order_id else "as line-side stock"
+    after = _next(ctx.user, ctx.at, f"{done.unit.lpn} → {place.code} done: staged {for_}.{said}")
+    return state.clear(), Outcome("ok", after.title, after.detail, lpn=done.new_lpn, replayed=done.replayed)
