@@ -15,7 +15,7 @@ from staging.domain.users import create_user
 from staging.store.db import db
 from staging.store.models import (
     LineSidePlace,
-    ShelfLife,
+    Part,
     StagingTask,
     Unit,
     UnitExpiry,
@@ -75,7 +75,7 @@ def test_fefo_the_pallet_that_expires_first_goes_first(line):
 
 
 def test_fefo_by_shelf_life_never_an_expired_pallet(line):
-    ShelfLife.create(part=line.resin_b, days=10)
+    Part.update(shelf_life_days=10).where(Part.id == line.resin_b.id).execute()
     expired = receive(line, line.near, days_ago=11)
     fresh = receive(line, line.far, days_ago=2)
     tasks.sync(RULES)
@@ -202,7 +202,7 @@ def test_a_moved_pallet_is_replaced_by_another_and_only_its_part_is_looked_at(li
     second = receive(line, line.far, days_ago=1)
     tasks.sync(RULES)
     assert [t.unit_id for t in live()] == [first.id]
-    inventory.move(line.ctx(), first, line.machine2)  # used elsewhere
+    inventory.move(line.ctx("lead"), first, line.machine2, override="Trial run")  # used elsewhere
     tasks.sync(RULES)
     assert [t.unit_id for t in live()] == [second.id]
 
