@@ -6,18 +6,19 @@ queue) here one at a time, in scan order, with its client scan id and scan time,
 _live.html fragment. Without JavaScript the same forms post here and get the whole page back."""
 import datetime
 import secrets
+import time
 import uuid
 from urllib.parse import quote
 
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
 
-from ..domain import finders, inventory, scanning
+from ..domain import badges, inventory, scanning, users
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.scan_commands import COMMANDS, MODES, REASONS
 from ..media import decode as decoding
 from . import plant
-from .auth import login_required
+from .auth import limits, login_required, start_session
 
 bp = Blueprint("scan", __name__)
 
@@ -87,12 +88,15 @@ def scan():
     if outcome is None:
         outcome = _step(code if code is not None or qty is None else None, qty)
     if outcome.sign_out:
+        users.end_sessions(g.user, request.remote_addr or "")
         session.clear()
+        g.scan_go = url_for("auth.login", next=url_for("scan.page"))
+    if g.get("scan_go"):  # signed out, or handed over: a fresh page shows who holds the handheld
         if _from_script():
             response = make_response("", 200)
-            response.headers["X-Scan-Redirect"] = url_for("auth.login", next=url_for("scan.page"))
+            response.headers["X-Scan-Redirect"] = g.scan_go
             return response
-        return redirect(url_for("auth.login", next=url_for("scan.page")), 303)
+        return redirect(g.scan_go, 303)
     if not _from_script():
         return redirect(url_for("scan.page"), 303)  # post/redirect/get: a reload does not resend
     return render_template("scan/_live.html", **_view(outcome))
@@ -105,11 +109,31 @@ def _step(code, qty):
     except DomainError as err:  # a malformed scan id: refused like any other scan
         state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", err.title, err.message)
     if outcome.sign_in is not None:  # a badge scanned on a shared handheld: hand it over
-        session["user_id"] = outcome.sign_in
-        g.user = finders.active_user(outcome.sign_in)
+        outcome = _hand_over(outcome)
+    elif outcome.tone == "bad" and code:  # a badge-shaped unknown code counts as a guess
+        badges.note_failure(str(code), request.remote_addr or "", g.device)
     session[STATE] = state.dump()
     session[LAST] = outcome.dump()
     session[RECENT] = scanning.remember(session.get(RECENT), outcome, _local(ctx.at or utcnow()))
+    return outcome
+
+
+def _hand_over(outcome):
+    """Hand the handheld to the badge's holder: at once for an operator, after a PIN on the sign-in
+    page for the roles above (this session is signed out meanwhile)."""
+    try:
+        user = badges.hand_over(outcome.sign_in, request.remote_addr or "", g.device, limits())
+    except DomainError as err:
+        return scanning.Outcome("bad", err.title, err.message)
+    recent = session.get(RECENT)
+    if badges.needs_pin(user):
+        session.clear()
+        session.update(pin_for=user.id, pin_at=int(time.time()))
+        g.scan_go = url_for("auth.login", next=url_for("scan.page"))
+    else:
+        start_session(user, "badge")
+        g.user, g.scan_go = user, url_for("scan.page")
+    session[RECENT] = recent
     return outcome
 
 

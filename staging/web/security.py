@@ -1,7 +1,9 @@
 """Web security at one place: CSRF for every state-changing request made with a session cookie
 (bearer-token calls are exempt: a browser never adds that header by itself, so a forged request
 cannot carry one), and the security headers of every response."""
-from flask import g, request
+from urllib.parse import urlsplit
+
+from flask import abort, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -62,6 +64,23 @@ def init_app(app):
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+def safe_next(target):
+    """`target` if it is a path on this site, else None: never redirect anyone elsewhere. Browsers
+    drop tabs and newlines from a URL and read a backslash as a slash, so `/\t/evil.example/` or
+    `/\\evil.example` would leave the site: refused too. A CR or LF is a 400 (it would split the
+    Location header)."""
+    if not target:
+        return None
+    if "\r" in target or "\n" in target:
+        abort(400, "That link is broken (a line break in its address). Go back and try again.")
+    if any(ch.isspace() or not ch.isprintable() or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 # Scripts only from this app (no inline script, no eval); inline style attributes are allowed
