@@ -1,6 +1,7 @@
 """Sign-in you can trust on shared devices (issue 14): badges that cannot be lifted, sessions that
 end, redirects that stay on the site, no 500 on hostile input or faults, offline replays that
 cannot date themselves freely, and a record of security events."""
+import datetime
 import math
 
 import pytest
@@ -266,3 +267,133 @@ def test_sign_ins_and_failures_are_recorded(client, people):
     assert "sign_in" in kinds and "sign_in_failed" in kinds
 
 
+
+
+# --- 14.4 redirects stay on this site ------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["/%09/evil.example/", "//evil.example/", "/\\evil.example", "https://evil.example/",
+                                    "/%0B/evil.example", "javascript:alert(1)", "/ /evil.example"])
+def test_sign_in_never_redirects_off_the_site(client, people, target):
+    response = client.post(f"/login?next={target}", data={"username": "lead1", "password": "password-123",
+                                                          "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    assert response.location == "/inventory"
+
+
+def test_a_same_site_next_is_kept_and_a_crlf_is_a_400_in_words(client, people):
+    response = client.post("/login?next=/floor", data={"username": "lead1", "password": "password-123",
+                                                       "csrf_token": csrf_token(client)})
+    assert response.location == "/floor"
+    for method in (client.get, client.post):
+        response = method("/login?next=/%0d%0aSet-Cookie:%20x=1", data={"csrf_token": csrf_token(client)})
+        assert response.status_code == 400
+        assert "line break" in response.get_data(as_text=True)
+        assert "x=1" not in str(response.headers)
+
+
+def test_the_safety_acknowledgement_stays_on_the_site(client, people, app):
+    from staging.domain import logbook
+    cal = logbook.Calendar.from_settings(app.config["SHIFTS"], app.config["PLANT_TIMEZONE"])
+    day = cal.today() - datetime.timedelta(days=2)
+    note = logbook.add_note(people.operator, people.machine, day, "Early", "safety", "Oil", cal)
+    login(client, "lead1")
+    for target, expected in (("/%09/evil.example/", "/logbook"), ("/\t/evil.example/", "/logbook"),
+                             ("/floor", "/floor")):
+        response = client.post(f"/logbook/notes/{note.id}/acknowledge",
+                               data={"next": target.replace("%09", "\t"), "csrf_token": csrf_token(client, "/floor")})
+        assert response.status_code == 302 and response.location == expected
+    response = client.post(f"/logbook/notes/{note.id}/acknowledge",
+                           data={"next": "/\r\nSet-Cookie: x=1", "csrf_token": csrf_token(client, "/floor")})
+    assert response.status_code == 400
+
+
+# --- 14.5 no 500s ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def token(people):
+    from staging.domain.users import create_token
+    return {"Authorization": f"Bearer {create_token('lead1')}"}
+
+
+@pytest.mark.parametrize("path", ["/api/moves", "/api/receipts"])
+def test_json_nested_100000_deep_is_a_4xx_problem(client, token, path):
+    deep = "[" * 100_000 + "]" * 100_000
+    response = client.post(path, data=deep, headers={**token, "Content-Type": "application/json"})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/api/moves", "/api/receipts"])
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary=x",
+                                          "application/x-www-form-urlencoded", "text/plain"])
+def test_a_body_that_is_not_json_is_a_422_problem(client, token, path, content_type):
+    before = Barcode.select().count()
+    response = client.post(path, data=b"--x\r\nunit=1\r\n", headers={**token, "Content-Type": content_type})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert "Content-Type: application/json" in response.json["detail"]
+    assert Barcode.select().count() == before
+
+
+@pytest.mark.parametrize("scanned_at", ["1e23", "-100000000000000000000000", "100000000000000000000000",
+                                        "nan", "", "9" * 5000])
+def test_any_scan_time_is_taken_without_a_500(client, people, scanned_at):
+    unit = people.receive()
+    login(client, "operator1")
+    token = csrf_token(client, "/scan")
+    for code in (unit.lpn, "A-01-1"):
+        response = client.post("/scan", data={"csrf_token": token, "code": code, "scanned_at": scanned_at,
+                                              "sent_at": "1700000000000"}, headers={"X-Scan-Client": "1"})
+        assert response.status_code == 200
+    from staging.store.models import Unit
+    assert Unit.get_by_id(unit.id).location.code == "A-01-1"
+
+
+# --- 14.7 offline replays ------------------------------------------------------------------------------
+
+def _old_unit(people, days=8):
+    from staging.store.models import utcnow
+    from staging.domain import inventory
+    ctx = inventory.Ctx(people.stager, device="test", at=utcnow() - datetime.timedelta(days=days))
+    return inventory.receive(ctx, people.resin_b, "100", lot="L1").unit
+
+
+def _replayed_move(client, unit, age_ms):
+    login(client, "operator1")
+    token = csrf_token(client, "/scan")
+    sent = 1_800_000_000_000
+    html = ""
+    for code in (unit.lpn, "A-01-1"):
+        assert "tone-bad" not in html, html
+        html = client.post("/scan", data={"csrf_token": token, "code": code, "scanned_at": str(sent - age_ms),
+                                          "sent_at": str(sent)}, headers={"X-Scan-Client": "1"}).get_data(as_text=True)
+    from staging.store.models import Entry
+    entry = Entry.select().where(Entry.unit == unit, Entry.kind == "move").first()
+    assert entry is not None, html
+    return entry, html
+
+
+def test_a_replay_keeps_its_scan_time_and_its_arrival_time(client, people):
+    entry, html = _replayed_move(client, _old_unit(people), 2 * 3600 * 1000)
+    gap = entry.recorded_at - entry.at
+    assert datetime.timedelta(hours=2) - datetime.timedelta(seconds=30) < gap < datetime.timedelta(hours=2, seconds=30)
+    assert "recorded at the time it arrived" not in html
+
+
+def test_a_replay_older_than_the_setting_is_dated_on_arrival_and_says_so(client, people, app):
+    entry, html = _replayed_move(client, _old_unit(people), int(6.9 * 24 * 3600 * 1000))
+    assert abs(entry.recorded_at - entry.at) < datetime.timedelta(seconds=30)
+    assert "Scanned offline over 12 hours before it arrived: recorded at the time it arrived." in html
+    app.config["REPLAY_MAX_AGE_HOURS"] = 200
+    entry, html = _replayed_move(client, _old_unit(people), int(6.9 * 24 * 3600 * 1000))
+    assert entry.recorded_at - entry.at > datetime.timedelta(days=6)
+
+
+def test_a_replay_never_dates_itself_into_a_locked_shift_log(client, people, app):
+    from staging.domain import logbook
+    from staging.store.models import ShiftLog, utcnow
+    cal = logbook.Calendar.from_settings(app.config["SHIFTS"], app.config["PLANT_TIMEZONE"])
+    day, shift = cal.at(utcnow() - datetime.timedelta(hours=3))
+    ShiftLog.create(station=people.machine, day=day, shift=shift.name, submitted_at=utcnow(),
+                    submitted_by=people.lead)
+    entry, html = _replayed_move(client, _old_unit(people), 3 * 3600 * 1000)
+    assert abs(entry.recorded_at - entry.at) < datetime.timedelta(seconds=30)
+    assert f"Scanned during the {shift.name} shift" in html and "whose log is already submitted" in html

@@ -4,15 +4,14 @@ scanning.step, keep its state in the session, render the result.
 The page's script sends every scan (typed by the wedge, tapped, or replayed from its offline
 queue) here one at a time, in scan order, with its client scan id and scan time, and swaps in the
 _live.html fragment. Without JavaScript the same forms post here and get the whole page back."""
-import datetime
 import secrets
 import time
 import uuid
 from urllib.parse import quote
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 
-from ..domain import badges, inventory, scanning, users
+from ..domain import badges, inventory, replay, scanning, users
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.scan_commands import COMMANDS, MODES, REASONS
@@ -31,17 +30,11 @@ def _from_script():
 
 
 def _scan_time():
-    """When the operator scanned, on the server's clock: the page sends its own clock's scan and
-    send times, so a handheld whose clock is off still dates a queued scan right."""
-    now = utcnow()
-    try:
-        scanned, sent = int(request.form["scanned_at"]), int(request.form["sent_at"])
-    except (KeyError, ValueError):
-        return None
-    age = datetime.timedelta(milliseconds=max(0, sent - scanned))
-    if age > datetime.timedelta(days=7):
-        return None
-    return now - age
+    """When the operator scanned, on the server's clock, and a note when a replayed scan could not
+    keep its own time (too old, or inside a locked shift log): see domain/replay."""
+    form = request.form
+    return replay.scan_time(plant.calendar(), form.get("scanned_at"), form.get("sent_at"), utcnow(),
+                            current_app.config["REPLAY_MAX_AGE_HOURS"])
 
 
 def _view(outcome=None):
@@ -103,11 +96,14 @@ def scan():
 
 
 def _step(code, qty):
-    ctx = inventory.Ctx(g.user, device=g.device, scan_id=_scan_id(), at=_scan_time())
+    at, dated_note = _scan_time()
+    ctx = inventory.Ctx(g.user, device=g.device, scan_id=_scan_id(), at=at)
     try:
         state, outcome = scanning.step(ctx, scanning.State.load(session.get(STATE)), code=code, qty=qty)
     except DomainError as err:  # a malformed scan id: refused like any other scan
         state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", err.title, err.message)
+    if dated_note:
+        outcome.detail = f"{outcome.detail} {dated_note}".strip()
     if outcome.sign_in is not None:  # a badge scanned on a shared handheld: hand it over
         outcome = _hand_over(outcome)
     elif outcome.tone == "bad" and code:  # a badge-shaped unknown code counts as a guess
