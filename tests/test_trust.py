@@ -350,8 +350,8 @@ def test_any_scan_time_is_taken_without_a_500(client, people, scanned_at):
 # --- 14.7 offline replays ------------------------------------------------------------------------------
 
 def _old_unit(people, days=8):
-    from staging.store.models import utcnow
     from staging.domain import inventory
+    from staging.store.models import utcnow
     ctx = inventory.Ctx(people.stager, device="test", at=utcnow() - datetime.timedelta(days=days))
     return inventory.receive(ctx, people.resin_b, "100", lot="L1").unit
 

@@ -48,7 +48,7 @@ def holder(viewer, ref):
     if user is None and ref:
         user = User.get_or_none(User.badge == codes.normalise(ref))
     if user is None or not may_see(viewer, user) or not user.badge:
-        raise NotFound(f"No badge “{codes.shown(ref)}” that you may print.")
+        raise NotFound("No such badge that you may print (an admin prints other people's).")
     return user
 
 
