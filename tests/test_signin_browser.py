@@ -162,3 +162,35 @@ def test_an_admin_reissues_a_badge_from_the_people_page(desk, people, live_serve
     expect(desk.locator(".alert.error")).to_have_text("A PIN is 4 to 12 digits.")
     desk.screenshot(path="/tmp/people-1280.png")
     assert people.badge["operator1"] not in desk.content()
+
+
+def test_an_admin_reads_the_security_events_and_exports_them(desk, people, live_server):
+    desk.goto(live_server + "/login")
+    desk.fill("input[name=username]", "lead1")
+    desk.fill("input[name=password]", "a-wrong-guess")
+    desk.click("button:has-text('Sign in')")
+    expect(desk.locator(".alert.error")).to_have_text("Wrong user name or password.")
+    _desk_sign_in(desk, live_server, "admin1")
+    desk.click("header >> text=People")
+    desk.click("text=Security events")
+    table = desk.locator("table.events")
+    expect(table).to_contain_text("sign in failed")
+    expect(table).to_contain_text("badge reissued")
+    expect(table).to_contain_text("pin set")
+    desk.select_option("select[name=kind]", "sign_in_failed")
+    desk.click("button:has-text('Show')")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    desk.screenshot(path="/tmp/events-1280.png")
+    with desk.expect_download() as download:
+        desk.click("text=Export all as CSV")
+    text = open(download.value.path()).read()
+    assert text.splitlines()[0] == "at_utc,kind,actor,subject,address,device,detail"
+    assert ",sign_in_failed,,lead1,127.0.0.1" in text
+    assert people.badge["lead1"] not in text and "4711" not in text
+
+
+def test_a_lead_finds_no_security_events(desk, web_plant, live_server):
+    _desk_sign_in(desk, live_server, "lead1")
+    assert desk.locator("header >> text=People").count() == 0
+    desk.goto(live_server + "/admin/security")
+    expect(desk.locator("main")).to_contain_text("only an admin or above may manage users")
