@@ -329,7 +329,7 @@ def test_a_body_that_is_not_json_is_a_422_problem(client, token, path, content_t
     before = Barcode.select().count()
     response = client.post(path, data=b"--x\r\nunit=1\r\n", headers={**token, "Content-Type": content_type})
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
-    assert "Content-Type: application/json" in response.json["detail"]
+    assert "JSON object (Content-Type: application/json)" in response.json["detail"]
     assert Barcode.select().count() == before
 
 

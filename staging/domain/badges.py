@@ -14,12 +14,13 @@ from werkzeug.security import generate_password_hash
 
 from ..store.db import write_transaction
 from ..store.models import Barcode, User
-from . import codes, security_log, throttle
+from . import codes, passwords, security_log, throttle
 from .errors import Forbidden, Invalid, NotFound, SignInFailed
 from .permissions import authorize, can
 
 BADGE_DIGITS = 20  # log2(10**20) = 66.4 random bits
 PIN_LENGTHS = (4, 12)
+PIN_METHOD = "scrypt"  # as passwords (tests lower it)
 
 
 def new_code():
@@ -86,8 +87,7 @@ def set_pin(actor, username, pin, address=""):
     low, high = PIN_LENGTHS
     if not (pin.isdigit() and pin.isascii() and low <= len(pin) <= high):
         raise Invalid(f"A PIN is {low} to {high} digits.")
-    from .users import PASSWORD_METHOD
-    User.update(pin_hash=generate_password_hash(pin, PASSWORD_METHOD)).where(User.id == user.id).execute()
+    User.update(pin_hash=generate_password_hash(pin, PIN_METHOD)).where(User.id == user.id).execute()
     throttle.succeeded(user.username)
     security_log.record("pin_set", actor=actor, subject=user, address=address,
                         detail="reset by an admin" if actor.id != user.id else "own")
@@ -152,14 +152,14 @@ def note_failure(text, address, device, meaning=None):
 def check_pin(user_id, pin, address, limits=None):
     """The user a badge named, once their PIN is right: throttled per user and address like a
     password (SignInFailed, TooManyAttempts)."""
-    from .users import _DUMMY, _check
     limits = limits or {}
     user = User.get_or_none(User.id == user_id) if isinstance(user_id, int) else None
     name = user.username if user is not None else ""
     with throttle.turn(name, address):
         throttle.check(name, address, per_username=limits.get("per_username"),
                        per_address=limits.get("per_address"))
-        ok = _check(user.pin_hash if user and user.active and user.pin_hash else _DUMMY, str(pin or ""))
+        ok = passwords.check(user.pin_hash if user and user.active and user.pin_hash else passwords.DUMMY,
+                             str(pin or ""))
         if not ok or user is None or not user.active or not user.pin_hash:
             throttle.failed(name, address)
             security_log.record("pin_failed", subject=name, address=address)

@@ -1,13 +1,12 @@
 """Users, passwords, badges and API tokens. No Flask here either."""
 import hashlib
 import secrets
-import threading
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from ..store.db import Prepared, write_transaction
 from ..store.models import ROLES, ApiToken, User, utcnow
-from . import codes, security_log, throttle
+from . import badges, codes, passwords, security_log, throttle
 from .errors import Forbidden, Invalid, NotFound, SignInFailed
 from .permissions import authorize
 
@@ -131,17 +130,7 @@ def authenticate(username, password):
     return user if _check(user.password_hash, password or "") else None
 
 
-# scrypt takes 32 MB per check: four threads signing in at once pushed a worker from 60 to 200 MB.
-# One check at a time per process (two cores gain nothing from more anyway).
-_HASHING = threading.Lock()
-
-
-def _check(password_hash, password):
-    with _HASHING:
-        return check_password_hash(password_hash, password)
-
-
-_DUMMY = generate_password_hash("not-a-password")
+_check, _DUMMY = passwords.check, passwords.DUMMY
 
 
 def sign_in(username, password, address, limits=None):
@@ -162,7 +151,6 @@ def sign_in(username, password, address, limits=None):
 
 def badge_sign_in(code, address, limits=None, device=""):
     """The user whose badge was scanned (see badges.sign_in)."""
-    from . import badges
     return badges.sign_in(code, address, device, limits)
 
 

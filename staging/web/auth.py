@@ -56,9 +56,11 @@ def _forget_user():
         session.pop(key, None)
 
 
-def start_session(user, kind):
-    """Sign `user` in on this browser: `kind` desk (password) or badge (a handheld)."""
-    session.clear()
+def start_session(user, kind, fresh=True):
+    """Sign `user` in on this browser: `kind` desk (password) or badge (a handheld). `fresh=False`
+    for a hand-over on the scan page: its CSRF token stays, so scans already on their way count."""
+    if fresh:
+        session.clear()
     session.update(user_id=user.id, gen=user.session_gen, kind=kind, seen=int(time.time()))
     session.permanent = True
 

@@ -127,7 +127,7 @@ def _hand_over(outcome):
         session.update(pin_for=user.id, pin_at=int(time.time()))
         g.scan_go = url_for("auth.login", next=url_for("scan.page"))
     else:
-        start_session(user, "badge")
+        start_session(user, "badge", fresh=False)
         g.user, g.scan_go = user, url_for("scan.page")
     session[RECENT] = recent
     return outcome

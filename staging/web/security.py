@@ -67,7 +67,7 @@ def refuse_what_is_not_json():
     if not _takes_json():
         return None
     from .api import problem
-    return problem(422, "Invalid", "Send the body as JSON, with Content-Type: application/json.")
+    return problem(422, "Invalid", "The request body must be a JSON object (Content-Type: application/json).")
 
 
 def init_app(app):
