@@ -92,6 +92,8 @@ def test_a_badge_hand_over_on_the_scan_page_shows_the_new_person_in_the_header(h
     expect(who(handheld)).to_have_text("Olga")
     expect(handheld.locator("#panel")).to_contain_text("Signed in: Olga")
     expect(handheld.locator("#code")).to_be_focused()
+    page = handheld.content()
+    assert people.badge["olga"] not in page and people.badge["operator1"] not in page
 
 
 def test_a_lead_badge_on_the_scan_page_asks_for_the_pin_then_carries_on_scanning(handheld, people, live_server):

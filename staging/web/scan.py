@@ -121,6 +121,7 @@ def _hand_over(outcome):
         user = badges.hand_over(outcome.sign_in, request.remote_addr or "", g.device, limits())
     except DomainError as err:
         return scanning.Outcome("bad", err.title, err.message)
+    outcome.code = ""  # a badge code is a sign-in: never on the panel or in the recent list
     recent = session.get(RECENT)
     if badges.needs_pin(user):
         session.clear()
