@@ -101,6 +101,19 @@ def test_an_operator_signs_in_with_one_scan_a_lead_also_needs_the_pin(client, pe
     assert client.get("/inventory").status_code == 200
 
 
+def test_a_pin_without_a_badge_scanned_just_before_is_refused_in_words(client, people, monkeypatch):
+    badges.set_pin(people.users["admin"], "lead1", "4711")
+    response = post(client, "/login", pin="4711")
+    assert response.status_code == 401 and "Scan your badge first" in response.get_data(as_text=True)
+    post(client, "/login", badge=people.lead_badge)
+    import time as clock
+    later = clock.time() + 121
+    monkeypatch.setattr(clock, "time", lambda: later)
+    html = post(client, "/login", pin="4711").get_data(as_text=True)
+    assert "Scan your badge first" in html and 'name="badge"' in html  # the badge field again
+    assert client.get("/inventory").status_code == 302
+
+
 def test_wrong_pins_are_throttled_like_passwords(client, people):
     badges.set_pin(people.users["admin"], "lead1", "4711")
     for _ in range(throttle.MAX_PER_USERNAME):

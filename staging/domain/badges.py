@@ -153,7 +153,9 @@ def check_pin(user_id, pin, address, limits=None):
     """The user a badge named, once their PIN is right: throttled per user and address like a
     password (SignInFailed, TooManyAttempts)."""
     limits = limits or {}
-    user = User.get_or_none(User.id == user_id) if isinstance(user_id, int) else None
+    if not isinstance(user_id, int):  # no badge scanned, or over two minutes ago
+        raise SignInFailed("Scan your badge first, then type your PIN within two minutes.")
+    user = User.get_or_none(User.id == user_id)
     name = user.username if user is not None else ""
     with throttle.turn(name, address):
         throttle.check(name, address, per_username=limits.get("per_username"),
