@@ -51,6 +51,12 @@ class Config:
     # Failed sign-ins (15 minutes) before that user name, or that address, must wait.
     LOGIN_MAX_FAILURES_PER_USER = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", "5"))
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+    # Failed badge-shaped scans (15 minutes) from one handheld before its badge sign-ins wait.
+    LOGIN_MAX_FAILURES_PER_DEVICE = int(os.environ.get("LOGIN_MAX_FAILURES_PER_DEVICE", "10"))
+    # A desk session (signed in with a password) ends after this many minutes without a request.
+    DESK_IDLE_MINUTES = int(os.environ.get("DESK_IDLE_MINUTES", "30"))
+    # How far back an offline scan replayed later may date itself; older ones are dated on arrival.
+    REPLAY_MAX_AGE_HOURS = float(os.environ.get("REPLAY_MAX_AGE_HOURS", "12"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is added by itself to requests that came over HTTPS; this forces it on every response.

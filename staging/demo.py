@@ -4,10 +4,10 @@ Everything after the master data goes through the domain verbs, so the demo's le
 real (and as checkable) as a plant's."""
 import datetime
 import random
-import secrets
 from decimal import Decimal
 
 from .domain import codes, inventory, logbook
+from .domain.badges import new_code as new_badge_code
 from .domain.inventory import Ctx
 from .domain.users import create_user
 from .store.db import db
@@ -140,7 +140,7 @@ def seed(rng=None, now=None, calendar=None):
         build_locations()
         parts = build_parts()
         orders = build_work_orders(parts, now)
-        people = {name: create_user(name, role, display_name=display, badge=f"B-{secrets.token_hex(4).upper()}")
+        people = {name: create_user(name, role, display_name=display, badge=new_badge_code())
                   for name, role, display in PEOPLE}
         _history(rng, now, parts, orders, people)
         if calendar is not None:

@@ -137,7 +137,9 @@ def test_badges_and_the_command_sheet(plant):
     plant.operator.badge = "B-7"
     plant.operator.save()
     codes.register(plant.operator, "B-7")
-    assert [(lb.code, lb.fields["name"]) for lb in labels.badge_labels()] == [("B-7", "operator1")]
+    # Keyed by user name (the print history is public to stagers); the code is only in the bars.
+    assert [(lb.code, lb.fields["name"], lb.fields["badge"]) for lb in labels.badge_labels()] == [
+        ("operator1", "operator1", "B-7")]
     sheet = labels.command_sheet()
     assert {"CMD:DONE", "CMD:CANCEL", "CMD:UNDO", "CMD:SIGNOUT"} <= {r["payload"] for r in sheet.rows["commands"]}
     assert len(sheet.rows["modes"]) == 7 and sheet.rows["reasons"]

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from staging import create_app
-from staging.domain import throttle
+from staging.domain import badges, throttle
 from staging.domain.errors import SignInFailed, TooManyAttempts
 from staging.domain.users import badge_sign_in, create_user, set_password, sign_in
 from staging.store.db import db
@@ -91,7 +91,11 @@ def test_wrong_badges_count_against_the_address(plant):
         plant.operator.save()
         codes.register(plant.operator, "B-77")
     assert badge_sign_in("B-77\r\n", "10.0.0.5") == plant.operator
-    for code in ("B-78", "M1", "\x00\x1b[2J", "x" * 10_000):
+    # Slips, not guesses: a location label, control characters, a page of text, another shape.
+    for code in ("M1", "\x00\x1b[2J", "x" * 10_000, "P-0001", "WO-1"):
+        with pytest.raises(SignInFailed, match="badge is not known"):
+            badge_sign_in(code, "10.0.0.5", {"per_address": 4})
+    for code in ("B-78", "B-79", "X-11", "B-99"):  # shaped like a badge: counted
         with pytest.raises(SignInFailed, match="badge is not known"):
             badge_sign_in(code, "10.0.0.5", {"per_address": 4})
     with pytest.raises(TooManyAttempts):
@@ -144,10 +148,11 @@ def test_the_lock_holds_across_workers(tmp_path, web_plant, app):
 
 def test_badge_sign_in_is_throttled_by_address(client, web_plant, app):
     app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
-    for code in ("NOPE-1", "NOPE-2", "<b>x</b>"):
+    badges.reissue(web_plant.users["admin"], "operator1")  # badges look like B and 20 digits
+    for code in ("B" + "1" * 20, "B" + "2" * 20, "<b>x</b>", "B" + "3" * 20):
         response = _post(client, badge=code)
         assert response.status_code == 401 and "That badge is not known here" in response.get_data(as_text=True)
-    response = _post(client, badge="NOPE-4")
+    response = _post(client, badge="B" + "4" * 20)
     assert response.status_code == 429 and "Too many failed sign-ins" in response.get_data(as_text=True)
     other_handheld = client.post("/login", data={"username": "lead1", "password": "password-123",
                                                  "csrf_token": csrf_token(client)},

@@ -16,7 +16,7 @@ from staging.domain import inventory, logbook
 from staging.domain.errors import Forbidden
 from staging.domain.users import create_token
 from staging.media import printing
-from staging.store.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, WorkOrder
+from staging.store.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, User, WorkOrder
 
 from .test_labels import FakePrinter
 from .webutil import csrf_token, login
@@ -183,6 +183,22 @@ CASES = [
          lambda c, w, who: form(c, "/work-orders/WO-1/corrections",
                                 {"entry": w.consumed.id, "quantity": "8", "reason": "scale was off"}),
          lambda r, w, b: _unit(w, "loaded").quantity == Decimal(92)),
+    Case("account: change one's own password", "account.password", "POST", "operator",
+         lambda c, w, who: form(c, "/account/password", {"current": "password-123", "new": "new-password-1",
+                                                          "repeat": "new-password-1"}),
+         lambda r, w, b: "Password changed" in r.get_data(as_text=True)),
+    Case("people: reissue a badge", "admin.reissue", "POST", "admin",
+         lambda c, w, who: form(c, "/admin/users/operator1/badge"),
+         lambda r, w, b: _where(User, User.badge.is_null(False)) == 1),
+    Case("people: set a PIN", "admin.pin", "POST", "admin",
+         lambda c, w, who: form(c, "/admin/users/admin1/pin", {"pin": "4711"}),
+         lambda r, w, b: _where(User, User.pin_hash.is_null(False)) == 1),
+    Case("people: change a role", "admin.role", "POST", "admin",
+         lambda c, w, who: form(c, "/admin/users/operator1/role", {"role": "stager"}),
+         lambda r, w, b: _where(User, User.role == "stager") == 2),
+    Case("people: switch someone off", "admin.active", "POST", "admin",
+         lambda c, w, who: form(c, "/admin/users/operator1/active", {"active": "0"}),
+         lambda r, w, b: _where(User, User.active == False) == 1),  # noqa: E712 (peewee's SQL, not a bool test)
     Case("work orders: import a CSV", "workorders.import_csv", "POST", "lead",
          lambda c, w, who: form(c, "/work-orders/import", {"confirm": "1", "text": CSV}),
          lambda r, w, b: _where(WorkOrder, WorkOrder.number == "WO-50") == 1),

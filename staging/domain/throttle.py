@@ -15,6 +15,9 @@ WINDOW = datetime.timedelta(minutes=15)
 # address: one careless operator must not lock out the whole shift.
 MAX_PER_USERNAME = 5
 MAX_PER_ADDRESS = 20
+# Per handheld (its device name): badge guesses from one device. Lower than the address's, so one
+# handheld guessing is stopped before it locks out the other handhelds behind the same NAT address.
+MAX_PER_DEVICE = 10
 
 
 def _name(username):
@@ -36,8 +39,8 @@ def turn(username, address):
     return _TURNS[hash(name or "@" + (address or "")) % len(_TURNS)]
 
 
-def check(username, address, now=None, *, per_username=None, per_address=None):
-    """Raise TooManyAttempts when this name or this address has failed too often lately."""
+def check(username, address, now=None, *, per_username=None, per_address=None, device="", per_device=None):
+    """Raise TooManyAttempts when this name, this address or this device has failed too often lately."""
     now = now or utcnow()
     since = now - WINDOW
     limits = []
@@ -46,6 +49,8 @@ def check(username, address, now=None, *, per_username=None, per_address=None):
         limits.append((LoginFailure.username == name, per_username or MAX_PER_USERNAME))
     if address:
         limits.append((LoginFailure.address == address[:64], per_address or MAX_PER_ADDRESS))
+    if device:
+        limits.append((LoginFailure.device == _name(device), per_device or MAX_PER_DEVICE))
     wait = None
     for where, limit in limits:
         # The limit-th most recent failure in the window: the refusal ends when it ages out.
@@ -60,12 +65,12 @@ def check(username, address, now=None, *, per_username=None, per_address=None):
                               f"{'s' if minutes != 1 else ''}.")
 
 
-def failed(username, address, now=None):
+def failed(username, address, now=None, device=""):
     """Count a failed sign-in; old ones are dropped on the way (the window is all we look at)."""
     now = now or utcnow()
     with write_transaction():
         LoginFailure.delete().where(LoginFailure.at <= now - WINDOW).execute()
-        LoginFailure.create(username=_name(username), address=(address or "")[:64], at=now)
+        LoginFailure.create(username=_name(username), address=(address or "")[:64], device=_name(device), at=now)
 
 
 def succeeded(username):

@@ -1,14 +1,14 @@
 """Users, passwords, badges and API tokens. No Flask here either."""
 import hashlib
 import secrets
-import threading
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from ..store.db import Prepared, write_transaction
 from ..store.models import ROLES, ApiToken, User, utcnow
-from . import codes, throttle
-from .errors import Invalid, NotFound, SignInFailed
+from . import badges, codes, passwords, security_log, throttle
+from .errors import Forbidden, Invalid, NotFound, SignInFailed
+from .permissions import authorize
 
 PASSWORD_METHOD = "scrypt"  # werkzeug's default; tests lower the cost
 
@@ -36,11 +36,86 @@ def create_user(username, role, password=None, *, display_name="", badge=None):
 
 
 def set_password(user, password):
-    if len(password) < 8:
+    """A new password; every session of the user ends (a stolen cookie with it)."""
+    if len(password or "") < 8:
         raise Invalid("A password needs at least 8 characters.")
+    if len(password) > 200:
+        raise Invalid("A password has at most 200 characters.")
     user.password_hash = generate_password_hash(password, PASSWORD_METHOD)
-    user.save()
+    User.update(password_hash=user.password_hash, session_gen=User.session_gen + 1).where(User.id == user.id).execute()
+    user.session_gen = User.get_by_id(user.id).session_gen
     throttle.succeeded(user.username)  # a new password lifts a lock-out on that name at once
+    return user.session_gen
+
+
+def change_own_password(user, current, new, repeat, address=""):
+    """The signed-in user changes their password: the current one first (a session left open on a
+    shared desk must not be enough), then the new one twice. Ends the user's other sessions;
+    returns the new session generation for the session that made the change."""
+    if user is None or not user.active:
+        raise Forbidden("Sign in first.")
+    if not user.password_hash or not _check(user.password_hash, current or ""):
+        throttle.failed(user.username, address)
+        raise Invalid("Your current password is not right.")
+    if (new or "") != (repeat or ""):
+        raise Invalid("The two new passwords differ: type the same one twice.")
+    if new == current:
+        raise Invalid("The new password is the one you have: choose another.")
+    generation = set_password(user, new)
+    security_log.record("password_changed", actor=user, subject=user, address=address)
+    return generation
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+def session_user(user_id, generation):
+    """The active user a session names, if the session is still of their current generation."""
+    user = User.get_or_none(User.id == user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or user.session_gen != generation:
+        return None
+    return user
+
+
+def end_sessions(user, address="", reason="sign_out"):
+    """End every session of the user, on every worker and host (they check the generation)."""
+    if user is None:
+        return
+    User.update(session_gen=User.session_gen + 1).where(User.id == user.id).execute()
+    if reason:
+        security_log.record(reason, actor=user, subject=user, address=address)
+
+
+def set_role(admin, username, role, address=""):
+    authorize(admin, "manage_users")
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of: {', '.join(ROLES)}.")
+    user = _named(username)
+    if user.id == admin.id:
+        raise Invalid("You cannot change your own role: ask another admin.")
+    old = user.role
+    User.update(role=role, session_gen=User.session_gen + 1).where(User.id == user.id).execute()
+    security_log.record("role_changed", actor=admin, subject=user, address=address, detail=f"{old} -> {role}")
+
+
+def set_active(admin, username, active, address=""):
+    authorize(admin, "manage_users")
+    user = _named(username)
+    if user.id == admin.id:
+        raise Invalid("You cannot switch yourself off.")
+    User.update(active=bool(active), session_gen=User.session_gen + 1).where(User.id == user.id).execute()
+    security_log.record("activated" if active else "deactivated", actor=admin, subject=user, address=address)
+
+
+def users_for(admin):
+    authorize(admin, "manage_users")
+    return list(User.select().order_by(User.username))
+
+
+def _named(username):
+    user = User.get_or_none(User.username == str(username or ""))
+    if user is None:
+        raise NotFound(f"No user {codes.shown(username or '')}.")
+    return user
 
 
 def authenticate(username, password):
@@ -55,42 +130,28 @@ def authenticate(username, password):
     return user if _check(user.password_hash, password or "") else None
 
 
-# scrypt takes 32 MB per check: four threads signing in at once pushed a worker from 60 to 200 MB.
-# One check at a time per process (two cores gain nothing from more anyway).
-_HASHING = threading.Lock()
-
-
-def _check(password_hash, password):
-    with _HASHING:
-        return check_password_hash(password_hash, password)
-
-
-_DUMMY = generate_password_hash("not-a-password")
+_check, _DUMMY = passwords.check, passwords.DUMMY
 
 
 def sign_in(username, password, address, limits=None):
     """The user for a name and password, through the login throttle: SignInFailed for a wrong
     name or password, TooManyAttempts (checked first, so even the right password waits)."""
+    limits = {k: v for k, v in (limits or {}).items() if k in ("per_username", "per_address")}
     with throttle.turn(username, address):
-        throttle.check(username, address, **(limits or {}))
+        throttle.check(username, address, **limits)
         user = authenticate(username, password)
         if user is None:
             throttle.failed(username, address)
+            security_log.record("sign_in_failed", subject=username, address=address)
             raise SignInFailed("Wrong user name or password.")
         throttle.succeeded(username)
+        security_log.record("sign_in", subject=user, address=address, detail="password")
         return user
 
 
-def badge_sign_in(code, address, limits=None):
-    """The user whose badge was scanned; a wrong badge counts as a failure from that address."""
-    with throttle.turn("", address):
-        throttle.check("", address, **(limits or {}))
-        text = codes.clean(code)
-        meaning = codes.resolve(text) if text.isprintable() else None
-        if meaning is None or meaning.kind != "badge" or not meaning.obj.active:
-            throttle.failed("", address)
-            raise SignInFailed("That badge is not known here, or switched off.")
-        return meaning.obj
+def badge_sign_in(code, address, limits=None, device=""):
+    """The user whose badge was scanned (see badges.sign_in)."""
+    return badges.sign_in(code, address, device, limits)
 
 
 def _hash(token):
@@ -104,6 +165,7 @@ def create_token(username, name=""):
         raise NotFound(f"No user {username}.")
     token = "stg_" + secrets.token_urlsafe(32)
     ApiToken.create(user=user, token_hash=_hash(token), name=name)
+    security_log.record("token_created", subject=user, detail=str(name or "")[:200])
     return token
 
 
@@ -123,5 +185,7 @@ def revoke_tokens(username):
     user = User.get_or_none(User.username == username)
     if user is None:
         raise NotFound(f"No user {username}.")
-    return (ApiToken.update(revoked_at=utcnow())
-            .where(ApiToken.user == user, ApiToken.revoked_at.is_null()).execute())
+    count = (ApiToken.update(revoked_at=utcnow())
+             .where(ApiToken.user == user, ApiToken.revoked_at.is_null()).execute())
+    security_log.record("tokens_revoked", subject=user, detail=f"{count} token(s)")
+    return count

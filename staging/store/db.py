@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect as connect_url
+from peewee import DatabaseProxy, InterfaceError, OperationalError, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
 
 db = DatabaseProxy()
@@ -33,10 +33,91 @@ def open_database(url, busy_timeout=10.0):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         database = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=busy_timeout)
     elif scheme in ("postgres", "postgresql"):
-        database = connect_url(url.replace("postgres://", "postgresql://", 1))
+        database = _Postgres(**parse_url(url.replace("postgres://", "postgresql://", 1)))
     else:
         raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme}://")
     return database
+
+
+# --- faults: a full disk, a dropped connection -------------------------------------------------------
+FAULTS = (OperationalError, InterfaceError)  # the database failed, not the request
+_writes = threading.local()  # whether this thread's request may have committed something
+
+
+class _Postgres(PostgresqlDatabase):
+    """PostgreSQL that notes when a request may have committed: peewee runs in autocommit mode, so a
+    write outside a transaction commits at once, and a transaction at its COMMIT. Until then a
+    request whose connection was dropped can safely run again (see init_app)."""
+
+    def execute_sql(self, sql, params=None):
+        if not self.in_transaction() and not sql.lstrip().upper().startswith(("SELECT", "SHOW")):
+            _writes.done = True
+        return super().execute_sql(sql, params)
+
+    def commit(self):
+        _writes.done = True  # set first: a COMMIT that fails may still have committed
+        return super().commit()
+
+
+def connection_lost(err):
+    """Whether `err` came from a connection the server dropped (PostgreSQL restarted, or an admin's
+    pg_terminate_backend): the connection object says so itself."""
+    conn = getattr(db.obj._state, "conn", None) if db.obj is not None else None
+    return is_postgres() and isinstance(err, FAULTS) and conn is not None and bool(getattr(conn, "closed", 0))
+
+
+def disk_full(err):
+    return isinstance(err, OperationalError) and "full" in str(err).lower()
+
+
+def reconnect():
+    """Drop the dead connection (its transaction state with it) and open a fresh one."""
+    _drop()
+    db.connect()
+
+
+def _drop():
+    state = db.obj._state
+    try:
+        state.conn.close()
+    except Exception:  # already closed by the server: nothing to close
+        pass
+    state.reset()
+
+
+def health():
+    """None when the database answers and can write; else what is wrong, in words. The write is a
+    table created and rolled back: it needs a free page, as every real write does."""
+    try:
+        db.execute_sql("SELECT 1").fetchone()
+    except FAULTS as err:
+        return f"the database does not answer: {err}"
+    if is_sqlite():
+        free = _free_bytes(db.obj.database)
+        if free is not None and free < 1024 * 1024:
+            return "the disk of the database is full"
+    try:
+        with write_transaction():
+            db.execute_sql("CREATE TABLE health_probe (x INTEGER)")
+            raise _Probed
+    except _Probed:
+        return None
+    except FAULTS as err:
+        return f"the database cannot write: {err}"
+
+
+class _Probed(Exception):
+    """Rolls the probe back."""
+
+
+def _free_bytes(path):
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        stats = os.statvfs(Path(path).parent)
+    except OSError:
+        return None
+    return stats.f_bavail * stats.f_frsize
 
 
 def bind(database):
@@ -118,6 +199,11 @@ class _WriteTransaction:
     def __exit__(self, *exc):
         try:
             return self.tx.__exit__(*exc)
+        except OperationalError as err:
+            if exc[1] is not None and "no transaction is active" in str(err):
+                # SQLite rolled back by itself (a full disk does that): report why, not the rollback.
+                raise exc[1] from None
+            raise
         finally:
             self._release()
 
@@ -150,12 +236,32 @@ def init_app(app):
 
     @app.before_request
     def _connect():
+        _writes.done = False
         db.connect(reuse_if_open=True)
+
+    dispatch = app.dispatch_request
+
+    def dispatch_request():
+        # A connection PostgreSQL dropped mid-request: run the view once more on a fresh one, if
+        # nothing can have been committed yet; otherwise the error handler answers 503.
+        try:
+            return dispatch()
+        except FAULTS as err:
+            if getattr(_writes, "done", True) or not connection_lost(err):
+                raise
+            reconnect()
+            return dispatch()
+
+    app.dispatch_request = dispatch_request
 
     @app.teardown_request
     def _close(exc):
-        if not db.is_closed():
+        if db.is_closed():
+            return
+        try:
             db.close()
+        except FAULTS:  # a dropped connection, or one left inside a failed transaction
+            _drop()
 
 
 def locked(query, of=None):

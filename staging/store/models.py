@@ -53,6 +53,12 @@ class User(BaseModel):
     role = CharField(max_length=16, constraints=[Check("role IN ('operator','stager','lead','admin')")])
     badge = CharField(max_length=64, null=True, unique=True)
     password_hash = CharField(max_length=255, null=True)
+    # A badge may be a short ID-card number: for roles above operator it names the user, and the PIN
+    # proves it is them.
+    pin_hash = CharField(max_length=255, null=True)
+    # Sessions carry the generation they began in; bumping it ends all of them at once (sign-out,
+    # password, role, badge change, deactivation), on every worker and host.
+    session_gen = IntegerField(default=0)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     language = CharField(max_length=8, default="")  # "" : the plant's locale
@@ -185,7 +191,8 @@ class Entry(BaseModel):
     user = ForeignKeyField(User, null=True, backref="entries")
     device = CharField(max_length=64, default="")
     scan = ForeignKeyField(Scan, null=True, backref="entries")
-    at = DateTimeField(default=utcnow, index=True)
+    at = DateTimeField(default=utcnow, index=True)  # when it happened (an offline scan: when scanned)
+    recorded_at = DateTimeField(default=utcnow, null=True)  # when it reached us (null: before 0012)
 
     class Meta:
         table_name = "ledger"
@@ -311,6 +318,7 @@ class LoginFailure(BaseModel):
     """A failed sign-in: counted per user name and per address by every worker and host alike."""
     username = CharField(max_length=64, default="")  # "" for a badge scan
     address = CharField(max_length=64, default="")
+    device = CharField(max_length=64, default="")  # the handheld's name, for badge scans
     at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
@@ -414,7 +422,25 @@ class TaskSync(BaseModel):
     full_at = DateTimeField(null=True)
 
 
+SECURITY_EVENTS = (
+    "sign_in", "sign_in_failed", "badge_failed", "pin_failed", "sign_out", "password_changed",
+    "badge_reissued", "pin_set", "role_changed", "deactivated", "activated", "token_created",
+    "tokens_revoked", "throttled",
+)
+
+
+class SecurityEvent(BaseModel):
+    """Who signed in, failed, or changed someone's access: kept for an admin to read and export."""
+    at = DateTimeField(default=utcnow, index=True)
+    kind = CharField(max_length=32, index=True)
+    actor = CharField(max_length=64, default="")  # who did it ("" when nobody signed in)
+    subject = CharField(max_length=64, default="")  # whose access it concerns
+    address = CharField(max_length=64, default="")
+    device = CharField(max_length=64, default="")
+    detail = CharField(max_length=200, default="")
+
+
 MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
-          LoginFailure, MasterChange, Setting]
+          LoginFailure, SecurityEvent, MasterChange, Setting]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]

@@ -3,7 +3,24 @@ from flask import g, request
 from flask_compress import Compress
 
 from ..domain.quantities import fmt_qty
-from . import api, auth, errors, floor, health, labels, plant, reports, scan, security, setup, stock, tasks, workorders
+from . import (
+    account,
+    admin,
+    api,
+    auth,
+    errors,
+    floor,
+    health,
+    labels,
+    plant,
+    reports,
+    scan,
+    security,
+    setup,
+    stock,
+    tasks,
+    workorders,
+)
 
 # Text worth compressing: pages, fragments, CSS, JS, JSON, SVG labels and CSV exports.
 COMPRESSED = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
@@ -26,6 +43,8 @@ def register(app):
     app.register_blueprint(reports.bp)
     app.register_blueprint(setup.bp, url_prefix="/setup")
     app.register_blueprint(tasks.bp)
+    app.register_blueprint(account.bp, url_prefix="/account")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)

@@ -1,13 +1,21 @@
-"""Sign-in by session (pages) or bearer token (API, labels); one loader for both."""
+"""Sign-in by session (pages) or bearer token (API, labels); one loader for both.
+
+A session holds the user's id and the session generation it began in: the user's row carries the
+current one, so bumping it (sign-out, a password, role or badge change, deactivation) ends every
+session of that user on every worker and host at their next request. A desk session (signed in
+with a password) also ends after DESK_IDLE_MINUTES without a request."""
 import functools
+import time
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
-from ..domain import finders
+from ..domain import badges, finders, users
 from ..domain.errors import DomainError
-from ..domain.users import badge_sign_in, sign_in, user_for_token
+from .security import safe_next
 
 bp = Blueprint("auth", __name__)
+
+PIN_WAIT = 120  # seconds a scanned badge waits for its PIN
 
 
 def init_app(app):
@@ -19,12 +27,42 @@ def init_app(app):
                                          or request.cookies.get("device") or "") if ch.isprintable())[:64]
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            g.user = user_for_token(header[7:].strip())
+            g.user = users.user_for_token(header[7:].strip())
             g.via_token = True
             return
         user_id = session.get("user_id")
         if user_id is not None:
-            g.user = finders.active_user(user_id)
+            g.user = users.session_user(user_id, session.get("gen", 0))
+            if g.user is None or _idle_too_long():
+                g.user = None
+                _forget_user()
+
+
+def _idle_too_long():
+    """A desk session unused for DESK_IDLE_MINUTES ends; handheld (badge) sessions last the shift."""
+    if session.get("kind") != "desk":
+        return False
+    now, seen = int(time.time()), session.get("seen") or 0
+    if now - seen > current_app.config["DESK_IDLE_MINUTES"] * 60:
+        return True
+    if now - seen > 60:  # written at most once a minute: each write is a new cookie
+        session["seen"] = now
+    return False
+
+
+def _forget_user():
+    # The CSRF token stays: the page open on the screen can still sign in again.
+    for key in ("user_id", "gen", "kind", "seen"):
+        session.pop(key, None)
+
+
+def start_session(user, kind, fresh=True):
+    """Sign `user` in on this browser: `kind` desk (password) or badge (a handheld). `fresh=False`
+    for a hand-over on the scan page: its CSRF token stays, so scans already on their way count."""
+    if fresh:
+        session.clear()
+    session.update(user_id=user.id, gen=user.session_gen, kind=kind, seen=int(time.time()))
+    session.permanent = True
 
 
 def login_required(view):
@@ -36,40 +74,59 @@ def login_required(view):
     return wrapped
 
 
-def _safe_next(target):
-    # Only paths on this site: never redirect a signed-in user elsewhere.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("stock.inventory")
+def landing(user, target):
+    """Where a sign-in goes: the page asked for, else operators to Scan, others to Inventory."""
+    return safe_next(target) or url_for("scan.page" if user.role == "operator" else "stock.inventory")
+
+
+def limits():
+    config = current_app.config
+    return {"per_username": config["LOGIN_MAX_FAILURES_PER_USER"],
+            "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            "per_device": config["LOGIN_MAX_FAILURES_PER_DEVICE"]}
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error, status = None, 200
-    if request.method == "POST":
-        address, limits = request.remote_addr or "", _limits()
-        try:
-            if "badge" in request.form:  # a badge scanned on a shared handheld
-                user = badge_sign_in(request.form.get("badge"), address, limits)
-            else:
-                user = sign_in(request.form.get("username"), request.form.get("password"), address, limits)
-        except DomainError as err:
-            error, status = err.message, err.status
+    target = request.args.get("next")
+    safe_next(target)  # a CRLF in it is refused (400) before anything else
+    if request.method == "GET":
+        return _page(pin_for=_pin_pending())
+    form, address = request.form, request.remote_addr or ""
+    try:
+        if "pin" in form:  # the second step of a badge of a role above operator
+            user = badges.check_pin(_pin_pending() and session.get("pin_for"), form.get("pin"), address, limits())
+            kind = "badge"
+        elif "badge" in form:  # a badge scanned on a shared handheld
+            user = badges.sign_in(form.get("badge"), address, g.device, limits())
+            kind = "badge"
+            if badges.needs_pin(user):
+                session.clear()
+                session.update(pin_for=user.id, pin_at=int(time.time()))
+                return _page(pin_for=user)
         else:
-            session.clear()
-            session["user_id"] = user.id
-            session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", error=error), status
+            user = users.sign_in(form.get("username"), form.get("password"), address, limits())
+            kind = "desk"
+    except DomainError as err:
+        return _page(error=err.message, status=err.status, pin_for=_pin_pending() if "pin" in form else None)
+    start_session(user, kind)
+    return redirect(landing(user, target))
 
 
-def _limits():
-    config = current_app.config
-    return {"per_username": config["LOGIN_MAX_FAILURES_PER_USER"],
-            "per_address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"]}
+def _pin_pending():
+    """The user whose badge was just scanned and who still owes a PIN, or None."""
+    user_id, at = session.get("pin_for"), session.get("pin_at") or 0
+    if not isinstance(user_id, int) or time.time() - at > PIN_WAIT:
+        return None
+    return finders.active_user(user_id)
+
+
+def _page(error=None, status=200, pin_for=None):
+    return render_template("auth/login.html", error=error, pin_for=pin_for), status
 
 
 @bp.post("/logout")
 def logout():
+    users.end_sessions(g.user, request.remote_addr or "")
     session.clear()
     return redirect(url_for("auth.login"))

@@ -4,6 +4,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError
+from ..store.db import FAULTS, disk_full
 
 # What a person is told, in words, for the HTTP errors a request itself can cause.
 MESSAGES = {
@@ -38,6 +39,20 @@ def init_app(app):
         if err.code == 404 and (request.blueprint == "api" or request.path.startswith("/api/")):
             message = "No such resource."
         return _answer(err.code, title, message)
+
+    @app.errorhandler(FAULTS[0])
+    @app.errorhandler(FAULTS[1])
+    def database_fault(err):
+        # The database failed, not the request: a full disk, a dropped connection that could not be
+        # retried safely. 503 tells a script (and the scan page's queue) to try again later.
+        app.logger.warning("database fault on %s %s: %s", request.method, request.path, err)
+        if disk_full(err):
+            message = ("The database's disk is full: nothing more can be recorded until space is freed. "
+                       "What you just did was not recorded; try again in a few minutes.")
+        else:
+            message = ("The database stopped answering in the middle of this request. It may or may not "
+                       "have been recorded: check before you do it again.")
+        return _answer(503, "Database not available", message)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(err):

@@ -8,6 +8,7 @@ import functools
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from ..domain import badges
 from ..domain.errors import DomainError, Invalid
 from ..domain.permissions import can
 from ..media import labels, printing
@@ -89,7 +90,13 @@ def location(name):
 @bp.get("/badges/<path:name>")
 @signed_in
 def badge(name):
-    return _one("badge", name)
+    # A badge is a sign-in: only an admin, or its holder, gets its label in any format.
+    code, _, fmt = name.rpartition(".")
+    try:
+        holder = badges.holder(g.user, code)
+    except DomainError as err:
+        return _error_text(err)
+    return _one("badge", f"{holder.username}.{fmt}")
 
 
 @bp.get("/commands.<fmt>")
@@ -146,6 +153,11 @@ def create():
     kind = form.get("kind", "")
     output, rest = _output(form.get("output"))
     size = form.get("size_" + kind) or form.get("size") or labels.DEFAULT_SIZE.get(kind, "4x6")
+    try:
+        if kind == "badge":  # anyone's badges for an admin; otherwise one's own only
+            badges.check_batch(g.user, form.get("usernames", ""))
+    except DomainError as err:
+        return _page(err.message, _status(err.status))
     if output == "html":
         args = {k: v for k, v in form.items() if k != "csrf_token" and v}
         args.update(size=size, sheet=rest)
@@ -197,6 +209,8 @@ def sheet():
     size = args.get("size") or labels.DEFAULT_SIZE.get(kind, "4x6")
     page = args.get("sheet") if args.get("sheet") in labels.SHEETS and size not in labels.SHEETS else None
     try:
+        if kind == "badge":
+            badges.check_batch(g.user, args.get("usernames", ""))
         found, what = printing.select(kind, _criteria(args), settings())
         printing.for_html(g.user, found, size)
         svgs = [Markup(labels.svg(label, size)) for label in found]  # autoescaped by the SVG template

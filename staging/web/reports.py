@@ -22,6 +22,7 @@ from ..domain.permissions import can
 from ..media import charts
 from .auth import login_required
 from .plant import calendar
+from .security import safe_next
 
 bp = Blueprint("reports", __name__)
 
@@ -159,6 +160,4 @@ def acknowledge(note_id):
         flash(err.message, "error")
     else:
         flash("Safety issue acknowledged.")
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for("reports.logbook"))
+    return redirect(safe_next(request.form.get("next")) or url_for("reports.logbook"))

@@ -4,10 +4,10 @@ scanning.step, keep its state in the session, render the result.
 The page's script sends every scan (typed by the wedge, tapped, or replayed from its offline
 queue) here one at a time, in scan order, with its client scan id and scan time, and swaps in the
 _live.html fragment. Without JavaScript the same forms post here and get the whole page back."""
-import datetime
 import functools
 import hashlib
 import secrets
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -27,13 +27,13 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from ..domain import finders, inventory, scanner_check, scanning, users
+from ..domain import badges, inventory, replay, scanner_check, scanning, users
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.scan_commands import COMMANDS, MODES, REASONS
 from ..media import decode as decoding
 from . import plant
-from .auth import _limits, login_required
+from .auth import limits, login_required, start_session
 
 bp = Blueprint("scan", __name__)
 
@@ -46,17 +46,11 @@ def _from_script():
 
 
 def _scan_time():
-    """When the operator scanned, on the server's clock: the page sends its own clock's scan and
-    send times, so a handheld whose clock is off still dates a queued scan right."""
-    now = utcnow()
-    try:
-        scanned, sent = int(request.form["scanned_at"]), int(request.form["sent_at"])
-    except (KeyError, ValueError):
-        return None
-    age = datetime.timedelta(milliseconds=max(0, sent - scanned))
-    if age > datetime.timedelta(days=7):
-        return None
-    return now - age
+    """When the operator scanned, on the server's clock, and a note when a replayed scan could not
+    keep its own time (too old, or inside a locked shift log): see domain/replay."""
+    form = request.form
+    return replay.scan_time(plant.calendar(), form.get("scanned_at"), form.get("sent_at"), utcnow(),
+                            current_app.config["REPLAY_MAX_AGE_HOURS"])
 
 
 def _view(outcome=None):
@@ -106,12 +100,15 @@ def scan():
     if outcome is None:
         outcome = _step(code if code is not None or qty is None else None, qty)
     if outcome.sign_out:
+        users.end_sessions(g.user, request.remote_addr or "")
         session.clear()
+        g.scan_go = url_for("auth.login", next=url_for("scan.page"))
+    if g.get("scan_go"):  # signed out, or handed over: a fresh page shows who holds the handheld
         if _from_script():
             response = make_response("", 200)
-            response.headers["X-Scan-Redirect"] = url_for("auth.login", next=url_for("scan.page"))
+            response.headers["X-Scan-Redirect"] = g.scan_go
             return response
-        return redirect(url_for("auth.login", next=url_for("scan.page")), 303)
+        return redirect(g.scan_go, 303)
     if not _from_script():
         return redirect(url_for("scan.page"), 303)  # post/redirect/get: a reload does not resend
     return render_template("scan/_live.html", **_view(outcome))
@@ -146,15 +143,20 @@ def stale_token(err):
 @bp.post("/scan/badge")
 def badge():
     """A badge scanned on a signed-out scan page: signs in through the login's own throttle and
-    answers with the live panel, so the page carries on with its queue."""
+    answers with the live panel, so the page carries on with its queue. A badge of a role above
+    operator also needs its PIN: the page goes to the sign-in page for it, and comes back."""
     try:
-        user = users.badge_sign_in(request.form.get("code"), request.remote_addr or "", _limits())
+        user = badges.sign_in(request.form.get("code"), request.remote_addr or "", g.device, limits())
     except DomainError as err:
         return _signed_out(err.message)
-    session.clear()  # a new session for a new sign-in, as /login does
-    g.pop("csrf_token", None)  # ...and so a new token, made from it
-    session["user_id"] = user.id
-    session.permanent = True
+    if badges.needs_pin(user):
+        session.clear()
+        session.update(pin_for=user.id, pin_at=int(time.time()))
+        response = _signed_out("Your badge also needs your PIN.")
+        response.headers["X-Scan-Redirect"] = url_for("auth.login", next=url_for("scan.page"))
+        return response
+    start_session(user, "badge")  # a new session (and so a new token) for a new sign-in
+    g.pop("csrf_token", None)
     g.user = user
     # The lost session took the mode with it: the page's queued scans were made in the mode its
     # buttons show, so the new session starts in that mode (State.load keeps only a known one).
@@ -167,17 +169,41 @@ def badge():
 
 
 def _step(code, qty):
-    ctx = inventory.Ctx(g.user, device=g.device, scan_id=_scan_id(), at=_scan_time())
+    at, dated_note = _scan_time()
+    ctx = inventory.Ctx(g.user, device=g.device, scan_id=_scan_id(), at=at)
     try:
         state, outcome = scanning.step(ctx, scanning.State.load(session.get(STATE)), code=code, qty=qty)
     except DomainError as err:  # a malformed scan id: refused like any other scan
         state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", err.title, err.message)
+    if dated_note:
+        outcome.detail = f"{outcome.detail} {dated_note}".strip()
     if outcome.sign_in is not None:  # a badge scanned on a shared handheld: hand it over
-        session["user_id"] = outcome.sign_in
-        g.user = finders.active_user(outcome.sign_in)
+        outcome = _hand_over(outcome)
+    elif outcome.tone == "bad" and code:  # a badge-shaped unknown code counts as a guess
+        badges.note_failure(str(code), request.remote_addr or "", g.device)
     session[STATE] = state.dump()
     session[LAST] = outcome.dump()
     session[RECENT] = scanning.remember(session.get(RECENT), outcome, _local(ctx.at or utcnow()))
+    return outcome
+
+
+def _hand_over(outcome):
+    """Hand the handheld to the badge's holder: at once for an operator, after a PIN on the sign-in
+    page for the roles above (this session is signed out meanwhile)."""
+    try:
+        user = badges.hand_over(outcome.sign_in, request.remote_addr or "", g.device, limits())
+    except DomainError as err:
+        return scanning.Outcome("bad", err.title, err.message)
+    outcome.code = ""  # a badge code is a sign-in: never on the panel or in the recent list
+    recent = session.get(RECENT)
+    if badges.needs_pin(user):
+        session.clear()
+        session.update(pin_for=user.id, pin_at=int(time.time()))
+        g.scan_go = url_for("auth.login", next=url_for("scan.page"))
+    else:
+        start_session(user, "badge", fresh=False)
+        g.user, g.scan_go = user, url_for("scan.page")
+    session[RECENT] = recent
     return outcome
 
 

@@ -1,7 +1,11 @@
 """Web security at one place: CSRF for every state-changing request made with a session cookie
 (bearer-token calls are exempt: a browser never adds that header by itself, so a forged request
 cannot carry one), and the security headers of every response."""
-from flask import g, request
+import inspect
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -17,7 +21,57 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().get_cookie_secure(app) or request.is_secure
 
 
+MAX_JSON_DEPTH = 32  # our bodies are two levels deep; a 100,000-deep one only costs a stack
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but a body nested too deep is invalid JSON (a 4xx), not a RecursionError (a
+    500) in the parser or in whatever walks the result."""
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.") from None
+        if _depth(value) > MAX_JSON_DEPTH:
+            raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
+        return value
+
+
+def _depth(value):
+    """How deep lists and objects nest, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _takes_json():
+    """Whether this request's API view reads a JSON body (spectree hands it the parsed `json`)."""
+    view = current_app.view_functions.get(request.endpoint)
+    try:
+        return view is not None and "json" in inspect.signature(view).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def refuse_what_is_not_json():
+    """An API call that takes JSON, sent as a form or a multipart body (with or without a
+    boundary): refused in words, before spectree hands the view no body at all."""
+    if request.blueprint != "api" or request.method not in ("POST", "PUT", "PATCH") or request.is_json:
+        return None
+    if not _takes_json():
+        return None
+    from .api import problem
+    return problem(422, "Invalid", "The request body must be a JSON object (Content-Type: application/json).")
+
+
 def init_app(app):
+    app.json = JSONProvider(app)
     if app.config.get("TRUST_PROXY"):
         # Behind nginx/a load balancer: the client's address (login throttle) and scheme (Secure
         # cookie) come from the proxy's X-Forwarded-For/-Proto/-Host, one hop deep. Off by
@@ -39,6 +93,7 @@ def init_app(app):
             return  # no session to ride on: the API answers 401 (problem+json), not a CSRF page
         csrf.protect()
 
+    app.before_request(refuse_what_is_not_json)
     @app.before_request
     def refuse_nul():
         # No text of ours holds a NUL (0x00), and PostgreSQL cannot store or even compare one: one
@@ -62,6 +117,23 @@ def init_app(app):
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+def safe_next(target):
+    """`target` if it is a path on this site, else None: never redirect anyone elsewhere. Browsers
+    drop tabs and newlines from a URL and read a backslash as a slash, so `/\t/evil.example/` or
+    `/\\evil.example` would leave the site: refused too. A CR or LF is a 400 (it would split the
+    Location header)."""
+    if not target:
+        return None
+    if "\r" in target or "\n" in target:
+        abort(400, "That link is broken (a line break in its address). Go back and try again.")
+    if any(ch.isspace() or not ch.isprintable() or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 # Scripts only from this app (no inline script, no eval); inline style attributes are allowed

@@ -117,8 +117,10 @@
                      headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
       .then(function (res) {
         newToken(res);
+        var go = res.headers.get("X-Scan-Redirect");  // a badge that also needs its PIN
         return res.text().then(function (html) {
           busy = false;
+          if (go) { window.location.assign(go); return; }
           if (res.status === 401) { signedOutPanel(html); return; }
           if (!res.ok) throw new Error("server answered " + res.status);
           signedOut = false;

@@ -276,10 +276,12 @@ def badge_labels(usernames=None):
 
 
 def badge_label(user):
+    # Keyed by the user name, not the code: the print history is shown to every stager, and a badge
+    # code is a sign-in. The layouts print the name under the bars, never the code in clear text.
     if not user.badge:
         raise Invalid(f"{user.username} has no badge code.")
-    return Label("badge", user.badge, {"badge": user.badge, "name": str(user), "username": user.username,
-                                        "role": user.role.upper()})
+    return Label("badge", user.username, {"badge": user.badge, "name": str(user), "username": user.username,
+                                           "role": user.role.upper()})
 
 
 def command_sheet(settings=None):
