@@ -11,6 +11,7 @@ and checks inside its transaction; verbs and qc: the verbs; ledger and whereabou
 from . import ledger, whereabouts
 from .lookups import _unit, new_lpn
 from .machinery import STATUS_AT, Ctx, Result, clean_scan_id, verb
+from .produce import produce, return_shipped  # noqa: F401  (issue 17: output, shipping)
 from .qc import CORRECTABLE, correct, hold, release
 from .verbs import UNDO_WINDOW, UNDOABLE, adjust, consume, load, move, receive, scrap, split, stage, undo, unload
 

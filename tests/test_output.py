@@ -1,0 +1,154 @@
+"""Output pallets (issue 17): produce, its genealogy rule, backflush, good figures and shipping,
+on SQLite and PostgreSQL."""
+from decimal import Decimal
+
+import pytest
+
+from staging.domain import inventory, workorders
+from staging.domain.errors import Forbidden, Invalid
+from staging.domain.inventory import ledger
+from staging.store.models import Entry, Genealogy, OutputUnit, Part, Unit, WorkOrder
+
+from .plant import loc
+
+
+def outputs(plant):
+    """An output station and a shipping door for the test plant; WO-1 delivers to the station."""
+    station = loc("OUT-1", "output")
+    door = loc("SHIP-1", "shipping")
+    WorkOrder.update(output_station=station).where(WorkOrder.id == plant.wo.id).execute()
+    plant.wo = WorkOrder.get_by_id(plant.wo.id)
+    return station, door
+
+
+def made_from(unit):
+    return {(g.input.lpn, g.lot, g.quantity) for g in Genealogy.select().where(Genealogy.output == unit)}
+
+
+def test_produce_makes_a_unit_at_the_output_station_on_the_ledger(plant):
+    outputs(plant)
+    result = inventory.produce(plant.ctx(scan_id="p-1"), "WO-1", "40")
+    unit = result.unit
+    assert (unit.location.code, unit.status, unit.quantity, unit.part_id) == ("OUT-1", "output", 40, plant.product.id)
+    assert unit.work_order_id == plant.wo.id and unit.lpn.startswith("P")
+    assert [e.kind for e in ledger.history(unit)] == ["produce"]
+    # The same scan id again: the same unit, nothing written twice.
+    again = inventory.produce(plant.ctx(scan_id="p-1"), "WO-1", "40")
+    assert again.replayed and again.unit.id == unit.id
+    assert OutputUnit.select().count() == 1 and ledger.verify() == []
+
+
+def test_good_figures_come_from_output_units(plant):
+    outputs(plant)
+    inventory.produce(plant.ctx(), plant.wo, "30")
+    inventory.produce(plant.ctx(), plant.wo, "15")
+    workorders.report_output(plant.operator, plant.wo, "0", "5", "short shots")
+    s = workorders.summary(plant.wo)
+    assert (s.good, s.rejected) == (45, 5)
+    assert [o.quantity for o in s.units] == [15, 30]
+
+
+def test_produce_refuses_what_cannot_be_made(plant):
+    outputs(plant)
+    with pytest.raises(Invalid, match="no standard pack"):
+        inventory.produce(plant.ctx(), "WO-1")
+    with pytest.raises(Invalid, match="must be a number"):
+        inventory.produce(plant.ctx(), "WO-1", "lots")
+    with pytest.raises(Invalid, match="not a .*output|output location"):
+        inventory.produce(plant.ctx(), "WO-1", "5", station="A-01-1")
+    WorkOrder.update(status="done").where(WorkOrder.id == plant.wo.id).execute()
+    with pytest.raises(Invalid, match="WO-1 is done"):
+        inventory.produce(plant.ctx(), "WO-1", "5")
+    assert Unit.select().where(Unit.part == plant.product).count() == 0
+    assert Entry.select().where(Entry.kind == "produce").count() == 0
+
+
+def test_the_standard_pack_is_the_default_quantity(plant):
+    outputs(plant)
+    Part.update(standard_pack=Decimal("24")).where(Part.id == plant.product.id).execute()
+    assert inventory.produce(plant.ctx(), "WO-1").unit.quantity == 24
+
+
+def test_genealogy_is_what_was_consumed_since_the_previous_output(plant):
+    outputs(plant)
+    first = plant.receive(qty="100", lot="L42")
+    second = plant.receive(qty="100", lot="L43")
+    for unit in (first, second):
+        inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    inventory.consume(plant.ctx(), first, "30")
+    inventory.consume(plant.ctx(), second, "10")
+    one = inventory.produce(plant.ctx(), "WO-1", "10").unit
+    inventory.consume(plant.ctx(), first, "20")
+    two = inventory.produce(plant.ctx(), "WO-1", "10").unit
+    three = inventory.produce(plant.ctx(), "WO-1", "10").unit  # nothing consumed since two
+    assert made_from(one) == {(first.lpn, "L42", 30), (second.lpn, "L43", 10)}
+    assert made_from(two) == {(first.lpn, "L42", 20)}
+    assert made_from(three) == set()
+
+
+def test_undone_consumption_is_not_an_input(plant):
+    outputs(plant)
+    unit = plant.receive(qty="100", lot="L42")
+    inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    inventory.consume(plant.ctx(), unit, "30")
+    inventory.undo(plant.ctx())
+    assert made_from(inventory.produce(plant.ctx(), "WO-1", "10").unit) == set()
+
+
+def test_genealogy_keeps_the_supplier_lot_and_sscc_through_a_split(plant):
+    outputs(plant)
+    received = inventory.receive(plant.ctx("stager"), plant.resin_b, "100", lot="SUP-9",
+                                 barcodes=[("00012345678901234560", "sscc")]).unit
+    part = inventory.split(plant.ctx(), received, "40").unit
+    inventory.load(plant.ctx(), part, "M1", plant.wo)
+    inventory.consume(plant.ctx(), part)
+    out = inventory.produce(plant.ctx(), "WO-1", "8").unit
+    row = Genealogy.get(Genealogy.output == out)
+    assert (row.input_id, row.supplier_lot, row.sscc, row.quantity) == (part.id, "SUP-9", "012345678901234560", 40)
+    assert (row.machine.code, row.user.username) == ("M1", "operator1")
+
+
+def test_backflush_consumes_the_bill_of_material_from_loaded_units(plant):
+    outputs(plant)
+    Part.update(backflush=True).where(Part.id == plant.product.id).execute()
+    older = plant.receive(qty="30", lot="L1")
+    newer = plant.receive(qty="100", lot="L2")
+    for unit in (older, newer):
+        inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    # 500 kg for 100 pieces: 10 pieces take 50 kg, the older unit first.
+    out = inventory.produce(plant.ctx(scan_id="bf-1"), "WO-1", "10").unit
+    assert Unit.get_by_id(older.id).status == "empty" and Unit.get_by_id(newer.id).quantity == 80
+    assert made_from(out) == {(older.lpn, "L1", 30), (newer.lpn, "L2", 20)}
+    s = workorders.summary(plant.wo)
+    assert s.lines[0].consumed == 50 and workorders.verify_totals() == []
+    # A replay writes nothing more; too little loaded refuses and writes nothing.
+    assert inventory.produce(plant.ctx(scan_id="bf-1"), "WO-1", "10").unit.id == out.id
+    with pytest.raises(Invalid, match="only 80 kg is loaded"):
+        inventory.produce(plant.ctx(), "WO-1", "20")
+    assert Unit.get_by_id(newer.id).quantity == 80 and OutputUnit.select().count() == 1
+    assert ledger.verify() == []
+
+
+def test_moving_output_to_shipping_ships_it_and_only_a_lead_brings_it_back(plant):
+    station, door = outputs(plant)
+    unit = inventory.produce(plant.ctx(), "WO-1", "10").unit
+    shipped = inventory.move(plant.ctx(), unit.lpn, "SHIP-1").entry
+    assert (shipped.kind, shipped.status, shipped.user.username) == ("ship", "shipped", "operator1")
+    with pytest.raises(Invalid, match="was shipped: a lead must return it"):
+        inventory.move(plant.ctx(), unit.lpn, "OUT-1")
+    with pytest.raises(Invalid, match="was shipped"):
+        inventory.hold(plant.ctx(), unit.lpn, "bad lot")
+    with pytest.raises(Forbidden):
+        inventory.return_shipped(plant.ctx(), unit.lpn, "OUT-1", "truck left without it")
+    back = inventory.return_shipped(plant.ctx("lead"), unit.lpn, "OUT-1", "truck left without it").unit
+    assert (back.location.code, back.status) == ("OUT-1", "output")
+    assert ledger.verify() == []
+
+
+def test_a_held_pallet_is_not_shipped(plant):
+    outputs(plant)
+    unit = inventory.produce(plant.ctx(), "WO-1", "10").unit
+    inventory.hold(plant.ctx(), unit.lpn, "check seal")
+    with pytest.raises(Invalid, match="on QC hold: it cannot be shipped"):
+        inventory.move(plant.ctx(), unit.lpn, "SHIP-1")
+    assert Unit.get_by_id(unit.id).location.code == "OUT-1"
