@@ -152,3 +152,60 @@ def test_a_held_pallet_is_not_shipped(plant):
     with pytest.raises(Invalid, match="on QC hold: it cannot be shipped"):
         inventory.move(plant.ctx(), unit.lpn, "SHIP-1")
     assert Unit.get_by_id(unit.id).location.code == "OUT-1"
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def auth(web_plant):
+    from staging.domain.users import create_token
+    outputs(web_plant)
+    return {"Authorization": "Bearer " + create_token("operator1")}
+
+
+def test_api_outputs_creates_a_unit_once_per_client_scan_id(client, web_plant, auth):
+    body = {"work_order": "WO-1", "quantity": 12, "client_scan_id": "api-out-1"}
+    first = client.post("/api/outputs", json=body, headers=auth)
+    assert first.status_code == 201, first.json
+    assert {k: first.json[k] for k in ("location", "work_order", "qty", "status")} == {
+        "location": "OUT-1", "work_order": "WO-1", "qty": 12, "status": "output"}
+    again = client.post("/api/outputs", json=body, headers=auth)
+    assert again.status_code == 201 and again.json["lpn"] == first.json["lpn"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert OutputUnit.select().count() == 1
+
+
+def test_api_outputs_refusals_are_problems(client, web_plant, auth):
+    cases = [({"work_order": "NOPE", "quantity": 1}, 404), ({"work_order": "WO-1", "quantity": -3}, 422),
+             ({"work_order": "WO-1", "quantity": True}, 422), ({"work_order": "WO-1"}, 422),
+             ({"quantity": 1}, 422)]
+    for body, status in cases:
+        response = client.post("/api/outputs", json=body, headers=auth)
+        assert response.status_code == status, (body, response.json)
+        assert response.mimetype == "application/problem+json" and response.json["detail"]
+    assert client.post("/api/outputs", json={"work_order": "WO-1", "quantity": 1}).status_code == 401
+    assert OutputUnit.select().count() == 0
+
+
+def test_api_traces_both_ways(client, web_plant, auth):
+    lot_unit = web_plant.receive(qty="50", lot="L42")
+    inventory.load(web_plant.ctx(), lot_unit, "M1", web_plant.wo)
+    inventory.consume(web_plant.ctx(), lot_unit)
+    made = client.post("/api/outputs", json={"work_order": "WO-1", "quantity": 5}, headers=auth).json
+    client.post("/api/moves", json={"unit": made["lpn"], "to": "SHIP-1"}, headers=auth)
+    down = client.get("/api/trace/downstream?lot=L42", headers=auth)
+    assert down.status_code == 200, down.json
+    [out] = down.json["outputs"]
+    assert (out["lpn"], out["status"], out["location"]) == (made["lpn"], "shipped", "SHIP-1")
+    assert out["shipped_at"] and out["shipped_by"] == "operator1" and down.json["shipped"] == [made["lpn"]]
+    assert down.json["sources"][0]["status"] == "empty"
+    assert client.get(f"/api/trace/downstream?lpn={lot_unit.lpn}", headers=auth).json["outputs"] == [out]
+    up = client.get(f"/api/trace/upstream/{made['lpn']}", headers=auth)
+    assert up.status_code == 200, up.json
+    assert up.json["work_order"] == "WO-1" and up.json["lots"] == ["L42"]
+    assert up.json["inputs"][0]["unit"]["lpn"] == lot_unit.lpn and up.json["inputs"][0]["quantity"] == 50
+    assert client.get("/api/trace/downstream?lot=NOPE", headers=auth).status_code == 404
+    assert client.get("/api/trace/downstream", headers=auth).status_code == 422
+    assert client.get("/api/trace/upstream/NOPE", headers=auth).status_code == 404
+    paths = client.get("/api/openapi.json").json["paths"]
+    assert {"/api/outputs", "/api/trace/downstream", "/api/trace/upstream/{lpn}"} <= set(paths)

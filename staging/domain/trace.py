@@ -14,6 +14,7 @@ from ..store.models import Entry, Genealogy, Location, OutputUnit, Part, Unit, U
 from . import codes, inventory
 from .errors import Invalid, NotFound
 from .permissions import authorize
+from .reports import csv_stream
 
 MAX_LEVELS = 20  # a product made from a product made from ...: far more than any plant has
 GONE = ("shipped", "empty")
@@ -198,14 +199,21 @@ def hold_all(ctx, reason, lot=None, lpn=None):
     return held, already
 
 
-def csv_rows(trace):
-    """A downstream trace as rows for a spreadsheet: one line per unit."""
-    rows = [["role", "lpn", "part", "lot", "quantity", "status", "location", "work_order", "shipped_at",
-             "shipped_by"]]
+def export_csv(lot=None, lpn=None):
+    """A downstream trace as CSV text pieces, one line per unit (cells a spreadsheet would run as
+    formulas neutralised, as in every export)."""
+    found = downstream(lot=lot, lpn=lpn)
+    header = ["role", "lpn", "part", "lot", "quantity", "status", "location", "work_order", "shipped_at",
+              "shipped_by"]
+    return csv_stream(header, _csv_rows(found))
+
+
+def _csv_rows(trace):
+    rows = []
     for role, places in (("source", trace.sources), ("output", trace.outputs)):
         for p in places:
             u = p.unit
-            rows.append([role, u.lpn, u.part.label, u.lot, str(u.quantity), u.status, p.location,
+            rows.append([role, u.lpn, u.part.label, u.lot, u.quantity, u.status, p.location,
                          u.work_order.number if u.work_order_id else "",
                          p.shipped_at.isoformat(timespec="seconds") if p.shipped_at else "", p.shipped_by])
     return rows
