@@ -209,3 +209,31 @@ def test_api_traces_both_ways(client, web_plant, auth):
     assert client.get("/api/trace/upstream/NOPE", headers=auth).status_code == 404
     paths = client.get("/api/openapi.json").json["paths"]
     assert {"/api/outputs", "/api/trace/downstream", "/api/trace/upstream/{lpn}"} <= set(paths)
+
+
+# --- the scan page's Produce mode --------------------------------------------------------------------
+
+def test_produce_mode_scans_the_order_then_each_pallets_quantity(plant):
+    from staging.domain import scanning
+    outputs(plant)
+    Part.update(standard_pack=Decimal("24")).where(Part.id == plant.product.id).execute()
+    state = scanning.State(user_id=plant.operator.id)
+
+    def scan(code=None, qty=None, scan_id=None):
+        nonlocal state
+        state, outcome = scanning.step(plant.ctx(scan_id=scan_id), state, code=code, qty=qty)
+        return outcome
+
+    scan("CMD:MODE:PRODUCE")
+    assert scan("A-01-1").tone == "bad"  # not a work order nor an output station
+    asked = scan("WO-1")
+    assert (asked.tone, asked.ask) == ("wait", "qty") and "Standard pack (24 ea)" in asked.detail
+    first = scan("12", scan_id="s-1")
+    assert first.tone == "ok" and first.lpn and first.ask == "qty"
+    assert scan("12", scan_id="s-1").lpn == first.lpn  # a resent scan: the same pallet
+    second = scan(qty="pack")
+    assert Unit.get(Unit.lpn == second.lpn).quantity == 24
+    assert scan(qty="all").tone == "bad"
+    scan("CMD:DONE")
+    assert scan("OUT-1").title == "WO-1: how much?"  # the station names its one running order
+    assert OutputUnit.select().count() == 2

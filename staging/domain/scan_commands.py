@@ -3,7 +3,7 @@
 A command is scanned like any other code (codes.resolve decides), so a gloved operator can
 switch mode, finish, cancel, undo or sign out without touching the screen."""
 
-MODES = ("MOVE", "LOAD", "UNLOAD", "CONSUME", "WASTE", "RECEIVE", "COUNT")
+MODES = ("MOVE", "LOAD", "UNLOAD", "CONSUME", "WASTE", "RECEIVE", "COUNT", "PRODUCE")
 
 COMMANDS = (
     ("CMD:DONE", "Done"),
@@ -17,6 +17,7 @@ COMMANDS = (
     ("CMD:MODE:WASTE", "Mode: Waste"),
     ("CMD:MODE:RECEIVE", "Mode: Receive"),
     ("CMD:MODE:COUNT", "Mode: Count"),
+    ("CMD:MODE:PRODUCE", "Mode: Produce"),
 )
 
 # Waste reasons, scanned as CMD:REASON:<CODE>; the label is what the ledger records.

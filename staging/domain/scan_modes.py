@@ -6,7 +6,7 @@ from decimal import Decimal
 from peewee import fn
 
 from ..store.models import Entry, Location, Unit, WorkOrderLine
-from . import codes, inventory
+from . import codes, inventory, scan_produce
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
 from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting
@@ -195,6 +195,8 @@ def _waste_mode(ctx, state, meaning):
 def _quantity(ctx, state, text):
     if not state.awaiting_quantity():
         raise Invalid("No quantity is wanted now: scan a pallet first.")
+    if state.mode == "PRODUCE":
+        return scan_produce.quantity(ctx, state, text)
     text = str(text).strip()
     everything = text.upper() == "ALL"
     if state.mode == "RECEIVE":
@@ -337,5 +339,5 @@ def _finish_count(state):
 
 MODE_STEPS = {
     "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "CONSUME": _consume_mode,
-    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode,
+    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode, "PRODUCE": scan_produce.step,
 }

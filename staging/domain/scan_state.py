@@ -15,6 +15,7 @@ HINTS = {
     "WASTE": "Scan a pallet, a reason from the sheet, then type how much.",
     "RECEIVE": "Scan the supplier's GS1 label (GTIN, lot, quantity).",
     "COUNT": "Scan a location, then every pallet on it, then DONE.",
+    "PRODUCE": "Scan the work order or its output station, then each pallet's quantity.",
 }
 
 
@@ -64,7 +65,7 @@ class State:
 
     def awaiting_quantity(self):
         return (self.mode in ("CONSUME", "WASTE") and bool(self.unit)) or \
-            (self.mode == "RECEIVE" and bool(self.label))
+            (self.mode == "RECEIVE" and bool(self.label)) or (self.mode == "PRODUCE" and bool(self.work_order))
 
 
 @dataclass
@@ -92,11 +93,12 @@ def _waiting(state, prefix=""):
     if state.mode == "WASTE" and state.unit and not state.reason:
         title, detail = f"{state.unit}: why?", "Scan a reason from the command sheet."
     elif state.awaiting_quantity():
-        what = state.unit or "the label"
+        what = state.unit or (state.work_order if state.mode == "PRODUCE" else "the label")
         title = f"{what}: how much?"
         detail = {"CONSUME": "Type the quantity used, or All.",
                   "WASTE": f"Type the quantity wasted ({_reason_label(state.reason)}), or All.",
-                  "RECEIVE": "This label has no quantity: type it."}[state.mode]
+                  "RECEIVE": "This label has no quantity: type it.",
+                  "PRODUCE": "Type the quantity on this pallet, or Standard pack."}[state.mode]
         return Outcome("wait", title, f"{prefix} {detail}".strip(), ask="qty")
     elif state.unit:
         title = f"{state.unit}: where to?"
