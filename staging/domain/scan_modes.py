@@ -93,7 +93,8 @@ def _move(ctx, lpn, state, expected_from):
 def _moved(result, state):
     entry = result.entry
     title = f"{result.unit.lpn} → {entry.to_location.code}"
-    detail = {"load": "Loaded.", "unload": "Unloaded.", "move": "Moved.", "stage": "Staged."}.get(entry.kind, "")
+    detail = {"load": "Loaded.", "unload": "Unloaded.", "move": "Moved.", "stage": "Staged.",
+              "ship": "Shipped."}.get(entry.kind, "")
     if state.target and not state.unit:
         detail += f" Next pallet for {state.target}, or DONE."
     return Outcome("ok", title, detail.strip(), replayed=result.replayed)
