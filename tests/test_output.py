@@ -237,3 +237,58 @@ def test_produce_mode_scans_the_order_then_each_pallets_quantity(plant):
     scan("CMD:DONE")
     assert scan("OUT-1").title == "WO-1: how much?"  # the station names its one running order
     assert OutputUnit.select().count() == 2
+
+
+# --- the label at once, on the station's printer ----------------------------------------------------
+
+@pytest.fixture
+def station_printer(web_plant):
+    """A printer on a real TCP socket, named like the output station OUT-1 (so it is that station's)."""
+    from staging.media import printing
+
+    from .test_labels import FakePrinter
+    outputs(web_plant)
+    fake = FakePrinter()
+    printing.save_printer(web_plant.users["admin"], "OUT-1", "127.0.0.1", fake.port, 203, "4x6")
+    yield fake
+    fake.close()
+
+
+def test_the_label_prints_at_once_on_the_stations_printer(client, web_plant, station_printer):
+    from .test_scan_web import scan
+    from .webutil import csrf_token, login
+    login(client, "stager1")
+    token = csrf_token(client, "/work-orders/WO-1")
+    page = client.post("/outputs", data={"csrf_token": token, "work_order": "WO-1", "quantity": "6",
+                                         "scan_id": "form-1"}, follow_redirects=True).get_data(as_text=True)
+    lpn = Unit.get(Unit.part == web_plant.product.id).lpn
+    assert "Label printed on OUT-1." in page and f"{lpn}.pdf" in page
+    assert lpn.encode() in station_printer.wait(1)[0]
+    # The handheld's Produce mode prints too; a resent form or scan prints nothing again.
+    client.post("/outputs", data={"csrf_token": token, "work_order": "WO-1", "quantity": "6", "scan_id": "form-1"})
+    token = csrf_token(client, "/scan")
+    for code in ("CMD:MODE:PRODUCE", "WO-1"):
+        scan(client, token, code, script=True)
+    html = scan(client, token, "7", script=True, scan_id="hh-1").get_data(as_text=True)
+    assert "Label printed on OUT-1." in html
+    scan(client, token, "7", script=True, scan_id="hh-1")
+    assert len(station_printer.wait(3, seconds=1)) == 2
+
+
+def test_without_the_station_printer_the_pdf_is_offered_with_the_reason(client, web_plant, station_printer):
+    from staging.media import printing
+
+    from .test_labels import refused_port
+    from .webutil import csrf_token, login
+    login(client, "operator1")  # operators may not print: the pallet is made, the PDF offered
+    token = csrf_token(client, "/work-orders/WO-1")
+    page = client.post("/outputs", data={"csrf_token": token, "work_order": "WO-1", "quantity": "6"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Only a stager or above prints on OUT-1: use the PDF." in page and "(PDF)" in page
+    printing.save_printer(web_plant.users["admin"], "OUT-1", "127.0.0.1", refused_port(), 203, "4x6")
+    login(client, "stager1")
+    token = csrf_token(client, "/work-orders/WO-1")
+    page = client.post("/outputs", data={"csrf_token": token, "work_order": "WO-1", "quantity": "6"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "OUT-1:" in page and "Use the PDF." in page and OutputUnit.select().count() == 2
+    assert station_printer.jobs == []

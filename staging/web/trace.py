@@ -4,10 +4,11 @@ produce from the work-order page, trace a lot or a unit both ways, hold all in p
 import uuid
 from urllib.parse import quote
 
-from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 
 from ..domain import finders, inventory, trace
 from ..domain.errors import DomainError
+from ..media import labels, output_labels, printing
 from . import schemas_output, serial
 from .api import bp as api_bp
 from .api import created, ctx, token_required
@@ -111,9 +112,33 @@ def produce():
         flash(err.message, "error")
     else:
         unit = result.unit
-        flash(f"Produced {unit.lpn}: {unit.quantity.normalize():f} {unit.part.uom} at {unit.location.code}.")
+        printed = "" if result.replayed else station_label(unit)
+        flash(f"Produced {unit.lpn}: {unit.quantity.normalize():f} {unit.part.uom} at {unit.location.code}. {printed}")
         flash(unit.lpn, "produced")
     return redirect(url_for("workorders.detail", number=wo.number))
+
+
+def station_label(unit):
+    """Print a new output pallet's label on its station's printer, if it has one: what happened, in
+    words (the PDF link is offered either way)."""
+    printer, why_not = output_labels.print_at_station(
+        g.user, unit, labels.Settings.from_config(current_app.config),
+        timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
+    return f"Label printed on {printer}." if printer else why_not
+
+
+def scan_label(state, outcome):
+    """The scan page's Produce outcome: its label printed at once on the station's printer."""
+    if state.mode != "PRODUCE" or outcome.tone != "ok" or not outcome.lpn or outcome.replayed:
+        return outcome
+    try:
+        unit = finders.unit(outcome.lpn)
+    except DomainError:
+        return outcome
+    said = station_label(unit)
+    if said:
+        outcome.detail = f"{said} {outcome.detail}"
+    return outcome
 
 
 def _query():
