@@ -151,3 +151,27 @@ def test_produce_on_the_work_order_page_and_its_refusals(page, live_server, plan
     page.fill("input[name=lot]", "L99")
     page.get_by_role("button", name="Trace").click()
     expect(page.locator(".alert.error")).to_contain_text("No unit has the lot “L99”.")
+
+
+def test_a_lead_returns_a_shipped_pallet_from_its_trace_page(page, live_server, plant):
+    pallet = inventory.produce(plant.ctx(), "WO-1", "6").unit
+    inventory.move(plant.ctx(), pallet.lpn, "SHIP-1")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server, "lead1", "/inventory")
+    page.get_by_role("link", name="Work orders").click()
+    page.get_by_role("link", name="WO-1").click()
+    page.get_by_role("link", name=pallet.lpn).click()
+    page.get_by_role("link", name="Trace this pallet").click()
+    form = page.locator("form.return")
+    form.locator("input[name=to]").fill("OUT-1")
+    form.get_by_role("button", name="Return from shipping").click()  # no reason: refused on the screen
+    expect(page.locator(".alert.error")).to_contain_text("Give a reason.")
+    assert Unit.get_by_id(pallet.id).status == "shipped"
+    form = page.locator("form.return")
+    form.locator("input[name=to]").fill("OUT-1")
+    form.locator("input[name=reason]").fill("Left behind: the truck was full")
+    form.get_by_role("button", name="Return from shipping").click()
+    expect(page.locator(".alert.ok")).to_contain_text(f"{pallet.lpn} is back in the plant, at OUT-1.")
+    back = Unit.get_by_id(pallet.id)
+    assert (back.status, back.location.code) == ("output", "OUT-1")
+    expect(page.locator("form.return")).to_have_count(0)

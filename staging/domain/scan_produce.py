@@ -43,11 +43,14 @@ def _order_at(station):
     return orders[0]
 
 
-def _ask(wo, title, detail=""):
+def _ask(wo, title, done=""):
     pack = wo.part.standard_pack
-    offer = f"Type the quantity, or Standard pack ({fmt_qty(pack)} {wo.part.uom})." if pack else \
-        "Type the quantity on this pallet."
-    return Outcome("wait", title, f"{detail} {wo.part.label}. {offer}".strip(), ask="qty")
+    offer = f"type its quantity, or Standard pack ({fmt_qty(pack)} {wo.part.uom})" if pack else \
+        "type its quantity"
+    if done:
+        return Outcome("wait", title, f"{done} Next pallet: {offer}; or DONE.", ask="qty")
+    return Outcome("wait", title, f"{wo.part.label} at {wo.output_station.code if wo.output_station_id else '?'}. "
+                   f"Each pallet: {offer}.", ask="qty")
 
 
 def quantity(ctx, state, text):
@@ -59,7 +62,7 @@ def quantity(ctx, state, text):
     result = inventory.produce(ctx, state.work_order, qty, station=state.target or None)
     unit = result.unit
     outcome = _ask(unit.work_order, f"Produced {unit.lpn}",
-                   f"{fmt_qty(unit.quantity)} {unit.part.uom} at {unit.location.code}: print its label. "
-                   "Next pallet, or DONE.")
+                   f"{fmt_qty(unit.quantity)} {unit.part.uom} {unit.part.label} at {unit.location.code}: "
+                   "print its label.")
     outcome.tone, outcome.lpn, outcome.replayed = "ok", unit.lpn, result.replayed
     return state, outcome

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect,
 
 from ..domain import finders, inventory, trace
 from ..domain.errors import DomainError
+from ..domain.permissions import can
 from ..media import labels, output_labels, printing
 from . import schemas_output, serial
 from .api import bp as api_bp
@@ -164,7 +165,23 @@ def downstream_page():
 def unit_page(lpn):
     """One unit both ways: what it was made from, and what it went into."""
     found = trace.upstream(lpn)
-    return render_template("trace/unit.html", up=found, down=trace.downstream(lpn=lpn), scan_id=uuid.uuid4().hex)
+    return render_template("trace/unit.html", up=found, down=trace.downstream(lpn=lpn), scan_id=uuid.uuid4().hex,
+                           may_return=can(g.user, "return_shipped"))
+
+
+@bp.post("/trace/units/<lpn>/return")
+@login_required
+def return_shipped(lpn):
+    """A lead's correction: a shipped pallet back into the plant, with where and why."""
+    to = request.form.get("to", "").strip()
+    try:
+        inventory.return_shipped(inventory.Ctx(g.user, device=g.device, scan_id=request.form.get("scan_id")),
+                                 lpn, to, request.form.get("reason"))
+    except DomainError as err:
+        flash(err.message, "error")
+    else:
+        flash(f"{lpn} is back in the plant, at {to}.")
+    return redirect(url_for("trace.unit_page", lpn=lpn))
 
 
 @bp.post("/trace/hold")

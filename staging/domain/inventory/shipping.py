@@ -33,6 +33,8 @@ def return_shipped(book, unit_ref, to_ref, reason):
         raise NotFound(f"No pallet or tote with the code “{codes.shown(unit_ref)}”.")
     if unit.status != "shipped":
         raise Invalid(f"{unit.lpn} has not been shipped: move it as usual.")
+    if to_ref in (None, ""):
+        raise Invalid(f"Where does {unit.lpn} come back to? Give the location.")
     to = _location(to_ref)
     _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "output", "qc_hold"))
     book.record(unit, "move", to=to, quantity=unit.quantity, reason=f"Returned from shipping: {reason}"[:200])
