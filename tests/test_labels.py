@@ -142,7 +142,7 @@ def test_badges_and_the_command_sheet(plant):
         ("operator1", "operator1", "B-7")]
     sheet = labels.command_sheet()
     assert {"CMD:DONE", "CMD:CANCEL", "CMD:UNDO", "CMD:SIGNOUT"} <= {r["payload"] for r in sheet.rows["commands"]}
-    assert len(sheet.rows["modes"]) == 7 and sheet.rows["reasons"]
+    assert len(sheet.rows["modes"]) == 8 and sheet.rows["reasons"]  # Produce is the eighth (issue 17)
 
 
 # --- printing -------------------------------------------------------------------------------------------

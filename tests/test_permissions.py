@@ -16,8 +16,20 @@ from staging.domain import inventory, logbook
 from staging.domain.errors import Forbidden
 from staging.domain.users import create_token
 from staging.media import printing
-from staging.store.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, User, WorkOrder
+from staging.store.models import (
+    MODELS,
+    ROLES,
+    LabelPrint,
+    LogNote,
+    OutputUnit,
+    Printer,
+    ShiftLog,
+    Unit,
+    User,
+    WorkOrder,
+)
 
+from .plant import loc
 from .test_labels import FakePrinter
 from .webutil import csrf_token, login
 
@@ -48,6 +60,11 @@ class World:
         self.printer = FakePrinter()
         printing.save_printer(p.users["admin"], "Dock Zebra", "127.0.0.1", self.printer.port, 203, "4x6")
         self.tokens = {role: create_token(f"{role}1") for role in ROLES}
+        # Issue 17: WO-1 delivers to an output station; one of its pallets has shipped.
+        WorkOrder.update(output_station=loc("OUT-1", "output")).where(WorkOrder.id == p.wo.id).execute()
+        loc("SHIP-1", "shipping")
+        self.shipped = inventory.produce(p.ctx(), "WO-1", "5").unit
+        inventory.move(p.ctx(), self.shipped.lpn, "SHIP-1")
 
 
 def snapshot():
@@ -202,6 +219,18 @@ CASES = [
     Case("work orders: import a CSV", "workorders.import_csv", "POST", "lead",
          lambda c, w, who: form(c, "/work-orders/import", {"confirm": "1", "text": CSV}),
          lambda r, w, b: _where(WorkOrder, WorkOrder.number == "WO-50") == 1),
+    Case("output: produce a pallet", "trace.produce", "POST", "operator",
+         lambda c, w, who: form(c, "/outputs", {"work_order": "WO-1", "quantity": "5"}),
+         lambda r, w, b: _count(OutputUnit) == 2),
+    Case("API: produce a pallet", "api.outputs", "POST", "operator",
+         lambda c, w, who: api(c, who, "/api/outputs", w, json={"work_order": "WO-1", "quantity": 5}),
+         lambda r, w, b: r.status_code == 201 and _count(OutputUnit) == 2),
+    Case("trace: hold all in plant", "trace.hold_all", "POST", "operator",
+         lambda c, w, who: form(c, "/trace/hold?lot=L1", {"reason": "Supplier lot failed"}),
+         lambda r, w, b: _unit(w).status == "hold" and _unit(w, "loaded").status == "hold"),
+    Case("trace: return a shipped pallet", "trace.return_shipped", "POST", "lead",
+         lambda c, w, who: form(c, f"/trace/units/{w.shipped.lpn}/return", {"to": "OUT-1", "reason": "Left behind"}),
+         lambda r, w, b: _unit(w, "shipped").status == "output"),
 ]
 
 # GETs that write (the print history): held to the same rule.

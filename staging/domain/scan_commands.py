@@ -3,7 +3,7 @@
 A command is scanned like any other code (codes.resolve decides), so a gloved operator can
 switch mode, finish, cancel, undo or sign out without touching the screen."""
 
-MODES = ("MOVE", "LOAD", "UNLOAD", "SPLIT", "CONSUME", "WASTE", "RECEIVE", "COUNT", "TASKS")
+MODES = ("MOVE", "LOAD", "UNLOAD", "SPLIT", "CONSUME", "WASTE", "RECEIVE", "COUNT", "TASKS", "PRODUCE")
 
 COMMANDS = (
     ("CMD:DONE", "Done"),
@@ -19,6 +19,7 @@ COMMANDS = (
     ("CMD:MODE:RECEIVE", "Mode: Receive"),
     ("CMD:MODE:COUNT", "Mode: Count"),
     ("CMD:MODE:TASKS", "Mode: Tasks"),
+    ("CMD:MODE:PRODUCE", "Mode: Produce"),
 )
 
 # Waste reasons, scanned as CMD:REASON:<CODE>; the label is what the ledger records.

@@ -3,7 +3,7 @@ finishes a Consume, a Waste or a Receive. Writes only through the inventory verb
 import datetime
 
 from ..store.models import Entry, Location, Unit, utcnow
-from . import codes, inventory, scan_tasks
+from . import codes, inventory, scan_produce, scan_tasks
 from .errors import Conflict, Invalid
 from .quantities import fmt_qty, parse_quantity
 from .scan_commands import OVERRIDES
@@ -102,7 +102,8 @@ def _moved(result, state):
     needs, a pallet on QC hold, a lead's override): the note says why."""
     entry = result.entry
     title = f"{result.unit.lpn} → {entry.to_location.code}"
-    detail = {"load": "Loaded.", "unload": "Unloaded.", "move": "Moved.", "stage": "Staged."}.get(entry.kind, "")
+    detail = {"load": "Loaded.", "unload": "Unloaded.", "move": "Moved.", "stage": "Staged.",
+              "ship": "Shipped."}.get(entry.kind, "")
     if result.note:
         detail = f"{detail} {result.note}"
     if state.target and not state.unit:
@@ -231,6 +232,8 @@ def _waste_mode(ctx, state, meaning):
 def _quantity(ctx, state, text):
     if not state.awaiting_quantity():
         raise Invalid("No quantity is wanted now: scan a pallet first.")
+    if state.mode == "PRODUCE":
+        return scan_produce.quantity(ctx, state, text)
     text = str(text).strip()
     if state.mode == "SPLIT":
         return _split_quantity(state, text)
@@ -371,4 +374,5 @@ def _finish_count(state):
 MODE_STEPS = {
     "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "SPLIT": _split_mode, "CONSUME": _consume_mode,
     "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode, "TASKS": scan_tasks.step,
+    "PRODUCE": scan_produce.step,
 }

@@ -18,6 +18,7 @@ HINTS = {
     "RECEIVE": "Scan the supplier's GS1 label (GTIN, lot, quantity).",
     "COUNT": "Scan a location, then every pallet on it, then DONE.",
     "TASKS": "Scan the pallet of the task shown, then the place it goes to.",
+    "PRODUCE": "Scan the work order or its output station, then each pallet's quantity.",
 }
 
 
@@ -73,7 +74,8 @@ class State:
     def awaiting_quantity(self):
         return (self.mode in ("CONSUME", "WASTE") and bool(self.unit)) or \
             (self.mode == "SPLIT" and bool(self.unit) and not self.split_qty) or \
-            (self.mode == "RECEIVE" and bool(self.label))
+            (self.mode == "RECEIVE" and bool(self.label)) or \
+            (self.mode == "PRODUCE" and bool(self.work_order))
 
 
 @dataclass
@@ -104,12 +106,13 @@ def _waiting(state, prefix=""):
     if state.mode == "WASTE" and state.unit and not state.reason:
         title, detail = f"{state.unit}: why?", "Scan a reason from the command sheet."
     elif state.awaiting_quantity():
-        what = state.unit or "the label"
+        what = state.unit or (state.work_order if state.mode == "PRODUCE" else "the label")
         title = f"{what}: how much?"
         detail = {"CONSUME": "Type the quantity used, or All.",
                   "WASTE": f"Type the quantity wasted ({_reason_label(state.reason)}), or All.",
                   "SPLIT": "Type how much to take off it.",
-                  "RECEIVE": "This label has no quantity: type it."}[state.mode]
+                  "RECEIVE": "This label has no quantity: type it.",
+                  "PRODUCE": "Type the quantity on this pallet, or Standard pack."}[state.mode]
         return Outcome("wait", title, f"{prefix} {detail}".strip(), ask="qty")
     elif state.unit and state.split_qty:
         title, detail = f"Take {state.split_qty} off {state.unit}", "Scan where the part taken goes."

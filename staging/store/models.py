@@ -32,11 +32,11 @@ def Quantity(**kwargs):
 
 LOCATION_KINDS = ("receiving", "storage", "staging", "machine", "output", "qc_hold", "scrap", "shipping")
 # Enforced where every row is written (inventory's _Book.record): nothing else writes units or the ledger.
-UNIT_STATUSES = ("stock", "staged", "loaded", "output", "hold", "shipping", "empty")
+UNIT_STATUSES = ("stock", "staged", "loaded", "output", "hold", "shipping", "shipped", "empty")
 ROLES = ("operator", "stager", "lead", "admin")
 LEDGER_KINDS = (
     "receive", "move", "stage", "load", "unload", "split", "consume", "scrap", "adjust", "undo",
-    "hold", "release", "opening",
+    "hold", "release", "opening", "produce", "ship",
 )
 WORK_ORDER_STATUSES = ("planned", "released", "running", "done", "closed")
 
@@ -100,6 +100,7 @@ class Part(BaseModel):
     pack_qty = Quantity(null=True)  # standard pack (a full pallet), if the part has one
     shelf_life_days = IntegerField(null=True)
     active = BooleanField(default=True)
+    backflush = BooleanField(default=False)  # producing it consumes its bill of material
 
     class Meta:
         indexes = ((("number", "revision"), True),)
@@ -235,6 +236,34 @@ class OutputRecord(BaseModel):
     note = CharField(max_length=200, default="")
     user = ForeignKeyField(User, null=True, backref="+")
     at = DateTimeField(default=utcnow, index=True)
+
+
+class OutputUnit(BaseModel):
+    """A finished-goods unit made for a work order (issue 17): the good output, one row per pallet."""
+    unit = ForeignKeyField(Unit, unique=True, backref="+")
+    work_order = ForeignKeyField(WorkOrder, backref="output_units", on_delete="CASCADE")
+    machine = ForeignKeyField(Location, null=True, backref="+")
+    quantity = Quantity()
+    entry = ForeignKeyField(Entry, backref="+")  # its produce row: where the next output's genealogy starts
+    user = ForeignKeyField(User, null=True, backref="+")
+    at = DateTimeField(default=utcnow)
+
+
+class Genealogy(BaseModel):
+    """What an output unit was made from: one row per input unit, written when it is produced."""
+    output = ForeignKeyField(Unit, backref="made_from")
+    input = ForeignKeyField(Unit, backref="went_into")
+    part = ForeignKeyField(Part, backref="+")
+    lot = CharField(max_length=40, default="", index=True)
+    quantity = Quantity()
+    supplier_lot = CharField(max_length=40, default="")  # the lot on the supplier's label, if received with one
+    sscc = CharField(max_length=20, default="")  # the supplier's pallet code, if received with one
+    machine = ForeignKeyField(Location, null=True, backref="+")
+    user = ForeignKeyField(User, null=True, backref="+")  # who consumed it (last)
+    at = DateTimeField(null=True)  # when it was consumed (last)
+
+    class Meta:
+        indexes = ((("output", "input"), True),)
 
 
 LOG_NOTE_KINDS = ("downtime", "safety", "quality", "note")
@@ -442,5 +471,5 @@ class SecurityEvent(BaseModel):
 
 MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
-          LoginFailure, SecurityEvent, MasterChange, Setting]
+          LoginFailure, SecurityEvent, MasterChange, Setting, OutputUnit, Genealogy]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]

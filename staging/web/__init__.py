@@ -19,6 +19,7 @@ from . import (
     setup,
     stock,
     tasks,
+    trace,
     workorders,
 )
 
@@ -45,6 +46,7 @@ def register(app):
     app.register_blueprint(tasks.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
+    trace.register(app)  # output pallets and traceability (issue 17)
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)

@@ -32,7 +32,7 @@ from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.scan_commands import COMMANDS, MODES, REASONS
 from ..media import decode as decoding
-from . import plant
+from . import plant, trace
 from .auth import limits, login_required, start_session
 
 bp = Blueprint("scan", __name__)
@@ -173,6 +173,7 @@ def _step(code, qty):
     ctx = inventory.Ctx(g.user, device=g.device, scan_id=_scan_id(), at=at)
     try:
         state, outcome = scanning.step(ctx, scanning.State.load(session.get(STATE)), code=code, qty=qty)
+        outcome = trace.scan_label(state, outcome)  # a produced pallet's label at once (issue 17)
     except DomainError as err:  # a malformed scan id: refused like any other scan
         state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", err.title, err.message)
     if dated_note:

@@ -190,7 +190,7 @@
     if (f === form) { complete(input.value); return; }
     var s = e.submitter;
     if (s && s.name === "code") enqueue({code: s.value});
-    else if (s && s.name === "all") enqueue({qty: "all"});
+    else if (s && s.name === "all") enqueue({qty: s.value});  // All, or Standard pack
     else sendTyped(f);
     focusInput();
   });

@@ -12,6 +12,7 @@ from . import ledger, whereabouts
 from .lookups import _unit, new_lpn, split_off_by
 from .machinery import STATUS_AT, Ctx, Result, clean_scan_id, verb
 from .opening import opening
+from .produce import produce, return_shipped  # noqa: F401  (issue 17: output, shipping)
 from .qc import CORRECTABLE, correct, hold, release
 from .verbs import (
     UNDO_WINDOW,

@@ -29,6 +29,8 @@ def _unit(ref, lock=True):
         raise NotFound(f"No pallet or tote with the code “{codes.shown(ref)}”.")
     if unit.status == "empty":
         raise Invalid(f"{unit.lpn} is empty: it was consumed or scrapped.")
+    if unit.status == "shipped":  # it left the plant: only a lead's correction brings it back
+        raise Invalid(f"{unit.lpn} was shipped: a lead must return it from shipping first.")
     return unit
 
 

@@ -11,6 +11,7 @@ from ..quantities import ZERO, fmt_qty, parse_quantity
 from ..workorders import OVERRIDE, WrongMaterial, check_material, count_usage, fit_for_load, supply
 from .lookups import _check_can_take, _check_where, _location, _unit, _work_order, new_lpn
 from .machinery import STATUS_AT, _reason, verb
+from .shipping import ship
 
 
 @verb("receive")
@@ -47,6 +48,8 @@ def move(book, unit_ref, to_ref, expected_from=None, *, override=None):
         return _load(book, unit, to, None, override)
     if to.kind == "scrap":
         raise Invalid("Scrapping needs a reason: use Waste/Scrap, not a move.")
+    if to.kind == "shipping":
+        return ship(book, unit, to)  # it leaves the plant (issue 17)
     _check_can_take(to, unit)
     kind = "unload" if unit.location and unit.location.kind == "machine" else "move"
     work_order = None if to.kind in ("storage", "receiving") and kind == "unload" else book.KEEP

@@ -7,7 +7,9 @@ from peewee import JOIN
 from ...store.db import write_transaction
 from ...store.models import (
     Entry,
+    Location,
     OutputRecord,
+    OutputUnit,
     Part,
     Unit,
     User,
@@ -24,7 +26,9 @@ from .material import OPEN_STATUSES
 
 
 def report_output(user, wo, good, rejected="0", note="", machine=None, at=None):
-    """Good and rejected product reported for a work order (append-only records)."""
+    """Rejected product reported for a work order, with a reason (append-only records). Good output
+    is an output unit (inventory.produce); a good quantity here counts as well, for product that
+    is not handled on pallets."""
     authorize(user, "report_output")
     good = parse_quantity(good or "0", allow_zero=True, what="Good quantity")
     rejected = parse_quantity(rejected or "0", allow_zero=True, what="Rejected quantity")
@@ -43,7 +47,8 @@ class Summary:
     good: Decimal
     rejected: Decimal
     outputs: list
-    extra: list  # totals for parts the order does not list (wrong material used up)
+    extra: list
+    units: list  # the output units, newest first  # totals for parts the order does not list (wrong material used up)
 
     @property
     def product_yield(self):
@@ -69,8 +74,18 @@ def summary(wo):
         lines.append(LineView(line, line.quantity, consumed=t.consumed if t else ZERO,
                               wasted=t.wasted if t else ZERO))
     outputs = list(OutputRecord.select().where(OutputRecord.work_order == wo).order_by(OutputRecord.at.desc()))
-    return Summary(wo, lines, sum((o.good for o in outputs), ZERO), sum((o.rejected for o in outputs), ZERO),
-                   outputs, list(totals.values()))
+    units = output_units(wo)
+    good = sum((o.quantity for o in units), ZERO) + sum((o.good for o in outputs), ZERO)
+    return Summary(wo, lines, good, sum((o.rejected for o in outputs), ZERO), outputs, list(totals.values()), units)
+
+
+def output_units(wo):
+    """The good output of an order: its output units with where each is now, newest first."""
+    return list(OutputUnit.select(OutputUnit, Unit, Location, User)
+                .join(Unit, on=(OutputUnit.unit == Unit.id))
+                .join(Location, JOIN.LEFT_OUTER, on=(Unit.location == Location.id))
+                .switch(OutputUnit).join(User, JOIN.LEFT_OUTER, on=(OutputUnit.user == User.id))
+                .where(OutputUnit.work_order == wo).order_by(OutputUnit.id.desc()))
 
 
 def order_lines(wo):

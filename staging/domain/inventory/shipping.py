@@ -1,0 +1,41 @@
+"""Shipping (issue 17): a unit moved to a shipping location leaves the plant. The move verb hands
+such a move here; a shipped unit is refused by every verb (lookups._unit) until a lead returns it."""
+from ...store.db import Prepared, is_postgres
+from ...store.models import Location, Part, Unit
+from .. import codes
+from ..errors import Invalid, NotFound
+from .lookups import _check_can_take, _location
+from .machinery import _reason, verb
+
+_SHIPPED = Prepared(lambda unit_id: Unit.select(Unit, Part, Location).join(Part).switch(Unit)
+                    .join(Location).where(Unit.id == unit_id))
+
+
+def ship(book, unit, to):
+    """Inside the move verb's transaction: the unit leaves on a `ship` row, status shipped (the
+    row says who and when)."""
+    if unit.status == "hold":
+        raise Invalid(f"{unit.lpn} is on QC hold: it cannot be shipped until QC releases it.")
+    _check_can_take(to, unit, kinds=("shipping",))
+    book.record(unit, "ship", to=to, quantity=unit.quantity, status="shipped")
+    return unit
+
+
+@verb("return_shipped")
+def return_shipped(book, unit_ref, to_ref, reason):
+    """A lead's correction: a shipped unit comes back into the plant (a move row with the reason)."""
+    reason = _reason(reason)
+    unit_id = unit_ref.id if isinstance(unit_ref, Unit) else codes.unit_id(unit_ref)
+    if unit_id and is_postgres():
+        list(Unit.select(Unit.id).where(Unit.id == unit_id).for_update())
+    unit = next(iter(_SHIPPED(unit_id)), None) if unit_id else None
+    if unit is None:
+        raise NotFound(f"No pallet or tote with the code “{codes.shown(unit_ref)}”.")
+    if unit.status != "shipped":
+        raise Invalid(f"{unit.lpn} has not been shipped: move it as usual.")
+    if to_ref in (None, ""):
+        raise Invalid(f"Where does {unit.lpn} come back to? Give the location.")
+    to = _location(to_ref)
+    _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "output", "qc_hold"))
+    book.record(unit, "move", to=to, quantity=unit.quantity, reason=f"Returned from shipping: {reason}"[:200])
+    return unit

@@ -1,0 +1,68 @@
+"""Produce mode of the scan page (issue 17): scan the work order (or its output station), then type
+each pallet's quantity, or take the product's standard pack. Each quantity makes one output pallet
+through inventory.produce, with the scan's client id; the work order stays until DONE, so the next
+pallet is one more quantity."""
+from ..store.models import WorkOrder
+from . import inventory
+from .errors import Invalid
+from .quantities import fmt_qty
+from .scan_state import Outcome
+
+PRODUCING = ("released", "running")
+STANDARD_PACK = ("PACK", "OK", "")
+
+
+def step(ctx, state, meaning):
+    """A scan in Produce mode: the work order, or the output station it delivers to."""
+    if meaning.kind == "work_order":
+        wo = meaning.obj
+        station = wo.output_station.code if wo.output_station_id else ""
+    elif meaning.kind == "location" and meaning.obj.kind == "output":
+        station = meaning.obj.code
+        wo = _order_at(meaning.obj)
+    else:
+        raise Invalid("In Produce, scan the work order or its output station.")
+    if wo.status not in PRODUCING:
+        raise Invalid(f"Work order {wo.number} is {wo.status}: nothing can be produced for it.")
+    if wo.part_id is None:
+        raise Invalid(f"Work order {wo.number} has no product: a lead sets it first.")
+    if not station:
+        raise Invalid(f"Work order {wo.number} has no output station: scan the output station instead.")
+    state = state.clear()
+    state.work_order, state.target = wo.number, station
+    return state, _ask(wo, f"{wo.number}: how much?")
+
+
+def _order_at(station):
+    orders = list(WorkOrder.select().where(WorkOrder.output_station == station,
+                                           WorkOrder.status.in_(PRODUCING)).order_by(WorkOrder.id).limit(2))
+    if not orders:
+        raise Invalid(f"No running work order delivers to {station.code}: scan the work order.")
+    if len(orders) > 1:
+        raise Invalid(f"Several work orders deliver to {station.code}: scan the work order.")
+    return orders[0]
+
+
+def _ask(wo, title, done=""):
+    pack = wo.part.pack_qty
+    offer = f"type its quantity, or Standard pack ({fmt_qty(pack)} {wo.part.uom})" if pack else \
+        "type its quantity"
+    if done:
+        return Outcome("wait", title, f"{done} Next pallet: {offer}; or DONE.", ask="qty")
+    return Outcome("wait", title, f"{wo.part.label} at {wo.output_station.code if wo.output_station_id else '?'}. "
+                   f"Each pallet: {offer}.", ask="qty")
+
+
+def quantity(ctx, state, text):
+    """A typed quantity (or Standard pack): one new output pallet at the station."""
+    text = str(text).strip()
+    if text.upper() == "ALL":
+        raise Invalid("Type the quantity on this pallet, or Standard pack.")
+    qty = None if text.upper() in STANDARD_PACK else text
+    result = inventory.produce(ctx, state.work_order, qty, station=state.target or None)
+    unit = result.unit
+    outcome = _ask(unit.work_order, f"Produced {unit.lpn}",
+                   f"{fmt_qty(unit.quantity)} {unit.part.uom} {unit.part.label} at {unit.location.code}: "
+                   "print its label.")
+    outcome.tone, outcome.lpn, outcome.replayed = "ok", unit.lpn, result.replayed
+    return state, outcome
