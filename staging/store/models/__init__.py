@@ -1,0 +1,60 @@
+"""Tables, indexes and constraints. No business rules: those live in staging/domain.
+
+Every schema change here needs a migration in staging/store/migrations/ (see README).
+core: the stock (people, places, parts, work orders, units, codes, the ledger); records: what is
+kept beside it (logbook, label prints, sign-in and security, master-data changes, settings);
+planning: staging tasks and line-side places, output pallets and their genealogy."""
+from .core import (
+    LEDGER_KINDS,
+    LOCATION_KINDS,
+    ROLES,
+    UNIT_STATUSES,
+    WORK_ORDER_STATUSES,
+    ApiToken,
+    Barcode,
+    BaseModel,
+    Entry,
+    Location,
+    OutputRecord,
+    Part,
+    Quantity,
+    Scan,
+    Sequence,
+    Unit,
+    User,
+    WorkOrder,
+    WorkOrderLine,
+    WorkOrderMachine,
+    WorkOrderTotals,
+    utcnow,
+)
+from .planning import (
+    LINE_SIDE_KINDS,
+    TASK_STATES,
+    Genealogy,
+    LineSidePlace,
+    LineSideStock,
+    OutputUnit,
+    StagingTask,
+    TaskSync,
+    UnitExpiry,
+    WorkOrderLane,
+)
+from .records import (
+    LOG_NOTE_KINDS,
+    SECURITY_EVENTS,
+    LabelJob,
+    LabelPrint,
+    LoginFailure,
+    LogNote,
+    MasterChange,
+    Printer,
+    SecurityEvent,
+    Setting,
+    ShiftLog,
+)
+
+MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
+          WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
+          LoginFailure, SecurityEvent, MasterChange, Setting, OutputUnit, Genealogy]
+MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
