@@ -116,6 +116,9 @@ def test_a_move_onto_a_machine_is_the_load_check(client, web_plant, auth):
 def test_a_body_that_is_not_json_is_refused(client, web_plant, auth):
     response = client.post("/api/moves", headers=auth, data="unit=P1", content_type="text/plain")
     assert response.status_code == 422 and "JSON object" in response.json["detail"]
+    for path in ("/api/moves", "/api/receipts", "/api/units/P1/split"):  # a form post: not a 500
+        response = client.post(path, headers=auth, data={"unit": "P1", "to": "A-01-1"})
+        assert response.status_code == 422 and "JSON object" in response.json["detail"], path
 
 
 def test_a_revoked_token_no_longer_works(client, web_plant, auth):

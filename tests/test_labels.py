@@ -9,6 +9,7 @@ import pytest
 
 from staging.domain import codes, inventory
 from staging.domain.errors import Forbidden, Invalid, NotFound
+from staging.domain.scan_commands import MODES
 from staging.media import labels, printing
 from staging.store.models import LabelJob, LabelPrint, Printer, WorkOrder
 
@@ -142,7 +143,7 @@ def test_badges_and_the_command_sheet(plant):
         ("operator1", "operator1", "B-7")]
     sheet = labels.command_sheet()
     assert {"CMD:DONE", "CMD:CANCEL", "CMD:UNDO", "CMD:SIGNOUT"} <= {r["payload"] for r in sheet.rows["commands"]}
-    assert len(sheet.rows["modes"]) == 8 and sheet.rows["reasons"]  # Produce is the eighth (issue 17)
+    assert len(sheet.rows["modes"]) == len(MODES) == 10 and sheet.rows["reasons"]  # Split, Tasks, Produce too
 
 
 # --- printing -------------------------------------------------------------------------------------------

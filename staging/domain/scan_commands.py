@@ -8,7 +8,7 @@ MODES = ("MOVE", "LOAD", "UNLOAD", "SPLIT", "CONSUME", "WASTE", "RECEIVE", "COUN
 COMMANDS = (
     ("CMD:DONE", "Done"),
     ("CMD:CANCEL", "Cancel"),
-    ("CMD:UNDO", "Undo my last move"),
+    ("CMD:UNDO", "Undo my last change (scan twice)"),
     ("CMD:SIGNOUT", "Sign out"),
     ("CMD:MODE:MOVE", "Mode: Move"),
     ("CMD:MODE:LOAD", "Mode: Load"),

@@ -56,6 +56,14 @@ def created(data, replayed):
     return response
 
 
+def body(json):
+    """The validated JSON body. spectree leaves a form-encoded body unvalidated (json is None):
+    refused like a body that is not a JSON object, never a 500."""
+    if json is None:
+        raise Invalid("The request body must be a JSON object (Content-Type: application/json).")
+    return json
+
+
 def ctx(scan_id):
     return inventory.Ctx(g.user, device=g.device, scan_id=scan_id)
 
@@ -109,6 +117,7 @@ def moves(json: schemas.MoveIn):
     again returns the first move and records nothing. Onto a machine it is a load: the unit's
     part and revision must be needed by an open work order of the machine (422 otherwise, naming
     what it needs), unless a lead gives `override_reason`."""
+    json = body(json)
     result = tasks.move(ctx(json.client_scan_id), json.unit, json.to, tasks.Rules.from_config(current_app.config),
                         expected_from=json.from_, override=json.override_reason)
     return created(dict(serial.move(result), note=result.note, warning=result.warn), result.replayed)
@@ -120,6 +129,7 @@ def moves(json: schemas.MoveIn):
 def split(lpn, json: schemas.SplitIn):
     """Take part of a unit off as a new unit with its own LPN (and label, at `label`): operator or
     above. The same `client_scan_id` again returns the same new unit and records nothing."""
+    json = body(json)
     result = inventory.split(ctx(json.client_scan_id), lpn, json.quantity, json.to, expected_from=json.from_,
                              override=json.override_reason)
     new = result.unit
@@ -133,6 +143,7 @@ def split(lpn, json: schemas.SplitIn):
                tags=["units"])
 def receipts(json: schemas.ReceiptIn):
     """Receive a new unit (stager or above)."""
+    json = body(json)
     part = finders.part(json.part, json.revision)
     result = inventory.receive(ctx(json.client_scan_id), part, json.quantity, json.location, lot=json.lot,
                                lpn=json.lpn, barcodes=[(code, "supplier") for code in json.supplier_barcodes])
