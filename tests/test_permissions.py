@@ -12,7 +12,7 @@ from typing import Callable
 import pytest
 from PIL import Image
 
-from staging.domain import inventory, logbook
+from staging.domain import codes, inventory, logbook, scanner_check
 from staging.domain.errors import Forbidden
 from staging.domain.users import create_token
 from staging.media import printing
@@ -85,6 +85,14 @@ def scans(client, *codes, **last):
     return client.post("/scan", data={"csrf_token": token, **last}, follow_redirects=True)
 
 
+def _badge_sign_in(client, world):
+    world.plant.operator.badge = "B-1003"
+    world.plant.operator.save()
+    codes.register(world.plant.operator, "B-1003")
+    return client.post("/scan/badge", data={"csrf_token": csrf_token(client, "/login"), "code": "B-1003"},
+                       headers={"X-Scan-Client": "1"})
+
+
 def api(client, who, path, world, **kwargs):
     return client.post(path, headers=_bearer(world, who), **kwargs)
 
@@ -141,6 +149,12 @@ CASES = [
     Case("scan: receive", "scan.scan", "POST", "stager",
          lambda c, w, who: scans(c, "CMD:MODE:RECEIVE", code=f"(01){GTIN}(10)L-9(3102)004000"),
          lambda r, w, b: "Received" in r.get_data(as_text=True) and _changed(r, w, b)),
+    Case("scan: a badge signs in after a lost session", "scan.badge", "POST", None,
+         lambda c, w, who: _badge_sign_in(c, w),
+         lambda r, w, b: r.status_code == 200 and "Signed in: " in r.get_data(as_text=True)),
+    Case("scanner check (writes nothing)", "scan.check", "POST", "operator",
+         lambda c, w, who: form(c, "/scan/check", {"code": scanner_check.EXPECTED}),
+         lambda r, w, b: "The scanner is set up right" in r.get_data(as_text=True)),
     Case("name this handheld", "scan.device", "POST", "operator",
          lambda c, w, who: c.post("/scan/device", data={"csrf_token": csrf_token(c, "/login"), "name": "TC52-7"}),
          lambda r, w, b: "device=TC52-7" in r.headers.get("Set-Cookie", "")),
@@ -321,7 +335,9 @@ def test_actions_without_a_route_are_held_to_the_table_in_the_domain(app, web_pl
 
 # --- signed out: every page and endpoint ---------------------------------------------------------------
 
-PUBLIC = {"static", "auth.login", "health.healthz", "api.openapi", "api.browse", "stock.index"}
+# The scan page's service worker is public: a browser checks it for updates by itself, signed in or not.
+PUBLIC = {"static", "auth.login", "health.healthz", "api.openapi", "api.browse", "stock.index",
+          "scan.service_worker"}
 SAMPLE = {"code": "M1", "lpn": "LPN-1", "number": "WO-1", "job_id": 1, "note_id": 1, "name": "M1.pdf",
           "kind": "unit", "fmt": "pdf", "day": "2025-03-31", "shift": "Early", "filename": "css/app.css"}
 

@@ -58,8 +58,9 @@ self.addEventListener("fetch", function (event) {
 
 function page(req) {
   var network = fetch(req).then(function (res) {
-    // Only a real page: a redirect to the sign-in page or an error must not replace the shell.
-    if (res.ok && res.type === "basic" && !res.redirected) {
+    // Only a real page: a redirect to the sign-in page or an error must not replace the shell,
+    // and not /scan?type=1 (the keyboard variant): the shell is the plain page.
+    if (res.ok && res.type === "basic" && !res.redirected && new URL(req.url).search === "") {
       var copy = res.clone();
       caches.open(CACHE).then(function (cache) { return cache.put(SHELL, copy); });
     }
