@@ -2,6 +2,7 @@
 beneath its minimum (refused, in words, with the database exactly as before) and by its minimum
 role (done). The table is checked against the app's url_map, so a new state-changing route without
 a row here fails. And every page refuses a signed-out visitor (a redirect to /login, or 401)."""
+import base64
 import datetime
 import io
 import re
@@ -19,9 +20,12 @@ from staging.media import printing
 from staging.store.models import (
     MODELS,
     ROLES,
+    LabelJob,
     LabelPrint,
+    Location,
     LogNote,
     OutputUnit,
+    Part,
     Printer,
     ShiftLog,
     Unit,
@@ -127,6 +131,63 @@ class Case:
     act: Callable  # (client, world, who) -> response
     ok: Callable = _changed  # (response, world, snapshot before) -> whether it was done
 
+
+def _located(code, **fields):
+    return Location.select().where(Location.code == code, *[getattr(Location, k) == v for k, v in fields.items()]
+                                   ).count() == 1
+
+
+NEW_BIN = base64.b64encode(b"code,name,kind,parent,capacity\nC-1,Bin,storage,,\n").decode()
+SETUP_CASES = [
+    Case("setup: add a location", "setup.location_new", "POST", "lead",
+         lambda c, w, who: form(c, "/setup/locations/new", {"code": "B-9", "name": "Bin", "kind": "storage"}),
+         lambda r, w, b: _located("B-9")),
+    Case("setup: edit a location", "setup.location_edit", "POST", "lead",
+         lambda c, w, who: form(c, "/setup/locations/A-01-1/edit", {"name": "Renamed", "kind": "storage"}),
+         lambda r, w, b: _located("A-01-1", name="Renamed")),
+    Case("setup: close a location", "setup.location_deactivate", "POST", "lead",
+         lambda c, w, who: form(c, "/setup/locations/A-01-2/deactivate"),
+         lambda r, w, b: _located("A-01-2", active=False)),
+    Case("setup: a range of bins", "setup.location_range", "POST", "lead",
+         lambda c, w, who: form(c, "/setup/locations/range", {"racks": "X", "bays": "1-2", "kind": "storage"}),
+         lambda r, w, b: _located("X-1") and _located("X-2")),
+    Case("setup: add a part", "setup.part_new", "POST", "lead",
+         lambda c, w, who: form(c, "/setup/parts/new", {"number": "NEW-1", "uom": "ea"}),
+         lambda r, w, b: _where(Part, Part.number == "NEW-1") == 1),
+    Case("setup: edit a part", "setup.part_edit", "POST", "lead",
+         lambda c, w, who: form(c, "/setup/parts/FST-M6/edit?revision=C", {"description": "Bolt"}),
+         lambda r, w, b: _where(Part, Part.description == "Bolt") == 1),
+    Case("setup: import locations", "setup.import_file", "POST", "lead",
+         lambda c, w, who: form(c, "/setup/import/locations", {"step": "import", "filename": "l.csv", "data": NEW_BIN}),
+         lambda r, w, b: _located("C-1")),
+    Case("setup: add a person", "setup.person_new", "POST", "admin",
+         lambda c, w, who: form(c, "/setup/people/new", {"username": "newbie", "role": "operator", "badge": "B-99"}),
+         lambda r, w, b: _where(User, User.username == "newbie") == 1),
+    Case("setup: edit a person", "setup.person_edit", "POST", "admin",
+         lambda c, w, who: form(c, "/setup/people/operator1/edit", {"display_name": "Olga", "role": "stager"}),
+         lambda r, w, b: _where(User, User.display_name == "Olga") == 1),
+    Case("setup: reset a password", "setup.person_password", "POST", "admin",
+         lambda c, w, who: form(c, "/setup/people/operator1/password", {"password": "another-password"}),
+         lambda r, w, b: _changed(r, w, b)),
+    Case("setup: switch a person off", "setup.person_deactivate", "POST", "admin",
+         lambda c, w, who: form(c, "/setup/people/operator1/deactivate"),
+         lambda r, w, b: _where(User, User.active == False) == 1),  # noqa: E712
+    Case("setup: labels for opening stock", "setup.opening_labels", "POST", "admin",
+         lambda c, w, who: form(c, "/setup/import/stock/labels", {"lpns": w.unit.lpn, "output": "zpl"}),
+         lambda r, w, b: _count(LabelJob) == 1),
+    Case("API: add a location", "api.create_location", "POST", "lead",
+         lambda c, w, who: api(c, who, "/api/locations", w, json={"code": "D-1", "name": "Bin", "kind": "storage"}),
+         lambda r, w, b: r.status_code == 201 and _located("D-1")),
+    Case("API: change a location", "api.change_location", "PATCH", "lead",
+         lambda c, w, who: c.patch("/api/locations/A-01-1", headers=_bearer(w, who), json={"name": "API"}),
+         lambda r, w, b: r.status_code == 200 and _located("A-01-1", name="API")),
+    Case("API: add a part", "api.create_part", "POST", "lead",
+         lambda c, w, who: api(c, who, "/api/parts", w, json={"number": "API-1"}),
+         lambda r, w, b: r.status_code == 201 and _where(Part, Part.number == "API-1") == 1),
+    Case("API: change a part", "api.change_part", "PATCH", "lead",
+         lambda c, w, who: c.patch("/api/parts/FST-M6?revision=C", headers=_bearer(w, who), json={"uom": "pc"}),
+         lambda r, w, b: r.status_code == 200 and _where(Part, Part.uom == "pc") == 1),
+]
 
 CASES = [
     Case("sign in", "auth.login", "POST", None,
@@ -245,7 +306,7 @@ CASES = [
     Case("trace: return a shipped pallet", "trace.return_shipped", "POST", "lead",
          lambda c, w, who: form(c, f"/trace/units/{w.shipped.lpn}/return", {"to": "OUT-1", "reason": "Left behind"}),
          lambda r, w, b: _unit(w, "shipped").status == "output"),
-]
+] + SETUP_CASES
 
 # GETs that write (the print history): held to the same rule.
 WRITING_GETS = [
@@ -339,7 +400,8 @@ def test_actions_without_a_route_are_held_to_the_table_in_the_domain(app, web_pl
 PUBLIC = {"static", "auth.login", "health.healthz", "api.openapi", "api.browse", "stock.index",
           "scan.service_worker"}
 SAMPLE = {"code": "M1", "lpn": "LPN-1", "number": "WO-1", "job_id": 1, "note_id": 1, "name": "M1.pdf",
-          "kind": "unit", "fmt": "pdf", "day": "2025-03-31", "shift": "Early", "filename": "css/app.css"}
+          "kind": "unit", "fmt": "pdf", "day": "2025-03-31", "shift": "Early", "filename": "css/app.css",
+          "username": "operator1"}
 
 
 def test_signed_out_every_page_redirects_to_sign_in_and_the_api_answers_401(app, client):

@@ -241,8 +241,8 @@ def test_setup_is_for_admins_and_leads_see_locations_and_parts(client, app):
     assert client.get("/setup/locations").status_code == 200
     assert 'href="/setup"' not in client.get("/inventory").get_data(as_text=True)  # the header link: admins
     people_page = client.get("/setup/people")
-    assert people_page.status_code == 403 and "Only an admin may set up the plant here." in people_page.get_data(
-        as_text=True)
+    assert people_page.status_code == 403 and "lena is a lead; only an admin or above may manage users." in \
+        people_page.get_data(as_text=True)
     assert client.get("/setup/import/users").status_code == 403
     login(client, "olga")
     assert client.get("/setup/locations").status_code == 403

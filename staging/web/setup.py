@@ -10,9 +10,9 @@ import math
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, Forbidden
 from ..domain.finders import LOCATION_KINDS
-from ..domain.permissions import can
+from ..domain.permissions import authorize, can
 from ..domain.setup import audit, checklist, imports, locations, parts, people
 from ..domain.setup.stock import go_live_at
 from ..media import labels, printing
@@ -25,9 +25,11 @@ ROLES = ("operator", "stager", "lead", "admin")
 
 
 def _refused(action):
-    who = "an admin" if action != "master_data" else "a lead or an admin"
-    return render_template("errors/error.html", title="Not allowed",
-                           message=f"Only {who} may set up the plant here."), 403
+    try:
+        authorize(g.user, action)
+    except Forbidden as err:
+        return render_template("errors/error.html", title="Not allowed", message=err.message), 403
+    raise AssertionError(f"{action} is allowed")  # only called for someone refused
 
 
 def allowed(action):
