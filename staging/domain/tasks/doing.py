@@ -88,15 +88,22 @@ def complete(ctx, unit_ref, place_ref, rules, expected_from=None):
 def move(ctx, unit_ref, to_ref, rules, expected_from=None, override=None):
     """A move from anywhere (the API): when it brings a task's pallet, or another that fits, to the
     task's place, it is that task's staging (the stage verb, for the task's work order) and the task
-    is done; any other move is an ordinary move."""
+    is done; any other move is an ordinary move, with not one statement more than before (the codes
+    are looked up here, once, instead of in the verb)."""
+    known = codes.look_up_all(unit_ref, to_ref, expected_from)
+    unit_ref, to_ref, expected_from = (known.get(r, r) if isinstance(r, str) else r
+                                       for r in (unit_ref, to_ref, expected_from))
+    place = to_ref if hasattr(to_ref, "kind") else codes.find_location(to_ref)
+    if place is None or place.kind != "staging":
+        return inventory.move(ctx, unit_ref, to_ref, expected_from=expected_from, override=override)
     prior = Scan.get_or_none(Scan.client_scan_id == ctx.scan_id) if ctx.scan_id else None
     if prior is not None and prior.action == "stage":  # a retry of a move that staged: the same answer
-        return inventory.stage(ctx, unit_ref, to_ref, None, expected_from=expected_from)
-    task = _arriving(ctx.user, unit_ref, to_ref, ctx.at or utcnow())
+        return inventory.stage(ctx, unit_ref, place, None, expected_from=expected_from)
+    task = _arriving(ctx.user, unit_ref, place, ctx.at or utcnow())
     if task is None:
-        return inventory.move(ctx, unit_ref, to_ref, expected_from=expected_from, override=override)
-    result = inventory.stage(ctx, unit_ref, task.to_location,
-                             task.work_order if task.work_order_id else None, expected_from=expected_from)
+        return inventory.move(ctx, unit_ref, place, expected_from=expected_from, override=override)
+    result = inventory.stage(ctx, unit_ref, place, task.work_order if task.work_order_id else None,
+                             expected_from=expected_from)
     _finish(ctx, task, result.unit, rules)
     return result
 
@@ -105,7 +112,7 @@ def _arriving(user, unit_ref, to_ref, now):
     """The live task this move does: the one naming this pallet and place, else one of the same
     part to that place that the mover holds or nobody does (the pallet then becomes its pallet)."""
     unit_id = unit_ref.id if isinstance(unit_ref, Unit) else codes.unit_id(unit_ref)
-    place_id = getattr(to_ref, "id", None) or codes.location_id(to_ref)
+    place_id = to_ref.id
     if not unit_id or not place_id:
         return None
     live = StagingTask.select().where(StagingTask.to_location == place_id, StagingTask.state.in_(("open", "claimed")))

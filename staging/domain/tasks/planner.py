@@ -59,6 +59,8 @@ def sync(rules=DEFAULT, now=None):
 def _due(rules, now):
     """Whether anything happened since the last sync: two indexed reads, no lock. Pages poll, and
     most polls find nothing new: they must not queue for the write lock to learn it."""
+    if not LineSidePlace.select().exists():
+        return False  # no machine has a line-side place yet: no task can exist, nothing to write
     mark = TaskSync.get_or_none(TaskSync.name == "tasks")
     every = datetime.timedelta(seconds=rules.full_every_seconds)
     if mark is None or mark.full_at is None or now - mark.full_at > every:
