@@ -78,9 +78,11 @@ def test_search_by_part_and_lot(signed_in, web_plant):
     unit = web_plant.receive(lot="LOT-42")
     by_part = signed_in.get("/search?q=RES-1").get_data(as_text=True)
     assert unit.lpn in by_part
-    fragment = signed_in.get("/search?q=LOT-4", headers={"HX-Request": "true"})
+    fragment = signed_in.get("/search?q=LOT-4", headers={"HX-Request": "true", "HX-Target": "results"})
     assert unit.lpn in fragment.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)
-    assert "HX-Request" in fragment.headers["Vary"]
+    assert "HX-Target" in fragment.headers["Vary"]
+    boosted = signed_in.get("/search?q=LOT-4", headers={"HX-Request": "true"})  # the header's box
+    assert "<html" in boosted.get_data(as_text=True)
 
 
 def test_scanned_text_is_escaped_on_pages(signed_in, web_plant):

@@ -38,11 +38,6 @@ def _error_text(err):
     return Response(err.message + "\n", err.status, {"Content-Type": "text/plain; charset=utf-8"})
 
 
-def _status(code):
-    # htmx 2 does not swap 4xx/5xx: fragments answer 200 and show the message.
-    return 200 if request.headers.get("HX-Request") else code
-
-
 # --- one label as a file -------------------------------------------------------------------------------
 
 def _one(kind, name):
@@ -156,9 +151,9 @@ def create():
             printer_name=rest if output == "printer" else None, sheet=rest if output == "pdf" else None,
             dpi=int(form.get("dpi") or 203))
     except ValueError:
-        return _page("Resolution is 203 or 300 dpi.", _status(422))
+        return _page("Resolution is 203 or 300 dpi.", 422)
     except DomainError as err:
-        return _page(err.message, _status(err.status))
+        return _page(err.message, err.status)
     return redirect(url_for("labels.job", job_id=job.id), 303)
 
 
@@ -244,7 +239,7 @@ def print_one():
     except DomainError as err:
         message, error, status = None, err.message, err.status
     if request.headers.get("HX-Request"):
-        return _block(kind, code, message, error)
+        return _block(kind, code, message, error), status  # base.html: htmx swaps 4xx too
     return _block(kind, code, message, error, template="labels/printed.html"), status
 
 
@@ -264,7 +259,7 @@ def printers():
                                       form.get("dpi") or 203, form.get("size") or "4x6")
             return redirect(url_for("labels.printers"), 303)
         except DomainError as err:
-            error, status = err.message, _status(err.status)
+            error, status = err.message, err.status
     return render_template("labels/printers.html", printers=printing.printers(), error=error,
                            can_set_up=can(g.user, "set_up_printers"), sizes=labels.LABEL_SIZES, dpis=labels.DPIS,
                            form=request.form), status

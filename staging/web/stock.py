@@ -1,5 +1,5 @@
 """Inventory pages: by location, one location, one unit with its history, search."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
 from ..domain import finders
 from ..domain.finders import LOCATION_KINDS
@@ -43,11 +43,17 @@ def unit(lpn):
 @login_required
 def search():
     hits = whereabouts.search(request.args.get("q", ""))
-    if request.headers.get("HX-Request"):
-        return render_template("stock/_search_results.html", hits=hits)
-    exact = hits.only()
-    if finders.is_unit(exact):
-        return redirect(url_for("stock.unit", lpn=exact.lpn))
-    if finders.is_location(exact):
-        return redirect(url_for("stock.location", code=exact.code))
-    return render_template("stock/search.html", hits=hits)
+    # Only the search page's own as-you-type box asks for the results fragment (hx-target #results).
+    # The header box is a boosted form: it carries HX-Request too, and wants the whole page.
+    if request.headers.get("HX-Target") == "results":
+        response = make_response(render_template("stock/_search_results.html", hits=hits))
+    else:
+        exact = hits.only()
+        if finders.is_unit(exact):
+            response = redirect(url_for("stock.unit", lpn=exact.lpn))
+        elif finders.is_location(exact):
+            response = redirect(url_for("stock.location", code=exact.code))
+        else:
+            response = make_response(render_template("stock/search.html", hits=hits))
+    response.vary.add("HX-Target")
+    return response

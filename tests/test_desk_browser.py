@@ -1,0 +1,156 @@
+"""The desk pages in real Chromium at 1280x800, reached the way a stager or a lead reaches them:
+signing in, then clicking the header and the pages' links (htmx boosts every click)."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from staging.domain import inventory
+from staging.store.models import WorkOrder
+
+pytestmark = pytest.mark.browser
+
+SHOTS = "/tmp"
+
+
+@pytest.fixture
+def plant(web_plant):
+    """The web plant with a pallet of resin staged in LANE-1 for WO-1 on M1."""
+    plant = web_plant
+    plant.unit = plant.receive(qty="40", lot="LOT-9")
+    inventory.stage(plant.ctx("stager"), plant.unit.lpn, "LANE-1", "WO-1")
+    return plant
+
+
+def sign_in(page, base, role="lead"):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(base + "/login")
+    page.fill("input[name=username]", f"{role}1")
+    page.fill("input[name=password]", "password-123")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(base + "/inventory")
+    return page
+
+
+def header(page, name):
+    """Click a link in the header, as a person does (a boosted click: htmx swaps the body)."""
+    page.click(f"header.top nav >> text={name}")
+    expect(page.locator("header.top nav a[aria-current]")).to_have_text(name)  # the swap is done
+
+
+def styled(page, selector, prop, value):
+    """The element's computed style: proof that the page's stylesheet applies after the click."""
+    return page.eval_on_selector(selector, f"el => getComputedStyle(el).{prop}") == value
+
+
+# --- 1. refusals are on the screen ----------------------------------------------------------------------
+
+def test_a_new_work_order_on_an_unknown_machine_is_refused_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("text=New work order")
+    page.wait_for_url("**/work-orders/new")
+    page.fill("input[name=number]", "WO-77")
+    page.fill("input[name=product]", "HSG-1")
+    page.fill("input[name=quantity]", "10")
+    page.fill("input[name=machines]", "M7")
+    page.click("button:has-text('Save')")
+    expect(page.locator("p.alert.error")).to_contain_text("Nothing was saved")
+    expect(page.locator(".field-error", has_text="M7")).to_contain_text("is not a machine")
+    expect(page.locator("input[name=number]")).to_have_value("WO-77")  # what was typed stays
+    assert WorkOrder.get_or_none(WorkOrder.number == "WO-77") is None
+
+
+def test_editing_a_work_order_onto_an_unknown_machine_is_refused_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("table >> text=WO-1")
+    page.click("a.button:has-text('Edit')")
+    page.wait_for_url("**/work-orders/WO-1/edit")
+    page.fill("input[name=machines]", "M7")
+    page.click("button:has-text('Save')")
+    expect(page.locator(".field-error", has_text="M7")).to_contain_text("is not a machine")
+    assert WorkOrder.get(WorkOrder.number == "WO-1").machine.code == "M1"
+
+
+ERP_BAD = ("work_order,product,product_rev,quantity,machine,output_station,status,due,part,part_rev,part_qty,uom\n"
+           "WO-5,HSG-1,A,10,M7,,released,,RES-100,B,20,kg\n"
+           "WO-6,HSG-1,A,10,M1,,released,,RES-100,B,20,kg\n")
+
+
+def test_a_refused_erp_import_shows_its_rows_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("text=Import from ERP")
+    page.wait_for_url("**/work-orders/import")
+    page.set_input_files("input[name=file]", files=[{"name": "erp.csv", "mimeType": "text/csv",
+                                                     "buffer": ERP_BAD.encode()}])
+    page.click("button:has-text('Preview')")
+    expect(page.locator("p.alert.error")).to_contain_text("1 of 2 rows are wrong")
+    expect(page.locator("tr.row-bad")).to_contain_text("“M7” is not a machine")
+    page.screenshot(path=f"{SHOTS}/desk-import-refused.png", full_page=True)
+    assert WorkOrder.select().where(WorkOrder.number.in_(["WO-5", "WO-6"])).count() == 0
+
+
+def test_a_qc_hold_without_a_reason_is_refused_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.click("ul.board >> text=M1")
+    page.click("text=Hold…")
+    page.wait_for_url(f"**/units/{plant.unit.lpn}/hold")
+    page.fill("input[name=reason]", "   ")  # passes the browser's `required`; the plant refuses it
+    page.click("button:has-text('Put on QC hold')")
+    expect(page.locator("p.alert.error")).to_be_visible()
+    expect(page.locator("h1 .status")).to_have_text("staged")
+
+
+def test_a_label_batch_for_an_unknown_pallet_is_refused_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server, "stager")
+    header(page, "Labels")
+    page.fill("textarea[name=lpns]", "NOPE-9")
+    page.click("form.labels-form button[type=submit]")
+    expect(page.locator("p.alert.error")).to_contain_text("NOPE-9")
+
+
+# --- 2. every page keeps its styles after a click --------------------------------------------------------
+
+def test_the_floor_board_reached_by_a_click_is_red_amber_green(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.wait_for_url(live_server + "/floor")
+    expect(page.locator("ul.board li.tile").first).to_be_visible()
+    assert styled(page, "ul.board", "display", "grid")  # not a bullet list
+    assert styled(page, "ul.board li.tile", "borderLeftWidth", "12px")
+    page.screenshot(path=f"{SHOTS}/desk-floor-by-click.png")
+    header(page, "Work orders")
+    page.wait_for_url(live_server + "/work-orders/")
+    assert styled(page, ".wo-status", "textTransform", "uppercase")
+    header(page, "Reports")
+    page.wait_for_url(re.compile(r".*/reports.*"))
+    assert styled(page, "figure.chart", "borderTopStyle", "solid")
+
+
+# --- 3. the header search lands -----------------------------------------------------------------------
+
+def test_an_lpn_in_the_header_search_lands_on_the_unit_page(page, live_server, plant):
+    sign_in(page, live_server)
+    page.fill("header form.search input[name=q]", plant.unit.lpn)
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url(live_server + f"/units/{plant.unit.lpn}")
+    expect(page.locator("h1")).to_contain_text(plant.unit.lpn)
+    expect(page.locator("header.top nav")).to_be_visible()
+
+
+def test_a_part_in_the_header_search_shows_the_whole_search_page(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.fill("header form.search input[name=q]", "RES-100")
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r".*/search\?q=RES-100"))
+    expect(page.locator("h1")).to_have_text("Search")
+    expect(page.locator("header.top nav")).to_be_visible()
+    expect(page.locator("#results")).to_contain_text(plant.unit.lpn)
+    # The search page's own box still searches as one types, into the results only.
+    page.fill("form.bigsearch input[name=q]", "LOT-9")
+    expect(page.locator("#results")).to_contain_text(plant.unit.lpn)
+    expect(page.locator("header.top nav")).to_have_count(1)
