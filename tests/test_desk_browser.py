@@ -154,3 +154,44 @@ def test_a_part_in_the_header_search_shows_the_whole_search_page(page, live_serv
     page.fill("form.bigsearch input[name=q]", "LOT-9")
     expect(page.locator("#results")).to_contain_text(plant.unit.lpn)
     expect(page.locator("header.top nav")).to_have_count(1)
+
+
+# --- 4. REPRINT only after a recorded print -----------------------------------------------------------
+
+def label_svg(page, base, lpn):
+    return page.request.get(f"{base}/labels/units/{lpn}.svg").text()
+
+
+def test_a_checked_pdf_is_not_a_print_until_the_stager_confirms_it(page, live_server, plant):
+    lpn = plant.unit.lpn
+    sign_in(page, live_server, "stager")
+    page.fill("header form.search input[name=q]", lpn)
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url(live_server + f"/units/{lpn}")
+    block = page.locator("#print-block")
+    expect(block).to_contain_text("Not printed yet")
+    for _ in range(2):  # the stager checks the PDF, twice
+        with page.expect_download() as download:
+            block.locator("a", has_text="PDF 4x6").click()
+        assert download.value.suggested_filename.endswith(".pdf")
+    assert "REPRINT" not in label_svg(page, live_server, lpn)
+    block.locator("button", has_text="I printed the PDF").click()
+    expect(block.locator("[role=status]")).to_contain_text("Recorded as printed")
+    expect(block).to_contain_text("Printed 1×")
+    expect(block).to_contain_text("The next one says REPRINT")
+    assert "REPRINT" in label_svg(page, live_server, lpn)
+
+
+def test_a_batch_pdf_is_recorded_as_printed_only_when_confirmed(page, live_server, plant):
+    sign_in(page, live_server, "stager")
+    header(page, "Labels")
+    page.fill("textarea[name=lpns]", plant.unit.lpn)
+    page.click("form.labels-form button[type=submit]")
+    expect(page.locator("a.button", has_text="Download PDF")).to_be_visible()
+    with page.expect_download():
+        page.click("a.button:has-text('Download PDF')")
+    expect(page.locator(".job")).to_contain_text("Not recorded as printed yet")
+    assert "REPRINT" not in label_svg(page, live_server, plant.unit.lpn)
+    page.click("button:has-text('I printed it: confirm')")
+    expect(page.locator(".job [role=status]")).to_contain_text("Recorded as printed")
+    assert "REPRINT" in label_svg(page, live_server, plant.unit.lpn)
