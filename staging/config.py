@@ -36,6 +36,9 @@ class Config:
     SHIFTS = os.environ.get("SHIFTS", "Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00")
     # A shift log not submitted this many minutes after its shift ends is overdue.
     LOG_GRACE_MINUTES = int(os.environ.get("LOG_GRACE_MINUTES", "60"))
+    # When the plant went live, in plant time ("2026-11-02 06:00"): shifts that ended before owe no
+    # log. Empty: the plant's first recorded activity (its first ledger entry).
+    GO_LIVE = os.environ.get("GO_LIVE", "").strip()
     # The floor board is green when what runs now or is due within this many hours is covered.
     FLOOR_HORIZON_HOURS = float(os.environ.get("FLOOR_HORIZON_HOURS", "4"))
     # Seconds a SQLite writer waits for the lock before giving up.

@@ -1,12 +1,14 @@
 """The desk pages in real Chromium at 1280x800, reached the way a stager or a lead reaches them:
 signing in, then clicking the header and the pages' links (htmx boosts every click)."""
+import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from staging.domain import inventory
-from staging.store.models import WorkOrder
+from staging.store.models import WorkOrder, WorkOrderLine
 
 pytestmark = pytest.mark.browser
 
@@ -195,3 +197,23 @@ def test_a_batch_pdf_is_recorded_as_printed_only_when_confirmed(page, live_serve
     page.click("button:has-text('I printed it: confirm')")
     expect(page.locator(".job [role=status]")).to_contain_text("Recorded as printed")
     assert "REPRINT" in label_svg(page, live_server, plant.unit.lpn)
+
+
+# --- 5. no false alarms -------------------------------------------------------------------------------
+
+def test_a_new_plants_floor_board_raises_no_false_alarms(page, live_server, plant):
+    later = WorkOrder.create(number="WO-8", part=plant.product, quantity=10, machine=plant.machine2, status="planned",
+                             due_at=datetime.datetime.utcnow() + datetime.timedelta(days=2))
+    WorkOrderLine.create(work_order=later, part=plant.resin_b, quantity=Decimal("50"))
+    sign_in(page, live_server)
+    header(page, "Floor")
+    board = page.locator("#board")
+    expect(board.locator("ul.board li.tile").first).to_be_visible()
+    # The plant began today: no shift before it owes a log.
+    expect(board).not_to_contain_text("not submitted on time")
+    m2 = board.locator("li.tile", has_text="M2")
+    expect(m2.locator(".tile-state")).to_have_text("Nothing due in 4 h")
+    assert "st-ok" not in m2.get_attribute("class")
+    page.click("header.top nav >> text=Reports")
+    page.click("text=Logbook")
+    expect(page.locator("table.logs")).not_to_contain_text("overdue")

@@ -60,6 +60,16 @@ def test_nothing_near_a_running_order_is_red_and_covered_is_green(plant):
     assert workorders.machine_view(plant.machine2).state == "idle"
 
 
+def test_an_order_due_later_with_nothing_staged_is_not_green(plant):
+    import datetime
+    wo = WorkOrder.create(number="WO-8", part=plant.product, quantity=10, machine=plant.machine2, status="planned",
+                          due_at=datetime.datetime.utcnow() + datetime.timedelta(days=2))
+    WorkOrderLine.create(work_order=wo, part=plant.resin_b, quantity=Decimal("50"))
+    view = workorders.machine_view(plant.machine2, horizon_hours=4)
+    assert view.state == "idle" and view.orders  # nothing due within 4 h: not "staged"
+    assert workorders.machine_view(plant.machine2, horizon_hours=72).state == "soon"
+
+
 def test_a_revision_change_flags_the_staged_pallet_red(plant):
     unit = plant.receive(qty="500")
     inventory.stage(plant.ctx(), unit, "LANE-1", plant.wo)

@@ -51,7 +51,7 @@ def machine(code):
     template = "floor/_machine_body.html" if fragment("machine-body") else "floor/machine.html"
     return vary(current_app.make_response(render_template(
         template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10),
-        shift=calendar().at(utcnow()))))
+        shift=calendar().at(utcnow()), horizon=current_app.config["FLOOR_HORIZON_HOURS"])))
 
 
 @bp.route("/units/<lpn>/hold", methods=["GET", "POST"])
