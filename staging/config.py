@@ -39,6 +39,8 @@ class Config:
     # When the plant went live, in plant time ("2026-11-02 06:00"): shifts that ended before owe no
     # log. Empty: the plant's first recorded activity (its first ledger entry).
     GO_LIVE = os.environ.get("GO_LIVE", "").strip()
+    # Four eyes on QC holds: whoever put a unit on hold may not release it (0 to allow it).
+    QC_RELEASE_FOUR_EYES = _bool("QC_RELEASE_FOUR_EYES", "1")
     # The floor board is green when what runs now or is due within this many hours is covered.
     FLOOR_HORIZON_HOURS = float(os.environ.get("FLOOR_HORIZON_HOURS", "4"))
     # Seconds a SQLite writer waits for the lock before giving up.

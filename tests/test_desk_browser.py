@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from staging.domain import inventory
+from staging.domain.users import create_user
 from staging.store.models import WorkOrder, WorkOrderLine
 
 pytestmark = pytest.mark.browser
@@ -24,10 +25,10 @@ def plant(web_plant):
     return plant
 
 
-def sign_in(page, base, role="lead"):
+def sign_in(page, base, role="lead", user=None):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(base + "/login")
-    page.fill("input[name=username]", f"{role}1")
+    page.fill("input[name=username]", user or f"{role}1")
     page.fill("input[name=password]", "password-123")
     page.press("input[name=password]", "Enter")
     page.wait_for_url(base + "/inventory")
@@ -217,3 +218,42 @@ def test_a_new_plants_floor_board_raises_no_false_alarms(page, live_server, plan
     page.click("header.top nav >> text=Reports")
     page.click("text=Logbook")
     expect(page.locator("table.logs")).not_to_contain_text("overdue")
+
+
+# --- 6. four eyes -------------------------------------------------------------------------------------
+
+def test_a_lead_cannot_acknowledge_her_own_safety_note_another_lead_can(page, live_server, plant):
+    create_user("lead2", "lead", "password-123")
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.click("ul.board >> text=M1")
+    page.click("text=Logbook,")
+    page.select_option("select[name=kind]", "safety")
+    page.fill("textarea[name=text]", "Forks bent on FL-3")
+    page.click("button:has-text('Add to the log')")
+    note = page.locator("ul.notes li", has_text="Forks bent on FL-3")
+    expect(note).to_contain_text("another lead must acknowledge it")
+    expect(note.locator("button", has_text="Acknowledge")).to_have_count(0)
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url("**/login**")
+    sign_in(page, live_server, user="lead2")
+    header(page, "Reports")
+    page.click("main >> text=Logbook")
+    note = page.locator("ul.notes li", has_text="Forks bent on FL-3")
+    note.locator("button", has_text="Acknowledge").click()
+    expect(page.locator("[role=status]")).to_contain_text("Safety issue acknowledged")
+    expect(page.locator("ul.notes li", has_text="Forks bent on FL-3")).to_have_count(0)
+
+
+def test_whoever_put_a_unit_on_hold_cannot_release_it(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.click("ul.board >> text=M1")
+    page.click("text=Hold…")
+    page.fill("input[name=reason]", "Torn wrap")
+    page.click("button:has-text('Put on QC hold')")
+    expect(page.locator("h1 .status")).to_have_text("hold")
+    page.fill("input[name=reason]", "Rewrapped")
+    page.click("button:has-text('Release the hold')")
+    expect(page.locator("p.alert.error")).to_contain_text("someone else must release it")
+    expect(page.locator("h1 .status")).to_have_text("hold")

@@ -135,3 +135,14 @@ def test_no_log_is_owed_for_shifts_before_the_plant_went_live(plant, cal):
     assert late.go_live == T(2025, 1, 14, 13) and logbook.overdue_count(late, now) == 0
     with pytest.raises(ValueError, match="GO_LIVE"):
         logbook.Calendar.from_settings(SHIFTS, "Europe/Berlin", 60, go_live="next monday")
+
+
+def test_a_safety_issue_is_acknowledged_by_another_lead(plant, cal):
+    from staging.domain.users import create_user
+    day, now = D(2025, 1, 14), T(2025, 1, 14, 12, 50)
+    note = logbook.add_note(plant.lead, plant.machine, day, "Early", "safety", "Forks bent", cal, now=now)
+    with pytest.raises(Forbidden, match="another lead"):
+        logbook.acknowledge(plant.lead, note.id)
+    assert [n.text for n in logbook.open_safety()] == ["Forks bent"]
+    logbook.acknowledge(create_user("lead2", "lead", "password-123"), note.id)
+    assert logbook.open_safety() == []

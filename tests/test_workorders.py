@@ -126,6 +126,20 @@ def test_held_material_does_not_count_and_cannot_be_loaded(plant):
     assert ledger.verify() == []
 
 
+def test_four_eyes_who_held_a_unit_may_not_release_it(plant):
+    unit = plant.receive()
+    inventory.hold(plant.ctx("lead"), unit, "Torn wrap")
+    with pytest.raises(Forbidden, match="someone else must release it"):
+        inventory.release(plant.ctx("lead"), unit, "Rewrapped", four_eyes=True)
+    inventory.release(plant.ctx("admin"), unit, "Rewrapped", four_eyes=True)
+    assert Unit.get_by_id(unit.id).status != "hold"
+    inventory.move(plant.ctx("lead"), unit, "QC-HOLD")  # held by moving it into the cage
+    with pytest.raises(Forbidden):
+        inventory.release(plant.ctx("lead"), unit, "Fine", four_eyes=True)
+    inventory.release(plant.ctx("lead"), unit, "Fine")  # the plant setting off: allowed
+    assert Unit.get_by_id(unit.id).status == "stock"
+
+
 def test_a_unit_moved_into_qc_hold_stays_held_until_released(plant):
     unit = plant.receive()
     inventory.move(plant.ctx(), unit, "QC-HOLD")

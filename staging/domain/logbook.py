@@ -17,7 +17,7 @@ from peewee import JOIN, fn
 
 from ..store.db import write_transaction
 from ..store.models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, ShiftLog, Unit, User, utcnow
-from .errors import Invalid, NotFound
+from .errors import Forbidden, Invalid, NotFound
 from .permissions import authorize
 
 UTC = datetime.timezone.utc
@@ -314,6 +314,8 @@ def acknowledge(user, note_id, now=None):
         note = LogNote.get_or_none(LogNote.id == note_id)
         if note is None or note.kind != "safety":
             raise NotFound("No such safety issue.")
+        if note.user_id == user.id:  # four eyes: the one who reported it is not the one who checks
+            raise Forbidden("You reported this safety issue: another lead must acknowledge it.")
         if note.acknowledged_at is None:
             note.acknowledged_at, note.acknowledged_by = now or utcnow(), user
             note.save()
