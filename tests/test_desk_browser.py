@@ -257,3 +257,24 @@ def test_whoever_put_a_unit_on_hold_cannot_release_it(page, live_server, plant):
     page.click("button:has-text('Release the hold')")
     expect(page.locator("p.alert.error")).to_contain_text("someone else must release it")
     expect(page.locator("h1 .status")).to_have_text("hold")
+
+
+# --- 7. reports a planner can use ---------------------------------------------------------------------
+
+def test_the_reports_page_shows_waste_by_part_and_reason(page, live_server, plant):
+    loaded = plant.receive(qty="30")
+    inventory.move(plant.ctx(), loaded.lpn, "M1")
+    inventory.scrap(plant.ctx(), loaded.lpn, "2.5", reason="Contaminated")
+    screws = plant.receive(part=plant.screw, qty="500")
+    inventory.scrap(plant.ctx(), screws.lpn, "40", reason="Dropped")
+    sign_in(page, live_server)
+    header(page, "Reports")
+    table = page.locator("table.waste")
+    expect(table.locator("tbody tr").first).to_contain_text("FST-M6 rev C")
+    expect(table).to_contain_text("Dropped")
+    expect(table.locator("tr", has_text="RES-100 rev B")).to_contain_text("2.5 kg")
+    chart = page.locator("figure.chart", has_text="Waste by part and reason")
+    expect(chart.locator("svg rect")).to_have_count(2)
+    expect(page.locator("figure.chart", has_text="Moves by hour of day")).to_contain_text("5 moves")
+    page.mouse.wheel(0, 300)
+    page.screenshot(path=f"{SHOTS}/desk-waste-report.png")

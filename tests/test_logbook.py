@@ -146,3 +146,11 @@ def test_a_safety_issue_is_acknowledged_by_another_lead(plant, cal):
     assert [n.text for n in logbook.open_safety()] == ["Forks bent"]
     logbook.acknowledge(create_user("lead2", "lead", "password-123"), note.id)
     assert logbook.open_safety() == []
+
+
+def test_moves_by_hour_of_day_on_both_databases(plant, cal):
+    from staging.domain import reports
+    inventory.receive(Ctx(plant.stager, at=T(2025, 1, 14, 6, 10)), plant.resin_b, "10")  # 07:10 local
+    inventory.receive(Ctx(plant.stager, at=T(2025, 1, 15, 6, 50)), plant.resin_b, "10")  # 07:50 local, next day
+    hours, per_hour = reports.moves_by_hour_of_day(T(2025, 1, 13, 23), T(2025, 1, 15, 23), cal)
+    assert dict(hours)["07"] == 2 and sum(n for _, n in hours) == 2 and per_hour == pytest.approx(2 / 48)

@@ -52,17 +52,17 @@ def index():
         start, end = reports.day_range(first, last, cal)
     except DomainError as err:
         abort(400, err.message)
-    day_start, day_end = reports.day_range(last, last, cal)
-    hours = reports.moves_per_hour(day_start, day_end, cal)
-    waste = reports.waste_by_reason(start, end)
+    hours, per_hour = reports.moves_by_hour_of_day(start, end, cal)
+    waste = reports.waste_by_part(start, end)
     coverage = reports.coverage_per_machine(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     tones = {"now": "bad", "soon": "warn", "ok": "ok", "idle": ""}
     return render_template(
         "reports/index.html", first=first, last=last, shift=reports.current_shift(cal), shifts=cal.shifts,
-        usage=reports.usage(start, end, cal),
-        moves_chart=charts.columns(f"Moves per hour, {last:%a %d %b}",
-                                   [(f"{t:%H}", n) for t, n in hours]),
-        waste_chart=charts.rows("Waste by reason", [(f"{r} ({uom})", q) for r, uom, q in waste]),
+        usage=reports.usage(start, end, cal), waste=waste, per_hour=per_hour,
+        moves_chart=charts.columns(f"Moves by hour of day, {first:%d %b} to {last:%d %b}: "
+                                   f"{sum(n for _, n in hours)} moves, {per_hour:.2f} per hour", hours),
+        waste_chart=charts.rows("Waste by part and reason",
+                                [(f"{w.part} · {w.reason} ({w.uom})", w.quantity) for w in waste]),
         coverage_chart=charts.rows("Staged coverage per machine (now)",
                                    [(code, pct, tones[state]) for code, pct, state in coverage],
                                    fmt="{:.0f} %", maximum=100, empty="No machines."))
