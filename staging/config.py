@@ -32,6 +32,8 @@ class Config:
     SEED_DEMO = _bool("SEED_DEMO", "1")
     PLANT_TIMEZONE = os.environ.get("PLANT_TIMEZONE", "Europe/Berlin")
     PLANT_NAME = os.environ.get("PLANT_NAME", "Demo plant")
+    # The plant's locale ("de", "en_US"): CSV exports use its separator and decimal mark.
+    PLANT_LOCALE = os.environ.get("PLANT_LOCALE", "en")
     # Shifts in plant time: NAME=HH:MM-HH:MM, comma separated; a shift may cross midnight.
     SHIFTS = os.environ.get("SHIFTS", "Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00")
     # A shift log not submitted this many minutes after its shift ends is overdue.

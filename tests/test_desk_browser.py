@@ -278,3 +278,28 @@ def test_the_reports_page_shows_waste_by_part_and_reason(page, live_server, plan
     expect(page.locator("figure.chart", has_text="Moves by hour of day")).to_contain_text("5 moves")
     page.mouse.wheel(0, 300)
     page.screenshot(path=f"{SHOTS}/desk-waste-report.png")
+
+
+# --- 8. exports that open right in a spreadsheet ------------------------------------------------------
+
+def test_the_waste_export_downloads_as_excel_and_as_a_csv_for_the_plants_locale(page, live_server, plant, app):
+    from openpyxl import load_workbook
+    app.config["PLANT_LOCALE"] = "de"
+    loaded = plant.receive(qty="30")
+    inventory.move(plant.ctx(), loaded.lpn, "M1")
+    inventory.scrap(plant.ctx(), loaded.lpn, "2.5", reason="Contaminated")
+    sign_in(page, live_server)
+    header(page, "Reports")
+    row = page.locator("table.downloads tr", has_text="Waste")
+    with page.expect_download() as xlsx:
+        row.locator("a", has_text="Excel").click()
+    with open(xlsx.value.path(), "rb") as fh:
+        sheet = load_workbook(fh).active
+    assert xlsx.value.suggested_filename.endswith(".xlsx")
+    values = list(sheet.values)
+    assert values[1][6] == 2.5 and values[1][10] == "Contaminated"
+    with page.expect_download() as csv_file:
+        row.locator("a", has_text="CSV").click()
+    with open(csv_file.value.path(), "rb") as fh:
+        text = fh.read()
+    assert text.startswith(b"\xef\xbb\xbf") and b";2,500;kg;" in text

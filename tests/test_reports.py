@@ -16,7 +16,7 @@ from .webutil import csrf_token, login
 def test_cells_a_spreadsheet_would_run_are_neutralised():
     assert [reports.neutralise(v) for v in ("=1+1", "+A1", "-2+3", "@SUM(A1)", "\t=x", "plain", -5)] == \
         ["'=1+1", "'+A1", "'-2+3", "'@SUM(A1)", "'\t=x", "plain", -5]
-    text = "".join(reports.csv_stream(["a", "b"], [("=cmd|' /C calc'!A0", 3)]))
+    text = "".join(reports.csv_stream(["a", "b"], [("=cmd|' /C calc'!A0", 3)])).lstrip("\ufeff")
     assert list(csv.reader(io.StringIO(text))) == [["a", "b"], ["'=cmd|' /C calc'!A0", "3"]]
 
 
@@ -45,7 +45,8 @@ def lead(client, plant):
 
 
 def rows(response):
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    text = response.get_data().decode("utf-8-sig")  # the BOM a spreadsheet needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_exports_are_streamed_csv_with_hostile_text_neutralised(lead, plant):
@@ -72,7 +73,7 @@ def test_exports_page_through_more_rows_than_one_chunk(app, plant, monkeypatch):
     cal = Calendar.from_settings(app.config["SHIFTS"], "Europe/Berlin")
     now = datetime.datetime.utcnow()
     text = "".join(reports.moves_csv(now - datetime.timedelta(days=1), now + datetime.timedelta(days=1), cal))
-    ids = [int(r["entry"]) for r in csv.DictReader(io.StringIO(text))]
+    ids = [int(r["entry"]) for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))]
     assert len(ids) == 5 and ids == sorted(ids)
 
 
@@ -121,3 +122,19 @@ def test_logbook_pages_take_notes_and_lock(lead, plant):
     # Four eyes: her own safety note waits for another lead.
     assert "&lt;b&gt;Loose guard&lt;/b&gt;" in page and "another lead must acknowledge it" in page
     assert "safety issue" in lead.get("/floor").get_data(as_text=True)
+
+
+def test_exports_open_right_in_the_plants_spreadsheet(app, lead, plant):
+    raw = lead.get("/reports/waste.csv").get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
+    app.config["PLANT_LOCALE"] = "de_DE"
+    text = lead.get("/reports/consumption.csv").get_data().decode("utf-8-sig")
+    (row,) = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert row["consumed"] == "30,000" and row["work_order"] == "WO-1"
+    response = lead.get("/reports/waste.xlsx")
+    assert response.status_code == 200 and response.headers["Content-Disposition"].endswith('.xlsx"')
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    values = list(sheet.values)
+    assert values[0][:3] == ("time", "shift", "entry")
+    assert values[1][6] == 4 and values[1][10] == "'=HYPERLINK(\"http://evil\")"  # a number; text neutralised

@@ -37,18 +37,54 @@ def neutralise(value):
     return value
 
 
-def csv_stream(header, rows):
-    """Yield CSV text in pieces of about 16 kB: header, then rows, every text cell neutralised."""
+# Languages whose spreadsheets read a decimal comma, and so expect ";" between CSV fields.
+DECIMAL_COMMA = {"de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sk", "sl", "hu", "ro", "da", "sv", "nb", "no",
+                 "fi", "ru", "uk", "tr", "el", "hr", "bg", "lt", "lv", "et", "id", "vi"}
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How the plant's spreadsheet reads a CSV: field separator and decimal mark (from its locale)."""
+    separator: str = ","
+    decimal: str = "."
+
+    @classmethod
+    def for_locale(cls, locale):
+        language = str(locale or "en").replace("-", "_").split("_")[0].lower()
+        return cls(";", ",") if language in DECIMAL_COMMA else cls(",", ".")
+
+
+def csv_stream(header, rows, style=CsvStyle()):
+    """Yield CSV text in pieces of about 16 kB: a UTF-8 BOM (so a spreadsheet reads the text as
+    UTF-8), the header, then rows, every text cell neutralised, numbers with the locale's mark."""
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    buf.write("\ufeff")
+    writer = csv.writer(buf, delimiter=style.separator)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
+        cells = [neutralise(cell) for cell in row]
+        if style.decimal != ".":
+            cells = [str(c).replace(".", style.decimal) if isinstance(c, Decimal) else c for c in cells]
+        writer.writerow(cells)
         if buf.tell() > 16384:
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate(0)
     yield buf.getvalue()
+
+
+def xlsx_file(header, rows, title):
+    """The same rows as an XLSX workbook (bytes): numbers as numbers, text neutralised. Written in
+    openpyxl's write-only mode, row by row."""
+    from openpyxl import Workbook
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(c) if isinstance(c, Decimal) else c for c in map(neutralise, row)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _chunks(query_for, order):
@@ -94,36 +130,36 @@ def _iso(cal, at):
     return cal.local(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def moves_csv(start, end, cal):
+def moves_rows(start, end, cal):
     header = ["time", "entry", "kind", "lpn", "part", "revision", "quantity", "uom", "from", "to",
               "work_order", "user", "device"]
     rows = ((_iso(cal, at), eid, kind, lpn, part, rev, qty, uom, frm or "", to or "", wo or "", user or "", dev)
             for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, *_ in
             _ledger(start, end, MOVE_KINDS))
-    return csv_stream(header, rows)
+    return header, rows
 
 
-def consumption_csv(start, end, cal):
+def consumption_rows(start, end, cal):
     header = ["time", "shift", "entry", "lpn", "part", "revision", "consumed", "uom", "machine",
               "work_order", "user", "note", "reverses"]
     rows = ((_iso(cal, at), _shift_name(cal, at), eid, lpn, part, rev, -delta, uom, frm or "", wo or "",
              user or "", reason, rev_id or "")
             for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, reason, _, rev_id, _ in
             _ledger(start, end, ("consume",)))
-    return csv_stream(header, rows)
+    return header, rows
 
 
-def waste_csv(start, end, cal):
+def waste_rows(start, end, cal):
     header = ["time", "shift", "entry", "lpn", "part", "revision", "wasted", "uom", "location",
               "work_order", "reason", "user", "note", "reverses"]
     rows = ((_iso(cal, at), _shift_name(cal, at), eid, lpn, part, rev, -delta, uom, frm or "", wo or "",
              orig_reason if rev_id else reason, user or "", reason if rev_id else "", rev_id or "")
             for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, reason, orig_reason,
             rev_id, _ in _ledger(start, end, ("scrap",)))
-    return csv_stream(header, rows)
+    return header, rows
 
 
-def inventory_csv(cal):
+def inventory_rows(cal):
     """Current stock by location (a snapshot: what is where now)."""
     header = ["location", "location_kind", "lpn", "part", "revision", "description", "lot", "quantity",
               "uom", "status", "work_order", "since"]
@@ -138,10 +174,14 @@ def inventory_csv(cal):
     rows = ((code, kind, lpn, part, rev, desc, lot, qty, uom, status, wo or "", _iso(cal, since))
             for code, _, kind, lpn, part, rev, desc, lot, qty, uom, status, wo, since in
             _chunks(query, (Unit.id,)))
-    return csv_stream(header, rows)
+    return header, rows
 
 
-EXPORTS = {"moves": moves_csv, "consumption": consumption_csv, "waste": waste_csv}
+EXPORTS = {"moves": moves_rows, "consumption": consumption_rows, "waste": waste_rows}
+
+
+def moves_csv(start, end, cal, style=CsvStyle()):
+    return csv_stream(*moves_rows(start, end, cal), style)
 
 
 # --- summaries -------------------------------------------------------------------------------------------

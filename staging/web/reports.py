@@ -68,24 +68,33 @@ def index():
                                    fmt="{:.0f} %", maximum=100, empty="No machines."))
 
 
-@bp.get("/reports/<kind>.csv")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/reports/<kind>.csv", defaults={"fmt": "csv"})
+@bp.get("/reports/<kind>.xlsx", defaults={"fmt": "xlsx"})
 @login_required
-def export(kind):
+def export(kind, fmt):
     cal = calendar()
     if kind == "inventory":
-        rows, name = reports.inventory_csv(cal), f"inventory-{cal.today():%Y%m%d}.csv"
+        (header, rows), name = reports.inventory_rows(cal), f"inventory-{cal.today():%Y%m%d}"
     elif kind in reports.EXPORTS:
         first, last = _range()
         try:
             start, end = reports.day_range(first, last, cal)
         except DomainError as err:
             abort(400, err.message)
-        rows, name = reports.EXPORTS[kind](start, end, cal), f"{kind}-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+        (header, rows), name = reports.EXPORTS[kind](start, end, cal), f"{kind}-{first:%Y%m%d}-{last:%Y%m%d}"
     else:
         abort(404)
-    # Streamed: the generator pages through the ledger while the response is sent.
-    return Response(stream_with_context(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if fmt == "xlsx":
+        return Response(reports.xlsx_file(header, rows, kind), mimetype=XLSX, headers=headers)
+    # Streamed: the generator pages through the ledger while the response is sent. Separator and
+    # decimal mark of the plant's locale, so the plant's spreadsheet opens it in columns.
+    style = reports.CsvStyle.for_locale(current_app.config["PLANT_LOCALE"])
+    return Response(stream_with_context(reports.csv_stream(header, rows, style)),
+                    mimetype="text/csv", headers=headers)
 
 
 @bp.get("/reports/shift")
