@@ -303,3 +303,26 @@ def test_the_waste_export_downloads_as_excel_and_as_a_csv_for_the_plants_locale(
     with open(csv_file.value.path(), "rb") as fh:
         text = fh.read()
     assert text.startswith(b"\xef\xbb\xbf") and b";2,500;kg;" in text
+
+
+ERP_NEW_PART = ("order;item;product_rev;qty;work center;output_station;status;due;material;part_rev;material qty;unit\n"
+                "WO-1;HSG-1;A;150;M1;;running;;RES-100;B;750,5;kg\n"
+                "WO-7;HSG-1;A;10;M2;;planned;;RES-10O;B;20;kg\n")  # a typo: the letter O for a zero
+
+
+def test_an_erp_file_with_an_unknown_part_is_refused_until_the_lead_confirms(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("text=Import from ERP")
+    page.set_input_files("input[name=file]", files=[{"name": "erp.csv", "mimeType": "text/csv",
+                                                     "buffer": ERP_NEW_PART.encode()}])
+    page.click("button:has-text('Preview')")
+    expect(page.locator("table.preview")).to_contain_text("Update work order WO-1")
+    expect(page.locator(".alert.warn")).to_contain_text("RES-10O rev B")
+    page.click("button:has-text('Import 2 work orders')")
+    expect(page.locator("p.alert.error")).to_contain_text("do not exist (RES-10O rev B)")
+    assert WorkOrder.get_or_none(WorkOrder.number == "WO-7") is None
+    page.check("input[name=create_parts]")
+    page.click("button:has-text('Import 2 work orders')")
+    expect(page.locator("[role=status]")).to_contain_text("WO-1, WO-7")
+    assert WorkOrder.get(WorkOrder.number == "WO-1").quantity == 150

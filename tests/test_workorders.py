@@ -270,9 +270,26 @@ def test_a_good_file_previews_each_row_then_imports_all(plant):
     assert p.rows[0].action.startswith("New work order WO-100: HSG-1 rev A × 100 on M1, released.")
     assert "(new part)" in p.rows[2].action
     assert WorkOrder.select().where(WorkOrder.number == "WO-100").count() == 0  # preview wrote nothing
-    created = workorders.import_csv(plant.lead, GOOD.encode(), ZONE)
+    assert p.new_parts == ["HSG-2 rev B", "RES-200 rev A"]
+    with pytest.raises(Invalid, match="2 part.s. that do not exist .HSG-2 rev B, RES-200 rev A"):
+        workorders.import_csv(plant.lead, GOOD.encode(), ZONE)  # a typo does not create a part silently
+    assert WorkOrder.select().where(WorkOrder.number == "WO-100").count() == 0
+    created = workorders.import_csv(plant.lead, GOOD.encode(), ZONE, create_parts=True)
     assert [wo.number for wo in created] == ["WO-100", "WO-101"]
     assert len(workorders.lines_of(created[0])) == 2
+
+
+def test_a_re_import_updates_the_work_orders_that_exist(plant):
+    changed = ("order;item;product_rev;qty;work center;output_station;status;due;material;part_rev;"
+               "material qty;unit\n"  # the ERP's own names, ";"-separated
+               "WO-1;HSG-1;A;150;M2;;released;;RES-100;B;750,5;kg\n")
+    p = workorders.preview(changed.encode(), ZONE)
+    assert p.ok and p.rows[0].action.startswith("Update work order WO-1: HSG-1 rev A × 150 on M2")
+    (wo,) = workorders.import_csv(plant.lead, changed.encode(), ZONE)
+    wo = WorkOrder.get_by_id(wo.id)
+    assert (wo.id, wo.quantity, wo.machine.code, wo.status) == (plant.wo.id, 150, "M2", "released")
+    assert workorders.lines_of(wo)[0].quantity == Decimal("750.5")
+    assert WorkOrder.select().where(WorkOrder.number == "WO-1").count() == 1
 
 
 def test_semicolons_decimal_commas_and_a_bom_from_a_spreadsheet(plant):
@@ -283,21 +300,21 @@ def test_semicolons_decimal_commas_and_a_bom_from_a_spreadsheet(plant):
 
 def test_a_bad_file_says_which_rows_are_wrong_and_writes_nothing(plant):
     bad = GOOD + (
-        "WO-1,HSG-1,A,1,M1,,planned,,RES-100,B,1,kg\n"  # exists
+        "WO-1,HSG-1,A,1,M1,,planned,,RES-100,B,1,kg\n"  # exists: an update, fine on its own
         "WO-102,HSG-1,A,1,NOPE,,planned,,RES-100,B,abc,kg\n"
         "WO-103,HSG-1,A,1,M1,,someday,,RES-100,B,1,kg\n"
         "WO-100,HSG-1,A,999,M1,,released,2025-04-01 06:00,ORG-1,A,1,ea\n")
     p = workorders.preview(bad.encode(), ZONE)
     assert not p.ok
     errors = {r.number: r.errors for r in p.bad_rows}
-    assert errors[5] == ["Work order WO-1 already exists."]
+    assert 5 not in errors and p.rows[3].action.startswith("Update work order WO-1")
     assert any("NOPE" in e for e in errors[6]) and any("must be a number" in e for e in errors[6])
     assert any("Status must be one of" in e for e in errors[7])
     assert errors[8] == ["quantity differs from line 2 of the same work order."]
     before = WorkOrder.select().count()
     with pytest.raises(Invalid, match="nothing was imported"):
         workorders.import_csv(plant.lead, bad.encode(), ZONE)
-    assert WorkOrder.select().count() == before
+    assert WorkOrder.select().count() == before and WorkOrder.get(WorkOrder.number == "WO-1").quantity == 100
 
 
 @pytest.mark.parametrize("data, problem", [
