@@ -326,3 +326,22 @@ def test_an_erp_file_with_an_unknown_part_is_refused_until_the_lead_confirms(pag
     page.click("button:has-text('Import 2 work orders')")
     expect(page.locator("[role=status]")).to_contain_text("WO-1, WO-7")
     assert WorkOrder.get(WorkOrder.number == "WO-1").quantity == 150
+
+
+# --- 9. an admin reads the plant's settings in one page ----------------------------------------------
+
+def test_an_admin_reads_the_plants_settings_in_one_page(page, live_server, plant, app):
+    app.config["DATABASE_URL"] = "postgresql://staging:s3cret@db.plant/staging"
+    sign_in(page, live_server, "admin")
+    header(page, "Settings")
+    table = page.locator("table.settings")
+    expect(table.locator("tr", has_text="QC_RELEASE_FOUR_EYES")).to_contain_text("on")
+    expect(table.locator("tr", has_text="PLANT_TIMEZONE")).to_contain_text("Europe/Berlin")
+    expect(table.locator("tr", has_text="DATABASE_URL")).to_contain_text("staging:•••@db.plant")
+    expect(table).not_to_contain_text("s3cret")
+
+
+def test_only_an_admin_sees_the_settings(page, live_server, plant):
+    sign_in(page, live_server)
+    expect(page.locator("header.top nav a", has_text="Settings")).to_have_count(0)
+    assert page.request.get(live_server + "/settings").status == 403

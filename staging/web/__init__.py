@@ -3,7 +3,7 @@ from flask import g, request
 from flask_compress import Compress
 
 from ..domain.quantities import fmt_qty
-from . import api, auth, errors, floor, health, labels, plant, reports, scan, security, stock, workorders
+from . import api, auth, errors, floor, health, labels, plant, reports, scan, security, settings, stock, workorders
 
 # Text worth compressing: pages, fragments, CSS, JS, JSON, SVG labels and CSV exports.
 COMPRESSED = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
@@ -24,6 +24,7 @@ def register(app):
     app.register_blueprint(floor.bp)
     app.register_blueprint(workorders.bp, url_prefix="/work-orders")
     app.register_blueprint(reports.bp)
+    app.register_blueprint(settings.bp)
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)
