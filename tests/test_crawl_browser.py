@@ -4,7 +4,8 @@ breadth first), and submit every form once empty and once with bad input.
 
 It fails on: a 5xx, a console error or uncaught script error, a page without a stylesheet its HTML
 links (hx-boost swaps the body, not the head), a 4xx refusal with nothing on the screen saying so,
-and a fragment shown as a whole page (no header, or a page inside a page). A new page or form is
+a fragment shown as a whole page (no header, or a page inside a page), and a boosted link to a
+file (htmx would swap the file into the page instead of downloading it). A new page or form is
 covered as soon as a link or the page leads to it; nothing to add here.
 
 Bounded: one page per URL shape (segments with a digit or a capital first are ids: /units/P1 and /units/P2 are one),
@@ -104,6 +105,15 @@ class Crawl:
         hrefs = self.page.eval_on_selector_all(
             "a[href]:not([download]):not([target]):not([hx-boost=false])", "els => els.map(a => a.href)")
         return [h for h in hrefs if h.startswith(self.base) and "#" not in h and not FILES.search(urlsplit(h).path)]
+
+    def check_file_links(self):
+        """A link to a file must not be boosted: htmx would swap the file's bytes into the page."""
+        boosted = self.page.eval_on_selector_all("a[href]", """els => els.filter(a =>
+            (a.hasAttribute('download') || /[.](csv|xlsx|pdf|zpl|png|svg|json)([?]|$)/.test(a.getAttribute('href')))
+            && (a.closest('[hx-boost]') || {getAttribute: () => 'false'}).getAttribute('hx-boost') !== 'false'
+        ).map(a => a.getAttribute('href'))""")
+        for href in boosted:
+            self.fail(f"file link {href} is boosted: a click would swap the file into the page")
 
     def expected_stylesheets(self, url):
         """The stylesheets the page's HTML links (head and body), or None when it is not a page."""
@@ -207,6 +217,7 @@ class Crawl:
                 continue
             self.where = f"{shape(url)} (clicked from {shape(parent) if parent else 'sign-in'})"
             self.check_page(expected)
+            self.check_file_links()
             here = self.page.url
             for href in self.links():
                 if shape(href) not in seen and len(seen) < MAX_PAGES:

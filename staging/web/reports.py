@@ -71,11 +71,12 @@ def index():
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.get("/reports/<kind>.csv", defaults={"fmt": "csv"})
-@bp.get("/reports/<kind>.xlsx", defaults={"fmt": "xlsx"})
+@bp.get("/reports/<kind>.<fmt>")
 @login_required
 def export(kind, fmt):
     cal = calendar()
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     if kind == "inventory":
         (header, rows), name = reports.inventory_rows(cal), f"inventory-{cal.today():%Y%m%d}"
     elif kind in reports.EXPORTS:
