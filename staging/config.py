@@ -32,10 +32,17 @@ class Config:
     SEED_DEMO = _bool("SEED_DEMO", "1")
     PLANT_TIMEZONE = os.environ.get("PLANT_TIMEZONE", "Europe/Berlin")
     PLANT_NAME = os.environ.get("PLANT_NAME", "Demo plant")
+    # The plant's locale ("de", "en_US"): CSV exports use its separator and decimal mark.
+    PLANT_LOCALE = os.environ.get("PLANT_LOCALE", "en")
     # Shifts in plant time: NAME=HH:MM-HH:MM, comma separated; a shift may cross midnight.
     SHIFTS = os.environ.get("SHIFTS", "Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00")
     # A shift log not submitted this many minutes after its shift ends is overdue.
     LOG_GRACE_MINUTES = int(os.environ.get("LOG_GRACE_MINUTES", "60"))
+    # When the plant went live, in plant time ("2026-11-02 06:00"): shifts that ended before owe no
+    # log. Empty: the plant's first recorded activity (its first ledger entry).
+    GO_LIVE = os.environ.get("GO_LIVE", "").strip()
+    # Four eyes on QC holds: whoever put a unit on hold may not release it (0 to allow it).
+    QC_RELEASE_FOUR_EYES = _bool("QC_RELEASE_FOUR_EYES", "1")
     # The floor board is green when what runs now or is due within this many hours is covered.
     FLOOR_HORIZON_HOURS = float(os.environ.get("FLOOR_HORIZON_HOURS", "4"))
     # Seconds a SQLite writer waits for the lock before giving up.

@@ -220,11 +220,35 @@ def test_only_an_admin_sets_up_printers_and_input_is_checked(plant):
     assert printing.printers() == []
 
 
-def test_a_downloaded_file_is_recorded_as_printed(plant):
+def test_a_downloaded_file_is_made_not_printed_until_confirmed(plant):
     unit = plant.receive()
-    data = printing.download(plant.stager, labels.unit_labels([unit.lpn], PLAIN), "pdf", "4x2")
-    assert data.startswith(b"%PDF")
-    assert [(r.code, r.output, r.size) for r in LabelPrint.select()] == [(unit.lpn, "pdf", "4x2")]
+    for _ in range(2):  # checked twice before printing: neither says REPRINT
+        data = printing.download(plant.stager, labels.unit_labels([unit.lpn], PLAIN), "pdf", "4x2")
+        assert data.startswith(b"%PDF")
+    assert [(r.code, r.output, r.size, r.printed) for r in LabelPrint.select()] == [(unit.lpn, "pdf", "4x2", False)] * 2
+    printing.for_html(plant.stager, labels.unit_labels([unit.lpn], PLAIN), "4x2")  # the print page, opened
+    assert labels.mark_reprints(labels.unit_labels([unit.lpn], PLAIN))[0].reprint is False
+    with pytest.raises(Forbidden):
+        printing.confirm_printed(plant.operator, "unit", [unit.lpn])
+    assert printing.confirm_printed(plant.stager, "unit", [unit.lpn]) == 1
+    assert LabelPrint.select().where(LabelPrint.printed).count() == 1  # one print, not three
+    assert labels.mark_reprints(labels.unit_labels([unit.lpn], PLAIN))[0].reprint is True
+    with pytest.raises(Invalid):
+        printing.confirm_printed(plant.stager, "unit", ["NOPE-9"])
+
+
+def test_a_batch_file_is_printed_once_confirmed(plant):
+    units = staged(plant, 3)
+    job = printing.start_job(plant.stager, "unit", {"work_order": "WO-1"}, size="4x2", output="pdf",
+                             settings=PLAIN, background=False)
+    again = printing.start_job(plant.stager, "unit", {"work_order": "WO-1"}, size="4x2", output="pdf",
+                               settings=PLAIN, background=False)
+    # The second file's labels were made without REPRINT: the first file was never printed.
+    assert LabelPrint.select().where(LabelPrint.job == again.id, LabelPrint.reprint).count() == 0
+    assert printing.unconfirmed(job) == 3
+    printing.confirm_job(plant.stager, job.id)
+    assert printing.unconfirmed(job) == 0 and printing.unconfirmed(again) == 3
+    assert all(lb.reprint for lb in labels.mark_reprints(labels.unit_labels([u.lpn for u in units], PLAIN)))
 
 
 # --- batches ------------------------------------------------------------------------------------------------

@@ -111,9 +111,46 @@ def test_notes_safety_flags_submission_and_locking(plant, cal):
 
 def test_the_overview_highlights_logs_not_submitted_on_time(plant, cal):
     now = T(2025, 1, 14, 14, 30)  # 15:30 local: Late running, Early ended 1.5 h ago
+    cal.go_live = T(2025, 1, 1)
     logbook.submit(plant.lead, plant.machine, D(2025, 1, 14), "Early", cal, now=now)
     recent, rows = logbook.overview(cal, now, count=3)
     assert [(s.name) for _, s, _, _ in recent] == ["Late", "Early", "Night"]
     states = {st.code: [c.state for c in cells] for st, cells in rows}
     assert states["M1"] == ["open", "submitted", "overdue"]
     assert states["M2"] == ["open", "overdue", "overdue"]
+
+
+def test_no_log_is_owed_for_shifts_before_the_plant_went_live(plant, cal):
+    now = T(2025, 1, 14, 14, 30)  # 15:30 local
+    assert logbook.overdue_count(cal, now) == 0  # nothing recorded yet: not live, nothing owed
+    # 07:00 local: the first thing the plant records.
+    unit = inventory.receive(Ctx(plant.stager, at=T(2025, 1, 14, 6)), plant.resin_b, "10").unit
+    inventory.move(Ctx(plant.operator, at=T(2025, 1, 14, 7)), unit, "A-01-1")
+    states = {st.code: [c.state for c in cells] for st, cells in logbook.overview(cal, now, count=3)[1]}
+    assert states["M1"] == ["open", "overdue", "before"]  # Early (live at 07:00) is owed; Night is not
+    assert not logbook.view(plant.machine, D(2025, 1, 13), "Night", cal, now=now).overdue
+    assert logbook.overdue_count(cal, now) == 2  # Early on M1 and M2
+    # GO_LIVE (plant time) moves it: from 14:00 local, nothing owed yet.
+    late = logbook.Calendar.from_settings(SHIFTS, "Europe/Berlin", 60, go_live="2025-01-14 14:00")
+    assert late.go_live == T(2025, 1, 14, 13) and logbook.overdue_count(late, now) == 0
+    with pytest.raises(ValueError, match="GO_LIVE"):
+        logbook.Calendar.from_settings(SHIFTS, "Europe/Berlin", 60, go_live="next monday")
+
+
+def test_a_safety_issue_is_acknowledged_by_another_lead(plant, cal):
+    from staging.domain.users import create_user
+    day, now = D(2025, 1, 14), T(2025, 1, 14, 12, 50)
+    note = logbook.add_note(plant.lead, plant.machine, day, "Early", "safety", "Forks bent", cal, now=now)
+    with pytest.raises(Forbidden, match="another lead"):
+        logbook.acknowledge(plant.lead, note.id)
+    assert [n.text for n in logbook.open_safety()] == ["Forks bent"]
+    logbook.acknowledge(create_user("lead2", "lead", "password-123"), note.id)
+    assert logbook.open_safety() == []
+
+
+def test_moves_by_hour_of_day_on_both_databases(plant, cal):
+    from staging.domain import reports
+    inventory.receive(Ctx(plant.stager, at=T(2025, 1, 14, 6, 10)), plant.resin_b, "10")  # 07:10 local
+    inventory.receive(Ctx(plant.stager, at=T(2025, 1, 15, 6, 50)), plant.resin_b, "10")  # 07:50 local, next day
+    hours, per_hour = reports.moves_by_hour_of_day(T(2025, 1, 13, 23), T(2025, 1, 15, 23), cal)
+    assert dict(hours)["07"] == 2 and sum(n for _, n in hours) == 2 and per_hour == pytest.approx(2 / 48)

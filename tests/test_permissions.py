@@ -16,7 +16,7 @@ from PIL import Image
 from staging.domain import codes, inventory, logbook, scanner_check
 from staging.domain.errors import Forbidden
 from staging.domain.users import create_token
-from staging.media import printing
+from staging.media import labels, printing
 from staging.store.models import (
     MODELS,
     ROLES,
@@ -63,6 +63,9 @@ class World:
         self.safety = logbook.add_note(p.operator, p.machine, self.day, "Early", "safety", "Oil on floor", cal)
         self.printer = FakePrinter()
         printing.save_printer(p.users["admin"], "Dock Zebra", "127.0.0.1", self.printer.port, 203, "4x6")
+        # A PDF batch of the dock pallet's label, made but not yet confirmed as printed.
+        self.job = printing.start_job(p.stager, "unit", {"lpns": self.unit.lpn}, size="4x6", output="pdf",
+                                      settings=labels.Settings.from_config(app.config), background=False)
         self.tokens = {role: create_token(f"{role}1") for role in ROLES}
         # Issue 17: WO-1 delivers to an output station; one of its pallets has shipped.
         WorkOrder.update(output_station=loc("OUT-1", "output")).where(WorkOrder.id == p.wo.id).execute()
@@ -237,10 +240,16 @@ CASES = [
          lambda r, w, b: r.status_code == 200 and r.json == {"codes": []}),
     Case("labels: a batch for the print page", "labels.create", "POST", "stager",
          lambda c, w, who: form(c, "/labels", {"kind": "unit", "lpns": w.unit.lpn, "output": "html"}),
-         lambda r, w, b: _count(LabelPrint) == 1),
+         lambda r, w, b: _count(LabelPrint) == 2),
     Case("labels: print on a printer", "labels.print_one", "POST", "stager",
          lambda c, w, who: form(c, "/labels/print", {"kind": "unit", "code": w.unit.lpn, "printer": "Dock Zebra"}),
-         lambda r, w, b: len(w.printer.wait(1)) == 1 and _count(LabelPrint) == 1),
+         lambda r, w, b: len(w.printer.wait(1)) == 1 and _where(LabelPrint, LabelPrint.printed) == 1),
+    Case("labels: confirm a PDF printed", "labels.confirm", "POST", "stager",
+         lambda c, w, who: form(c, "/labels/confirm", {"kind": "unit", "code": w.unit.lpn}),
+         lambda r, w, b: _where(LabelPrint, LabelPrint.printed) == 1),
+    Case("labels: confirm a batch printed", "labels.confirm_job", "POST", "stager",
+         lambda c, w, who: form(c, f"/labels/jobs/{w.job.id}/confirm"),
+         lambda r, w, b: _where(LabelPrint, LabelPrint.printed) == 1),
     Case("printers: add one", "labels.printers", "POST", "admin",
          lambda c, w, who: form(c, "/labels/printers", {"name": "Office", "host": "10.0.0.9", "port": "9100"}),
          lambda r, w, b: _count(Printer) == 2),
@@ -312,10 +321,10 @@ CASES = [
 WRITING_GETS = [
     Case("label file (PDF)", "labels.unit", "GET", "stager",
          lambda c, w, who: c.get(f"/labels/units/{w.unit.lpn}.pdf", headers=_bearer(w, who)),
-         lambda r, w, b: r.status_code == 200 and _count(LabelPrint) == 1),
+         lambda r, w, b: r.status_code == 200 and _count(LabelPrint) == 2),
     Case("label print page", "labels.sheet", "GET", "stager",
          lambda c, w, who: c.get(f"/labels/sheet?kind=unit&lpns={w.unit.lpn}"),
-         lambda r, w, b: r.status_code == 200 and _count(LabelPrint) == 1),
+         lambda r, w, b: r.status_code == 200 and _count(LabelPrint) == 2),
 ]
 
 

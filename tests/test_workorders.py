@@ -62,6 +62,16 @@ def test_nothing_near_a_running_order_is_red_and_covered_is_green(plant):
     assert workorders.machine_view(plant.machine2).state == "idle"
 
 
+def test_an_order_due_later_with_nothing_staged_is_not_green(plant):
+    import datetime
+    wo = WorkOrder.create(number="WO-8", part=plant.product, quantity=10, machine=plant.machine2, status="planned",
+                          due_at=datetime.datetime.utcnow() + datetime.timedelta(days=2))
+    WorkOrderLine.create(work_order=wo, part=plant.resin_b, quantity=Decimal("50"))
+    view = workorders.machine_view(plant.machine2, horizon_hours=4)
+    assert view.state == "idle" and view.orders  # nothing due within 4 h: not "staged"
+    assert workorders.machine_view(plant.machine2, horizon_hours=72).state == "soon"
+
+
 def test_a_revision_change_flags_the_staged_pallet_red(plant):
     unit = plant.receive(qty="500")
     inventory.stage(plant.ctx(), unit, "LANE-1", plant.wo)
@@ -123,6 +133,20 @@ def test_held_material_does_not_count_and_cannot_be_loaded(plant):
     kinds = [(e.kind, e.user.username, e.reason) for e in workorders.hold_history(unit)]
     assert kinds == [("release", "lead1", "Dry after all"), ("hold", "operator1", "Suspect moisture")]
     assert ledger.verify() == []
+
+
+def test_four_eyes_who_held_a_unit_may_not_release_it(plant):
+    unit = plant.receive()
+    inventory.hold(plant.ctx("lead"), unit, "Torn wrap")
+    with pytest.raises(Forbidden, match="someone else must release it"):
+        inventory.release(plant.ctx("lead"), unit, "Rewrapped", four_eyes=True)
+    inventory.release(plant.ctx("admin"), unit, "Rewrapped", four_eyes=True)
+    assert Unit.get_by_id(unit.id).status != "hold"
+    inventory.move(plant.ctx("lead"), unit, "QC-HOLD")  # held by moving it into the cage
+    with pytest.raises(Forbidden):
+        inventory.release(plant.ctx("lead"), unit, "Fine", four_eyes=True)
+    inventory.release(plant.ctx("lead"), unit, "Fine")  # the plant setting off: allowed
+    assert Unit.get_by_id(unit.id).status == "stock"
 
 
 def test_a_unit_moved_into_qc_hold_stays_held_until_released(plant):
@@ -255,9 +279,26 @@ def test_a_good_file_previews_each_row_then_imports_all(plant):
     assert p.rows[0].action.startswith("New work order WO-100: HSG-1 rev A × 100 on M1, released.")
     assert "(new part)" in p.rows[2].action
     assert WorkOrder.select().where(WorkOrder.number == "WO-100").count() == 0  # preview wrote nothing
-    created = workorders.import_csv(plant.lead, GOOD.encode(), ZONE)
+    assert p.new_parts == ["HSG-2 rev B", "RES-200 rev A"]
+    with pytest.raises(Invalid, match="2 part.s. that do not exist .HSG-2 rev B, RES-200 rev A"):
+        workorders.import_csv(plant.lead, GOOD.encode(), ZONE)  # a typo does not create a part silently
+    assert WorkOrder.select().where(WorkOrder.number == "WO-100").count() == 0
+    created = workorders.import_csv(plant.lead, GOOD.encode(), ZONE, create_parts=True)
     assert [wo.number for wo in created] == ["WO-100", "WO-101"]
     assert len(workorders.lines_of(created[0])) == 2
+
+
+def test_a_re_import_updates_the_work_orders_that_exist(plant):
+    changed = ("order;item;product_rev;qty;work center;output_station;status;due;material;part_rev;"
+               "material qty;unit\n"  # the ERP's own names, ";"-separated
+               "WO-1;HSG-1;A;150;M2;;released;;RES-100;B;750,5;kg\n")
+    p = workorders.preview(changed.encode(), ZONE)
+    assert p.ok and p.rows[0].action.startswith("Update work order WO-1: HSG-1 rev A × 150 on M2")
+    (wo,) = workorders.import_csv(plant.lead, changed.encode(), ZONE)
+    wo = WorkOrder.get_by_id(wo.id)
+    assert (wo.id, wo.quantity, wo.machine.code, wo.status) == (plant.wo.id, 150, "M2", "released")
+    assert workorders.lines_of(wo)[0].quantity == Decimal("750.5")
+    assert WorkOrder.select().where(WorkOrder.number == "WO-1").count() == 1
 
 
 def test_semicolons_decimal_commas_and_a_bom_from_a_spreadsheet(plant):
@@ -268,21 +309,21 @@ def test_semicolons_decimal_commas_and_a_bom_from_a_spreadsheet(plant):
 
 def test_a_bad_file_says_which_rows_are_wrong_and_writes_nothing(plant):
     bad = GOOD + (
-        "WO-1,HSG-1,A,1,M1,,planned,,RES-100,B,1,kg\n"  # exists
+        "WO-1,HSG-1,A,1,M1,,planned,,RES-100,B,1,kg\n"  # exists: an update, fine on its own
         "WO-102,HSG-1,A,1,NOPE,,planned,,RES-100,B,abc,kg\n"
         "WO-103,HSG-1,A,1,M1,,someday,,RES-100,B,1,kg\n"
         "WO-100,HSG-1,A,999,M1,,released,2025-04-01 06:00,ORG-1,A,1,ea\n")
     p = workorders.preview(bad.encode(), ZONE)
     assert not p.ok
     errors = {r.number: r.errors for r in p.bad_rows}
-    assert errors[5] == ["Work order WO-1 already exists."]
+    assert 5 not in errors and p.rows[3].action.startswith("Update work order WO-1")
     assert any("NOPE" in e for e in errors[6]) and any("must be a number" in e for e in errors[6])
     assert any("Status must be one of" in e for e in errors[7])
     assert errors[8] == ["quantity differs from line 2 of the same work order."]
     before = WorkOrder.select().count()
     with pytest.raises(Invalid, match="nothing was imported"):
         workorders.import_csv(plant.lead, bad.encode(), ZONE)
-    assert WorkOrder.select().count() == before
+    assert WorkOrder.select().count() == before and WorkOrder.get(WorkOrder.number == "WO-1").quantity == 100
 
 
 @pytest.mark.parametrize("data, problem", [

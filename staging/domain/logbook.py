@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..store.db import write_transaction
 from ..store.models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, ShiftLog, Unit, User, utcnow
-from .errors import Invalid, NotFound
+from .errors import Forbidden, Invalid, NotFound
 from .permissions import authorize
 
 UTC = datetime.timezone.utc
@@ -61,6 +61,15 @@ def parse_shifts(text):
     return shifts
 
 
+def parse_go_live(text, zone):
+    """GO_LIVE in plant time, "2026-11-02" or "2026-11-02 06:00", as naive UTC."""
+    try:
+        value = datetime.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"GO_LIVE: “{text}” is not a date (2026-11-02) or date and time (2026-11-02 06:00)") from None
+    return _utc(value, zone)
+
+
 def _utc(local_naive, zone):
     return local_naive.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
@@ -71,16 +80,32 @@ class Calendar:
     shifts: list
     zone: ZoneInfo
     grace: datetime.timedelta = datetime.timedelta(hours=1)
+    # When the plant started using this (naive UTC): no shift log is owed for a shift that ended
+    # before. None: from the plant's first recorded activity (the ledger's first entry).
+    go_live: datetime.datetime = None
 
     @classmethod
-    def from_settings(cls, shifts, zone, grace_minutes=60):
-        return cls(parse_shifts(shifts) if isinstance(shifts, str) else list(shifts),
-                   ZoneInfo(zone) if isinstance(zone, str) else zone,
-                   datetime.timedelta(minutes=grace_minutes))
+    def from_settings(cls, shifts, zone, grace_minutes=60, go_live=None):
+        zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+        if isinstance(go_live, str):
+            go_live = parse_go_live(go_live, zone)
+        return cls(parse_shifts(shifts) if isinstance(shifts, str) else list(shifts), zone,
+                   datetime.timedelta(minutes=grace_minutes), go_live)
 
     @classmethod
     def from_config(cls, config):
-        return cls.from_settings(config["SHIFTS"], config["PLANT_TIMEZONE"], config["LOG_GRACE_MINUTES"])
+        return cls.from_settings(config["SHIFTS"], config["PLANT_TIMEZONE"], config["LOG_GRACE_MINUTES"],
+                                 config.get("GO_LIVE") or None)
+
+    def live_since(self):
+        """The go-live moment (naive UTC), or None while the plant has recorded nothing."""
+        if self.go_live is not None:
+            return self.go_live
+        return Entry.select(fn.MIN(Entry.at)).scalar()
+
+    def owed(self, end, live):
+        """Whether a log is owed for a shift ending at `end`: only once the plant was live."""
+        return live is not None and end > live
 
     def shift(self, name):
         for s in self.shifts:
@@ -195,7 +220,8 @@ def view(loc, day, shift_name, cal, now=None):
     notes = list(LogNote.select().where(LogNote.log == log).order_by(LogNote.at)) if log else []
     entries = _entries(loc, start, end) if start <= now else []
     v = LogView(loc, day, shift, start, end, log, entries, notes,
-                overdue=(log is None or log.submitted_at is None) and now > end + cal.grace,
+                overdue=(log is None or log.submitted_at is None) and now > end + cal.grace
+                and cal.owed(end, cal.live_since()),
                 started=start <= now)
     counts = defaultdict(int)
     usage = {}
@@ -288,6 +314,8 @@ def acknowledge(user, note_id, now=None):
         note = LogNote.get_or_none(LogNote.id == note_id)
         if note is None or note.kind != "safety":
             raise NotFound("No such safety issue.")
+        if note.user_id == user.id:  # four eyes: the one who reported it is not the one who checks
+            raise Forbidden("You reported this safety issue: another lead must acknowledge it.")
         if note.acknowledged_at is None:
             note.acknowledged_at, note.acknowledged_by = now or utcnow(), user
             note.save()
@@ -305,7 +333,7 @@ def open_safety():
 class Cell:
     day: datetime.date
     shift: Shift
-    state: str  # submitted, open (running or within grace), overdue
+    state: str  # submitted, open (running or within grace), overdue, before (go-live: none owed)
     notes: int = 0
 
 
@@ -322,13 +350,15 @@ def overview(cal, now=None, count=6):
     if logs:
         for log_id in LogNote.select(LogNote.log).where(LogNote.log.in_([lg.id for lg in logs.values()])).tuples():
             notes[log_id[0]] += 1
-    rows = []
+    rows, live = [], cal.live_since()
     for st in stations:
         cells = []
         for day, shift, _start, end in recent:
             log = logs.get((st.id, day, shift.name))
             if log is not None and log.submitted_at is not None:
                 state = "submitted"
+            elif not cal.owed(end, live):
+                state = "before"
             elif now > end + cal.grace:
                 state = "overdue"
             else:

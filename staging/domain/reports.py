@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
+from ..store.db import is_postgres
 from ..store.models import Entry, Location, Part, Unit, User, WorkOrder, utcnow
 from . import logbook, workorders
 
@@ -23,6 +24,7 @@ MOVE_KINDS = ("receive", "move", "stage", "load", "unload", "split", "hold", "re
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_RANGE_DAYS = 400
+CORRECTION_GAP = datetime.timedelta(seconds=5)
 
 
 def neutralise(value):
@@ -35,18 +37,54 @@ def neutralise(value):
     return value
 
 
-def csv_stream(header, rows):
-    """Yield CSV text in pieces of about 16 kB: header, then rows, every text cell neutralised."""
+# Languages whose spreadsheets read a decimal comma, and so expect ";" between CSV fields.
+DECIMAL_COMMA = {"de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sk", "sl", "hu", "ro", "da", "sv", "nb", "no",
+                 "fi", "ru", "uk", "tr", "el", "hr", "bg", "lt", "lv", "et", "id", "vi"}
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How the plant's spreadsheet reads a CSV: field separator and decimal mark (from its locale)."""
+    separator: str = ","
+    decimal: str = "."
+
+    @classmethod
+    def for_locale(cls, locale):
+        language = str(locale or "en").replace("-", "_").split("_")[0].lower()
+        return cls(";", ",") if language in DECIMAL_COMMA else cls(",", ".")
+
+
+def csv_stream(header, rows, style=CsvStyle()):
+    """Yield CSV text in pieces of about 16 kB: a UTF-8 BOM (so a spreadsheet reads the text as
+    UTF-8), the header, then rows, every text cell neutralised, numbers with the locale's mark."""
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    buf.write("\ufeff")
+    writer = csv.writer(buf, delimiter=style.separator)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
+        cells = [neutralise(cell) for cell in row]
+        if style.decimal != ".":
+            cells = [str(c).replace(".", style.decimal) if isinstance(c, Decimal) else c for c in cells]
+        writer.writerow(cells)
         if buf.tell() > 16384:
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate(0)
     yield buf.getvalue()
+
+
+def xlsx_file(header, rows, title):
+    """The same rows as an XLSX workbook (bytes): numbers as numbers, text neutralised. Written in
+    openpyxl's write-only mode, row by row."""
+    from openpyxl import Workbook
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(c) if isinstance(c, Decimal) else c for c in map(neutralise, row)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _chunks(query_for, order):
@@ -69,7 +107,7 @@ def _ledger(start, end, kinds):
     def query(after):
         q = (Entry.select(Entry.at, Entry.id, Entry.kind, Unit.lpn, Part.number, Part.revision, Entry.quantity,
                           Entry.delta, Part.uom, From.code, To.code, WorkOrder.number, User.username,
-                          Entry.device, Entry.reason, Original.reason, Entry.reverses)
+                          Entry.device, Entry.reason, Original.reason, Entry.reverses, Original.at)
              .join(Unit, on=(Entry.unit == Unit.id)).join(Part)
              .switch(Entry).join(From, JOIN.LEFT_OUTER, on=(Entry.from_location == From.id))
              .switch(Entry).join(To, JOIN.LEFT_OUTER, on=(Entry.to_location == To.id))
@@ -92,36 +130,36 @@ def _iso(cal, at):
     return cal.local(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def moves_csv(start, end, cal):
+def moves_rows(start, end, cal):
     header = ["time", "entry", "kind", "lpn", "part", "revision", "quantity", "uom", "from", "to",
               "work_order", "user", "device"]
     rows = ((_iso(cal, at), eid, kind, lpn, part, rev, qty, uom, frm or "", to or "", wo or "", user or "", dev)
             for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, *_ in
             _ledger(start, end, MOVE_KINDS))
-    return csv_stream(header, rows)
+    return header, rows
 
 
-def consumption_csv(start, end, cal):
+def consumption_rows(start, end, cal):
     header = ["time", "shift", "entry", "lpn", "part", "revision", "consumed", "uom", "machine",
               "work_order", "user", "note", "reverses"]
     rows = ((_iso(cal, at), _shift_name(cal, at), eid, lpn, part, rev, -delta, uom, frm or "", wo or "",
              user or "", reason, rev_id or "")
-            for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, reason, _, rev_id in
+            for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, reason, _, rev_id, _ in
             _ledger(start, end, ("consume",)))
-    return csv_stream(header, rows)
+    return header, rows
 
 
-def waste_csv(start, end, cal):
+def waste_rows(start, end, cal):
     header = ["time", "shift", "entry", "lpn", "part", "revision", "wasted", "uom", "location",
               "work_order", "reason", "user", "note", "reverses"]
     rows = ((_iso(cal, at), _shift_name(cal, at), eid, lpn, part, rev, -delta, uom, frm or "", wo or "",
              orig_reason if rev_id else reason, user or "", reason if rev_id else "", rev_id or "")
             for at, eid, kind, lpn, part, rev, qty, delta, uom, frm, to, wo, user, dev, reason, orig_reason,
-            rev_id in _ledger(start, end, ("scrap",)))
-    return csv_stream(header, rows)
+            rev_id, _ in _ledger(start, end, ("scrap",)))
+    return header, rows
 
 
-def inventory_csv(cal):
+def inventory_rows(cal):
     """Current stock by location (a snapshot: what is where now)."""
     header = ["location", "location_kind", "lpn", "part", "revision", "description", "lot", "quantity",
               "uom", "status", "work_order", "since"]
@@ -136,10 +174,14 @@ def inventory_csv(cal):
     rows = ((code, kind, lpn, part, rev, desc, lot, qty, uom, status, wo or "", _iso(cal, since))
             for code, _, kind, lpn, part, rev, desc, lot, qty, uom, status, wo, since in
             _chunks(query, (Unit.id,)))
-    return csv_stream(header, rows)
+    return header, rows
 
 
-EXPORTS = {"moves": moves_csv, "consumption": consumption_csv, "waste": waste_csv}
+EXPORTS = {"moves": moves_rows, "consumption": consumption_rows, "waste": waste_rows}
+
+
+def moves_csv(start, end, cal, style=CsvStyle()):
+    return csv_stream(*moves_rows(start, end, cal), style)
 
 
 # --- summaries -------------------------------------------------------------------------------------------
@@ -165,20 +207,57 @@ class UsageRow:
     uom: str
     consumed: Decimal = ZERO
     wasted: Decimal = ZERO
+    corrected: bool = False  # holds a later correction of this shift's quantities
 
 
 def usage(start, end, cal):
-    """Consumption and waste per shift, machine, work order and part (corrections net out)."""
+    """Consumption and waste per shift, machine, work order and part. A correction (the reversing
+    entry and the corrected quantity recorded right after it, inventory.correct) counts in the
+    shift of the entry it corrects, not as negative consumption on the day it was typed."""
     groups = {}
-    rows = _ledger(start, end, ("consume", "scrap"))
-    for at, _eid, kind, _lpn, part, rev, _qty, delta, uom, frm, _to, wo, *_ in rows:
-        key = (_shift_name(cal, at), frm or "", wo or "", f"{part} rev {rev}" if rev else part)
+    pending = {}  # (lpn, kind) -> (original's time, reversal's time): its new quantity comes next
+    for at, _eid, kind, lpn, part, rev, _qty, delta, uom, frm, _to, wo, *rest in _ledger(
+            start, end, ("consume", "scrap")):
+        rev_id, original_at = rest[-2], rest[-1]
+        if rev_id:
+            pending[(lpn, kind)] = original_at, at
+            when = original_at
+        else:
+            original_at, reversed_at = pending.pop((lpn, kind), (None, None))
+            # The same verb call wrote it, a moment after the reversal (the unit was locked).
+            when = original_at if reversed_at and at - reversed_at < CORRECTION_GAP else at
+        key = (_shift_name(cal, when), frm or "", wo or "", f"{part} rev {rev}" if rev else part)
         row = groups.get(key) or groups.setdefault(key, UsageRow(*key, uom))
+        row.corrected = row.corrected or when != at
         if kind == "consume":
             row.consumed -= delta
         else:
             row.wasted -= delta
     return [groups[k] for k in sorted(groups)]
+
+
+def waste_by_part(start, end):
+    """Waste per part, reason code and unit of measure, largest first (a correction counts under
+    the original's reason)."""
+    Original = Entry.alias()
+    reason = fn.COALESCE(Original.reason, Entry.reason)
+    rows = (Entry.select(Part.number, Part.revision, Part.description, reason, Part.uom, fn.SUM(Entry.delta))
+            .join(Unit, on=(Entry.unit == Unit.id)).join(Part)
+            .switch(Entry).join(Original, JOIN.LEFT_OUTER, on=(Entry.reverses == Original.id))
+            .where(Entry.kind == "scrap", Entry.at >= start, Entry.at < end)
+            .group_by(Part.number, Part.revision, Part.description, reason, Part.uom).tuples())
+    out = [WasteRow(f"{num} rev {rev}" if rev else num, desc, r or "(no reason)", uom, -Decimal(total))
+           for num, rev, desc, r, uom, total in rows]
+    return sorted((r for r in out if r.quantity), key=lambda r: (-r.quantity, r.part, r.reason))
+
+
+@dataclass
+class WasteRow:
+    part: str
+    description: str
+    reason: str
+    uom: str
+    quantity: Decimal
 
 
 def waste_by_reason(start, end):
@@ -192,6 +271,23 @@ def waste_by_reason(start, end):
             .group_by(reason, Part.uom).tuples())
     out = [(r or "(no reason)", uom, -Decimal(total)) for r, uom, total in rows]
     return sorted((r for r in out if r[2]), key=lambda r: -r[2])
+
+
+def moves_by_hour_of_day(start, end, cal):
+    """Moves in the range per plant-local hour of day (00-23), and the average per hour of the
+    range. Counted per UTC hour in the database (a year of ledger is not read row by row), then
+    each hour placed in plant time."""
+    hour = (fn.date_trunc("hour", Entry.at) if is_postgres()
+            else fn.strftime("%Y-%m-%d %H:00:00", Entry.at))
+    by_hour = [0] * 24
+    for utc_hour, n in (Entry.select(hour, fn.COUNT(Entry.id))
+                        .where(Entry.at >= start, Entry.at < end, Entry.kind.in_(MOVE_KINDS))
+                        .group_by(hour).tuples()):
+        if isinstance(utc_hour, str):
+            utc_hour = datetime.datetime.fromisoformat(utc_hour)
+        by_hour[cal.local(utc_hour).hour] += n
+    hours = (end - start).total_seconds() / 3600
+    return [(f"{h:02d}", n) for h, n in enumerate(by_hour)], sum(by_hour) / hours if hours else 0.0
 
 
 def moves_per_hour(start, end, cal):

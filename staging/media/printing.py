@@ -1,14 +1,16 @@
 """Printing labels: network printers (ZPL over raw TCP 9100), the print history, and batches
 rendered in the background with their progress in the database.
 
-A print is recorded (LabelPrint) only after the printer took the data, or the file was made:
-a printer that does not answer leaves no trace of a print that never happened. No Flask here."""
+A print is recorded (LabelPrint) only after the printer took the data: a printer that does not
+answer leaves no trace of a print that never happened. A PDF, ZPL file or print page made is
+recorded as made, not printed (a stager checks a PDF before printing it): it becomes a print when
+someone confirms it was printed. Only printed rows make the next label say REPRINT. No Flask here."""
 import datetime
 import re
 import socket
 import threading
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..domain import codes
 from ..domain.errors import DomainError, Invalid, NotFound
@@ -121,11 +123,12 @@ def _authorize(user, batch):
 
 
 def record(user, batch, *, output, size, printer=None, job=None):
-    """The print history: one row per label, reprint when that label was printed before."""
+    """The print history: one row per label, reprint when that label was printed before. Printed
+    when it went to a printer; a file or page is only made, until confirmed (confirm_printed)."""
     _authorize(user, batch)
     rows = [{"kind": lb.kind, "code": lb.code, "user": user.id, "printer": printer.id if printer else None,
              "output": output, "size": size, "reprint": lb.reprint, "job": job.id if job else None,
-             "at": utcnow()} for lb in batch]
+             "printed": output == "printer", "at": utcnow()} for lb in batch]
     with write_transaction():
         for chunk in labels._chunks(rows, 200):
             LabelPrint.insert_many(chunk).execute()
@@ -144,7 +147,7 @@ def print_to(user, printer_name, batch, timeout=DEFAULT_TIMEOUT):
 
 
 def download(user, batch, fmt, size, *, dpi=203, sheet=None):
-    """A ZPL or PDF file of labels, recorded as printed (that is what it is made for)."""
+    """A ZPL or PDF file of labels, recorded as made: a download is not a print."""
     _authorize(user, batch)
     labels.mark_reprints(batch)
     data = labels.render(batch, fmt, size, dpi=dpi, sheet=sheet)
@@ -153,7 +156,7 @@ def download(user, batch, fmt, size, *, dpi=203, sheet=None):
 
 
 def for_html(user, batch, size):
-    """Labels for the browser's print page (the office-printer path), recorded like a file."""
+    """Labels for the browser's print page (the office-printer path), recorded as made, like a file."""
     authorize(user, "print_labels")
     labels.layout(batch[0].kind, size)
     labels.mark_reprints(batch)
@@ -165,6 +168,39 @@ def preview(batch, fmt, size, *, dpi=203):
     """An SVG or PNG of a label as it would print next (with REPRINT if printed before)."""
     labels.mark_reprints(batch)
     return labels.render(batch, fmt, size, dpi=dpi)
+
+
+def confirm_printed(user, kind, codes_, job=None):
+    """Someone printed these labels from a file or page they made: record them as printed, so the
+    next label says REPRINT. Per label the latest made, unconfirmed row (of the job, if given)
+    becomes the print. Returns how many were confirmed."""
+    authorize(user, "print_labels")
+    latest = (LabelPrint.select(fn.MAX(LabelPrint.id)).where(~LabelPrint.printed)
+              .group_by(LabelPrint.kind, LabelPrint.code))
+    with write_transaction():
+        if job is not None:
+            ids = [row[0] for row in latest.where(LabelPrint.job == job).tuples()]
+        else:
+            ids = [row[0] for chunk in labels._chunks([str(c) for c in codes_][:labels.MAX_BATCH])
+                   for row in latest.where(LabelPrint.kind == kind, LabelPrint.code.in_(chunk)).tuples()]
+        if not ids:
+            raise Invalid("Nothing made here waits to be confirmed: make the PDF or print page first.")
+        for chunk in labels._chunks(ids, 200):
+            LabelPrint.update(printed=True, user=user.id, at=utcnow()).where(LabelPrint.id.in_(chunk)).execute()
+    return len(ids)
+
+
+def confirm_job(user, job_id):
+    """A batch's PDF or ZPL file was printed: its labels are printed now. Returns the job."""
+    authorize(user, "print_labels")  # before the lookup: an operator is told why, not "no such job"
+    job = job_for(user, job_id)
+    confirm_printed(user, job.kind, (), job=job)
+    return job
+
+
+def unconfirmed(job):
+    """How many labels of a job are made but not yet confirmed as printed."""
+    return LabelPrint.select().where(LabelPrint.job == job, ~LabelPrint.printed).count()
 
 
 def history(kind, code, limit=20):
@@ -265,10 +301,9 @@ def run_job(job_id, found, timeout=DEFAULT_TIMEOUT):
         if job.output == "printer":
             _set(job_id, status="sending")
             send(job.printer, data, timeout)
-            _set(job_id, status="done")
-        else:
-            _set(job_id, status="done", result=data)
+        # Recorded before "done": whoever sees the job done sees its history (and can confirm it).
         record(job.user, found, output=job.output, size=job.size, printer=job.printer, job=job)
+        _set(job_id, status="done", result=None if job.output == "printer" else data)
     except DomainError as err:
         _set(job_id, status="failed", error=err.message)
     except Exception as err:  # a bug must still end the job, or its page polls forever

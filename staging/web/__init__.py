@@ -16,6 +16,7 @@ from . import (
     reports,
     scan,
     security,
+    settings,
     setup,
     stock,
     tasks,
@@ -47,6 +48,7 @@ def register(app):
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)
+    app.register_blueprint(settings.bp)
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)

@@ -51,7 +51,7 @@ def machine(code):
     template = "floor/_machine_body.html" if fragment("machine-body") else "floor/machine.html"
     return vary(current_app.make_response(render_template(
         template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10),
-        shift=calendar().at(utcnow()))))
+        shift=calendar().at(utcnow()), horizon=current_app.config["FLOOR_HORIZON_HOURS"])))
 
 
 @bp.route("/units/<lpn>/hold", methods=["GET", "POST"])
@@ -60,14 +60,16 @@ def hold(lpn):
     unit = finders.unit(lpn)
     error = None
     if request.method == "POST":
-        verb = inventory.release if request.form.get("action") == "release" else inventory.hold
+        releasing = request.form.get("action") == "release"
+        verb = inventory.release if releasing else inventory.hold
+        extra = {"four_eyes": current_app.config["QC_RELEASE_FOUR_EYES"]} if releasing else {}
         try:
-            verb(inventory.Ctx(g.user, device=g.device), unit, request.form.get("reason", ""))
+            verb(inventory.Ctx(g.user, device=g.device), unit, request.form.get("reason", ""), **extra)
         except DomainError as err:
             error = err.message
         else:
             flash(f"{unit.lpn} {'released' if verb is inventory.release else 'put on QC hold'}.")
             return redirect(url_for("floor.hold", lpn=lpn))
     unit = finders.unit(unit.lpn)  # as the verb left it
-    return render_template("floor/hold.html", unit=unit, error=error,
-                           holds=workorders.hold_history(unit)), 422 if error else 200
+    return render_template("floor/hold.html", unit=unit, error=error, holds=workorders.hold_history(unit),
+                           four_eyes=current_app.config["QC_RELEASE_FOUR_EYES"]), 422 if error else 200

@@ -5,7 +5,7 @@ as well as a session (auth.py loads g.user from either)."""
 import datetime
 import functools
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ..domain import badges
@@ -37,11 +37,6 @@ def signed_in(view):
 
 def _error_text(err):
     return Response(err.message + "\n", err.status, {"Content-Type": "text/plain; charset=utf-8"})
-
-
-def _status(code):
-    # htmx 2 does not swap 4xx/5xx: fragments answer 200 and show the message.
-    return 200 if request.headers.get("HX-Request") else code
 
 
 # --- one label as a file -------------------------------------------------------------------------------
@@ -157,7 +152,7 @@ def create():
         if kind == "badge":  # anyone's badges for an admin; otherwise one's own only
             badges.check_batch(g.user, form.get("usernames", ""))
     except DomainError as err:
-        return _page(err.message, _status(err.status))
+        return _page(err.message, err.status)
     if output == "html":
         args = {k: v for k, v in form.items() if k != "csrf_token" and v}
         args.update(size=size, sheet=rest)
@@ -168,9 +163,9 @@ def create():
             printer_name=rest if output == "printer" else None, sheet=rest if output == "pdf" else None,
             dpi=int(form.get("dpi") or 203))
     except ValueError:
-        return _page("Resolution is 203 or 300 dpi.", _status(422))
+        return _page("Resolution is 203 or 300 dpi.", 422)
     except DomainError as err:
-        return _page(err.message, _status(err.status))
+        return _page(err.message, err.status)
     return redirect(url_for("labels.job", job_id=job.id), 303)
 
 
@@ -184,9 +179,20 @@ def _job(job_id):
 def job(job_id):
     found = _job(job_id)
     template = "labels/_job.html" if request.headers.get("HX-Target") == f"job-{job_id}" else "labels/job.html"
-    response = Response(render_template(template, job=found))
+    response = Response(render_template(template, job=found, unconfirmed=printing.unconfirmed(found)))
     response.vary.add("HX-Target")
     return response
+
+
+@bp.post("/jobs/<int:job_id>/confirm")
+@login_required
+def confirm_job(job_id):
+    """The batch's PDF or ZPL file was printed: its labels are printed now (the next says REPRINT)."""
+    try:
+        printing.confirm_job(g.user, job_id)
+    except DomainError as err:
+        return _page(err.message, err.status)
+    return redirect(url_for("labels.job", job_id=job_id), 303)
 
 
 @bp.get("/jobs/<int:job_id>/file")
@@ -219,7 +225,7 @@ def sheet():
     label_size = labels.SIZES[size]
     slots = labels.sheet_slots(label_size, labels.SIZES[page]) if page else [(0, 0)]
     return render_template("labels/print.html", svgs=svgs, size=label_size, page=labels.SIZES[page] if page else None,
-                           slots=slots, per_page=len(slots), what=what)
+                           slots=slots, per_page=len(slots), what=what, kind=kind, codes=[lb.code for lb in found])
 
 
 # --- the print block on unit and location pages -------------------------------------------------------------
@@ -258,8 +264,28 @@ def print_one():
     except DomainError as err:
         message, error, status = None, err.message, err.status
     if request.headers.get("HX-Request"):
-        return _block(kind, code, message, error)
+        return _block(kind, code, message, error), status  # base.html: htmx swaps 4xx too
     return _block(kind, code, message, error, template="labels/printed.html"), status
+
+
+@bp.post("/confirm")
+@login_required
+def confirm():
+    """Labels printed from a PDF or print page someone made: the unit page's block (one code, htmx)
+    or the print page (its codes, a plain form)."""
+    kind, codes = request.form.get("kind", ""), request.form.getlist("code")
+    try:
+        count = printing.confirm_printed(g.user, kind, codes)
+        message, error, status = "Recorded as printed: the next one says REPRINT.", None, 200
+    except DomainError as err:
+        message, error, status = None, err.message, err.status
+    if kind in BLOCK_KINDS and len(codes) == 1:
+        template = "labels/_print_block.html" if request.headers.get("HX-Request") else "labels/printed.html"
+        return _block(kind, codes[0], message, error, template=template), status
+    if error:
+        return _page(error, status)
+    flash(f"{count} label{'s' if count != 1 else ''} recorded as printed.")
+    return redirect(url_for("labels.index"), 303)
 
 
 # --- printers ---------------------------------------------------------------------------------------------
@@ -278,7 +304,7 @@ def printers():
                                       form.get("dpi") or 203, form.get("size") or "4x6")
             return redirect(url_for("labels.printers"), 303)
         except DomainError as err:
-            error, status = err.message, _status(err.status)
+            error, status = err.message, err.status
     return render_template("labels/printers.html", printers=printing.printers(), error=error,
                            can_set_up=can(g.user, "set_up_printers"), sizes=labels.LABEL_SIZES, dpis=labels.DPIS,
                            form=request.form), status

@@ -53,40 +53,50 @@ def index():
         start, end = reports.day_range(first, last, cal)
     except DomainError as err:
         abort(400, err.message)
-    day_start, day_end = reports.day_range(last, last, cal)
-    hours = reports.moves_per_hour(day_start, day_end, cal)
-    waste = reports.waste_by_reason(start, end)
+    hours, per_hour = reports.moves_by_hour_of_day(start, end, cal)
+    waste = reports.waste_by_part(start, end)
     coverage = reports.coverage_per_machine(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     tones = {"now": "bad", "soon": "warn", "ok": "ok", "idle": ""}
     return render_template(
         "reports/index.html", first=first, last=last, shift=reports.current_shift(cal), shifts=cal.shifts,
-        usage=reports.usage(start, end, cal),
-        moves_chart=charts.columns(f"Moves per hour, {last:%a %d %b}",
-                                   [(f"{t:%H}", n) for t, n in hours]),
-        waste_chart=charts.rows("Waste by reason", [(f"{r} ({uom})", q) for r, uom, q in waste]),
+        usage=reports.usage(start, end, cal), waste=waste, per_hour=per_hour,
+        moves_chart=charts.columns(f"Moves by hour of day, {first:%d %b} to {last:%d %b}: "
+                                   f"{sum(n for _, n in hours)} moves, {per_hour:.2f} per hour", hours),
+        waste_chart=charts.rows("Waste by part and reason",
+                                [(f"{w.part} · {w.reason} ({w.uom})", w.quantity) for w in waste]),
         coverage_chart=charts.rows("Staged coverage per machine (now)",
                                    [(code, pct, tones[state]) for code, pct, state in coverage],
                                    fmt="{:.0f} %", maximum=100, empty="No machines."))
 
 
-@bp.get("/reports/<kind>.csv")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/reports/<kind>.<fmt>")
 @login_required
-def export(kind):
+def export(kind, fmt):
     cal = calendar()
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     if kind == "inventory":
-        rows, name = reports.inventory_csv(cal), f"inventory-{cal.today():%Y%m%d}.csv"
+        (header, rows), name = reports.inventory_rows(cal), f"inventory-{cal.today():%Y%m%d}"
     elif kind in reports.EXPORTS:
         first, last = _range()
         try:
             start, end = reports.day_range(first, last, cal)
         except DomainError as err:
             abort(400, err.message)
-        rows, name = reports.EXPORTS[kind](start, end, cal), f"{kind}-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+        (header, rows), name = reports.EXPORTS[kind](start, end, cal), f"{kind}-{first:%Y%m%d}-{last:%Y%m%d}"
     else:
         abort(404)
-    # Streamed: the generator pages through the ledger while the response is sent.
-    return Response(stream_with_context(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if fmt == "xlsx":
+        return Response(reports.xlsx_file(header, rows, kind), mimetype=XLSX, headers=headers)
+    # Streamed: the generator pages through the ledger while the response is sent. Separator and
+    # decimal mark of the plant's locale, so the plant's spreadsheet opens it in columns.
+    style = reports.CsvStyle.for_locale(current_app.config["PLANT_LOCALE"])
+    return Response(stream_with_context(reports.csv_stream(header, rows, style)),
+                    mimetype="text/csv", headers=headers)
 
 
 @bp.get("/reports/shift")

@@ -138,7 +138,8 @@ def import_csv():
     if request.method == "POST":
         if request.form.get("confirm"):
             try:
-                created = workorders.import_csv(g.user, request.form.get("text", ""), plant.zone())
+                created = workorders.import_csv(g.user, request.form.get("text", ""), plant.zone(),
+                                                create_parts=bool(request.form.get("create_parts")))
             except DomainError as err:
                 error = err.message
                 preview = workorders.preview(request.form.get("text", ""), plant.zone())
@@ -150,7 +151,7 @@ def import_csv():
             preview = workorders.preview(data, plant.zone()) if data else None
             error = None if data else "Choose a CSV file exported from the ERP."
     if created is not None:
-        flash(f"Imported {len(created)} work order{'s' if len(created) != 1 else ''}: "
+        flash(f"Imported (created or updated) {len(created)} work order{'s' if len(created) != 1 else ''}: "
               + ", ".join(wo.number for wo in created))
         return redirect(url_for("workorders.index"))
     status = 422 if error or (preview is not None and not preview.ok) else 200

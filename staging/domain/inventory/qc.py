@@ -2,7 +2,7 @@
 from ...store.db import locked
 from ...store.models import Entry, Unit
 from .. import codes
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..quantities import fmt_qty, parse_quantity
 from ..workorders import count_usage
 from .lookups import _unit
@@ -58,13 +58,27 @@ def hold(book, unit_ref, reason):
 
 
 @verb("release_hold", scanned=("unit_ref",))
-def release(book, unit_ref, reason):
-    """Release a QC hold: the unit takes the status of where it stands (in the QC cage: stock)."""
+def release(book, unit_ref, reason, four_eyes=False):
+    """Release a QC hold: the unit takes the status of where it stands (in the QC cage: stock).
+    four_eyes (a plant setting): whoever put it on hold may not release it."""
     unit = _unit(unit_ref)
     reason = _reason(reason)
     if unit.status != "hold":
         raise Invalid(f"{unit.lpn} is not on QC hold.")
+    if four_eyes and _held_by(unit) == book.ctx.user.id:
+        raise Forbidden(f"You put {unit.lpn} on QC hold: someone else must release it (four-eyes rule).")
     kind = unit.location.kind if unit.location else "storage"
     status = "stock" if kind in ("qc_hold", "scrap") else STATUS_AT.get(kind, "stock")
     book.record(unit, "release", quantity=unit.quantity, status=status, reason=reason)
     return unit
+
+
+def _held_by(unit):
+    """Who put the unit on hold: the user of the entry that turned its status to hold (a hold,
+    or a move into the QC cage), found walking back from its latest entry."""
+    holder = None
+    for entry in Entry.select(Entry.status, Entry.user).where(Entry.unit == unit).order_by(Entry.id.desc()):
+        if entry.status != "hold":
+            break
+        holder = entry.user_id
+    return holder

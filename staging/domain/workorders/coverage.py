@@ -294,7 +294,8 @@ def _count_for_order(unit, ov, its_machines):
 def _judge(mv, soon):
     """Red (now): wrong material, or a running order needs material and none is near.
     Amber (soon): a running order, or one released or due within the horizon, is short.
-    Green (ok): everything those orders still need is staged or loaded."""
+    Green (ok): everything those orders still need is staged or loaded.
+    Grey (idle): no open order, or none running or due within the horizon."""
     if mv.wrong:
         mv.reasons.append(f"{len(mv.wrong)} unit(s) of wrong material")
     for ov in mv.running:
@@ -309,6 +310,11 @@ def _judge(mv, soon):
         return
     upcoming = [ov for ov in mv.orders if ov.wo.status in ("running", "released")
                 or (ov.wo.due_at is not None and ov.wo.due_at <= soon)]
+    if not upcoming:
+        # Open orders, none running or due within the horizon: nothing is staged, and nothing
+        # needs to be yet. Not green ("staged" would be a false all-clear); the page says so.
+        mv.state = "idle"
+        return
     for ov in upcoming:
         for lv in ov.lines:
             if lv.short > 0:

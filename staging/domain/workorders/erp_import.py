@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ...store.db import write_transaction
+from ...store.models import WorkOrder
 from ..errors import Invalid
 from ..permissions import authorize
 from ..quantities import fmt_qty
@@ -14,6 +15,13 @@ COLUMNS = ("work_order", "product", "product_rev", "quantity", "machine", "outpu
            "due", "part", "part_rev", "part_qty", "uom")
 REQUIRED_COLUMNS = ("work_order", "product", "quantity", "machine", "part", "part_qty")
 HEADER_FIELDS = ("product", "product_rev", "quantity", "machine", "output_station", "status", "due")
+# The usual names ERP exports give these columns (lower case, spaces as _): read as ours.
+ALIASES = {"order": "work_order", "order_no": "work_order", "wo": "work_order", "work_order_no": "work_order",
+           "production_order": "work_order", "item": "product", "product_no": "product",
+           "product_revision": "product_rev", "qty": "quantity", "order_qty": "quantity",
+           "work_center": "machine", "workcenter": "machine", "machines": "machine", "due_date": "due",
+           "component": "part", "material": "part", "component_rev": "part_rev", "material_rev": "part_rev",
+           "component_qty": "part_qty", "material_qty": "part_qty", "unit": "uom"}
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -32,6 +40,17 @@ class Preview:
     rows: list = field(default_factory=list)
     problem: str = ""  # the whole file is unusable
     drafts: dict = field(default_factory=dict)
+    existing: dict = field(default_factory=dict)  # number -> the work order the import updates
+
+    @property
+    def new_parts(self):
+        """Parts the file names that do not exist: created only when the user confirms."""
+        found = set()
+        for d in self.drafts.values():
+            if not d.product_part:
+                found.add((d.product, d.product_rev))
+            found.update((ld.number, ld.revision) for ld in d.lines if not ld.part)
+        return sorted(f"{n} rev {r}" if r else n for n, r in found)
 
     @property
     def bad_rows(self):
@@ -88,7 +107,8 @@ def _read_rows(reader, rows):
     header = next(reader, None)
     if not header:
         return "The file is empty."
-    names = [h.strip().lower().replace(" ", "_") for h in header]
+    names = [h.strip().lower().replace(" ", "_").replace(".", "").replace("-", "_") for h in header]
+    names = [ALIASES.get(n, n) for n in names]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         return (f"Missing column(s): {', '.join(missing)}. The first row must name the columns: "
@@ -117,11 +137,16 @@ def _check_rows(p, zone):
     importing would create."""
     for number, rows in _by_work_order(p.rows).items():
         _check_same_order(rows)
-        draft = _check_draft(number, rows, zone)
+        existing = WorkOrder.get_or_none(WorkOrder.number == number)
+        if existing is not None and existing.status == "closed":
+            rows[0].errors.append(f"Work order {number} is closed: an import does not change it.")
+        draft = _check_draft(number, rows, zone, existing)
         if any(r.errors for r in rows):
             continue
         p.drafts[number] = draft
-        _describe(number, draft, rows)
+        if existing is not None:
+            p.existing[number] = existing
+        _describe(number, draft, rows, existing)
 
 
 def _by_work_order(rows):
@@ -144,7 +169,7 @@ def _check_same_order(rows):
                 row.errors.append(f"{name} differs from line {first.number} of the same work order.")
 
 
-def _check_draft(number, rows, zone):
+def _check_draft(number, rows, zone, existing=None):
     """The draft of one work order from its rows; each error goes to the row it is about (the
     order's own fields: its first row)."""
     first = rows[0]
@@ -152,7 +177,7 @@ def _check_draft(number, rows, zone):
     fields["machines"] = first.values.get("machine")
     lines = [{"part": r.values.get("part"), "revision": r.values.get("part_rev"),
               "quantity": r.values.get("part_qty"), "uom": r.values.get("uom")} for r in rows]
-    draft, errors = parse_draft(fields, lines, zone)
+    draft, errors = parse_draft(fields, lines, zone, existing)
     for key, message in errors.items():
         if key.startswith("line"):
             rows[int(key[4:])].errors.append(message)
@@ -166,11 +191,12 @@ def _check_draft(number, rows, zone):
     return draft
 
 
-def _describe(number, draft, rows):
-    """What importing creates: the order on its first row, each material line on its own row."""
+def _describe(number, draft, rows, existing=None):
+    """What importing does: the order on its first row, each material line on its own row."""
     new = "" if draft.product_part else " (new part)"
     where = " + ".join(m.code for m in draft.machines)
-    rows[0].action = (f"New work order {number}: {draft.product} rev {draft.product_rev or '—'}{new} "
+    rows[0].action = (f"{'Update' if existing else 'New'} work order {number}: "
+                      f"{draft.product} rev {draft.product_rev or '—'}{new} "
                       f"× {fmt_qty(draft.quantity)} on {where}"
                       f"{' → ' + draft.output.code if draft.output else ''}, {draft.status}. ")
     for row, ld in zip(rows, draft.lines):
@@ -178,11 +204,16 @@ def _describe(number, draft, rows):
                        f"{'' if ld.part else ' (new part)'}.")
 
 
-def import_csv(user, data, zone):
-    """Create every work order in the file, in one transaction, or none of them."""
+def import_csv(user, data, zone, create_parts=False):
+    """Create or update every work order in the file, in one transaction, or none of them. Parts
+    it names that do not exist are created only with create_parts (a typo is not a new part)."""
     authorize(user, "work_orders")
     with write_transaction():
         p = preview(data, zone)
         if not p.ok:
             raise Invalid(p.problem or f"{len(p.bad_rows)} row(s) are wrong: nothing was imported.")
-        return [_write(draft) for draft in p.drafts.values()]
+        if p.new_parts and not create_parts:
+            raise Invalid(f"The file names {len(p.new_parts)} part(s) that do not exist ({', '.join(p.new_parts[:5])}"
+                          f"{'…' if len(p.new_parts) > 5 else ''}): confirm creating them, or correct the file. "
+                          "Nothing was imported.")
+        return [_write(draft, p.existing.get(number)) for number, draft in p.drafts.items()]

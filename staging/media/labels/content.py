@@ -319,7 +319,7 @@ def _check_batch(count):
 
 
 def mark_reprints(labels):
-    """Flag labels printed before (a reprinted unit label says REPRINT)."""
+    """Flag labels printed before (a reprinted unit label says REPRINT); a file made is not a print."""
     by_kind = {}
     for label in labels:
         by_kind.setdefault(label.kind, []).append(label)
@@ -327,7 +327,7 @@ def mark_reprints(labels):
         printed = set()
         for chunk in _chunks([lb.code for lb in group]):
             printed.update(row[0] for row in LabelPrint.select(LabelPrint.code).where(
-                LabelPrint.kind == kind, LabelPrint.code.in_(chunk)).distinct().tuples())
+                LabelPrint.kind == kind, LabelPrint.code.in_(chunk), LabelPrint.printed).distinct().tuples())
         for label in group:
             label.mark_reprint(label.code in printed)
     return labels

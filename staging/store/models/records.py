@@ -83,6 +83,8 @@ class LabelPrint(BaseModel):
     output = CharField(max_length=16)  # printer, zpl, pdf
     size = CharField(max_length=16)
     reprint = BooleanField(default=False)
+    # A file or print page made is not a print: printed only when sent to a printer, or confirmed.
+    printed = BooleanField(default=False)
     job = ForeignKeyField(LabelJob, null=True, backref="prints", on_delete="SET NULL")
     at = DateTimeField(default=utcnow, index=True)
 

@@ -1,0 +1,347 @@
+"""The desk pages in real Chromium at 1280x800, reached the way a stager or a lead reaches them:
+signing in, then clicking the header and the pages' links (htmx boosts every click)."""
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from staging.domain import inventory
+from staging.domain.users import create_user
+from staging.store.models import WorkOrder, WorkOrderLine
+
+pytestmark = pytest.mark.browser
+
+SHOTS = "/tmp"
+
+
+@pytest.fixture
+def plant(web_plant):
+    """The web plant with a pallet of resin staged in LANE-1 for WO-1 on M1."""
+    plant = web_plant
+    plant.unit = plant.receive(qty="40", lot="LOT-9")
+    inventory.stage(plant.ctx("stager"), plant.unit.lpn, "LANE-1", "WO-1")
+    return plant
+
+
+def sign_in(page, base, role="lead", user=None):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(base + "/login")
+    page.fill("input[name=username]", user or f"{role}1")
+    page.fill("input[name=password]", "password-123")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(base + "/inventory")
+    return page
+
+
+def header(page, name):
+    """Click a link in the header, as a person does (a boosted click: htmx swaps the body)."""
+    page.click(f"header.top nav >> text={name}")
+    expect(page.locator("header.top nav a[aria-current]")).to_have_text(name)  # the swap is done
+
+
+def styled(page, selector, prop, value):
+    """The element's computed style: proof that the page's stylesheet applies after the click."""
+    return page.eval_on_selector(selector, f"el => getComputedStyle(el).{prop}") == value
+
+
+# --- 1. refusals are on the screen ----------------------------------------------------------------------
+
+def test_a_new_work_order_on_an_unknown_machine_is_refused_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("text=New work order")
+    page.wait_for_url("**/work-orders/new")
+    page.fill("input[name=number]", "WO-77")
+    page.fill("input[name=product]", "HSG-1")
+    page.fill("input[name=quantity]", "10")
+    page.fill("input[name=machines]", "M7")
+    page.click("button:has-text('Save')")
+    expect(page.locator("p.alert.error")).to_contain_text("Nothing was saved")
+    expect(page.locator(".field-error", has_text="M7")).to_contain_text("is not a machine")
+    expect(page.locator("input[name=number]")).to_have_value("WO-77")  # what was typed stays
+    assert WorkOrder.get_or_none(WorkOrder.number == "WO-77") is None
+
+
+def test_editing_a_work_order_onto_an_unknown_machine_is_refused_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("table >> text=WO-1")
+    page.click("a.button:has-text('Edit')")
+    page.wait_for_url("**/work-orders/WO-1/edit")
+    page.fill("input[name=machines]", "M7")
+    page.click("button:has-text('Save')")
+    expect(page.locator(".field-error", has_text="M7")).to_contain_text("is not a machine")
+    assert WorkOrder.get(WorkOrder.number == "WO-1").machine.code == "M1"
+
+
+ERP_BAD = ("work_order,product,product_rev,quantity,machine,output_station,status,due,part,part_rev,part_qty,uom\n"
+           "WO-5,HSG-1,A,10,M7,,released,,RES-100,B,20,kg\n"
+           "WO-6,HSG-1,A,10,M1,,released,,RES-100,B,20,kg\n")
+
+
+def test_a_refused_erp_import_shows_its_rows_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("text=Import from ERP")
+    page.wait_for_url("**/work-orders/import")
+    page.set_input_files("input[name=file]", files=[{"name": "erp.csv", "mimeType": "text/csv",
+                                                     "buffer": ERP_BAD.encode()}])
+    page.click("button:has-text('Preview')")
+    expect(page.locator("p.alert.error")).to_contain_text("1 of 2 rows are wrong")
+    expect(page.locator("tr.row-bad")).to_contain_text("“M7” is not a machine")
+    page.screenshot(path=f"{SHOTS}/desk-import-refused.png", full_page=True)
+    assert WorkOrder.select().where(WorkOrder.number.in_(["WO-5", "WO-6"])).count() == 0
+
+
+def test_a_qc_hold_without_a_reason_is_refused_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.click("ul.board >> text=M1")
+    page.click("text=Hold…")
+    page.wait_for_url(f"**/units/{plant.unit.lpn}/hold")
+    page.fill("input[name=reason]", "   ")  # passes the browser's `required`; the plant refuses it
+    page.click("button:has-text('Put on QC hold')")
+    expect(page.locator("p.alert.error")).to_be_visible()
+    expect(page.locator("h1 .status")).to_have_text("staged")
+
+
+def test_a_label_batch_for_an_unknown_pallet_is_refused_on_the_screen(page, live_server, plant):
+    sign_in(page, live_server, "stager")
+    header(page, "Labels")
+    page.fill("textarea[name=lpns]", "NOPE-9")
+    page.click("form.labels-form button[type=submit]")
+    expect(page.locator("p.alert.error")).to_contain_text("NOPE-9")
+
+
+# --- 2. every page keeps its styles after a click --------------------------------------------------------
+
+def test_the_floor_board_reached_by_a_click_is_red_amber_green(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.wait_for_url(live_server + "/floor")
+    expect(page.locator("ul.board li.tile").first).to_be_visible()
+    assert styled(page, "ul.board", "display", "grid")  # not a bullet list
+    assert styled(page, "ul.board li.tile", "borderLeftWidth", "12px")
+    page.screenshot(path=f"{SHOTS}/desk-floor-by-click.png")
+    header(page, "Work orders")
+    page.wait_for_url(live_server + "/work-orders/")
+    assert styled(page, ".wo-status", "textTransform", "uppercase")
+    header(page, "Reports")
+    page.wait_for_url(re.compile(r".*/reports.*"))
+    assert styled(page, "figure.chart", "borderTopStyle", "solid")
+
+
+# --- 3. the header search lands -----------------------------------------------------------------------
+
+def test_an_lpn_in_the_header_search_lands_on_the_unit_page(page, live_server, plant):
+    sign_in(page, live_server)
+    page.fill("header form.search input[name=q]", plant.unit.lpn)
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url(live_server + f"/units/{plant.unit.lpn}")
+    expect(page.locator("h1")).to_contain_text(plant.unit.lpn)
+    expect(page.locator("header.top nav")).to_be_visible()
+
+
+def test_a_part_in_the_header_search_shows_the_whole_search_page(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.fill("header form.search input[name=q]", "RES-100")
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r".*/search\?q=RES-100"))
+    expect(page.locator("h1")).to_have_text("Search")
+    expect(page.locator("header.top nav")).to_be_visible()
+    expect(page.locator("#results")).to_contain_text(plant.unit.lpn)
+    # The search page's own box still searches as one types, into the results only.
+    page.fill("form.bigsearch input[name=q]", "LOT-9")
+    expect(page.locator("#results")).to_contain_text(plant.unit.lpn)
+    expect(page.locator("header.top nav")).to_have_count(1)
+
+
+# --- 4. REPRINT only after a recorded print -----------------------------------------------------------
+
+def label_svg(page, base, lpn):
+    return page.request.get(f"{base}/labels/units/{lpn}.svg").text()
+
+
+def test_a_checked_pdf_is_not_a_print_until_the_stager_confirms_it(page, live_server, plant):
+    lpn = plant.unit.lpn
+    sign_in(page, live_server, "stager")
+    page.fill("header form.search input[name=q]", lpn)
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url(live_server + f"/units/{lpn}")
+    block = page.locator("#print-block")
+    expect(block).to_contain_text("Not printed yet")
+    for _ in range(2):  # the stager checks the PDF, twice
+        with page.expect_download() as download:
+            block.locator("a", has_text="PDF 4x6").click()
+        assert download.value.suggested_filename.endswith(".pdf")
+    assert "REPRINT" not in label_svg(page, live_server, lpn)
+    block.locator("button", has_text="I printed the PDF").click()
+    expect(block.locator("[role=status]")).to_contain_text("Recorded as printed")
+    expect(block).to_contain_text("Printed 1×")
+    expect(block).to_contain_text("The next one says REPRINT")
+    assert "REPRINT" in label_svg(page, live_server, lpn)
+
+
+def test_a_batch_pdf_is_recorded_as_printed_only_when_confirmed(page, live_server, plant):
+    sign_in(page, live_server, "stager")
+    header(page, "Labels")
+    page.fill("textarea[name=lpns]", plant.unit.lpn)
+    page.click("form.labels-form button[type=submit]")
+    expect(page.locator("a.button", has_text="Download PDF")).to_be_visible()
+    with page.expect_download():
+        page.click("a.button:has-text('Download PDF')")
+    expect(page.locator(".job")).to_contain_text("Not recorded as printed yet")
+    assert "REPRINT" not in label_svg(page, live_server, plant.unit.lpn)
+    page.click("button:has-text('I printed it: confirm')")
+    expect(page.locator(".job [role=status]")).to_contain_text("Recorded as printed")
+    assert "REPRINT" in label_svg(page, live_server, plant.unit.lpn)
+
+
+# --- 5. no false alarms -------------------------------------------------------------------------------
+
+def test_a_new_plants_floor_board_raises_no_false_alarms(page, live_server, plant):
+    later = WorkOrder.create(number="WO-8", part=plant.product, quantity=10, machine=plant.machine2, status="planned",
+                             due_at=datetime.datetime.utcnow() + datetime.timedelta(days=2))
+    WorkOrderLine.create(work_order=later, part=plant.resin_b, quantity=Decimal("50"))
+    sign_in(page, live_server)
+    header(page, "Floor")
+    board = page.locator("#board")
+    expect(board.locator("ul.board li.tile").first).to_be_visible()
+    # The plant began today: no shift before it owes a log.
+    expect(board).not_to_contain_text("not submitted on time")
+    m2 = board.locator("li.tile", has_text="M2")
+    expect(m2.locator(".tile-state")).to_have_text("Nothing due in 4 h")
+    assert "st-ok" not in m2.get_attribute("class")
+    page.click("header.top nav >> text=Reports")
+    page.click("text=Logbook")
+    expect(page.locator("table.logs")).not_to_contain_text("overdue")
+
+
+# --- 6. four eyes -------------------------------------------------------------------------------------
+
+def test_a_lead_cannot_acknowledge_her_own_safety_note_another_lead_can(page, live_server, plant):
+    create_user("lead2", "lead", "password-123")
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.click("ul.board >> text=M1")
+    page.click("text=Logbook,")
+    page.select_option("select[name=kind]", "safety")
+    page.fill("textarea[name=text]", "Forks bent on FL-3")
+    page.click("button:has-text('Add to the log')")
+    note = page.locator("ul.notes li", has_text="Forks bent on FL-3")
+    expect(note).to_contain_text("another lead must acknowledge it")
+    expect(note.locator("button", has_text="Acknowledge")).to_have_count(0)
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url("**/login**")
+    sign_in(page, live_server, user="lead2")
+    header(page, "Reports")
+    page.click("main >> text=Logbook")
+    note = page.locator("ul.notes li", has_text="Forks bent on FL-3")
+    note.locator("button", has_text="Acknowledge").click()
+    expect(page.locator("[role=status]")).to_contain_text("Safety issue acknowledged")
+    expect(page.locator("ul.notes li", has_text="Forks bent on FL-3")).to_have_count(0)
+
+
+def test_whoever_put_a_unit_on_hold_cannot_release_it(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Floor")
+    page.click("ul.board >> text=M1")
+    page.click("text=Hold…")
+    page.fill("input[name=reason]", "Torn wrap")
+    page.click("button:has-text('Put on QC hold')")
+    expect(page.locator("h1 .status")).to_have_text("hold")
+    page.fill("input[name=reason]", "Rewrapped")
+    page.click("button:has-text('Release the hold')")
+    expect(page.locator("p.alert.error")).to_contain_text("someone else must release it")
+    expect(page.locator("h1 .status")).to_have_text("hold")
+
+
+# --- 7. reports a planner can use ---------------------------------------------------------------------
+
+def test_the_reports_page_shows_waste_by_part_and_reason(page, live_server, plant):
+    loaded = plant.receive(qty="30")
+    inventory.move(plant.ctx(), loaded.lpn, "M1")
+    inventory.scrap(plant.ctx(), loaded.lpn, "2.5", reason="Contaminated")
+    screws = plant.receive(part=plant.screw, qty="500")
+    inventory.scrap(plant.ctx(), screws.lpn, "40", reason="Dropped")
+    sign_in(page, live_server)
+    header(page, "Reports")
+    table = page.locator("table.waste")
+    expect(table.locator("tbody tr").first).to_contain_text("FST-M6 rev C")
+    expect(table).to_contain_text("Dropped")
+    expect(table.locator("tr", has_text="RES-100 rev B")).to_contain_text("2.5 kg")
+    chart = page.locator("figure.chart", has_text="Waste by part and reason")
+    expect(chart.locator("svg rect")).to_have_count(2)
+    expect(page.locator("figure.chart", has_text="Moves by hour of day")).to_contain_text("5 moves")
+    page.mouse.wheel(0, 300)
+    page.screenshot(path=f"{SHOTS}/desk-waste-report.png")
+
+
+# --- 8. exports that open right in a spreadsheet ------------------------------------------------------
+
+def test_the_waste_export_downloads_as_excel_and_as_a_csv_for_the_plants_locale(page, live_server, plant, app):
+    from openpyxl import load_workbook
+    app.config["PLANT_LOCALE"] = "de"
+    loaded = plant.receive(qty="30")
+    inventory.move(plant.ctx(), loaded.lpn, "M1")
+    inventory.scrap(plant.ctx(), loaded.lpn, "2.5", reason="Contaminated")
+    sign_in(page, live_server)
+    header(page, "Reports")
+    row = page.locator("table.downloads tr", has_text="Waste")
+    with page.expect_download() as xlsx:
+        row.locator("a", has_text="Excel").click()
+    with open(xlsx.value.path(), "rb") as fh:
+        sheet = load_workbook(fh).active
+    assert xlsx.value.suggested_filename.endswith(".xlsx")
+    values = list(sheet.values)
+    assert values[1][6] == 2.5 and values[1][10] == "Contaminated"
+    with page.expect_download() as csv_file:
+        row.locator("a", has_text="CSV").click()
+    with open(csv_file.value.path(), "rb") as fh:
+        text = fh.read()
+    assert text.startswith(b"\xef\xbb\xbf") and b";2,500;kg;" in text
+
+
+ERP_NEW_PART = ("order;item;product_rev;qty;work center;output_station;status;due;material;part_rev;material qty;unit\n"
+                "WO-1;HSG-1;A;150;M1;;running;;RES-100;B;750,5;kg\n"
+                "WO-7;HSG-1;A;10;M2;;planned;;RES-10O;B;20;kg\n")  # a typo: the letter O for a zero
+
+
+def test_an_erp_file_with_an_unknown_part_is_refused_until_the_lead_confirms(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("text=Import from ERP")
+    page.set_input_files("input[name=file]", files=[{"name": "erp.csv", "mimeType": "text/csv",
+                                                     "buffer": ERP_NEW_PART.encode()}])
+    page.click("button:has-text('Preview')")
+    expect(page.locator("table.preview")).to_contain_text("Update work order WO-1")
+    expect(page.locator(".alert.warn")).to_contain_text("RES-10O rev B")
+    page.click("button:has-text('Import 2 work orders')")
+    expect(page.locator("p.alert.error")).to_contain_text("do not exist (RES-10O rev B)")
+    assert WorkOrder.get_or_none(WorkOrder.number == "WO-7") is None
+    page.check("input[name=create_parts]")
+    page.click("button:has-text('Import 2 work orders')")
+    expect(page.locator("[role=status]")).to_contain_text("WO-1, WO-7")
+    assert WorkOrder.get(WorkOrder.number == "WO-1").quantity == 150
+
+
+# --- 9. an admin reads the plant's settings in one page ----------------------------------------------
+
+def test_an_admin_reads_the_plants_settings_in_one_page(page, live_server, plant, app):
+    app.config["DATABASE_URL"] = "postgresql://staging:s3cret@db.plant/staging"
+    sign_in(page, live_server, "admin")
+    header(page, "Settings")
+    table = page.locator("table.settings")
+    expect(table.locator("tr", has_text="QC_RELEASE_FOUR_EYES")).to_contain_text("on")
+    expect(table.locator("tr", has_text="PLANT_TIMEZONE")).to_contain_text("Europe/Berlin")
+    expect(table.locator("tr", has_text="DATABASE_URL")).to_contain_text("staging:•••@db.plant")
+    expect(table).not_to_contain_text("s3cret")
+
+
+def test_only_an_admin_sees_the_settings(page, live_server, plant):
+    sign_in(page, live_server)
+    expect(page.locator("header.top nav a", has_text="Settings")).to_have_count(0)
+    assert page.request.get(live_server + "/settings").status == 403
