@@ -94,7 +94,7 @@ class Crawl:
     def sign_in(self):
         page = self.page
         page.set_viewport_size({"width": 1280, "height": 800})
-        page.goto(self.base + "/login")
+        page.goto(self.base + "/login?next=/inventory")  # operators would land on Scan
         page.fill("input[name=username]", f"{self.role}1")
         page.fill("input[name=password]", "password-123")
         page.press("input[name=password]", "Enter")
@@ -131,6 +131,9 @@ class Crawl:
         if not link.count():
             return False
         link.evaluate(OPEN_DETAILS_JS)
+        self.settle()  # opening a <details> may load its contents in place of the link (the location tree)
+        if not link.count():
+            return False
         link.click()
         self.settle()
         return True
