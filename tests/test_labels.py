@@ -140,7 +140,7 @@ def test_badges_and_the_command_sheet(plant):
     assert [(lb.code, lb.fields["name"]) for lb in labels.badge_labels()] == [("B-7", "operator1")]
     sheet = labels.command_sheet()
     assert {"CMD:DONE", "CMD:CANCEL", "CMD:UNDO", "CMD:SIGNOUT"} <= {r["payload"] for r in sheet.rows["commands"]}
-    assert len(sheet.rows["modes"]) == 7 and sheet.rows["reasons"]
+    assert len(sheet.rows["modes"]) == 8 and sheet.rows["reasons"]  # Tasks among them
 
 
 # --- printing -------------------------------------------------------------------------------------------
