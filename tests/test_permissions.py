@@ -12,11 +12,24 @@ from typing import Callable
 import pytest
 from PIL import Image
 
-from staging.domain import inventory, logbook
+from staging.domain import inventory, logbook, tasks
 from staging.domain.errors import Forbidden
 from staging.domain.users import create_token
 from staging.media import printing
-from staging.store.models import MODELS, ROLES, LabelPrint, LogNote, Printer, ShiftLog, Unit, WorkOrder
+from staging.store.models import (
+    MODELS,
+    ROLES,
+    LabelPrint,
+    LineSidePlace,
+    LineSideStock,
+    LogNote,
+    Printer,
+    ShiftLog,
+    StagingTask,
+    Unit,
+    WorkOrder,
+    WorkOrderLane,
+)
 
 from .test_labels import FakePrinter
 from .webutil import csrf_token, login
@@ -48,6 +61,9 @@ class World:
         self.printer = FakePrinter()
         printing.save_printer(p.users["admin"], "Dock Zebra", "127.0.0.1", self.printer.port, 203, "4x6")
         self.tokens = {role: create_token(f"{role}1") for role in ROLES}
+        # A staging task for WO-1's shortage, claimed by operator1 (its later pages sync: nothing new then).
+        LineSidePlace.create(machine=p.machine, place=p.lane, kind="lane")
+        self.task = tasks.claim(p.operator, tasks.next_for(p.operator).id, tasks.DEFAULT)
 
 
 def snapshot():
@@ -87,6 +103,10 @@ CSV = ("work_order,product,product_rev,quantity,machine,output_station,status,du
 
 def _unit(w, which="unit"):
     return Unit.get_by_id(getattr(w, which).id)
+
+
+def _task(w):
+    return StagingTask.get_by_id(w.task.id)
 
 
 def _changed(response, w, before):
@@ -180,6 +200,31 @@ CASES = [
     Case("work orders: import a CSV", "workorders.import_csv", "POST", "lead",
          lambda c, w, who: form(c, "/work-orders/import", {"confirm": "1", "text": CSV}),
          lambda r, w, b: _where(WorkOrder, WorkOrder.number == "WO-50") == 1),
+    Case("API: claim a staging task", "api.api_claim", "POST", "operator",
+         lambda c, w, who: api(c, who, f"/api/tasks/{w.task.id}/claim", w),
+         lambda r, w, b: r.status_code == 200 and r.json["claimed_by"] == "operator1"),
+    Case("API: release a staging task", "api.api_release", "POST", "operator",
+         lambda c, w, who: api(c, who, f"/api/tasks/{w.task.id}/release", w),
+         lambda r, w, b: r.status_code == 200 and _task(w).state == "open"),
+    Case("tasks: first in the queue", "tasks.top", "POST", "lead",
+         lambda c, w, who: form(c, f"/tasks/{w.task.id}/top"),
+         lambda r, w, b: _task(w).rank is not None),
+    Case("tasks: assign", "tasks.assign", "POST", "lead",
+         lambda c, w, who: form(c, f"/tasks/{w.task.id}/assign", {"person": "stager1"}),
+         lambda r, w, b: _task(w).assigned_to_id is not None),
+    Case("tasks: cancel", "tasks.cancel", "POST", "lead",
+         lambda c, w, who: form(c, f"/tasks/{w.task.id}/cancel"),
+         lambda r, w, b: _task(w).state == "cancelled"),
+    Case("tasks: a machine's line-side place", "tasks.add_place", "POST", "lead",
+         lambda c, w, who: form(c, "/tasks/places", {"machine": "M2", "place": "LANE-1", "kind": "lane"}),
+         lambda r, w, b: _count(LineSidePlace) == 2),
+    Case("tasks: line-side min/max", "tasks.set_level", "POST", "lead",
+         lambda c, w, who: form(c, "/tasks/places/levels", {"place": "LANE-1", "part": "FST-M6 C",
+                                                             "minimum": "10", "maximum": "100"}),
+         lambda r, w, b: _count(LineSideStock) == 1),
+    Case("tasks: a work order's own lane", "tasks.name_lane", "POST", "lead",
+         lambda c, w, who: form(c, "/tasks/places/lanes", {"work_order": "WO-1", "place": "LANE-1"}),
+         lambda r, w, b: _count(WorkOrderLane) == 1),
 ]
 
 # GETs that write (the print history): held to the same rule.
