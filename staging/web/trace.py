@@ -157,7 +157,7 @@ def downstream_page():
         found = trace.downstream(lot=lot or None, lpn=lpn or None)
     except DomainError as err:
         return render_template("trace/search.html", error=err.message, lot=lot, lpn=lpn), err.status
-    return render_template("trace/downstream.html", t=found, scan_id=uuid.uuid4().hex)
+    return render_template("trace/downstream.html", trace=found, scan_id=uuid.uuid4().hex)
 
 
 @bp.get("/trace/units/<lpn>")
