@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint setup system system-test venv vendor bench bench-quick check clean
+.PHONY: run test lint setup system system-test venv vendor translations bench bench-quick check clean
 
 run: setup
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py app:app
@@ -29,7 +29,7 @@ bench-quick: setup
 check: setup
 	$(BIN)/flask --app app check
 
-setup: system venv vendor
+setup: system venv vendor translations
 
 # System libraries: zbar for pyzbar at run time. apt only when something is missing.
 system:
@@ -54,6 +54,10 @@ static/vendor/htmx.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# The catalogs (staging/translations/*/LC_MESSAGES/messages.po) compiled for the app; .mo not committed.
+translations: venv
+	$(BIN)/pybabel --quiet compile -d staging/translations
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

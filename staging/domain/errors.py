@@ -1,15 +1,20 @@
 """Domain errors: what the floor can get wrong, in words an operator understands.
 
-Each carries the HTTP status the API answers with; the scan page shows the message big and red."""
+Each carries the HTTP status the API answers with; the scan page shows the message big and red.
+An error keeps its sentence as Words (a template and values), so the web layer says it in the
+reader's language: `raise Invalid("{unit} is on hold.", unit=unit.code)`. `err.message` is the
+English sentence (logs, CLI); the web layer uses `i18n.say(err)`."""
+from .words import Words
 
 
 class DomainError(Exception):
     status = 422
     title = "Refused"
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, **values):
+        self.words = message if isinstance(message, Words) else Words(message, **values)
+        self.message = str(self.words)
+        super().__init__(self.message)
 
 
 class NotFound(DomainError):

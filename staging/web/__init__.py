@@ -11,6 +11,7 @@ from . import (
     errors,
     floor,
     health,
+    i18n,
     labels,
     plant,
     reports,
@@ -34,6 +35,7 @@ def register(app):
     # body. `make run` serves handhelds directly, with no proxy to compress for it.
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED)
     Compress(app)
+    i18n.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(stock.bp)
     app.register_blueprint(health.bp)
