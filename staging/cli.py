@@ -205,7 +205,9 @@ def _acting_user(username):
     user = (query.where(User.username == username) if username else
             query.where(User.role == "admin").order_by(User.id)).first()
     if user is None:
-        raise NotFound(f"No active user {username}." if username else "There is no admin: run init-db first.")
+        # The CLI speaks English (operators of the server read it, not the floor): no translation.
+        raise NotFound("No active user {user}.", user=username) if username else NotFound(
+            "There is no admin: run init-db first.")
     return user
 
 

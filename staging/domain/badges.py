@@ -86,7 +86,7 @@ def set_pin(actor, username, pin, address=""):
     pin = str(pin or "").strip()
     low, high = PIN_LENGTHS
     if not (pin.isdigit() and pin.isascii() and low <= len(pin) <= high):
-        raise Invalid(f"A PIN is {low} to {high} digits.")
+        raise Invalid("A PIN is {low} to {high} digits.", low=low, high=high)
     User.update(pin_hash=generate_password_hash(pin, PIN_METHOD)).where(User.id == user.id).execute()
     throttle.succeeded(user.username)
     security_log.record("pin_set", actor=actor, subject=user, address=address,
@@ -96,7 +96,7 @@ def set_pin(actor, username, pin, address=""):
 def _user(username):
     user = User.get_or_none(User.username == str(username or ""))
     if user is None:
-        raise NotFound(f"No user {codes.shown(username or '')}.")
+        raise NotFound("No user {user}.", user=codes.shown(username or ''))
     return user
 
 
@@ -165,9 +165,9 @@ def check_pin(user_id, pin, address, limits=None):
         if not ok or user is None or not user.active or not user.pin_hash:
             throttle.failed(name, address)
             security_log.record("pin_failed", subject=name, address=address)
-            raise SignInFailed("Wrong PIN." if user is not None and user.pin_hash else
-                               "No PIN is set for this badge: ask an admin to set one, or sign in "
-                               "with your password.")
+            if user is not None and user.pin_hash:
+                raise SignInFailed("Wrong PIN.")
+            raise SignInFailed("No PIN is set for this badge: ask an admin to set one, or sign in with your password.")
         throttle.succeeded(name)
         security_log.record("sign_in", subject=user, address=address, detail="badge and PIN")
         return user

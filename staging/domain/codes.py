@@ -120,15 +120,15 @@ def taken(code):
 def check_own_code(code, what="code"):
     code = normalise(code)
     if not OWN_CODE.match(code):
-        raise Invalid(f"“{shown(code)}” is not a valid {what}: use up to 40 letters, digits "
-                      "and - . / _ , starting with a letter or digit.")
+        raise Invalid("“{code}” is not a valid {what}: use up to 40 letters, digits and - . / _ , starting with a "
+                      "letter or digit.", code=shown(code), what=what)
     return code
 
 
 def new_unit_code(code):
     code = check_own_code(code, "pallet code")
     if taken(code):
-        raise Invalid(f"The code {code} is already in use.")
+        raise Invalid("The code {code} is already in use.", code=code)
     return code
 
 
@@ -144,7 +144,8 @@ def register(obj, code, source="own"):
     if existing is not None:
         if (existing.entity, existing.entity_id) == (ENTITY_OF[type(obj)], obj.id):
             return existing
-        raise Invalid(f"The barcode {shown(code)} already names another {existing.entity.replace('_', ' ')}.")
+        raise Invalid("The barcode {code} already names another {kind}.", code=shown(code),
+                      kind=existing.entity.replace('_', ' '))
     return Barcode.create(code=code, entity=ENTITY_OF[type(obj)], entity_id=obj.id, source=source)
 
 

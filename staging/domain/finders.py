@@ -27,14 +27,14 @@ __all__ = ["LOCATION_KINDS", "LOG_NOTE_KINDS", "WORK_ORDER_STATUSES", "utcnow", 
 def unit(lpn):
     found = Unit.get_or_none(Unit.lpn == codes.clean(lpn))
     if found is None:
-        raise NotFound(f"No pallet or tote with the code “{codes.shown(lpn)}”.")
+        raise NotFound("No pallet or tote with the code “{unit}”.", unit=codes.shown(lpn))
     return found
 
 
 def location(code):
     found = Location.get_or_none(Location.code == codes.clean(code))
     if found is None:
-        raise NotFound(f"No location with the code “{codes.shown(code)}”.")
+        raise NotFound("No location with the code “{code}”.", code=codes.shown(code))
     return found
 
 
@@ -42,7 +42,7 @@ def machine(code):
     """A location of kind machine: another kind of location with this code is not one."""
     found = Location.get_or_none(Location.code == codes.clean(code), Location.kind == "machine")
     if found is None:
-        raise NotFound(f"No machine with the code “{codes.shown(code)}”.")
+        raise NotFound("No machine with the code “{code}”.", code=codes.shown(code))
     return found
 
 
@@ -50,7 +50,7 @@ def work_order(number):
     """Work order numbers are upper case (the ERP import and the form normalise them)."""
     found = WorkOrder.get_or_none(WorkOrder.number == codes.normalise(number or ""))
     if found is None:
-        raise NotFound(f"No work order “{codes.shown(number or '')}”.")
+        raise NotFound("No work order “{number}”.", number=codes.shown(number or ''))
     return found
 
 
@@ -58,7 +58,8 @@ def part(number, revision):
     found = Part.get_or_none(Part.number == codes.normalise(number or ""),
                              Part.revision == codes.normalise(revision or ""))
     if found is None:
-        raise NotFound(f"No part “{codes.shown(number or '')}” rev {codes.shown(revision or '') or '-'}.")
+        raise NotFound("No part “{number}” rev {revision}.", number=codes.shown(number or ''),
+                       revision=codes.shown(revision or '') or '-')
     return found
 
 

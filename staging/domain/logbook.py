@@ -111,7 +111,8 @@ class Calendar:
         for s in self.shifts:
             if s.name == name:
                 return s
-        raise NotFound(f"No shift “{name}”: the shifts are {', '.join(s.name for s in self.shifts)}.")
+        raise NotFound("No shift “{shift}”: the shifts are {shifts}.", shift=name,
+                       shifts=', '.join(s.name for s in self.shifts))
 
     def window(self, day, shift):
         """Start and end (naive UTC) of a shift starting on the plant-local date `day`."""
@@ -195,7 +196,7 @@ class LogView:
 def station(code):
     loc = Location.get_or_none(Location.code == code)
     if loc is None or loc.kind not in STATIONS:
-        raise NotFound(f"No machine or output station “{code}”.")
+        raise NotFound("No machine or output station “{code}”.", code=code)
     return loc
 
 
@@ -256,7 +257,7 @@ def _log(loc, day, shift):
 
 def _check_open(log, shift, day):
     if log.submitted_at is not None:
-        raise Invalid(f"The {shift.name} log of {day:%Y-%m-%d} was submitted: it is locked.")
+        raise Invalid("The {shift} log of {day} was submitted: it is locked.", shift=shift.name, day=f'{day:%Y-%m-%d}')
 
 
 def add_note(user, loc, day, shift_name, kind, text, cal, minutes=None, now=None):
@@ -265,7 +266,7 @@ def add_note(user, loc, day, shift_name, kind, text, cal, minutes=None, now=None
     now = now or utcnow()
     shift = cal.shift(shift_name)
     if kind not in LOG_NOTE_KINDS:
-        raise Invalid(f"Kind must be one of {', '.join(LOG_NOTE_KINDS)}.")
+        raise Invalid("Kind must be one of {kinds}.", kinds=', '.join(LOG_NOTE_KINDS))
     text = (text or "").strip()
     if not text:
         raise Invalid("Write what happened.")
@@ -282,7 +283,7 @@ def add_note(user, loc, day, shift_name, kind, text, cal, minutes=None, now=None
         minutes = None
     start, _ = cal.window(day, shift)
     if start > now:
-        raise Invalid(f"The {shift.name} shift of {day:%Y-%m-%d} has not started yet.")
+        raise Invalid("The {shift} shift of {day} has not started yet.", shift=shift.name, day=f'{day:%Y-%m-%d}')
     with write_transaction():
         log = _log(loc, day, shift)
         _check_open(log, shift, day)
@@ -296,8 +297,8 @@ def submit(user, loc, day, shift_name, cal, now=None):
     shift = cal.shift(shift_name)
     _, end = cal.window(day, shift)
     if now < end - datetime.timedelta(hours=1):
-        raise Invalid(f"The {shift.name} shift runs until {cal.local(end):%H:%M}: "
-                      "submit its log at the end of the shift.")
+        raise Invalid("The {shift} shift runs until {time}: submit its log at the end of the shift.", shift=shift.name,
+                      time=f'{cal.local(end):%H:%M}')
     with write_transaction():
         log = _log(loc, day, shift)
         _check_open(log, shift, day)

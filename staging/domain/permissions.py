@@ -1,6 +1,7 @@
 """Who may do what: one table, checked by every domain verb (the one choke point)."""
 from ..store.models import ROLES
 from .errors import Forbidden
+from .words import Words
 
 # The lowest role allowed each action; higher roles inherit.
 REQUIRED_ROLE = {
@@ -35,26 +36,26 @@ REQUIRED_ROLE = {
 }
 
 ACTION_WORDS = {
-    "adjust": "adjust counts",
-    "receive": "receive material",
-    "manage_users": "manage users",
-    "work_orders": "change work orders",
-    "print_labels": "print labels",
-    "set_up_printers": "set up printers",
-    "hold": "put material on QC hold",
-    "release_hold": "release a QC hold",
-    "correct": "correct recorded quantities",
-    "override_load": "load material no open work order needs",
-    "report_output": "report output",
-    "produce": "report output",
-    "return_shipped": "return shipped goods",
-    "log_note": "write in the logbook",
-    "submit_log": "submit a shift log",
-    "acknowledge": "acknowledge safety issues",
-    "master_data": "change locations and parts",
-    "opening": "book opening stock",
-    "settings": "change the plant's settings",
-    "manage_tasks": "reorder, assign or cancel staging tasks",
+    "adjust": Words("adjust counts"),
+    "receive": Words("receive material"),
+    "manage_users": Words("manage users"),
+    "work_orders": Words("change work orders"),
+    "print_labels": Words("print labels"),
+    "set_up_printers": Words("set up printers"),
+    "hold": Words("put material on QC hold"),
+    "release_hold": Words("release a QC hold"),
+    "correct": Words("correct recorded quantities"),
+    "override_load": Words("load material no open work order needs"),
+    "report_output": Words("report output"),
+    "produce": Words("report output"),
+    "return_shipped": Words("return shipped goods"),
+    "log_note": Words("write in the logbook"),
+    "submit_log": Words("submit a shift log"),
+    "acknowledge": Words("acknowledge safety issues"),
+    "master_data": Words("change locations and parts"),
+    "opening": Words("book opening stock"),
+    "settings": Words("change the plant's settings"),
+    "manage_tasks": Words("reorder, assign or cancel staging tasks"),
 }
 
 
@@ -69,9 +70,11 @@ def authorize(user, action):
         raise Forbidden("Sign in first.")
     if not can(user, action):
         need = REQUIRED_ROLE[action]
-        raise Forbidden(f"{user.username} is {_a(user.role)}; only {_a(need)} or above may "
-                        f"{ACTION_WORDS.get(action, action)}.")
+        raise Forbidden("{user} is {role}; only {needed} or above may {action}.", user=user.username,
+                        role=ROLE_WITH_ARTICLE[user.role], needed=ROLE_WITH_ARTICLE[need],
+                        action=ACTION_WORDS.get(action, action))
 
 
-def _a(word):
-    return ("an " if word[0] in "aeiou" else "a ") + word
+# "an operator", "a lead": the role as the refusal says it (a translator picks the article).
+ROLE_WITH_ARTICLE = {"operator": Words("an operator"), "stager": Words("a stager"), "lead": Words("a lead"),
+                     "admin": Words("an admin")}

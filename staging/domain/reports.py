@@ -192,7 +192,7 @@ def day_range(first, last, cal):
         first, last = last, first
     if (last - first).days > MAX_RANGE_DAYS:
         from .errors import Invalid
-        raise Invalid(f"Choose at most {MAX_RANGE_DAYS} days.")
+        raise Invalid("Choose at most {days} days.", days=MAX_RANGE_DAYS)
     start = datetime.datetime.combine(first, datetime.time())
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
     return logbook._utc(start, cal.zone), logbook._utc(end, cal.zone)

@@ -40,7 +40,7 @@ def combined_text(previous, text):
 
 def label_part(label):
     if label.part is None:
-        raise Invalid(f"GTIN {label.gtin} is not one of our parts: ask a lead to add it to the part.")
+        raise Invalid("GTIN {gtin} is not one of our parts: ask a lead to add it to the part.", gtin=label.gtin)
     return label.part
 
 

@@ -9,6 +9,7 @@ from .quantities import fmt_qty, parse_quantity
 from .scan_commands import OVERRIDES
 from .scan_labels import combined_text, label_facts, label_of, label_part, merge_labels
 from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
+from .words import Words
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
 
@@ -18,13 +19,14 @@ def _pallet(ctx, meaning):
     scan replayed from a handheld's offline queue arrives late, with the time it was made)."""
     unit = meaning.obj
     if unit.status == "empty":
-        raise Invalid(f"{unit.lpn} is empty: it was used up or wasted.")
+        raise Invalid("{unit} is empty: it was used up or wasted.", unit=unit.lpn)
     if ctx.at is not None:
         latest = Entry.select().where(Entry.unit == unit).order_by(Entry.id.desc()).first()
         if latest is not None and latest.at > ctx.at + CLOCK_SLACK:
-            who = latest.user.username if latest.user_id else "someone"
-            raise Conflict(f"{unit.lpn} was changed after you scanned it ({latest.kind} by {who}, "
-                           f"now at {_here(unit)}): scan it again where it is.")
+            who = latest.user.username if latest.user_id else Words("someone")
+            raise Conflict("{unit} was changed after you scanned it ({kind} by {who}, now at {location}): "
+                           "scan it again where it is.",
+                           unit=unit.lpn, kind=latest.kind, who=who, location=_here(unit))
     return unit
 
 
@@ -56,8 +58,8 @@ def _pair(ctx, state, meaning, perform, target_ok):
         return state, _described(_waiting(state), unit)
     target = target_ok(meaning, state)
     if state.after_refusal and not state.unit:
-        raise _Orphan(f"{target[0].code} was not used: the scan before it was refused. "
-                      f"Scan the pallet again, then {target[0].code}.")
+        raise _Orphan("{code} was not used: the scan before it was refused. Scan the pallet again, then {code}.",
+                      code=target[0].code)
     if state.unit:
         outcome = perform(ctx, state.unit, _with_target(state, target), state.unit_from)
         return state.clear(), outcome
@@ -76,20 +78,26 @@ def _location_target(kinds, words):
         if meaning.kind == "location":
             location = meaning.obj
             if not location.holds_units:
-                raise Invalid(f"{location.code} is {location.name}, not a place to put a pallet: "
-                              "scan the label of a bin, lane, machine or station.")
+                raise Invalid("{location} is {location_name}, not a place to put a pallet: scan the label of a bin, "
+                              "lane, machine or station.", location=location.code, location_name=location.name)
             if kinds and location.kind not in kinds:
-                raise Invalid(f"{location.code} is a {location.kind.replace('_', ' ')} location: {words}")
+                raise Invalid("{location} is a {kind} location: {rule}", location=location.code,
+                              kind=location.kind.replace("_", " "), rule=words)
             return location, None
         raise _wrong_kind(meaning, state)
     return check
 
 
 def _wrong_kind(meaning, state):
-    what = {"work_order": f"{meaning.text} is a work order: switch to Load to load material for it.",
-            "gs1": "That is a supplier label we have not received: switch to Receive.",
-            "location": f"{meaning.text} is a location."}.get(meaning.kind, "That does not fit here.")
-    return Invalid(f"{what} {HINTS[state.mode]}")
+    hint = HINTS[state.mode]
+    if meaning.kind == "work_order":
+        return Invalid("{code} is a work order: switch to Load to load material for it. {hint}",
+                       code=meaning.text, hint=hint)
+    if meaning.kind == "gs1":
+        return Invalid("That is a supplier label we have not received: switch to Receive. {hint}", hint=hint)
+    if meaning.kind == "location":
+        return Invalid("{code} is a location. {hint}", code=meaning.text, hint=hint)
+    return Invalid("That does not fit here. {hint}", hint=hint)
 
 
 def _move(ctx, lpn, state, expected_from):
@@ -143,13 +151,13 @@ def _load_target(meaning, state):
     if meaning.kind == "work_order":
         wo = meaning.obj
         if wo.machine_id is None:
-            raise Invalid(f"Work order {wo.number} has no machine: scan the machine instead.")
+            raise Invalid("Work order {order} has no machine: scan the machine instead.", order=wo.number)
         return wo.machine, wo
     if meaning.kind == "location" and meaning.obj.kind == "machine":
         return meaning.obj, None
     if meaning.kind == "location":
-        raise Invalid(f"{meaning.obj.code} is not a machine. In Load, scan a machine or its work order; "
-                      "to put a pallet elsewhere, switch to Move.")
+        raise Invalid("{location} is not a machine. In Load, scan a machine or its work order; to put a pallet "
+                      "elsewhere, switch to Move.", location=meaning.obj.code)
     raise _wrong_kind(meaning, state)
 
 
@@ -161,11 +169,11 @@ def _unload_mode(ctx, state, meaning):
     if meaning.kind == "unit" and not state.target:
         unit = _pallet(ctx, meaning)
         if not unit.location_id or unit.location.kind != "machine":
-            raise Invalid(f"{unit.lpn} is not on a machine (it is at {_here(unit)}): "
-                          "to move it, switch to Move.")
+            raise Invalid("{unit} is not on a machine (it is at {location}): to move it, switch to Move.",
+                          unit=unit.lpn, location=_here(unit))
     return _pair(ctx, state, meaning, _unload, _location_target(
-        ("storage", "staging", "receiving", "qc_hold"), "a pallet from a machine goes back to "
-        "storage, a staging lane, receiving or QC hold."))
+        ("storage", "staging", "receiving", "qc_hold"),
+        Words("a pallet from a machine goes back to storage, a staging lane, receiving or QC hold.")))
 
 
 def _load_mode(ctx, state, meaning):
@@ -180,9 +188,9 @@ def _split_mode(ctx, state, meaning):
         state.unit, state.unit_from = unit.lpn, _here(unit)
         return state, _described(_waiting(state), unit)
     if not state.unit:
-        raise Invalid(f"Scan the pallet to take a part off first. {HINTS['SPLIT']}")
+        raise Invalid("Scan the pallet to take a part off first. {hint}", hint=HINTS['SPLIT'])
     if not state.split_qty:
-        raise Invalid(f"First type how much to take off {state.unit}.")
+        raise Invalid("First type how much to take off {unit}.", unit=state.unit)
     location, _ = _location_target(None, "")(meaning, state)
     result = inventory.split(ctx, state.unit, state.split_qty, location,
                              expected_from=state.unit_from if state.unit_from != "nowhere" else None)
@@ -197,12 +205,12 @@ def _split_mode(ctx, state, meaning):
 
 def _split_quantity(state, text):
     if text.upper() == "ALL":
-        raise Invalid(f"To take all of {state.unit}, use Move: a split leaves part of it behind.")
+        raise Invalid("To take all of {unit}, use Move: a split leaves part of it behind.", unit=state.unit)
     qty = parse_quantity(text)
     unit = Unit.get_or_none(Unit.lpn == state.unit)
     if unit is not None and qty >= unit.quantity:
-        raise Invalid(f"{unit.lpn} holds {fmt_qty(unit.quantity)} {unit.part.uom}: take less than that, "
-                      "or move the whole pallet.")
+        raise Invalid("{unit} holds {quantity} {uom}: take less than that, or move the whole pallet.", unit=unit.lpn,
+                      quantity=fmt_qty(unit.quantity), uom=unit.part.uom)
     state.split_qty = fmt_qty(qty)
     return state, _waiting(state)
 
@@ -212,8 +220,8 @@ def _consume_mode(ctx, state, meaning):
         raise _wrong_kind(meaning, state)
     unit = _pallet(ctx, meaning)
     if not unit.location_id or unit.location.kind != "machine":
-        raise Invalid(f"{unit.lpn} is not loaded on a machine (it is at {_here(unit)}), "
-                      "so nothing of it can be used up.")
+        raise Invalid("{unit} is not loaded on a machine (it is at {location}), so nothing of it can be used up.",
+                      unit=unit.lpn, location=_here(unit))
     state = state.clear()
     state.unit = unit.lpn
     return state, _described(_waiting(state), unit)
@@ -263,10 +271,11 @@ def _quantity(ctx, state, text):
 def _receive_mode(ctx, state, meaning):
     _check_pending_label(state, meaning)
     if meaning.kind == "unit":
-        raise Invalid(f"{meaning.text} is already received: it is {meaning.obj.lpn}, at {_here(meaning.obj)}.")
+        raise Invalid("{code} is already received: it is {unit}, at {location}.", code=meaning.text,
+                      unit=meaning.obj.lpn, location=_here(meaning.obj))
     if meaning.kind == "location":
         target = _location_target(("receiving", "storage", "staging", "qc_hold"),
-                                  "receive onto a dock, a bin, a lane or QC hold.")(meaning, state)
+                                  Words("receive onto a dock, a bin, a lane or QC hold."))(meaning, state)
         state = _with_target(state, target)
         return state, Outcome("wait", f"Receiving onto {state.target}", HINTS["RECEIVE"])
     if meaning.kind != "gs1":
@@ -287,12 +296,12 @@ def _check_pending_label(state, meaning):
     """A label waiting for its quantity, or for its values to be confirmed, takes nothing else:
     merged with the next scan, a lot that swallowed its quantity would be received as read."""
     if state.checking and codes.clean(meaning.text) != codes.clean(state.checking):
-        raise Invalid(f"“{codes.shown(meaning.text)}” was not used: first confirm the label's values "
-                      "(scan it again, or Done), or CANCEL.")
+        raise Invalid("“{code}” was not used: first confirm the label's values (scan it again, or Done), or CANCEL.",
+                      code=codes.shown(meaning.text))
     pending = label_of(state.label) if state.label else None
     if pending is not None and pending.gtin is not None:
-        raise Invalid(f"“{codes.shown(meaning.text)}” was not used: the label of {pending.gtin} still "
-                      "waits for its quantity. Type it, or CANCEL.")
+        raise Invalid("“{code}” was not used: the label of {gtin} still waits for its quantity. Type it, or CANCEL.",
+                      code=codes.shown(meaning.text), gtin=pending.gtin)
 
 
 def confirm_label(ctx, state):
@@ -319,7 +328,8 @@ def _take_label(ctx, state, label, text):
 def _receive(ctx, state, label, qty):
     part = label_part(label)
     if label.uom and label.uom != part.uom:
-        raise Invalid(f"The label counts in {label.uom}, but {part.number} is kept in {part.uom}.")
+        raise Invalid("The label counts in {label_uom}, but {part} is kept in {uom}.", label_uom=label.uom,
+                      part=part.number, uom=part.uom)
     barcodes = [("00" + label.sscc, "sscc")] if label.sscc else []
     result = inventory.receive(ctx, part, qty, state.target or None, lot=label.lot, barcodes=barcodes)
     unit = result.unit
@@ -335,7 +345,7 @@ def _receive(ctx, state, label, qty):
 def _count_mode(ctx, state, meaning):
     if meaning.kind == "location":
         if state.target:
-            raise Invalid(f"Still counting {state.target}: scan DONE first, or CANCEL.")
+            raise Invalid("Still counting {location}: scan DONE first, or CANCEL.", location=state.target)
         location = meaning.obj
         state = state.clear()
         state.target = location.code
@@ -349,7 +359,7 @@ def _count_mode(ctx, state, meaning):
     unit = meaning.obj
     if unit.lpn not in state.counted:
         if len(state.counted) >= MAX_COUNTED:
-            raise Invalid(f"A count takes at most {MAX_COUNTED} pallets: scan DONE.")
+            raise Invalid("A count takes at most {count} pallets: scan DONE.", count=MAX_COUNTED)
         state.counted.append(unit.lpn)
     here = unit.location_id and unit.location.code == state.target
     return state, Outcome(

@@ -23,11 +23,12 @@ def step(ctx, state, meaning):
     else:
         raise Invalid("In Produce, scan the work order or its output station.")
     if wo.status not in PRODUCING:
-        raise Invalid(f"Work order {wo.number} is {wo.status}: nothing can be produced for it.")
+        raise Invalid("Work order {order} is {status}: nothing can be produced for it.", order=wo.number,
+                      status=wo.status)
     if wo.part_id is None:
-        raise Invalid(f"Work order {wo.number} has no product: a lead sets it first.")
+        raise Invalid("Work order {order} has no product: a lead sets it first.", order=wo.number)
     if not station:
-        raise Invalid(f"Work order {wo.number} has no output station: scan the output station instead.")
+        raise Invalid("Work order {order} has no output station: scan the output station instead.", order=wo.number)
     state = state.clear()
     state.work_order, state.target = wo.number, station
     return state, _ask(wo, f"{wo.number}: how much?")
@@ -37,9 +38,9 @@ def _order_at(station):
     orders = list(WorkOrder.select().where(WorkOrder.output_station == station,
                                            WorkOrder.status.in_(PRODUCING)).order_by(WorkOrder.id).limit(2))
     if not orders:
-        raise Invalid(f"No running work order delivers to {station.code}: scan the work order.")
+        raise Invalid("No running work order delivers to {station}: scan the work order.", station=station.code)
     if len(orders) > 1:
-        raise Invalid(f"Several work orders deliver to {station.code}: scan the work order.")
+        raise Invalid("Several work orders deliver to {station}: scan the work order.", station=station.code)
     return orders[0]
 
 

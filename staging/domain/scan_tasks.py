@@ -53,7 +53,8 @@ def step(ctx, state, meaning):
         return _pallet(ctx, state, meaning.obj)
     if meaning.kind == "location":
         return _place(ctx, state, meaning.obj)
-    raise Invalid(f"In Tasks, scan the pallet of the task, then its place. {_next(ctx.user, ctx.at).title}.")
+    raise Invalid("In Tasks, scan the pallet of the task, then its place. {next_task}.",
+                  next_task=_next(ctx.user, ctx.at).title)
 
 
 def _task_for(ctx, unit):
@@ -64,9 +65,10 @@ def _task_for(ctx, unit):
         return named, ""
     task = tasks.holds(ctx.user, ctx.at) or tasks.next_for(ctx.user, RULES[0], ctx.at)
     if task is None:
-        raise Invalid(f"{unit.lpn} is not wanted by any task: nothing is short on the lines.")
+        raise Invalid("{unit} is not wanted by any task: nothing is short on the lines.", unit=unit.lpn)
     if unit.part_id != task.part_id:
-        raise Invalid(f"{unit.lpn} is not wanted by any task. The next task: {_next_words(task)[0]}.")
+        raise Invalid("{unit} is not wanted by any task. The next task: {next_task}.", unit=unit.lpn,
+                      next_task=_next_words(task)[0])
     tasks.fitting(task, unit)
     return task, task.unit.lpn if task.unit_id else ""
 
@@ -90,7 +92,7 @@ def _place(ctx, state, place):
     if prior is not None and prior.action == "stage":  # this scan was recorded before (a retry)
         return state.clear(), Outcome("ok", f"Staged at {place.code}", "Recorded already.", replayed=True)
     if not state.unit:
-        raise Invalid(f"Scan the pallet first. {_next(ctx.user, ctx.at).title}.")
+        raise Invalid("Scan the pallet first. {next_task}.", next_task=_next(ctx.user, ctx.at).title)
     done = tasks.complete(ctx, state.unit, place, RULES[0], expected_from=state.unit_from or None)
     said = f" {done.unit.lpn} was split off {state.unit}: print its label." if done.new_lpn else ""
     for_ = f"for {done.task.work_order.number}" if done.task.work_order_id else "as line-side stock"

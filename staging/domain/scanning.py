@@ -17,6 +17,7 @@ from .permissions import can
 from .scan_commands import OVERRIDES, REASONS
 from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity, confirm_label, override_load
 from .scan_state import HINTS, Outcome, State, _waiting
+from .words import Words
 from .workorders import WrongMaterial
 
 PENDING_TTL = datetime.timedelta(minutes=10)
@@ -108,18 +109,20 @@ def _step(ctx, state, code, qty):
     if meaning.kind == "badge":
         user = meaning.obj
         if not user.active:
-            raise Invalid(f"The badge of {user} is switched off.")
+            raise Invalid("The badge of {user} is switched off.", user=user)
         return State(mode=state.mode, user_id=user.id), Outcome(
             "ok", f"Signed in: {user}", "Scans are now recorded as yours.", sign_in=user.id)
     if meaning.kind == "unknown":
         if state.awaiting_quantity() and (QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):
             return _quantity(ctx, state, meaning.text)
         if state.checking:
-            raise Invalid(f"“{codes.shown(meaning.text)}” was not used: first confirm the label's values "
-                          "(scan it again, or Done), or CANCEL.")
+            raise Invalid("“{code}” was not used: first confirm the label's values (scan it again, or Done), "
+                          "or CANCEL.",
+                          code=codes.shown(meaning.text))
         if state.awaiting_quantity():
-            raise Invalid(f"“{codes.shown(meaning.text)}” is not a quantity: {state.unit or 'the label'} "
-                          "waits for how much. Type it (like 20 or 20,5), or CANCEL.")
+            raise Invalid("“{code}” is not a quantity: {unit} waits for how much. Type it (like 20 or 20,5), "
+                          "or CANCEL.",
+                          code=codes.shown(meaning.text), unit=state.unit or Words("the label"))
         raise _Unknown(meaning.text)
     return MODE_STEPS[state.mode](ctx, state, meaning)
 
@@ -128,8 +131,11 @@ class _Unknown(Invalid):
     title = "Unknown barcode"
 
     def __init__(self, text):
-        super().__init__(f"“{codes.shown(text)}” is not a pallet, location, work order, badge or "
-                         "command we know." if text else "The scan was empty.")
+        if text:
+            super().__init__("“{code}” is not a pallet, location, work order, badge or command we know.",
+                             code=codes.shown(text))
+        else:
+            super().__init__("The scan was empty.")
 
 
 # --- commands --------------------------------------------------------------------------------------

@@ -61,8 +61,9 @@ def check(username, address, now=None, *, per_username=None, per_address=None, d
             wait = until if wait is None else max(wait, until)
     if wait is not None:
         minutes = max(1, math.ceil((wait - now).total_seconds() / 60))
-        raise TooManyAttempts(f"Too many failed sign-ins; try again in {minutes} minute"
-                              f"{'s' if minutes != 1 else ''}.")
+        if minutes == 1:
+            raise TooManyAttempts("Too many failed sign-ins; try again in 1 minute.")
+        raise TooManyAttempts("Too many failed sign-ins; try again in {minutes} minutes.", minutes=minutes)
 
 
 def failed(username, address, now=None, device=""):

@@ -105,7 +105,7 @@ def _with_splits(ids):
 def _unit_id(lpn):
     unit_id = codes.unit_id(lpn)
     if unit_id is None:
-        raise NotFound(f"No pallet or tote with the code “{codes.shown(lpn)}”.")
+        raise NotFound("No pallet or tote with the code “{unit}”.", unit=codes.shown(lpn))
     return unit_id
 
 
@@ -117,7 +117,7 @@ def downstream(lot=None, lpn=None):
     elif lot:
         start = {u for (u,) in Unit.select(Unit.id).where(Unit.lot == lot).tuples()}
         if not start:
-            raise NotFound(f"No unit has the lot “{codes.shown(lot)}”.")
+            raise NotFound("No unit has the lot “{lot}”.", lot=codes.shown(lot))
     else:
         raise Invalid("Give a lot or a pallet to trace.")
     sources = _with_splits(start)

@@ -18,15 +18,15 @@ def create_user(username, role, password=None, *, display_name="", badge=None):
     if not username or len(username) > 64 or not username.isprintable():
         raise Invalid("A user name is 1 to 64 printable characters.")
     if role not in ROLES:
-        raise Invalid(f"Role must be one of: {', '.join(ROLES)}.")
+        raise Invalid("Role must be one of: {roles}.", roles=', '.join(ROLES))
     if password is not None and len(password) < 8:
         raise Invalid("A password needs at least 8 characters.")
     if role in ("lead", "admin") and not password and not badge:
         # No default password, and no lead/admin who can never sign in: say how they will.
-        raise Invalid(f"A {role} needs a password (--password) or a badge to sign in.")
+        raise Invalid("A {role} needs a password (--password) or a badge to sign in.", role=role)
     with write_transaction():
         if User.select().where(User.username == username).exists():
-            raise Invalid(f"There is already a user {username}.")
+            raise Invalid("There is already a user {user}.", user=username)
         user = User.create(username=username, role=role, display_name=display_name or username,
                            password_hash=generate_password_hash(password, PASSWORD_METHOD) if password else None,
                            badge=codes.check_own_code(badge, "badge code") if badge else None)
@@ -88,7 +88,7 @@ def end_sessions(user, address="", reason="sign_out"):
 def set_role(admin, username, role, address=""):
     authorize(admin, "manage_users")
     if role not in ROLES:
-        raise Invalid(f"Role must be one of: {', '.join(ROLES)}.")
+        raise Invalid("Role must be one of: {roles}.", roles=', '.join(ROLES))
     user = _named(username)
     if user.id == admin.id:
         raise Invalid("You cannot change your own role: ask another admin.")
@@ -114,7 +114,7 @@ def users_for(admin):
 def _named(username):
     user = User.get_or_none(User.username == str(username or ""))
     if user is None:
-        raise NotFound(f"No user {codes.shown(username or '')}.")
+        raise NotFound("No user {user}.", user=codes.shown(username or ''))
     return user
 
 
@@ -162,7 +162,7 @@ def create_token(username, name=""):
     """A new API token for the user; only its hash is stored, so this is the one time it is seen."""
     user = User.get_or_none(User.username == username)
     if user is None:
-        raise NotFound(f"No user {username}.")
+        raise NotFound("No user {user}.", user=username)
     token = "stg_" + secrets.token_urlsafe(32)
     ApiToken.create(user=user, token_hash=_hash(token), name=name)
     security_log.record("token_created", subject=user, detail=str(name or "")[:200])
@@ -184,7 +184,7 @@ def user_for_token(token):
 def revoke_tokens(username):
     user = User.get_or_none(User.username == username)
     if user is None:
-        raise NotFound(f"No user {username}.")
+        raise NotFound("No user {user}.", user=username)
     count = (ApiToken.update(revoked_at=utcnow())
              .where(ApiToken.user == user, ApiToken.revoked_at.is_null()).execute())
     security_log.record("tokens_revoked", subject=user, detail=f"{count} token(s)")

@@ -42,7 +42,7 @@ def printers(active_only=True):
 def get_printer(name):
     printer = Printer.get_or_none(Printer.name == str(name or "").strip(), Printer.active)
     if printer is None:
-        raise NotFound(f"No printer named “{codes.shown(name or '')}”.")
+        raise NotFound("No printer named “{name}”.", name=codes.shown(name or ''))
     return printer
 
 
@@ -67,9 +67,9 @@ def save_printer(user, name, host, port=9100, dpi=203, size="4x6"):
     if not 1 <= port <= 65535:
         raise Invalid("The port is a number from 1 to 65535 (Zebra printers: 9100).")
     if dpi not in labels.DPIS:
-        raise Invalid(f"The resolution is {' or '.join(map(str, labels.DPIS))} dpi.")
+        raise Invalid("The resolution is {dpis} dpi.", dpis=' or '.join(map(str, labels.DPIS)))
     if size not in labels.LABEL_SIZES:
-        raise Invalid(f"The label size is one of {', '.join(labels.LABEL_SIZES)}.")
+        raise Invalid("The label size is one of {sizes}.", sizes=', '.join(labels.LABEL_SIZES))
     with write_transaction():
         printer = Printer.get_or_none(Printer.name == name)
         if printer is None:
@@ -95,17 +95,18 @@ def send(printer, data, timeout=DEFAULT_TIMEOUT):
             sock.sendall(data)
             sock.shutdown(socket.SHUT_WR)
     except ConnectionRefusedError:
-        raise PrinterError(f"Printer {printer.name} ({where}) refused the connection: is it switched on, "
-                           f"and is raw printing on port {printer.port} enabled? Nothing was printed.") from None
+        raise PrinterError("Printer {printer} ({where}) refused the connection: is it switched on, and is raw "
+                           "printing on port {port} enabled? Nothing was printed.", printer=printer.name, where=where,
+                           port=printer.port) from None
     except socket.timeout:
-        raise PrinterError(f"Printer {printer.name} ({where}) did not answer within {timeout:g} s: "
-                           "is it on the network? Nothing was printed.") from None
+        raise PrinterError("Printer {printer} ({where}) did not answer within {timeout} s: is it on the network? "
+                           "Nothing was printed.", printer=printer.name, where=where, timeout=f'{timeout:g}') from None
     except socket.gaierror:
-        raise PrinterError(f"Printer {printer.name}: the host {printer.host} is unknown. "
-                           "Nothing was printed.") from None
+        raise PrinterError("Printer {printer}: the host {host} is unknown. Nothing was printed.", printer=printer.name,
+                           host=printer.host) from None
     except OSError as err:
-        raise PrinterError(f"Printer {printer.name} ({where}) cannot be reached ({err.strerror or err}). "
-                           "Nothing was printed.") from None
+        raise PrinterError("Printer {printer} ({where}) cannot be reached ({reason}). Nothing was printed.",
+                           printer=printer.name, where=where, reason=err.strerror or str(err)) from None
 
 
 # --- printing and the history ------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def start_job(user, kind, criteria, *, size, output, settings, printer_name=None
     """Check the request, pick the labels, and render them in a thread; returns the job row at once."""
     authorize(user, "print_labels")
     if output not in OUTPUTS:
-        raise Invalid(f"Output is one of {', '.join(OUTPUTS)}.")
+        raise Invalid("Output is one of {outputs}.", outputs=', '.join(OUTPUTS))
     printer = get_printer(printer_name) if output == "printer" else None
     if printer is not None:
         size, dpi = printer.size, printer.dpi

@@ -124,7 +124,7 @@ def _local(text):
     try:
         value = datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"“{text[:20]}” is not a date and time.") from None
+        raise Invalid("“{text}” is not a date and time.", text=text[:20]) from None
     return plant.to_utc(value)
 
 

@@ -6,6 +6,7 @@ from ...store.db import Prepared, is_postgres, locked
 from ...store.models import Entry, Location, Part, Sequence, Unit, WorkOrder
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
+from ..words import Words
 from . import whereabouts
 
 _UNIT = Prepared(lambda unit_id: (
@@ -26,18 +27,18 @@ def _unit(ref, lock=True):
         list(_LOCK_UNIT(unit_id))
     unit = next(iter(_UNIT(unit_id)), None) if unit_id else None
     if unit is None:
-        raise NotFound(f"No pallet or tote with the code “{codes.shown(ref)}”.")
+        raise NotFound("No pallet or tote with the code “{code}”.", code=codes.shown(ref))
     if unit.status == "empty":
-        raise Invalid(f"{unit.lpn} is empty: it was consumed or scrapped.")
+        raise Invalid("{unit} is empty: it was consumed or scrapped.", unit=unit.lpn)
     if unit.status == "shipped":  # it left the plant: only a lead's correction brings it back
-        raise Invalid(f"{unit.lpn} was shipped: a lead must return it from shipping first.")
+        raise Invalid("{unit} was shipped: a lead must return it from shipping first.", unit=unit.lpn)
     return unit
 
 
 def _location(ref):
     location = ref if isinstance(ref, Location) else codes.find_location(ref)
     if location is None:
-        raise NotFound(f"No location with the code “{codes.shown(ref)}”.")
+        raise NotFound("No location with the code “{code}”.", code=codes.shown(ref))
     return location
 
 
@@ -46,7 +47,7 @@ def _work_order(ref):
         return ref
     wo = WorkOrder.get_or_none(WorkOrder.number == str(ref).strip())
     if wo is None:
-        raise NotFound(f"No work order “{codes.shown(ref)}”.")
+        raise NotFound("No work order “{code}”.", code=codes.shown(ref))
     return wo
 
 
@@ -56,31 +57,34 @@ def _check_where(unit, expected_from):
         return
     expected_id = expected_from.id if isinstance(expected_from, Location) else codes.location_id(expected_from)
     if expected_id is None:
-        raise NotFound(f"No location with the code “{codes.shown(expected_from)}”.")
+        raise NotFound("No location with the code “{code}”.", code=codes.shown(expected_from))
     if unit.location_id != expected_id:
         expected = _location(expected_from)
-        where = unit.location.code if unit.location else "nowhere"
-        raise Conflict(f"{unit.lpn} is no longer at {expected.code}: it is at {where}. "
-                       "Someone moved it. Scan it again where it is.")
+        where = unit.location.code if unit.location else Words("nowhere")
+        raise Conflict("{unit} is no longer at {location}: it is at {where}. Someone moved it. Scan it again where it "
+                       "is.", unit=unit.lpn, location=expected.code, where=where)
 
 
 def _check_can_take(location, unit, kinds=None):
     if not location.active:
-        raise Invalid(f"{location.code} is closed: put it somewhere else.")
+        raise Invalid("{location} is closed: put it somewhere else.", location=location.code)
     if not location.holds_units:
-        raise Invalid(f"{location.code} is {location.name}, not a place to put a pallet: "
-                      "scan the label of a bin, lane, machine or station.")
+        raise Invalid("{location} is {location_name}, not a place to put a pallet: scan the label of a bin, lane, "
+                      "machine or station.", location=location.code, location_name=location.name)
     if kinds and location.kind not in kinds:
-        raise Invalid(f"{location.code} is a {location.kind.replace('_', ' ')} location; "
-                      f"this needs a {' or '.join(k.replace('_', ' ') for k in kinds)} location.")
+        raise Invalid("{location} is a {kind} location; this needs a {kinds} location.", location=location.code,
+                      kind=location.kind.replace("_", " "), kinds=" or ".join(k.replace("_", " ") for k in kinds))
     if unit.location_id == location.id:
-        raise Invalid(f"{unit.lpn} is already at {location.code}.")
+        raise Invalid("{unit} is already at {location}.", unit=unit.lpn, location=location.code)
     if location.capacity is not None:
         held = Unit.select().where(Unit.location == location).count()
         if held >= location.capacity:
             near = whereabouts.nearest_with_room(location)  # read only when refusing: a full place is rare
-            room = f" {near.code} has room." if near is not None else ""
-            raise Invalid(f"{location.code} is full ({held} of {location.capacity}).{room}")
+            if near is not None:
+                raise Invalid("{location} is full ({held} of {capacity}). {nearby} has room.",
+                              location=location.code, held=held, capacity=location.capacity, nearby=near.code)
+            raise Invalid("{location} is full ({held} of {capacity}).", location=location.code, held=held,
+                          capacity=location.capacity)
 
 
 def _next(name, fmt):

@@ -132,8 +132,8 @@ def _run(fn, action, ctx, scan_id, args, kwargs):
 
 def _replay(scan, action):
     if scan.action != action:
-        raise Conflict(f"Scan id {scan.client_scan_id} was already used for a {scan.action}, "
-                       f"not a {action}.")
+        raise Conflict("Scan id {scan} was already used for a {used_for}, not a {action}.", scan=scan.client_scan_id,
+                       used_for=scan.action, action=action)
     entries = list(Entry.select().where(Entry.scan == scan).order_by(Entry.id))
     # Every verb returns the unit of its last entry.
     return Result(action, Unit.get_by_id(entries[-1].unit_id), entries, replayed=True)
@@ -163,7 +163,8 @@ class _Book:
         was = (unit.location_id, unit.work_order_id, unit.quantity, unit.status)
         new_qty = unit.quantity + delta
         if new_qty < 0:
-            raise Invalid(f"{unit.lpn} holds only {fmt_qty(unit.quantity)} {unit.part.uom}.")
+            raise Invalid("{unit} holds only {quantity} {uom}.", unit=unit.lpn, quantity=fmt_qty(unit.quantity),
+                          uom=unit.part.uom)
         moved = to is not self.KEEP and to != before
         if moved:
             unit.location = to

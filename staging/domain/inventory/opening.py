@@ -37,5 +37,5 @@ def _free(lpn):
     """The pallet's existing label, when no other thing has that code (codes.new_unit_code, compiled)."""
     lpn = codes.check_own_code(lpn, "pallet code")
     if next(iter(_TAKEN(lpn)), None) is not None:
-        raise Invalid(f"The code {lpn} is already in use.")
+        raise Invalid("The code {unit} is already in use.", unit=lpn)
     return lpn

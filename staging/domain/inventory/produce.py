@@ -54,9 +54,10 @@ def _producing(ref):
     # One output of an order at a time: each output's genealogy starts where the previous ended.
     wo = locked(WorkOrder.select().where(WorkOrder.id == wo.id)).get()
     if wo.status not in PRODUCING:
-        raise Invalid(f"Work order {wo.number} is {wo.status}: nothing can be produced for it.")
+        raise Invalid("Work order {order} is {status}: nothing can be produced for it.", order=wo.number,
+                      status=wo.status)
     if wo.part_id is None:
-        raise Invalid(f"Work order {wo.number} has no product: a lead sets it first.")
+        raise Invalid("Work order {order} has no product: a lead sets it first.", order=wo.number)
     return wo
 
 
@@ -64,14 +65,14 @@ def _station(wo, station):
     if station not in (None, ""):
         return _location(station)
     if wo.output_station_id is None:
-        raise Invalid(f"Work order {wo.number} has no output station: scan the output station.")
+        raise Invalid("Work order {order} has no output station: scan the output station.", order=wo.number)
     return wo.output_station
 
 
 def _quantity(wo, quantity):
     if quantity in (None, ""):
         if not wo.part.pack_qty:
-            raise Invalid(f"Type the quantity: {wo.part.number} has no standard pack.")
+            raise Invalid("Type the quantity: {part} has no standard pack.", part=wo.part.number)
         return wo.part.pack_qty
     return parse_quantity(quantity)
 
@@ -80,8 +81,8 @@ def _backflush(book, wo, qty):
     """Consume the bill of material for `qty` pieces from the units loaded on the order's
     machines, oldest first, through the consume verb (in this transaction, on this scan id)."""
     if not wo.quantity:
-        raise Invalid(f"Work order {wo.number} has no order quantity: backflush cannot tell how much "
-                      "material one piece takes.")
+        raise Invalid("Work order {order} has no order quantity: backflush cannot tell how much material one piece "
+                      "takes.", order=wo.number)
     machines = [m.id for m in machines_of(wo)]
     lines = WorkOrderLine.select().where(WorkOrderLine.work_order == wo).order_by(WorkOrderLine.id)
     for line in lines:
@@ -91,8 +92,9 @@ def _backflush(book, wo, qty):
         have = sum((u.quantity for u in loaded), ZERO)
         if have < need:
             part = line.part
-            raise Invalid(f"Backflush: {fmt_qty(qty)} of {wo.part.number} take {fmt_qty(need)} {part.uom} "
-                          f"{part.number}, but only {fmt_qty(have)} {part.uom} is loaded. Load more first.")
+            raise Invalid("Backflush: {quantity} of {part} take {needed} {uom} {material}, but only {loaded} {uom} is "
+                          "loaded. Load more first.", quantity=fmt_qty(qty), part=wo.part.number, needed=fmt_qty(need),
+                          uom=part.uom, material=part.number, loaded=fmt_qty(have))
         for unit in loaded:
             if need <= 0:
                 break

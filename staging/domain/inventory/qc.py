@@ -22,17 +22,18 @@ def correct(book, entry_id, new_quantity, reason):
     except (TypeError, ValueError):
         original = None
     if original is None:
-        raise NotFound(f"No ledger entry {codes.shown(str(entry_id))}.")
+        raise NotFound("No ledger entry {entry}.", entry=codes.shown(str(entry_id)))
     if original.kind not in CORRECTABLE or original.reverses_id is not None:
         raise Invalid("Only a recorded consumption or waste can be corrected.")
     if Entry.select().where(Entry.reverses == original).exists():
-        raise Invalid(f"Entry {original.id} was already corrected or undone: correct the newer entry.")
+        raise Invalid("Entry {entry} was already corrected or undone: correct the newer entry.", entry=original.id)
     new_quantity = parse_quantity(new_quantity, allow_zero=True, what="Corrected quantity")
     if new_quantity == original.quantity:
-        raise Invalid(f"Entry {original.id} already says {fmt_qty(new_quantity)}: nothing to correct.")
+        raise Invalid("Entry {entry} already says {quantity}: nothing to correct.", entry=original.id,
+                      quantity=fmt_qty(new_quantity))
     unit = locked(Unit.select().where(Unit.id == original.unit_id)).get()
     if unit.status != "empty" and unit.work_order_id != original.work_order_id:
-        raise Conflict(f"{unit.lpn} is now used for another work order: correct it by hand.")
+        raise Conflict("{unit} is now used for another work order: correct it by hand.", unit=unit.lpn)
     # Used up: what comes back reappears where it was used.
     back_to = original.from_location if unit.status == "empty" else book.KEEP
     back = book.record(unit, original.kind, to=back_to, delta=-original.delta, reverses=original,
@@ -52,7 +53,7 @@ def hold(book, unit_ref, reason):
     unit = _unit(unit_ref)
     reason = _reason(reason)
     if unit.status == "hold":
-        raise Invalid(f"{unit.lpn} is already on QC hold.")
+        raise Invalid("{unit} is already on QC hold.", unit=unit.lpn)
     book.record(unit, "hold", quantity=unit.quantity, status="hold", reason=reason)
     return unit
 
@@ -64,9 +65,9 @@ def release(book, unit_ref, reason, four_eyes=False):
     unit = _unit(unit_ref)
     reason = _reason(reason)
     if unit.status != "hold":
-        raise Invalid(f"{unit.lpn} is not on QC hold.")
+        raise Invalid("{unit} is not on QC hold.", unit=unit.lpn)
     if four_eyes and _held_by(unit) == book.ctx.user.id:
-        raise Forbidden(f"You put {unit.lpn} on QC hold: someone else must release it (four-eyes rule).")
+        raise Forbidden("You put {unit} on QC hold: someone else must release it (four-eyes rule).", unit=unit.lpn)
     kind = unit.location.kind if unit.location else "storage"
     status = "stock" if kind in ("qc_hold", "scrap") else STATUS_AT.get(kind, "stock")
     book.record(unit, "release", quantity=unit.quantity, status=status, reason=reason)

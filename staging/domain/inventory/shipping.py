@@ -15,7 +15,7 @@ def ship(book, unit, to):
     """Inside the move verb's transaction: the unit leaves on a `ship` row, status shipped (the
     row says who and when)."""
     if unit.status == "hold":
-        raise Invalid(f"{unit.lpn} is on QC hold: it cannot be shipped until QC releases it.")
+        raise Invalid("{unit} is on QC hold: it cannot be shipped until QC releases it.", unit=unit.lpn)
     _check_can_take(to, unit, kinds=("shipping",))
     book.record(unit, "ship", to=to, quantity=unit.quantity, status="shipped")
     return unit
@@ -30,11 +30,11 @@ def return_shipped(book, unit_ref, to_ref, reason):
         list(Unit.select(Unit.id).where(Unit.id == unit_id).for_update())
     unit = next(iter(_SHIPPED(unit_id)), None) if unit_id else None
     if unit is None:
-        raise NotFound(f"No pallet or tote with the code “{codes.shown(unit_ref)}”.")
+        raise NotFound("No pallet or tote with the code “{code}”.", code=codes.shown(unit_ref))
     if unit.status != "shipped":
-        raise Invalid(f"{unit.lpn} has not been shipped: move it as usual.")
+        raise Invalid("{unit} has not been shipped: move it as usual.", unit=unit.lpn)
     if to_ref in (None, ""):
-        raise Invalid(f"Where does {unit.lpn} come back to? Give the location.")
+        raise Invalid("Where does {unit} come back to? Give the location.", unit=unit.lpn)
     to = _location(to_ref)
     _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "output", "qc_hold"))
     book.record(unit, "move", to=to, quantity=unit.quantity, reason=f"Returned from shipping: {reason}"[:200])

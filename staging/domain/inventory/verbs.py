@@ -8,6 +8,7 @@ from .. import codes
 from ..errors import Conflict, Invalid
 from ..permissions import authorize
 from ..quantities import ZERO, fmt_qty, parse_quantity
+from ..words import Words
 from ..workorders import OVERRIDE, WrongMaterial, check_material, count_usage, fit_for_load, supply
 from .lookups import _check_can_take, _check_where, _location, _unit, _work_order, new_lpn
 from .machinery import STATUS_AT, _reason, verb
@@ -92,7 +93,7 @@ def _load(book, unit, machine, wo, override=None):
     and the reason stays on the ledger entry (a plain load has none)."""
     _check_can_take(machine, unit, kinds=("machine",))
     if unit.status == "hold":
-        raise Invalid(f"{unit.lpn} is on QC hold: it cannot go onto a machine until QC releases it.")
+        raise Invalid("{unit} is on QC hold: it cannot go onto a machine until QC releases it.", unit=unit.lpn)
     reason = ""
     try:
         wo = fit_for_load(unit, machine, wo)
@@ -115,7 +116,7 @@ def unload(book, unit_ref, to_ref, expected_from=None):
     unit = _unit(unit_ref)
     _check_where(unit, expected_from)
     if unit.location is None or unit.location.kind != "machine":
-        raise Invalid(f"{unit.lpn} is not on a machine: it is at {unit.location.code}.")
+        raise Invalid("{unit} is not on a machine: it is at {location}.", unit=unit.lpn, location=unit.location.code)
     to = _location(to_ref)
     _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "qc_hold"))
     keep = book.KEEP if to.kind == "staging" else None
@@ -132,10 +133,10 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None, ov
     _check_where(unit, expected_from)
     quantity = parse_quantity(quantity)
     if quantity > unit.quantity:
-        raise Invalid(f"{unit.lpn} holds only {fmt_qty(unit.quantity)} {unit.part.uom}; "
-                      f"cannot take {fmt_qty(quantity)}.")
+        raise Invalid("{unit} holds only {quantity} {uom}; cannot take {taken}.", unit=unit.lpn,
+                      quantity=fmt_qty(unit.quantity), uom=unit.part.uom, taken=fmt_qty(quantity))
     if quantity == unit.quantity:
-        raise Invalid(f"That is all of {unit.lpn}: move the whole unit instead of splitting it.")
+        raise Invalid("That is all of {unit}: move the whole unit instead of splitting it.", unit=unit.lpn)
     destination = _location(to) if to else unit.location
     machine = destination if destination.kind == "machine" and destination.id != unit.location_id else None
     if machine is not None:
@@ -158,7 +159,7 @@ def consume(book, unit_ref, quantity=None, work_order=None):
     """Material used up on its machine: all of it, or the quantity given."""
     unit = _unit(unit_ref)
     if unit.location is None or unit.location.kind != "machine":
-        raise Invalid(f"{unit.lpn} is not loaded on a machine, so it cannot be consumed.")
+        raise Invalid("{unit} is not loaded on a machine, so it cannot be consumed.", unit=unit.lpn)
     quantity = unit.quantity if quantity in (None, "") else parse_quantity(quantity)
     wo = _work_order(work_order) or unit.work_order
     entry = book.record(unit, "consume", delta=-quantity, work_order=wo)
@@ -184,7 +185,8 @@ def adjust(book, unit_ref, counted, *, reason):
     reason = _reason(reason)
     counted = parse_quantity(counted, allow_zero=True, what="Counted quantity")
     if counted == unit.quantity:
-        raise Invalid(f"{unit.lpn} already holds {fmt_qty(counted)} {unit.part.uom}: nothing to adjust.")
+        raise Invalid("{unit} already holds {counted} {uom}: nothing to adjust.", unit=unit.lpn,
+                      counted=fmt_qty(counted), uom=unit.part.uom)
     book.record(unit, "adjust", delta=counted - unit.quantity, reason=reason)
     return unit
 
@@ -204,11 +206,11 @@ def last_change(ctx):
     if last is None:
         raise Invalid("Nothing of yours to undo on this device.")
     if last.kind not in UNDOABLE:
-        raise Invalid(f"Your last change here was a {last.kind} of {last.unit.lpn}: Undo does not "
-                      "reverse that; ask a lead to correct it.")
+        raise Invalid("Your last change here was a {kind} of {unit}: Undo does not reverse that; ask a lead to "
+                      "correct it.", kind=last.kind, unit=last.unit.lpn)
     if now - last.at > UNDO_WINDOW:
-        raise Invalid(f"Your last {last.kind} ({last.unit.lpn}) was more than "
-                      f"{UNDO_WINDOW.seconds // 60} minutes ago: move it back by hand instead.")
+        raise Invalid("Your last {kind} ({unit}) was more than {minutes} minutes ago: move it back by hand instead.",
+                      kind=last.kind, unit=last.unit.lpn, minutes=UNDO_WINDOW.seconds // 60)
     return last
 
 
@@ -236,9 +238,9 @@ def undo(book, entry_id=None):
     unit = locked(Unit.select().where(Unit.id == last.unit_id)).get()
     latest = Entry.select().where(Entry.unit == unit).order_by(Entry.id.desc()).first()
     if latest.id != last.id:
-        raise Conflict(f"{unit.lpn} changed since your {last.kind} "
-                       f"({latest.kind} by {latest.user.username if latest.user_id else 'someone'}): "
-                       "it cannot be undone from here.")
+        who = latest.user.username if latest.user_id else Words("someone")
+        raise Conflict("{unit} changed since your {kind} ({change} by {who}): it cannot be undone from here.",
+                       unit=unit.lpn, kind=last.kind, change=latest.kind, who=who)
     before = (Entry.select().where(Entry.unit == unit, Entry.id < last.id)
               .order_by(Entry.id.desc()).first())
     to = last.from_location if last.from_location_id else book.KEEP

@@ -12,10 +12,10 @@ def text(values, name, label, *, required=False, max_length=120, default=""):
     value = " ".join(str(values.get(name) or "").split())
     if not value:
         if required:
-            raise Invalid(f"{label} is missing.")
+            raise Invalid("{field} is missing.", field=label)
         return default
     if len(value) > max_length or not value.isprintable():
-        raise Invalid(f"{label} is at most {max_length} printable characters.")
+        raise Invalid("{field} is at most {max_length} printable characters.", field=label, max_length=max_length)
     return value
 
 
@@ -27,7 +27,7 @@ def flag(values, name, label, default):
         return True
     if value in NO:
         return False
-    raise Invalid(f"{label} is yes or no, not “{value[:20]}”.")
+    raise Invalid("{field} is yes or no, not “{value}”.", field=label, value=value[:20])
 
 
 def whole(values, name, label, *, minimum=0):
@@ -38,9 +38,10 @@ def whole(values, name, label, *, minimum=0):
     if value.endswith(".0"):  # spreadsheets store whole numbers as floats
         value = value[:-2]
     if not value.isdigit() or int(value) < minimum:
-        raise Invalid(f"{label} must be a whole number of at least {minimum}, not “{value[:20]}”.")
+        raise Invalid("{field} must be a whole number of at least {minimum}, not “{value}”.", field=label,
+                      minimum=minimum, value=value[:20])
     if int(value) > 10**9:
-        raise Invalid(f"{label} {value[:20]} is too large.")
+        raise Invalid("{field} {value} is too large.", field=label, value=value[:20])
     return int(value)
 
 
@@ -57,4 +58,4 @@ def date(values, name, label):
     try:
         return datetime.date.fromisoformat(value[:10])
     except ValueError:
-        raise Invalid(f"{label} must be a date like 2025-03-31, not “{value[:20]}”.") from None
+        raise Invalid("{field} must be a date like 2025-03-31, not “{value}”.", field=label, value=value[:20]) from None

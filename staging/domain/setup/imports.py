@@ -163,25 +163,29 @@ def _read(kind, data, filename):
     if not data:
         raise Invalid("The file is empty.")
     if len(data) > MAX_BYTES:
-        raise Invalid(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB: split it.")
+        raise Invalid("The file is larger than {megabytes} MB: split it.", megabytes=MAX_BYTES // 1024 // 1024)
     table = _xlsx(data) if data[:2] == b"PK" or str(filename).lower().endswith(".xlsx") else _csv(data)
     header = [_column(h) for h in (next(table, None) or [])]
     required, optional, _ = KINDS[kind]
     missing = [c for c in required if c not in header]
     if missing:
-        raise Invalid(f"The first line must name the columns; missing: {', '.join(missing)} "
-                      f"(needed: {', '.join(required)}; optional: {', '.join(optional)}).")
+        raise Invalid("The first line must name the columns; missing: {missing} "
+                      "(needed: {needed}; optional: {optional}).",
+                      missing=", ".join(missing), needed=", ".join(required), optional=", ".join(optional))
     unknown = [h for h in header if h and h not in required + optional]
     if unknown:
-        raise Invalid(f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
-                      f"(the columns are {', '.join(required + optional)}).")
+        columns = ", ".join(required + optional)
+        if len(unknown) > 1:
+            raise Invalid("Unknown columns: {unknown} (the columns are {columns}).", unknown=", ".join(unknown),
+                          columns=columns)
+        raise Invalid("Unknown column: {unknown} (the columns are {columns}).", unknown=unknown[0], columns=columns)
     rows = []
     for number, cells in enumerate(table, start=2):
         values = {h: _cell(c) for h, c in zip(header, cells) if h}
         if any(str(v).strip() for v in values.values()):
             rows.append(Row(number, values))
         if len(rows) > MAX_ROWS:
-            raise Invalid(f"More than {MAX_ROWS} rows: split the file.")
+            raise Invalid("More than {rows} rows: split the file.", rows=MAX_ROWS)
     return rows
 
 

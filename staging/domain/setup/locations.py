@@ -9,6 +9,7 @@ from ...store.models import LOCATION_KINDS, Barcode, Location, Unit
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
 from ..permissions import authorize
+from ..words import Words
 from . import audit, fields
 
 FIELDS = ("code", "name", "kind", "parent", "capacity", "active", "sort_key", "holds_units")
@@ -27,7 +28,7 @@ def _by_code(code):
 def find(code):
     found = _by_code(codes.normalise(code))
     if found is None:
-        raise NotFound(f"No location with the code “{codes.shown(code)}”.")
+        raise NotFound("No location with the code “{code}”.", code=codes.shown(code))
     return found
 
 
@@ -40,7 +41,7 @@ def _read(values, existing):
     kind = fields.text(values, "kind", "Kind", required=existing is None,
                        default=existing.kind if existing else "").lower()
     if kind not in LOCATION_KINDS:
-        raise Invalid(f"Kind “{codes.shown(kind)}” is not one of: {', '.join(LOCATION_KINDS)}.")
+        raise Invalid("Kind “{kind}” is not one of: {kinds}.", kind=codes.shown(kind), kinds=', '.join(LOCATION_KINDS))
     capacity = fields.whole(values, "capacity", "Capacity", minimum=1)
     return {
         "name": fields.text(values, "name", "Name", required=existing is None,
@@ -62,16 +63,16 @@ def _parent(values, code, existing):
     if not parent_code:
         return None
     if parent_code == code:
-        raise Invalid(f"{code} cannot be its own parent.")
+        raise Invalid("{code} cannot be its own parent.", code=code)
     parent = _by_code(parent_code)
     if parent is None:
-        raise Invalid(f"The parent {codes.shown(parent_code)} is not a location (add it first, or above "
-                      "this row in the file).")
+        raise Invalid("The parent {parent} is not a location (add it first, or above this row in the file).",
+                      parent=codes.shown(parent_code))
     ancestor = parent
     while existing is not None and ancestor.parent_id:  # a location under its own child would hang every tree
         ancestor = ancestor.parent
         if ancestor.code == code:
-            raise Invalid(f"{parent_code} is inside {code}: it cannot be its parent.")
+            raise Invalid("{parent} is inside {code}: it cannot be its parent.", parent=parent_code, code=code)
     return parent
 
 
@@ -81,10 +82,17 @@ def _check_emptying(location, new):
         return
     count = held(location)
     if count:
-        what = ("closed" if not new["active"] else "changed to hold no units" if not new["holds_units"]
-                else f"changed from {location.kind} to {new['kind']}")
-        raise Invalid(f"{location.code} holds {count} unit{'s' if count != 1 else ''}: it cannot be {what} "
-                      "until they are moved away.")
+        if not new["active"]:
+            change = Words("closed")
+        elif not new["holds_units"]:
+            change = Words("changed to hold no units")
+        else:
+            change = Words("changed from {kind} to {new_kind}", kind=location.kind, new_kind=new["kind"])
+        if count == 1:
+            raise Invalid("{location} holds 1 unit: it cannot be {change} until they are moved away.",
+                          location=location.code, change=change)
+        raise Invalid("{location} holds {count} units: it cannot be {change} until they are moved away.",
+                      location=location.code, count=count, change=change)
 
 
 def save(user, values):
@@ -116,7 +124,8 @@ def _insert_new(location):
     checked free here)."""
     taken = next(iter(_BARCODE(location.code)), None)
     if taken is not None:
-        raise Invalid(f"The barcode {location.code} already names another {taken.entity.replace('_', ' ')}.")
+        raise Invalid("The barcode {location} already names another {kind}.", location=location.code,
+                      kind=taken.entity.replace('_', ' '))
     db.insert(location)
     db.insert(Barcode(code=location.code, entity="location", entity_id=location.id, source="own"))
 
@@ -139,13 +148,13 @@ def _span(text, label):
         if match:
             a, b = match.groups()
             if a.isdigit() != b.isdigit() or (a.isdigit() and int(a) > int(b)) or (a.isalpha() and a > b):
-                raise Invalid(f"{label}: “{part}” is not a range like A-F or 1-12.")
+                raise Invalid("{field}: “{part}” is not a range like A-F or 1-12.", field=label, part=part)
             items += [str(n) for n in range(int(a), int(b) + 1)] if a.isdigit() else \
                 [chr(c) for c in range(ord(a), ord(b) + 1)]
         elif re.fullmatch(r"[A-Z0-9]{1,4}", part):
             items.append(part)
         else:
-            raise Invalid(f"{label}: “{part[:20]}” is not a range like A-F or 1-12.")
+            raise Invalid("{field}: “{part}” is not a range like A-F or 1-12.", field=label, part=part[:20])
     width = max(len(i) for i in items) if all(i.isdigit() for i in items) else 0
     return [i.zfill(width) for i in items]
 
@@ -159,7 +168,7 @@ def range_codes(prefix, racks, bays, levels):
     for span in spans:
         made = [done + [item] for done in made for item in span if item is not None] or made
     if len(made) > MAX_RANGE:
-        raise Invalid(f"That is {len(made)} locations: at most {MAX_RANGE} at a time.")
+        raise Invalid("That is {count} locations: at most {most} at a time.", count=len(made), most=MAX_RANGE)
     prefix = codes.normalise(prefix or "")
     return [(prefix + "-".join(parts), " ".join(f"{word} {part}" for word, part in zip(("Rack", "bay", "level"),
                                                                                            parts)))
@@ -175,8 +184,8 @@ def generate(user, prefix, racks, bays, levels, *, kind="storage", parent="", ca
     with write_transaction():
         taken = _taken(made)
         if taken:
-            raise Invalid(f"{len(taken)} of these codes exist already ({', '.join(taken[:5])}"
-                          f"{' ...' if len(taken) > 5 else ''}): nothing was created.")
+            raise Invalid("{count} of these codes exist already ({codes}): nothing was created.", count=len(taken),
+                          codes=", ".join(taken[:5]) + (" ..." if len(taken) > 5 else ""))
         for code, name in named:
             save(user, {"code": code, "name": name, "kind": kind, "parent": parent, "capacity": capacity,
                         "sort_order": code})
@@ -237,7 +246,7 @@ def level(code=None):
 def create(user, values):
     """A new location only (the API's POST): an existing code is a conflict, not an update."""
     if Location.select().where(Location.code == codes.normalise(values.get("code") or "")).exists():
-        raise Conflict(f"There is already a location {codes.normalise(values['code'])}: change it instead.")
+        raise Conflict("There is already a location {code}: change it instead.", code=codes.normalise(values['code']))
     return save(user, values)[0]
 
 

@@ -23,15 +23,18 @@ _PART = Prepared(lambda number, revision: Part.select().where(Part.number == num
 def find(number, revision=""):
     found = next(iter(_PART(codes.normalise(number or ""), codes.normalise(revision or ""))), None)
     if found is None:
-        raise NotFound(f"No part “{codes.shown(number or '')}” rev {codes.shown(revision or '') or '-'}.")
+        raise NotFound("No part “{number}” rev {revision}.", number=codes.shown(number or ''),
+                       revision=codes.shown(revision or '') or '-')
     return found
 
 
 def _key(values):
     number = codes.normalise(values.get("number") or "")
     if not PART_NUMBER.match(number):
-        raise Invalid(f"“{codes.shown(number)}” is not a part number: up to 40 letters, digits and - . / _."
-                      if number else "Part number is missing.")
+        if number:
+            raise Invalid("“{number}” is not a part number: up to 40 letters, digits and - . / _.",
+                          number=codes.shown(number))
+        raise Invalid("Part number is missing.")
     revision = codes.normalise(values.get("revision") or "")
     if len(revision) > 16 or not revision.isprintable():
         raise Invalid("A revision is at most 16 characters.")
@@ -47,11 +50,11 @@ def _gtin(values, existing, number):
     if not gtin:
         return None
     if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14) or not ean.is_valid(gtin):
-        raise Invalid(f"GTIN “{codes.shown(gtin)}” is not valid: 8, 12, 13 or 14 digits with a right "
-                      "check digit.")
+        raise Invalid("GTIN “{gtin}” is not valid: 8, 12, 13 or 14 digits with a right check digit.",
+                      gtin=codes.shown(gtin))
     other = (Part.select().where(Part.gtin == gtin, Part.number != number).first())
     if other is not None:
-        raise Invalid(f"GTIN {gtin} is already part {other.label}'s.")
+        raise Invalid("GTIN {gtin} is already part {part}'s.", gtin=gtin, part=other.label)
     return gtin
 
 
@@ -116,7 +119,8 @@ def create(user, values):
     """A new part only (the API's POST): an existing number and revision is a conflict."""
     number, revision = _key(values)
     if Part.select().where(Part.number == number, Part.revision == revision).exists():
-        raise Conflict(f"There is already a part {number}{' rev ' + revision if revision else ''}: change it instead.")
+        raise Conflict("There is already a part {part}: change it instead.",
+                       part=f"{number} rev {revision}" if revision else number)
     return save(user, values)[0]
 
 

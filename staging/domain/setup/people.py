@@ -14,7 +14,7 @@ LANGUAGES = ("", "en", "de", "fr", "es", "it", "nl", "pl", "cs", "pt", "tr")
 def find(username):
     found = User.get_or_none(User.username == str(username or "").strip())
     if found is None:
-        raise NotFound(f"No user “{codes.shown(username or '')}”.")
+        raise NotFound("No user “{user}”.", user=codes.shown(username or ''))
     return found
 
 
@@ -23,7 +23,8 @@ def _language(values, existing):
         return existing.language if existing else ""
     language = str(values.get("language") or "").strip().lower()
     if language not in LANGUAGES:
-        raise Invalid(f"Language “{codes.shown(language)}” is not one of: {', '.join(LANGUAGES[1:])}.")
+        raise Invalid("Language “{language}” is not one of: {languages}.", language=codes.shown(language),
+                      languages=', '.join(LANGUAGES[1:]))
     return language
 
 
@@ -35,8 +36,10 @@ def _check_badge(badge, user):
     hit = codes.lookup(badge)
     if hit and hit != ("user", user.id if user else None):
         owner = User.get_or_none(User.id == hit[1]) if hit[0] == "user" else None
-        raise Invalid(f"Badge {badge} is already {owner.username}'s." if owner
-                      else f"The code {badge} already names a {hit[0].replace('_', ' ')}: choose another badge.")
+        if owner:
+            raise Invalid("Badge {badge} is already {user}'s.", badge=badge, user=owner.username)
+        raise Invalid("The code {badge} already names a {kind}: choose another badge.", badge=badge,
+                      kind=hit[0].replace("_", " "))
     return badge
 
 
@@ -45,7 +48,7 @@ def _create(user, values, password):
     role = fields.text(values, "role", "Role", required=True).lower()
     badge = _check_badge(values.get("badge"), None)
     if not password and not badge:
-        raise Invalid(f"{username} would have no way to sign in: give a password or a badge.")
+        raise Invalid("{user} would have no way to sign in: give a password or a badge.", user=username)
     person = users.create_user(username, role, password or None, badge=badge,
                                display_name=fields.text(values, "display_name", "Display name"))
     person.language = _language(values, None)
@@ -70,15 +73,16 @@ def save(user, values, password=None):
 def _update(user, person, values):
     role = fields.text(values, "role", "Role", default=person.role).lower()
     if role not in ROLES:
-        raise Invalid(f"Role must be one of: {', '.join(ROLES)}.")
+        raise Invalid("Role must be one of: {roles}.", roles=', '.join(ROLES))
     active = fields.flag(values, "active", "Active", person.active)
     if person.id == user.id and not active:
         raise Invalid("You cannot switch yourself off.")
     if person.role == "admin" and (role != "admin" or not active) and _last_admin(person):
-        raise Invalid(f"{person.username} is the last active admin: make another admin first.")
+        raise Invalid("{user} is the last active admin: make another admin first.", user=person.username)
     badge = codes.normalise(values.get("badge") or "")
     if badge and person.badge and badge != person.badge:
-        raise Invalid(f"{person.username} already has badge {person.badge}: reissue it from the badge page.")
+        raise Invalid("{user} already has badge {badge}: reissue it from the badge page.", user=person.username,
+                      badge=person.badge)
     if badge and not person.badge:
         person.badge = _check_badge(badge, person)
         codes.register(person, badge)

@@ -35,8 +35,8 @@ def book(user, values, go_live=None):
         if existing is not None:
             if _same(existing, part, quantity, location, lot):
                 return existing, "unchanged"
-            raise Invalid(f"Pallet {lpn} is already in the plant with other values: change it with a "
-                          "move or a count adjustment, not by importing it again.")
+            raise Invalid("Pallet {unit} is already in the plant with other values: change it with a move or a count "
+                          "adjustment, not by importing it again.", unit=lpn)
     received = fields.date(values, "received", "Received")
     expires = fields.date(values, "expiry", "Expiry")
     if expires is None and received and part.shelf_life_days:
@@ -56,5 +56,6 @@ def go_live_at(text, zone):
     try:
         value = datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"Go-live must be a date like 2025-01-01 (or 2025-01-01 06:00), not “{text[:20]}”.") from None
+        raise Invalid("Go-live must be a date like 2025-01-01 (or 2025-01-01 06:00), not “{text}”.",
+                      text=text[:20]) from None
     return value.replace(tzinfo=zone).astimezone(datetime.timezone.utc).replace(tzinfo=None)

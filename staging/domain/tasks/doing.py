@@ -8,6 +8,7 @@ from ...store.db import write_transaction
 from ...store.models import Scan, StagingTask, Unit, utcnow
 from .. import codes, inventory
 from ..errors import Conflict, Invalid, NotFound
+from ..words import Words
 from .picking import eligible
 from .planner import recompute
 from .queue import get, holds
@@ -28,24 +29,30 @@ def fitting(task, ref):
     unit_id = ref.id if isinstance(ref, Unit) else codes.unit_id(ref)
     unit = Unit.get_or_none(Unit.id == unit_id) if unit_id else None
     if unit is None:
-        raise NotFound(f"No pallet or tote with the code “{codes.shown(ref)}”.")
+        raise NotFound("No pallet or tote with the code “{code}”.", code=codes.shown(ref))
     if unit.id == task.unit_id:
         if unit.status == "staged" and unit.location_id == task.to_location_id:
-            raise Invalid(f"{unit.lpn} is already at {task.to_location.code}.")
+            raise Invalid("{unit} is already at {location}.", unit=unit.lpn, location=task.to_location.code)
         return unit
     if unit.part_id != task.part_id:
-        raise Invalid(f"{unit.lpn} is {unit.part.label}; this task needs {task.part.label}. "
-                      f"Bring {task.unit.lpn if task.unit_id else 'a pallet of it'}.")
+        if task.unit_id:
+            raise Invalid("{unit} is {part}; this task needs {needed}. Bring {wanted}.", unit=unit.lpn,
+                          part=unit.part.label, needed=task.part.label, wanted=task.unit.lpn)
+        raise Invalid("{unit} is {part}; this task needs {needed}. Bring a pallet of it.", unit=unit.lpn,
+                      part=unit.part.label, needed=task.part.label)
     if not eligible(unit, task.part_id):
-        where = unit.location.code if unit.location_id else "nowhere"
-        why = "on QC hold" if unit.status == "hold" else (
-            f"meant for {unit.work_order.number}" if unit.work_order_id else f"{unit.status} at {where}")
-        instead = task.unit.lpn if task.unit_id else "another"
-        raise Invalid(f"{unit.lpn} cannot be brought: it is {why}. Bring {instead}.")
+        where = unit.location.code if unit.location_id else Words("nowhere")
+        why = Words("on QC hold") if unit.status == "hold" else (
+            Words("meant for {order}", order=unit.work_order.number) if unit.work_order_id
+            else Words("{status} at {location}", status=unit.status, location=where))
+        instead = task.unit.lpn if task.unit_id else Words("another")
+        raise Invalid("{unit} cannot be brought: it is {why}. Bring {instead}.", unit=unit.lpn, why=why,
+                      instead=instead)
     taken = StagingTask.select().where(StagingTask.unit == unit, StagingTask.state.in_(("open", "claimed")),
                                        StagingTask.id != task.id).first()
     if taken is not None and taken.state == "claimed":
-        raise Conflict(f"{unit.lpn} is the pallet of task {taken.id}, taken by {taken.claimed_by}.")
+        raise Conflict("{unit} is the pallet of task {task}, taken by {person}.", unit=unit.lpn, task=taken.id,
+                       person=taken.claimed_by)
     return unit
 
 
@@ -72,7 +79,8 @@ def complete(ctx, unit_ref, place_ref, rules, expected_from=None):
     place = codes.find_location(place_ref) if not hasattr(place_ref, "code") else place_ref
     if place is None or place.id != task.to_location_id:
         shown = place.code if place is not None else codes.shown(place_ref)
-        raise Invalid(f"{shown} is not where this goes: take it to {task.to_location.code}.")
+        raise Invalid("{code} is not where this goes: take it to {location}.", code=shown,
+                      location=task.to_location.code)
     unit = fitting(task, unit_ref)
     suggested = task.unit.lpn if task.unit_id and task.unit_id != unit.id else ""
     new_lpn, wo = "", task.work_order_id and task.work_order

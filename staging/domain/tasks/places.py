@@ -38,9 +38,10 @@ def lanes_for(orders, machine_places):
 def _staging_place(code):
     place = Location.get_or_none(Location.code == str(code or "").strip().upper())
     if place is None:
-        raise NotFound(f"No location “{code}”.")
+        raise NotFound("No location “{code}”.", code=code)
     if place.kind != "staging" or not place.holds_units:
-        raise Invalid(f"{place.code} is not a staging lane or bin: line-side places are staging locations.")
+        raise Invalid("{location} is not a staging lane or bin: line-side places are staging locations.",
+                      location=place.code)
     return place
 
 

@@ -61,7 +61,7 @@ def get(task_id):
     except (TypeError, ValueError):
         task = None
     if task is None:
-        raise NotFound(f"No staging task {str(task_id)[:20]}.")
+        raise NotFound("No staging task {task}.", task=str(task_id)[:20])
     return task
 
 
@@ -117,10 +117,11 @@ def claim(user, task_id, rules, now=None):
 
 def _not_yours(task, user):
     if task.state in ("done", "cancelled"):
-        return Conflict(f"Task {task.id} is {task.state}: take the next one.")
+        return Conflict("Task {task} is {state}: take the next one.", task=task.id, state=task.state)
     if task.assigned_to_id and task.assigned_to_id != user.id:
-        return Conflict(f"Task {task.id} is assigned to {task.assigned_to}: take the next one.")
-    return Conflict(f"Task {task.id} is taken by {task.claimed_by}: take the next one.")
+        return Conflict("Task {task} is assigned to {person}: take the next one.", task=task.id,
+                        person=task.assigned_to)
+    return Conflict("Task {task} is taken by {person}: take the next one.", task=task.id, person=task.claimed_by)
 
 
 def release(user, task_id, now=None):
@@ -136,8 +137,8 @@ def release(user, task_id, now=None):
         done = query.execute()
     if done != 1:
         if task.state == "claimed" and task.claimed_by_id != user.id:
-            raise Conflict(f"Task {task.id} is held by {task.claimed_by}, not you.")
-        raise Invalid(f"Task {task.id} is {task.state}, not claimed: nothing to release.")
+            raise Conflict("Task {task} is held by {person}, not you.", task=task.id, person=task.claimed_by)
+        raise Invalid("Task {task} is {state}, not claimed: nothing to release.", task=task.id, state=task.state)
     return get(task.id)
 
 
@@ -152,7 +153,7 @@ def _lead_change(user, task_id, **changes):
         done = StagingTask.update(updated_at=utcnow(), **changes).where(
             StagingTask.id == task.id, StagingTask.state.in_(LIVE)).execute()
     if done != 1:
-        raise Invalid(f"Task {task.id} is {task.state}: it cannot be changed any more.")
+        raise Invalid("Task {task} is {state}: it cannot be changed any more.", task=task.id, state=task.state)
     return get(task.id)
 
 
@@ -171,7 +172,7 @@ def assign(user, task_id, username):
     if username:
         person = User.get_or_none((User.username == username) & User.active)
         if person is None:
-            raise NotFound(f"No active user “{username[:40]}”.")
+            raise NotFound("No active user “{user}”.", user=username[:40])
     task = get(task_id)
     changes = {"assigned_to": person}
     if person is not None and task.claimed_by_id not in (None, person.id):

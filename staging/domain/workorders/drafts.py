@@ -226,14 +226,14 @@ def save(user, fields, lines, zone, existing=None):
 
 class FormInvalid(Invalid):
     def __init__(self, errors):
-        super().__init__("Please correct the marked fields: " + " ".join(errors.values()))
+        super().__init__("Please correct the marked fields: {problems}", problems=" ".join(map(str, errors.values())))
         self.errors = errors
 
 
 def get(number):
     wo = WorkOrder.get_or_none(WorkOrder.number == codes.normalise(number or ""))
     if wo is None:
-        raise NotFound(f"No work order “{codes.shown(number or '')}”.")
+        raise NotFound("No work order “{number}”.", number=codes.shown(number or ''))
     return wo
 
 

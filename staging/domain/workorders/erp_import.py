@@ -9,6 +9,7 @@ from ...store.models import WorkOrder
 from ..errors import Invalid
 from ..permissions import authorize
 from ..quantities import fmt_qty
+from ..words import Words
 from .drafts import _text, _write, parse_draft
 
 COLUMNS = ("work_order", "product", "product_rev", "quantity", "machine", "output_station", "status",
@@ -38,7 +39,7 @@ class Row:
 class Preview:
     text: str = ""
     rows: list = field(default_factory=list)
-    problem: str = ""  # the whole file is unusable
+    problem: object = ""  # the whole file is unusable: Words (say() it), or "" when it is usable
     drafts: dict = field(default_factory=dict)
     existing: dict = field(default_factory=dict)  # number -> the work order the import updates
 
@@ -79,16 +80,16 @@ def preview(data, zone):
     try:
         p.text = _decode(data)
     except Invalid as err:
-        p.problem = err.message
+        p.problem = err.words
         return p
     if "\x00" in p.text:
-        p.problem = "The file contains binary data: it is not a CSV export."
+        p.problem = Words("The file contains binary data: it is not a CSV export.")
         return p
     reader = csv.reader(io.StringIO(p.text), _dialect(p.text[:4096]))
     try:
         p.problem = _read_rows(reader, p.rows)
     except csv.Error as err:
-        p.problem = f"Line {reader.line_num} is not valid CSV: {err}."
+        p.problem = Words("Line {line} is not valid CSV: {error}.", line=reader.line_num, error=str(err))
     if not p.problem:
         _check_rows(p, zone)
     return p
@@ -106,18 +107,18 @@ def _read_rows(reader, rows):
     whole file unusable, or ""."""
     header = next(reader, None)
     if not header:
-        return "The file is empty."
+        return Words("The file is empty.")
     names = [h.strip().lower().replace(" ", "_").replace(".", "").replace("-", "_") for h in header]
     names = [ALIASES.get(n, n) for n in names]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
-        return (f"Missing column(s): {', '.join(missing)}. The first row must name the columns: "
-                f"{', '.join(COLUMNS)}.")
+        return Words("Missing column(s): {missing}. The first row must name the columns: {columns}.",
+                     missing=", ".join(missing), columns=", ".join(COLUMNS))
     for raw in reader:
         if not any(cell.strip() for cell in raw):
             continue
         if len(rows) >= MAX_ROWS:
-            return f"More than {MAX_ROWS} rows: import the file in parts."
+            return Words("More than {rows} rows: import the file in parts.", rows=MAX_ROWS)
         rows.append(_row(reader.line_num, names, raw))
     return ""
 
@@ -211,9 +212,11 @@ def import_csv(user, data, zone, create_parts=False):
     with write_transaction():
         p = preview(data, zone)
         if not p.ok:
-            raise Invalid(p.problem or f"{len(p.bad_rows)} row(s) are wrong: nothing was imported.")
+            if p.problem:
+                raise Invalid(p.problem)  # Words: the file's own problem, said in the reader's language
+            raise Invalid("{count} row(s) are wrong: nothing was imported.", count=len(p.bad_rows))
         if p.new_parts and not create_parts:
-            raise Invalid(f"The file names {len(p.new_parts)} part(s) that do not exist ({', '.join(p.new_parts[:5])}"
-                          f"{'…' if len(p.new_parts) > 5 else ''}): confirm creating them, or correct the file. "
-                          "Nothing was imported.")
+            raise Invalid("The file names {count} part(s) that do not exist ({parts}): confirm creating them, "
+                          "or correct the file. Nothing was imported.", count=len(p.new_parts),
+                          parts=", ".join(p.new_parts[:5]) + ("…" if len(p.new_parts) > 5 else ""))
         return [_write(draft, p.existing.get(number)) for number, draft in p.drafts.items()]

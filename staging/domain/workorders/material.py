@@ -7,6 +7,7 @@ from peewee import fn
 from ...store.models import Location, Part, Unit, WorkOrder, WorkOrderLine, WorkOrderMachine, WorkOrderTotals
 from ..errors import Invalid
 from ..quantities import ZERO, fmt_qty
+from ..words import Words
 
 OPEN_STATUSES = ("planned", "released", "running")
 OVERRIDE = "Override: "  # how a lead's reason to load wrong material starts on the ledger entry
@@ -28,7 +29,7 @@ def check_material(unit, wo):
     if wo is None:
         return
     if wo.status not in OPEN_STATUSES:
-        raise Invalid(f"Work order {wo.number} is {wo.status}: it takes no more material.")
+        raise Invalid("Work order {order} is {status}: it takes no more material.", order=wo.number, status=wo.status)
     lines = list(WorkOrderLine.select(WorkOrderLine, WorkOrderLine.part)
                  .join(WorkOrderLine.part.rel_model).where(WorkOrderLine.work_order == wo))
     if not lines:
@@ -36,11 +37,11 @@ def check_material(unit, wo):
     part = unit.part
     same_number = [line for line in lines if line.part.number == part.number]
     if not same_number:
-        raise Invalid(f"Wrong part: {wo.number} does not need {part.number}.")
+        raise Invalid("Wrong part: {order} does not need {part}.", order=wo.number, part=part.number)
     if not any(line.part.revision == part.revision for line in same_number):
         wanted = ", ".join(sorted({line.part.revision for line in same_number}))
-        raise Invalid(f"Wrong revision: {unit.lpn} is {part.number} rev {part.revision}; "
-                      f"{wo.number} needs rev {wanted}.")
+        raise Invalid("Wrong revision: {unit} is {part} rev {revision}; {order} needs rev {needed}.", unit=unit.lpn,
+                      part=part.number, revision=part.revision, order=wo.number, needed=wanted)
 
 
 def fit_for_load(unit, machine, wo=None):
@@ -52,9 +53,11 @@ def fit_for_load(unit, machine, wo=None):
     if wo is not None:
         if not runs_on(wo, machine):
             where = wo.machine.code if wo.machine_id else "no machine"
-            raise Invalid(f"Work order {wo.number} runs on {where}, not {machine.code}.")
+            raise Invalid("Work order {order} runs on {where}, not {machine}.", order=wo.number, where=where,
+                          machine=machine.code)
         if wo.status not in OPEN_STATUSES:
-            raise Invalid(f"Work order {wo.number} is {wo.status}: it takes no more material.")
+            raise Invalid("Work order {order} is {status}: it takes no more material.", order=wo.number,
+                          status=wo.status)
         orders = [wo]
     else:
         orders = open_orders_on(machine, first=unit.work_order_id)
@@ -84,21 +87,24 @@ def _lines(orders):
 
 def _refusal(unit, machine, orders, lines):
     part = unit.part
-    what = f"{unit.lpn} is {part.number} rev {part.revision or '—'}"
+    facts = {"unit": unit.lpn, "part": part.number, "revision": part.revision or "—", "machine": machine.code}
     if not orders:
-        return f"{machine.code} has no open work order: nothing may be loaded on it. {what}."
+        return Words("{machine} has no open work order: nothing may be loaded on it. {unit} is {part} rev {revision}.",
+                     **facts)
     needs = {}  # part -> the orders that need it, in the orders' order
     for order in orders:
         for line in lines.get(order.id, ()):
             needs.setdefault(line.part, []).append(order.number)
     if not needs:
-        return f"Wrong part: {machine.code} ({', '.join(o.number for o in orders)}) needs no material. {what}."
+        return Words("Wrong part: {machine} ({orders}) needs no material. {unit} is {part} rev {revision}.",
+                     orders=", ".join(o.number for o in orders), **facts)
     same = {p: n for p, n in needs.items() if p.number == part.number}
     if same:
         listed = "; ".join(f"rev {p.revision or '—'} ({', '.join(n)})" for p, n in same.items())
-        return f"Wrong revision: {what}; {machine.code} needs {listed}."
+        return Words("Wrong revision: {unit} is {part} rev {revision}; {machine} needs {needed}.", needed=listed,
+                     **facts)
     listed = "; ".join(f"{p.number} rev {p.revision or '—'} ({', '.join(n)})" for p, n in list(needs.items())[:6])
-    return f"Wrong part: {what}; {machine.code} needs {listed}."
+    return Words("Wrong part: {unit} is {part} rev {revision}; {machine} needs {needed}.", needed=listed, **facts)
 
 
 def supply(unit):

@@ -101,6 +101,6 @@ def render(labels, fmt, size, *, dpi=203, sheet=None, progress=None):
         return svg(labels[0], size).encode("utf-8")
     if fmt == "png":
         if dpi not in DPIS:
-            raise Invalid(f"PNG is made at {' or '.join(map(str, DPIS))} dpi.")
+            raise Invalid("PNG is made at {dpis} dpi.", dpis=' or '.join(map(str, DPIS)))
         return png(labels[0], size, dpi)
-    raise Invalid(f"Labels come as {', '.join(FORMATS)}, not “{codes.shown(fmt)}”.")
+    raise Invalid("Labels come as {formats}, not “{format}”.", formats=', '.join(FORMATS), format=codes.shown(fmt))

@@ -22,8 +22,8 @@ def encode(payload, gs1=False):
     The printer gets the encoder's own choice of start code and subset switches, so a Zebra's
     ^BC draws the same symbol, module for module, as the PNG, SVG and PDF."""
     if not BARCODE_SAFE.match(payload.replace(GS, "") if gs1 else payload):
-        raise Invalid(f"“{codes.shown(payload)}” cannot be printed as a barcode: use printable "
-                      "characters without ^ or ~ (at most 80).")
+        raise Invalid("“{payload}” cannot be printed as a barcode: use printable characters without ^ or ~ (at most "
+                      "80).", payload=codes.shown(payload))
     if gs1:  # a GS after a variable-length element is an FNC1 in the symbol (python-barcode: \xf1)
         payload = payload.replace(GS, "\xf1")
     encoder = (Gs1_128 if gs1 else Code128)(payload, writer=_NO_WRITER)

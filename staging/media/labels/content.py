@@ -90,7 +90,8 @@ def make_sscc(extension, prefix, serial):
     if not prefix.isdigit() or not 6 <= len(prefix) <= 12:
         raise Invalid("The GS1 company prefix must be 6 to 12 digits.")
     if serial >= 10 ** width:
-        raise Invalid(f"SSCC serial references for prefix {prefix} are used up ({10 ** width - 1}).")
+        raise Invalid("SSCC serial references for prefix {prefix} are used up ({last}).", prefix=prefix,
+                      last=10 ** width - 1)
     body = f"{extension}{prefix}{serial:0{width}d}"
     return body + sscc_check_digit(body)
 
@@ -204,8 +205,11 @@ def unit_labels(lpns, settings):
             found[u.lpn] = u
     unknown = [x for x in wanted if x not in found]
     if unknown:
-        raise NotFound(f"No pallet or tote with the code {', '.join(codes.shown(x) for x in unknown[:5])}"
-                       + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "") + ".")
+        listed = ", ".join(codes.shown(x) for x in unknown[:5])
+        if len(unknown) > 5:
+            raise NotFound("No pallet or tote with the code {codes} and {more} more.", codes=listed,
+                           more=len(unknown) - 5)
+        raise NotFound("No pallet or tote with the code {codes}.", codes=listed)
     return _unit_labels([found[x] for x in wanted], settings)
 
 
@@ -213,10 +217,10 @@ def units_for_work_order(number, settings):
     """Every unit staged for (or loaded for) a work order."""
     wo = WorkOrder.get_or_none(WorkOrder.number == codes.clean(number))
     if wo is None:
-        raise NotFound(f"No work order “{codes.shown(number or '')}”.")
+        raise NotFound("No work order “{number}”.", number=codes.shown(number or ''))
     units = list(_unit_query().where(Unit.work_order == wo, Unit.status != "empty").order_by(Unit.lpn))
     if not units:
-        raise Invalid(f"Nothing is staged for work order {wo.number}.")
+        raise Invalid("Nothing is staged for work order {order}.", order=wo.number)
     _check_batch(len(units))
     return _unit_labels(units, settings)
 
@@ -225,14 +229,14 @@ def units_received(username, since, until, settings):
     """A receipt: the units one user received between two times (UTC)."""
     user = User.get_or_none(User.username == (username or "").strip())
     if user is None:
-        raise NotFound(f"No user “{codes.shown(username or '')}”.")
+        raise NotFound("No user “{user}”.", user=codes.shown(username or ''))
     if since is None or until is None or until <= since:
         raise Invalid("Give a time range: from before to.")
     ids = [row[0] for row in Entry.select(Entry.unit).where(
         Entry.kind == "receive", Entry.user == user, Entry.at >= since, Entry.at < until)
         .order_by(Entry.id).tuples()]
     if not ids:
-        raise Invalid(f"{user.username} received nothing in that time.")
+        raise Invalid("{user} received nothing in that time.", user=user.username)
     _check_batch(len(ids))
     units = {u.id: u for chunk in _chunks(ids) for u in _unit_query().where(Unit.id.in_(chunk))}
     return _unit_labels([units[i] for i in ids if i in units], settings)
@@ -250,7 +254,7 @@ def location_labels(first, last=None, settings=None):
     rows = list(Location.select().where(Location.code.between(first, last), Location.holds_units)
                 .order_by(Location.code).limit(MAX_BATCH + 1))
     if not rows:
-        raise NotFound(f"No location from {codes.shown(first)} to {codes.shown(last)}.")
+        raise NotFound("No location from {first} to {last}.", first=codes.shown(first), last=codes.shown(last))
     _check_batch(len(rows))
     return [location_label(loc) for loc in rows]
 
@@ -269,8 +273,9 @@ def badge_labels(usernames=None):
         query = query.where(User.username.in_(names))
     users = list(query.order_by(User.username))
     if not users:
-        among = f" among {', '.join(codes.shown(n) for n in names[:5])}" if names else ""
-        raise NotFound(f"No user with a badge{among}.")
+        if names:
+            raise NotFound("No user with a badge among {users}.", users=", ".join(codes.shown(n) for n in names[:5]))
+        raise NotFound("No user with a badge.")
     _check_batch(len(users))
     return [badge_label(u) for u in users]
 
@@ -279,7 +284,7 @@ def badge_label(user):
     # Keyed by the user name, not the code: the print history is shown to every stager, and a badge
     # code is a sign-in. The layouts print the name under the bars, never the code in clear text.
     if not user.badge:
-        raise Invalid(f"{user.username} has no badge code.")
+        raise Invalid("{user} has no badge code.", user=user.username)
     return Label("badge", user.username, {"badge": user.badge, "name": str(user), "username": user.username,
                                            "role": user.role.upper()})
 
@@ -301,21 +306,21 @@ def one(kind, code, settings):
     if kind == "location":
         loc = Location.get_or_none(Location.code == codes.clean(code))
         if loc is None:
-            raise NotFound(f"No location with the code “{codes.shown(code)}”.")
+            raise NotFound("No location with the code “{code}”.", code=codes.shown(code))
         return location_label(loc)
     if kind == "badge":
         user = User.get_or_none((User.badge == codes.normalise(code)) | (User.username == codes.clean(code)))
         if user is None:
-            raise NotFound(f"No badge “{codes.shown(code)}”.")
+            raise NotFound("No badge “{code}”.", code=codes.shown(code))
         return badge_label(user)
     if kind == "commands":
         return command_sheet(settings)
-    raise NotFound(f"No label kind “{codes.shown(kind)}”.")
+    raise NotFound("No label kind “{kind}”.", kind=codes.shown(kind))
 
 
 def _check_batch(count):
     if count > MAX_BATCH:
-        raise Invalid(f"That is {count} labels; make at most {MAX_BATCH} at a time.")
+        raise Invalid("That is {count} labels; make at most {most} at a time.", count=count, most=MAX_BATCH)
 
 
 def mark_reprints(labels):

@@ -15,7 +15,7 @@ def pdf(labels, size, sheet=None, progress=None):
     with cut marks. Barcodes are vector rectangles; text is Helvetica."""
     from reportlab.pdfgen import canvas
     if sheet and sheet not in SHEETS:
-        raise Invalid(f"Sheets are {' or '.join(SHEETS)}.")
+        raise Invalid("Sheets are {sheets}.", sheets=' or '.join(SHEETS))
     label_size = SIZES[size]
     sheet_size = SIZES[sheet] if sheet and size not in SHEETS else None
     page = sheet_size or label_size

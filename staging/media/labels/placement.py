@@ -19,8 +19,8 @@ _layout_lock = threading.Lock()
 def layout(kind, size):
     """The layout for a kind and size, re-read when its file changes (plants edit them)."""
     if kind not in KINDS or size not in KINDS[kind]:
-        raise Invalid(f"A {KIND_TITLES.get(kind, kind).lower()} label comes in "
-                      f"{', '.join(KINDS.get(kind, ()))}, not “{codes.shown(size)}”.")
+        raise Invalid("A {kind} label comes in {sizes}, not “{size}”.", kind=KIND_TITLES.get(kind, kind).lower(),
+                      sizes=', '.join(KINDS.get(kind, ())), size=codes.shown(size))
     path = os.path.join(package.LAYOUTS, f"{kind}-{size}.toml")
     mtime = os.stat(path).st_mtime_ns  # once per label: a plant's edit shows on the next one
     with _layout_lock:
@@ -130,8 +130,8 @@ class _BarcodePlan(_Plan):
         pattern, data = encode(payload, self.gs1)
         module = min(self.most, int(self.box // (len(pattern) + 2 * QUIET)))
         if module < 2:
-            raise Invalid(f"“{codes.shown(payload)}” is too long for this label size: choose a wider "
-                          "label or a shorter code.")
+            raise Invalid("“{payload}” is too long for this label size: choose a wider label or a shorter code.",
+                          payload=codes.shown(payload))
         width = len(pattern) * module
         left = self.left + ((self.box - width) / 2 if self.center else QUIET * module)
         out.append(Bars(round(left), self.top, self.h, module, pattern, data, payload))

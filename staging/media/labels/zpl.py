@@ -12,7 +12,7 @@ def _zpl_label(p):
 def zpl(labels, size, dpi=203, progress=None):
     """One ZPL format (^XA ... ^XZ) per label."""
     if dpi not in DPIS:
-        raise Invalid(f"ZPL is made for {' or '.join(map(str, DPIS))} dpi printers.")
+        raise Invalid("ZPL is made for {dpis} dpi printers.", dpis=' or '.join(map(str, DPIS)))
     out = []
     for i, label in enumerate(labels, 1):
         out.append(_zpl_label(place(label, size, dpi)))
