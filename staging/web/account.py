@@ -5,6 +5,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from ..domain import users
 from ..domain.errors import DomainError
 from .auth import login_required
+from .i18n import say
 
 bp = Blueprint("account", __name__)
 
@@ -23,6 +24,6 @@ def password():
         generation = users.change_own_password(g.user, form.get("current"), form.get("new"), form.get("repeat"),
                                                request.remote_addr or "")
     except DomainError as err:
-        return render_template("account/index.html", error=err.message), err.status
+        return render_template("account/index.html", error=say(err)), err.status
     session["gen"] = generation  # this session carries on; every other one has ended
     return redirect(url_for("account.index", done="password"), 303)

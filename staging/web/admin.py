@@ -1,10 +1,12 @@
 """Admins: people's roles, badges and PINs, who may sign in at all, and the security events."""
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain import badges, security_log, users
 from ..domain.errors import DomainError
 from ..store.models import ROLES, SECURITY_EVENTS
 from .auth import login_required
+from .i18n import say
 
 bp = Blueprint("admin", __name__)
 
@@ -31,29 +33,29 @@ def _change(action, username, done):
     except DomainError as err:
         if err.status == 403:
             raise
-        return _users_page(err.message, err.status)
-    return redirect(url_for("admin.people", done=done.format(username=username)), 303)
+        return _users_page(say(err), err.status)
+    return redirect(url_for("admin.people", done=done), 303)
 
 
 @bp.post("/users/<username>/badge")
 @login_required
 def reissue(username):
     return _change(lambda: badges.reissue(g.user, username, _address(), g.device), username,
-                   "{username} has a new badge; the old one no longer works. Print it now.")
+                   gettext("%(user)s has a new badge; the old one no longer works. Print it now.", user=username))
 
 
 @bp.post("/users/<username>/pin")
 @login_required
 def pin(username):
     return _change(lambda: badges.set_pin(g.user, username, request.form.get("pin"), _address()), username,
-                   "PIN of {username} set.")
+                   gettext("PIN of %(user)s set.", user=username))
 
 
 @bp.post("/users/<username>/role")
 @login_required
 def role(username):
     return _change(lambda: users.set_role(g.user, username, request.form.get("role"), _address()), username,
-                   "Role of {username} changed; their sessions have ended.")
+                   gettext("Role of %(user)s changed; their sessions have ended.", user=username))
 
 
 @bp.post("/users/<username>/active")
@@ -61,7 +63,8 @@ def role(username):
 def active(username):
     on = request.form.get("active") == "1"
     return _change(lambda: users.set_active(g.user, username, on, _address()), username,
-                   "{username} may sign in again." if on else "{username} is switched off; their sessions have ended.")
+                   gettext("%(user)s may sign in again.", user=username) if on
+                   else gettext("%(user)s is switched off; their sessions have ended.", user=username))
 
 
 @bp.get("/security")

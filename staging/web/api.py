@@ -4,6 +4,7 @@ Inputs are validated by spectree against staging.web.schemas, which also make /a
 import functools
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain import finders, inventory, setup, tasks, workorders
 from ..domain.errors import DomainError, Invalid
@@ -11,6 +12,7 @@ from ..domain.inventory import ledger, whereabouts
 from ..media import decode as decoding
 from . import schemas, serial
 from .apispec import responses, spec
+from .i18n import say
 
 bp = Blueprint("api", __name__)
 
@@ -24,24 +26,25 @@ def problem(status, title, detail):
 
 @bp.errorhandler(DomainError)
 def domain_error(err):
-    return problem(err.status, err.title, err.message)
+    # The title stays English (a client may branch on it); the detail is for the person reading it.
+    return problem(err.status, err.title, say(err))
 
 
 @bp.errorhandler(404)
 def not_found(err):
-    return problem(404, "Not found", "No such resource.")
+    return problem(404, "Not found", gettext("No such resource."))
 
 
 @bp.errorhandler(405)
 def not_allowed(err):
-    return problem(405, "Method not allowed", f"{request.method} is not allowed here.")
+    return problem(405, "Method not allowed", gettext("%(method)s is not allowed here.", method=request.method))
 
 
 def token_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
         if g.user is None:
-            response = problem(401, "Unauthorized", "Send a valid API token: Authorization: Bearer TOKEN.")
+            response = problem(401, "Unauthorized", gettext("Send a valid API token: Authorization: Bearer TOKEN."))
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
         return view(**kwargs)

@@ -6,6 +6,7 @@ move that committed must never turn into a 500 because of its answer's shape."""
 import json
 
 from flask import current_app
+from flask_babel import gettext
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 
 from .schemas import Problem
@@ -40,7 +41,7 @@ def _problem_on_invalid(req, resp, err, instance, *args):
     if err is None or resp is None:
         return
     if req.method == "POST" and not req.files and not isinstance(req.get_json(silent=True), dict):
-        detail = "The request body must be a JSON object (Content-Type: application/json)."
+        detail = gettext("The request body must be a JSON object (Content-Type: application/json).")
     else:
         detail = "; ".join(dict.fromkeys(_words(item) for item in err.errors())) + "."
     resp.set_data(json.dumps({"type": "about:blank", "title": "Invalid", "status": resp.status_code,

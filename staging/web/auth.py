@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 
 from ..domain import badges, finders, users
 from ..domain.errors import DomainError
+from .i18n import say
 from .security import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -108,7 +109,7 @@ def login():
             user = users.sign_in(form.get("username"), form.get("password"), address, limits())
             kind = "desk"
     except DomainError as err:
-        return _page(error=err.message, status=err.status, pin_for=_pin_pending() if "pin" in form else None)
+        return _page(error=say(err), status=err.status, pin_for=_pin_pending() if "pin" in form else None)
     start_session(user, kind)
     return redirect(landing(user, target))
 

@@ -1,18 +1,32 @@
 """Error pages for people, problem+json for the API: every refusal readable, never a stack trace."""
 from flask import render_template, request
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError
 from ..store.db import FAULTS, disk_full
+from .i18n import say
 
 # What a person is told, in words, for the HTTP errors a request itself can cause.
 MESSAGES = {
-    400: ("Bad request", "The request could not be read. Reload the page and try again."),
-    404: ("Not found", "There is nothing at this address."),
-    405: ("Not allowed", "This address does not take that kind of request."),
-    413: ("Too large", "That upload is too large. Send a smaller file (a photo of a few MB is plenty)."),
+    400: (lazy_gettext("Bad request"), lazy_gettext("The request could not be read. Reload the page and try again.")),
+    404: (lazy_gettext("Not found"), lazy_gettext("There is nothing at this address.")),
+    405: (lazy_gettext("Not allowed"), lazy_gettext("This address does not take that kind of request.")),
+    413: (lazy_gettext("Too large"),
+          lazy_gettext("That upload is too large. Send a smaller file (a photo of a few MB is plenty).")),
 }
+
+# The domain's error titles (class attributes there, no Flask): marked here for the catalog.
+DOMAIN_TITLES = (lazy_gettext("Refused"), lazy_gettext("Not found"), lazy_gettext("Conflict"),
+                 lazy_gettext("Invalid"), lazy_gettext("Not allowed"), lazy_gettext("Not signed in"),
+                 lazy_gettext("Too many attempts"), lazy_gettext("Unknown barcode"), lazy_gettext("Not used"),
+                 lazy_gettext("Wrong material"), lazy_gettext("Printer not answering"))
+
+
+def title_of(err):
+    """A domain error's title (err.title, English) in the reader's language."""
+    return gettext(err.title)
 
 
 def _answer(status, title, message):
@@ -27,7 +41,7 @@ def init_app(app):
     def domain_error(err):
         # A domain refusal that escaped a page's view (an unknown work order in the URL...): its
         # own words and status, not a 500.
-        return _answer(err.status, err.title, err.message)
+        return _answer(err.status, title_of(err), say(err))
 
     @app.errorhandler(HTTPException)
     def http_error(err):
@@ -37,7 +51,7 @@ def init_app(app):
         if err.code == 400 and err.description and err.description != type(err).description:
             message = err.description  # a view's own words: abort(400, "Dates must look like ...")
         if err.code == 404 and (request.blueprint == "api" or request.path.startswith("/api/")):
-            message = "No such resource."
+            message = gettext("No such resource.")
         return _answer(err.code, title, message)
 
     @app.errorhandler(FAULTS[0])
@@ -47,15 +61,15 @@ def init_app(app):
         # retried safely. 503 tells a script (and the scan page's queue) to try again later.
         app.logger.warning("database fault on %s %s: %s", request.method, request.path, err)
         if disk_full(err):
-            message = ("The database's disk is full: nothing more can be recorded until space is freed. "
-                       "What you just did was not recorded; try again in a few minutes.")
+            message = gettext("The database's disk is full: nothing more can be recorded until space is freed. "
+                              "What you just did was not recorded; try again in a few minutes.")
         else:
-            message = ("The database stopped answering in the middle of this request. It may or may not "
-                       "have been recorded: check before you do it again.")
-        return _answer(503, "Database not available", message)
+            message = gettext("The database stopped answering in the middle of this request. It may or may not "
+                              "have been recorded: check before you do it again.")
+        return _answer(503, gettext("Database not available"), message)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(err):
-        return render_template("errors/error.html", title="Please try again",
-                               message="This page was open too long or came from another site. "
-                                       "Reload it and try again."), 400
+        return render_template("errors/error.html", title=gettext("Please try again"),
+                               message=gettext("This page was open too long or came from another site. "
+                                               "Reload it and try again.")), 400

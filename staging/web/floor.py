@@ -2,12 +2,14 @@
 import datetime
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain import finders, inventory, logbook, workorders
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.inventory import whereabouts
 from .auth import login_required
+from .i18n import say
 from .plant import calendar
 
 bp = Blueprint("floor", __name__)
@@ -66,9 +68,10 @@ def hold(lpn):
         try:
             verb(inventory.Ctx(g.user, device=g.device), unit, request.form.get("reason", ""), **extra)
         except DomainError as err:
-            error = err.message
+            error = say(err)
         else:
-            flash(f"{unit.lpn} {'released' if verb is inventory.release else 'put on QC hold'}.")
+            flash(gettext("%(unit)s released.", unit=unit.lpn) if releasing
+                  else gettext("%(unit)s put on QC hold.", unit=unit.lpn))
             return redirect(url_for("floor.hold", lpn=lpn))
     unit = finders.unit(unit.lpn)  # as the verb left it
     return render_template("floor/hold.html", unit=unit, error=error, holds=workorders.hold_history(unit),

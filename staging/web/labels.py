@@ -6,6 +6,7 @@ import datetime
 import functools
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
 from ..domain import badges
@@ -14,6 +15,7 @@ from ..domain.permissions import can
 from ..media import labels, printing
 from . import plant
 from .auth import login_required
+from .i18n import say
 
 bp = Blueprint("labels", __name__)
 
@@ -36,7 +38,7 @@ def signed_in(view):
 
 
 def _error_text(err):
-    return Response(err.message + "\n", err.status, {"Content-Type": "text/plain; charset=utf-8"})
+    return Response(say(err) + "\n", err.status, {"Content-Type": "text/plain; charset=utf-8"})
 
 
 # --- one label as a file -------------------------------------------------------------------------------
@@ -152,7 +154,7 @@ def create():
         if kind == "badge":  # anyone's badges for an admin; otherwise one's own only
             badges.check_batch(g.user, form.get("usernames", ""))
     except DomainError as err:
-        return _page(err.message, err.status)
+        return _page(say(err), err.status)
     if output == "html":
         args = {k: v for k, v in form.items() if k != "csrf_token" and v}
         args.update(size=size, sheet=rest)
@@ -163,9 +165,9 @@ def create():
             printer_name=rest if output == "printer" else None, sheet=rest if output == "pdf" else None,
             dpi=int(form.get("dpi") or 203))
     except ValueError:
-        return _page("Resolution is 203 or 300 dpi.", 422)
+        return _page(gettext("Resolution is 203 or 300 dpi."), 422)
     except DomainError as err:
-        return _page(err.message, err.status)
+        return _page(say(err), err.status)
     return redirect(url_for("labels.job", job_id=job.id), 303)
 
 
@@ -191,7 +193,7 @@ def confirm_job(job_id):
     try:
         printing.confirm_job(g.user, job_id)
     except DomainError as err:
-        return _page(err.message, err.status)
+        return _page(say(err), err.status)
     return redirect(url_for("labels.job", job_id=job_id), 303)
 
 
@@ -221,7 +223,7 @@ def sheet():
         printing.for_html(g.user, found, size)
         svgs = [Markup(labels.svg(label, size)) for label in found]  # autoescaped by the SVG template
     except DomainError as err:
-        return _page(err.message, err.status)
+        return _page(say(err), err.status)
     label_size = labels.SIZES[size]
     slots = labels.sheet_slots(label_size, labels.SIZES[page]) if page else [(0, 0)]
     return render_template("labels/print.html", svgs=svgs, size=label_size, page=labels.SIZES[page] if page else None,
@@ -262,7 +264,7 @@ def print_one():
         message = f"{'Reprinted' if label.reprint else 'Printed'} {code} on {printer.name}."
         error, status = None, 200
     except DomainError as err:
-        message, error, status = None, err.message, err.status
+        message, error, status = None, say(err), err.status
     if request.headers.get("HX-Request"):
         return _block(kind, code, message, error), status  # base.html: htmx swaps 4xx too
     return _block(kind, code, message, error, template="labels/printed.html"), status
@@ -276,15 +278,15 @@ def confirm():
     kind, codes = request.form.get("kind", ""), request.form.getlist("code")
     try:
         count = printing.confirm_printed(g.user, kind, codes)
-        message, error, status = "Recorded as printed: the next one says REPRINT.", None, 200
+        message, error, status = gettext("Recorded as printed: the next one says REPRINT."), None, 200
     except DomainError as err:
-        message, error, status = None, err.message, err.status
+        message, error, status = None, say(err), err.status
     if kind in BLOCK_KINDS and len(codes) == 1:
         template = "labels/_print_block.html" if request.headers.get("HX-Request") else "labels/printed.html"
         return _block(kind, codes[0], message, error, template=template), status
     if error:
         return _page(error, status)
-    flash(f"{count} label{'s' if count != 1 else ''} recorded as printed.")
+    flash(ngettext("%(num)d label recorded as printed.", "%(num)d labels recorded as printed.", count))
     return redirect(url_for("labels.index"), 303)
 
 
@@ -304,7 +306,7 @@ def printers():
                                       form.get("dpi") or 203, form.get("size") or "4x6")
             return redirect(url_for("labels.printers"), 303)
         except DomainError as err:
-            error, status = err.message, err.status
+            error, status = say(err), err.status
     return render_template("labels/printers.html", printers=printing.printers(), error=error,
                            can_set_up=can(g.user, "set_up_printers"), sizes=labels.LABEL_SIZES, dpis=labels.DPIS,
                            form=request.form), status

@@ -14,6 +14,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext
 
 from ..domain import logbook, reports
 from ..domain.errors import DomainError
@@ -21,6 +22,7 @@ from ..domain.finders import LOG_NOTE_KINDS, utcnow
 from ..domain.permissions import can
 from ..media import charts
 from .auth import login_required
+from .i18n import say
 from .plant import calendar
 from .security import safe_next
 
@@ -40,7 +42,7 @@ def _range():
     first = _date(request.args.get("from"), today - datetime.timedelta(days=6))
     last = _date(request.args.get("to"), today)
     if first is None or last is None:
-        abort(400, "Dates must look like 2025-03-31.")
+        abort(400, gettext("Dates must look like 2025-03-31."))
     return first, last
 
 
@@ -52,7 +54,7 @@ def index():
     try:
         start, end = reports.day_range(first, last, cal)
     except DomainError as err:
-        abort(400, err.message)
+        abort(400, say(err))
     hours, per_hour = reports.moves_by_hour_of_day(start, end, cal)
     waste = reports.waste_by_part(start, end)
     coverage = reports.coverage_per_machine(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
@@ -85,7 +87,7 @@ def export(kind, fmt):
         try:
             start, end = reports.day_range(first, last, cal)
         except DomainError as err:
-            abort(400, err.message)
+            abort(400, say(err))
         (header, rows), name = reports.EXPORTS[kind](start, end, cal), f"{kind}-{first:%Y%m%d}-{last:%Y%m%d}"
     else:
         abort(404)
@@ -104,7 +106,7 @@ def export(kind, fmt):
 def shift():
     cal = calendar()
     day, current = reports.current_shift(cal)
-    day = _date(request.args.get("day"), day) or abort(400, "Dates must look like 2025-03-31.")
+    day = _date(request.args.get("day"), day) or abort(400, gettext("Dates must look like 2025-03-31."))
     rep = reports.shift_report(day, request.args.get("shift") or current.name, cal)
     return render_template(
         "reports/shift.html", rep=rep, shifts=cal.shifts, now=utcnow(),
@@ -142,9 +144,9 @@ def add_note(code, day, shift):
         logbook.add_note(g.user, station, the_day, shift, f.get("kind"), f.get("text"), calendar(),
                          minutes=f.get("minutes"))
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
-        flash("Added to the log.")
+        flash(gettext("Added to the log."))
     return redirect(url_for("reports.log", code=code, day=day, shift=shift))
 
 
@@ -155,9 +157,9 @@ def submit(code, day, shift):
     try:
         logbook.submit(g.user, logbook.station(code), the_day, shift, calendar())
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
-        flash("Log submitted and locked.")
+        flash(gettext("Log submitted and locked."))
     return redirect(url_for("reports.log", code=code, day=day, shift=shift))
 
 
@@ -167,7 +169,7 @@ def acknowledge(note_id):
     try:
         logbook.acknowledge(g.user, note_id)
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
-        flash("Safety issue acknowledged.")
+        flash(gettext("Safety issue acknowledged."))
     return redirect(safe_next(request.form.get("next")) or url_for("reports.logbook"))

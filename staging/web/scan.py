@@ -25,6 +25,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from ..domain import badges, inventory, replay, scanner_check, scanning, users
@@ -34,6 +35,8 @@ from ..domain.scan_commands import COMMANDS, MODES, REASONS
 from ..media import decode as decoding
 from . import plant, trace
 from .auth import limits, login_required, start_session
+from .errors import title_of
+from .i18n import say
 
 bp = Blueprint("scan", __name__)
 
@@ -133,8 +136,8 @@ def stale_token(err):
             return _signed_out()
         return redirect(url_for("auth.login", next=url_for("scan.page")))
     response = make_response(render_template(
-        "errors/error.html", title="Please try again",
-        message="This page was open too long or came from another site. Reload it and try again."), 400)
+        "errors/error.html", title=gettext("Please try again"),
+        message=gettext("This page was open too long or came from another site. Reload it and try again.")), 400)
     if _from_script():
         response.headers["X-CSRF-Token"] = generate_csrf()
     return response
@@ -148,7 +151,7 @@ def badge():
     try:
         user = badges.sign_in(request.form.get("code"), request.remote_addr or "", g.device, limits())
     except DomainError as err:
-        return _signed_out(err.message)
+        return _signed_out(say(err))
     if badges.needs_pin(user):
         session.clear()
         session.update(pin_for=user.id, pin_at=int(time.time()))
@@ -175,7 +178,7 @@ def _step(code, qty):
         state, outcome = scanning.step(ctx, scanning.State.load(session.get(STATE)), code=code, qty=qty)
         outcome = trace.scan_label(state, outcome)  # a produced pallet's label at once (issue 17)
     except DomainError as err:  # a malformed scan id: refused like any other scan
-        state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", err.title, err.message)
+        state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", title_of(err), say(err))
     if dated_note:
         outcome.detail = f"{outcome.detail} {dated_note}".strip()
     if outcome.sign_in is not None:  # a badge scanned on a shared handheld: hand it over
@@ -194,7 +197,7 @@ def _hand_over(outcome):
     try:
         user = badges.hand_over(outcome.sign_in, request.remote_addr or "", g.device, limits())
     except DomainError as err:
-        return scanning.Outcome("bad", err.title, err.message)
+        return scanning.Outcome("bad", title_of(err), say(err))
     outcome.code = ""  # a badge code is a sign-in: never on the panel or in the recent list
     recent = session.get(RECENT)
     if badges.needs_pin(user):
@@ -222,7 +225,7 @@ def _from_photo(data):
     try:
         found = decoding.decode(data)
     except DomainError as err:
-        return None, _shown(scanning.Outcome("bad", "Photo not read", err.message))
+        return None, _shown(scanning.Outcome("bad", gettext("Photo not read"), say(err)))
     if len(found) == 1:
         return found[0].scan_text, None
     if not found:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -67,7 +68,7 @@ def refuse_what_is_not_json():
     if not _takes_json():
         return None
     from .api import problem
-    return problem(422, "Invalid", "The request body must be a JSON object (Content-Type: application/json).")
+    return problem(422, "Invalid", gettext("The request body must be a JSON object (Content-Type: application/json)."))
 
 
 def init_app(app):
@@ -101,13 +102,13 @@ def init_app(app):
         # answers an odd scan like any unknown barcode (a 4xx would stall the page's offline queue).
         if request.endpoint == "scan.scan" or not _has_nul(request):
             return None
-        message = ("The request contains a NUL character (0x00), which no barcode or form field may hold. "
-                   "Nothing was done.")
+        message = gettext("The request contains a NUL character (0x00), which no barcode or form field may hold. "
+                          "Nothing was done.")
         if request.blueprint == "api":
             from .api import problem
             return problem(422, "Invalid", message)
         from flask import render_template
-        return render_template("errors/error.html", title="Not accepted", message=message), 400
+        return render_template("errors/error.html", title=gettext("Not accepted"), message=message), 400
 
     @app.after_request
     def security_headers(response):
@@ -127,7 +128,7 @@ def safe_next(target):
     if not target:
         return None
     if "\r" in target or "\n" in target:
-        abort(400, "That link is broken (a line break in its address). Go back and try again.")
+        abort(400, gettext("That link is broken (a line break in its address). Go back and try again."))
     if any(ch.isspace() or not ch.isprintable() or ch == "\\" for ch in target):
         return None
     parts = urlsplit(target)

@@ -9,6 +9,7 @@ import functools
 import math
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain.errors import DomainError, Forbidden
 from ..domain.finders import LOCATION_KINDS
@@ -18,6 +19,7 @@ from ..domain.setup.stock import go_live_at
 from ..media import labels, printing
 from . import plant
 from .auth import login_required
+from .i18n import say
 
 bp = Blueprint("setup", __name__)
 PER_PAGE = 50
@@ -28,7 +30,7 @@ def _refused(action):
     try:
         authorize(g.user, action)
     except Forbidden as err:
-        return render_template("errors/error.html", title="Not allowed", message=err.message), 403
+        return render_template("errors/error.html", title=gettext("Not allowed"), message=say(err)), 403
     raise AssertionError(f"{action} is allowed")  # only called for someone refused
 
 
@@ -124,8 +126,8 @@ def location_new():
     try:
         location, _ = locations.save(g.user, request.form.to_dict())
     except DomainError as err:
-        return _location_form(None, request.form, err.message, 422)
-    flash(f"Location {location.code} added.")
+        return _location_form(None, request.form, say(err), 422)
+    flash(gettext("Location %(location)s added.", location=location.code))
     return redirect(url_for("setup.location_list", q=location.code), 303)
 
 
@@ -138,8 +140,8 @@ def location_edit(code):
     try:
         locations.save(g.user, {**request.form.to_dict(), "code": location.code})
     except DomainError as err:
-        return _location_form(location, request.form, err.message, 422)
-    flash(f"Location {location.code} saved.")
+        return _location_form(location, request.form, say(err), 422)
+    flash(gettext("Location %(location)s saved.", location=location.code))
     return redirect(url_for("setup.location_edit", code=location.code), 303)
 
 
@@ -150,8 +152,8 @@ def location_deactivate(code):
     try:
         locations.deactivate(g.user, location.code)
     except DomainError as err:
-        return _location_form(location, _location_values(location), err.message, 422)
-    flash(f"Location {location.code} closed: nothing can be put there any more.")
+        return _location_form(location, _location_values(location), say(err), 422)
+    flash(gettext("Location %(location)s closed: nothing can be put there any more.", location=location.code))
     return redirect(url_for("setup.location_edit", code=location.code), 303)
 
 
@@ -167,8 +169,8 @@ def location_range():
                                   values.get("levels"), kind=values.get("kind", "storage"),
                                   parent=values.get("parent", ""), capacity=values.get("capacity", ""))
     except DomainError as err:
-        return render_template("setup/range.html", values=values, kinds=LOCATION_KINDS, error=err.message), 422
-    flash(f"{len(made)} locations made: {made[0]} to {made[-1]}.")
+        return render_template("setup/range.html", values=values, kinds=LOCATION_KINDS, error=say(err)), 422
+    flash(gettext("%(count)s locations made: %(first)s to %(last)s.", count=len(made), first=made[0], last=made[-1]))
     return redirect(url_for("setup.location_list", q=values.get("prefix", "")), 303)
 
 
@@ -204,8 +206,9 @@ def part_new():
     try:
         part, action = parts.save(g.user, request.form.to_dict())
     except DomainError as err:
-        return _part_form(None, request.form, err.message, 422)
-    flash(f"Part {part.label} {'added' if action == 'created' else 'saved'}.")
+        return _part_form(None, request.form, say(err), 422)
+    flash(gettext("Part %(part)s added.", part=part.label) if action == "created"
+          else gettext("Part %(part)s saved.", part=part.label))
     return redirect(url_for("setup.part_list", q=part.number), 303)
 
 
@@ -218,8 +221,8 @@ def part_edit(number):
     try:
         parts.save(g.user, {**request.form.to_dict(), "number": part.number, "revision": part.revision})
     except DomainError as err:
-        return _part_form(part, request.form, err.message, 422)
-    flash(f"Part {part.label} saved.")
+        return _part_form(part, request.form, say(err), 422)
+    flash(gettext("Part %(part)s saved.", part=part.label))
     return redirect(url_for("setup.part_edit", number=part.number, revision=part.revision), 303)
 
 
@@ -254,8 +257,8 @@ def person_new():
     try:
         person, _ = people.save(g.user, values, password=request.form.get("password") or None)
     except DomainError as err:
-        return _person_form(None, values, err.message, 422)
-    flash(f"{person.username} can now sign in.")
+        return _person_form(None, values, say(err), 422)
+    flash(gettext("%(user)s can now sign in.", user=person.username))
     return redirect(url_for("setup.people_list"), 303)
 
 
@@ -268,8 +271,8 @@ def person_edit(username):
     try:
         people.save(g.user, {**request.form.to_dict(), "username": person.username})
     except DomainError as err:
-        return _person_form(person, request.form, err.message, 422)
-    flash(f"{person.username} saved.")
+        return _person_form(person, request.form, say(err), 422)
+    flash(gettext("%(user)s saved.", user=person.username))
     return redirect(url_for("setup.person_edit", username=person.username), 303)
 
 
@@ -280,8 +283,8 @@ def person_password(username):
     try:
         people.reset_password(g.user, person.username, request.form.get("password"))
     except DomainError as err:
-        return _person_form(person, _person_values(person), err.message, 422)
-    flash(f"New password set for {person.username}.")
+        return _person_form(person, _person_values(person), say(err), 422)
+    flash(gettext("New password set for %(user)s.", user=person.username))
     return redirect(url_for("setup.person_edit", username=person.username), 303)
 
 
@@ -292,8 +295,8 @@ def person_deactivate(username):
     try:
         people.deactivate(g.user, person.username)
     except DomainError as err:
-        return _person_form(person, _person_values(person), err.message, 422)
-    flash(f"{person.username} is switched off: no sign-in, no API token.")
+        return _person_form(person, _person_values(person), say(err), 422)
+    flash(gettext("%(user)s is switched off: no sign-in, no API token.", user=person.username))
     return redirect(url_for("setup.people_list"), 303)
 
 
@@ -327,7 +330,7 @@ def import_file(kind):
         try:
             at = go_live_at(go_live, plant.zone())
         except DomainError as err:
-            report = imports.Report(kind, problem=err.message)
+            report = imports.Report(kind, problem=say(err))
         else:
             report = imports.run(g.user, kind, data, filename, dry_run=step == "preview",
                                  accept_good=step == "import_good", go_live=at)
@@ -347,5 +350,5 @@ def opening_labels():
                                  size=labels.DEFAULT_SIZE["unit"], output=output, printer_name=printer or None,
                                  settings=labels.Settings.from_config(current_app.config))
     except DomainError as err:
-        return render_template("errors/error.html", title="No labels", message=err.message), 422
+        return render_template("errors/error.html", title=gettext("No labels"), message=say(err)), 422
     return redirect(url_for("labels.job", job_id=job.id), 303)

@@ -2,6 +2,7 @@
 import uuid
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain import finders
 from ..domain import inventory as stock
@@ -10,6 +11,7 @@ from ..domain.finders import LOCATION_KINDS
 from ..domain.inventory import ledger, whereabouts
 from ..domain.quantities import fmt_qty
 from .auth import login_required
+from .i18n import say
 
 bp = Blueprint("stock", __name__)
 
@@ -58,10 +60,11 @@ def split(lpn):
         result = stock.split(ctx, found, request.form.get("quantity", ""),
                                  request.form.get("to", "").strip() or None)
     except DomainError as err:
-        return _unit_page(finders.unit(lpn), err.message, request.form), err.status
+        return _unit_page(finders.unit(lpn), say(err), request.form), err.status
     new = result.unit
-    flash(f"{new.lpn}: {fmt_qty(new.quantity)} {new.part.uom} taken off {found.lpn}, "
-          f"now at {new.location.code}. {result.note} Print its label below.".replace("  ", " "))
+    flash(gettext("%(unit)s: %(quantity)s %(uom)s taken off %(source)s, now at %(location)s. %(note)s "
+                  "Print its label below.", unit=new.lpn, quantity=fmt_qty(new.quantity), uom=new.part.uom,
+                  source=found.lpn, location=new.location.code, note=say(result.note)).replace("  ", " "))
     return redirect(url_for("stock.unit", lpn=new.lpn), 303)
 
 

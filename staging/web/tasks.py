@@ -2,6 +2,7 @@
 share its token check, CSRF exemption and problem+json), the leads' task list with reorder,
 assign and cancel, and the printable pick list per zone."""
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain import scan_tasks, tasks
 from ..domain.errors import DomainError
@@ -10,6 +11,7 @@ from ..domain.permissions import can
 from . import api, schemas_tasks
 from .apispec import responses, spec
 from .auth import login_required
+from .i18n import say
 from .serial import iso, number
 
 bp = Blueprint("tasks", __name__)
@@ -76,16 +78,17 @@ def _lead_action(task_id, action, done):
     try:
         task = action()
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
-        flash(done.format(task=task))
+        flash(done(task))
     return redirect(url_for("tasks.index"), 303)
 
 
 @bp.post("/tasks/<int:task_id>/top")
 @login_required
 def top(task_id):
-    return _lead_action(task_id, lambda: tasks.to_top(g.user, task_id), "Task {task.id} is now first.")
+    return _lead_action(task_id, lambda: tasks.to_top(g.user, task_id),
+                        lambda task: gettext("Task %(task)s is now first.", task=task.id))
 
 
 @bp.post("/tasks/<int:task_id>/assign")
@@ -93,13 +96,16 @@ def top(task_id):
 def assign(task_id):
     person = request.form.get("person", "")
     return _lead_action(task_id, lambda: tasks.assign(g.user, task_id, person),
-                        "Task {task.id} assigned to " + ("{task.assigned_to}." if person.strip() else "anyone."))
+                        lambda task: gettext("Task %(task)s assigned to %(person)s.", task=task.id,
+                                             person=task.assigned_to) if person.strip()
+                        else gettext("Task %(task)s assigned to anyone.", task=task.id))
 
 
 @bp.post("/tasks/<int:task_id>/cancel")
 @login_required
 def cancel(task_id):
-    return _lead_action(task_id, lambda: tasks.cancel(g.user, task_id, rules()), "Task {task.id} cancelled.")
+    return _lead_action(task_id, lambda: tasks.cancel(g.user, task_id, rules()),
+                        lambda task: gettext("Task %(task)s cancelled.", task=task.id))
 
 
 @bp.get("/tasks/pick-list")
@@ -130,7 +136,7 @@ def _setup_action(action, done):
     try:
         action()
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
         flash(done)
     return redirect(url_for("tasks.places"), 303)
@@ -141,7 +147,8 @@ def _setup_action(action, done):
 def add_place():
     f = request.form
     return _setup_action(lambda: tasks.places.add_place(g.user, f.get("machine"), f.get("place"), f.get("kind")),
-                         f"{f.get('place', '').upper()} is now a line-side place of {f.get('machine', '').upper()}.")
+                         gettext("%(place)s is now a line-side place of %(machine)s.", place=f.get("place", "").upper(),
+                                 machine=f.get("machine", "").upper()))
 
 
 @bp.post("/tasks/places/levels")
@@ -150,7 +157,8 @@ def set_level():
     f = request.form
     return _setup_action(lambda: tasks.places.set_kanban(g.user, f.get("place"), f.get("part"), f.get("minimum"),
                                                          f.get("maximum")),
-                         f"Line-side stock of {f.get('part', '').upper()} at {f.get('place', '').upper()} set.")
+                         gettext("Line-side stock of %(part)s at %(place)s set.", part=f.get("part", "").upper(),
+                                 place=f.get("place", "").upper()))
 
 
 @bp.post("/tasks/places/lanes")
@@ -158,5 +166,7 @@ def set_level():
 def name_lane():
     f = request.form
     return _setup_action(lambda: tasks.places.name_lane(g.user, f.get("work_order"), f.get("place")),
-                         f"{f.get('work_order', '').upper()} now stages at "
-                         f"{f.get('place', '').upper() or 'its machine’s first lane'}.")
+                         gettext("%(order)s now stages at %(place)s.", order=f.get("work_order", "").upper(),
+                                 place=f.get("place", "").upper()) if f.get("place", "").strip()
+                         else gettext("%(order)s now stages at its machine’s first lane.",
+                                      order=f.get("work_order", "").upper()))

@@ -5,6 +5,7 @@ import uuid
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain import finders, inventory, trace
 from ..domain.errors import DomainError
@@ -15,6 +16,7 @@ from .api import bp as api_bp
 from .api import created, ctx, token_required
 from .apispec import responses, spec
 from .auth import login_required
+from .i18n import say
 
 bp = Blueprint("trace", __name__)
 
@@ -110,11 +112,13 @@ def produce():
         result = inventory.produce(inventory.Ctx(g.user, device=g.device, scan_id=request.form.get("scan_id")),
                                    wo, request.form.get("quantity"))
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
         unit = result.unit
         printed = "" if result.replayed else station_label(unit)
-        flash(f"Produced {unit.lpn}: {unit.quantity.normalize():f} {unit.part.uom} at {unit.location.code}. {printed}")
+        flash(gettext("Produced %(unit)s: %(quantity)s %(uom)s at %(location)s.", unit=unit.lpn,
+                      quantity=f"{unit.quantity.normalize():f}", uom=unit.part.uom, location=unit.location.code)
+              + (" " + say(printed) if printed else ""))
         flash(unit.lpn, "produced")
     return redirect(url_for("workorders.detail", number=wo.number))
 
@@ -125,7 +129,7 @@ def station_label(unit):
     printer, why_not = output_labels.print_at_station(
         g.user, unit, labels.Settings.from_config(current_app.config),
         timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
-    return f"Label printed on {printer}." if printer else why_not
+    return gettext("Label printed on %(printer)s.", printer=printer) if printer else why_not
 
 
 def scan_label(state, outcome):
@@ -156,7 +160,7 @@ def downstream_page():
     try:
         found = trace.downstream(lot=lot or None, lpn=lpn or None)
     except DomainError as err:
-        return render_template("trace/search.html", error=err.message, lot=lot, lpn=lpn), err.status
+        return render_template("trace/search.html", error=say(err), lot=lot, lpn=lpn), err.status
     return render_template("trace/downstream.html", trace=found, scan_id=uuid.uuid4().hex)
 
 
@@ -178,9 +182,9 @@ def return_shipped(lpn):
         inventory.return_shipped(inventory.Ctx(g.user, device=g.device, scan_id=request.form.get("scan_id")),
                                  lpn, to, request.form.get("reason"))
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
-        flash(f"{lpn} is back in the plant, at {to}.")
+        flash(gettext("%(unit)s is back in the plant, at %(location)s.", unit=lpn, location=to))
     return redirect(url_for("trace.unit_page", lpn=lpn))
 
 
@@ -192,12 +196,12 @@ def hold_all():
         held, already = trace.hold_all(inventory.Ctx(g.user, device=g.device, scan_id=request.form.get("scan_id")),
                                        request.form.get("reason"), lot=lot or None, lpn=lpn or None)
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
-        flash(f"Put on hold: {', '.join(held)}." if held else
-              "Nothing left to hold: everything in the plant is on hold.")
+        flash(gettext("Put on hold: %(units)s.", units=", ".join(held)) if held else
+              gettext("Nothing left to hold: everything in the plant is on hold."))
         if already:
-            flash(f"Already on hold: {', '.join(already)}.")
+            flash(gettext("Already on hold: %(units)s.", units=", ".join(already)))
     return redirect(url_for("trace.downstream_page", **({"lot": lot} if lot else {"lpn": lpn})))
 
 

@@ -1,6 +1,7 @@
 """Work orders: list, create, edit, one order with its consumption and yield, output reports,
 corrections of recorded quantities, and the ERP CSV import (preview, then import)."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 
 from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError
@@ -9,6 +10,7 @@ from ..domain.permissions import can
 from ..domain.quantities import fmt_qty
 from . import plant
 from .auth import login_required
+from .i18n import say
 
 bp = Blueprint("workorders", __name__)
 BLANK_LINES = 3
@@ -55,9 +57,9 @@ def new():
         except workorders.FormInvalid as err:
             errors = err.errors
         except DomainError as err:
-            errors = {"form": err.message}
+            errors = {"form": say(err)}
         else:
-            flash(f"Work order {wo.number} created.")
+            flash(gettext("Work order %(order)s created.", order=wo.number))
             return redirect(url_for("workorders.detail", number=wo.number))
     fields, lines = _fields()
     return _form(None, fields, lines, errors)
@@ -75,9 +77,9 @@ def edit(number):
         except workorders.FormInvalid as err:
             errors = err.errors
         except DomainError as err:
-            errors = {"form": err.message}
+            errors = {"form": say(err)}
         else:
-            flash(f"Work order {wo.number} saved.")
+            flash(gettext("Work order %(order)s saved.", order=wo.number))
             return redirect(url_for("workorders.detail", number=wo.number))
     fields, lines = _fields(wo)
     if request.method == "GET" and wo.due_at:
@@ -110,9 +112,9 @@ def output(number):
         workorders.report_output(g.user, wo, request.form.get("good"), request.form.get("rejected"),
                                  request.form.get("note"))
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
-        flash("Output recorded.")
+        flash(gettext("Output recorded."))
     return redirect(url_for("workorders.detail", number=wo.number))
 
 
@@ -124,9 +126,10 @@ def correct(number):
         inventory.correct(inventory.Ctx(g.user, device=g.device), request.form.get("entry"),
                           request.form.get("quantity"), request.form.get("reason"))
     except DomainError as err:
-        flash(err.message, "error")
+        flash(say(err), "error")
     else:
-        flash(f"Entry {request.form.get('entry')} corrected: a reversing entry and the new quantity are on the ledger.")
+        flash(gettext("Entry %(entry)s corrected: a reversing entry and the new quantity are on the ledger.",
+                      entry=request.form.get("entry")))
     return redirect(url_for("workorders.detail", number=wo.number))
 
 
@@ -141,7 +144,7 @@ def import_csv():
                 created = workorders.import_csv(g.user, request.form.get("text", ""), plant.zone(),
                                                 create_parts=bool(request.form.get("create_parts")))
             except DomainError as err:
-                error = err.message
+                error = say(err)
                 preview = workorders.preview(request.form.get("text", ""), plant.zone())
         else:
             upload = request.files.get("file")
@@ -149,10 +152,11 @@ def import_csv():
             if not data and request.form.get("text"):
                 data = request.form["text"]
             preview = workorders.preview(data, plant.zone()) if data else None
-            error = None if data else "Choose a CSV file exported from the ERP."
+            error = None if data else gettext("Choose a CSV file exported from the ERP.")
     if created is not None:
-        flash(f"Imported (created or updated) {len(created)} work order{'s' if len(created) != 1 else ''}: "
-              + ", ".join(wo.number for wo in created))
+        flash(ngettext("Imported (created or updated) %(num)d work order: %(orders)s",
+                       "Imported (created or updated) %(num)d work orders: %(orders)s", len(created),
+                       orders=", ".join(wo.number for wo in created)))
         return redirect(url_for("workorders.index"))
     status = 422 if error or (preview is not None and not preview.ok) else 200
     return render_template("workorders/import.html", preview=preview, error=error,
