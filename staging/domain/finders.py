@@ -27,7 +27,7 @@ __all__ = ["LOCATION_KINDS", "LOG_NOTE_KINDS", "WORK_ORDER_STATUSES", "utcnow", 
 def unit(lpn):
     found = Unit.get_or_none(Unit.lpn == codes.clean(lpn))
     if found is None:
-        raise NotFound("No pallet or tote with the code “{unit}”.", unit=codes.shown(lpn))
+        raise NotFound("No pallet or tote with the code “{code}”.", code=codes.shown(lpn))
     return found
 
 

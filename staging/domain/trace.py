@@ -105,7 +105,7 @@ def _with_splits(ids):
 def _unit_id(lpn):
     unit_id = codes.unit_id(lpn)
     if unit_id is None:
-        raise NotFound("No pallet or tote with the code “{unit}”.", unit=codes.shown(lpn))
+        raise NotFound("No pallet or tote with the code “{code}”.", code=codes.shown(lpn))
     return unit_id
 
 

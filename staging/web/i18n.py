@@ -16,7 +16,7 @@ LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español", "pl": "Polski"}
 
 # Extraction keywords beyond Babel's defaults: Words and the domain's errors take their template first.
 EXTRACT_KEYWORDS = ["Words", "DomainError", "NotFound", "Conflict", "Invalid", "Forbidden",
-                    "SignInFailed", "TooManyAttempts"]
+                    "SignInFailed", "TooManyAttempts", "PrinterError", "_Orphan", "lazy_gettext"]
 
 
 def select_locale():

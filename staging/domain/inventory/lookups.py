@@ -47,7 +47,7 @@ def _work_order(ref):
         return ref
     wo = WorkOrder.get_or_none(WorkOrder.number == str(ref).strip())
     if wo is None:
-        raise NotFound("No work order “{code}”.", code=codes.shown(ref))
+        raise NotFound("No work order “{number}”.", number=codes.shown(ref))
     return wo
 
 
