@@ -16,6 +16,7 @@ from ..store.db import Prepared
 from ..store.models import Barcode, Location, Part, Unit, User, WorkOrder
 from .errors import Invalid
 from .scan_commands import COMMANDS, OVERRIDES, REASONS
+from .words import Words
 
 MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types
@@ -126,7 +127,7 @@ def check_own_code(code, what="code"):
 
 
 def new_unit_code(code):
-    code = check_own_code(code, "pallet code")
+    code = check_own_code(code, Words("pallet code"))
     if taken(code):
         raise Invalid("The code {code} is already in use.", code=code)
     return code

@@ -3,6 +3,7 @@ import re
 from decimal import Decimal
 
 from .errors import Invalid
+from .words import Words
 
 MAX_QUANTITY = Decimal("1000000000")
 ZERO = Decimal("0")
@@ -12,7 +13,10 @@ ZERO = Decimal("0")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
-def parse_quantity(value, *, allow_zero=False, what="Quantity"):
+QUANTITY = Words("Quantity")  # what a refusal calls the typed number, unless the caller names it
+
+
+def parse_quantity(value, *, allow_zero=False, what=QUANTITY):
     """A quantity from a form, the API or a scan: a finite Decimal, >= 0, at most 3 decimals."""
     if isinstance(value, bool):
         raise Invalid("{what} must be a number.", what=what)

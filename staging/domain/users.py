@@ -9,6 +9,7 @@ from ..store.models import ROLES, ApiToken, User, utcnow
 from . import badges, codes, passwords, security_log, throttle
 from .errors import Forbidden, Invalid, NotFound, SignInFailed
 from .permissions import authorize
+from .words import Words
 
 PASSWORD_METHOD = "scrypt"  # werkzeug's default; tests lower the cost
 
@@ -29,7 +30,7 @@ def create_user(username, role, password=None, *, display_name="", badge=None):
             raise Invalid("There is already a user {user}.", user=username)
         user = User.create(username=username, role=role, display_name=display_name or username,
                            password_hash=generate_password_hash(password, PASSWORD_METHOD) if password else None,
-                           badge=codes.check_own_code(badge, "badge code") if badge else None)
+                           badge=codes.check_own_code(badge, Words("badge code")) if badge else None)
         if badge:
             codes.register(user, badge)
     return user

@@ -8,6 +8,7 @@ from ...store.models import Barcode, Part, Unit, utcnow
 from .. import codes
 from ..errors import Invalid
 from ..quantities import ZERO, parse_quantity
+from ..words import Words
 from .lookups import _check_can_take, _location, new_lpn
 from .machinery import STATUS_AT, verb
 
@@ -35,7 +36,7 @@ _TAKEN = Prepared(lambda code: Barcode.select(Barcode.id).where(Barcode.code == 
 
 def _free(lpn):
     """The pallet's existing label, when no other thing has that code (codes.new_unit_code, compiled)."""
-    lpn = codes.check_own_code(lpn, "pallet code")
+    lpn = codes.check_own_code(lpn, Words("pallet code"))
     if next(iter(_TAKEN(lpn)), None) is not None:
         raise Invalid("The code {unit} is already in use.", unit=lpn)
     return lpn

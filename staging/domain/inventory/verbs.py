@@ -183,7 +183,7 @@ def adjust(book, unit_ref, counted, *, reason):
     """Correct a unit's quantity to what was counted, with a reason."""
     unit = _unit(unit_ref)
     reason = _reason(reason)
-    counted = parse_quantity(counted, allow_zero=True, what="Counted quantity")
+    counted = parse_quantity(counted, allow_zero=True, what=Words("Counted quantity"))
     if counted == unit.quantity:
         raise Invalid("{unit} already holds {counted} {uom}: nothing to adjust.", unit=unit.lpn,
                       counted=fmt_qty(counted), uom=unit.part.uom)

@@ -99,7 +99,7 @@ def save(user, values):
     """Create the location with values["code"], or change the one with that code. Returns
     (location, "created" | "updated" | "unchanged")."""
     authorize(user, "master_data")
-    code = codes.check_own_code(values.get("code") or "", "location code")
+    code = codes.check_own_code(values.get("code") or "", Words("location code"))
     with write_transaction():
         existing = _by_code(code)
         new = _read(values, existing)
@@ -180,7 +180,7 @@ def generate(user, prefix, racks, bays, levels, *, kind="storage", parent="", ca
     authorize(user, "master_data")
     named = range_codes(prefix, racks, bays, levels)
     made = [code for code, _ in named]
-    codes.check_own_code(made[0], "location code")
+    codes.check_own_code(made[0], Words("location code"))
     with write_transaction():
         taken = _taken(made)
         if taken:

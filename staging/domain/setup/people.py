@@ -5,6 +5,7 @@ from ...store.models import ROLES, User
 from .. import codes, users
 from ..errors import Invalid, NotFound
 from ..permissions import authorize
+from ..words import Words
 from . import audit, fields
 
 FIELDS = ("username", "display_name", "role", "badge", "language", "active")
@@ -32,7 +33,7 @@ def _check_badge(badge, user):
     """A badge must name nobody and nothing else: a clear refusal, not a database error."""
     if not badge:
         return None
-    badge = codes.check_own_code(badge, "badge code")
+    badge = codes.check_own_code(badge, Words("badge code"))
     hit = codes.lookup(badge)
     if hit and hit != ("user", user.id if user else None):
         owner = User.get_or_none(User.id == hit[1]) if hit[0] == "user" else None
