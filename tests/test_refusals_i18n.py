@@ -18,7 +18,7 @@ from staging.domain import inventory
 from staging.domain.errors import DomainError
 from staging.domain.users import create_token
 from staging.domain.words import Words
-from staging.store.models import Entry, User
+from staging.store.models import Entry, Unit, User
 from staging.web.i18n import EXTRACT_KEYWORDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,3 +124,26 @@ def test_a_german_lead_reads_a_refused_hold_in_german_on_the_desk_page(page, liv
     page.screenshot(path="/tmp/refusal-de-1280.png")
     assert User.get(User.username == "lead1").language == "de"
     expect(page.locator("h1 .status")).to_have_text("staged")
+
+
+@pytest.mark.browser
+def test_a_german_operator_reads_a_refused_scan_in_german_on_the_handheld(page, live_server, web_plant):
+    """The scan page's red panel: a pallet scanned onto a closed bin, typed as a wedge at 360x640."""
+    pallet = web_plant.receive()
+    _german("operator1")
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(live_server + "/login?next=/scan")
+    page.fill("input[name=username]", "operator1")
+    page.fill("input[name=password]", "password-123")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(live_server + "/scan")
+    expect(page.locator("#code")).to_be_focused()
+    for code in (pallet.lpn, "A-01-3"):
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+    panel = page.locator("#panel")
+    expect(panel).to_have_attribute("data-tone", "bad")
+    expect(panel).to_contain_text("A-01-3 ist geschlossen: Stellen Sie sie woanders ab.")
+    expect(panel).to_contain_text("Abgelehnt")
+    page.screenshot(path="/tmp/refusal-de-scan-360.png")
+    assert Unit.get_by_id(pallet.id).location.code == "RCV-1"  # nothing moved

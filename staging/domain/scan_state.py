@@ -96,9 +96,14 @@ class Outcome:
     facts: list = field(default_factory=list)  # lines saying what a scanned pallet is (unit_facts)
     confirm: bool = False  # Undo asks: the panel offers the confirming tap
     override: list = field(default_factory=list)  # [(code, label)]: a lead may load it anyway
+    # A refusal's Words (template and values): the web says them in the reader's language in place
+    # of `detail` (English), before the outcome waits in the session (which keeps text only).
+    refusal: object = None
 
     def dump(self):
-        return asdict(self)
+        data = asdict(self)
+        data.pop("refusal")
+        return data
 
 
 def _waiting(state, prefix=""):

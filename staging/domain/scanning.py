@@ -58,7 +58,7 @@ def step(ctx, state, code=None, qty=None):
         # refused first scan also stops the next location from starting a put-away: replayed from
         # the offline queue, that location belonged to the refused pallet, and the pallets after
         # it would go to the wrong place.
-        new, outcome = before, Outcome("bad", REFUSED.get(type(err), err.title), err.message)
+        new, outcome = before, Outcome("bad", REFUSED.get(type(err), err.title), err.message, refusal=err.words)
         new.after_refusal = not isinstance(err, _Orphan) and new.mode in TARGET_FIRST and not new.pending
         new.refused = _refused_load(ctx, err, outcome)
         new.undo = ""
@@ -81,6 +81,8 @@ def _refused_load(ctx, err, outcome):
         outcome.override = list(OVERRIDES)
     else:
         outcome.detail += " A lead can load it anyway: ask one to scan their badge here."
+        outcome.refusal = Words("{refusal} A lead can load it anyway: ask one to scan their badge here.",
+                                refusal=outcome.refusal)
     where = unit.location.code if unit.location_id else ""
     return "|".join((unit.lpn, machine.code, wo.number if wo else "", where, now_of(ctx).isoformat()))
 

@@ -21,7 +21,8 @@ MESSAGES = {
 DOMAIN_TITLES = (lazy_gettext("Refused"), lazy_gettext("Not found"), lazy_gettext("Conflict"),
                  lazy_gettext("Invalid"), lazy_gettext("Not allowed"), lazy_gettext("Not signed in"),
                  lazy_gettext("Too many attempts"), lazy_gettext("Unknown barcode"), lazy_gettext("Not used"),
-                 lazy_gettext("Wrong material"), lazy_gettext("Printer not answering"))
+                 lazy_gettext("Wrong material"), lazy_gettext("Printer not answering"),
+                 lazy_gettext("Changed meanwhile"))  # the scan page's word for a conflict
 
 
 def title_of(err):

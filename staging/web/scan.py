@@ -179,6 +179,8 @@ def _step(code, qty):
         outcome = trace.scan_label(state, outcome)  # a produced pallet's label at once (issue 17)
     except DomainError as err:  # a malformed scan id: refused like any other scan
         state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", title_of(err), say(err))
+    if outcome.refusal is not None:  # the domain's refusal, in the reader's language
+        outcome.title, outcome.detail = gettext(outcome.title), say(outcome.refusal)
     if dated_note:
         outcome.detail = f"{outcome.detail} {dated_note}".strip()
     if outcome.sign_in is not None:  # a badge scanned on a shared handheld: hand it over

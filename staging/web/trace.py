@@ -118,7 +118,7 @@ def produce():
         printed = "" if result.replayed else station_label(unit)
         flash(gettext("Produced %(unit)s: %(quantity)s %(uom)s at %(location)s.", unit=unit.lpn,
                       quantity=f"{unit.quantity.normalize():f}", uom=unit.part.uom, location=unit.location.code)
-              + (" " + say(printed) if printed else ""))
+              + (" " + printed if printed else ""))
         flash(unit.lpn, "produced")
     return redirect(url_for("workorders.detail", number=wo.number))
 
@@ -129,7 +129,7 @@ def station_label(unit):
     printer, why_not = output_labels.print_at_station(
         g.user, unit, labels.Settings.from_config(current_app.config),
         timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
-    return gettext("Label printed on %(printer)s.", printer=printer) if printer else why_not
+    return gettext("Label printed on %(printer)s.", printer=printer) if printer else say(why_not)
 
 
 def scan_label(state, outcome):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ...store.db import write_transaction
 from ..errors import DomainError, Invalid
+from ..words import Words
 from . import locations, parts, people, stock
 
 # kind: (required columns, optional columns, function(user, values, go_live) -> (row, action))
@@ -37,7 +38,7 @@ class Row:
     number: int  # the line in the file (the header is line 1), as a spreadsheet shows it
     values: dict
     action: str = ""  # created, updated, unchanged (will be, in a preview)
-    error: str = ""
+    error: object = ""  # why the row is refused: Words (the web says them with say()), or ""
     code: str = ""
 
 
@@ -45,7 +46,7 @@ class Row:
 class Report:
     kind: str
     rows: list = field(default_factory=list)
-    problem: str = ""  # the file itself is wrong: nothing imported
+    problem: object = ""  # the file itself is wrong, as Words (say() them): nothing imported
     written: bool = False
 
     @property
@@ -83,12 +84,12 @@ def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_l
     when not a dry run and every row is good (or accept_good: the good rows)."""
     report = Report(kind)
     if kind not in KINDS:
-        report.problem = f"Import what? One of: {', '.join(KINDS)}."
+        report.problem = Words("Import what? One of: {kinds}.", kinds=", ".join(KINDS))
         return report
     try:
         report.rows = _read(kind, data, filename)
     except Invalid as err:
-        report.problem = err.message
+        report.problem = err.words
         return report
     _find_duplicates(kind, report.rows)
     try:
@@ -110,7 +111,7 @@ def _apply(user, kind, rows, go_live):
         try:
             found, row.action = save(user, row.values, go_live)
         except DomainError as err:
-            row.error = err.message
+            row.error = err.words
         else:
             row.code = getattr(found, "code", None) or getattr(found, "lpn", None) or str(found)
 
@@ -145,7 +146,7 @@ def _find_duplicates(kind, rows):
         if not any(value):
             continue
         if value in seen:
-            row.error = f"{' '.join(v for v in value if v)} is also on line {seen[value]}."
+            row.error = Words("{key} is also on line {line}.", key=" ".join(v for v in value if v), line=seen[value])
         else:
             seen[value] = row.number
     if kind == "locations":  # a location others name as parent is an area, unless the file says
