@@ -255,7 +255,7 @@ def test_bad_work_order_input_is_refused_with_reasons_and_nothing_written(plant)
     with pytest.raises(workorders.FormInvalid) as err:
         workorders.save(plant.lead, {**FIELDS, "number": "WO-1", "quantity": "-3", "machines": "LANE-1"},
                         [{"part": "RES-100", "revision": "B", "quantity": "2", "uom": "ea"}], ZONE)
-    errors = err.value.errors
+    errors = {field: str(words) for field, words in err.value.errors.items()}
     assert errors["number"] == "Work order WO-1 already exists."
     assert "negative" in errors["quantity"] and "not a machine" in errors["machines"]
     assert errors["line0"] == "RES-100 rev B is counted in kg, not ea."
@@ -315,7 +315,7 @@ def test_a_bad_file_says_which_rows_are_wrong_and_writes_nothing(plant):
         "WO-100,HSG-1,A,999,M1,,released,2025-04-01 06:00,ORG-1,A,1,ea\n")
     p = workorders.preview(bad.encode(), ZONE)
     assert not p.ok
-    errors = {r.number: r.errors for r in p.bad_rows}
+    errors = {r.number: [str(e) for e in r.errors] for r in p.bad_rows}
     assert 5 not in errors and p.rows[3].action.startswith("Update work order WO-1")
     assert any("NOPE" in e for e in errors[6]) and any("must be a number" in e for e in errors[6])
     assert any("Status must be one of" in e for e in errors[7])
@@ -345,5 +345,5 @@ def test_hostile_cells_are_refused_not_imported(plant):
         f'WO-202,HSG-1,A,1,M1,,planned,,RES-100,B,{"9" * 300},kg\n')
     p = workorders.preview(hostile.encode(), ZONE)
     assert len(p.bad_rows) == 4 and not p.drafts
-    assert "is not a valid Work order number" in p.rows[0].errors[0]
+    assert "is not a valid Work order number" in str(p.rows[0].errors[0])
     assert WorkOrder.select().count() == 1

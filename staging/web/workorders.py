@@ -55,7 +55,7 @@ def new():
         try:
             wo = workorders.save(g.user, fields, lines, plant.zone())
         except workorders.FormInvalid as err:
-            errors = err.errors
+            errors = {field: say(words) for field, words in err.errors.items()}
         except DomainError as err:
             errors = {"form": say(err)}
         else:
@@ -75,7 +75,7 @@ def edit(number):
         try:
             workorders.save(g.user, fields, lines, plant.zone(), existing=wo)
         except workorders.FormInvalid as err:
-            errors = err.errors
+            errors = {field: say(words) for field, words in err.errors.items()}
         except DomainError as err:
             errors = {"form": say(err)}
         else:

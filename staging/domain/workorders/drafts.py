@@ -20,6 +20,7 @@ from .. import codes
 from ..errors import Invalid, NotFound
 from ..permissions import authorize
 from ..quantities import ZERO, parse_quantity
+from ..words import Words
 
 REVISION = re.compile(r"^[A-Z0-9._-]{0,16}$")
 UOM = re.compile(r"^[A-Za-z0-9]{1,8}$")
@@ -49,7 +50,8 @@ class Draft:
 
 
 class Errors(dict):
-    """field -> message; the form shows each next to its field."""
+    """field -> message (Words: the web says them in the reader's language); the form shows each next
+    to its field."""
 
 
 def _text(value):
@@ -60,19 +62,19 @@ def _code(value, what, errors, key, required=True):
     text = _text(value)
     if not text:
         if required:
-            errors[key] = f"{what} is missing."
+            errors[key] = Words("{what} is missing.", what=what)
         return ""
     try:
         return codes.check_own_code(text, what)
     except Invalid as err:
-        errors[key] = err.message
+        errors[key] = err.words
         return ""
 
 
 def _revision(value, errors, key):
     text = _text(value).upper()
     if not REVISION.match(text):
-        errors[key] = f"Revision “{codes.shown(text)}” must be up to 16 letters, digits, - . _"
+        errors[key] = Words("Revision “{revision}” must be up to 16 letters, digits, - . _", revision=codes.shown(text))
         return ""
     return text
 
@@ -81,7 +83,7 @@ def _quantity(value, what, errors, key):
     try:
         return parse_quantity(value, what=what)
     except Invalid as err:
-        errors[key] = err.message
+        errors[key] = err.words
         return ZERO
 
 
@@ -96,7 +98,7 @@ def _due(value, zone, errors, key):
         except ValueError:
             continue
     else:
-        errors[key] = f"Due “{codes.shown(text)}” must be a date like 2025-03-31 or 2025-03-31 14:00."
+        errors[key] = Words("Due “{due}” must be a date like 2025-03-31 or 2025-03-31 14:00.", due=codes.shown(text))
         return None
     return local.replace(tzinfo=zone).astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
@@ -110,27 +112,27 @@ def parse_draft(fields, lines, zone, existing=None):
     errors = Errors()
     d = Draft()
     d.number = existing.number if existing is not None else _new_number(fields.get("number"), errors)
-    d.product = _code(fields.get("product"), "Product part number", errors, "product")
+    d.product = _code(fields.get("product"), Words("Product part number"), errors, "product")
     d.product_rev = _revision(fields.get("product_rev"), errors, "product_rev")
     if d.product:
         d.product_part = Part.get_or_none(Part.number == d.product, Part.revision == d.product_rev)
-    d.quantity = _quantity(fields.get("quantity"), "Quantity", errors, "quantity")
+    d.quantity = _quantity(fields.get("quantity"), Words("Quantity"), errors, "quantity")
     d.machines = _machines(fields.get("machines"), errors)
     d.output = _output_station(fields.get("output_station"), errors)
     d.status = _text(fields.get("status")).lower() or "planned"
     if d.status not in WORK_ORDER_STATUSES:
-        errors["status"] = f"Status must be one of {', '.join(WORK_ORDER_STATUSES)}."
+        errors["status"] = Words("Status must be one of {statuses}.", statuses=", ".join(WORK_ORDER_STATUSES))
     d.due_at = _due(fields.get("due"), zone, errors, "due")
     d.lines = _line_drafts(lines, errors)
     if not d.lines and not any(k.startswith("line") for k in errors):
-        errors["lines"] = "List at least one material line."
+        errors["lines"] = Words("List at least one material line.")
     return d, errors
 
 
 def _new_number(value, errors):
-    number = _code(value, "Work order number", errors, "number")
+    number = _code(value, Words("Work order number"), errors, "number")
     if number and WorkOrder.select().where(WorkOrder.number == number).exists():
-        errors["number"] = f"Work order {number} already exists."
+        errors["number"] = Words("Work order {order} already exists.", order=number)
     return number
 
 
@@ -142,11 +144,11 @@ def _machines(value, errors):
             continue
         loc = codes.find_location(code)
         if loc is None or loc.kind != "machine":
-            errors["machines"] = f"“{codes.shown(code)}” is not a machine."
+            errors["machines"] = Words("“{code}” is not a machine.", code=codes.shown(code))
         elif loc not in machines:
             machines.append(loc)
     if not machines and "machines" not in errors:
-        errors["machines"] = "Name at least one machine."
+        errors["machines"] = Words("Name at least one machine.")
     return machines
 
 
@@ -156,7 +158,7 @@ def _output_station(value, errors):
         return None
     station = codes.find_location(code)
     if station is None or station.kind != "output":
-        errors["output_station"] = f"“{codes.shown(code)}” is not an output station."
+        errors["output_station"] = Words("“{code}” is not an output station.", code=codes.shown(code))
     return station
 
 
@@ -170,22 +172,23 @@ def _line_drafts(lines, errors):
         key = f"line{i}"
         line = _line_draft(raw, errors, key)
         if (line.number, line.revision) in seen:
-            errors[key] = f"{line.number} rev {line.revision} is listed twice."
+            errors[key] = Words("{part} rev {revision} is listed twice.", part=line.number, revision=line.revision)
         seen.add((line.number, line.revision))
         drafts.append(line)
     return drafts
 
 
 def _line_draft(raw, errors, key):
-    number = _code(raw.get("part"), "Material part number", errors, key)
+    number = _code(raw.get("part"), Words("Material part number"), errors, key)
     revision = _revision(raw.get("revision"), errors, key)
-    qty = _quantity(raw.get("quantity"), f"Quantity of {number or 'the material'}", errors, key)
+    what = Words("Quantity of {part}", part=number) if number else Words("Quantity of the material")
+    qty = _quantity(raw.get("quantity"), what, errors, key)
     uom = _text(raw.get("uom"))
     if uom and not UOM.match(uom):
-        errors[key] = f"Unit of measure “{codes.shown(uom)}” must be 1 to 8 letters or digits."
+        errors[key] = Words("Unit of measure “{uom}” must be 1 to 8 letters or digits.", uom=codes.shown(uom))
     part = Part.get_or_none(Part.number == number, Part.revision == revision) if number else None
     if part is not None and uom and uom.lower() != part.uom.lower():
-        errors[key] = f"{part.label} is counted in {part.uom}, not {uom}."
+        errors[key] = Words("{part} is counted in {uom}, not {given}.", part=part.label, uom=part.uom, given=uom)
     return LineDraft(number, revision, qty, part.uom if part else (uom or "ea"), part)
 
 
@@ -226,6 +229,7 @@ def save(user, fields, lines, zone, existing=None):
 
 class FormInvalid(Invalid):
     def __init__(self, errors):
+        # The fields' own refusals are said next to each field; this whole sentence lists them in English.
         super().__init__("Please correct the marked fields: {problems}", problems=" ".join(map(str, errors.values())))
         self.errors = errors
 

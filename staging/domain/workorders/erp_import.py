@@ -127,9 +127,10 @@ def _row(number, names, raw):
     values = {name: cell for name, cell in zip(names, raw) if name in COLUMNS}
     row = Row(number, values)
     if len(raw) > len(names):
-        row.errors.append(f"{len(raw)} cells, but the header names {len(names)} columns.")
+        row.errors.append(Words("{cells} cells, but the header names {columns} columns.", cells=len(raw),
+                                columns=len(names)))
     if any(len(cell) > 200 for cell in raw):
-        row.errors.append("A cell is longer than 200 characters.")
+        row.errors.append(Words("A cell is longer than 200 characters."))
     return row
 
 
@@ -140,7 +141,7 @@ def _check_rows(p, zone):
         _check_same_order(rows)
         existing = WorkOrder.get_or_none(WorkOrder.number == number)
         if existing is not None and existing.status == "closed":
-            rows[0].errors.append(f"Work order {number} is closed: an import does not change it.")
+            rows[0].errors.append(Words("Work order {order} is closed: an import does not change it.", order=number))
         draft = _check_draft(number, rows, zone, existing)
         if any(r.errors for r in rows):
             continue
@@ -155,7 +156,7 @@ def _by_work_order(rows):
     for row in rows:
         number = _text(row.values.get("work_order")).upper()
         if not number:
-            row.errors.append("Work order number is missing.")
+            row.errors.append(Words("Work order number is missing."))
             continue
         groups[number].append(row)
     return groups
@@ -167,7 +168,8 @@ def _check_same_order(rows):
     for row in rows[1:]:
         for name in HEADER_FIELDS:
             if _text(row.values.get(name)) != _text(first.values.get(name)):
-                row.errors.append(f"{name} differs from line {first.number} of the same work order.")
+                row.errors.append(Words("{column} differs from line {line} of the same work order.", column=name,
+                                        line=first.number))
 
 
 def _check_draft(number, rows, zone, existing=None):
@@ -183,12 +185,12 @@ def _check_draft(number, rows, zone, existing=None):
         if key.startswith("line"):
             rows[int(key[4:])].errors.append(message)
         elif key == "lines":
-            first.errors.append("Material part number and quantity are missing.")
+            first.errors.append(Words("Material part number and quantity are missing."))
         else:
             first.errors.append(message)
     for row in rows:
         if not _text(row.values.get("part")) and not row.errors:
-            row.errors.append("Material part number is missing.")
+            row.errors.append(Words("Material part number is missing."))
     return draft
 
 
