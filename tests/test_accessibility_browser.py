@@ -58,9 +58,10 @@ def check_both_sizes(page, where):
     return problems
 
 
-def page_urls(crawl, start):
-    """Every page shape reachable by links from `start`, breadth first (bounded)."""
-    seen, queue, pages = {shape(start)}, [start], []
+def page_urls(crawl, starts):
+    """Every page shape reachable by links from `starts`, breadth first (bounded). The crawl's
+    links leave out unboosted ones, such as Scan in the header: the scan page is a start."""
+    seen, queue, pages = {shape(start) for start in starts}, list(starts), []
     while queue:
         url = queue.pop(0)
         crawl.page.goto(url)
@@ -79,7 +80,8 @@ def page_urls(crawl, start):
 def test_every_page_passes_axe_for_every_role(page, live_server, plant, role):
     crawl = Crawl(page, live_server, role)
     crawl.sign_in()
-    pages = page_urls(crawl, page.url)
+    pages = page_urls(crawl, [page.url, live_server + "/scan"])
+    assert any(shape(url) == "/scan/check" for url in pages), pages
     assert len(pages) >= 8, f"reached only {pages}"
     problems = []
     for url in pages:
