@@ -46,12 +46,16 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $@
 
-# htmx comes from the npm registry (pinned in package.json / package-lock.json), never a CDN.
+# htmx comes from the npm registry (pinned in package.json / package-lock.json), never a CDN;
+# so does axe-core, which the accessibility tests read from node_modules (never served, never copied).
 vendor: static/vendor/htmx.min.js
 
-static/vendor/htmx.min.js: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || scripts/need-apt.sh npm
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/htmx.min.js: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 

@@ -39,8 +39,11 @@ SETTLED_JS = "() => document.readyState === 'complete' && !document.querySelecto
 
 @pytest.fixture
 def plant(web_plant, app):
+    return furnish(web_plant, app)
+
+
+def furnish(plant, app):
     """Something on every page: a staged and a loaded pallet with consumption, a safety note."""
-    plant = web_plant
     staged = plant.receive(qty="40", lot="LOT-9")
     inventory.stage(plant.ctx("stager"), staged.lpn, "LANE-1", "WO-1")
     loaded = plant.receive(qty="30")

@@ -1,11 +1,13 @@
 """The signed-in user's own account: change the password (ends the other sessions), see and
-reprint one's own badge."""
+reprint one's own badge. And this device's theme (high contrast for glare), signed in or not."""
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from ..domain import users
 from ..domain.errors import DomainError
 from .auth import login_required
 from .i18n import say
+from .security import safe_next
 
 bp = Blueprint("account", __name__)
 
@@ -27,3 +29,23 @@ def password():
         return render_template("account/index.html", error=say(err)), err.status
     session["gen"] = generation  # this session carries on; every other one has ended
     return redirect(url_for("account.index", done="password"), 303)
+
+
+THEME_COOKIE_DAYS = 5 * 365  # a handheld keeps its theme until someone changes it
+
+
+@bp.post("/theme")
+def theme():
+    """High contrast, per device: a cookie the pages read as they render, so the first paint is
+    already in it (no flash), offline shell included."""
+    chosen = request.form.get("theme")
+    if chosen not in ("contrast", "normal"):
+        message = gettext("There is no theme called “%(name)s”: choose high contrast or normal.", name=chosen or "")
+        return render_template("errors/error.html", title=gettext("Not accepted"), message=message), 422
+    response = redirect(safe_next(request.form.get("next")) or url_for("stock.index"), 303)
+    if chosen == "contrast":
+        response.set_cookie("theme", "contrast", max_age=THEME_COOKIE_DAYS * 86400, samesite="Lax",
+                            httponly=True, secure=request.is_secure)
+    else:
+        response.delete_cookie("theme", samesite="Lax", httponly=True)
+    return response

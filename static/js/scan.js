@@ -61,7 +61,9 @@
   // arrive in several bursts simply accumulate in the field until then. Wedges set up without a
   // suffix end a scan with a pause; once this device has sent a suffix, pauses are ignored, so a
   // slow burst is never cut in two.
+  // Tab in an empty field is a person leaving it (no scan is empty): the keyboard reaches the buttons.
   input.addEventListener("keydown", function (e) {
+    if (e.key === "Tab" && !input.value) return;
     if (e.key === "Enter" || e.key === "Tab") {
       e.preventDefault();
       if (!suffixSeen && input.value) { suffixSeen = true; storageSet(SUFFIX_KEY, "1"); }
@@ -142,6 +144,7 @@
     if (old && panel) old.parentNode.replaceChild(panel, old);
     Array.prototype.forEach.call(live.querySelectorAll(".replayed"), function (p) { p.remove(); });
     feedback("bad");
+    announce();
     showQueued();
     focusInput();
   }
@@ -330,8 +333,20 @@
     } else {
       feedback(tone);
     }
+    announce();
     showQueued();
     focusInput();
+  }
+
+  // Screen readers: the panel is replaced on every scan, and a live region new to the page is not
+  // read out. #said stays and says the panel's words (emptied first: the same words twice, read twice).
+  function announce() {
+    var said = document.getElementById("said");
+    if (!said) return;
+    var words = Array.prototype.map.call(live.querySelectorAll(".replayed, #panel .panel-title, #panel .panel-detail"),
+                                         function (p) { return p.textContent.trim(); }).join(" ");
+    said.textContent = "";
+    setTimeout(function () { said.textContent = words; }, 50);
   }
 
   function banner(done, waiting) {
@@ -357,6 +372,7 @@
       panel.appendChild(p);
     });
     feedback(tone);
+    announce();
     focusInput();
   }
 

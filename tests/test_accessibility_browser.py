@@ -1,0 +1,248 @@
+"""Accessibility, checked the way people meet the pages: axe-core (from the npm registry, read from
+node_modules, never served) runs in Chromium on every page each role reaches, at the handheld's
+360x640 and the desk's 1280x800; no serious or critical violation may remain. One page per URL
+shape (the crawl's rule: /units/P1 and /units/P2 are one page), so the run stays short.
+
+The rest is what axe cannot see: the scan panel announced to screen readers, every main action
+reached with the keyboard alone, touch targets of at least 48 px on the handheld pages, the
+high-contrast theme kept per device and applied before the first paint, and motion reduced when
+the device asks."""
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from staging.domain import inventory
+
+from .test_crawl_browser import Crawl, furnish, shape
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORTS = {"handheld": {"width": 360, "height": 640}, "desk": {"width": 1280, "height": 800}}
+MAX_PAGES = 40
+# The rules of WCAG 2.x A and AA (and best practice: landmarks, one main, headings).
+AXE_RUN_JS = """async () => {
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return result.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v =>
+        [v.id, v.impact, v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(' | ')]);
+}"""
+
+
+@pytest.fixture
+def plant(web_plant, app):
+    return furnish(web_plant, app)  # something on every page, as the crawl has it
+
+
+def axe_source():
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make vendor` installs it from package-lock.json")
+    return AXE.read_text()
+
+
+def axe_violations(page, where):
+    """Serious and critical violations on the page as it is now, one line each."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(axe_source())  # through the debugger, past the page's CSP (script-src 'self')
+    return [f"{where}: {rule} ({impact}) at {targets}" for rule, impact, targets in page.evaluate(AXE_RUN_JS)]
+
+
+def check_both_sizes(page, where):
+    problems = []
+    for name, size in VIEWPORTS.items():
+        page.set_viewport_size(size)
+        page.wait_for_timeout(30)  # a re-layout; axe reads computed styles
+        problems += axe_violations(page, f"{where} at {name}")
+    return problems
+
+
+def page_urls(crawl, starts):
+    """Every page shape reachable by links from `starts`, breadth first (bounded). The crawl's
+    links leave out unboosted ones, such as Scan in the header: the scan page is a start."""
+    seen, queue, pages = {shape(start) for start in starts}, list(starts), []
+    while queue:
+        url = queue.pop(0)
+        crawl.page.goto(url)
+        crawl.settle()
+        if "text/html" not in (crawl.page.evaluate("() => document.contentType") or ""):
+            continue
+        pages.append(crawl.page.url)
+        for href in crawl.links():
+            if shape(href) not in seen and len(seen) < MAX_PAGES:
+                seen.add(shape(href))
+                queue.append(href)
+    return pages
+
+
+@pytest.mark.parametrize("role", ["operator", "stager", "lead", "admin"])
+def test_every_page_passes_axe_for_every_role(page, live_server, plant, role):
+    crawl = Crawl(page, live_server, role)
+    crawl.sign_in()
+    pages = page_urls(crawl, [page.url, live_server + "/scan"])
+    assert any(shape(url) == "/scan/check" for url in pages), pages
+    assert len(pages) >= 8, f"reached only {pages}"
+    problems = []
+    for url in pages:
+        page.goto(url)
+        crawl.settle()
+        problems += check_both_sizes(page, f"{role} {shape(url)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_signed_out_pages_pass_axe(page, live_server, plant):
+    problems = []
+    for path in ["/login", "/scan", "/no-such-page"]:
+        page.goto(live_server + path)
+        problems += check_both_sizes(page, f"signed out {urlsplit(page.url).path} (asked {path})")
+    assert not problems, "\n".join(problems)
+
+
+# --- what axe cannot see -------------------------------------------------------------------------------
+
+def signed_in(page, live_server, username, then, size="handheld"):
+    page.set_viewport_size(VIEWPORTS[size])
+    page.goto(live_server + "/login?next=" + then)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "password-123")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(live_server + then)
+    return page
+
+
+def test_the_scan_result_is_read_out_by_screen_readers(page, live_server, plant):
+    """The panel is replaced on every scan; the live region that stays says its words."""
+    signed_in(page, live_server, "operator1", "/scan")
+    said = page.locator("#said")
+    assert said.get_attribute("aria-live") == "assertive" and said.get_attribute("role") == "status"
+    unit = plant.receive(qty="10")
+    page.keyboard.type(unit.lpn)
+    page.keyboard.press("Enter")
+    expect(said).to_contain_text(f"{unit.lpn}: where to?")
+    page.keyboard.type("NO-SUCH-CODE-1")
+    page.keyboard.press("Enter")
+    expect(said).to_contain_text("NO-SUCH-CODE-1")
+    expect(said).not_to_contain_text("where to?")
+    assert not axe_violations(page, "scan page showing a refusal")
+
+
+FOCUSED_JS = """() => { const el = document.activeElement; if (el === document.body) return '';
+    const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
+    return (el.getAttribute('aria-label') || el.textContent || label || el.value || el.id || '')
+        .trim().replace(/\\s+/g, ' ') }"""
+# The ring of a hidden file input is drawn on its label (the camera button).
+RING_JS = """() => { const el = document.activeElement;
+    return getComputedStyle(el.type === 'file' ? el.labels[0] : el).outlineStyle }"""
+
+
+def tab_through(page, presses):
+    """The names of what the Tab key reaches, in order (each with a visible focus ring)."""
+    reached = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(FOCUSED_JS))
+        if not reached[-1]:
+            continue  # past the end of the page (the browser's own controls), or the start
+        ring = page.evaluate(RING_JS)
+        assert ring != "none", f"no focus ring on {reached[-1]!r}"
+    return reached
+
+
+def test_the_keyboard_reaches_every_action_of_the_scan_page(page, live_server, plant):
+    signed_in(page, live_server, "operator1", "/scan")
+    reached = tab_through(page, 40)
+    for action in ["Go", "Type a code", "Move", "Load", "Done", "Cancel", "Undo", "Photo of a barcode",
+                   "Sign out", "High contrast", "Floor", "Scanner check"]:
+        assert any(name.startswith(action) for name in reached), f"Tab never reaches {action!r}: {reached}"
+    # And a reached button works from the keyboard: Load mode with Enter.
+    page.locator("#code").focus()
+    while not page.evaluate(FOCUSED_JS).startswith("Load"):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("button.mode[aria-pressed=true]")).to_have_text("Load")
+
+
+def test_the_keyboard_reaches_every_machine_on_the_floor_board(page, live_server, plant):
+    signed_in(page, live_server, "lead1", "/floor", size="desk")
+    reached = tab_through(page, 30)
+    for action in ["Inventory", "Scan", "Floor", "Work orders", "High contrast", "M1"]:
+        assert any(name.startswith(action) for name in reached), f"Tab never reaches {action!r}: {reached}"
+    while not page.evaluate(FOCUSED_JS).startswith("M1"):
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server + "/machines/M1")
+
+
+TARGETS = "a[href], button, input:not([type=hidden]), select, summary, label.tool"
+SMALL_TARGETS_JS = f"""() => [...document.querySelectorAll('{TARGETS}')]
+    .filter(el => el.offsetParent !== null && !el.closest('.sr-only'))
+    .filter(el => !(el.type === 'file'))  // the camera's label is the target
+    .map(el => [el.outerHTML.slice(0, 90), el.getBoundingClientRect()])
+    .filter(([, box]) => box.width > 0 && (box.height < 48 || box.width < 48))
+    .map(([html, box]) => `${{Math.round(box.width)}}x${{Math.round(box.height)}} ${{html}}`)"""
+
+
+@pytest.mark.parametrize("path", ["/scan", "/scan?type=1", "/scan/check"])
+def test_touch_targets_on_handheld_pages_are_at_least_48_px(page, live_server, plant, path):
+    signed_in(page, live_server, "operator1", path)
+    page.locator("details.device").evaluate("d => d && (d.open = true)") if path == "/scan" else None
+    small = page.evaluate(SMALL_TARGETS_JS)
+    assert not small, f"{path}: targets smaller than 48x48 px:\n" + "\n".join(small)
+
+
+def test_touch_targets_of_the_quantity_keypad(page, live_server, plant):
+    signed_in(page, live_server, "operator1", "/scan")
+    loaded = plant.receive(qty="30")
+    inventory.move(plant.ctx(), loaded.lpn, "M1")
+    page.keyboard.type("CMD:MODE:CONSUME")
+    page.keyboard.press("Enter")
+    page.keyboard.type(loaded.lpn)
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel")).to_have_attribute("data-tone", "wait")
+    small = page.evaluate(SMALL_TARGETS_JS)
+    assert not small, "targets smaller than 48x48 px:\n" + "\n".join(small)
+
+
+def test_signed_out_handheld_targets_are_at_least_48_px(page, live_server, plant):
+    page.set_viewport_size(VIEWPORTS["handheld"])
+    page.goto(live_server + "/login?next=/scan")
+    small = page.evaluate(SMALL_TARGETS_JS)
+    assert not small, "/login: targets smaller than 48x48 px:\n" + "\n".join(small)
+
+
+# --- high contrast and reduced motion ------------------------------------------------------------------
+
+def test_high_contrast_is_kept_per_device_from_the_first_paint_and_passes_axe(page, live_server, plant):
+    signed_in(page, live_server, "operator1", "/scan")
+    assert page.evaluate("() => document.documentElement.dataset.theme") is None
+    toggle = page.get_by_role("button", name="High contrast")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.click()
+    page.wait_for_url(live_server + "/scan")
+    expect(page.get_by_role("button", name="High contrast")).to_have_attribute("aria-pressed", "true")
+    # Before any script runs, the page the server sends is already in the theme: no flash.
+    html = page.request.get(live_server + "/scan").text()
+    assert re.search(r'<html[^>]* data-theme="contrast"', html)
+    page.reload()
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "contrast"
+    assert page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor") == "rgb(255, 255, 255)"
+    problems = check_both_sizes(page, "high contrast /scan")
+    page.get_by_role("link", name="Floor").click()
+    page.wait_for_url(live_server + "/floor")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "contrast"
+    problems += check_both_sizes(page, "high contrast /floor")
+    assert not problems, "\n".join(problems)
+    # Off again, from the desk header, and the page stays where it was.
+    page.get_by_role("button", name="High contrast").click()
+    page.wait_for_url(live_server + "/floor")
+    assert page.evaluate("() => document.documentElement.dataset.theme") is None
+
+
+def test_motion_is_reduced_when_the_device_asks(page, live_server, plant):
+    signed_in(page, live_server, "lead1", "/floor", size="desk")
+    indicator_js = """() => { const el = document.createElement('span'); el.className = 'htmx-indicator';
+        document.body.append(el); const t = getComputedStyle(el).transitionDuration; el.remove(); return t }"""
+    assert page.evaluate(indicator_js) != "0s"
+    page.emulate_media(reduced_motion="reduce")
+    assert page.evaluate(indicator_js) == "0s"
