@@ -1,5 +1,6 @@
 """Error pages for people, problem+json for the API: every refusal readable, never a stack trace."""
 from flask import render_template, request
+from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -8,14 +9,16 @@ from ..store.db import FAULTS, disk_full
 
 # What a person is told, in words, for the HTTP errors a request itself can cause.
 MESSAGES = {
-    400: ("Bad request", "The request could not be read. Reload the page and try again."),
-    404: ("Not found", "There is nothing at this address."),
-    405: ("Not allowed", "This address does not take that kind of request."),
-    413: ("Too large", "That upload is too large. Send a smaller file (a photo of a few MB is plenty)."),
+    400: (lazy_gettext("Bad request"), lazy_gettext("The request could not be read. Reload the page and try again.")),
+    404: (lazy_gettext("Not found"), lazy_gettext("There is nothing at this address.")),
+    405: (lazy_gettext("Not allowed"), lazy_gettext("This address does not take that kind of request.")),
+    413: (lazy_gettext("Too large"),
+          lazy_gettext("That upload is too large. Send a smaller file (a photo of a few MB is plenty).")),
 }
 
 
 def _answer(status, title, message):
+    title, message = str(title), str(message)  # lazy words: said in the reader's language, now
     if request.blueprint == "api" or request.path.startswith("/api/"):
         from .api import problem
         return problem(status, title, message)
@@ -37,7 +40,7 @@ def init_app(app):
         if err.code == 400 and err.description and err.description != type(err).description:
             message = err.description  # a view's own words: abort(400, "Dates must look like ...")
         if err.code == 404 and (request.blueprint == "api" or request.path.startswith("/api/")):
-            message = "No such resource."
+            message = lazy_gettext("No such resource.")
         return _answer(err.code, title, message)
 
     @app.errorhandler(FAULTS[0])
@@ -47,15 +50,15 @@ def init_app(app):
         # retried safely. 503 tells a script (and the scan page's queue) to try again later.
         app.logger.warning("database fault on %s %s: %s", request.method, request.path, err)
         if disk_full(err):
-            message = ("The database's disk is full: nothing more can be recorded until space is freed. "
-                       "What you just did was not recorded; try again in a few minutes.")
+            message = lazy_gettext("The database's disk is full: nothing more can be recorded until space is freed. "
+                                   "What you just did was not recorded; try again in a few minutes.")
         else:
-            message = ("The database stopped answering in the middle of this request. It may or may not "
-                       "have been recorded: check before you do it again.")
-        return _answer(503, "Database not available", message)
+            message = lazy_gettext("The database stopped answering in the middle of this request. It may or may not "
+                                   "have been recorded: check before you do it again.")
+        return _answer(503, lazy_gettext("Database not available"), message)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(err):
-        return render_template("errors/error.html", title="Please try again",
-                               message="This page was open too long or came from another site. "
-                                       "Reload it and try again."), 400
+        return render_template("errors/error.html", title=lazy_gettext("Please try again"),
+                               message=lazy_gettext("This page was open too long or came from another site. "
+                                                    "Reload it and try again.")), 400

@@ -15,7 +15,7 @@ from ..domain.words import Words
 LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español", "pl": "Polski"}
 
 # Extraction keywords beyond Babel's defaults: Words and the domain's errors take their template first.
-EXTRACT_KEYWORDS = ["Words", "DomainError", "NotFound", "Conflict", "Invalid", "Forbidden",
+EXTRACT_KEYWORDS = ["lazy_gettext", "Words", "DomainError", "NotFound", "Conflict", "Invalid", "Forbidden",
                     "SignInFailed", "TooManyAttempts"]
 
 
