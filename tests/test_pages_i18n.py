@@ -74,7 +74,7 @@ def test_a_german_lead_reads_the_floor_a_work_order_and_the_logbook_in_german(re
     click_header(page, "Fertigungsaufträge")
     expect(page.locator("h1")).to_have_text("Fertigungsaufträge")
     page.locator("table").get_by_role("link", name="WO-1").click()
-    expect(page.locator("h2", has_text="Material, Verbrauch und Ausschuss")).to_be_visible()
+    expect(page.locator("h2", has_text="Material, Verbrauch und Abfall")).to_be_visible()
     expect(page.get_by_role("button", name="Ausschuss melden")).to_be_visible()
     no_english_nav(page)
     # Bad input on the German page: the refusal is on the screen, nothing is recorded.
