@@ -79,7 +79,7 @@ def test_a_revision_change_flags_the_staged_pallet_red(plant):
     view = workorders.machine_view(plant.machine)
     assert view.state == "now"
     (wrong,) = view.wrong
-    assert wrong.unit.id == unit.id and wrong.problem.startswith("Wrong revision: rev B, needs rev A")
+    assert wrong.unit.id == unit.id and str(wrong.problem).startswith("Wrong revision: rev B, needs rev A")
     assert line(view, "WO-1").staged == 0  # wrong material does not cover the need
 
 
@@ -95,7 +95,7 @@ def test_a_part_no_order_needs_on_the_machine_is_flagged(plant):
     view = workorders.machine_view(plant.machine)
     assert view.state == "now"
     assert [u.unit.lpn for u in view.wrong] == [screws.lpn]
-    assert "Wrong part" in view.wrong[0].problem
+    assert "Wrong part" in str(view.wrong[0].problem)
     assert [(e.unit.lpn, e.reason, e.user.username) for e in view.overrides] == [
         (screws.lpn, "Override: Trial run", "lead1")]
     # The floor board sums units in the database instead: the same verdict.
@@ -122,7 +122,7 @@ def test_held_material_does_not_count_and_cannot_be_loaded(plant):
     inventory.stage(plant.ctx(), unit, "LANE-1", plant.wo)
     inventory.hold(plant.ctx(), unit, "Suspect moisture")
     view = workorders.machine_view(plant.machine)
-    assert line(view, "WO-1").staged == 0 and view.orders[0].units[0].warning.startswith("On QC hold")
+    assert line(view, "WO-1").staged == 0 and str(view.orders[0].units[0].warning).startswith("On QC hold")
     with pytest.raises(Invalid, match="QC hold"):
         inventory.load(plant.ctx(), unit, "M1", plant.wo)
     with pytest.raises(Forbidden):

@@ -19,6 +19,7 @@ from . import (
     security,
     settings,
     setup,
+    state_words,
     stock,
     tasks,
     trace,
@@ -36,6 +37,7 @@ def register(app):
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED)
     Compress(app)
     i18n.init_app(app)
+    state_words.init_app(app)  # {{ status | state }}: stored words in the reader's language
     app.register_blueprint(auth.bp)
     app.register_blueprint(stock.bp)
     app.register_blueprint(health.bp)

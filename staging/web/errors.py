@@ -31,6 +31,7 @@ def title_of(err):
 
 
 def _answer(status, title, message):
+    title, message = str(title), str(message)  # lazy words: said in the reader's language, now
     if request.blueprint == "api" or request.path.startswith("/api/"):
         from .api import problem
         return problem(status, title, message)

@@ -62,13 +62,16 @@ def index():
     return render_template(
         "reports/index.html", first=first, last=last, shift=reports.current_shift(cal), shifts=cal.shifts,
         usage=reports.usage(start, end, cal), waste=waste, per_hour=per_hour,
-        moves_chart=charts.columns(f"Moves by hour of day, {first:%d %b} to {last:%d %b}: "
-                                   f"{sum(n for _, n in hours)} moves, {per_hour:.2f} per hour", hours),
-        waste_chart=charts.rows("Waste by part and reason",
-                                [(f"{w.part} · {w.reason} ({w.uom})", w.quantity) for w in waste]),
-        coverage_chart=charts.rows("Staged coverage per machine (now)",
+        moves_chart=charts.columns(gettext("Moves by hour of day, %(first)s to %(last)s: %(moves)s moves, "
+                                           "%(per_hour)s per hour", first=f"{first:%d %b}", last=f"{last:%d %b}",
+                                           moves=sum(n for _, n in hours), per_hour=f"{per_hour:.2f}"),
+                                   hours, empty=gettext("Nothing in this period.")),
+        waste_chart=charts.rows(gettext("Waste by part and reason"),
+                                [(f"{w.part} · {w.reason} ({w.uom})", w.quantity) for w in waste],
+                                empty=gettext("Nothing in this period.")),
+        coverage_chart=charts.rows(gettext("Staged coverage per machine (now)"),
                                    [(code, pct, tones[state]) for code, pct, state in coverage],
-                                   fmt="{:.0f} %", maximum=100, empty="No machines."))
+                                   fmt="{:.0f} %", maximum=100, empty=gettext("No machines.")))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,8 +113,10 @@ def shift():
     rep = reports.shift_report(day, request.args.get("shift") or current.name, cal)
     return render_template(
         "reports/shift.html", rep=rep, shifts=cal.shifts, now=utcnow(),
-        moves_chart=charts.columns("Moves per hour", [(f"{t:%H}", n) for t, n in rep.hours]),
-        waste_chart=charts.rows("Waste by reason", [(f"{r} ({uom})", q) for r, uom, q in rep.waste]))
+        moves_chart=charts.columns(gettext("Moves per hour"), [(f"{t:%H}", n) for t, n in rep.hours],
+                                   empty=gettext("Nothing in this period.")),
+        waste_chart=charts.rows(gettext("Waste by reason"), [(f"{r} ({uom})", q) for r, uom, q in rep.waste],
+                                empty=gettext("Nothing in this period.")))
 
 
 # --- the logbook --------------------------------------------------------------------------------------

@@ -63,6 +63,6 @@ def work_order(wo, lines=None):
 
 
 def machine(view):
-    return {"machine": view.machine.code, "state": view.state, "reasons": view.reasons,
+    return {"machine": view.machine.code, "state": view.state, "reasons": [str(reason) for reason in view.reasons],
             "work_orders": [work_order(ov.wo, ov.lines) for ov in view.orders],
             "loaded": [unit(uv.unit) for uv in view.loaded]}

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from ...store.models import Barcode, Entry, Location, Part, Printer, Unit, User, WorkOrder
+from ..words import Words
 
 
 @dataclass
 class Step:
     key: str
-    title: str
+    title: Words
     count: int
-    what: str  # what the count counts, in words
+    what: Words  # what the count counts, in words (the page says them in the reader's language)
     import_kind: str = ""  # the import that fills it, if any
 
     @property
@@ -23,15 +24,16 @@ class Step:
 def steps():
     """The steps of setting up a plant, in the order a plant does them."""
     return [
-        Step("locations", "Locations", Location.select().where(Location.holds_units).count(),
-             "places that hold units", "locations"),
-        Step("parts", "Parts", Part.select().count(), "parts", "parts"),
-        Step("people", "People", User.select().where(User.active, User.role != "admin").count(),
-             "people besides admins", "users"),
-        Step("printers", "Printers", Printer.select().where(Printer.active).count(), "label printers"),
-        Step("stock", "Opening stock", Entry.select().where(Entry.kind == "opening").count(),
-             "pallets booked at go-live", "stock"),
-        Step("work_orders", "Work orders", WorkOrder.select().count(), "work orders"),
+        Step("locations", Words("Locations"), Location.select().where(Location.holds_units).count(),
+             Words("places that hold units"), "locations"),
+        Step("parts", Words("Parts"), Part.select().count(), Words("parts"), "parts"),
+        Step("people", Words("People"), User.select().where(User.active, User.role != "admin").count(),
+             Words("people besides admins"), "users"),
+        Step("printers", Words("Printers"), Printer.select().where(Printer.active).count(),
+             Words("label printers")),
+        Step("stock", Words("Opening stock"), Entry.select().where(Entry.kind == "opening").count(),
+             Words("pallets booked at go-live"), "stock"),
+        Step("work_orders", Words("Work orders"), WorkOrder.select().count(), Words("work orders")),
     ]
 
 

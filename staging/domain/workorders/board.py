@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from ...store.models import Location, Part, Unit, WorkOrder
+from ..words import Words
 from .coverage import _units, coverage
 from .material import OPEN_STATUSES
 
@@ -67,12 +68,12 @@ def _judge_station(sv):
     cap = sv.station.capacity
     if sv.wrong:
         sv.state = "now"
-        sv.reasons.append(f"{len(sv.wrong)} unit(s) no work order here makes")
+        sv.reasons.append(Words("{count} unit(s) no work order here makes", count=len(sv.wrong)))
     elif cap and sv.units >= cap:
         sv.state = "now"
-        sv.reasons.append(f"Full: {sv.units} of {cap}")
+        sv.reasons.append(Words("Full: {units} of {capacity}", units=sv.units, capacity=cap))
     elif cap and sv.units >= cap * 0.75:
         sv.state = "soon"
-        sv.reasons.append(f"Nearly full: {sv.units} of {cap}")
+        sv.reasons.append(Words("Nearly full: {units} of {capacity}", units=sv.units, capacity=cap))
     elif not sv.orders and not sv.units:
         sv.state = "idle"

@@ -22,6 +22,7 @@ from ...store.models import (
     utcnow,
 )
 from ..quantities import ZERO, fmt_qty
+from ..words import Words
 from .material import OPEN_STATUSES, OVERRIDE
 
 STATUS_RANK = {"running": 0, "released": 1, "planned": 2, "done": 3, "closed": 4}
@@ -158,8 +159,9 @@ def _match(unit, lines):
             return lv, ""
     if same_number:
         wanted = ", ".join(sorted({lv.part.revision or "—" for lv in same_number}))
-        return None, f"Wrong revision: rev {unit.part.revision or '—'}, needs rev {wanted}"
-    return None, "Wrong part: not needed by this work order"
+        return None, Words("Wrong revision: rev {revision}, needs rev {wanted}", revision=unit.part.revision or "—",
+                           wanted=wanted)
+    return None, Words("Wrong part: not needed by this work order")
 
 
 def coverage(machines, now=None, horizon_hours=4, detail=True):
@@ -249,7 +251,8 @@ def _count_on_machine(unit, mv, ov, on):
             uv.problem = why
     elif unit.work_order_id:
         wo = ov.wo if ov else unit.work_order
-        uv.problem = f"For work order {wo.number} ({wo.status}), which is not open on {loc.code}"
+        uv.problem = Words("For work order {number} ({status}), which is not open on {place}", number=wo.number,
+                           status=wo.status, place=loc.code)
     else:
         _count_without_order(uv, mv)
 
@@ -265,9 +268,10 @@ def _count_without_order(uv, mv):
             cand.units.append(uv)
             return
         reasons.append(why)
-    revision = [r for r in reasons if r.startswith("Wrong revision")]
+    revision = [r for r in reasons if r.msgid.startswith("Wrong revision")]
     uv.problem = (revision[0] if revision else
-                  f"Wrong part: no work order on {unit.location.code} needs {unit.part.number}")
+                  Words("Wrong part: no work order on {place} needs {part}", place=unit.location.code,
+                        part=unit.part.number))
 
 
 def _count_for_order(unit, ov, its_machines):
@@ -280,7 +284,7 @@ def _count_for_order(unit, ov, its_machines):
     if lv is None and ov.lines:
         uv.problem = why
     elif unit.status == "hold":
-        uv.warning = "On QC hold: does not count until released"
+        uv.warning = Words("On QC hold: does not count until released")
     elif loc is not None and loc.kind == "staging":
         if lv is not None:
             lv.staged += unit.quantity
@@ -288,7 +292,7 @@ def _count_for_order(unit, ov, its_machines):
         if lv is not None:
             lv.loaded += unit.quantity
     else:
-        uv.warning = f"Not staged: at {loc.code if loc else 'nowhere'}"
+        uv.warning = Words("Not staged: at {place}", place=loc.code) if loc else Words("Not staged: nowhere")
 
 
 def _judge(mv, soon):
@@ -297,11 +301,12 @@ def _judge(mv, soon):
     Green (ok): everything those orders still need is staged or loaded.
     Grey (idle): no open order, or none running or due within the horizon."""
     if mv.wrong:
-        mv.reasons.append(f"{len(mv.wrong)} unit(s) of wrong material")
+        mv.reasons.append(Words("{count} unit(s) of wrong material", count=len(mv.wrong)))
     for ov in mv.running:
         for lv in ov.lines:
             if lv.bare:
-                mv.reasons.append(f"{ov.wo.number}: no {lv.part.label} staged or loaded")
+                mv.reasons.append(Words("{number}: no {part} staged or loaded", number=ov.wo.number,
+                                         part=lv.part.label))
     if mv.reasons:
         mv.state = "now"
         return
@@ -318,7 +323,8 @@ def _judge(mv, soon):
     for ov in upcoming:
         for lv in ov.lines:
             if lv.short > 0:
-                mv.reasons.append(f"{ov.wo.number}: {lv.part.label} short by {fmt_qty(lv.short)} {lv.part.uom}")
+                mv.reasons.append(Words("{number}: {part} short by {quantity} {uom}", number=ov.wo.number,
+                                         part=lv.part.label, quantity=fmt_qty(lv.short), uom=lv.part.uom))
     mv.state = "soon" if mv.reasons else "ok"
 
 
