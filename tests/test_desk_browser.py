@@ -328,6 +328,50 @@ def test_an_erp_file_with_an_unknown_part_is_refused_until_the_lead_confirms(pag
     assert WorkOrder.get(WorkOrder.number == "WO-1").quantity == 150
 
 
+ERP_GERMAN = ("Auftrag;Artikel;Index;Menge;Maschine;Termin;Material;Materialindex;Materialmenge;ME\n"
+              "WO-40;HSG-1;A;50;M1;2025-04-02 06:00;RES-100;B;120;kg\n")
+
+
+def upload_erp(page, text, name="erp.csv"):
+    page.set_input_files("input[name=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
+    page.click("button:has-text('Preview')")
+
+
+def test_an_erp_file_with_unknown_headers_is_mapped_once_then_read_straight_away(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("text=Import from ERP")
+    upload_erp(page, ERP_GERMAN)
+    columns = page.locator("section.import-columns")
+    expect(columns).to_contain_text("Which column holds what?")
+    expect(page.locator("select[name=col_quantity] option:checked")).to_have_text("Menge (e.g. 50)")  # a guess
+    page.select_option("select[name=col_part_qty]", "")  # a required field left out
+    page.click("button:has-text('Use these columns')")
+    expect(page.locator("p.alert.error")).to_contain_text("Choose the file's column for part_qty")
+    page.select_option("select[name=col_part_qty]", "Menge")  # the order's quantity twice
+    page.click("button:has-text('Use these columns')")
+    expect(page.locator("p.alert.error")).to_contain_text("“Menge” is chosen for both quantity and part_qty")
+    page.screenshot(path=f"{SHOTS}/desk-import-columns-refused.png", full_page=True)
+    page.select_option("select[name=col_part_qty]", "Materialmenge")
+    page.click("button:has-text('Use these columns')")
+    expect(page.locator("table.preview")).to_contain_text("New work order WO-40: HSG-1 rev A × 50 on M1")
+    page.screenshot(path=f"{SHOTS}/desk-import-mapped.png", full_page=True)
+    page.click("button:has-text('Import 1 work order')")
+    expect(page.locator("[role=status]")).to_contain_text("WO-40")
+    assert WorkOrder.get(WorkOrder.number == "WO-40").quantity == 50
+
+    page.click("text=Import from ERP")  # the next export, with the same headers: no questions
+    upload_erp(page, ERP_GERMAN.replace("WO-40", "WO-41"))
+    expect(page.locator("table.preview")).to_contain_text("New work order WO-41")
+    expect(page.locator("form.import-mapped")).to_contain_text("Columns read as the plant chose last time")
+    expect(page.locator("section.import-columns")).to_have_count(0)
+    page.click("button:has-text('Choose the columns again')")  # the way back, with the plant's choice
+    expect(page.locator("select[name=col_part_qty] option:checked")).to_have_text("Materialmenge (e.g. 120)")
+    upload_erp(page, ERP_GERMAN.split("\n")[0] + "\n")  # the headers and no rows
+    expect(page.locator("p.alert.error")).to_contain_text("has no rows: there is nothing to import")
+    assert WorkOrder.get_or_none(WorkOrder.number == "WO-41") is None
+
+
 # --- 9. an admin reads the plant's settings in one page ----------------------------------------------
 
 def test_an_admin_reads_the_plants_settings_in_one_page(page, live_server, plant, app):
