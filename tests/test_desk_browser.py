@@ -334,7 +334,7 @@ ERP_GERMAN = ("Auftrag;Artikel;Index;Menge;Maschine;Termin;Material;Materialinde
 
 def upload_erp(page, text, name="erp.csv"):
     page.set_input_files("input[name=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
-    page.click("button:has-text('Preview')")
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
 
 
 def test_an_erp_file_with_unknown_headers_is_mapped_once_then_read_straight_away(page, live_server, plant):
