@@ -264,6 +264,19 @@ def test_bad_work_order_input_is_refused_with_reasons_and_nothing_written(plant)
         workorders.save(plant.operator, FIELDS, [{"part": "X", "quantity": "1"}], ZONE)
 
 
+def test_two_lines_with_a_bad_part_number_each_say_so_not_listed_twice(plant):
+    # Found walking the desk: the bad part number of the second and third lines was replaced by
+    # "rev is listed twice." (their refused numbers were both empty), so the real refusal never showed.
+    bad = [{"part": "NOPE <b>", "revision": "", "quantity": "1"} for _ in range(3)]
+    with pytest.raises(workorders.FormInvalid) as err:
+        workorders.save(plant.lead, FIELDS, bad, ZONE)
+    assert [err.value.errors[f"line{i}"] for i in range(3)] == [
+        "“NOPE <B>” is not a valid Material part number: use up to 40 letters, digits and - . / _ , "
+        "starting with a letter or digit."] * 3
+    with pytest.raises(workorders.FormInvalid, match="RES-100 rev B is listed twice"):  # a real repeat still is
+        workorders.save(plant.lead, FIELDS, [{"part": "RES-100", "revision": "B", "quantity": "1"}] * 2, ZONE)
+
+
 # --- the ERP import ----------------------------------------------------------------------------------
 
 HEADER = "work_order,product,product_rev,quantity,machine,output_station,status,due,part,part_rev,part_qty,uom\n"

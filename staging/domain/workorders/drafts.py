@@ -169,7 +169,7 @@ def _line_drafts(lines, errors):
             continue  # a blank row of the form
         key = f"line{i}"
         line = _line_draft(raw, errors, key)
-        if (line.number, line.revision) in seen:
+        if key not in errors and (line.number, line.revision) in seen:  # not over the line's own refusal
             errors[key] = f"{line.number} rev {line.revision} is listed twice."
         seen.add((line.number, line.revision))
         drafts.append(line)
