@@ -21,6 +21,7 @@ from ..domain.finders import LOG_NOTE_KINDS, utcnow
 from ..domain.permissions import can
 from ..media import charts
 from .auth import login_required
+from .i18n import say
 from .plant import calendar
 from .security import safe_next
 
@@ -34,14 +35,18 @@ def _date(value, default):
         return None
 
 
-def _range():
-    """?from=&to= (plant-local dates, inclusive); default: the last 7 days."""
+def _last_week():
     today = calendar().today()
-    first = _date(request.args.get("from"), today - datetime.timedelta(days=6))
-    last = _date(request.args.get("to"), today)
+    return today - datetime.timedelta(days=6), today
+
+
+def _range():
+    """?from=&to= (plant-local dates, inclusive, in either order); default: the last 7 days."""
+    first, last = _last_week()
+    first, last = _date(request.args.get("from"), first), _date(request.args.get("to"), last)
     if first is None or last is None:
         abort(400, "Dates must look like 2025-03-31.")
-    return first, last
+    return min(first, last), max(first, last)
 
 
 @bp.get("/reports")
@@ -49,16 +54,20 @@ def _range():
 def index():
     cal = calendar()
     first, last = _range()
+    refusal = None
     try:
         start, end = reports.day_range(first, last, cal)
-    except DomainError as err:
-        abort(400, err.message)
+    except DomainError as err:  # on the page, with the last week below it: the form stays in reach
+        refusal = say(err)
+        first, last = _last_week()
+        start, end = reports.day_range(first, last, cal)
     hours, per_hour = reports.moves_by_hour_of_day(start, end, cal)
     waste = reports.waste_by_part(start, end)
     coverage = reports.coverage_per_machine(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     tones = {"now": "bad", "soon": "warn", "ok": "ok", "idle": ""}
     return render_template(
-        "reports/index.html", first=first, last=last, shift=reports.current_shift(cal), shifts=cal.shifts,
+        "reports/index.html", first=first, last=last, refusal=refusal, shift=reports.current_shift(cal),
+        shifts=cal.shifts,
         usage=reports.usage(start, end, cal), waste=waste, per_hour=per_hour,
         moves_chart=charts.columns(f"Moves by hour of day, {first:%d %b} to {last:%d %b}: "
                                    f"{sum(n for _, n in hours)} moves, {per_hour:.2f} per hour", hours),
@@ -66,7 +75,7 @@ def index():
                                 [(f"{w.part} · {w.reason} ({w.uom})", w.quantity) for w in waste]),
         coverage_chart=charts.rows("Staged coverage per machine (now)",
                                    [(code, pct, tones[state]) for code, pct, state in coverage],
-                                   fmt="{:.0f} %", maximum=100, empty="No machines."))
+                                   fmt="{:.0f} %", maximum=100, empty="No machines.")), 422 if refusal else 200
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
