@@ -388,6 +388,24 @@ def test_an_erp_file_with_unknown_headers_is_mapped_once_then_read_straight_away
     assert WorkOrder.get_or_none(WorkOrder.number == "WO-41") is None
 
 
+def test_a_board_whose_session_ended_sends_the_whole_window_to_sign_in(page, live_server, plant):
+    # Found walking the desk: the board's poll followed the redirect and swapped the whole sign-in
+    # page (header and all) into the board: a page inside a page, the old tiles gone, no way back.
+    from staging.domain.users import end_sessions
+    from staging.store.models import User
+    sign_in(page, live_server)
+    header(page, "Floor")
+    expect(page.locator("ul.board li.tile").first).to_be_visible()
+    end_sessions(User.get(User.username == "lead1"))  # signed out elsewhere, a password change, an admin
+    page.wait_for_url("**/login?next=/floor", timeout=15000)  # the board polls every 5 s
+    expect(page.locator("header.top")).to_have_count(1)
+    page.fill("input[name=username]", "lead1")
+    page.fill("input[name=password]", "password-123")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(live_server + "/floor")  # back where the lead was
+    expect(page.locator("ul.board li.tile").first).to_be_visible()
+
+
 # --- 9. an admin reads the plant's settings in one page ----------------------------------------------
 
 def test_an_admin_reads_the_plants_settings_in_one_page(page, live_server, plant, app):
