@@ -406,6 +406,31 @@ def test_a_board_whose_session_ended_sends_the_whole_window_to_sign_in(page, liv
     expect(page.locator("ul.board li.tile").first).to_be_visible()
 
 
+def test_a_refused_fragment_shows_its_refusal_in_place_not_a_page_inside_the_page(page, live_server, plant):
+    # Found walking the desk: a refusal to an htmx request (here the CSRF check after the stager
+    # signed in again in another tab) came back as the whole error page, header and all, swapped
+    # into the label block.
+    lpn = plant.unit.lpn
+    sign_in(page, live_server, "stager")
+    page.fill("header form.search input[name=q]", lpn)
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url(live_server + f"/units/{lpn}")
+    block = page.locator("#print-block")
+    expect(block).to_contain_text("Not printed yet")
+    other_tab = page.context.new_page()
+    other_tab.goto(live_server + "/login")
+    other_tab.fill("input[name=username]", "stager1")
+    other_tab.fill("input[name=password]", "password-123")
+    other_tab.press("input[name=password]", "Enter")
+    other_tab.wait_for_url(live_server + "/inventory")
+    other_tab.close()
+    block.locator("button", has_text="I printed the PDF").click()
+    expect(page.locator("main [role=alert]")).to_contain_text("Reload it and try again")
+    expect(page.locator("header.top")).to_have_count(1)
+    expect(page.locator("main h1")).to_have_text(re.compile(lpn))  # still the unit's page
+    page.screenshot(path=f"{SHOTS}/desk-fragment-refused.png")
+
+
 # --- 9. an admin reads the plant's settings in one page ----------------------------------------------
 
 def test_an_admin_reads_the_plants_settings_in_one_page(page, live_server, plant, app):
