@@ -431,6 +431,18 @@ def test_a_refused_fragment_shows_its_refusal_in_place_not_a_page_inside_the_pag
     page.screenshot(path=f"{SHOTS}/desk-fragment-refused.png")
 
 
+def test_a_work_order_without_an_output_station_says_so_instead_of_offering_to_produce(page, live_server, plant):
+    # Found walking the desk: "Produce pallet" was offered, then refused with "scan the output
+    # station", a handheld's words that a lead at a desk cannot act on.
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("table >> text=WO-1")
+    expect(page.locator(".alert.warn")).to_contain_text("no output station, so it cannot produce pallets here")
+    expect(page.locator("button", has_text="Produce pallet")).to_have_count(0)
+    page.click("text=Name its output station")
+    page.wait_for_url("**/work-orders/WO-1/edit")
+
+
 # --- 9. an admin reads the plant's settings in one page ----------------------------------------------
 
 def test_an_admin_reads_the_plants_settings_in_one_page(page, live_server, plant, app):
