@@ -115,6 +115,22 @@ def test_a_label_batch_for_an_unknown_pallet_is_refused_on_the_screen(page, live
     expect(page.locator("p.alert.error")).to_contain_text("NOPE-9")
 
 
+def test_a_report_range_too_long_is_refused_on_the_reports_page(page, live_server, plant):
+    # Found walking the desk: the refusal came as a bare "Bad request" page, the form gone with it.
+    sign_in(page, live_server)
+    header(page, "Reports")
+    page.fill("input[name=from]", "2024-01-01")
+    page.fill("input[name=to]", "2026-01-01")
+    page.click("form.inline-form button:has-text('Show')")
+    expect(page.locator("p.alert.error")).to_contain_text("Choose at most 400 days. Below: the last 7 days.")
+    expect(page.locator("input[name=from]")).to_be_visible()  # still on the reports page, form in reach
+    page.fill("input[name=from]", "2026-01-10")  # from after to: the same days, said in order
+    page.fill("input[name=to]", "2026-01-04")
+    page.click("form.inline-form button:has-text('Show')")
+    expect(page.locator("h2", has_text="Downloads")).to_have_text("Downloads (2026-01-04 to 2026-01-10)")
+    expect(page.locator("p.alert.error")).to_have_count(0)
+
+
 # --- 2. every page keeps its styles after a click --------------------------------------------------------
 
 def test_the_floor_board_reached_by_a_click_is_red_amber_green(page, live_server, plant):
@@ -326,6 +342,105 @@ def test_an_erp_file_with_an_unknown_part_is_refused_until_the_lead_confirms(pag
     page.click("button:has-text('Import 2 work orders')")
     expect(page.locator("[role=status]")).to_contain_text("WO-1, WO-7")
     assert WorkOrder.get(WorkOrder.number == "WO-1").quantity == 150
+
+
+ERP_GERMAN = ("Auftrag;Artikel;Index;Menge;Maschine;Termin;Material;Materialindex;Materialmenge;ME\n"
+              "WO-40;HSG-1;A;50;M1;2025-04-02 06:00;RES-100;B;120;kg\n")
+
+
+def upload_erp(page, text, name="erp.csv"):
+    page.set_input_files("input[name=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+
+
+def test_an_erp_file_with_unknown_headers_is_mapped_once_then_read_straight_away(page, live_server, plant):
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("text=Import from ERP")
+    upload_erp(page, ERP_GERMAN)
+    columns = page.locator("section.import-columns")
+    expect(columns).to_contain_text("Which column holds what?")
+    expect(page.locator("select[name=col_quantity] option:checked")).to_have_text("Menge (e.g. 50)")  # a guess
+    page.select_option("select[name=col_part_qty]", "")  # a required field left out
+    page.click("button:has-text('Use these columns')")
+    expect(page.locator("p.alert.error")).to_contain_text("Choose the file's column for part_qty")
+    page.select_option("select[name=col_part_qty]", "Menge")  # the order's quantity twice
+    page.click("button:has-text('Use these columns')")
+    expect(page.locator("p.alert.error")).to_contain_text("“Menge” is chosen for both quantity and part_qty")
+    page.screenshot(path=f"{SHOTS}/desk-import-columns-refused.png", full_page=True)
+    page.select_option("select[name=col_part_qty]", "Materialmenge")
+    page.click("button:has-text('Use these columns')")
+    expect(page.locator("table.preview")).to_contain_text("New work order WO-40: HSG-1 rev A × 50 on M1")
+    page.screenshot(path=f"{SHOTS}/desk-import-mapped.png", full_page=True)
+    page.click("button:has-text('Import 1 work order')")
+    expect(page.locator("[role=status]")).to_contain_text("WO-40")
+    assert WorkOrder.get(WorkOrder.number == "WO-40").quantity == 50
+
+    page.click("text=Import from ERP")  # the next export, with the same headers: no questions
+    upload_erp(page, ERP_GERMAN.replace("WO-40", "WO-41"))
+    expect(page.locator("table.preview")).to_contain_text("New work order WO-41")
+    expect(page.locator("form.import-mapped")).to_contain_text("Columns read as the plant chose last time")
+    expect(page.locator("section.import-columns")).to_have_count(0)
+    page.click("button:has-text('Choose the columns again')")  # the way back, with the plant's choice
+    expect(page.locator("select[name=col_part_qty] option:checked")).to_have_text("Materialmenge (e.g. 120)")
+    upload_erp(page, ERP_GERMAN.split("\n")[0] + "\n")  # the headers and no rows
+    expect(page.locator("p.alert.error")).to_contain_text("has no rows: there is nothing to import")
+    assert WorkOrder.get_or_none(WorkOrder.number == "WO-41") is None
+
+
+def test_a_board_whose_session_ended_sends_the_whole_window_to_sign_in(page, live_server, plant):
+    # Found walking the desk: the board's poll followed the redirect and swapped the whole sign-in
+    # page (header and all) into the board: a page inside a page, the old tiles gone, no way back.
+    from staging.domain.users import end_sessions
+    from staging.store.models import User
+    sign_in(page, live_server)
+    header(page, "Floor")
+    expect(page.locator("ul.board li.tile").first).to_be_visible()
+    end_sessions(User.get(User.username == "lead1"))  # signed out elsewhere, a password change, an admin
+    page.wait_for_url("**/login?next=/floor", timeout=15000)  # the board polls every 5 s
+    expect(page.locator("header.top")).to_have_count(1)
+    page.fill("input[name=username]", "lead1")
+    page.fill("input[name=password]", "password-123")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(live_server + "/floor")  # back where the lead was
+    expect(page.locator("ul.board li.tile").first).to_be_visible()
+
+
+def test_a_refused_fragment_shows_its_refusal_in_place_not_a_page_inside_the_page(page, live_server, plant):
+    # Found walking the desk: a refusal to an htmx request (here the CSRF check after the stager
+    # signed in again in another tab) came back as the whole error page, header and all, swapped
+    # into the label block.
+    lpn = plant.unit.lpn
+    sign_in(page, live_server, "stager")
+    page.fill("header form.search input[name=q]", lpn)
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_url(live_server + f"/units/{lpn}")
+    block = page.locator("#print-block")
+    expect(block).to_contain_text("Not printed yet")
+    other_tab = page.context.new_page()
+    other_tab.goto(live_server + "/login")
+    other_tab.fill("input[name=username]", "stager1")
+    other_tab.fill("input[name=password]", "password-123")
+    other_tab.press("input[name=password]", "Enter")
+    other_tab.wait_for_url(live_server + "/inventory")
+    other_tab.close()
+    block.locator("button", has_text="I printed the PDF").click()
+    expect(page.locator("main [role=alert]")).to_contain_text("Reload it and try again")
+    expect(page.locator("header.top")).to_have_count(1)
+    expect(page.locator("main h1")).to_have_text(re.compile(lpn))  # still the unit's page
+    page.screenshot(path=f"{SHOTS}/desk-fragment-refused.png")
+
+
+def test_a_work_order_without_an_output_station_says_so_instead_of_offering_to_produce(page, live_server, plant):
+    # Found walking the desk: "Produce pallet" was offered, then refused with "scan the output
+    # station", a handheld's words that a lead at a desk cannot act on.
+    sign_in(page, live_server)
+    header(page, "Work orders")
+    page.click("table >> text=WO-1")
+    expect(page.locator(".alert.warn")).to_contain_text("no output station, so it cannot produce pallets here")
+    expect(page.locator("button", has_text="Produce pallet")).to_have_count(0)
+    page.click("text=Name its output station")
+    page.wait_for_url("**/work-orders/WO-1/edit")
 
 
 # --- 9. an admin reads the plant's settings in one page ----------------------------------------------

@@ -4,7 +4,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from staging.domain.users import create_token
 
@@ -21,7 +25,8 @@ def token(api_schema):
     return create_token("lead1")
 
 
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+# content_type_conformance: errors are application/problem+json, and the document must say so.
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def test_the_api_keeps_its_documented_contract(api_schema, token):
@@ -49,6 +54,10 @@ def test_the_document_describes_the_interface(client):
     moves = doc["paths"]["/api/moves"]["post"]
     assert {"201", "404", "409", "422"} <= set(moves["responses"])
     assert doc["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer"}
+    errors = [(path, method, status, list(answer.get("content", {})))
+              for path, item in doc["paths"].items() for method, operation in item.items()
+              for status, answer in operation["responses"].items() if int(status) >= 400]
+    assert len(errors) >= 30 and all(types == ["application/problem+json"] for *_, types in errors), errors
 
 
 def test_the_api_page_is_readable_in_a_browser(client):

@@ -264,6 +264,19 @@ def test_bad_work_order_input_is_refused_with_reasons_and_nothing_written(plant)
         workorders.save(plant.operator, FIELDS, [{"part": "X", "quantity": "1"}], ZONE)
 
 
+def test_two_lines_with_a_bad_part_number_each_say_so_not_listed_twice(plant):
+    # Found walking the desk: the bad part number of the second and third lines was replaced by
+    # "rev is listed twice." (their refused numbers were both empty), so the real refusal never showed.
+    bad = [{"part": "NOPE <b>", "revision": "", "quantity": "1"} for _ in range(3)]
+    with pytest.raises(workorders.FormInvalid) as err:
+        workorders.save(plant.lead, FIELDS, bad, ZONE)
+    assert [err.value.errors[f"line{i}"] for i in range(3)] == [
+        "“NOPE <B>” is not a valid Material part number: use up to 40 letters, digits and - . / _ , "
+        "starting with a letter or digit."] * 3
+    with pytest.raises(workorders.FormInvalid, match="RES-100 rev B is listed twice"):  # a real repeat still is
+        workorders.save(plant.lead, FIELDS, [{"part": "RES-100", "revision": "B", "quantity": "1"}] * 2, ZONE)
+
+
 # --- the ERP import ----------------------------------------------------------------------------------
 
 HEADER = "work_order,product,product_rev,quantity,machine,output_station,status,due,part,part_rev,part_qty,uom\n"
@@ -347,3 +360,70 @@ def test_hostile_cells_are_refused_not_imported(plant):
     assert len(p.bad_rows) == 4 and not p.drafts
     assert "is not a valid Work order number" in str(p.rows[0].errors[0])
     assert WorkOrder.select().count() == 1
+
+
+# --- the ERP import: columns the built-in names do not know -------------------------------------------
+
+GERMAN = ("Auftrag;Artikel;Index;Menge;Maschine;Termin;Material;Materialindex;Materialmenge;ME\n"
+          "WO-300;HSG-1;A;50;M1;2025-04-02 06:00;RES-100;B;120;kg\n")
+GERMAN_MAPPING = {"work_order": "Auftrag", "product": "Artikel", "product_rev": "Index", "quantity": "Menge",
+                  "machine": "Maschine", "due": "Termin", "part": "Material", "part_rev": "Materialindex",
+                  "part_qty": "Materialmenge", "uom": "ME"}
+
+
+def test_unknown_headers_ask_for_a_mapping_with_a_guess_and_read_nothing(plant):
+    p = workorders.preview(GERMAN.encode(), ZONE)
+    assert p.mapping_needed and not p.rows and not p.ok
+    assert p.header[:4] == ["Auftrag", "Artikel", "Index", "Menge"] and p.sample["Auftrag"] == "WO-300"
+    assert p.suggestion() == GERMAN_MAPPING  # the usual German names, a first guess the planner confirms
+
+
+def test_a_chosen_mapping_previews_and_is_remembered_for_the_next_file(plant):
+    p = workorders.preview_mapped(plant.lead, GERMAN.encode(), ZONE, {**GERMAN_MAPPING, "status": ""})
+    assert p.ok and p.rows[0].action.startswith("New work order WO-300: HSG-1 rev A × 50 on M1")
+    again = workorders.preview(GERMAN.replace("WO-300", "WO-301").encode(), ZONE)  # the next export
+    assert again.ok and again.mapped_by == "remembered" and list(again.drafts) == ["WO-301"]
+    (wo,) = workorders.import_csv(plant.lead, GERMAN.encode(), ZONE, mapping=GERMAN_MAPPING)
+    assert wo.number == "WO-300" and workorders.lines_of(wo)[0].quantity == 120
+    assert workorders.preview(GOOD.encode(), ZONE).mapped_by == ""  # standard names stay standard
+
+
+def test_a_stager_may_preview_a_mapping_but_not_change_the_plants(plant):
+    workorders.preview_mapped(plant.stager, GERMAN.encode(), ZONE, GERMAN_MAPPING)
+    assert workorders.preview(GERMAN.encode(), ZONE).mapping_needed
+
+
+@pytest.mark.parametrize("change, refusal", [
+    ({"part_qty": ""}, "Choose the file's column for part_qty: the import needs it."),
+    ({"part_qty": "Menge"}, "“Menge” is chosen for both quantity and part_qty: a column holds one field."),
+    ({"uom": "Nope"}, "“Nope” is not a column of this file."),
+])
+def test_a_bad_mapping_is_refused_and_not_remembered(plant, change, refusal):
+    p = workorders.preview_mapped(plant.lead, GERMAN.encode(), ZONE, {**GERMAN_MAPPING, **change})
+    assert str(p.problem) == refusal and p.mapping_needed and not p.rows
+    assert workorders.preview(GERMAN.encode(), ZONE).mapping_needed  # nothing remembered
+    with pytest.raises(Invalid, match="column"):
+        workorders.import_csv(plant.lead, GERMAN.encode(), ZONE, mapping={**GERMAN_MAPPING, **change})
+
+
+def test_a_file_with_columns_but_no_rows_is_refused(plant):
+    header_only = GERMAN.split("\n")[0] + "\n;;;;;;;;;\n"
+    p = workorders.preview_mapped(plant.lead, header_only.encode(), ZONE, GERMAN_MAPPING)
+    assert str(p.problem) == "The file names its columns but has no rows: there is nothing to import."
+    assert str(workorders.preview(HEADER.encode(), ZONE).problem).endswith("there is nothing to import.")
+
+
+def test_an_xlsx_export_is_read_like_its_csv(plant):
+    import datetime
+    import io
+
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet.append(GERMAN.split("\n")[0].split(";"))
+    sheet.append(["WO-310", "HSG-1", "A", 50, "M1", datetime.datetime(2025, 4, 2, 6, 0), "RES-100", "B", 2.5, "kg"])
+    out = io.BytesIO()
+    book.save(out)
+    p = workorders.preview_mapped(plant.lead, out.getvalue(), ZONE, GERMAN_MAPPING)
+    assert p.ok, p.rows[0].errors
+    assert "Needs 2.5 kg of RES-100" in p.rows[0].action

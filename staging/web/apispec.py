@@ -11,6 +11,8 @@ from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 
 from .schemas import Problem
 
+PROBLEM = "application/problem+json"
+
 DESCRIPTION = """Stock by location, moves, receipts, work orders and the ledger of a staging tracker.
 
 Authenticate with `Authorization: Bearer TOKEN` (`flask --app app create-token --user NAME`).
@@ -46,7 +48,7 @@ def _problem_on_invalid(req, resp, err, instance, *args):
         detail = "; ".join(dict.fromkeys(_words(item) for item in err.errors())) + "."
     resp.set_data(json.dumps({"type": "about:blank", "title": "Invalid", "status": resp.status_code,
                               "detail": detail}))
-    resp.mimetype = "application/problem+json"
+    resp.mimetype = PROBLEM
 
 
 spec = SpecTree(
@@ -62,12 +64,23 @@ spec = SpecTree(
 
 
 class Responses(Response):
-    """Documents every status; checks the body only when the app asks for it."""
+    """Documents every status, errors as the problem+json they are; checks the body only when the
+    app asks for it."""
 
     def find_model(self, code):
         if not current_app.config.get("VALIDATE_RESPONSES"):
             return None
         return super().find_model(code)
+
+    def generate_spec(self, *args, **kwargs):
+        # spectree writes application/json for every model; an error answers application/problem+json
+        # (RFC 9457), and a client choosing its parser by the document must be told so.
+        documented = super().generate_spec(*args, **kwargs)
+        for status, answer in documented.items():
+            content = answer.get("content", {})
+            if int(status) >= 400 and "application/json" in content:
+                content[PROBLEM] = content.pop("application/json")
+        return documented
 
 
 def responses(ok_status, ok_model, *errors):

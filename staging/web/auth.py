@@ -6,6 +6,7 @@ session of that user on every worker and host at their next request. A desk sess
 with a password) also ends after DESK_IDLE_MINUTES without a request."""
 import functools
 import time
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
@@ -70,9 +71,21 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
         if g.user is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return _to_sign_in()
         return view(**kwargs)
     return wrapped
+
+
+def _to_sign_in():
+    """The sign-in page, then back. A poll or a fragment htmx asked for (not a boosted click) gets
+    no redirect: the request would follow it and swap the whole sign-in page into the piece of page
+    it refreshes. HX-Redirect sends the whole window instead, back to the page on the screen."""
+    if not request.headers.get("HX-Request") or request.headers.get("HX-Boosted"):
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    here = urlsplit(request.headers.get("HX-Current-URL", ""))
+    response = current_app.make_response(("", 401))
+    response.headers["HX-Redirect"] = url_for("auth.login", next=here.path + (f"?{here.query}" if here.query else ""))
+    return response
 
 
 def landing(user, target):

@@ -35,7 +35,15 @@ def _answer(status, title, message):
     if request.blueprint == "api" or request.path.startswith("/api/"):
         from .api import problem
         return problem(status, title, message)
-    return render_template("errors/error.html", title=title, message=message), status
+    return render_template(_template(), title=title, message=message), status
+
+
+def _template():
+    """A piece of page htmx asked for (a poll, a form in a block; not a boosted click) gets the
+    refusal alone, in its place: the whole error page there would be a page inside the page."""
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return "errors/_error.html"
+    return "errors/error.html"
 
 
 def init_app(app):
@@ -72,6 +80,6 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_failed(err):
-        return render_template("errors/error.html", title=gettext("Please try again"),
+        return render_template(_template(), title=gettext("Please try again"),
                                message=gettext("This page was open too long or came from another site. "
                                                "Reload it and try again.")), 400

@@ -36,14 +36,18 @@ def _date(value, default):
         return None
 
 
-def _range():
-    """?from=&to= (plant-local dates, inclusive); default: the last 7 days."""
+def _last_week():
     today = calendar().today()
-    first = _date(request.args.get("from"), today - datetime.timedelta(days=6))
-    last = _date(request.args.get("to"), today)
+    return today - datetime.timedelta(days=6), today
+
+
+def _range():
+    """?from=&to= (plant-local dates, inclusive, in either order); default: the last 7 days."""
+    first, last = _last_week()
+    first, last = _date(request.args.get("from"), first), _date(request.args.get("to"), last)
     if first is None or last is None:
         abort(400, gettext("Dates must look like 2025-03-31."))
-    return first, last
+    return min(first, last), max(first, last)
 
 
 @bp.get("/reports")
@@ -51,16 +55,20 @@ def _range():
 def index():
     cal = calendar()
     first, last = _range()
+    refusal = None
     try:
         start, end = reports.day_range(first, last, cal)
-    except DomainError as err:
-        abort(400, say(err))
+    except DomainError as err:  # on the page, with the last week below it: the form stays in reach
+        refusal = say(err)
+        first, last = _last_week()
+        start, end = reports.day_range(first, last, cal)
     hours, per_hour = reports.moves_by_hour_of_day(start, end, cal)
     waste = reports.waste_by_part(start, end)
     coverage = reports.coverage_per_machine(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     tones = {"now": "bad", "soon": "warn", "ok": "ok", "idle": ""}
     return render_template(
-        "reports/index.html", first=first, last=last, shift=reports.current_shift(cal), shifts=cal.shifts,
+        "reports/index.html", first=first, last=last, refusal=refusal, shift=reports.current_shift(cal),
+        shifts=cal.shifts,
         usage=reports.usage(start, end, cal), waste=waste, per_hour=per_hour,
         moves_chart=charts.columns(gettext("Moves by hour of day, %(first)s to %(last)s: %(moves)s moves, "
                                            "%(per_hour)s per hour", first=f"{first:%d %b}", last=f"{last:%d %b}",
@@ -71,7 +79,7 @@ def index():
                                 empty=gettext("Nothing in this period.")),
         coverage_chart=charts.rows(gettext("Staged coverage per machine (now)"),
                                    [(code, pct, tones[state]) for code, pct, state in coverage],
-                                   fmt="{:.0f} %", maximum=100, empty=gettext("No machines.")))
+                                   fmt="{:.0f} %", maximum=100, empty=gettext("No machines."))), 422 if refusal else 200
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

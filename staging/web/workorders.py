@@ -136,28 +136,48 @@ def correct(number):
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_csv():
-    """POST with a file: preview. POST with confirm and the previewed text: import."""
-    preview, created, error = None, None, None
-    if request.method == "POST":
-        if request.form.get("confirm"):
-            try:
-                created = workorders.import_csv(g.user, request.form.get("text", ""), plant.zone(),
-                                                create_parts=bool(request.form.get("create_parts")))
-            except DomainError as err:
-                error = say(err)
-                preview = workorders.preview(request.form.get("text", ""), plant.zone())
+    """POST with a file: preview (or the column-mapping step when the file's headers are not ours).
+    POST with `columns`: the planner's mapping, then the preview. POST with `confirm`: import."""
+    form, zone = request.form, plant.zone()
+    preview, error, chosen = None, None, _chosen_columns()
+    if request.method == "POST" and form.get("confirm"):
+        try:
+            created = workorders.import_csv(g.user, form.get("text", ""), zone,
+                                            create_parts=bool(form.get("create_parts")), mapping=chosen or None)
+        except DomainError as err:
+            error = say(err)
+            preview = workorders.preview(form.get("text", ""), zone, chosen or None)
         else:
-            upload = request.files.get("file")
-            data = upload.read(workorders.MAX_BYTES + 1) if upload else b""
-            if not data and request.form.get("text"):
-                data = request.form["text"]
-            preview = workorders.preview(data, plant.zone()) if data else None
-            error = None if data else gettext("Choose a CSV file exported from the ERP.")
-    if created is not None:
-        flash(ngettext("Imported (created or updated) %(num)d work order: %(orders)s",
-                       "Imported (created or updated) %(num)d work orders: %(orders)s", len(created),
-                       orders=", ".join(wo.number for wo in created)))
-        return redirect(url_for("workorders.index"))
-    status = 422 if error or (preview is not None and not preview.ok) else 200
-    return render_template("workorders/import.html", preview=preview, error=error,
-                           columns=workorders.COLUMNS, may_edit=can(g.user, "work_orders")), status
+            flash(ngettext("Imported (created or updated) %(num)d work order: %(numbers)s",
+                           "Imported (created or updated) %(num)d work orders: %(numbers)s", len(created),
+                           numbers=", ".join(wo.number for wo in created)))
+            return redirect(url_for("workorders.index"))
+    elif request.method == "POST" and form.get("columns"):
+        preview = workorders.preview_mapped(g.user, form.get("text", ""), zone, chosen)
+    elif request.method == "POST":
+        preview, error = _uploaded(zone)
+    remap = bool(form.get("remap")) and preview is not None and bool(preview.header)
+    asking = remap or (preview is not None and preview.mapping_needed and not form.get("columns"))
+    status = 422 if error or (preview is not None and not preview.ok and not asking) else 200
+    return render_template("workorders/import.html", preview=preview, error=error, remap=remap,
+                           mapping_tried=bool(form.get("columns")),
+                           chosen=chosen or (preview.suggestion() if preview is not None else {}),
+                           columns=workorders.COLUMNS, required=workorders.REQUIRED_COLUMNS,
+                           may_edit=can(g.user, "work_orders")), status
+
+
+def _chosen_columns():
+    """The mapping step's choice ({field: the file's header}), or {} when the form has none."""
+    return {name: request.form.get(f"col_{name}", "") for name in workorders.COLUMNS
+            if f"col_{name}" in request.form}
+
+
+def _uploaded(zone):
+    """The preview of the uploaded file (or of the text sent back with `remap`), or the refusal."""
+    upload = request.files.get("file")
+    data = upload.read(workorders.MAX_BYTES + 1) if upload else b""
+    if not data and request.form.get("text"):
+        data = request.form["text"]
+    if not data:
+        return None, gettext("Choose a CSV or XLSX file exported from the ERP.")
+    return workorders.preview(data, zone), None

@@ -11,7 +11,8 @@ coverage     per machine and order: required, staged, loaded, consumed, short; t
 board        every machine and output station at a glance
 output       output and yield, usage and hold history
 drafts       creating and editing a work order
-erp_import   the CSV import from the ERP"""
+erp_import   the CSV/XLSX import from the ERP
+erp_columns  which column of an ERP file holds what (the mapping step, remembered per plant)"""
 from .board import Board, StationView, board
 from .coverage import (
     STATUS_RANK,
@@ -44,6 +45,7 @@ from .erp_import import (
     Row,
     import_csv,
     preview,
+    preview_mapped,
 )
 from .material import (
     OPEN_STATUSES,
@@ -108,6 +110,7 @@ __all__ = [
     "order_lines",
     "parse_draft",
     "preview",
+    "preview_mapped",
     "report_output",
     "runs_on",
     "save",

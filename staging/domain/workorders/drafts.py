@@ -171,7 +171,7 @@ def _line_drafts(lines, errors):
             continue  # a blank row of the form
         key = f"line{i}"
         line = _line_draft(raw, errors, key)
-        if (line.number, line.revision) in seen:
+        if key not in errors and (line.number, line.revision) in seen:  # not over the line's own refusal
             errors[key] = Words("{part} rev {revision} is listed twice.", part=line.number, revision=line.revision)
         seen.add((line.number, line.revision))
         drafts.append(line)

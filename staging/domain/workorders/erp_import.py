@@ -1,28 +1,21 @@
 """Work orders from an ERP export (CSV): a preview that writes nothing, then all or none."""
 import csv
 import io
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ...store.db import write_transaction
 from ...store.models import WorkOrder
 from ..errors import Invalid
-from ..permissions import authorize
+from ..permissions import authorize, can
 from ..quantities import fmt_qty
 from ..words import Words
+from . import erp_columns
 from .drafts import _text, _write, parse_draft
+from .erp_columns import COLUMNS, REQUIRED_COLUMNS
 
-COLUMNS = ("work_order", "product", "product_rev", "quantity", "machine", "output_station", "status",
-           "due", "part", "part_rev", "part_qty", "uom")
-REQUIRED_COLUMNS = ("work_order", "product", "quantity", "machine", "part", "part_qty")
 HEADER_FIELDS = ("product", "product_rev", "quantity", "machine", "output_station", "status", "due")
-# The usual names ERP exports give these columns (lower case, spaces as _): read as ours.
-ALIASES = {"order": "work_order", "order_no": "work_order", "wo": "work_order", "work_order_no": "work_order",
-           "production_order": "work_order", "item": "product", "product_no": "product",
-           "product_revision": "product_rev", "qty": "quantity", "order_qty": "quantity",
-           "work_center": "machine", "workcenter": "machine", "machines": "machine", "due_date": "due",
-           "component": "part", "material": "part", "component_rev": "part_rev", "material_rev": "part_rev",
-           "component_qty": "part_qty", "material_qty": "part_qty", "unit": "uom"}
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -40,6 +33,10 @@ class Preview:
     text: str = ""
     rows: list = field(default_factory=list)
     problem: object = ""  # the whole file is unusable: Words (say() it), or "" when it is usable
+    header: list = field(default_factory=list)  # the file's column names, as written
+    mapping: dict = field(default_factory=dict)  # field -> the file's column read as it
+    sample: dict = field(default_factory=dict)  # header -> its cell on the first row (the mapping step shows it)
+    mapped_by: str = ""  # "": the standard names; "remembered": the plant's mapping; "chosen": just now
     drafts: dict = field(default_factory=dict)
     existing: dict = field(default_factory=dict)  # number -> the work order the import updates
 
@@ -53,9 +50,18 @@ class Preview:
             found.update((ld.number, ld.revision) for ld in d.lines if not ld.part)
         return sorted(f"{n} rev {r}" if r else n for n, r in found)
 
+    def suggestion(self):
+        """The first choice per field on the mapping step."""
+        return erp_columns.guess(self.header, self.mapping or erp_columns.remembered())
+
     @property
     def bad_rows(self):
         return [r for r in self.rows if r.errors]
+
+    @property
+    def mapping_needed(self):
+        """The file's headers say too little: the planner chooses which column holds what."""
+        return bool(self.header) and not erp_columns.complete(self.mapping)
 
     @property
     def ok(self):
@@ -67,15 +73,21 @@ def _decode(data):
         return data.lstrip("\ufeff")
     if len(data) > MAX_BYTES:
         raise Invalid("The file is larger than 2 MB: export fewer work orders at a time.")
+    if data[:4] == b"PK\x03\x04":  # a workbook (XLSX is a zip)
+        return erp_columns.xlsx_as_csv(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid("The file is not UTF-8 text: export it from the ERP as CSV (UTF-8).") from None
 
 
-def preview(data, zone):
+def preview(data, zone, mapping=None):
     """Read an ERP export (one row per material line; the work order's own columns repeated) and
-    say per row what would be created, or what is wrong with it. Writes nothing."""
+    say per row what would be created, or what is wrong with it. Writes nothing.
+
+    mapping ({field: header}) says which column holds what; without it, the plant's remembered
+    mapping when it fits the file, else the standard names. When those leave a required field
+    out, the preview has no rows and mapping_needed: the planner maps the columns."""
     p = Preview()
     try:
         p.text = _decode(data)
@@ -87,7 +99,7 @@ def preview(data, zone):
         return p
     reader = csv.reader(io.StringIO(p.text), _dialect(p.text[:4096]))
     try:
-        p.problem = _read_rows(reader, p.rows)
+        p.problem = _read_rows(reader, p, mapping)
     except csv.Error as err:
         p.problem = Words("Line {line} is not valid CSV: {error}.", line=reader.line_num, error=str(err))
     if not p.problem:
@@ -102,25 +114,46 @@ def _dialect(sample):
         return csv.excel
 
 
-def _read_rows(reader, rows):
-    """Add the rows under the header to rows, their cells by column name. Returns what makes the
+def _read_rows(reader, p, mapping):
+    """Add the rows under the header to p.rows, their cells by field. Returns what makes the
     whole file unusable, or ""."""
     header = next(reader, None)
-    if not header:
+    if not header or not any(text.strip() for text in header):
         return Words("The file is empty.")
-    names = [h.strip().lower().replace(" ", "_").replace(".", "").replace("-", "_") for h in header]
-    names = [ALIASES.get(n, n) for n in names]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
+    p.header = [text.strip() for text in header]
+    first = next(reader, [])
+    p.sample = dict(zip(p.header, first))
+    try:
+        _choose_mapping(p, mapping)
+    except Invalid as err:
+        return err.words
+    if p.mapping_needed:
+        missing = [c for c in REQUIRED_COLUMNS if c not in p.mapping]
         return Words("Missing column(s): {missing}. The first row must name the columns: {columns}.",
                      missing=", ".join(missing), columns=", ".join(COLUMNS))
-    for raw in reader:
+    names = [""] * len(p.header)
+    for name, text in p.mapping.items():
+        names[p.header.index(text)] = name
+    for raw in itertools.chain([first], reader):
         if not any(cell.strip() for cell in raw):
             continue
-        if len(rows) >= MAX_ROWS:
+        if len(p.rows) >= MAX_ROWS:
             return Words("More than {rows} rows: import the file in parts.", rows=MAX_ROWS)
-        rows.append(_row(reader.line_num, names, raw))
+        p.rows.append(_row(reader.line_num, names, raw))
+    if not p.rows:
+        return Words("The file names its columns but has no rows: there is nothing to import.")
     return ""
+
+
+def _choose_mapping(p, mapping):
+    if mapping:
+        p.mapping, p.mapped_by = erp_columns.check(p.header, mapping), "chosen"
+        return
+    before = erp_columns.remembered()
+    if erp_columns.fits(before, p.header):
+        p.mapping, p.mapped_by = before, "remembered"
+    else:
+        p.mapping = erp_columns.automatic(p.header)
 
 
 def _row(number, names, raw):
@@ -207,12 +240,21 @@ def _describe(number, draft, rows, existing=None):
                        f"{'' if ld.part else ' (new part)'}.")
 
 
-def import_csv(user, data, zone, create_parts=False):
+def preview_mapped(user, data, zone, chosen):
+    """The preview with the planner's choice of columns ({field: header or ""}); a good choice is
+    remembered for the plant's next file, when the planner may import work orders."""
+    p = preview(data, zone, {k: v for k, v in chosen.items() if v} or None)
+    if p.mapped_by == "chosen" and not p.mapping_needed and can(user, "work_orders"):
+        erp_columns.remember(user, p.mapping)
+    return p
+
+
+def import_csv(user, data, zone, create_parts=False, mapping=None):
     """Create or update every work order in the file, in one transaction, or none of them. Parts
     it names that do not exist are created only with create_parts (a typo is not a new part)."""
     authorize(user, "work_orders")
     with write_transaction():
-        p = preview(data, zone)
+        p = preview(data, zone, mapping)
         if not p.ok:
             if p.problem:
                 raise Invalid(p.problem)  # Words: the file's own problem, said in the reader's language
