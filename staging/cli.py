@@ -1,4 +1,7 @@
-"""`flask --app app ...` commands: the same domain functions as the pages and the API."""
+"""`flask --app app ...` commands: the same domain functions as the pages and the API.
+
+The CLI speaks English on purpose: the people who run it are the server's operators, not the floor.
+A domain refusal is printed as `err.message` (its English sentence), never through the catalogs."""
 import sys
 
 import click
@@ -205,7 +208,6 @@ def _acting_user(username):
     user = (query.where(User.username == username) if username else
             query.where(User.role == "admin").order_by(User.id)).first()
     if user is None:
-        # The CLI speaks English (operators of the server read it, not the floor): no translation.
         raise NotFound("No active user {user}.", user=username) if username else NotFound(
             "There is no admin: run init-db first.")
     return user

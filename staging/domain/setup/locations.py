@@ -38,20 +38,20 @@ def held(location):
 
 def _read(values, existing):
     """The new state of a location from a form or import row; unset optional fields keep theirs."""
-    kind = fields.text(values, "kind", "Kind", required=existing is None,
+    kind = fields.text(values, "kind", Words("Kind"), required=existing is None,
                        default=existing.kind if existing else "").lower()
     if kind not in LOCATION_KINDS:
         raise Invalid("Kind “{kind}” is not one of: {kinds}.", kind=codes.shown(kind), kinds=', '.join(LOCATION_KINDS))
-    capacity = fields.whole(values, "capacity", "Capacity", minimum=1)
+    capacity = fields.whole(values, "capacity", Words("Capacity"), minimum=1)
     return {
-        "name": fields.text(values, "name", "Name", required=existing is None,
+        "name": fields.text(values, "name", Words("Name"), required=existing is None,
                             default=existing.name if existing else ""),
         "kind": kind,
         "capacity": capacity if existing is None or "capacity" in values else existing.capacity,
-        "active": fields.flag(values, "active", "Active", existing.active if existing else True),
-        "holds_units": fields.flag(values, "holds_units", "Holds units",
+        "active": fields.flag(values, "active", Words("Active"), existing.active if existing else True),
+        "holds_units": fields.flag(values, "holds_units", Words("Holds units"),
                                    existing.holds_units if existing else True),
-        "sort_key": fields.text(values, "sort_order", "Sort order", max_length=80,
+        "sort_key": fields.text(values, "sort_order", Words("Sort order"), max_length=80,
                                 default=existing.sort_key if existing else ""),
     }
 
@@ -161,7 +161,7 @@ def _span(text, label):
 
 def range_codes(prefix, racks, bays, levels):
     """The codes a range makes: PREFIX + rack-bay-level, e.g. A-01-1 ... F-12-4."""
-    spans = [_span(racks, "Racks"), _span(bays, "Bays"), _span(levels, "Levels")]
+    spans = [_span(racks, Words("Racks")), _span(bays, Words("Bays")), _span(levels, Words("Levels"))]
     if spans[0] == [None]:
         raise Invalid("Give the racks (A-F, or 1-3).")
     made = [[]]

@@ -64,15 +64,15 @@ def _read(values, existing, number):
         return (getattr(existing, name) if existing is not None else default)
     pack = str(values.get("pack_qty") or "").strip()
     return {
-        "description": fields.text(values, "description", "Description", max_length=200,
+        "description": fields.text(values, "description", Words("Description"), max_length=200,
                                    default=keep("description", "")),
-        "uom": fields.text(values, "uom", "Unit of measure", max_length=8, default=keep("uom", "ea")),
+        "uom": fields.text(values, "uom", Words("Unit of measure"), max_length=8, default=keep("uom", "ea")),
         "gtin": _gtin(values, existing, number),
         "pack_qty": parse_quantity(pack, what=Words("Standard pack")) if pack else (
             None if "pack_qty" in values else keep("pack_qty", None)),
-        "shelf_life_days": fields.whole(values, "shelf_life_days", "Shelf life (days)", minimum=1)
+        "shelf_life_days": fields.whole(values, "shelf_life_days", Words("Shelf life (days)"), minimum=1)
         if "shelf_life_days" in values else keep("shelf_life_days", None),
-        "active": fields.flag(values, "active", "Active", keep("active", True)),
+        "active": fields.flag(values, "active", Words("Active"), keep("active", True)),
     }
 
 

@@ -45,13 +45,13 @@ def _check_badge(badge, user):
 
 
 def _create(user, values, password):
-    username = fields.text(values, "username", "User name", required=True, max_length=64)
-    role = fields.text(values, "role", "Role", required=True).lower()
+    username = fields.text(values, "username", Words("User name"), required=True, max_length=64)
+    role = fields.text(values, "role", Words("Role"), required=True).lower()
     badge = _check_badge(values.get("badge"), None)
     if not password and not badge:
         raise Invalid("{user} would have no way to sign in: give a password or a badge.", user=username)
     person = users.create_user(username, role, password or None, badge=badge,
-                               display_name=fields.text(values, "display_name", "Display name"))
+                               display_name=fields.text(values, "display_name", Words("Display name")))
     person.language = _language(values, None)
     person.save()
     return person
@@ -61,7 +61,7 @@ def save(user, values, password=None):
     """Create the user named values["username"], or change role, display name, language, active
     and (only when it has none) badge. Returns (user, "created" | "updated" | "unchanged")."""
     authorize(user, "manage_users")
-    username = fields.text(values, "username", "User name", required=True, max_length=64)
+    username = fields.text(values, "username", Words("User name"), required=True, max_length=64)
     with write_transaction():
         existing = User.get_or_none(User.username == username)
         before = audit.snapshot(existing, FIELDS)
@@ -72,10 +72,10 @@ def save(user, values, password=None):
 
 
 def _update(user, person, values):
-    role = fields.text(values, "role", "Role", default=person.role).lower()
+    role = fields.text(values, "role", Words("Role"), default=person.role).lower()
     if role not in ROLES:
         raise Invalid("Role must be one of: {roles}.", roles=', '.join(ROLES))
-    active = fields.flag(values, "active", "Active", person.active)
+    active = fields.flag(values, "active", Words("Active"), person.active)
     if person.id == user.id and not active:
         raise Invalid("You cannot switch yourself off.")
     if person.role == "admin" and (role != "admin" or not active) and _last_admin(person):
@@ -88,7 +88,7 @@ def _update(user, person, values):
         person.badge = _check_badge(badge, person)
         codes.register(person, badge)
     person.role, person.active = role, active
-    person.display_name = fields.text(values, "display_name", "Display name", default=person.display_name)
+    person.display_name = fields.text(values, "display_name", Words("Display name"), default=person.display_name)
     person.language = _language(values, person)
     person.save()
     if not active:

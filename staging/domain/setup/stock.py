@@ -9,6 +9,7 @@ from ...store.models import Location, Unit, utcnow
 from .. import codes, inventory
 from ..errors import Invalid
 from ..quantities import parse_quantity
+from ..words import Words
 from . import fields, parts
 
 _UNIT = Prepared(lambda lpn: Unit.select(Unit, Location).join(Location, JOIN.LEFT_OUTER)
@@ -28,7 +29,7 @@ def book(user, values, go_live=None):
     location = codes.normalise(values.get("location") or "")
     if not location:
         raise Invalid("Location is missing.")
-    lot = fields.text(values, "lot", "Lot", max_length=40)
+    lot = fields.text(values, "lot", Words("Lot"), max_length=40)
     lpn = codes.normalise(values.get("lpn") or "")
     if lpn:
         existing = next(iter(_UNIT(lpn)), None)
@@ -37,8 +38,8 @@ def book(user, values, go_live=None):
                 return existing, "unchanged"
             raise Invalid("Pallet {unit} is already in the plant with other values: change it with a move or a count "
                           "adjustment, not by importing it again.", unit=lpn)
-    received = fields.date(values, "received", "Received")
-    expires = fields.date(values, "expiry", "Expiry")
+    received = fields.date(values, "received", Words("Received"))
+    expires = fields.date(values, "expiry", Words("Expiry"))
     if expires is None and received and part.shelf_life_days:
         expires = received + datetime.timedelta(days=part.shelf_life_days)
     at = go_live or utcnow()
