@@ -93,7 +93,7 @@ def _wrong_kind(meaning, state):
 
 
 def _move(ctx, lpn, state, expected_from):
-    result = inventory.move(ctx, lpn, state.target, expected_from=expected_from or None)
+    result = scan_tasks.move(ctx, lpn, state.target, expected_from or None)
     return _moved(result, state)
 
 

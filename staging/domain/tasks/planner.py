@@ -25,7 +25,7 @@ from ...store.models import (
 )
 from ..quantities import ZERO
 from ..workorders import OPEN_STATUSES, coverage
-from .picking import LIVE, choose, eligible, taken_units
+from .picking import LIVE, choose, still_on_its_way, taken_units
 from .places import lanes_for, places_of
 from .rules import DEFAULT
 
@@ -158,10 +158,12 @@ def _settle(rules, live, need, now, wo, to, part_id, machine_id=None):
             kept += task.quantity  # someone is on the way: leave it to them
         elif kept >= need:
             _close(task, "cancelled", "No longer needed.", now)
-        elif unit is None or not eligible(unit, part_id):
+        elif unit is None or not still_on_its_way(unit, part_id):
             _close(task, "cancelled", "Its pallet is no longer available: another was chosen.", now)
         else:
             kept += task.quantity
+            if unit.location_id != task.from_location_id:  # put down elsewhere on the way: from there now
+                StagingTask.update(from_location=unit.location_id).where(StagingTask.id == task.id).execute()
     if kept < need and to is not None:
         _add(rules, need - kept, now, wo, to, part_id, machine_id or wo.machine_id)
 
