@@ -129,8 +129,8 @@ def station_label(unit):
 
 
 def scan_label(state, outcome):
-    """The scan page's Produce outcome: its label printed at once on the station's printer."""
-    if state.mode != "PRODUCE" or outcome.tone != "ok" or not outcome.lpn or outcome.replayed:
+    """The scan page's new unit (Produce, Split): its label printed at once on the printer for its place."""
+    if state.mode not in ("PRODUCE", "SPLIT") or outcome.tone == "bad" or not outcome.lpn or outcome.replayed:
         return outcome
     try:
         unit = finders.unit(outcome.lpn)
