@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from staging.domain import inventory
 from staging.domain.errors import Invalid
 from staging.media import printing
-from staging.store.models import LabelPrint, Unit
+from staging.store.models import LabelPrint, LineSidePlace, Unit
 
 from .plant import loc
 from .test_handheld_browser import sign_in
@@ -102,3 +102,25 @@ def test_an_admin_says_which_place_a_printer_serves_and_a_wrong_place_is_refused
     expect(row).to_contain_text("RCV-1")
     page.screenshot(path="/tmp/floor/printers-1280.png", full_page=True)
     assert printing.get_printer("Dock Zebra").serves.code == "RCV-1"
+
+
+@pytest.mark.browser
+def test_a_task_that_takes_part_of_a_pallet_prints_the_new_label_at_its_lane(page, live_server, web_plant):
+    lane = loc("L-M1", "staging")
+    LineSidePlace.create(machine=web_plant.machine, place=lane, kind="lane")
+    big = inventory.receive(web_plant.ctx("stager"), web_plant.resin_b, "2000", web_plant.bin1).unit  # 500 short
+    fake = FakePrinter()
+    try:
+        printing.save_printer(web_plant.users["admin"], "Lane Zebra", "127.0.0.1", fake.port, serves="L-M1")
+        sign_in(page, live_server, "operator1")
+        page.get_by_role("button", name="Tasks").click()
+        shows(page, "info", f"Next: {big.lpn} → L-M1")
+        wedge(page, big.lpn)
+        wedge(page, "L-M1")
+        shows(page, "ok", "Label printed on Lane Zebra.")
+        new = Unit.select().order_by(Unit.id.desc()).get()
+        assert new.split_from_id == big.id and new.quantity == 500
+        [zpl] = fake.wait(1)
+        assert new.lpn.encode() in zpl
+    finally:
+        fake.close()
