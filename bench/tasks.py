@@ -9,18 +9,20 @@ request path, staging/domain/tasks/refresher.py).
 
 The two plants are measured in turns, request by request, so load from elsewhere on a shared
 machine weighs on both alike."""
+import random
 import re
 import statistics
 import sys
 import time
 import uuid
+from decimal import Decimal
 
 from staging import create_app
 from staging.domain import inventory, tasks
 from staging.domain.inventory import Ctx
 from staging.domain.users import create_user
 from staging.store.db import bind, db, migrate
-from staging.store.models import LineSidePlace, Location, StagingTask, Unit
+from staging.store.models import LineSidePlace, Location, Part, StagingTask, Unit, WorkOrder, WorkOrderLine
 
 from . import data
 from .table import ratio, suite_main
@@ -31,11 +33,18 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def prepare(url):
-    """Every machine stages at a lane; the background job's first full look makes the tasks."""
+    """Every machine stages at a lane, and every open order needs 3,000 kg more of one part (the
+    same in both plants), so both have shortages to stage; the background job's first full look
+    makes the tasks."""
     bind(data.open_url(url))
     migrate()
     with db.connection_context():
         user = create_user("benchop", "operator", PASSWORD)
+        _same_orders(Location.select(Location.id).where(Location.kind == "storage", Location.holds_units))
+        rng, parts = random.Random(5), [p for (p,) in Part.select(Part.id).order_by(Part.id).tuples()]
+        for (wo,) in WorkOrder.select(WorkOrder.id).where(WorkOrder.status.in_(("running", "released"))) \
+                .order_by(WorkOrder.id).tuples():
+            WorkOrderLine.create(work_order=wo, part=rng.choice(parts), quantity=Decimal(3000))
         lanes = list(Location.select().where(Location.kind == "staging", Location.holds_units).order_by(Location.code))
         machines = list(Location.select().where(Location.kind == "machine").order_by(Location.code))
         for n, machine in enumerate(machines):
@@ -54,6 +63,23 @@ def prepare(url):
     token = TOKEN.search(client.get("/scan").get_data(as_text=True)).group(1)
     return {"client": client, "token": token, "db": db.obj, "user": user, "units": units, "live": live,
             "full_s": full_s, "movers": movers, "bins": ("B01-01", "B01-02")}
+
+
+def _same_orders(bins, keep=3):
+    """The generator stages a tenth of all units for the open orders (50,000 at 500k units): at most
+    `keep` per order stay staged or loaded, the rest go back to storage, so the two plants differ
+    in the stock around the orders, not in what each order has at its line."""
+    bins = [b for (b,) in bins.tuples()]
+    seen, back = {}, {}
+    for unit_id, wo in Unit.select(Unit.id, Unit.work_order).where(Unit.work_order.is_null(False)).order_by(
+            Unit.id).tuples():
+        seen[wo] = seen.get(wo, 0) + 1
+        if seen[wo] > keep:
+            back.setdefault(bins[unit_id % len(bins)], []).append(unit_id)
+    for bin_id, ids in back.items():
+        for start in range(0, len(ids), 500):
+            Unit.update(status="stock", work_order=None, location=bin_id).where(
+                Unit.id.in_(ids[start:start + 500])).execute()
 
 
 def next_task(plant):
