@@ -96,3 +96,26 @@ def test_overstage_and_claim_time_come_from_the_environment(plant, monkeypatch):
     assert (whole.unit_id, whole.quantity, whole.whole) == (pallet.id, 700, True)  # within 50 %: the whole pallet
     claimed = tasks.claim(plant.operator, whole.id, generous)
     assert claimed.claim_expires_at - utcnow() <= datetime.timedelta(minutes=2)
+
+
+def test_the_full_look_takes_one_machine_per_transaction_so_scans_get_in_between(plant, monkeypatch):
+    """On SQLite the write lock is the whole database's: one transaction over every machine of a
+    large plant held it for seconds. Each machine's look starts outside any transaction."""
+    from staging.domain.tasks import planner
+    from staging.store.db import db
+
+    LineSidePlace.create(machine=plant.machine, place=plant.lane, kind="lane")
+    LineSidePlace.create(machine=plant.machine2, place=plant.lane, kind="lane")
+    inventory.receive(Ctx(plant.stager), plant.resin_b, "500", plant.bin1)
+    looked = []
+    real = planner.recompute
+
+    def recompute(rules, machines=None, parts=None, now=None):
+        looked.append((machines, db.in_transaction()))
+        return real(rules, machines=machines, parts=parts, now=now)
+
+    monkeypatch.setattr(planner, "recompute", recompute)
+    tasks.refresh(tasks.Rules())
+    assert sorted(m[0] for m, _ in looked) == sorted([plant.machine.id, plant.machine2.id])
+    assert not any(inside for _, inside in looked)
+    assert StagingTask.select().where(StagingTask.state.in_(tasks.LIVE)).count() == 1
