@@ -27,7 +27,7 @@ def _refresh_in_background():
     # (TESTING) start it themselves when they want it.
     every = current_app.config.get("TASK_REFRESH_SECONDS", 30)
     if every and not current_app.testing:
-        tasks.refresher.ensure_running(rules(), every)
+        tasks.refresher.ensure_running(rules, every)
 
 
 def rules():

@@ -49,15 +49,16 @@ class Refresher:
 _RUNNING = {}  # pid -> Refresher: a forked child starts its own
 
 
-def ensure_running(rules, every_seconds):
-    """Start this process's job unless it runs already (cheap: called at the start of every request)."""
+def ensure_running(rules_of, every_seconds):
+    """Start this process's job unless it runs already (cheap: called at the start of every request);
+    `rules_of()` gives the plant's settings, asked only when the job starts."""
     pid = os.getpid()
     job = _RUNNING.get(pid)
     if job is None or not job.thread.is_alive():
         with _START:
             job = _RUNNING.get(pid)
             if job is None or not job.thread.is_alive():
-                job = _RUNNING[pid] = Refresher(rules, every_seconds).start()
+                job = _RUNNING[pid] = Refresher(rules_of(), every_seconds).start()
     return job
 
 
