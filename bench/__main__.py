@@ -39,6 +39,8 @@ def main():
     for name, module in suites():
         if only and name not in only:
             continue
+        if args.quick and not getattr(module, "IN_QUICK", True) and not only:
+            continue  # too slow for the 60 s of bench-quick (Chromium): `python -m bench.NAME --quick` alone
         print(f"== {name}", flush=True)
         t = time.perf_counter()
         try:

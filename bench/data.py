@@ -22,7 +22,11 @@ PG_URL = os.environ.get("BENCH_DATABASE_URL", os.environ.get("TEST_DATABASE_URL"
 SIZES = {"quick": dict(units=10_000, entries=100_000, work_orders=200),
          "full": dict(units=100_000, entries=1_000_000, work_orders=2_000),
          "base": dict(units=10_000, entries=10_000, work_orders=200),
-         "history": dict(units=10_000, entries=1_000_000, work_orders=200)}
+         "history": dict(units=10_000, entries=1_000_000, work_orders=200),
+         # Staging tasks (bench/tasks.py): 50 machines, 200 open orders; only the units differ.
+         "tasks-5k": dict(units=5_000, entries=5_000, work_orders=400, machine_count=50, open_orders=200),
+         "tasks-50k": dict(units=50_000, entries=50_000, work_orders=400, machine_count=50, open_orders=200),
+         "tasks-500k": dict(units=500_000, entries=500_000, work_orders=400, machine_count=50, open_orders=200)}
 
 
 def open_url(url):

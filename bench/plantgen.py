@@ -47,8 +47,9 @@ def _ids(model, field, values):
     return dict(model.select(field, model.id).where(field.in_(values)).tuples()) if values else {}
 
 
-def generate(units=100_000, entries=1_000_000, work_orders=2_000, seed=1):
-    """Fill an empty, migrated database. Returns counts."""
+def generate(units=100_000, entries=1_000_000, work_orders=2_000, seed=1, machine_count=20, open_orders=None):
+    """Fill an empty, migrated database. Returns counts. `open_orders` (default: two per machine)
+    of the work orders are open, one running per machine first, then released."""
     rng = random.Random(seed)
     now = utcnow()
     started = time.perf_counter()
@@ -71,7 +72,7 @@ def generate(units=100_000, entries=1_000_000, work_orders=2_000, seed=1):
         spots += [dict(code=f"LANE-{i:02d}", name=f"Lane {i}", kind="staging", parent=areas["FLOOR"])
                   for i in range(1, 41)]
         spots += [dict(code=f"M{i:02d}", name=f"Machine {i}", kind="machine", parent=areas["FLOOR"])
-                  for i in range(1, 21)]
+                  for i in range(1, machine_count + 1)]
         spots += [dict(code=f"OUT-{i}", name=f"Output {i}", kind="output", parent=areas["FLOOR"]) for i in range(1, 7)]
         spots += [dict(code="QC-HOLD", name="QC hold", kind="qc_hold"), dict(code="SCRAP", name="Scrap", kind="scrap"),
                   dict(code="SHIP-1", name="Door", kind="shipping", parent=areas["SHIP"])]
@@ -89,16 +90,17 @@ def generate(units=100_000, entries=1_000_000, work_orders=2_000, seed=1):
         parts = list(Part.select(Part.id).tuples())
         part_ids = [p[0] for p in parts]
         machines = by_kind["machine"]
+        open_count = 2 * len(machines) if open_orders is None else open_orders
         wo_rows = []
         for i in range(work_orders):
-            status = "running" if i < len(machines) else "released" if i < 2 * len(machines) else \
+            status = "running" if i < len(machines) else "released" if i < open_count else \
                 rng.choice(("done", "closed"))
             wo_rows.append(dict(number=f"WO-{100000 + i}", part=rng.choice(part_ids), quantity=Decimal(1000),
                                 machine=machines[i % len(machines)], output_station=rng.choice(by_kind["output"]),
                                 status=status, created_at=now - datetime.timedelta(days=rng.randint(0, 365))))
         _bulk(WorkOrder, wo_rows)
         wos = _ids(WorkOrder, WorkOrder.number, [w["number"] for w in wo_rows])
-        open_wos = [wos[w["number"]] for w in wo_rows[:2 * len(machines)]]
+        open_wos = [wos[w["number"]] for w in wo_rows[:open_count]]
         wo_machine = {wos[w["number"]]: w["machine"] for w in wo_rows}
         wo_lines = {}
         line_rows = []

@@ -45,6 +45,13 @@ class Config:
     QC_RELEASE_FOUR_EYES = _bool("QC_RELEASE_FOUR_EYES", "1")
     # The floor board is green when what runs now or is due within this many hours is covered.
     FLOOR_HORIZON_HOURS = float(os.environ.get("FLOOR_HORIZON_HOURS", "4"))
+    # Staging tasks: a whole pallet may bring this many percent more than is short (beyond, the task
+    # takes part of it); a claim nobody finished goes back to the queue after TASK_CLAIM_MINUTES; a
+    # background job in each app process looks at all orders every TASK_REFRESH_SECONDS (0: never;
+    # requests then follow only the ledger).
+    TASK_OVERSTAGE_PERCENT = float(os.environ.get("TASK_OVERSTAGE_PERCENT", "10"))
+    TASK_CLAIM_MINUTES = int(os.environ.get("TASK_CLAIM_MINUTES", "15"))
+    TASK_REFRESH_SECONDS = float(os.environ.get("TASK_REFRESH_SECONDS", "30"))
     # Seconds a SQLite writer waits for the lock before giving up.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
     # GS1 company prefix (6-12 digits): set it and unit labels carry a GS1-128 SSCC-18 too.

@@ -123,7 +123,8 @@ def test_a_german_lead_reads_a_refused_hold_in_german_on_the_desk_page(page, liv
     expect(page.locator("p.alert.error")).to_have_text("Geben Sie einen Grund an.")
     page.screenshot(path="/tmp/refusal-de-1280.png")
     assert User.get(User.username == "lead1").language == "de"
-    expect(page.locator("h1 .status")).to_have_text("staged")
+    expect(page.locator("h1 .status")).to_have_text("bereitgestellt")  # the status word in German too
+    assert Unit.get(Unit.lpn == unit.lpn).status == "staged"
 
 
 @pytest.mark.browser

@@ -101,7 +101,7 @@ def _wrong_kind(meaning, state):
 
 
 def _move(ctx, lpn, state, expected_from):
-    result = inventory.move(ctx, lpn, state.target, expected_from=expected_from or None)
+    result = scan_tasks.move(ctx, lpn, state.target, expected_from or None)
     return _moved(result, state)
 
 
@@ -197,7 +197,7 @@ def _split_mode(ctx, state, meaning):
     new, entry = result.unit, result.entry
     left = Unit.get(Unit.lpn == state.unit)
     detail = (f"Taken off {left.lpn}, which keeps {fmt_qty(left.quantity)} {new.part.uom}. "
-              f"{new.lpn} has its own label: print it now. {result.note}")
+              f"{new.lpn} gets its own label. {result.note}")
     return state.clear(), Outcome("wait" if result.warn else "ok",
                                   f"{new.lpn}: {fmt_qty(new.quantity)} {new.part.uom} → {entry.to_location.code}",
                                   detail.strip(), lpn=new.lpn, replayed=result.replayed)

@@ -37,6 +37,12 @@ def _next(user, now, before=""):
                    f"{'Yours: bring it.' if mine else 'Scan the pallet to take the task.'}".strip())
 
 
+def move(ctx, lpn, target, expected_from):
+    """Move mode's move: the tasks' move, so a task's pallet brought to its place completes the task
+    exactly as in Tasks mode (and as over the API): one path."""
+    return tasks.move(ctx, lpn, target, RULES[0], expected_from=expected_from)
+
+
 def entered(ctx, mode):
     """Switching to Tasks: the next task for this operator (None for the other modes: their hint)."""
     return _next(ctx.user, ctx.at) if mode == "TASKS" else None

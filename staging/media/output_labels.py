@@ -1,22 +1,20 @@
-"""An output pallet's label at once (issue 17). The station's printer is the network printer named
-like the output station (a printer named OUT-1 serves station OUT-1: set up at /labels/printers).
-Without one, or when it does not answer, or for someone who may not print, the page offers the
-PDF instead; the pallet exists either way."""
+"""A new unit's label at once: an output pallet made at its station (issue 17), or the part a split
+took off on the handheld (issue 12). The printer is the one that serves the unit's place or a place
+it is in (set up at /labels/printers), or the one named like its station. Without one, or when it
+does not answer, or for someone who may not print it, the page offers the PDF instead; the unit
+exists either way. Operators may print the label of a unit their own split made (printing.may_print)."""
 from ..domain.errors import DomainError
-from ..domain.permissions import can
 from ..domain.words import Words
-from ..store.models import Printer
 from . import labels, printing
 
 
 def print_at_station(user, unit, settings, timeout=printing.DEFAULT_TIMEOUT):
-    """Print the unit's label on its station's printer: (printer name, "") when printed, else
-    (None, why not as Words; "" when the station has no printer)."""
-    station = unit.location.code if unit.location_id else ""
-    printer = Printer.get_or_none(Printer.name == station, Printer.active) if station else None
+    """Print the unit's label on the printer for where it is: (printer name, "") when printed, else
+    (None, why not in words; "" when no printer serves the place)."""
+    printer = printing.printer_for(unit.location if unit.location_id else None)
     if printer is None:
         return None, ""
-    if not can(user, "print_labels"):
+    if not printing.may_print(user, "unit", unit.lpn):
         return None, Words("Only a stager or above prints on {printer}: use the PDF.", printer=printer.name)
     try:
         printing.print_to(user, printer.name, [labels.one("unit", unit.lpn, settings)], timeout=timeout)

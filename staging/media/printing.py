@@ -17,7 +17,7 @@ from ..domain.errors import DomainError, Invalid, NotFound
 from ..domain.inventory import split_off_by
 from ..domain.permissions import authorize, can
 from ..store.db import db, write_transaction
-from ..store.models import LabelJob, LabelPrint, Printer, User, utcnow
+from ..store.models import LabelJob, LabelPrint, Location, Printer, User, utcnow
 from . import labels
 
 DEFAULT_TIMEOUT = 5.0
@@ -51,9 +51,11 @@ def _may_set_up(user):
     authorize(user, "set_up_printers")
 
 
-def save_printer(user, name, host, port=9100, dpi=203, size="4x6"):
-    """Add a printer, or change the one with this name."""
+def save_printer(user, name, host, port=9100, dpi=203, size="4x6", serves=""):
+    """Add a printer, or change the one with this name; `serves`: the code of the place it serves
+    (a station, an area, a hall), or "" for none."""
     _may_set_up(user)
+    place = _served(serves)
     name = " ".join(str(name or "").split())
     if not name or len(name) > 40 or not name.isprintable():
         raise Invalid("A printer name is 1 to 40 printable characters.")
@@ -73,10 +75,41 @@ def save_printer(user, name, host, port=9100, dpi=203, size="4x6"):
     with write_transaction():
         printer = Printer.get_or_none(Printer.name == name)
         if printer is None:
-            return Printer.create(name=name, host=host, port=port, dpi=dpi, size=size)
+            return Printer.create(name=name, host=host, port=port, dpi=dpi, size=size, serves=place)
         printer.host, printer.port, printer.dpi, printer.size, printer.active = host, port, dpi, size, True
+        printer.serves = place
         printer.save()
     return printer
+
+
+def _served(code):
+    code = str(code or "").strip()
+    if not code:
+        return None
+    place = codes.find_location(code) or Location.get_or_none(Location.code == code.upper())
+    if place is None:
+        raise Invalid("No location with the code “{code}”: a printer serves a place that exists "
+                      "(a station, an area or a hall), or none.", code=codes.shown(code))
+    return place
+
+
+def printer_for(place):
+    """The printer for new labels at `place`: the one that serves it, else the one named like it (a
+    station's own printer), else the same for the place it is in, and so on up; None when none does."""
+    chain, seen = [], set()
+    while place is not None and place.id not in seen and len(chain) < 12:
+        chain.append(place)
+        seen.add(place.id)
+        place = place.parent if place.parent_id else None
+    if not chain:
+        return None
+    found = list(Printer.select().where(Printer.active, Printer.serves.in_([p.id for p in chain])
+                                        | Printer.name.in_([p.code for p in chain])))
+    for here in chain:
+        for printer in found:
+            if printer.serves_id == here.id or printer.name == here.code:
+                return printer
+    return None
 
 
 def remove_printer(user, name):

@@ -303,7 +303,7 @@ def printers():
                 printing.remove_printer(g.user, form["remove"])
             else:
                 printing.save_printer(g.user, form.get("name"), form.get("host"), form.get("port") or 9100,
-                                      form.get("dpi") or 203, form.get("size") or "4x6")
+                                      form.get("dpi") or 203, form.get("size") or "4x6", form.get("serves"))
             return redirect(url_for("labels.printers"), 303)
         except DomainError as err:
             error, status = say(err), err.status

@@ -23,6 +23,15 @@ def _configure(setup):
     scan_tasks.configure(tasks.Rules.from_config(setup.app.config))
 
 
+@bp.before_app_request
+def _refresh_in_background():
+    # The full look at all orders runs in this process's background job, never in a request; tests
+    # (TESTING) start it themselves when they want it.
+    every = current_app.config.get("TASK_REFRESH_SECONDS", 30)
+    if every and not current_app.testing:
+        tasks.refresher.ensure_running(rules, every)
+
+
 def rules():
     return tasks.Rules.from_config(current_app.config)
 

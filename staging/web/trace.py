@@ -133,8 +133,9 @@ def station_label(unit):
 
 
 def scan_label(state, outcome):
-    """The scan page's Produce outcome: its label printed at once on the station's printer."""
-    if state.mode != "PRODUCE" or outcome.tone != "ok" or not outcome.lpn or outcome.replayed:
+    """The scan page's new unit (Produce, Split, a task that took part of a pallet): its label printed at
+    once on the printer for its place."""
+    if state.mode not in ("PRODUCE", "SPLIT", "TASKS") or outcome.tone == "bad" or not outcome.lpn or outcome.replayed:
         return outcome
     try:
         unit = finders.unit(outcome.lpn)

@@ -109,11 +109,33 @@ def move(ctx, unit_ref, to_ref, rules, expected_from=None, override=None):
         return inventory.stage(ctx, unit_ref, place, None, expected_from=expected_from)
     task = _arriving(ctx.user, unit_ref, place, ctx.at or utcnow())
     if task is None:
-        return inventory.move(ctx, unit_ref, place, expected_from=expected_from, override=override)
+        result = inventory.move(ctx, unit_ref, place, expected_from=expected_from, override=override)
+        _tell(result, _meant_elsewhere(result.unit, place), warn=True)
+        return result
     result = inventory.stage(ctx, unit_ref, place, task.work_order if task.work_order_id else None,
                              expected_from=expected_from)
     _finish(ctx, task, result.unit, rules)
+    _tell(result, Words("Task {task} is done.", task=task.id))
     return result
+
+
+def _meant_elsewhere(unit, place):
+    """A task's pallet put down in another lane: the move stands (the ledger follows the pallet),
+    the task keeps the pallet, from here now, and the operator is told where it still has to go."""
+    task = StagingTask.select().where(StagingTask.unit == unit.id, StagingTask.state.in_(("open", "claimed")),
+                                      StagingTask.to_location != place.id).first()
+    if task is None:
+        return None
+    return Words("{unit} is the pallet of task {task}, which goes to {lane}: the task stays open, from {here} now. "
+                 "Take it on to {lane} to finish it.", unit=unit.lpn, task=task.id, lane=task.to_location.code,
+                 here=place.code)
+
+
+def _tell(result, words, warn=False):
+    """Add to the verb's note (the panel and the API show it; `warn`: amber)."""
+    if words is not None:
+        result.note = f"{result.note} {words}".strip()
+        result.warn = result.warn or warn
 
 
 def _arriving(user, unit_ref, to_ref, now):

@@ -32,6 +32,14 @@ def eligible(unit, part_id):
             and unit.location.active and unit.quantity > 0)
 
 
+def still_on_its_way(unit, part_id):
+    """Whether a task's own pallet may still be brought: what `eligible` says, or it was put down
+    in another staging lane on the way (not for an order): the task keeps it, from there."""
+    return eligible(unit, part_id) or (
+        unit.part_id == part_id and unit.status == "staged" and unit.work_order_id is None
+        and unit.location_id is not None and unit.location.kind == "staging" and unit.quantity > 0)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A pallet that may be brought, as plain values: hundreds are ranked per part and line, and

@@ -48,6 +48,8 @@ class Printer(BaseModel):
     port = IntegerField(default=9100)
     dpi = IntegerField(default=203)
     size = CharField(max_length=16, default="4x6")  # the media loaded: 4x6, 4x2, 100x50
+    # The place it serves: a new unit's label there, or anywhere below it, prints here at once.
+    serves = ForeignKeyField(Location, null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
 
