@@ -45,6 +45,9 @@ class Config:
     QC_RELEASE_FOUR_EYES = _bool("QC_RELEASE_FOUR_EYES", "1")
     # The floor board is green when what runs now or is due within this many hours is covered.
     FLOOR_HORIZON_HOURS = float(os.environ.get("FLOOR_HORIZON_HOURS", "4"))
+    # Staging tasks may bring this much more than a work order needs; a claim lapses after its minutes.
+    TASK_OVERSTAGE_PERCENT = float(os.environ.get("TASK_OVERSTAGE_PERCENT", "10"))
+    TASK_CLAIM_MINUTES = int(os.environ.get("TASK_CLAIM_MINUTES", "15"))
     # Seconds a SQLite writer waits for the lock before giving up.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
     # GS1 company prefix (6-12 digits): set it and unit labels carry a GS1-128 SSCC-18 too.
