@@ -1,10 +1,12 @@
-"""Admins: people's roles, badges and PINs, who may sign in at all, and the security events."""
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+"""Admins: people's roles, badges and PINs, who may sign in at all (actions of the one people page,
+/setup/people), and the security events."""
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from ..domain import badges, security_log, users
 from ..domain.errors import DomainError
-from ..store.models import ROLES, SECURITY_EVENTS
+from ..store.models import SECURITY_EVENTS
 from .auth import login_required
+from .setup import people_page
 
 bp = Blueprint("admin", __name__)
 
@@ -13,15 +15,12 @@ def _address():
     return request.remote_addr or ""
 
 
-def _users_page(error=None, status=200, message=None):
-    return render_template("admin/users.html", people=users.users_for(g.user), roles=ROLES, error=error,
-                           message=message or request.args.get("done")), status
-
-
 @bp.get("/users")
 @login_required
 def people():
-    return _users_page()
+    """The old address of the people page: one page for people now, under Setup."""
+    users.users_for(g.user)  # admins only, as before
+    return redirect(url_for("setup.people_list"), 301)
 
 
 def _change(action, username, done):
@@ -31,8 +30,9 @@ def _change(action, username, done):
     except DomainError as err:
         if err.status == 403:
             raise
-        return _users_page(err.message, err.status)
-    return redirect(url_for("admin.people", done=done.format(username=username)), 303)
+        return people_page(err.message, err.status)
+    flash(done.format(username=username))
+    return redirect(url_for("setup.people_list"), 303)
 
 
 @bp.post("/users/<username>/badge")

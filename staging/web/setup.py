@@ -228,8 +228,14 @@ def part_edit(number):
 @bp.get("/people")
 @allowed("manage_users")
 def people_list():
-    return render_template("setup/people.html", rows=people.listing(request.args.get("q", "")),
-                           q=request.args.get("q", ""))
+    return people_page()
+
+
+def people_page(error=None, status=200):
+    """The one page for people: list and search, role, badge, PIN and switching off per person
+    (the admin blueprint's actions answer with it), adding and importing."""
+    q = request.args.get("q", "")
+    return render_template("setup/people.html", rows=people.listing(q), q=q, roles=ROLES, error=error), status
 
 
 def _person_form(person, values, error=None, status=200):
