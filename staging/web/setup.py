@@ -192,7 +192,8 @@ def _part_values(part):
     if part is None:
         return {"uom": "ea", "active": "yes"}
     return {"number": part.number, "revision": part.revision, "description": part.description, "uom": part.uom,
-            "gtin": part.gtin or "", "pack_qty": "" if part.pack_qty is None else part.pack_qty,
+            "gtin": " ".join(parts.gtins_of(part)) or part.gtin or "",
+            "pack_qty": "" if part.pack_qty is None else part.pack_qty,
             "shelf_life_days": part.shelf_life_days or "", "active": "yes" if part.active else "no"}
 
 
