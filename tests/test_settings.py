@@ -103,3 +103,21 @@ def test_the_cache_reads_the_rows_only_when_the_version_moved(web_plant):
     assert not slow.changed()  # not asked again within its interval
     plant_settings.save(web_plant.users["admin"], {"LOG_GRACE_MINUTES": "15"}, {"LOG_GRACE_MINUTES": 60})
     assert slow.changed() and slow.values["LOG_GRACE_MINUTES"] == 15  # a save here is seen at once
+
+
+def test_saving_settings_on_both_engines_stores_audits_and_replaces(plant):
+    """The domain on SQLite and PostgreSQL: an upsert per setting and the version row, in one transaction."""
+    admin = plant.users["admin"]
+    config = {"SHIFTS": "Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00", "GS1_COMPANY_PREFIX": ""}
+    assert plant_settings.save(admin, {"SHIFTS": "A=06:00-18:00,B=18:00-06:00"}, config) == ["SHIFTS"]
+    first = Setting.get_by_id(plant_settings.VERSION).value
+    config["SHIFTS"] = "A=06:00-18:00,B=18:00-06:00"
+    assert plant_settings.save(admin, {"SHIFTS": "A=07:00-19:00,B=19:00-07:00", "GS1_COMPANY_PREFIX": "4006381"},
+                               config) == ["GS1_COMPANY_PREFIX", "SHIFTS"]
+    assert Setting.get_by_id(plant_settings.VERSION).value != first
+    assert plant_settings.stored() == {"SHIFTS": "A=07:00-19:00,B=19:00-07:00", "GS1_COMPANY_PREFIX": "4006381"}
+    assert sorted(c.code for c in audit.changes("setting")) == ["GS1_COMPANY_PREFIX", "SHIFTS", "SHIFTS"]
+    with pytest.raises(plant_settings.Refused) as refused:
+        plant_settings.save(admin, {"SHIFTS": "nonsense", "PLANT_TIMEZONE": "Nowhere/City"}, config)
+    assert sorted(refused.value.fields) == ["PLANT_TIMEZONE", "SHIFTS"]
+    assert Setting.select().count() == 3  # two settings and the version: nothing more written
