@@ -288,7 +288,7 @@ def _from_elements(elements):
 def _part_by_main_gtin(gtin):
     short = gtin.lstrip("0")
     forms = {short.zfill(n) for n in (8, 12, 13, 14) if len(short) <= n}
-    return Part.select().where(Part.gtin.in_(forms)).order_by(Part.id).first()
+    return Part.select().where(Part.gtin.in_(forms)).order_by(Part.superseded_by.is_null(False), Part.id).first()
 
 
 def _plain_gtin(raw):
@@ -303,7 +303,9 @@ def _attach(gs1):
         # Parts may keep their GTIN as 8, 12, 13 or 14 digits: look for every form of it.
         # Any of a part's GTINs (part_gtin, 14 digits: a case's, a pallet's); a part whose GTIN was
         # set on the row alone, as typed, is found too.
-        gs1.part = (Part.select().join(PartGtin).where(PartGtin.gtin == gs1.gtin).order_by(Part.id).first()
+        # Revisions sharing a GTIN: the current one (not superseded) first.
+        gs1.part = (Part.select().join(PartGtin).where(PartGtin.gtin == gs1.gtin)
+                    .order_by(Part.superseded_by.is_null(False), Part.id).first()
                     or _part_by_main_gtin(gs1.gtin))
     if gs1.sscc:
         found = find("00" + gs1.sscc)

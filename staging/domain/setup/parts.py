@@ -122,7 +122,38 @@ def save(user, values):
             part.save()
         after = _snapshot(part, _keep_gtins(part, gtins, had))
         audit.record(user, "part", part.label, before, after)
+        _supersede(user, part, values.get("supersedes"))
     return part, "created" if before is None else "updated" if before != after else "unchanged"
+
+
+def _supersede(user, part, revision):
+    """Mark the older `revision` of the part's number as superseded by `part` (empty: nothing to do)."""
+    revision = codes.normalise(revision or "")
+    if not revision:
+        return
+    old = next(iter(_PART(part.number, revision)), None)
+    if old is None:
+        raise Invalid("{number} has no revision {revision} to supersede.", number=part.number, revision=revision)
+    if old.id == part.id or part.superseded_by_id == old.id:
+        raise Invalid("Revision {new} cannot supersede revision {old}: {old} is the newer one or the same.",
+                      new=part.revision or "-", old=revision)
+    if old.superseded_by_id == part.id:
+        return
+    if old.superseded_by_id is not None:
+        raise Invalid("{part} is already superseded by revision {newer}.", part=old.label,
+                      newer=old.superseded_by.revision)
+    old.superseded_by = part
+    old.save(only=[Part.superseded_by])
+    audit.record(user, "part", old.label, {"superseded_by": None}, {"superseded_by": part.label})
+
+
+def current(part):
+    """The revision that replaces `part` now (itself when none does), following the chain."""
+    seen = {part.id}
+    while part.superseded_by_id is not None and part.superseded_by_id not in seen:
+        part = part.superseded_by
+        seen.add(part.id)
+    return part
 
 
 def _snapshot(part, gtins):

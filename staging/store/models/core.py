@@ -97,6 +97,8 @@ class Part(BaseModel):
     shelf_life_days = IntegerField(null=True)
     active = BooleanField(default=True)
     backflush = BooleanField(default=False)  # producing it consumes its bill of material
+    # The newer revision of the same part number that replaces this one (None: current).
+    superseded_by = ForeignKeyField("self", null=True, backref="supersedes")
 
     class Meta:
         indexes = ((("number", "revision"), True),)
