@@ -180,6 +180,8 @@ def import_file(kind, path, dry_run, username, go_live, labels_path):
 
     from .domain.setup import imports
     from .domain.setup.stock import go_live_at
+    from .web.settings import refresh
+    refresh(current_app)  # the settings stored on the settings page: time zone, plant name, GS1 prefix
     try:
         user = _acting_user(username)
         at = go_live_at(go_live, ZoneInfo(current_app.config["PLANT_TIMEZONE"]))

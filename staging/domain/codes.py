@@ -13,7 +13,7 @@ from peewee import JOIN
 from stdnum import ean
 
 from ..store.db import Prepared
-from ..store.models import Barcode, Location, Part, Unit, User, WorkOrder
+from ..store.models import Barcode, Location, Part, PartGtin, Unit, User, WorkOrder
 from .errors import Invalid
 from .scan_commands import COMMANDS, OVERRIDES, REASONS
 from .words import Words
@@ -116,6 +116,15 @@ def find(code):
 
 def taken(code):
     return Barcode.select().where(Barcode.code == normalise(code)).exists()
+
+
+def taken_of(codes):
+    """Which of `codes` (normalised) are in use, in one indexed query per thousand."""
+    codes, found = list(codes), set()
+    for start in range(0, len(codes), 1000):
+        chunk = codes[start:start + 1000]
+        found.update(code for (code,) in Barcode.select(Barcode.code).where(Barcode.code.in_(chunk)).tuples())
+    return found
 
 
 def check_own_code(code, what="code"):
@@ -278,6 +287,12 @@ def _from_elements(elements):
     return gs1 if gs1.sscc or gs1.gtin else None
 
 
+def _part_by_main_gtin(gtin):
+    short = gtin.lstrip("0")
+    forms = {short.zfill(n) for n in (8, 12, 13, 14) if len(short) <= n}
+    return Part.select().where(Part.gtin.in_(forms)).order_by(Part.superseded_by.is_null(False), Part.id).first()
+
+
 def _plain_gtin(raw):
     """An EAN/UPC scan (8, 12, 13 or 14 digits with a valid check digit) names an item."""
     if raw.isdigit() and len(raw) in (8, 12, 13, 14) and ean.is_valid(raw):
@@ -288,9 +303,12 @@ def _plain_gtin(raw):
 def _attach(gs1):
     if gs1.gtin:
         # Parts may keep their GTIN as 8, 12, 13 or 14 digits: look for every form of it.
-        short = gs1.gtin.lstrip("0")
-        forms = {short.zfill(n) for n in (8, 12, 13, 14) if len(short) <= n}
-        gs1.part = Part.select().where(Part.gtin.in_(forms)).order_by(Part.id).first()
+        # Any of a part's GTINs (part_gtin, 14 digits: a case's, a pallet's); a part whose GTIN was
+        # set on the row alone, as typed, is found too.
+        # Revisions sharing a GTIN: the current one (not superseded) first.
+        gs1.part = (Part.select().join(PartGtin).where(PartGtin.gtin == gs1.gtin)
+                    .order_by(Part.superseded_by.is_null(False), Part.id).first()
+                    or _part_by_main_gtin(gs1.gtin))
     if gs1.sscc:
         found = find("00" + gs1.sscc)
         gs1.unit = found if isinstance(found, Unit) else None

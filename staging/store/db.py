@@ -311,25 +311,48 @@ def _columns(model, names):
     return [model._meta.fields[name] for name in names]
 
 
-def insert(instance):
-    """INSERT a new model instance (defaults applied by its constructor); sets and returns its id."""
-    model = type(instance)
-    names = tuple(f.name for f in model._meta.sorted_fields if f is not model._meta.primary_key)
-    key = ("insert", type(db.obj), model, names)
+def _insert_sql(model, names, returning):
+    key = ("insert", type(db.obj), model, names, returning)
     sql = _WRITES.get(key)
     if sql is None:
         fields = _columns(model, names)
         columns = ", ".join(f'"{f.column_name}"' for f in fields)
         marks = ", ".join([db.obj.param] * len(fields))
         sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
-        if is_postgres():
+        if returning:
             sql += f' RETURNING "{model._meta.primary_key.column_name}"'
         sql = _WRITES[key] = sql
+    return sql
+
+
+def _insert_names(model):
+    return tuple(f.name for f in model._meta.sorted_fields if f is not model._meta.primary_key)
+
+
+def insert(instance):
+    """INSERT a new model instance (defaults applied by its constructor); sets and returns its id."""
+    model = type(instance)
+    names = _insert_names(model)
+    sql = _insert_sql(model, names, is_postgres())
     data = instance.__data__
     cursor = db.execute_sql(sql, [model._meta.fields[n].db_value(data.get(n)) for n in names])
     instance.id = cursor.fetchone()[0] if is_postgres() else cursor.lastrowid
     instance._dirty.clear()
     return instance.id
+
+
+def insert_many(instances):
+    """INSERT new instances of one model as one prepared statement run over all their rows (a bulk
+    import's chunk). Their ids are not read back: the caller looks them up by a unique code."""
+    if not instances:
+        return
+    model = type(instances[0])
+    names = _insert_names(model)
+    fields = [model._meta.fields[n] for n in names]
+    rows = [[f.db_value(instance.__data__.get(f.name)) for f in fields] for instance in instances]
+    cursor = db.cursor()
+    cursor.executemany(_insert_sql(model, names, False), rows)
+    cursor.close()
 
 
 def update(instance, names):

@@ -52,7 +52,7 @@ def register(app):
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)
-    app.register_blueprint(settings.bp)
+    settings.init_app(app)  # the stored settings, read before anything else looks at the config
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)

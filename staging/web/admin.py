@@ -1,12 +1,14 @@
-"""Admins: people's roles, badges and PINs, who may sign in at all, and the security events."""
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+"""Admins: people's roles, badges and PINs, who may sign in at all (actions of the one people page,
+/setup/people), and the security events."""
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from ..domain import badges, security_log, users
 from ..domain.errors import DomainError
-from ..store.models import ROLES, SECURITY_EVENTS
+from ..store.models import SECURITY_EVENTS
 from .auth import login_required
 from .i18n import say
+from .setup import people_page
 
 bp = Blueprint("admin", __name__)
 
@@ -15,15 +17,12 @@ def _address():
     return request.remote_addr or ""
 
 
-def _users_page(error=None, status=200, message=None):
-    return render_template("admin/users.html", people=users.users_for(g.user), roles=ROLES, error=error,
-                           message=message or request.args.get("done")), status
-
-
 @bp.get("/users")
 @login_required
 def people():
-    return _users_page()
+    """The old address of the people page: one page for people now, under Setup."""
+    users.users_for(g.user)  # admins only, as before
+    return redirect(url_for("setup.people_list"), 301)
 
 
 def _change(action, username, done):
@@ -33,8 +32,9 @@ def _change(action, username, done):
     except DomainError as err:
         if err.status == 403:
             raise
-        return _users_page(say(err), err.status)
-    return redirect(url_for("admin.people", done=done), 303)
+        return people_page(say(err), err.status)
+    flash(done)
+    return redirect(url_for("setup.people_list"), 303)
 
 
 @bp.post("/users/<username>/badge")
@@ -63,8 +63,8 @@ def role(username):
 def active(username):
     on = request.form.get("active") == "1"
     return _change(lambda: users.set_active(g.user, username, on, _address()), username,
-                   gettext("%(user)s may sign in again.", user=username) if on
-                   else gettext("%(user)s is switched off; their sessions have ended.", user=username))
+                   gettext("%(user)s may sign in again.", user=username) if on else
+                   gettext("%(user)s is switched off; their sessions have ended.", user=username))
 
 
 @bp.get("/security")

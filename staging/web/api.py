@@ -217,7 +217,8 @@ def _location(loc):
 
 def _part(part):
     return {"number": part.number, "revision": part.revision, "description": part.description, "uom": part.uom,
-            "gtin": part.gtin, "pack_qty": serial.number(part.pack_qty) if part.pack_qty is not None else None,
+            "gtin": part.gtin, "gtins": setup.parts.gtins_of(part),
+            "pack_qty": serial.number(part.pack_qty) if part.pack_qty is not None else None,
             "shelf_life_days": part.shelf_life_days, "active": part.active}
 
 

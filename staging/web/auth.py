@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 
 from ..domain import badges, finders, users
 from ..domain.errors import DomainError
+from ..domain.setup import checklist
 from .i18n import say
 from .security import safe_next
 
@@ -89,8 +90,13 @@ def _to_sign_in():
 
 
 def landing(user, target):
-    """Where a sign-in goes: the page asked for, else operators to Scan, others to Inventory."""
-    return safe_next(target) or url_for("scan.page" if user.role == "operator" else "stock.inventory")
+    """Where a sign-in goes: the page asked for, else operators to Scan, others to Inventory; an
+    admin of a plant not yet set up (first start) to the setup checklist."""
+    if safe_next(target):
+        return safe_next(target)
+    if user.role == "admin" and not checklist.begun():
+        return url_for("setup.index")
+    return url_for("scan.page" if user.role == "operator" else "stock.inventory")
 
 
 def limits():

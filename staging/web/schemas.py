@@ -216,7 +216,8 @@ class LocationIn(LocationFields):
 class PartFields(Strict):
     description: str | None = Field(None, max_length=200)
     uom: str | None = Field(None, min_length=1, max_length=8)
-    gtin: str | None = Field(None, max_length=14, description="8, 12, 13 or 14 digits; \"\": none")
+    gtin: str | None = Field(None, max_length=200, description="8, 12, 13 or 14 digits; several (a case's, a "
+                             "pallet's) separated by spaces; \"\": none")
     pack_qty: str | StrictFloat | StrictInt | None = Field(None, description="Standard pack quantity")
     shelf_life_days: StrictInt | None = Field(None, ge=1)
     active: bool | None = None
@@ -237,6 +238,7 @@ class PartOut(BaseModel):
     description: str
     uom: str
     gtin: str | None
+    gtins: list[str] = Field(description="Every GTIN of the part, 14 digits, the main one first")
     pack_qty: float | None
     shelf_life_days: int | None
     active: bool

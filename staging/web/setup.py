@@ -194,7 +194,8 @@ def _part_values(part):
     if part is None:
         return {"uom": "ea", "active": "yes"}
     return {"number": part.number, "revision": part.revision, "description": part.description, "uom": part.uom,
-            "gtin": part.gtin or "", "pack_qty": "" if part.pack_qty is None else part.pack_qty,
+            "gtin": " ".join(parts.gtins_of(part)) or part.gtin or "",
+            "pack_qty": "" if part.pack_qty is None else part.pack_qty,
             "shelf_life_days": part.shelf_life_days or "", "active": "yes" if part.active else "no"}
 
 
@@ -231,8 +232,14 @@ def part_edit(number):
 @bp.get("/people")
 @allowed("manage_users")
 def people_list():
-    return render_template("setup/people.html", rows=people.listing(request.args.get("q", "")),
-                           q=request.args.get("q", ""))
+    return people_page()
+
+
+def people_page(error=None, status=200):
+    """The one page for people: list and search, role, badge, PIN and switching off per person
+    (the admin blueprint's actions answer with it), adding and importing."""
+    q = request.args.get("q", "")
+    return render_template("setup/people.html", rows=people.listing(q), q=q, roles=ROLES, error=error), status
 
 
 def _person_form(person, values, error=None, status=200):

@@ -11,7 +11,7 @@ and checks inside its transaction; verbs, qc and opening: the verbs; ledger and 
 from . import ledger, whereabouts
 from .lookups import _unit, new_lpn, split_off_by
 from .machinery import STATUS_AT, Ctx, Result, clean_scan_id, verb
-from .opening import opening
+from .opening import Pallet, opening, opening_many
 from .produce import produce, return_shipped  # noqa: F401  (issue 17: output, shipping)
 from .qc import CORRECTABLE, correct, hold, release
 from .verbs import (
@@ -34,6 +34,7 @@ from .verbs import (
 __all__ = [
     "ledger", "whereabouts", "new_lpn", "split_off_by", "STATUS_AT", "Ctx", "Result", "clean_scan_id", "verb",
     "CORRECTABLE", "correct", "hold", "release", "UNDO_WINDOW", "UNDOABLE", "adjust", "consume", "load",
-    "move", "opening", "receive", "scrap", "split", "stage", "undo", "unload", "last_change", "describe_undo",
+    "move", "opening", "opening_many", "Pallet", "receive", "scrap", "split", "stage", "undo", "unload",
+    "last_change", "describe_undo",
     "_unit",  # tests/test_performance.py reads a unit the way the verbs do
 ]

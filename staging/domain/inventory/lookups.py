@@ -66,6 +66,13 @@ def _check_where(unit, expected_from):
 
 
 def _check_can_take(location, unit, kinds=None):
+    _check_place(location, unit, kinds)
+    if location.capacity is not None:
+        _check_room(location, Unit.select().where(Unit.location == location).count())
+
+
+def _check_place(location, unit, kinds=None):
+    """Whether `location` is a place `unit` may go, its room aside."""
     if not location.active:
         raise Invalid("{location} is closed: put it somewhere else.", location=location.code)
     if not location.holds_units:
@@ -76,15 +83,17 @@ def _check_can_take(location, unit, kinds=None):
                       kind=location.kind.replace("_", " "), kinds=" or ".join(k.replace("_", " ") for k in kinds))
     if unit.location_id == location.id:
         raise Invalid("{unit} is already at {location}.", unit=unit.lpn, location=location.code)
-    if location.capacity is not None:
-        held = Unit.select().where(Unit.location == location).count()
-        if held >= location.capacity:
-            near = whereabouts.nearest_with_room(location)  # read only when refusing: a full place is rare
-            if near is not None:
-                raise Invalid("{location} is full ({held} of {capacity}). {nearby} has room.",
-                              location=location.code, held=held, capacity=location.capacity, nearby=near.code)
-            raise Invalid("{location} is full ({held} of {capacity}).", location=location.code, held=held,
-                          capacity=location.capacity)
+
+
+def _check_room(location, held):
+    """Refuse one more unit on `location` when the `held` units already on it fill its capacity."""
+    if location.capacity is not None and held >= location.capacity:
+        near = whereabouts.nearest_with_room(location)  # read only when refusing: a full place is rare
+        if near is not None:
+            raise Invalid("{location} is full ({held} of {capacity}). {nearby} has room.",
+                          location=location.code, held=held, capacity=location.capacity, nearby=near.code)
+        raise Invalid("{location} is full ({held} of {capacity}).", location=location.code, held=held,
+                      capacity=location.capacity)
 
 
 def _next(name, fmt):
@@ -101,6 +110,20 @@ def _next(name, fmt):
 
 def new_lpn():
     return _next("lpn", "P{:06d}")
+
+
+def new_lpns(count):
+    """`count` new LPNs at once (a bulk opening): the sequence moves once, codes in use are skipped."""
+    Sequence.insert(name="lpn", value=0).on_conflict_ignore().execute()
+    seq = locked(Sequence.select().where(Sequence.name == "lpn")).get()
+    found = []
+    while len(found) < count:
+        wanted = [f"P{seq.value + n:06d}" for n in range(1, count - len(found) + 1)]
+        seq.value += len(wanted)
+        taken = codes.taken_of(wanted)
+        found += [code for code in wanted if code not in taken]
+    Sequence.update(value=seq.value).where(Sequence.name == "lpn").execute()
+    return found
 
 
 def split_off_by(user, lpn):

@@ -155,6 +155,32 @@ class _Book:
             self.note = f"{self.note} {text}".strip()
             self.warn = self.warn or warn
 
+    def open_units(self, pallets):
+        """New units that were in the plant before the tracker, each with its ledger row (kind
+        "opening"), written together: the bulk form of inserting a unit and recording it, for an
+        import's chunk. `pallets`: [(unsaved Unit, Location, quantity > 0)]; returns the units, saved."""
+        at = self.ctx.at or utcnow()
+        for unit, location, quantity in pallets:
+            if quantity <= 0 or location.kind not in STATUS_AT:
+                raise ValueError(f"opening {unit.lpn}: {quantity} at a {location.kind} location")
+            unit.location, unit.quantity, unit.updated_at = location, quantity, at
+            unit.status = STATUS_AT[location.kind]
+        units = [unit for unit, _, _ in pallets]
+        db.insert_many(units)
+        ids = {}
+        for start in range(0, len(units), 1000):
+            lpns = [unit.lpn for unit in units[start:start + 1000]]
+            ids.update(Unit.select(Unit.lpn, Unit.id).where(Unit.lpn.in_(lpns)).tuples())
+        entries = []
+        for unit, location, quantity in pallets:
+            unit.id = ids[unit.lpn]
+            entries.append(Entry(unit=unit, kind="opening", from_location=None, to_location=location,
+                                 quantity=quantity, delta=quantity, status=unit.status, work_order=None,
+                                 reason="", user=self.ctx.user, device=self.ctx.device, scan=self.scan, at=at))
+        db.insert_many(entries)
+        self.entries.extend(entries)
+        return units
+
     def record(self, unit, kind, *, to=KEEP, delta=ZERO, quantity=None, status=None,
                work_order=KEEP, reason="", other_unit=None, reverses=None):
         if kind not in LEDGER_KINDS:  # a programming error, never the floor's: no such row may exist

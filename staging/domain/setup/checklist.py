@@ -37,6 +37,13 @@ def steps():
     ]
 
 
+def begun():
+    """Whether the plant has its first master data: places that hold units, parts, and people
+    besides admins. Until then an admin signing in lands on the checklist."""
+    return (Location.select().where(Location.holds_units).exists() and Part.select().exists()
+            and User.select().where(User.active, User.role != "admin").exists())
+
+
 def _without(model, entity, code_field=None, where=None):
     """Rows of `model` with no barcode naming them (their codes)."""
     query = (model.select(code_field).join(Barcode, JOIN.LEFT_OUTER, on=(

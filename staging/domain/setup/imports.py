@@ -16,7 +16,8 @@ from . import locations, parts, people, stock
 KINDS = {
     "locations": (("code", "name", "kind", "parent", "capacity"), ("active", "sort_order", "holds_units"),
                   lambda user, values, _: locations.save(user, values)),
-    "parts": (("number", "revision", "description", "uom", "gtin"), ("pack_qty", "shelf_life_days", "active"),
+    "parts": (("number", "revision", "description", "uom", "gtin"), ("pack_qty", "shelf_life_days", "active",
+                                                                    "supersedes"),
               lambda user, values, _: parts.save(user, values)),
     "users": (("username", "display_name", "role", "badge"), ("language", "active"),
               lambda user, values, _: people.save(user, values)),
@@ -25,7 +26,7 @@ KINDS = {
 EXAMPLES = {
     "locations": [["WH", "Warehouse", "storage", "", "", "", "", "no"],
                   ["A-01-1", "Rack A bay 1 level 1", "storage", "WH", "2", "yes", "A-01-1", "yes"]],
-    "parts": [["RES-PP-100", "B", "Polypropylene resin", "kg", "09501101530003", "1000", "365", "yes"]],
+    "parts": [["RES-PP-100", "B", "Polypropylene resin", "kg", "09501101530003", "1000", "365", "yes", ""]],
     "users": [["olga", "Olga Operator", "operator", "B-1001", "en", "yes"]],
     "stock": [["", "RES-PP-100", "B", "1000", "L2401", "A-01-1", "2025-01-15", ""]],
 }
@@ -104,6 +105,9 @@ def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_l
 
 
 def _apply(user, kind, rows, go_live):
+    if kind == "stock":  # tens of thousands of pallets: booked a chunk at a time
+        stock.book_rows(user, rows, go_live)
+        return
     save = KINDS[kind][2]
     for row in _ordered(kind, rows):
         if row.error:

@@ -1,10 +1,12 @@
-"""Parts: create, change (description, unit of measure, GTIN, standard pack, shelf life), retire."""
+"""Parts: create, change (description, unit of measure, GTINs, standard pack, shelf life), retire."""
+import re
+
 from peewee import fn
 from stdnum import ean
 
 from ...store import db
 from ...store.db import Prepared, write_transaction
-from ...store.models import Part
+from ...store.models import Part, PartGtin
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
 from ..permissions import authorize
@@ -42,21 +44,48 @@ def _key(values):
     return number, revision
 
 
-def _gtin(values, existing, number):
+def _gtins(values, existing, number):
+    """The part's GTINs as typed, first the main one (several: separated by spaces, commas or
+    semicolons; a case GTIN and a pallet GTIN), or None: keep what it has."""
     if "gtin" not in values and existing is not None:
-        return existing.gtin
-    gtin = str(values.get("gtin") or "").strip().replace(" ", "")
-    if gtin.endswith(".0"):
-        gtin = gtin[:-2]
-    if not gtin:
         return None
-    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14) or not ean.is_valid(gtin):
-        raise Invalid("GTIN “{gtin}” is not valid: 8, 12, 13 or 14 digits with a right check digit.",
-                      gtin=codes.shown(gtin))
-    other = (Part.select().where(Part.gtin == gtin, Part.number != number).first())
-    if other is not None:
-        raise Invalid("GTIN {gtin} is already part {part}'s.", gtin=gtin, part=other.label)
-    return gtin
+    found = {}
+    for gtin in re.split(r"[\s,;|]+", str(values.get("gtin") or "").strip()):
+        if gtin.endswith(".0"):  # a spreadsheet's number
+            gtin = gtin[:-2]
+        if not gtin:
+            continue
+        if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14) or not ean.is_valid(gtin):
+            raise Invalid("GTIN “{gtin}” is not valid: 8, 12, 13 or 14 digits with a right check digit.",
+                          gtin=codes.shown(gtin))
+        found.setdefault(gtin.zfill(14), gtin)
+    if found:
+        other = (PartGtin.select(PartGtin, Part).join(Part).where(PartGtin.gtin.in_(list(found)), Part.number != number)
+                 .first())
+        if other is not None:
+            raise Invalid("GTIN {gtin} is already part {part}'s.", gtin=found[other.gtin], part=other.part.label)
+    return list(found.values())
+
+
+def gtins_of(part):
+    """Every GTIN of the part, in its 14-digit form, the main one first."""
+    if part is None or part.id is None:
+        return []
+    return [g for (g,) in PartGtin.select(PartGtin.gtin).where(PartGtin.part == part).order_by(PartGtin.id).tuples()]
+
+
+def _keep_gtins(part, gtins, had):
+    """Make the part's GTIN rows what `gtins` says (None: as they are)."""
+    if gtins is None:
+        return had
+    wanted = [g.zfill(14) for g in gtins]
+    if wanted == had:
+        return had
+    if had:
+        PartGtin.delete().where(PartGtin.part == part).execute()
+    for gtin in wanted:
+        db.insert(PartGtin(part=part, gtin=gtin))
+    return wanted
 
 
 def _read(values, existing, number):
@@ -67,7 +96,7 @@ def _read(values, existing, number):
         "description": fields.text(values, "description", Words("Description"), max_length=200,
                                    default=keep("description", "")),
         "uom": fields.text(values, "uom", Words("Unit of measure"), max_length=8, default=keep("uom", "ea")),
-        "gtin": _gtin(values, existing, number),
+        "gtins": _gtins(values, existing, number),
         "pack_qty": parse_quantity(pack, what=Words("Standard pack")) if pack else (
             None if "pack_qty" in values else keep("pack_qty", None)),
         "shelf_life_days": fields.whole(values, "shelf_life_days", Words("Shelf life (days)"), minimum=1)
@@ -83,17 +112,60 @@ def save(user, values):
     with write_transaction():
         existing = next(iter(_PART(number, revision)), None)
         new = _read(values, existing, number)
-        before = audit.snapshot(existing, FIELDS)
+        had = gtins_of(existing)
+        before = _snapshot(existing, had)
         part = existing or Part(number=number, revision=revision)
+        gtins = new.pop("gtins")
+        if gtins is not None:
+            part.gtin = gtins[0] if gtins else None
         for name, value in new.items():
             setattr(part, name, value)
         if existing is None:
             db.insert(part)  # compiled once: an import adds thousands
         else:
             part.save()
-        after = audit.snapshot(part, FIELDS)
+        after = _snapshot(part, _keep_gtins(part, gtins, had))
         audit.record(user, "part", part.label, before, after)
+        _supersede(user, part, values.get("supersedes"))
     return part, "created" if before is None else "updated" if before != after else "unchanged"
+
+
+def _supersede(user, part, revision):
+    """Mark the older `revision` of the part's number as superseded by `part` (empty: nothing to do)."""
+    revision = codes.normalise(revision or "")
+    if not revision:
+        return
+    old = next(iter(_PART(part.number, revision)), None)
+    if old is None:
+        raise Invalid("{number} has no revision {revision} to supersede.", number=part.number, revision=revision)
+    if old.id == part.id or part.superseded_by_id == old.id:
+        raise Invalid("Revision {new} cannot supersede revision {old}: {old} is the newer one or the same.",
+                      new=part.revision or "-", old=revision)
+    if old.superseded_by_id == part.id:
+        return
+    if old.superseded_by_id is not None:
+        raise Invalid("{part} is already superseded by revision {newer}.", part=old.label,
+                      newer=old.superseded_by.revision)
+    old.superseded_by = part
+    old.save(only=[Part.superseded_by])
+    audit.record(user, "part", old.label, {"superseded_by": None}, {"superseded_by": part.label})
+
+
+def current(part):
+    """The revision that replaces `part` now (itself when none does), following the chain."""
+    seen = {part.id}
+    while part.superseded_by_id is not None and part.superseded_by_id not in seen:
+        part = part.superseded_by
+        seen.add(part.id)
+    return part
+
+
+def _snapshot(part, gtins):
+    """The audited fields, with every GTIN of the part under "gtin"."""
+    values = audit.snapshot(part, FIELDS)
+    if values is not None:
+        values["gtin"] = " ".join(gtins) or None
+    return values
 
 
 def deactivate(user, number, revision=""):
@@ -105,8 +177,9 @@ def listing(search="", page=1, per_page=50):
     query = Part.select()
     search = " ".join(str(search or "").split())[:40]
     if search:
+        by_gtin = PartGtin.select(PartGtin.part).where(PartGtin.gtin == search.zfill(14)[-14:])
         query = query.where(Part.number.contains(search.upper()) | Part.description.contains(search)
-                            | (Part.gtin == search))
+                            | (Part.gtin == search) | Part.id.in_(by_gtin))
     total = query.count()
     rows = list(query.order_by(Part.number, Part.revision).paginate(max(1, page), per_page))
     return rows, total

@@ -7,10 +7,12 @@ from peewee import JOIN
 from ...store.db import Prepared
 from ...store.models import Location, Unit, utcnow
 from .. import codes, inventory
-from ..errors import Invalid
+from ..errors import DomainError, Invalid
 from ..quantities import parse_quantity
 from ..words import Words
 from . import fields, parts
+
+CHUNK = 1000  # pallets per transaction of an opening-stock import
 
 _UNIT = Prepared(lambda lpn: Unit.select(Unit, Location).join(Location, JOIN.LEFT_OUTER)
                  .where(Unit.lpn == lpn).limit(1))
@@ -24,29 +26,83 @@ def _same(unit, part, quantity, location, lot):
 def book(user, values, go_live=None):
     """Book one pallet of opening stock. Returns (unit, "created" | "unchanged"): a pallet booked
     before with the same values is left alone (a re-import books nothing twice)."""
-    part = parts.find(values.get("part"), values.get("revision"))
+    lpn = codes.normalise(values.get("lpn") or "")
+    pallet = _pallet(values, {lpn: next(iter(_UNIT(lpn)), None)} if lpn else {}, {})
+    if isinstance(pallet, Unit):
+        return pallet, "unchanged"
+    result = inventory.opening(inventory.Ctx(user, device="import", at=go_live or utcnow()), pallet.part,
+                               pallet.quantity, pallet.at, lot=pallet.lot, lpn=pallet.lpn,
+                               received=pallet.received, expires_on=pallet.expires_on)
+    return result.unit, "created"
+
+
+def book_rows(user, rows, go_live=None):
+    """An import's rows of opening stock, booked a chunk at a time through inventory.opening_many
+    (one transaction, a few statements per chunk): each row gets its action and code, or its error."""
+    ctx = inventory.Ctx(user, device="import", at=go_live or utcnow())
+    found_parts = {}
+    for start in range(0, len(rows), CHUNK):
+        _book_chunk(ctx, [row for row in rows[start:start + CHUNK] if not row.error], found_parts)
+
+
+def _book_chunk(ctx, rows, found_parts):
+    lpns = [codes.normalise(row.values.get("lpn") or "") for row in rows]
+    existing = {unit.lpn: unit for unit in Unit.select(Unit, Location).join(Location, JOIN.LEFT_OUTER)
+                .where(Unit.lpn.in_([lpn for lpn in lpns if lpn]))}
+    pallets, booking = [], []
+    for row in rows:
+        try:
+            pallet = _pallet(row.values, existing, found_parts)
+        except DomainError as err:
+            row.error = err.message
+            continue
+        if isinstance(pallet, Unit):
+            row.action, row.code = "unchanged", pallet.lpn
+        else:
+            pallets.append(pallet)
+            booking.append(row)
+    for row, result in zip(booking, inventory.opening_many(ctx, pallets)):
+        if isinstance(result, DomainError):
+            row.error = result.message
+        else:
+            row.action, row.code = "created", result.lpn
+
+
+def _part(values, found_parts):
+    key = (str(values.get("part") or "").strip().upper(), str(values.get("revision") or "").strip().upper())
+    if key not in found_parts:
+        try:
+            found_parts[key] = parts.find(values.get("part"), values.get("revision"))
+        except DomainError as err:
+            found_parts[key] = err
+    if isinstance(found_parts[key], DomainError):
+        raise found_parts[key]
+    return found_parts[key]
+
+
+def _pallet(values, existing, found_parts):
+    """A row as an inventory.Pallet, or the Unit it names when that was booked before with the same
+    values (`existing`: LPN -> Unit). Refused: a value is wrong, or the LPN is booked otherwise."""
+    part = _part(values, found_parts)
     quantity = parse_quantity(values.get("quantity"))
     location = codes.normalise(values.get("location") or "")
     if not location:
         raise Invalid("Location is missing.")
     lot = fields.text(values, "lot", Words("Lot"), max_length=40)
     lpn = codes.normalise(values.get("lpn") or "")
-    if lpn:
-        existing = next(iter(_UNIT(lpn)), None)
-        if existing is not None:
-            if _same(existing, part, quantity, location, lot):
-                return existing, "unchanged"
-            raise Invalid("Pallet {unit} is already in the plant with other values: change it with a move or a count "
-                          "adjustment, not by importing it again.", unit=lpn)
+    unit = existing.get(lpn) if lpn else None
+    if unit is not None:
+        if _same(unit, part, quantity, location, lot):
+            return unit
+        raise Invalid("Pallet {unit} is already in the plant with other values: change it with a move or a count "
+                      "adjustment, not by importing it again.", unit=lpn)
     received = fields.date(values, "received", Words("Received"))
     expires = fields.date(values, "expiry", Words("Expiry"))
     if expires is None and received and part.shelf_life_days:
         expires = received + datetime.timedelta(days=part.shelf_life_days)
-    at = go_live or utcnow()
     received_at = datetime.datetime.combine(received, datetime.time()) if received else None
-    result = inventory.opening(inventory.Ctx(user, device="import", at=at), part, quantity, location,
-                               lot=lot, lpn=lpn or None, received=received_at, expires_on=expires)
-    return result.unit, "created"
+    return inventory.Pallet(part, quantity, location, lot=lot, lpn=lpn or None, received=received_at,
+                            expires_on=expires)
 
 
 def go_live_at(text, zone):

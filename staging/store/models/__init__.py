@@ -17,6 +17,7 @@ from .core import (
     Location,
     OutputRecord,
     Part,
+    PartGtin,
     Quantity,
     Scan,
     Sequence,
@@ -57,4 +58,5 @@ from .records import (
 MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
           LoginFailure, SecurityEvent, MasterChange, Setting, OutputUnit, Genealogy]
+MODELS += [PartGtin]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]

@@ -97,6 +97,8 @@ class Part(BaseModel):
     shelf_life_days = IntegerField(null=True)
     active = BooleanField(default=True)
     backflush = BooleanField(default=False)  # producing it consumes its bill of material
+    # The newer revision of the same part number that replaces this one (None: current).
+    superseded_by = ForeignKeyField("self", null=True, backref="supersedes")
 
     class Meta:
         indexes = ((("number", "revision"), True),)
@@ -104,6 +106,17 @@ class Part(BaseModel):
     @property
     def label(self):
         return f"{self.number} rev {self.revision}" if self.revision else self.number
+
+
+class PartGtin(BaseModel):
+    """Every GTIN of a part (a case GTIN, a pallet GTIN ...), in its 14-digit form, as GS1 scans carry it;
+    part.gtin is the first as typed. Revisions of one part number may share a GTIN; other parts not."""
+    part = ForeignKeyField(Part, backref="gtins", on_delete="CASCADE")
+    gtin = CharField(max_length=14, index=True)
+
+    class Meta:
+        table_name = "part_gtins"  # "part_gtin" is the name of part.gtin's index
+        indexes = ((("part", "gtin"), True),)
 
 
 class WorkOrder(BaseModel):
