@@ -1,5 +1,6 @@
 """Admins: people's roles, badges and PINs, who may sign in at all, and the security events."""
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..domain import badges, security_log, users
 from ..domain.errors import DomainError
@@ -62,6 +63,13 @@ def active(username):
     on = request.form.get("active") == "1"
     return _change(lambda: users.set_active(g.user, username, on, _address()), username,
                    "{username} may sign in again." if on else "{username} is switched off; their sessions have ended.")
+
+
+@bp.post("/users/<username>/language")
+@login_required
+def language(username):
+    return _change(lambda: users.set_language(g.user, username, request.form.get("language")), username,
+                   gettext("Language of {username} changed."))
 
 
 @bp.get("/security")

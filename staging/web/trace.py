@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect,
 from ..domain import finders, inventory, trace
 from ..domain.errors import DomainError
 from ..domain.permissions import can
+from ..domain.words import Words, joined
 from ..media import labels, output_labels, printing
 from . import schemas_output, serial
 from .api import bp as api_bp
@@ -125,7 +126,7 @@ def station_label(unit):
     printer, why_not = output_labels.print_at_station(
         g.user, unit, labels.Settings.from_config(current_app.config),
         timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
-    return f"Label printed on {printer}." if printer else why_not
+    return Words("Label printed on {printer}.", printer=printer) if printer else why_not
 
 
 def scan_label(state, outcome):
@@ -138,7 +139,7 @@ def scan_label(state, outcome):
         return outcome
     said = station_label(unit)
     if said:
-        outcome.detail = f"{said} {outcome.detail}"
+        outcome.detail = joined(said, outcome.detail)
     return outcome
 
 
