@@ -62,10 +62,10 @@ translations: venv
 # After marking new strings: extract them (babel.cfg; labels' captions need the repo on the path) and
 # bring every catalog in step; then write the new msgstrs (tests/test_translations.py says which).
 messages: venv
-	PYTHONPATH=. $(BIN)/pybabel extract --quiet -F babel.cfg --no-wrap --sort-by-file --omit-header \
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-output --omit-header --no-location \
 	  $$($(BIN)/python -c "from staging.web.i18n import EXTRACT_KEYWORDS as k; print(' '.join('-k ' + w for w in k))") \
 	  -o staging/translations/messages.pot .
-	$(BIN)/pybabel update --quiet --no-wrap -i staging/translations/messages.pot -d staging/translations
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -i staging/translations/messages.pot -d staging/translations
 	rm -f staging/translations/messages.pot
 
 clean:

@@ -129,9 +129,10 @@ def load(data):
             return Decimal(str(data["d"]))
         if "day" in data:
             return datetime.date.fromisoformat(str(data["day"]))
-        if isinstance(data.get("w"), str):
-            values = data.get("v") if isinstance(data.get("v"), dict) else {}
-            return Words(data["w"], **{str(k): load(v) for k, v in values.items()})
+        msgid, values = data.get("w"), data.get("v")
+        if isinstance(msgid, str):
+            values = values if isinstance(values, dict) else {}
+            return Words(msgid, **{str(k): load(v) for k, v in values.items()})
     if isinstance(data, list):
         return [load(v) for v in data]
     return data

@@ -9,12 +9,12 @@ from ..domain.scan_commands import MODE_NAMES
 from . import i18n
 
 
-def plural(singular, plural_text):
-    """{category: text} for the reader's language: ngettext of the first count in each category."""
+def plural(said):
+    """{category: text} for the reader's language: `said` (count -> ngettext) of the first count in each."""
     locale = get_locale() or Locale("en")
     forms = {}
     for count in range(0, 200):
-        forms.setdefault(locale.plural_form(count), ngettext(singular, plural_text, count))
+        forms.setdefault(locale.plural_form(count), said(count))
     return forms
 
 
@@ -28,7 +28,8 @@ def script_words():
         "mustSignIn": gettext("{user} must sign in on this device to send them."),
         "serverRefused": gettext("Not sent: the server refused it ({status})"),
         "reload": gettext("Reload the page; queued scans stay on this device."),
-        "back": plural("Connection back: {count} queued scan sent", "Connection back: {count} queued scans sent"),
+        "back": plural(lambda n: ngettext("Connection back: {count} queued scan sent",
+                                          "Connection back: {count} queued scans sent", n)),
         "backRefused": gettext(", {count} refused (see the list below)"),
         "backAll": gettext(", all recorded"),
         "backWaiting": gettext("; not finished: {what}"),
