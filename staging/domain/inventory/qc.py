@@ -4,6 +4,7 @@ from ...store.models import Entry, Unit
 from .. import codes
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..quantities import fmt_qty, parse_quantity
+from ..words import Words
 from ..workorders import count_usage
 from .lookups import _unit
 from .machinery import STATUS_AT, _reason, verb
@@ -27,7 +28,7 @@ def correct(book, entry_id, new_quantity, reason):
         raise Invalid("Only a recorded consumption or waste can be corrected.")
     if Entry.select().where(Entry.reverses == original).exists():
         raise Invalid(f"Entry {original.id} was already corrected or undone: correct the newer entry.")
-    new_quantity = parse_quantity(new_quantity, allow_zero=True, what="Corrected quantity")
+    new_quantity = parse_quantity(new_quantity, allow_zero=True, what=Words("Corrected quantity"))
     if new_quantity == original.quantity:
         raise Invalid(f"Entry {original.id} already says {fmt_qty(new_quantity)}: nothing to correct.")
     unit = locked(Unit.select().where(Unit.id == original.unit_id)).get()

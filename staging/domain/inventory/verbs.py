@@ -183,7 +183,7 @@ def adjust(book, unit_ref, counted, *, reason):
     """Correct a unit's quantity to what was counted, with a reason."""
     unit = _unit(unit_ref)
     reason = _reason(reason)
-    counted = parse_quantity(counted, allow_zero=True, what="Counted quantity")
+    counted = parse_quantity(counted, allow_zero=True, what=Words("Counted quantity"))
     if counted == unit.quantity:
         raise Invalid(f"{unit.lpn} already holds {fmt_qty(counted)} {unit.part.uom}: nothing to adjust.")
     book.record(unit, "adjust", delta=counted - unit.quantity, reason=reason)

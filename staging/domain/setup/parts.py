@@ -9,6 +9,7 @@ from .. import codes
 from ..errors import Conflict, Invalid, NotFound
 from ..permissions import authorize
 from ..quantities import parse_quantity
+from ..words import Words
 from . import audit, fields
 
 FIELDS = ("number", "revision", "description", "uom", "gtin", "pack_qty", "shelf_life_days", "active")
@@ -64,7 +65,7 @@ def _read(values, existing, number):
                                    default=keep("description", "")),
         "uom": fields.text(values, "uom", "Unit of measure", max_length=8, default=keep("uom", "ea")),
         "gtin": _gtin(values, existing, number),
-        "pack_qty": parse_quantity(pack, what="Standard pack") if pack else (
+        "pack_qty": parse_quantity(pack, what=Words("Standard pack")) if pack else (
             None if "pack_qty" in values else keep("pack_qty", None)),
         "shelf_life_days": fields.whole(values, "shelf_life_days", "Shelf life (days)", minimum=1)
         if "shelf_life_days" in values else keep("shelf_life_days", None),

@@ -8,6 +8,7 @@ from .. import finders
 from ..errors import Invalid, NotFound
 from ..permissions import authorize
 from ..quantities import parse_quantity
+from ..words import Words
 
 
 def places_of(machine_ids):
@@ -75,8 +76,8 @@ def set_kanban(user, place_code, part, minimum, maximum):
     authorize(user, "manage_tasks")
     place = _staging_place(place_code)
     part = part if isinstance(part, Part) else _part(part)
-    low = parse_quantity(minimum, allow_zero=True, what="Minimum")
-    high = parse_quantity(maximum, what="Maximum")
+    low = parse_quantity(minimum, allow_zero=True, what=Words("Minimum"))
+    high = parse_quantity(maximum, what=Words("Maximum"))
     if low >= high:
         raise Invalid("The maximum must be above the minimum.")
     with write_transaction():

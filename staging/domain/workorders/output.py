@@ -21,6 +21,7 @@ from ...store.models import (
 from ..errors import Invalid
 from ..permissions import authorize
 from ..quantities import ZERO, parse_quantity
+from ..words import Words
 from .coverage import LineView, machine_view
 from .material import OPEN_STATUSES
 
@@ -30,8 +31,8 @@ def report_output(user, wo, good, rejected="0", note="", machine=None, at=None):
     is an output unit (inventory.produce); a good quantity here counts as well, for product that
     is not handled on pallets."""
     authorize(user, "report_output")
-    good = parse_quantity(good or "0", allow_zero=True, what="Good quantity")
-    rejected = parse_quantity(rejected or "0", allow_zero=True, what="Rejected quantity")
+    good = parse_quantity(good or "0", allow_zero=True, what=Words("Good quantity"))
+    rejected = parse_quantity(rejected or "0", allow_zero=True, what=Words("Rejected quantity"))
     if good == 0 and rejected == 0:
         raise Invalid("Enter a good or rejected quantity.")
     note = " ".join(str(note or "").split())[:200]

@@ -10,7 +10,6 @@ from stdnum import ean
 
 from ...domain import codes, scanner_check
 from ...domain.errors import Invalid, NotFound
-from ...domain.quantities import fmt_qty
 from ...domain.scan_commands import COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
@@ -197,7 +196,7 @@ def _unit_labels(units, settings):
         sscc = ssccs.get(u.id, "")
         out.append(Label("unit", u.lpn, {
             "lpn": u.lpn, "part": u.part.number, "revision": u.part.revision,
-            "description": u.part.description, "qty": fmt_qty(u.quantity), "uom": u.part.uom,
+            "description": u.part.description, "qty": u.quantity, "uom": u.part.uom,
             "lot": u.lot, "work_order": wo.number if wo else "", "staged_for": staged_for,
             "location": here.code if here else "", "date": today,
             "received": _local(u.created_at, settings.timezone), "plant": settings.plant,
