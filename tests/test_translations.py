@@ -325,6 +325,7 @@ def test_a_german_badge_switches_an_english_handheld_to_german(page, live_server
     shows(page, "ok", "Angemeldet: operator1")
     expect(page.locator("button.mode").first).to_have_text("Umlagern")
     expect(page.locator("html")).to_have_attribute("lang", "de")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # longer words, still no sideways scroll
     wedge(page, "NOPE-42")
     shows(page, "bad", "Unbekannter Barcode")
 
