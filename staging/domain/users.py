@@ -108,10 +108,11 @@ def set_active(admin, username, active, address=""):
     security_log.record("activated" if active else "deactivated", actor=admin, subject=user, address=address)
 
 
-def set_language(actor, username, language):
-    """A person's language ("" follows the browser): one's own, or anyone's for an admin."""
+def set_language(actor, username, language, *, own=False):
+    """A person's language ("" follows the browser): one's own (own=True, the account page), or anyone's
+    for an admin (the People page, where even one's own row is an admin's change)."""
     user = _named(username)
-    if user.id != actor.id:
+    if not (own and user.id == actor.id):
         authorize(actor, "manage_users")
     user.language = languages.checked(language)
     User.update(language=user.language).where(User.id == user.id).execute()

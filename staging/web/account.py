@@ -34,7 +34,7 @@ def password():
 @login_required
 def language():
     try:
-        users.set_language(g.user, g.user.username, request.form.get("language"))
+        users.set_language(g.user, g.user.username, request.form.get("language"), own=True)
     except DomainError as err:
         return render_template("account/index.html", error=say(err)), err.status
     refresh()  # this very answer already in the new language
