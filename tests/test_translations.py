@@ -356,7 +356,7 @@ def test_someone_chooses_their_own_language_and_a_bad_one_is_refused(page, live_
     assert User.get(User.username == "stager1").language == "es"
 
 
-def test_an_admin_sets_a_persons_language_and_the_cli_and_import_take_one(app, client, runner, web_plant):
+def test_an_admin_sets_a_persons_language_and_the_cli_and_import_take_one(app, client, runner, web_plant, tmp_path):
     login(client, "admin1")
     token = csrf_token(client, "/admin/users")
     client.post("/admin/users/operator1/language", data={"language": "pl", "csrf_token": token})
@@ -369,6 +369,14 @@ def test_an_admin_sets_a_persons_language_and_the_cli_and_import_take_one(app, c
     assert result.exit_code == 0 and User.get(User.username == "jan").language == "pl"
     result = runner.invoke(args=["create-user", "ana", "--role", "operator", "--badge", "B-78", "--language", "xx"])
     assert result.exit_code != 0 and not User.select().where(User.username == "ana").exists()
+    rows = tmp_path / "people.csv"
+    rows.write_text("username,display_name,role,badge,language\nola,Ola,operator,B-80,pl\nbob,Bob,operator,B-81,fr\n")
+    result = runner.invoke(args=["import", "users", str(rows)])
+    assert result.exit_code == 1 and "people.csv:3: Language “fr” is not one of: en, de, es, pl." in result.output
+    assert not User.select().where(User.username == "ola").exists()  # nothing written
+    rows.write_text("username,display_name,role,badge,language\nola,Ola,operator,B-80,pl\n")
+    assert runner.invoke(args=["import", "users", str(rows)]).exit_code == 0
+    assert User.get(User.username == "ola").language == "pl"
 
 
 # --- locale formats, labels -------------------------------------------------------------------------------------
