@@ -7,6 +7,8 @@ import ast
 import datetime
 import json
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -422,3 +424,16 @@ def test_labels_carry_the_plants_language(app, client, web_plant):
 def test_the_catalog_check_reads_babel_cfg_like_make_messages(marked):
     # Python (Words), templates (_()) and the labels' layouts (labels/*.toml) are all extracted.
     assert {"Lot {lot}", "Scan a barcode", "Moved."} <= set(marked)
+
+
+def test_a_polish_label_prints_its_letters_in_the_pdf(web_plant, tmp_path):
+    # Helvetica, the PDF's own font, has no Ł: such text is written in an embedded Unicode font.
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.fail("pdftotext is missing: `make test` installs poppler-utils")
+    web_plant.scrap.name = "Złom i odpady"
+    label = labels.location_label(web_plant.scrap).said_in("pl")
+    (tmp_path / "label.pdf").write_bytes(labels.render([label], "pdf", "4x2"))
+    text = subprocess.run([pdftotext, str(tmp_path / "label.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "ZŁOM" in text and "Złom i odpady" in text
