@@ -14,7 +14,7 @@ from ...domain.scan_commands import COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
 from ...store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
-from ..language import language_of
+from ..language import language_of, say
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ def _unit_labels(units, settings):
         sscc = ssccs.get(u.id, "")
         out.append(Label("unit", u.lpn, {
             "lpn": u.lpn, "part": u.part.number, "revision": u.part.revision,
-            "description": u.part.description, "qty": u.quantity, "uom": u.part.uom,
+            "description": u.part.description, "qty": say(u.quantity, settings.language), "uom": u.part.uom,
             "lot": u.lot, "work_order": wo.number if wo else "", "staged_for": staged_for,
             "location": here.code if here else "", "date": today,
             "received": _local(u.created_at, settings.timezone), "plant": settings.plant,
