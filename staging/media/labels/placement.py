@@ -75,7 +75,11 @@ def _place_all(plans, fields, label, out):
 
 def _said(values, language):
     """A label's fields (Words, quantities) in its language, "" for any field a layout names and it lacks."""
-    return _Fields({k: say(v, language) for k, v in values.items()})
+    fields = _Fields(values)
+    for key, value in values.items():
+        if not isinstance(value, str):  # most are: a batch of labels pays for the few that are not
+            fields[key] = say(value, language)
+    return fields
 
 
 def _compile(specs, ox, oy, dpmm, words):
