@@ -46,7 +46,8 @@ def say(text):
 
 
 def _translate(msgid):
-    # gettext's own %-formatting is not wanted: the Words fill in their {placeholders} themselves.
+    # No variables: gettext leaves the text as it is, and Words fill in their {placeholders} themselves.
+    # An empty msgid would fetch the catalog's header.
     return gettext(msgid) if msgid else msgid
 
 
