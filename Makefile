@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint setup system system-test venv vendor translations bench bench-quick check clean
+.PHONY: run test lint setup system system-test venv vendor translations messages bench bench-quick check clean
 
 run: setup
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py app:app
@@ -62,6 +62,15 @@ static/vendor/htmx.min.js: node_modules/.installed
 # The catalogs (staging/translations/*/LC_MESSAGES/messages.po) compiled for the app; .mo not committed.
 translations: venv
 	$(BIN)/pybabel --quiet compile -d staging/translations
+
+# After marking new strings: extract them (babel.cfg; labels' captions need the repo on the path) and
+# bring every catalog in step; then write the new msgstrs (tests/test_translations.py says which).
+messages: venv
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-output --omit-header --no-location \
+	  $$($(BIN)/python -c "from staging.web.i18n import EXTRACT_KEYWORDS as k; print(' '.join('-k ' + w for w in k))") \
+	  -o staging/translations/messages.pot .
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -i staging/translations/messages.pot -d staging/translations
+	rm -f staging/translations/messages.pot
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

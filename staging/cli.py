@@ -57,11 +57,12 @@ def check():
 @click.option("--password", default=None, help="At least 8 characters; omit for badge-only users.")
 @click.option("--badge", default=None, help="Badge code for badge sign-in.")
 @click.option("--display-name", default="")
-def create_user(name, role, password, badge, display_name):
+@click.option("--language", default="", help="en, de, es or pl; omit to follow the browser.")
+def create_user(name, role, password, badge, display_name, language):
     """Create a user."""
     from .domain.users import create_user as create
     try:
-        user = create(name, role, password, badge=badge, display_name=display_name)
+        user = create(name, role, password, badge=badge, display_name=display_name, language=language)
     except DomainError as err:
         _fail(err)
     click.echo(f"Created {user.role} {user.username}.")

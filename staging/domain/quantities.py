@@ -7,17 +7,17 @@ from .words import Words
 
 MAX_QUANTITY = Decimal("1000000000")
 ZERO = Decimal("0")
+QUANTITY = Words("Quantity")
 
 # Digits and one decimal point (a comma counts as one), as a person types them. Decimal alone
 # would also take "1_000", "1e3" and other scripts' digits, and store what nobody meant.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
-QUANTITY = Words("Quantity")  # what a refusal calls the typed number, unless the caller names it
-
-
 def parse_quantity(value, *, allow_zero=False, what=QUANTITY):
-    """A quantity from a form, the API or a scan: a finite Decimal, >= 0, at most 3 decimals."""
+    """A quantity from a form, the API or a scan: a finite Decimal, >= 0, at most 3 decimals. A person
+    types either decimal mark: "2,5" and "2.5" are the same (no thousands separators: 1.000 is one).
+    `what` names the field in a refusal (Words, so it is translated with it)."""
     if isinstance(value, bool):
         raise Invalid("{what} must be a number.", what=what)
     if isinstance(value, (int, float, Decimal)):  # from JSON: written out, never as 1e-05

@@ -5,6 +5,7 @@ is told. The ledger keeps both times (Entry.at and Entry.recorded_at). No Flask 
 import datetime
 
 from ..store.models import ShiftLog
+from .words import Words
 
 
 def scan_time(cal, scanned_ms, sent_ms, now, max_age_hours):
@@ -19,14 +20,14 @@ def scan_time(cal, scanned_ms, sent_ms, now, max_age_hours):
     if age_ms <= 0:
         return None, ""
     if age_ms > max_age_hours * 3_600_000:
-        return None, (f"Scanned offline over {max_age_hours:g} hours before it arrived: recorded at "
-                      "the time it arrived.")
+        return None, Words("Scanned offline over {hours} hours before it arrived: recorded at the time it arrived.",
+                           hours=f"{max_age_hours:g}")
     at = now - datetime.timedelta(milliseconds=age_ms)
     covering = cal.at(at) if cal is not None else None
     if covering is not None and _locked(*covering):
         day, shift = covering
-        return None, (f"Scanned during the {shift.name} shift of {day:%d %b}, whose log is already submitted: "
-                      "recorded at the time it arrived.")
+        return None, Words("Scanned during the {shift} shift of {day}, whose log is already submitted: recorded at "
+                           "the time it arrived.", shift=shift.name, day=day)
     return at, ""
 
 

@@ -2,7 +2,7 @@
 SSCC label with its item label, and what a label says (shown for confirmation)."""
 from . import codes
 from .errors import Invalid
-from .quantities import fmt_qty
+from .words import Words
 
 
 def label_of(text):
@@ -46,6 +46,8 @@ def label_part(label):
 
 def label_facts(label):
     """The values read from a label, as the operator checks them."""
-    part = label.part.label if label.part is not None else "not one of our parts"
-    qty = f"{fmt_qty(label.quantity)} {label.uom}" if label.quantity is not None else "no quantity"
-    return [f"GTIN {label.gtin} · {part}", f"Lot {label.lot or '—'} · {qty}"]
+    part = label.part.label if label.part is not None else Words("not one of our parts")
+    qty = Words("{qty} {uom}", qty=label.quantity, uom=label.uom) if label.quantity is not None \
+        else Words("no quantity")
+    return [Words("GTIN {gtin} · {part}", gtin=label.gtin, part=part),
+            Words("Lot {lot} · {qty}", lot=label.lot or "—", qty=qty)]

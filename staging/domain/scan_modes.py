@@ -9,7 +9,7 @@ from .quantities import fmt_qty, parse_quantity
 from .scan_commands import OVERRIDES
 from .scan_labels import combined_text, label_facts, label_of, label_part, merge_labels
 from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
-from .words import Words
+from .words import Words, joined
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
 
@@ -34,7 +34,8 @@ def _described(outcome, unit):
     """The panel after a pallet scan says what the pallet is; on QC hold, that first."""
     outcome.facts = unit_facts(unit)
     if unit.status == "hold":
-        outcome.detail = f"{unit.lpn} is on QC hold: it stays on hold where it goes. {outcome.detail}"
+        outcome.detail = joined(Words("{unit} is on QC hold: it stays on hold where it goes.", unit=unit.lpn),
+                                outcome.detail)
     return outcome
 
 
@@ -110,13 +111,11 @@ def _moved(result, state):
     needs, a pallet on QC hold, a lead's override): the note says why."""
     entry = result.entry
     title = f"{result.unit.lpn} → {entry.to_location.code}"
-    detail = {"load": "Loaded.", "unload": "Unloaded.", "move": "Moved.", "stage": "Staged.",
-              "ship": "Shipped."}.get(entry.kind, "")
-    if result.note:
-        detail = f"{detail} {result.note}"
-    if state.target and not state.unit:
-        detail += f" Next pallet for {state.target}, or DONE."
-    return Outcome("wait" if result.warn else "ok", title, detail.strip(), replayed=result.replayed)
+    detail = {"load": Words("Loaded."), "unload": Words("Unloaded."), "move": Words("Moved."),
+              "stage": Words("Staged."), "ship": Words("Shipped.")}.get(entry.kind, "")
+    more = Words("Next pallet for {location}, or DONE.", location=state.target) \
+        if state.target and not state.unit else ""
+    return Outcome("wait" if result.warn else "ok", title, joined(detail, result.note, more), replayed=result.replayed)
 
 
 def _unload(ctx, lpn, state, expected_from):
@@ -196,11 +195,13 @@ def _split_mode(ctx, state, meaning):
                              expected_from=state.unit_from if state.unit_from != "nowhere" else None)
     new, entry = result.unit, result.entry
     left = Unit.get(Unit.lpn == state.unit)
-    detail = (f"Taken off {left.lpn}, which keeps {fmt_qty(left.quantity)} {new.part.uom}. "
-              f"{new.lpn} gets its own label. {result.note}")
+    detail = joined(Words("Taken off {unit}, which keeps {qty} {uom}.", unit=left.lpn, qty=left.quantity,
+                          uom=new.part.uom),
+                    Words("{unit} gets its own label.", unit=new.lpn), result.note)
     return state.clear(), Outcome("wait" if result.warn else "ok",
-                                  f"{new.lpn}: {fmt_qty(new.quantity)} {new.part.uom} → {entry.to_location.code}",
-                                  detail.strip(), lpn=new.lpn, replayed=result.replayed)
+                                  Words("{unit}: {qty} {uom} → {location}", unit=new.lpn, qty=new.quantity,
+                                        uom=new.part.uom, location=entry.to_location.code),
+                                  detail, lpn=new.lpn, replayed=result.replayed)
 
 
 def _split_quantity(state, text):
@@ -256,16 +257,17 @@ def _quantity(ctx, state, text):
     qty = None if everything else parse_quantity(text)
     if state.mode == "CONSUME":
         result = inventory.consume(ctx, state.unit, qty)
-        verb = "Used"
+        done = Words("Used {qty} {uom} of {unit}", qty=None, uom="", unit="")
     else:
         if not state.reason:
             raise Invalid("Scan a reason from the command sheet first.")
-        result = inventory.scrap(ctx, state.unit, qty, reason=_reason_label(state.reason))
-        verb = "Wasted"
+        result = inventory.scrap(ctx, state.unit, qty, reason=str(_reason_label(state.reason)))
+        done = Words("Wasted {qty} {uom} of {unit}", qty=None, uom="", unit="")
     entry, unit = result.entry, result.unit
-    left = f"{fmt_qty(unit.quantity)} {unit.part.uom} left." if unit.quantity else f"{unit.lpn} is now empty."
-    return state.clear(), Outcome("ok", f"{verb} {fmt_qty(entry.quantity)} {unit.part.uom} of {unit.lpn}",
-                                  left, replayed=result.replayed)
+    done.values.update(qty=entry.quantity, uom=unit.part.uom, unit=unit.lpn)
+    left = Words("{qty} {uom} left.", qty=unit.quantity, uom=unit.part.uom) if unit.quantity else \
+        Words("{unit} is now empty.", unit=unit.lpn)
+    return state.clear(), Outcome("ok", done, left, replayed=result.replayed)
 
 
 def _receive_mode(ctx, state, meaning):
@@ -277,7 +279,7 @@ def _receive_mode(ctx, state, meaning):
         target = _location_target(("receiving", "storage", "staging", "qc_hold"),
                                   Words("receive onto a dock, a bin, a lane or QC hold."))(meaning, state)
         state = _with_target(state, target)
-        return state, Outcome("wait", f"Receiving onto {state.target}", HINTS["RECEIVE"])
+        return state, Outcome("wait", Words("Receiving onto {location}", location=state.target), HINTS["RECEIVE"])
     if meaning.kind != "gs1":
         raise _wrong_kind(meaning, state)
     label = meaning.obj
@@ -286,9 +288,9 @@ def _receive_mode(ctx, state, meaning):
         return _take_label(ctx, state, label, meaning.text)
     if label.hidden:
         state.checking = meaning.text
-        return state, Outcome("wait", "Check the label", f"Are these right? {label.hidden[0].upper()}"
-                              f"{label.hidden[1:]}. Right: scan the label again (or Done). Wrong: CANCEL, "
-                              "and have the scanner set to send GS.", facts=label_facts(label))
+        return state, Outcome("wait", Words("Check the label"), Words(
+            "Are these right? {doubt}. Right: scan the label again (or Done). Wrong: CANCEL, and have the scanner "
+            "set to send GS.", doubt=label.hidden[0].upper() + label.hidden[1:]), facts=label_facts(label))
     return _take_label(ctx, state, label, meaning.text)
 
 
@@ -319,7 +321,8 @@ def _take_label(ctx, state, label, text):
     if label.gtin is None or label.quantity is None:
         state.label = combined_text(state.label, text)
         if label.gtin is None:
-            return state, Outcome("wait", f"Pallet {label.sscc}", "Now scan the item label (GTIN, lot, quantity).")
+            return state, Outcome("wait", Words("Pallet {sscc}", sscc=label.sscc),
+                                  Words("Now scan the item label (GTIN, lot, quantity)."))
         label_part(label)
         return state, _waiting(state)
     return _receive(ctx, state, label, label.quantity)
@@ -336,10 +339,10 @@ def _receive(ctx, state, label, qty):
     keep = state.clear()
     if state.target:
         keep.target = state.target
-    return keep, Outcome("ok", f"Received {unit.lpn}",
-                         f"{fmt_qty(unit.quantity)} {part.uom} {part.label}"
-                         + (f", lot {unit.lot}" if unit.lot else "") + f", on {_here(unit)}. Print its label.",
-                         lpn=unit.lpn, replayed=result.replayed)
+    said = Words("{qty} {uom} {part}, lot {lot}, on {location}. Print its label.", lot=unit.lot) if unit.lot else \
+        Words("{qty} {uom} {part}, on {location}. Print its label.")
+    said.values.update(qty=unit.quantity, uom=part.uom, part=part.label, location=_here(unit))
+    return keep, Outcome("ok", Words("Received {unit}", unit=unit.lpn), said, lpn=unit.lpn, replayed=result.replayed)
 
 
 def _count_mode(ctx, state, meaning):
@@ -350,8 +353,9 @@ def _count_mode(ctx, state, meaning):
         state = state.clear()
         state.target = location.code
         expected = Unit.select().where(Unit.location == location).count()
-        return state, Outcome("wait", f"Counting {location.code}",
-                              f"{expected} pallet{'s' if expected != 1 else ''} expected. Scan each, then DONE.")
+        return state, Outcome("wait", Words("Counting {location}", location=location.code),
+                              Words("{count} pallets expected. Scan each, then DONE.", count=expected)
+                              if expected != 1 else Words("1 pallet expected. Scan each, then DONE."))
     if meaning.kind != "unit":
         raise _wrong_kind(meaning, state)
     if not state.target:
@@ -362,10 +366,12 @@ def _count_mode(ctx, state, meaning):
             raise Invalid("A count takes at most {count} pallets: scan DONE.", count=MAX_COUNTED)
         state.counted.append(unit.lpn)
     here = unit.location_id and unit.location.code == state.target
-    return state, Outcome(
-        "wait" if here else "bad", f"{unit.lpn} {'✓' if here else 'not expected here'}",
-        f"{len(state.counted)} scanned at {state.target}." if here else
-        f"The system has it at {_here(unit)}. {len(state.counted)} scanned; counting goes on.")
+    if here:
+        return state, Outcome("wait", f"{unit.lpn} ✓", Words("{count} scanned at {location}.",
+                                                              count=len(state.counted), location=state.target))
+    return state, Outcome("bad", Words("{unit} not expected here", unit=unit.lpn), Words(
+        "The system has it at {location}. {count} scanned; counting goes on.", location=_here(unit),
+        count=len(state.counted)))
 
 
 def _finish_count(state):
@@ -374,9 +380,10 @@ def _finish_count(state):
     counted = set(state.counted)
     missing, unexpected = sorted(expected - counted), sorted(counted - expected)
     ok = not missing and not unexpected
-    outcome = Outcome("ok" if ok else "bad", f"{state.target}: {'all there' if ok else 'differences'}",
-                      f"{len(counted & expected)} of {len(expected)} found."
-                      + ("" if ok else " A lead corrects the stock; nothing was changed."),
+    found = Words("{found} of {expected} found.", found=len(counted & expected), expected=len(expected))
+    outcome = Outcome("ok" if ok else "bad", Words("{location}: all there", location=state.target) if ok else
+                      Words("{location}: differences", location=state.target),
+                      found if ok else joined(found, Words("A lead corrects the stock; nothing was changed.")),
                       missing=missing[:30], unexpected=unexpected[:30])
     return state.clear(), outcome
 

@@ -5,8 +5,8 @@ pallet is one more quantity."""
 from ..store.models import WorkOrder
 from . import inventory
 from .errors import Invalid
-from .quantities import fmt_qty
 from .scan_state import Outcome
+from .words import Words, joined
 
 PRODUCING = ("released", "running")
 STANDARD_PACK = ("PACK", "OK", "")
@@ -31,7 +31,7 @@ def step(ctx, state, meaning):
         raise Invalid("Work order {order} has no output station: scan the output station instead.", order=wo.number)
     state = state.clear()
     state.work_order, state.target = wo.number, station
-    return state, _ask(wo, f"{wo.number}: how much?")
+    return state, _ask(wo, Words("{work_order}: how much?", work_order=wo.number))
 
 
 def _order_at(station):
@@ -46,12 +46,12 @@ def _order_at(station):
 
 def _ask(wo, title, done=""):
     pack = wo.part.pack_qty
-    offer = f"type its quantity, or Standard pack ({fmt_qty(pack)} {wo.part.uom})" if pack else \
-        "type its quantity"
+    offer = Words("type its quantity, or Standard pack ({qty} {uom})", qty=pack, uom=wo.part.uom) if pack else \
+        Words("type its quantity")
     if done:
-        return Outcome("wait", title, f"{done} Next pallet: {offer}; or DONE.", ask="qty")
-    return Outcome("wait", title, f"{wo.part.label} at {wo.output_station.code if wo.output_station_id else '?'}. "
-                   f"Each pallet: {offer}.", ask="qty")
+        return Outcome("wait", title, joined(done, Words("Next pallet: {offer}; or DONE.", offer=offer)), ask="qty")
+    return Outcome("wait", title, Words("{part} at {station}. Each pallet: {offer}.", part=wo.part.label, offer=offer,
+                                        station=wo.output_station.code if wo.output_station_id else "?"), ask="qty")
 
 
 def quantity(ctx, state, text):
@@ -62,8 +62,8 @@ def quantity(ctx, state, text):
     qty = None if text.upper() in STANDARD_PACK else text
     result = inventory.produce(ctx, state.work_order, qty, station=state.target or None)
     unit = result.unit
-    outcome = _ask(unit.work_order, f"Produced {unit.lpn}",
-                   f"{fmt_qty(unit.quantity)} {unit.part.uom} {unit.part.label} at {unit.location.code}: "
-                   "print its label.")
+    outcome = _ask(unit.work_order, Words("Produced {unit}", unit=unit.lpn),
+                   Words("{qty} {uom} {part} at {location}: print its label.", qty=unit.quantity, uom=unit.part.uom,
+                         part=unit.part.label, location=unit.location.code))
     outcome.tone, outcome.lpn, outcome.replayed = "ok", unit.lpn, result.replayed
     return state, outcome

@@ -2,23 +2,23 @@
 and the amber panel for what is pending)."""
 from dataclasses import asdict, dataclass, field
 
-from . import codes
-from .quantities import fmt_qty
-from .scan_commands import MODES, REASONS
+from . import codes, words
+from .scan_commands import MODE_NAMES, MODES, REASONS
+from .words import Words, joined
 
 MAX_COUNTED = 150  # units one count remembers (the state travels in the session cookie)
 
 HINTS = {
-    "MOVE": "Scan a pallet, then where it goes. Or a location, then several pallets.",
-    "LOAD": "Scan a machine or its work order, then the material.",
-    "UNLOAD": "Scan a pallet on a machine, then where it goes back to.",
-    "SPLIT": "Scan a pallet, type how much to take off it, then scan where the part goes.",
-    "CONSUME": "Scan a pallet on a machine, then type how much was used.",
-    "WASTE": "Scan a pallet, a reason from the sheet, then type how much.",
-    "RECEIVE": "Scan the supplier's GS1 label (GTIN, lot, quantity).",
-    "COUNT": "Scan a location, then every pallet on it, then DONE.",
-    "TASKS": "Scan the pallet of the task shown, then the place it goes to.",
-    "PRODUCE": "Scan the work order or its output station, then each pallet's quantity.",
+    "MOVE": Words("Scan a pallet, then where it goes. Or a location, then several pallets."),
+    "LOAD": Words("Scan a machine or its work order, then the material."),
+    "UNLOAD": Words("Scan a pallet on a machine, then where it goes back to."),
+    "SPLIT": Words("Scan a pallet, type how much to take off it, then scan where the part goes."),
+    "CONSUME": Words("Scan a pallet on a machine, then type how much was used."),
+    "WASTE": Words("Scan a pallet, a reason from the sheet, then type how much."),
+    "RECEIVE": Words("Scan the supplier's GS1 label (GTIN, lot, quantity)."),
+    "COUNT": Words("Scan a location, then every pallet on it, then DONE."),
+    "TASKS": Words("Scan the pallet of the task shown, then the place it goes to."),
+    "PRODUCE": Words("Scan the work order or its output station, then each pallet's quantity."),
 }
 
 
@@ -80,10 +80,11 @@ class State:
 
 @dataclass
 class Outcome:
-    """What the operator sees: plain data, so it can wait in the session for the next page."""
+    """What the operator sees: plain data (its sentences Words), so it can wait in the session for
+    the next page and be said in the language of whoever reads it."""
     tone: str  # ok (green, done), bad (red, refused, nothing written), wait (amber), info
-    title: str  # a few words: "P000123 → M4"
-    detail: str = ""
+    title: Words | str  # a few words: "P000123 → M4"
+    detail: Words | str = ""
     code: str = ""  # what was scanned, shown (escaped) back
     ask: str = ""  # "qty" when a quantity is wanted
     lpn: str = ""  # a new unit whose label to print
@@ -93,48 +94,67 @@ class Outcome:
     sign_in: int | None = None  # user id a badge scan signs in
     sign_out: bool = False
     replayed: bool = False  # the verb had already recorded this scan id
-    facts: list = field(default_factory=list)  # lines saying what a scanned pallet is (unit_facts)
+    facts: list = field(default_factory=list)  # lines (Words) saying what a scanned pallet is (unit_facts)
     confirm: bool = False  # Undo asks: the panel offers the confirming tap
     override: list = field(default_factory=list)  # [(code, label)]: a lead may load it anyway
-    # A refusal's Words (template and values): the web says them in the reader's language in place
-    # of `detail` (English), before the outcome waits in the session (which keeps text only).
-    refusal: object = None
 
     def dump(self):
         data = asdict(self)
-        data.pop("refusal")
+        data["title"], data["detail"] = words.dump(self.title), words.dump(self.detail)
+        data["facts"] = [words.dump(line) for line in self.facts]
+        data["override"] = [(code, words.dump(label)) for code, label in self.override]
         return data
+
+    @classmethod
+    def load(cls, data):
+        """From the session (as `dump` wrote it)."""
+        outcome = cls(**data)
+        outcome.title, outcome.detail = words.load(outcome.title), words.load(outcome.detail)
+        outcome.facts = [words.load(line) for line in outcome.facts]
+        outcome.override = [(code, words.load(label)) for code, label in outcome.override]
+        return outcome
+
+    def add(self, *sentences):
+        """The detail with more sentences after it."""
+        self.detail = joined(self.detail, *sentences)
+        return self
+
+
+def mode_name(mode):
+    return MODE_NAMES.get(mode, mode.title())
 
 
 def _waiting(state, prefix=""):
     """The amber panel for what is pending."""
     if state.mode == "WASTE" and state.unit and not state.reason:
-        title, detail = f"{state.unit}: why?", "Scan a reason from the command sheet."
+        title, detail = Words("{unit}: why?", unit=state.unit), Words("Scan a reason from the command sheet.")
     elif state.awaiting_quantity():
-        what = state.unit or (state.work_order if state.mode == "PRODUCE" else "the label")
-        title = f"{what}: how much?"
-        detail = {"CONSUME": "Type the quantity used, or All.",
-                  "WASTE": f"Type the quantity wasted ({_reason_label(state.reason)}), or All.",
-                  "SPLIT": "Type how much to take off it.",
-                  "RECEIVE": "This label has no quantity: type it.",
-                  "PRODUCE": "Type the quantity on this pallet, or Standard pack."}[state.mode]
-        return Outcome("wait", title, f"{prefix} {detail}".strip(), ask="qty")
+        what = state.unit or (state.work_order if state.mode == "PRODUCE" else Words("the label"))
+        title = Words("{what}: how much?", what=what)
+        detail = {"CONSUME": Words("Type the quantity used, or All."),
+                  "WASTE": Words("Type the quantity wasted ({reason}), or All.", reason=_reason_label(state.reason)),
+                  "SPLIT": Words("Type how much to take off it."),
+                  "RECEIVE": Words("This label has no quantity: type it."),
+                  "PRODUCE": Words("Type the quantity on this pallet, or Standard pack.")}[state.mode]
+        return Outcome("wait", title, joined(prefix, detail), ask="qty")
     elif state.unit and state.split_qty:
-        title, detail = f"Take {state.split_qty} off {state.unit}", "Scan where the part taken goes."
+        title = Words("Take {qty} off {unit}", qty=state.split_qty, unit=state.unit)
+        detail = Words("Scan where the part taken goes.")
     elif state.unit:
-        title = f"{state.unit}: where to?"
-        detail = {"LOAD": "Scan the machine or its work order."}.get(state.mode, "Scan the location.")
+        title = Words("{unit}: where to?", unit=state.unit)
+        detail = Words("Scan the machine or its work order.") if state.mode == "LOAD" else Words("Scan the location.")
     elif state.target:
-        target = f"{state.work_order} on {state.target}" if state.work_order else state.target
-        title = f"{target}: scan pallets"
-        detail = "Scan each pallet, then DONE."
+        target = Words("{work_order} on {target}", work_order=state.work_order, target=state.target) \
+            if state.work_order else state.target
+        title = Words("{target}: scan pallets", target=target)
+        detail = Words("Scan each pallet, then DONE.")
     elif state.checking:
-        title, detail = "Check the label", "Scan it again (or Done) to take its values, or CANCEL."
+        title, detail = Words("Check the label"), Words("Scan it again (or Done) to take its values, or CANCEL.")
     elif state.label:
-        title, detail = "Supplier label", "Scan the item label too."
+        title, detail = Words("Supplier label"), Words("Scan the item label too.")
     else:
-        title, detail = state.mode.title(), HINTS[state.mode]
-    return Outcome("wait", title, f"{prefix} {detail}".strip())
+        title, detail = mode_name(state.mode), HINTS[state.mode]
+    return Outcome("wait", title, joined(prefix, detail))
 
 
 def _reason_label(code):
@@ -142,17 +162,20 @@ def _reason_label(code):
 
 
 
-STATUS_WORDS = {"stock": "In stock", "staged": "Staged", "loaded": "Loaded", "output": "Output",
-                "hold": "ON QC HOLD", "shipping": "Shipping", "empty": "Empty"}
+STATUS_WORDS = {"stock": Words("In stock"), "staged": Words("Staged"), "loaded": Words("Loaded"),
+                "output": Words("Output"), "hold": Words("ON QC HOLD"), "shipping": Words("Shipping"),
+                "empty": Words("Empty")}
 
 
 def unit_facts(unit):
     """What a pallet is, for the operator to check before moving it: part, revision, quantity,
     lot; where it is, its status and its work order (two short lines for a 360 px panel)."""
     part = unit.part
-    what = [f"{part.number} rev {part.revision or '—'}", f"{fmt_qty(unit.quantity)} {part.uom}",
-            f"lot {unit.lot}" if unit.lot else "no lot"]
-    where = [f"At {unit.location.code}" if unit.location_id else "Nowhere",
-             STATUS_WORDS.get(unit.status, unit.status),
-             f"for {unit.work_order.number}" if unit.work_order_id else "no work order"]
-    return [" · ".join(what), " · ".join(where)]
+    lot = Words("lot {lot}", lot=unit.lot) if unit.lot else Words("no lot")
+    where = Words("At {location}", location=unit.location.code) if unit.location_id else Words("Nowhere")
+    order = Words("for {work_order}", work_order=unit.work_order.number) if unit.work_order_id \
+        else Words("no work order")
+    return [Words("{part} rev {revision} · {qty} {uom} · {lot}", part=part.number, revision=part.revision or "—",
+                  qty=unit.quantity, uom=part.uom, lot=lot),
+            Words("{where} · {status} · {order}", where=where, status=STATUS_WORDS.get(unit.status, unit.status),
+                  order=order)]

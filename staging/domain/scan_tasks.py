@@ -6,8 +6,8 @@ Registered in scan_modes.MODE_STEPS; scanning asks `entered` and `prompt` for th
 from ..store.models import Scan, User
 from . import tasks
 from .errors import Invalid
-from .quantities import fmt_qty
 from .scan_state import HINTS, Outcome
+from .words import Words, joined
 
 RULES = [tasks.DEFAULT]  # the plant's settings, put here once by the web layer when the app starts
 
@@ -18,23 +18,28 @@ def configure(rules):
 
 def _next_words(task):
     """A task as the panel shows it: the title (pallet → place) and the rest in words."""
-    what = f"{fmt_qty(task.quantity)} {task.part.uom} {task.part.label}"
-    take = f"Take {what} off it" if not task.whole else what
-    why = f"for {task.work_order.number} on {task.machine.code}" if task.work_order_id else (
-        f"line-side stock of {task.machine.code}")
-    where = task.from_location.code if task.from_location_id else "—"
-    return f"{task.unit.lpn if task.unit_id else task.part.number} → {task.to_location.code}", \
-        f"{take}, from {where}, {why}."
+    what = dict(qty=task.quantity, uom=task.part.uom, part=task.part.label,
+                where=task.from_location.code if task.from_location_id else "—")
+    if task.work_order_id:
+        what.update(work_order=task.work_order.number, machine=task.machine.code)
+        words = Words("{qty} {uom} {part}, from {where}, for {work_order} on {machine}.", **what) if task.whole \
+            else Words("Take {qty} {uom} {part} off it, from {where}, for {work_order} on {machine}.", **what)
+    else:
+        what.update(machine=task.machine.code)
+        words = Words("{qty} {uom} {part}, from {where}, line-side stock of {machine}.", **what) if task.whole \
+            else Words("Take {qty} {uom} {part} off it, from {where}, line-side stock of {machine}.", **what)
+    return f"{task.unit.lpn if task.unit_id else task.part.number} → {task.to_location.code}", words
 
 
 def _next(user, now, before=""):
     task = tasks.next_for(user, RULES[0], now)
     if task is None:
-        return Outcome("info", "No task now", f"{before} Nothing is short on the lines: wait, or switch mode.".strip())
+        return Outcome("info", Words("No task now"),
+                       joined(before, Words("Nothing is short on the lines: wait, or switch mode.")))
     title, words = _next_words(task)
     mine = task.state == "claimed" and task.claimed_by_id == user.id
-    return Outcome("info", f"Next: {title}", f"{before} {words} "
-                   f"{'Yours: bring it.' if mine else 'Scan the pallet to take the task.'}".strip())
+    return Outcome("info", Words("Next: {task}", task=title), joined(
+        before, words, Words("Yours: bring it.") if mine else Words("Scan the pallet to take the task.")))
 
 
 def move(ctx, lpn, target, expected_from):
@@ -51,7 +56,7 @@ def entered(ctx, mode):
 def prompt(state):
     """The panel on a page load in Tasks mode (nothing pending): the next task."""
     user = User.get_or_none(User.id == state.user_id) if state.user_id else None
-    return _next(user, None) if user is not None else Outcome("info", "Tasks", HINTS["TASKS"])
+    return _next(user, None) if user is not None else Outcome("info", Words("Tasks"), HINTS["TASKS"])
 
 
 def step(ctx, state, meaning):
@@ -88,19 +93,25 @@ def _pallet(ctx, state, unit):
     state.target = task.to_location.code
     state.work_order = task.work_order.number if task.work_order_id else ""
     title, words = _next_words(task)
-    said = f"Instead of {instead}: same part and revision, accepted. " if instead else ""
-    return state, Outcome("wait", f"{title}: scan {task.to_location.code}",
-                          f"{said}Task {task.id} is yours. {words} Then scan {task.to_location.code}.")
+    said = Words("Instead of {unit}: same part and revision, accepted.", unit=instead) if instead else ""
+    place = task.to_location.code
+    return state, Outcome("wait", Words("{task}: scan {location}", task=title, location=place), joined(
+        said, Words("Task {number} is yours.", number=task.id), words, Words("Then scan {location}.", location=place)))
 
 
 def _place(ctx, state, place):
     prior = Scan.get_or_none(Scan.client_scan_id == ctx.scan_id) if ctx.scan_id else None
     if prior is not None and prior.action == "stage":  # this scan was recorded before (a retry)
-        return state.clear(), Outcome("ok", f"Staged at {place.code}", "Recorded already.", replayed=True)
+        return state.clear(), Outcome("ok", Words("Staged at {location}", location=place.code),
+                                      Words("Recorded already."), replayed=True)
     if not state.unit:
         raise Invalid("Scan the pallet first. {next_task}.", next_task=_next(ctx.user, ctx.at).title)
     done = tasks.complete(ctx, state.unit, place, RULES[0], expected_from=state.unit_from or None)
-    said = f" {done.unit.lpn} was split off {state.unit}: print its label." if done.new_lpn else ""
-    for_ = f"for {done.task.work_order.number}" if done.task.work_order_id else "as line-side stock"
-    after = _next(ctx.user, ctx.at, f"{done.unit.lpn} → {place.code} done: staged {for_}.{said}")
+    said = Words("{unit} was split off {whole}: print its label.", unit=done.unit.lpn, whole=state.unit) \
+        if done.new_lpn else ""
+    staged = dict(unit=done.unit.lpn, location=place.code)
+    staged = Words("{unit} → {location} done: staged for {work_order}.", work_order=done.task.work_order.number,
+                   **staged) if done.task.work_order_id else \
+        Words("{unit} → {location} done: staged as line-side stock.", **staged)
+    after = _next(ctx.user, ctx.at, joined(staged, said))
     return state.clear(), Outcome("ok", after.title, after.detail, lpn=done.new_lpn, replayed=done.replayed)

@@ -8,6 +8,8 @@ GS, 0x1D) because the lot has a variable length, and a serial number. Pure text:
 import re
 from dataclasses import dataclass
 
+from .words import Words
+
 GS = "\x1d"
 GTIN_ELEMENT = "0109501101530003"
 HEAD = GTIN_ELEMENT + "10yZ-7/q"  # the lot: variable length, so an FNC1 (GS) must follow it
@@ -19,8 +21,8 @@ SUFFIXES = ("Enter", "Tab")
 
 @dataclass
 class Finding:
-    problem: str  # what is wrong, in a few words
-    fix: str  # what to change on the scanner
+    problem: Words  # what is wrong, in a few words
+    fix: Words  # what to change on the scanner
 
 
 def diagnose(text, suffix):
@@ -28,9 +30,9 @@ def diagnose(text, suffix):
     an empty list when the scanner is set up right."""
     findings = []
     if suffix not in SUFFIXES:
-        findings.append(Finding("No suffix after the scan",
-                                "Set the scanner to send Enter (or Tab) after each barcode. Without it the "
-                                "scan page waits a second after every scan."))
+        findings.append(Finding(Words("No suffix after the scan"),
+                                Words("Set the scanner to send Enter (or Tab) after each barcode. Without it the "
+                                      "scan page waits a second after every scan.")))
     body = text or ""
     for sid in SYMBOLOGY_IDS:
         if body.startswith(sid):
@@ -41,8 +43,8 @@ def diagnose(text, suffix):
     if start < 0:
         return findings + [_unreadable(body)]
     if start:
-        findings.append(Finding(f"A prefix “{_shown(body[:start])}” before every scan",
-                                "Remove the prefix in the scanner's data formatting settings."))
+        findings.append(Finding(Words("A prefix “{prefix}” before every scan", prefix=_shown(body[:start])),
+                                Words("Remove the prefix in the scanner's data formatting settings.")))
     body = body[start:]
     return findings + _after_prefix(body)
 
@@ -53,18 +55,18 @@ def _after_prefix(body):
     if rest.startswith(GS):
         rest = rest[1:]
     elif _same_length_tail(rest, TAIL):
-        findings.append(Finding("The GS separator is dropped",
-                                "Set the scanner to send FNC1 / GS as the character 0x1D (DataWedge: "
-                                "keep 'Send control characters'); without it a lot runs into the quantity."))
+        findings.append(Finding(Words("The GS separator is dropped"),
+                                Words("Set the scanner to send FNC1 / GS as the character 0x1D (DataWedge: "
+                                      "keep 'Send control characters'); without it a lot runs into the quantity.")))
     elif rest:
-        findings.append(Finding(f"The GS separator arrives as “{_shown(rest[0])}”",
-                                "Set the scanner to send FNC1 / GS as the character 0x1D, not replaced."))
+        findings.append(Finding(Words("The GS separator arrives as “{got}”", got=_shown(rest[0])),
+                                Words("Set the scanner to send FNC1 / GS as the character 0x1D, not replaced.")))
         rest = rest[1:]
     tail, extra = rest[:len(TAIL)], rest[len(TAIL):]
     findings += _layout(head + tail, HEAD + TAIL)
     if extra:
-        findings.append(Finding(f"“{_shown(extra)}” added after every scan",
-                                "Remove the extra suffix characters: send only Enter or Tab."))
+        findings.append(Finding(Words("“{extra}” added after every scan", extra=_shown(extra)),
+                                Words("Remove the extra suffix characters: send only Enter or Tab.")))
     return findings
 
 
@@ -76,37 +78,37 @@ def _layout(got, expected):
     """Characters that arrived as others: a keyboard layout or a case setting."""
     pairs = {(e, g) for e, g in zip(expected, got, strict=False) if e != g}
     if len(got) < len(expected):
-        return [Finding("Characters are missing", "Slow the scanner's key rate (inter-character delay), "
-                        "then scan the test barcode again.")]
+        return [Finding(Words("Characters are missing"), Words(
+            "Slow the scanner's key rate (inter-character delay), then scan the test barcode again."))]
     findings = []
     if {("y", "z"), ("Z", "Y")} & pairs:
-        findings.append(Finding("y and z are swapped",
-                                "The scanner types for a German (QWERTZ) keyboard and the handheld expects "
-                                "English, or the other way round: set the same keyboard layout on both."))
+        findings.append(Finding(Words("y and z are swapped"),
+                                Words("The scanner types for a German (QWERTZ) keyboard and the handheld expects "
+                                      "English, or the other way round: set the same keyboard layout on both.")))
     case = {(e, g) for e, g in pairs if e.lower() == g.lower() and (e, g) not in {("y", "z"), ("Z", "Y")}}
     if case:
-        findings.append(Finding("Letters arrive in the wrong case",
-                                "Switch off Caps Lock and any case conversion in the scanner's settings."))
+        findings.append(Finding(Words("Letters arrive in the wrong case"),
+                                Words("Switch off Caps Lock and any case conversion in the scanner's settings.")))
     symbols = sorted(p for p in pairs - case - {("y", "z"), ("Z", "Y")})
     if symbols:
-        shown = ", ".join(f"“{e}” arrives as “{_shown(g)}”" for e, g in symbols)
-        findings.append(Finding(f"Symbols come out wrong: {shown}",
-                                "Set the scanner's keyboard layout to the handheld's (or use its "
-                                "'send as Unicode / ALT codes' option)."))
+        shown = [Words("“{expected}” arrives as “{got}”", expected=e, got=_shown(g)) for e, g in symbols]
+        findings.append(Finding(Words("Symbols come out wrong: {symbols}", symbols=shown),
+                                Words("Set the scanner's keyboard layout to the handheld's (or use its "
+                                      "'send as Unicode / ALT codes' option).")))
     return findings
 
 
 def _repeated():
-    return Finding("Characters are repeated",
-                   "The scanner sends keys faster than the handheld takes them: set an "
-                   "inter-character delay (DataWedge: 'Inter character delay' 20 ms or more).")
+    return Finding(Words("Characters are repeated"),
+                   Words("The scanner sends keys faster than the handheld takes them: set an "
+                         "inter-character delay (DataWedge: 'Inter character delay' 20 ms or more)."))
 
 
 def _unreadable(body):
     if _collapse(GTIN_ELEMENT) in _collapse(body) and len(body) > len(EXPECTED):
         return _repeated()
-    return Finding("This is not the test barcode",
-                   "Scan the scanner check barcode at the bottom of the command sheet.")
+    return Finding(Words("This is not the test barcode"),
+                   Words("Scan the scanner check barcode at the bottom of the command sheet."))
 
 
 def _collapse(text):

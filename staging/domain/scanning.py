@@ -11,18 +11,22 @@ import datetime
 import re
 
 from ..store.models import utcnow
-from . import codes, inventory, scan_tasks
+from . import codes, inventory, scan_tasks, words
 from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from .permissions import can
 from .scan_commands import OVERRIDES, REASONS
 from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity, confirm_label, override_load
-from .scan_state import HINTS, Outcome, State, _waiting
+from .scan_state import HINTS, Outcome, State, _waiting, mode_name
 from .words import Words
 from .workorders import WrongMaterial
 
 PENDING_TTL = datetime.timedelta(minutes=10)
-REFUSED = {Invalid: "Refused", NotFound: "Not found", Conflict: "Changed meanwhile",
-           Forbidden: "Not allowed"}  # the red panel's few words
+REFUSED = {Invalid: Words("Refused"), NotFound: Words("Not found"), Conflict: Words("Changed meanwhile"),
+           Forbidden: Words("Not allowed")}  # the red panel's few words
+# The titles of the refusals the scan page knows by name (their class's title, in English).
+TITLES = {"Unknown barcode": Words("Unknown barcode"), "Not used": Words("Not used"),
+          "Wrong material": Words("Wrong material"), "Too many attempts": Words("Too many attempts"),
+          "Not signed in": Words("Not signed in"), "Photo not read": Words("Photo not read")}
 QUANTITY = re.compile(r"^\d{1,9}([.,]\d{1,3})?$")
 TARGET_FIRST = {"MOVE", "LOAD", "UNLOAD", "RECEIVE"}  # a target scanned first stays for several
 
@@ -34,13 +38,18 @@ def now_of(ctx):
 def prompt(state):
     """The panel for a page (re)load: what the current state waits for."""
     if state.counted or (state.mode == "COUNT" and state.target):
-        return Outcome("wait", f"Counting {state.target}",
-                       f"{len(state.counted)} scanned. Scan the next pallet, or DONE.")
+        return Outcome("wait", Words("Counting {location}", location=state.target),
+                       Words("{count} scanned. Scan the next pallet, or DONE.", count=len(state.counted)))
     if state.pending:
         return _waiting(state)
     if state.mode == "TASKS":  # the next task, not a hint
         return scan_tasks.prompt(state)
-    return Outcome("info", state.mode.title(), HINTS[state.mode])
+    return Outcome("info", mode_name(state.mode), HINTS[state.mode])
+
+
+def refused_title(err):
+    """The red panel's few words for a refusal."""
+    return REFUSED.get(type(err)) or TITLES.get(err.title) or Words("Refused")
 
 
 def step(ctx, state, code=None, qty=None):
@@ -58,14 +67,14 @@ def step(ctx, state, code=None, qty=None):
         # refused first scan also stops the next location from starting a put-away: replayed from
         # the offline queue, that location belonged to the refused pallet, and the pallets after
         # it would go to the wrong place.
-        new, outcome = before, Outcome("bad", REFUSED.get(type(err), err.title), err.message, refusal=err.words)
+        new, outcome = before, Outcome("bad", refused_title(err), err.words)
         new.after_refusal = not isinstance(err, _Orphan) and new.mode in TARGET_FIRST and not new.pending
         new.refused = _refused_load(ctx, err, outcome)
         new.undo = ""
     if not outcome.code and code is not None:
         outcome.code = codes.shown(codes.clean(code))
     if dropped and outcome.tone != "bad":
-        outcome.detail = (outcome.detail + " " + dropped).strip()
+        outcome.add(dropped)
     if new.pending:
         new.at = now_of(ctx).isoformat()
     return new, outcome
@@ -80,9 +89,7 @@ def _refused_load(ctx, err, outcome):
     if can(ctx.user, "override_load"):
         outcome.override = list(OVERRIDES)
     else:
-        outcome.detail += " A lead can load it anyway: ask one to scan their badge here."
-        outcome.refusal = Words("{refusal} A lead can load it anyway: ask one to scan their badge here.",
-                                refusal=outcome.refusal)
+        outcome.add(Words("A lead can load it anyway: ask one to scan their badge here."))
     where = unit.location.code if unit.location_id else ""
     return "|".join((unit.lpn, machine.code, wo.number if wo else "", where, now_of(ctx).isoformat()))
 
@@ -97,8 +104,8 @@ def _fresh(ctx, state):
         except ValueError:
             then = None
         if then is None or now_of(ctx) - then > PENDING_TTL:
-            what = state.unit or state.target or state.work_order or "the first scan"
-            return state.clear(), f"(Your earlier scan of {what} was dropped: over 10 minutes old.)"
+            what = state.unit or state.target or state.work_order or Words("the first scan")
+            return state.clear(), Words("(Your earlier scan of {what} was dropped: over 10 minutes old.)", what=what)
     return state, ""
 
 
@@ -111,9 +118,8 @@ def _step(ctx, state, code, qty):
     if meaning.kind == "badge":
         user = meaning.obj
         if not user.active:
-            raise Invalid("The badge of {user} is switched off.", user=user)
-        return State(mode=state.mode, user_id=user.id), Outcome(
-            "ok", f"Signed in: {user}", "Scans are now recorded as yours.", sign_in=user.id)
+            raise Invalid("The badge of {user} is switched off.", user=str(user))
+        return State(mode=state.mode, user_id=user.id), signed_in(user)
     if meaning.kind == "unknown":
         if state.awaiting_quantity() and (QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):
             return _quantity(ctx, state, meaning.text)
@@ -127,6 +133,12 @@ def _step(ctx, state, code, qty):
                           code=codes.shown(meaning.text), unit=state.unit or Words("the label"))
         raise _Unknown(meaning.text)
     return MODE_STEPS[state.mode](ctx, state, meaning)
+
+
+def signed_in(user):
+    """The panel after a badge scan: who holds the handheld now."""
+    return Outcome("ok", Words("Signed in: {name}", name=str(user)), Words("Scans are now recorded as yours."),
+                   sign_in=user.id)
 
 
 class _Unknown(Invalid):
@@ -151,7 +163,7 @@ def _command(ctx, state, payload):
 
 
 def _mode(ctx, state, mode):
-    outcome = scan_tasks.entered(ctx, mode) or Outcome("info", mode.title(), HINTS[mode])  # Tasks: the next one
+    outcome = scan_tasks.entered(ctx, mode) or Outcome("info", mode_name(mode), HINTS[mode])  # Tasks: the next one
     return State(mode=mode, user_id=state.user_id), outcome
 
 
@@ -162,7 +174,7 @@ def _reason(ctx, state, code):
     state.reason = code
     if state.unit:
         return state, _waiting(state)
-    return state, Outcome("wait", f"Reason: {label}", "Now scan the pallet.")
+    return state, Outcome("wait", Words("Reason: {reason}", reason=label), Words("Now scan the pallet."))
 
 
 def _override(ctx, state, code):
@@ -170,9 +182,9 @@ def _override(ctx, state, code):
 
 
 def _cancel(ctx, state, _):
-    what = state.unit or state.target or ("the label" if state.label or state.checking else "")
-    return state.clear(), Outcome("info", "Cancelled",
-                                  f"{what} was not changed." if what else "Nothing was pending.")
+    what = state.unit or state.target or (Words("the label") if state.label or state.checking else "")
+    return state.clear(), Outcome("info", Words("Cancelled"), Words("{what} was not changed.", what=what)
+                                  if what else Words("Nothing was pending."))
 
 
 def _done(ctx, state, _):
@@ -181,10 +193,10 @@ def _done(ctx, state, _):
     if state.mode == "COUNT" and state.target:
         return _finish_count(state)
     if state.target:
-        return state.clear(), Outcome("ok", f"Done with {state.target}", HINTS[state.mode])
+        return state.clear(), Outcome("ok", Words("Done with {location}", location=state.target), HINTS[state.mode])
     if state.pending:
-        return state, _waiting(state, "Not finished yet:")
-    return state, Outcome("info", "Nothing to finish", HINTS[state.mode])
+        return state, _waiting(state, Words("Not finished yet:"))
+    return state, Outcome("info", Words("Nothing to finish"), HINTS[state.mode])
 
 
 def _undo(ctx, state, _):
@@ -192,18 +204,19 @@ def _undo(ctx, state, _):
     if not state.undo:
         entry = inventory.last_change(ctx)
         state.undo = str(entry.id)
-        return state, Outcome("wait", "Undo this?", f"{inventory.describe_undo(entry)} "
-                              "Tap Undo again (or scan UNDO) to confirm; any other scan keeps it.",
-                              confirm=True)
+        return state, Outcome("wait", Words("Undo this?"), Words(
+            "{change} Tap Undo again (or scan UNDO) to confirm; any other scan keeps it.",
+            change=inventory.describe_undo(entry)), confirm=True)
     result = inventory.undo(ctx, state.undo)
     entry = result.entry
-    where = entry.to_location.code if entry.to_location_id else "nowhere"
-    return state.clear(), Outcome("ok", f"Undone: {result.unit.lpn} → {where}",
-                                  f"Your {entry.reverses.kind} was reversed.", replayed=result.replayed)
+    where = entry.to_location.code if entry.to_location_id else Words("nowhere")
+    return state.clear(), Outcome("ok", Words("Undone: {unit} → {location}", unit=result.unit.lpn, location=where),
+                                  Words("Your {change} was reversed.", change=words.change(entry.reverses.kind)),
+                                  replayed=result.replayed)
 
 
 def _sign_out(ctx, state, _):
-    return State(mode=state.mode), Outcome("info", "Signed out", sign_out=True)
+    return State(mode=state.mode), Outcome("info", Words("Signed out"), sign_out=True)
 
 
 _COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": _cancel, "DONE": _done,
@@ -212,5 +225,5 @@ _COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": 
 
 def remember(recent, outcome, at, keep=8):
     """The last scans, newest first, as the page lists them (`at`: the time as shown)."""
-    row = {"tone": outcome.tone, "title": outcome.title, "code": outcome.code, "at": at}
+    row = {"tone": outcome.tone, "title": words.dump(outcome.title), "code": outcome.code, "at": at}
     return ([row] + [r for r in (recent or []) if isinstance(r, dict)])[:keep]

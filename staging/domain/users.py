@@ -6,7 +6,7 @@ from werkzeug.security import generate_password_hash
 
 from ..store.db import Prepared, write_transaction
 from ..store.models import ROLES, ApiToken, User, utcnow
-from . import badges, codes, passwords, security_log, throttle
+from . import badges, codes, languages, passwords, security_log, throttle
 from .errors import Forbidden, Invalid, NotFound, SignInFailed
 from .permissions import authorize
 from .words import Words
@@ -14,7 +14,7 @@ from .words import Words
 PASSWORD_METHOD = "scrypt"  # werkzeug's default; tests lower the cost
 
 
-def create_user(username, role, password=None, *, display_name="", badge=None):
+def create_user(username, role, password=None, *, display_name="", badge=None, language=""):
     username = (username or "").strip()
     if not username or len(username) > 64 or not username.isprintable():
         raise Invalid("A user name is 1 to 64 printable characters.")
@@ -22,6 +22,7 @@ def create_user(username, role, password=None, *, display_name="", badge=None):
         raise Invalid("Role must be one of: {roles}.", roles=', '.join(ROLES))
     if password is not None and len(password) < 8:
         raise Invalid("A password needs at least 8 characters.")
+    language = languages.checked(language)
     if role in ("lead", "admin") and not password and not badge:
         # No default password, and no lead/admin who can never sign in: say how they will.
         raise Invalid("A {role} needs a password (--password) or a badge to sign in.", role=role)
@@ -30,7 +31,8 @@ def create_user(username, role, password=None, *, display_name="", badge=None):
             raise Invalid("There is already a user {user}.", user=username)
         user = User.create(username=username, role=role, display_name=display_name or username,
                            password_hash=generate_password_hash(password, PASSWORD_METHOD) if password else None,
-                           badge=codes.check_own_code(badge, Words("badge code")) if badge else None)
+                           badge=codes.check_own_code(badge, Words("badge code")) if badge else None,
+                           language=language)
         if badge:
             codes.register(user, badge)
     return user
@@ -105,6 +107,17 @@ def set_active(admin, username, active, address=""):
         raise Invalid("You cannot switch yourself off.")
     User.update(active=bool(active), session_gen=User.session_gen + 1).where(User.id == user.id).execute()
     security_log.record("activated" if active else "deactivated", actor=admin, subject=user, address=address)
+
+
+def set_language(actor, username, language, *, own=False):
+    """A person's language ("" follows the browser): one's own (own=True, the account page), or anyone's
+    for an admin (the People page, where even one's own row is an admin's change)."""
+    user = _named(username)
+    if not (own and user.id == actor.id):
+        authorize(actor, "manage_users")
+    user.language = languages.checked(language)
+    User.update(language=user.language).where(User.id == user.id).execute()
+    return user
 
 
 def users_for(admin):

@@ -273,7 +273,7 @@ def select(kind, criteria, settings):
         found = labels.location_labels(c.get("first", ""), c.get("last") or None, settings)
         return found, f"locations {found[0].code} to {found[-1].code}"
     if kind == "badge":
-        return labels.badge_labels(_words(c.get("usernames", ""))), "badges"
+        return labels.badge_labels(_words(c.get("usernames", "")), settings), "badges"
     if kind == "commands":
         return [labels.command_sheet(settings)], "command sheet"
     raise Invalid("Choose what to label: pallets/totes, locations, badges or the command sheet.")

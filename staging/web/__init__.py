@@ -2,7 +2,6 @@
 from flask import g, request
 from flask_compress import Compress
 
-from ..domain.quantities import fmt_qty
 from . import (
     account,
     admin,
@@ -57,7 +56,6 @@ def register(app):
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)
     plant.init_app(app)
-    app.add_template_filter(fmt_qty, "qty")
 
     @app.context_processor
     def globals_():

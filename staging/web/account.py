@@ -1,7 +1,8 @@
 """The signed-in user's own account: change the password (ends the other sessions), see and
-reprint one's own badge. And this device's theme (high contrast for glare), signed in or not."""
+reprint one's own badge, choose one's language. And this device's theme (high contrast for glare),
+signed in or not."""
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from flask_babel import gettext, refresh
 
 from ..domain import users
 from ..domain.errors import DomainError
@@ -49,3 +50,14 @@ def theme():
     else:
         response.delete_cookie("theme", samesite="Lax", httponly=True)
     return response
+
+
+@bp.post("/language")
+@login_required
+def language():
+    try:
+        users.set_language(g.user, g.user.username, request.form.get("language"), own=True)
+    except DomainError as err:
+        return render_template("account/index.html", error=say(err)), err.status
+    refresh()  # this very answer already in the new language
+    return redirect(url_for("account.index", done="language"), 303)

@@ -5,14 +5,16 @@ The reader's language: the signed-in person's own (users.language, set on the pe
 the plant's. Catalogs live in staging/translations/<lang>/LC_MESSAGES/messages.po; `make setup`
 compiles them to .mo (not committed). tests/test_translations.py checks nothing is left out.
 """
+import datetime
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 from flask import current_app, g, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, format_date, get_locale, gettext
 
 from ..domain.errors import DomainError
+from ..domain.languages import SHIPPED as LANGUAGES  # in their own names (the pickers show these)
 from ..domain.words import Words
-
-# The languages shipped complete, in their own names (the language picker shows these).
-LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español", "pl": "Polski"}
 
 # Extraction keywords beyond Babel's defaults: Words and the domain's errors take their template first.
 EXTRACT_KEYWORDS = ["Words", "DomainError", "NotFound", "Conflict", "Invalid", "Forbidden",
@@ -39,14 +41,42 @@ def say(text):
     if isinstance(text, DomainError):
         text = text.words
     if isinstance(text, Words):
-        return text.render(gettext)
+        return text.render(_translate, value)
     return text
+
+
+def _translate(msgid):
+    # No variables: gettext leaves the text as it is, and Words fill in their {placeholders} themselves.
+    # An empty msgid would fetch the catalog's header.
+    return gettext(msgid) if msgid else msgid
+
+
+def value(item):
+    """A value in a sentence, in the reader's format: a quantity as a number (2,5 in German), a day."""
+    if isinstance(item, Decimal):
+        return quantity(item)
+    if isinstance(item, datetime.date):
+        return format_date(item, "d MMM")
+    return item
+
+
+def quantity(qty):
+    """A quantity in the reader's number format, with the decimals it has (up to 3): 2.500 -> 2.5 / 2,5."""
+    if qty is None or qty == "":
+        return ""
+    try:
+        number = Decimal(str(qty))
+    except ArithmeticError:
+        return str(qty)
+    # No thousands separator: a shown quantity can be typed back as it is (1.000 is one in German).
+    return format_decimal(number, format="#,##0.###", locale=get_locale(), group_separator=False)
 
 
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
     app.add_template_global(say, "say")
+    app.add_template_filter(quantity, "qty")
     app.add_template_global(LANGUAGES, "LANGUAGES")
 
     @app.context_processor

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+from babel.numbers import get_decimal_symbol
 from flask import (
     Blueprint,
     abort,
@@ -25,18 +26,17 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import get_locale, gettext, refresh
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from ..domain import badges, inventory, replay, scanner_check, scanning, users
+from ..domain import badges, inventory, replay, scanner_check, scanning, users, words
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
-from ..domain.scan_commands import COMMANDS, MODES, REASONS
+from ..domain.scan_commands import COMMANDS, MODE_NAMES, MODES, REASONS
+from ..domain.words import Words
 from ..media import decode as decoding
-from . import plant, trace
+from . import i18n, plant, scan_words, trace
 from .auth import limits, login_required, start_session
-from .errors import title_of
-from .i18n import say
 
 bp = Blueprint("scan", __name__)
 
@@ -60,10 +60,16 @@ def _view(outcome=None):
     state = scanning.State.load(session.get(STATE))
     if outcome is None:
         last = session.get(LAST)
-        outcome = scanning.Outcome(**last) if isinstance(last, dict) else scanning.prompt(state)
-    return {"state": state, "outcome": outcome, "recent": session.get(RECENT) or [],
-            "modes": MODES, "commands": dict(COMMANDS), "reasons": REASONS, "reason_labels": dict(REASONS),
+        outcome = scanning.Outcome.load(last) if isinstance(last, dict) else scanning.prompt(state)
+    return {"state": state, "outcome": outcome, "recent": session.get(RECENT) or [], "said": said,
+            "modes": MODES, "mode_names": MODE_NAMES, "commands": dict(COMMANDS), "reasons": REASONS,
+            "reason_labels": dict(REASONS), "decimal_mark": get_decimal_symbol(get_locale()),
             "new_scan_id": lambda: uuid.uuid4().hex, "label_url": label_url}
+
+
+def said(data):
+    """A sentence kept in the session (a last scan's title), in the reader's language."""
+    return i18n.say(words.load(data))
 
 
 def label_url(lpn):
@@ -82,6 +88,7 @@ def page():
     context["typing"] = request.args.get("type") == "1"
     context["offline"] = current_app.config.get("SCAN_OFFLINE", True)
     context["offline_version"] = offline_version(current_app.static_folder)
+    context["script_words"] = scan_words.script_words()
     response = make_response(render_template("scan/page.html", **context))
     if not named:
         response.set_cookie("device", g.device, max_age=DEVICE_COOKIE_AGE, samesite="Lax", httponly=True,
@@ -151,20 +158,22 @@ def badge():
     try:
         user = badges.sign_in(request.form.get("code"), request.remote_addr or "", g.device, limits())
     except DomainError as err:
-        return _signed_out(say(err))
+        return _signed_out(i18n.say(err))
     if badges.needs_pin(user):
         session.clear()
         session.update(pin_for=user.id, pin_at=int(time.time()))
-        response = _signed_out("Your badge also needs your PIN.")
+        response = _signed_out(gettext("Your badge also needs your PIN."))
         response.headers["X-Scan-Redirect"] = url_for("auth.login", next=url_for("scan.page"))
         return response
     start_session(user, "badge")  # a new session (and so a new token) for a new sign-in
     g.pop("csrf_token", None)
     g.user = user
+    refresh()  # the panel in the badge holder's language
     # The lost session took the mode with it: the page's queued scans were made in the mode its
     # buttons show, so the new session starts in that mode (State.load keeps only a known one).
     session[STATE] = scanning.State.load({"mode": request.form.get("mode"), "user_id": user.id}).dump()
-    outcome = scanning.Outcome("ok", f"Signed in: {user}", "Scans are now recorded as yours.")
+    outcome = scanning.signed_in(user)
+    outcome.sign_in = None
     _shown(outcome)
     response = make_response(render_template("scan/_live.html", **_view(outcome)))
     response.headers["X-CSRF-Token"] = generate_csrf()
@@ -178,11 +187,10 @@ def _step(code, qty):
         state, outcome = scanning.step(ctx, scanning.State.load(session.get(STATE)), code=code, qty=qty)
         outcome = trace.scan_label(state, outcome)  # a produced pallet's label at once (issue 17)
     except DomainError as err:  # a malformed scan id: refused like any other scan
-        state, outcome = scanning.State.load(session.get(STATE)), scanning.Outcome("bad", title_of(err), say(err))
-    if outcome.refusal is not None:  # the domain's refusal, in the reader's language
-        outcome.title, outcome.detail = gettext(outcome.title), say(outcome.refusal)
+        state = scanning.State.load(session.get(STATE))
+        outcome = scanning.Outcome("bad", scanning.refused_title(err), err.words)
     if dated_note:
-        outcome.detail = f"{outcome.detail} {dated_note}".strip()
+        outcome.add(dated_note)
     if outcome.sign_in is not None:  # a badge scanned on a shared handheld: hand it over
         outcome = _hand_over(outcome)
     elif outcome.tone == "bad" and code:  # a badge-shaped unknown code counts as a guess
@@ -199,7 +207,7 @@ def _hand_over(outcome):
     try:
         user = badges.hand_over(outcome.sign_in, request.remote_addr or "", g.device, limits())
     except DomainError as err:
-        return scanning.Outcome("bad", title_of(err), say(err))
+        return scanning.Outcome("bad", scanning.refused_title(err), err.words)
     outcome.code = ""  # a badge code is a sign-in: never on the panel or in the recent list
     recent = session.get(RECENT)
     if badges.needs_pin(user):
@@ -227,14 +235,14 @@ def _from_photo(data):
     try:
         found = decoding.decode(data)
     except DomainError as err:
-        return None, _shown(scanning.Outcome("bad", gettext("Photo not read"), say(err)))
+        return None, _shown(scanning.Outcome("bad", Words("Photo not read"), err.words))
     if len(found) == 1:
         return found[0].scan_text, None
     if not found:
         return None, _shown(scanning.Outcome(
-            "bad", "No barcode found", "Take the photo again: closer, straight on, in good light."))
-    return None, _shown(scanning.Outcome("wait", f"{len(found)} barcodes in the photo",
-                                         "Which one did you mean?", choices=[c.scan_text for c in found]))
+            "bad", Words("No barcode found"), Words("Take the photo again: closer, straight on, in good light.")))
+    return None, _shown(scanning.Outcome("wait", Words("{count} barcodes in the photo", count=len(found)),
+                                         Words("Which one did you mean?"), choices=[c.scan_text for c in found]))
 
 
 def _shown(outcome):

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from ..domain import finders, inventory, trace
 from ..domain.errors import DomainError
 from ..domain.permissions import can
+from ..domain.words import Words, joined
 from ..media import labels, output_labels, printing
 from . import schemas_output, serial
 from .api import bp as api_bp
@@ -115,7 +116,7 @@ def produce():
         flash(say(err), "error")
     else:
         unit = result.unit
-        printed = "" if result.replayed else station_label(unit)
+        printed = "" if result.replayed else say(station_label(unit))
         flash(gettext("Produced %(unit)s: %(quantity)s %(uom)s at %(location)s.", unit=unit.lpn,
                       quantity=f"{unit.quantity.normalize():f}", uom=unit.part.uom, location=unit.location.code)
               + (" " + printed if printed else ""))
@@ -129,7 +130,7 @@ def station_label(unit):
     printer, why_not = output_labels.print_at_station(
         g.user, unit, labels.Settings.from_config(current_app.config),
         timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
-    return gettext("Label printed on %(printer)s.", printer=printer) if printer else say(why_not)
+    return Words("Label printed on {printer}.", printer=printer) if printer else why_not
 
 
 def scan_label(state, outcome):
@@ -143,7 +144,7 @@ def scan_label(state, outcome):
         return outcome
     said = station_label(unit)
     if said:
-        outcome.detail = f"{said} {outcome.detail}"
+        outcome.detail = joined(said, outcome.detail)
     return outcome
 
 

@@ -22,6 +22,19 @@
   var url = root.getAttribute("data-scan-url");
   var badgeUrl = root.getAttribute("data-badge-url");
   var owner = root.getAttribute("data-user");
+  // The page's own words, in the reader's language: a JSON block the server wrote (page.html).
+  var WORDS = {};
+  try { WORDS = JSON.parse(document.getElementById("scan-words").textContent); } catch (e) { /* none */ }
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  function t(key, values) {
+    var text = WORDS[key] || key;
+    if (typeof text === "object") {  // plural forms by category: the count picks one
+      text = text[plurals ? plurals.select(values.count) : "other"] || text.other;
+    }
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
 
   var KEY = "scan-queue";
   var SUFFIX_KEY = "scan-suffix-seen";
@@ -132,7 +145,7 @@
       })
       .catch(function () {
         busy = false;
-        localPanel("bad", "Signed out: scan your badge", "No connection: scan your badge again when it is back.");
+        localPanel("bad", t("signedOut"), t("badgeNoConnection"));
       });
   }
 
@@ -232,7 +245,7 @@
   function showQueued() {
     var n = queue.length;
     queuedEl.hidden = n === 0 || (n === 1 && busy && !offline);
-    queuedEl.textContent = n + " queued" + (offline ? " · no connection" : "");
+    queuedEl.textContent = t(offline ? "queuedOffline" : "queued", {count: n});
     queuedEl.className = "queued" + (offline ? " offline" : "");
   }
 
@@ -241,8 +254,7 @@
     var item = queue[0];
     if (item.user && item.user !== owner && !replay) {
       // Scans queued under another user on this device (before a reload): never send them as ours.
-      localPanel("bad", queue.length + " scans queued by " + item.user,
-                 item.user + " must sign in on this device to send them.");
+      localPanel("bad", t("queuedBy", {count: queue.length, user: item.user}), t("mustSignIn", {user: item.user}));
       return;
     }
     busy = true;
@@ -271,8 +283,7 @@
       }
       if (!res.ok) {  // never an error page in the panel: say it, keep the scan for another try
         busy = false;
-        localPanel("bad", "Not sent: the server refused it (" + res.status + ")",
-                   "Reload the page; queued scans stay on this device.");
+        localPanel("bad", t("serverRefused", {status: res.status}), t("reload"));
         return;
       }
       var go = res.headers.get("X-Scan-Redirect");
@@ -353,9 +364,9 @@
     var p = document.createElement("p");
     p.className = "replayed " + (done.refused ? "tone-bad" : waiting ? "tone-wait" : "tone-ok");
     p.setAttribute("role", "status");
-    p.textContent = "Connection back: " + done.sent + " queued scan" + (done.sent === 1 ? "" : "s") + " sent" +
-      (done.refused ? ", " + done.refused + " refused (see the list below)" : waiting ? "" : ", all recorded") +
-      (waiting ? "; not finished: " + waiting : "") + ".";
+    p.textContent = t("back", {count: done.sent}) +
+      (done.refused ? t("backRefused", {count: done.refused}) : waiting ? "" : t("backAll")) +
+      (waiting ? t("backWaiting", {what: waiting}) : "") + ".";
     live.insertBefore(p, live.firstChild);
   }
 
@@ -381,11 +392,10 @@
     var item = queue[queue.length - 1];
     if (!item) return;
     var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
-    var what = mode ? mode[1].charAt(0) + mode[1].slice(1).toLowerCase() + " mode"
-                    : item.code != null ? item.code : "quantity " + item.qty;
-    localPanel("queued", "Saved: " + what,
-               offline ? "No connection. " + queue.length + " queued on this device; they are sent in order when the connection is back. Keep scanning."
-                       : queue.length + " queued.");
+    var what = mode ? t("mode", {mode: t("mode" + mode[1])})
+                    : item.code != null ? item.code : t("quantity", {qty: item.qty});
+    localPanel("queued", t("saved", {what: what}),
+               offline ? t("savedOffline", {count: queue.length}) : t("queued", {count: queue.length}));
   }
 
   var feedback = window.scanFeedback || function () {};
@@ -397,7 +407,7 @@
     var file = photoForm.elements.image.files[0];
     if (!file) return;
     if (queue.length) {
-      localPanel("bad", "Photo not sent", "Queued scans go first: try the photo again when they are sent.");
+      localPanel("bad", t("photoNotSent"), t("photoAfterQueue"));
       return;
     }
     var data = new FormData(photoForm);
@@ -406,7 +416,7 @@
     data.set("scanned_at", now);
     data.set("sent_at", now);
     busy = true;
-    localPanel("info", "Reading the photo…", "");
+    localPanel("info", t("photoReading"), "");
     fetch(url, {method: "POST", body: data, credentials: "same-origin",
                 headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
       .then(function (res) {
@@ -420,7 +430,7 @@
       })
       .catch(function () {
         busy = false;
-        localPanel("bad", "No connection", "A photo needs the server: try again, or type the code.");
+        localPanel("bad", t("noConnection"), t("photoNeedsServer"));
       })
       .then(function () { photoForm.reset(); });
   }
@@ -431,8 +441,7 @@
   if (root.getAttribute("data-shell") === "cache") {
     // Reloaded with no connection: the service worker gave the page as it last saw it.
     offline = true;
-    localPanel("queued", "No connection", "Keep scanning: scans are saved on this device and sent in order " +
-               "when the connection is back.");
+    localPanel("queued", t("noConnection"), t("keepScanning"));
     showQueued();
   }
   pump();

@@ -8,7 +8,7 @@ from .. import codes
 from ..errors import Conflict, Invalid
 from ..permissions import authorize
 from ..quantities import ZERO, fmt_qty, parse_quantity
-from ..words import Words
+from ..words import Words, change
 from ..workorders import OVERRIDE, WrongMaterial, check_material, count_usage, fit_for_load, supply
 from .lookups import _check_can_take, _check_where, _location, _unit, _work_order, new_lpn
 from .machinery import STATUS_AT, _reason, verb
@@ -217,13 +217,16 @@ def last_change(ctx):
 def describe_undo(entry):
     """What undoing the entry will do, in operator words (asked before it is done)."""
     lpn, uom = entry.unit.lpn, entry.unit.part.uom
-    qty = f"{fmt_qty(abs(entry.delta))} {uom}"
-    back = entry.from_location.code if entry.from_location_id else "where it was"
-    if entry.kind in ("consume", "scrap"):
-        did = {"consume": "used", "scrap": "wasted"}[entry.kind]
-        return f"Your {entry.kind} of {lpn}: the {qty} {did} come back to it."
-    to = entry.to_location.code if entry.to_location_id else "nowhere"
-    return f"Your {entry.kind} of {lpn} to {to}: it goes back to {back}."
+    back = entry.from_location.code if entry.from_location_id else Words("where it was")
+    if entry.kind == "consume":
+        return Words("Your use of {unit}: the {qty} {uom} used come back to it.", unit=lpn, qty=abs(entry.delta),
+                     uom=uom)
+    if entry.kind == "scrap":
+        return Words("Your waste of {unit}: the {qty} {uom} wasted come back to it.", unit=lpn, qty=abs(entry.delta),
+                     uom=uom)
+    to = entry.to_location.code if entry.to_location_id else Words("nowhere")
+    return Words("Your {change} of {unit} to {location}: it goes back to {back}.", change=change(entry.kind),
+                 unit=lpn, location=to, back=back)
 
 
 @verb("undo")

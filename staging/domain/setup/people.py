@@ -2,14 +2,14 @@
 reset a password. Badges themselves (reissue) belong to users.py."""
 from ...store.db import write_transaction
 from ...store.models import ROLES, User
-from .. import codes, users
+from .. import codes, languages, users
 from ..errors import Invalid, NotFound
 from ..permissions import authorize
 from ..words import Words
 from . import audit, fields
 
 FIELDS = ("username", "display_name", "role", "badge", "language", "active")
-LANGUAGES = ("", "en", "de", "fr", "es", "it", "nl", "pl", "cs", "pt", "tr")
+LANGUAGES = ("", *languages.SHIPPED)  # "": follow the browser
 
 
 def find(username):
@@ -22,11 +22,7 @@ def find(username):
 def _language(values, existing):
     if "language" not in values:
         return existing.language if existing else ""
-    language = str(values.get("language") or "").strip().lower()
-    if language not in LANGUAGES:
-        raise Invalid("Language “{language}” is not one of: {languages}.", language=codes.shown(language),
-                      languages=', '.join(LANGUAGES[1:]))
-    return language
+    return languages.checked(values.get("language"))
 
 
 def _check_badge(badge, user):

@@ -10,10 +10,11 @@ from stdnum import ean
 
 from ...domain import codes, scanner_check
 from ...domain.errors import Invalid, NotFound
-from ...domain.quantities import fmt_qty
 from ...domain.scan_commands import COMMANDS, REASONS
+from ...domain.words import Words
 from ...store.db import locked, write_transaction
 from ...store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
+from ..language import language_of, say
 
 
 @dataclass(frozen=True)
@@ -53,27 +54,41 @@ class Settings:
     gs1_prefix: str = ""  # GS1 company prefix; empty: no SSCC on unit labels
     gs1_extension: str = "0"
     plant: str = ""
+    language: str = "en"  # the plant's (PLANT_LOCALE): labels are read by whoever finds the pallet
 
     @classmethod
     def from_config(cls, config):
         return cls(timezone=config.get("PLANT_TIMEZONE", "UTC"),
                    gs1_prefix=config.get("GS1_COMPANY_PREFIX", "") or "",
                    gs1_extension=config.get("GS1_EXTENSION_DIGIT", "0") or "0",
-                   plant=config.get("PLANT_NAME", ""))
+                   plant=config.get("PLANT_NAME", ""), language=language_of(config.get("PLANT_LOCALE")))
 
 
 @dataclass
 class Label:
-    """One label's content: plain strings, ready for any output."""
+    """One label's content: plain strings (and Words, said in the label's language), ready for any output."""
     kind: str
     code: str  # what it names: LPN, location code, badge, "COMMANDS"; the history key
     fields: dict
     rows: dict = field(default_factory=dict)  # for grids: source -> [fields]
     reprint: bool = False
+    language: str = "en"  # its captions and words (the plant's)
 
     def mark_reprint(self, reprint=True):
         self.reprint = reprint
-        self.fields["reprint"] = "REPRINT" if reprint and self.kind == "unit" else ""
+        self.fields["reprint"] = Words("REPRINT") if reprint and self.kind == "unit" else ""
+
+    def said_in(self, language):
+        self.language = language
+        return self
+
+
+# A location's kind and a person's role as printed on their labels.
+KIND_WORDS = {"receiving": Words("RECEIVING"), "storage": Words("STORAGE"), "staging": Words("STAGING"),
+              "machine": Words("MACHINE"), "output": Words("OUTPUT"), "qc_hold": Words("QC HOLD"),
+              "scrap": Words("SCRAP"), "shipping": Words("SHIPPING")}
+ROLE_WORDS = {"operator": Words("OPERATOR"), "stager": Words("STAGER"), "lead": Words("LEAD"),
+              "admin": Words("ADMIN")}
 
 
 # --- SSCC ------------------------------------------------------------------------------------------
@@ -182,13 +197,13 @@ def _unit_labels(units, settings):
         sscc = ssccs.get(u.id, "")
         out.append(Label("unit", u.lpn, {
             "lpn": u.lpn, "part": u.part.number, "revision": u.part.revision,
-            "description": u.part.description, "qty": fmt_qty(u.quantity), "uom": u.part.uom,
+            "description": u.part.description, "qty": say(u.quantity, settings.language), "uom": u.part.uom,
             "lot": u.lot, "work_order": wo.number if wo else "", "staged_for": staged_for,
             "location": here.code if here else "", "date": today,
             "received": _local(u.created_at, settings.timezone), "plant": settings.plant,
             "sscc": sscc, "sscc_ai": f"00{sscc}" if sscc else "", "sscc_hri": f"(00) {sscc}" if sscc else "",
             "reprint": "",
-        }))
+        }, language=settings.language))
     return out
 
 
@@ -256,16 +271,17 @@ def location_labels(first, last=None, settings=None):
     if not rows:
         raise NotFound("No location from {first} to {last}.", first=codes.shown(first), last=codes.shown(last))
     _check_batch(len(rows))
-    return [location_label(loc) for loc in rows]
+    return [location_label(loc).said_in(settings.language if settings else "en") for loc in rows]
 
 
 def location_label(loc):
     parent = loc.parent.code if loc.parent_id else ""
     return Label("location", loc.code, {"code": loc.code, "name": loc.name,
-                                         "kind": loc.kind.replace("_", " ").upper(), "parent": parent})
+                                         "kind": KIND_WORDS.get(loc.kind, loc.kind.replace("_", " ").upper()),
+                                         "parent": parent})
 
 
-def badge_labels(usernames=None):
+def badge_labels(usernames=None, settings=None):
     """Badges of the named users, or of every active user who has a badge."""
     query = User.select().where(User.badge.is_null(False), User.active)
     names = [n for n in (usernames or []) if n.strip()]
@@ -277,7 +293,7 @@ def badge_labels(usernames=None):
             raise NotFound("No user with a badge among {users}.", users=", ".join(codes.shown(n) for n in names[:5]))
         raise NotFound("No user with a badge.")
     _check_batch(len(users))
-    return [badge_label(u) for u in users]
+    return [badge_label(u).said_in(settings.language if settings else "en") for u in users]
 
 
 def badge_label(user):
@@ -286,17 +302,19 @@ def badge_label(user):
     if not user.badge:
         raise Invalid("{user} has no badge code.", user=user.username)
     return Label("badge", user.username, {"badge": user.badge, "name": str(user), "username": user.username,
-                                           "role": user.role.upper()})
+                                           "role": ROLE_WORDS.get(user.role, user.role.upper())})
 
 
 def command_sheet(settings=None):
     basic = [{"payload": p, "label": t} for p, t in COMMANDS if not p.startswith("CMD:MODE:")]
     modes = [{"payload": p, "label": t} for p, t in COMMANDS if p.startswith("CMD:MODE:")]
     reasons = [{"payload": f"CMD:REASON:{c}", "label": t} for c, t in REASONS]
-    check = [{"payload": scanner_check.EXPECTED, "label": "Scanner check: scan it on the scan page's Scanner check"}]
+    check = [{"payload": scanner_check.EXPECTED,
+              "label": Words("Scanner check: scan it on the scan page's Scanner check")}]
     plant = settings.plant if settings else ""
-    return Label("commands", "COMMANDS", {"title": "Scan commands", "plant": plant},
-                 rows={"commands": basic, "modes": modes, "reasons": reasons, "check": check})
+    return Label("commands", "COMMANDS", {"title": Words("Scan commands"), "plant": plant},
+                 rows={"commands": basic, "modes": modes, "reasons": reasons, "check": check},
+                 language=settings.language if settings else "en")
 
 
 def one(kind, code, settings):
@@ -307,12 +325,12 @@ def one(kind, code, settings):
         loc = Location.get_or_none(Location.code == codes.clean(code))
         if loc is None:
             raise NotFound("No location with the code “{code}”.", code=codes.shown(code))
-        return location_label(loc)
+        return location_label(loc).said_in(settings.language)
     if kind == "badge":
         user = User.get_or_none((User.badge == codes.normalise(code)) | (User.username == codes.clean(code)))
         if user is None:
             raise NotFound("No badge “{code}”.", code=codes.shown(code))
-        return badge_label(user)
+        return badge_label(user).said_in(settings.language)
     if kind == "commands":
         return command_sheet(settings)
     raise NotFound("No label kind “{kind}”.", kind=codes.shown(kind))

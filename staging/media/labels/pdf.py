@@ -1,13 +1,40 @@
 """PDF: labels at their exact size, one per page, or tiled on office sheets with cut marks."""
+import functools
 import io
+from pathlib import Path
 
 from ...domain.errors import Invalid
 from .content import KIND_TITLES, SHEETS, SIZES
 from .elements import Bars, Rect, Text, _font
 from .placement import place
+from .png import FONT_FILES
 
+# Helvetica (a PDF's own font) writes only Western European letters: Polish captions and names
+# (Ł, ę, ś) and anything else beyond it are written in Liberation Sans (or DejaVu Sans), embedded;
+# Liberation Sans has Helvetica's widths, so text fits the same.
+UNICODE_FONTS = {False: ("LabelSans", 0), True: ("LabelSans-Bold", 1)}
 PT_PER_MM = 72 / 25.4
 PDF_DPI = 300  # placement grid for PDF: bars fall on 1/300 in, crisp at 300 and 600 dpi
+
+
+def _pdf_font(bold, lines):
+    try:
+        "".join(lines).encode("cp1252")
+        return _font(bold)
+    except UnicodeEncodeError:
+        return _unicode_font(bold) or _font(bold)
+
+
+@functools.cache
+def _unicode_font(bold):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    name, _ = UNICODE_FONTS[bold]
+    for path in FONT_FILES[bold]:
+        if Path(path).exists():
+            pdfmetrics.registerFont(TTFont(name, path))
+            return name
+    return None
 
 
 def pdf(labels, size, sheet=None, progress=None):
@@ -81,7 +108,7 @@ def _draw_pdf(c, p, ox_mm, oy_mm, page):
             c.rect(ox + it.x * k + t / 2, top - (it.y + it.h) * k + t / 2, it.w * k - t, it.h * k - t,
                    stroke=1, fill=0)
         elif isinstance(it, Text):
-            text.setFont(_font(it.bold), it.size * k)
+            text.setFont(_pdf_font(it.bold, it.lines), it.size * k)
             for i, (dx, line) in enumerate(it.placed_lines):
                 text.setTextOrigin(ox + (it.x + dx) * k, top - (it.y + i * it.pitch + it.size * 0.8) * k)
                 text.textOut(line)

@@ -1,14 +1,19 @@
 """Placement: a layout (labels/<kind>-<size>.toml) and a label's content -> elements in printer dots."""
 import os
+import re
 import threading
 import tomllib
 
 from ...domain import codes
 from ...domain.errors import Invalid
 from .. import labels as package  # layout() reads package.LAYOUTS at each call: set it, and layouts follow
+from ..language import say, translate
 from .barcodes import QUIET, encode
 from .content import KIND_TITLES, KINDS, SIZES
 from .elements import Bars, Placed, Rect, Text, fit
+
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+CAPTION = re.compile(r"[^\W\d_]")  # a letter: the text has words to translate, not only {fields}
 
 # --- layouts -------------------------------------------------------------------------------------------
 
@@ -49,14 +54,15 @@ _MEMO = 4096  # fitted values kept per text item; a batch has at most MAX_BATCH 
 
 
 def place(label, size_key, dpi):
-    size, dpmm = SIZES[size_key], dpi / 25.4
+    size, dpmm, language = SIZES[size_key], dpi / 25.4, label.language
     data = layout(label.kind, size_key)
-    cached = _plans.get((label.kind, size_key, dpi))
+    key = (label.kind, size_key, dpi, language)  # a layout's captions are compiled in the label's language
+    cached = _plans.get(key)
     if cached is None or cached[0] is not data:  # first use, or the layout file changed
-        cached = (data, _compile(data.get("item", []), 0.0, 0.0, dpmm))
-        _plans[(label.kind, size_key, dpi)] = cached
+        cached = (data, _compile(data.get("item", []), 0.0, 0.0, dpmm, translate(language)))
+        _plans[key] = cached
     items = []
-    _place_all(cached[1], _Fields(label.fields), label, items)
+    _place_all(cached[1], _said(label.fields, language), label, items)
     return Placed(round(size.width * dpmm), round(size.height * dpmm), dpi, items, label, size)
 
 
@@ -67,20 +73,34 @@ def _place_all(plans, fields, label, out):
         plan.place(fields, label, out)
 
 
-def _compile(specs, ox, oy, dpmm):
+def _said(values, language):
+    """A label's fields (Words, quantities) in its language, "" for any field a layout names and it lacks."""
+    fields = _Fields(values)
+    for key, value in values.items():
+        if not isinstance(value, str):  # most are: a batch of labels pays for the few that are not
+            fields[key] = say(value, language)
+    return fields
+
+
+def _compile(specs, ox, oy, dpmm, words):
     kinds = {"text": _TextPlan, "barcode": _BarcodePlan, "box": _BoxPlan, "grid": _GridPlan}
     plans = []
     for spec in specs:
         kind = spec.get("type", "text")
         if kind not in kinds:
             raise ValueError(f"unknown layout item type {kind!r}")
-        plans.append(kinds[kind](spec, ox + spec.get("x", 0), oy + spec.get("y", 0), dpmm))
+        plan = kinds[kind](spec, ox + spec.get("x", 0), oy + spec.get("y", 0), dpmm)
+        plan.translated(words)
+        plans.append(plan)
     return plans
 
 
 class _Plan:
     def __init__(self, spec):
         self.when, self.unless = spec.get("when"), spec.get("unless")
+
+    def translated(self, words):
+        """Its captions in a language (`words`: msgid -> text); only text has any."""
 
 
 class _TextPlan(_Plan):
@@ -93,6 +113,11 @@ class _TextPlan(_Plan):
         self.lines = int(spec.get("lines", 1))
         self.bold, self.align = spec.get("bold", False), spec.get("align", "left")
         self.memo = {}
+
+    def translated(self, words):
+        if CAPTION.search(PLACEHOLDER.sub("", self.template)):  # words, not only {fields}
+            self.template = words(self.template)
+            self.fixed = "{" not in self.template
 
     def place(self, fields, label, out):
         text = self.template if self.fixed else self.template.format_map(fields)
@@ -155,6 +180,10 @@ class _GridPlan(_Plan):
         super().__init__(spec)
         self.spec, self.x, self.y, self.dpmm = spec, x, y, dpmm
         self.cells = {}  # cell index -> compiled cell
+        self.words = None
+
+    def translated(self, words):
+        self.words = words
 
     def place(self, fields, label, out):
         columns = max(1, int(self.spec.get("columns", 1)))
@@ -162,5 +191,5 @@ class _GridPlan(_Plan):
         for i, row in enumerate(label.rows.get(self.spec["source"], [])):
             if i not in self.cells:
                 cx, cy = self.x + (i % columns) * cell_w, self.y + (i // columns) * self.spec["row_h"]
-                self.cells[i] = _compile(self.spec.get("cell", []), cx, cy, self.dpmm)
-            _place_all(self.cells[i], _Fields({**fields, **row}), label, out)
+                self.cells[i] = _compile(self.spec.get("cell", []), cx, cy, self.dpmm, self.words)
+            _place_all(self.cells[i], _Fields({**fields, **_said(row, label.language)}), label, out)
