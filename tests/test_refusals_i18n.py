@@ -1,74 +1,16 @@
 """Every refusal a person reads can be said in their language (issue 18).
 
-(a) The domain's refusals are templates with values: the first argument of every domain error is a
-    literal string (an f-string would put the values into the msgid, and no catalog could hold it),
-    and every error class raised with one is an extraction keyword, so the catalog has it.
+(a) That every refusal is a literal template, extracted into the catalogs: tests/test_translations.py.
 (b) A German reader gets them in German: through the API (problem+json detail) and on a desk page.
 (c) The English wording stays: the tests that assert refusal texts keep passing unchanged."""
-import ast
-import importlib
-import pkgutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-import staging
 from staging.domain import inventory
-from staging.domain.errors import DomainError
 from staging.domain.users import create_token
 from staging.domain.words import Words
 from staging.store.models import Entry, Unit, User
-from staging.web.i18n import EXTRACT_KEYWORDS
-
-ROOT = Path(__file__).resolve().parent.parent
-
-# Calls that hand on a sentence already made as Words (their own templates are literal and extracted).
-PASSES_WORDS = {
-    ("staging/domain/workorders/material.py", "WrongMaterial"),  # _refusal(...) returns Words
-    ("staging/domain/workorders/erp_import.py", "Invalid"),  # p.problem: Words from the file check
-    ("staging/domain/workorders/drafts.py", "FormInvalid"),  # the fields' errors: a literal template inside
-    ("staging/domain/scanning.py", "_Unknown"),  # the scanned text: literal templates inside
-}
-
-
-def _error_classes():
-    for found in pkgutil.walk_packages(staging.__path__, "staging."):
-        importlib.import_module(found.name)
-    classes, todo = {}, [DomainError]
-    while todo:
-        cls = todo.pop()
-        classes[cls.__name__] = cls
-        todo.extend(cls.__subclasses__())
-    return classes
-
-
-def _error_calls(names):
-    """(file, line, class name, the call) for every call of a domain error class in staging/."""
-    for path in sorted((ROOT / "staging").rglob("*.py")):
-        source = path.relative_to(ROOT).as_posix()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call):
-                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                if name in names:
-                    yield source, node.lineno, name, node
-
-
-def _literal(node):
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
-
-
-def test_every_domain_error_is_raised_with_a_literal_template():
-    names = _error_classes()
-    offenders = [f"{source}:{line}: {ast.unparse(call)[:100]}" for source, line, name, call in _error_calls(names)
-                 if not (call.args and _literal(call.args[0])) and (source, name) not in PASSES_WORDS]
-    assert not offenders, "a domain error needs a literal template first, values as keywords:\n" + "\n".join(offenders)
-
-
-def test_every_error_class_raised_with_a_template_is_an_extraction_keyword():
-    names = _error_classes()
-    raised = {name for _, _, name, call in _error_calls(names) if call.args and _literal(call.args[0])}
-    assert raised - set(EXTRACT_KEYWORDS) == set()
 
 
 def test_a_value_that_is_words_is_said_in_the_readers_language_too(app):

@@ -92,6 +92,12 @@ PYTHON_ALLOWED = {
     "staging/domain/words.py": "Words.load rebuilds a sentence kept in the session",
     "staging/domain/errors.py": "DomainError.__init__ wraps the template it was given",
 }
+# Errors raised with a sentence that is already Words (made, and checked, where it was made).
+PASSES_WORDS = {
+    ("staging/domain/workorders/erp_import.py", "Invalid(p.problem)"): "the file's problem, Words from _read_rows",
+    ("staging/domain/workorders/material.py", "WrongMaterial(_refusal(unit, machine, orders, lines), unit, machine, wo)"):
+        "_refusal returns Words",
+}
 
 
 def python_files():
@@ -139,9 +145,11 @@ def unmarked_python():
             if not isinstance(call, ast.Call) or not call.args:
                 continue
             name, first = _name(call.func), call.args[0]
-            if isinstance(node, ast.Raise) and name in errors - own_init:
+            if isinstance(node, ast.Raise) and name in errors - own_init and _literal(first):
                 raised.add(name)
-            if (name == "Words" or isinstance(node, ast.Raise) and name in errors - own_init) and not _literal(first):
+            passes_words = (relative, ast.unparse(call)) in PASSES_WORDS
+            if (name == "Words" or isinstance(node, ast.Raise) and name in errors - own_init) and not _literal(first) \
+                    and not passes_words:
                 offenders.append(f"{relative}:{call.lineno}: {ast.unparse(call)[:100]}")
             elif _own_sentence(tree, call, errors) and _name(getattr(first, "func", None)) != "Words":
                 offenders.append(f"{relative}:{call.lineno}: {ast.unparse(call)[:100]} (say it as Words(...))")
@@ -191,7 +199,12 @@ TEMPLATE_ALLOWED = {
     "XLSX": "a file format's name",
     "API": "the interface's name",
     "dpi": "a unit",
+    "ea": "a unit of measure as a plant types it (placeholder example)",
+    "kg": "a unit of measure as a plant types it (placeholder example)",
+    "m": "a unit of measure as a plant types it (placeholder example)",
 }
+CODE = re.compile(r"[A-Z0-9][A-Z0-9-]*")  # codes (OUT-1, WH, A-F, M1): examples of what a plant types, no words
+UNREAD_TAGS = ("script", "style", "pre", "code")  # code, and samples of a file's format
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
 
@@ -203,14 +216,14 @@ class _Words(HTMLParser):
         self.found, self.skip = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in UNREAD_TAGS:
             self.skip += 1
         for name, value in attrs:
             if name in SHOWN_ATTRIBUTES and value:
                 self._check(value, f"{name}=")
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self.skip:
+        if tag in UNREAD_TAGS and self.skip:
             self.skip -= 1
 
     def handle_data(self, data):
@@ -218,7 +231,7 @@ class _Words(HTMLParser):
             self._check(data, "")
 
     def _check(self, text, where):
-        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text.replace("\x00", " ")) if w not in TEMPLATE_ALLOWED]
+        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text.replace("\x00", " ")) if w not in TEMPLATE_ALLOWED and not CODE.fullmatch(w)]
         if words:
             self.found.append((self.getpos()[0], where + " ".join(text.replace("\x00", "…").split())[:80]))
 
@@ -260,7 +273,6 @@ def test_the_scan_page_templates_have_no_unmarked_words():
     assert not found, _listing(found)
 
 
-@pytest.mark.xfail(strict=False, reason="the desk templates are marked by the i18n-pages branch (issue 18, part 3)")
 def test_no_template_has_unmarked_words():
     found = unmarked_templates()
     assert not found, _listing(found)
@@ -367,11 +379,11 @@ def test_someone_chooses_their_own_language_and_a_bad_one_is_refused(page, live_
 
 def test_an_admin_sets_a_persons_language_and_the_cli_and_import_take_one(app, client, runner, web_plant, tmp_path):
     login(client, "admin1")
-    token = csrf_token(client, "/admin/users")
-    client.post("/admin/users/operator1/language", data={"language": "pl", "csrf_token": token})
+    token = csrf_token(client, "/setup/people/operator1/edit")
+    client.post("/setup/people/operator1/edit", data={"language": "pl", "csrf_token": token})
     from staging.store.models import User
     assert User.get(User.username == "operator1").language == "pl"
-    refused = client.post("/admin/users/operator1/language", data={"language": "klingon", "csrf_token": token})
+    refused = client.post("/setup/people/operator1/edit", data={"language": "klingon", "csrf_token": token})
     assert refused.status_code == 422 and "is not one of" in refused.get_data(as_text=True)
     assert User.get(User.username == "operator1").language == "pl"
     result = runner.invoke(args=["create-user", "jan", "--role", "operator", "--badge", "B-77", "--language", "pl"])

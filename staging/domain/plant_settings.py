@@ -182,7 +182,7 @@ class Refused(Invalid):
     """Some typed values are not valid; `fields` says why, per setting. Nothing was saved."""
 
     def __init__(self, fields):
-        super().__init__("{count} of the settings are not valid. Nothing was saved.", count=len(fields))
+        super().__init__(Words("{count} of the settings are not valid. Nothing was saved.", count=len(fields)))
         self.fields = fields
 
 

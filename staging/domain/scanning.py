@@ -146,10 +146,10 @@ class _Unknown(Invalid):
 
     def __init__(self, text):
         if text:
-            super().__init__("“{code}” is not a pallet, location, work order, badge or command we know.",
-                             code=codes.shown(text))
+            super().__init__(Words("“{code}” is not a pallet, location, work order, badge or command we know.",
+                                   code=codes.shown(text)))
         else:
-            super().__init__("The scan was empty.")
+            super().__init__(Words("The scan was empty."))
 
 
 # --- commands --------------------------------------------------------------------------------------

@@ -67,13 +67,6 @@ def active(username):
                    gettext("%(user)s is switched off; their sessions have ended.", user=username))
 
 
-@bp.post("/users/<username>/language")
-@login_required
-def language(username):
-    return _change(lambda: users.set_language(g.user, username, request.form.get("language")), username,
-                   gettext("Language of %(user)s changed.", user=username))
-
-
 @bp.get("/security")
 @login_required
 def events():

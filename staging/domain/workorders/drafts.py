@@ -230,7 +230,8 @@ def save(user, fields, lines, zone, existing=None):
 class FormInvalid(Invalid):
     def __init__(self, errors):
         # The fields' own refusals are said next to each field; this whole sentence lists them in English.
-        super().__init__("Please correct the marked fields: {problems}", problems=" ".join(map(str, errors.values())))
+        super().__init__(Words("Please correct the marked fields: {problems}",
+                               problems=" ".join(map(str, errors.values()))))
         self.errors = errors
 
 
