@@ -230,7 +230,8 @@ class _Words(HTMLParser):
             self._check(data, "")
 
     def _check(self, text, where):
-        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text.replace("\x00", " ")) if w not in TEMPLATE_ALLOWED and not CODE.fullmatch(w)]
+        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text.replace("\x00", " "))
+                 if w not in TEMPLATE_ALLOWED and not CODE.fullmatch(w)]
         if words:
             self.found.append((self.getpos()[0], where + " ".join(text.replace("\x00", "…").split())[:80]))
 
