@@ -289,8 +289,8 @@ GOOD = HEADER + (
 def test_a_good_file_previews_each_row_then_imports_all(plant):
     p = workorders.preview(GOOD.encode(), ZONE)
     assert p.ok and list(p.drafts) == ["WO-100", "WO-101"]
-    assert p.rows[0].action.startswith("New work order WO-100: HSG-1 rev A × 100 on M1, released.")
-    assert "(new part)" in p.rows[2].action
+    assert str(p.rows[0].action).startswith("New work order WO-100: HSG-1 rev A × 100 on M1, released.")
+    assert "(new part)" in str(p.rows[2].action)
     assert WorkOrder.select().where(WorkOrder.number == "WO-100").count() == 0  # preview wrote nothing
     assert p.new_parts == ["HSG-2 rev B", "RES-200 rev A"]
     with pytest.raises(Invalid, match="2 part.s. that do not exist .HSG-2 rev B, RES-200 rev A"):
@@ -306,7 +306,7 @@ def test_a_re_import_updates_the_work_orders_that_exist(plant):
                "material qty;unit\n"  # the ERP's own names, ";"-separated
                "WO-1;HSG-1;A;150;M2;;released;;RES-100;B;750,5;kg\n")
     p = workorders.preview(changed.encode(), ZONE)
-    assert p.ok and p.rows[0].action.startswith("Update work order WO-1: HSG-1 rev A × 150 on M2")
+    assert p.ok and str(p.rows[0].action).startswith("Update work order WO-1: HSG-1 rev A × 150 on M2")
     (wo,) = workorders.import_csv(plant.lead, changed.encode(), ZONE)
     wo = WorkOrder.get_by_id(wo.id)
     assert (wo.id, wo.quantity, wo.machine.code, wo.status) == (plant.wo.id, 150, "M2", "released")
@@ -329,7 +329,7 @@ def test_a_bad_file_says_which_rows_are_wrong_and_writes_nothing(plant):
     p = workorders.preview(bad.encode(), ZONE)
     assert not p.ok
     errors = {r.number: [str(e) for e in r.errors] for r in p.bad_rows}
-    assert 5 not in errors and p.rows[3].action.startswith("Update work order WO-1")
+    assert 5 not in errors and str(p.rows[3].action).startswith("Update work order WO-1")
     assert any("NOPE" in e for e in errors[6]) and any("must be a number" in e for e in errors[6])
     assert any("Status must be one of" in e for e in errors[7])
     assert errors[8] == ["quantity differs from line 2 of the same work order."]
@@ -380,7 +380,7 @@ def test_unknown_headers_ask_for_a_mapping_with_a_guess_and_read_nothing(plant):
 
 def test_a_chosen_mapping_previews_and_is_remembered_for_the_next_file(plant):
     p = workorders.preview_mapped(plant.lead, GERMAN.encode(), ZONE, {**GERMAN_MAPPING, "status": ""})
-    assert p.ok and p.rows[0].action.startswith("New work order WO-300: HSG-1 rev A × 50 on M1")
+    assert p.ok and str(p.rows[0].action).startswith("New work order WO-300: HSG-1 rev A × 50 on M1")
     again = workorders.preview(GERMAN.replace("WO-300", "WO-301").encode(), ZONE)  # the next export
     assert again.ok and again.mapped_by == "remembered" and list(again.drafts) == ["WO-301"]
     (wo,) = workorders.import_csv(plant.lead, GERMAN.encode(), ZONE, mapping=GERMAN_MAPPING)
@@ -426,4 +426,4 @@ def test_an_xlsx_export_is_read_like_its_csv(plant):
     book.save(out)
     p = workorders.preview_mapped(plant.lead, out.getvalue(), ZONE, GERMAN_MAPPING)
     assert p.ok, p.rows[0].errors
-    assert "Needs 2.5 kg of RES-100" in p.rows[0].action
+    assert "Needs 2.5 kg of RES-100" in str(p.rows[0].action)

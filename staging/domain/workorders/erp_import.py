@@ -10,7 +10,7 @@ from ...store.models import WorkOrder
 from ..errors import Invalid
 from ..permissions import authorize, can
 from ..quantities import fmt_qty
-from ..words import Words
+from ..words import Words, joined
 from . import erp_columns
 from .drafts import _text, _write, parse_draft
 from .erp_columns import COLUMNS, REQUIRED_COLUMNS
@@ -25,7 +25,7 @@ class Row:
     number: int  # line in the file
     values: dict
     errors: list = field(default_factory=list)
-    action: str = ""
+    action: object = ""  # what importing the row does: Words (say() it), "" for none
 
 
 @dataclass
@@ -229,15 +229,22 @@ def _check_draft(number, rows, zone, existing=None):
 
 def _describe(number, draft, rows, existing=None):
     """What importing does: the order on its first row, each material line on its own row."""
-    new = "" if draft.product_part else " (new part)"
-    where = " + ".join(m.code for m in draft.machines)
-    rows[0].action = (f"{'Update' if existing else 'New'} work order {number}: "
-                      f"{draft.product} rev {draft.product_rev or '—'}{new} "
-                      f"× {fmt_qty(draft.quantity)} on {where}"
-                      f"{' → ' + draft.output.code if draft.output else ''}, {draft.status}. ")
+    product = _part_said(f"{draft.product} rev {draft.product_rev or '—'}", draft.product_part)
+    where = " + ".join(m.code for m in draft.machines) + (f" → {draft.output.code}" if draft.output else "")
+    values = dict(order=number, product=product, quantity=fmt_qty(draft.quantity), machines=where,
+                  status=draft.status)
+    rows[0].action = (Words("Update work order {order}: {product} × {quantity} on {machines}, {status}.", **values)
+                      if existing else
+                      Words("New work order {order}: {product} × {quantity} on {machines}, {status}.", **values))
     for row, ld in zip(rows, draft.lines):
-        row.action += (f"Needs {fmt_qty(ld.quantity)} {ld.uom} of {ld.number} rev {ld.revision or '—'}"
-                       f"{'' if ld.part else ' (new part)'}.")
+        row.action = joined(row.action, Words("Needs {quantity} {uom} of {part}.", quantity=fmt_qty(ld.quantity),
+                                              uom=ld.uom, part=_part_said(f"{ld.number} rev {ld.revision or '—'}",
+                                                                          ld.part)))
+
+
+def _part_said(label, part):
+    """A part as the preview names it: marked when the import would create it."""
+    return label if part else Words("{part} (new part)", part=label)
 
 
 def preview_mapped(user, data, zone, chosen):
