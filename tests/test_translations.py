@@ -286,7 +286,8 @@ def _listing(found):
 def test_the_template_check_finds_words_and_lets_marked_ones_pass():
     env = Environment(extensions=["jinja2.ext.i18n"])
     source = ('<h1>{{ _("Scan") }}</h1>\n<p title="Where it is">{% trans n=3 %}{{ n }} pallets{% endtrans %}</p>\n'
-              '<input placeholder="{{ _(\'Scan…\') }}" aria-label="Quantity"> {{ unit.lpn }} · 12 kg\n'
+              '<input placeholder="{{ _(\'Scan…\') }}" aria-label="Quantity"> {{ unit.lpn }} · 12 crates\n'
+              '<input placeholder="OUT-1"><pre>WO-1,released,kg</pre>'  # codes, file samples: no words
               '<script>var x = "not shown";</script><a href="/scan" class="tool">Back</a>')
     assert [line for line, _ in unmarked_in(source, env)] == [2, 3, 3, 4]
 
