@@ -36,3 +36,16 @@ def test_a_lead_may_not_see_the_people_page_at_either_address(client, web_plant)
     login(client, "lead1")
     assert client.get("/admin/users").status_code == 403
     assert client.get("/setup/people").status_code == 403
+
+
+def test_an_admin_cannot_reset_their_own_password_from_the_people_page(client, web_plant):
+    """A reset ends the person's sessions: on oneself it signed the admin out with no word. One's own
+    password is changed on the account page, which asks for the current one."""
+    login(client, "admin1")
+    token = csrf_token(client, "/setup/people/admin1/edit")
+    before = User.get(username="admin1").password_hash
+    refused = client.post("/setup/people/admin1/password", data={"csrf_token": token, "password": "another-pass-1"})
+    assert refused.status_code == 422
+    assert "Change your own password on your account page" in refused.get_data(as_text=True)
+    assert User.get(username="admin1").password_hash == before
+    assert client.get("/setup/people").status_code == 200  # still signed in

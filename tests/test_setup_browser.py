@@ -182,3 +182,14 @@ def test_people_parts_and_range_forms_refuse_on_the_screen(desk, live_server):
     page.get_by_role("button", name="Make the bins").click()
     expect(page.locator("#refusal")).to_contain_text("Bays: “3-1” is not a range like A-F or 1-12.")
     assert Location.select().count() == 0
+
+
+def test_an_admin_is_sent_to_the_account_page_for_their_own_password(desk):
+    page = desk
+    setup(page)
+    page.locator("#step-people").get_by_role("link", name="People", exact=True).click()
+    page.locator("#people").get_by_role("link", name="admin", exact=True).click()
+    expect(page.get_by_role("heading", name="admin")).to_be_visible()
+    expect(page.get_by_role("button", name="Set the password")).to_have_count(0)
+    page.get_by_role("link", name="your account page").click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()

@@ -103,6 +103,8 @@ def deactivate(user, username):
 def reset_password(user, username, password):
     authorize(user, "manage_users")
     person = find(username)
+    if person.id == user.id:  # a reset ends one's own sessions too: it would sign the admin out mid-task
+        raise Invalid("Change your own password on your account page: it asks for the current one first.")
     with write_transaction():
         users.set_password(person, password or "")
         audit.record(user, "user", person.username, {"password": "old"}, {"password": "reset"})
