@@ -52,6 +52,10 @@ def say(value, language):
 
 
 def _value(value, locale):
-    if isinstance(value, Decimal):
-        return format_decimal(value, format="#,##0.###", locale=locale, group_separator=False)
-    return value
+    return quantity_in(value, locale) if isinstance(value, Decimal) else value
+
+
+def quantity_in(number, locale):
+    """A quantity with the decimals it has (up to 3) in `locale`'s number format: 2.500 -> 2.5 / 2,5.
+    No thousands separator: a shown quantity can be typed back as it is (1.000 is one in German)."""
+    return format_decimal(number, format="#,##0.###", locale=locale, group_separator=False)

@@ -8,13 +8,13 @@ compiles them to .mo (not committed). tests/test_translations.py checks nothing 
 import datetime
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from flask import current_app, g, request
 from flask_babel import Babel, format_date, get_locale, gettext
 
 from ..domain.errors import DomainError
 from ..domain.languages import SHIPPED as LANGUAGES  # in their own names (the pickers show these)
 from ..domain.words import Words
+from ..media.language import language_of, quantity_in
 
 # Extraction keywords beyond Babel's defaults: Words and the domain's errors take their template first.
 EXTRACT_KEYWORDS = ["Words", "DomainError", "NotFound", "Conflict", "Invalid", "Forbidden",
@@ -32,8 +32,7 @@ def select_locale():
 
 def plant_language():
     """The plant's language (labels, signed-out pages with no Accept-Language): PLANT_LOCALE's."""
-    language = current_app.config.get("PLANT_LOCALE", "en").split("_")[0].split("-")[0]
-    return language if language in LANGUAGES else "en"
+    return language_of(current_app.config.get("PLANT_LOCALE"))
 
 
 def say(text):
@@ -68,8 +67,7 @@ def quantity(qty):
         number = Decimal(str(qty))
     except ArithmeticError:
         return str(qty)
-    # No thousands separator: a shown quantity can be typed back as it is (1.000 is one in German).
-    return format_decimal(number, format="#,##0.###", locale=get_locale(), group_separator=False)
+    return quantity_in(number, get_locale())
 
 
 def init_app(app):
