@@ -71,6 +71,10 @@ class Config:
     DESK_IDLE_MINUTES = int(os.environ.get("DESK_IDLE_MINUTES", "30"))
     # How far back an offline scan replayed later may date itself; older ones are dated on arrival.
     REPLAY_MAX_AGE_HOURS = float(os.environ.get("REPLAY_MAX_AGE_HOURS", "12"))
+    # People first (staging/web/people_first.py): API requests running at once per process, and the
+    # longest an API request waits for people's requests on this host to be answered (0: no wait).
+    API_CONCURRENCY = int(os.environ.get("API_CONCURRENCY", "1"))
+    API_YIELD_MS = float(os.environ.get("API_YIELD_MS", "250"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is added by itself to requests that came over HTTPS; this forces it on every response.

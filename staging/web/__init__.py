@@ -12,6 +12,7 @@ from . import (
     health,
     i18n,
     labels,
+    people_first,
     plant,
     reports,
     scan,
@@ -56,6 +57,7 @@ def register(app):
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)
     plant.init_app(app)
+    people_first.init_app(app)  # wraps the whole app: last, so it sees every request first
 
     @app.context_processor
     def globals_():
