@@ -62,7 +62,8 @@ def _handle(path):
     if files is None:
         files = _open.files = {}
     if path not in files:
-        files[path] = open(path, "rb")
+        # O_CREAT: should a temp-file cleaner have removed it, a new one beats refusing everybody.
+        files[path] = os.fdopen(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600), "rb")
     return files[path]
 
 
