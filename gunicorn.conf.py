@@ -34,4 +34,3 @@ def on_starting(server):
     with app.app_context():
         prepare(app.config, echo=server.log.info)
     db.close()
-
