@@ -3,7 +3,7 @@ time from the scan's last keystroke (its Enter) to the result panel, p50 and p95
 (a pallet, then a bin), with no other load and with 8 API clients moving other pallets meanwhile;
 and the bytes of a cold /scan as the app sends them (bench/scan.py's count, against 25 KB).
 
-    python -m bench.keystroke [--quick]      (quick: 20 moves)
+    python -m bench.keystroke [--quick] [--postgres]      (quick: 20 moves; make bench: both engines)
 
 The app runs under gunicorn as `make run` does; the load is bench/load.py in its own process. The
 two conditions come in slices taken in turns (quiet, loaded, quiet, ...), so a neighbour's load on a
@@ -81,9 +81,9 @@ def _load(url, work, token, seconds):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def run(quick=False, postgres=False):
+def engine_rows(quick, postgres):
     quiet, loaded, load_rate = [], [], []
-    with tempfile.TemporaryDirectory() as tmp, data.plant(quick=True) as url:
+    with tempfile.TemporaryDirectory() as tmp, data.plant(quick=True, postgres=postgres) as url:
         bind(data.open_url(url))
         with db.connection_context():
             token = create_token("bench")
@@ -116,14 +116,20 @@ def run(quick=False, postgres=False):
                 load_rate.append(moved["per_second"])
             browser.close()
     rows = []
+    engine = "postgres" if postgres else "sqlite"
     busy = f"{LOAD_CLIENTS} API clients moving, {min(load_rate):g}-{max(load_rate):g} moves/s"
     for name, times in (("quiet", quiet), (busy, loaded)):
-        rows.append({"bench": f"keystroke -> panel, /scan move in Chromium 360x640 ({name})",
+        rows.append({"bench": f"keystroke -> panel, /scan move in Chromium 360x640 ({engine}, {name})",
                      "p50_ms": round(percentile(times, 50), 1), "p95_ms": round(percentile(times, 95), 1),
                      "value": f"{len(times)} moves"})
     p95 = percentile(loaded, 95) / percentile(quiet, 95)
-    rows.append({"bench": "keystroke -> panel p95: loaded / quiet", **ratio(p95, 2.0, "<=", "p95")})
+    rows.append({"bench": f"keystroke -> panel p95: loaded / quiet ({engine})", **ratio(p95, 2.0, "<=", "p95")})
     return rows
+
+
+def run(quick=False, postgres=None):
+    engines = [postgres] if postgres is not None else ([False] if quick else [False, True])
+    return [row for pg in engines for row in engine_rows(quick, pg)]
 
 
 if __name__ == "__main__":
