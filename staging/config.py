@@ -74,7 +74,7 @@ class Config:
     # People first (staging/web/people_first.py): API requests running at once per process, and the
     # longest an API request waits for people's requests on this host to be answered (0: no wait).
     API_CONCURRENCY = int(os.environ.get("API_CONCURRENCY", "1"))
-    API_YIELD_MS = float(os.environ.get("API_YIELD_MS", "250"))
+    API_YIELD_MS = float(os.environ.get("API_YIELD_MS", "100"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is added by itself to requests that came over HTTPS; this forces it on every response.
