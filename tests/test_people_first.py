@@ -73,17 +73,22 @@ def request_in_background(url):
     return answer
 
 
-def test_an_api_request_waits_while_a_persons_page_is_being_answered(serve):
-    base, holds, entered = serve(API_YIELD_MS=10_000)
-    person = request_in_background(base + "/hold")
+def held_back(served, holding_path, why):
+    """While a request to holding_path stays open, an API request is not answered; let go, both are."""
+    base, holds, entered = served
+    holder = request_in_background(base + holding_path)
     assert entered.acquire(timeout=5)
     api = request_in_background(base + "/api/units")
     time.sleep(0.5)
-    assert "seconds" not in api, "the API request was answered while a person's page was still open"
+    assert "seconds" not in api, why
     holds.set()
     api["thread"].join(5)
-    person["thread"].join(5)
-    assert "seconds" in api and "seconds" in person
+    holder["thread"].join(5)
+    assert "seconds" in api and "seconds" in holder
+
+
+def test_an_api_request_waits_while_a_persons_page_is_being_answered(serve):
+    held_back(serve(API_YIELD_MS=10_000), "/hold", "the API request was answered while a person's page was still open")
 
 
 def test_the_api_waits_for_people_only_so_long(serve):
@@ -105,17 +110,9 @@ def test_a_person_is_not_held_back_by_an_api_request(serve):
 
 
 def test_while_people_are_at_work_api_requests_take_turns_in_a_process(serve):
-    base, holds, entered = serve(API_CONCURRENCY=1)
-    request_in_background(base + "/login")["thread"].join(5)  # a person at work
-    first = request_in_background(base + "/api/hold")
-    assert entered.acquire(timeout=5)
-    second = request_in_background(base + "/api/units")
-    time.sleep(0.5)
-    assert "seconds" not in second, "a second API request ran beside the first"
-    holds.set()
-    second["thread"].join(5)
-    first["thread"].join(5)
-    assert "seconds" in first and "seconds" in second
+    served = serve(API_CONCURRENCY=1)
+    request_in_background(served[0] + "/login")["thread"].join(5)  # a person at work
+    held_back(served, "/api/hold", "a second API request ran beside the first")
 
 
 def test_with_nobody_at_work_api_requests_run_side_by_side(serve):
