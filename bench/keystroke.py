@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from staging.domain.users import create_token, create_user
+from staging.domain.people.users import create_token, create_user
 from staging.store.db import bind, db
 from staging.store.models import Location, Unit
 

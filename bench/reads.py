@@ -17,7 +17,7 @@ import time
 from staging import create_app
 from staging.domain import inventory
 from staging.domain.inventory import Ctx
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.db import bind, db, migrate
 from staging.store.models import Entry, Part, Unit
 

@@ -20,7 +20,7 @@ from backports import zstd
 from staging import create_app
 from staging.domain import codes, inventory
 from staging.domain.inventory import Ctx
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.db import bind, db, migrate
 from staging.store.models import Entry, Location, Part, Unit
 

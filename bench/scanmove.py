@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from staging.domain.users import create_token, create_user
+from staging.domain.people.users import create_token, create_user
 from staging.store.db import bind, db
 from staging.store.models import Location, Unit
 

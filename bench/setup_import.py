@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from staging.domain import users
+from staging.domain.people import users
 from staging.domain.setup import imports
 from staging.store.db import bind, db, migrate, open_database
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from staging import create_app
 from staging.domain import inventory, tasks
 from staging.domain.inventory import Ctx
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.db import bind, db, migrate
 from staging.store.models import LineSidePlace, Location, Part, StagingTask, Unit, WorkOrder, WorkOrderLine
 

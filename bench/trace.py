@@ -10,7 +10,7 @@ import time
 
 from staging.domain import codes, inventory, trace
 from staging.domain.inventory import Ctx
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.db import bind, db, migrate
 from staging.store.models import Entry, Location, Part, WorkOrder, WorkOrderLine
 

@@ -60,7 +60,7 @@ def check():
 @click.option("--language", default="", help="en, de, es or pl; omit to follow the browser.")
 def create_user(name, role, password, badge, display_name, language):
     """Create a user."""
-    from .domain.users import create_user as create
+    from .domain.people.users import create_user as create
     try:
         user = create(name, role, password, badge=badge, display_name=display_name, language=language)
     except DomainError as err:
@@ -73,7 +73,7 @@ def create_user(name, role, password, badge, display_name, language):
 @click.option("--name", default="", help="What the token is for.")
 def create_token(username, name):
     """Print a new API token for a user (shown once, stored hashed), alone on the last line."""
-    from .domain.users import create_token as create
+    from .domain.people.users import create_token as create
     try:
         token = create(username, name)
     except DomainError as err:
@@ -85,7 +85,7 @@ def create_token(username, name):
 @click.option("--user", "username", required=True)
 def revoke_tokens(username):
     """Revoke every API token of a user."""
-    from .domain.users import revoke_tokens as revoke
+    from .domain.people.users import revoke_tokens as revoke
     try:
         count = revoke(username)
     except DomainError as err:
@@ -98,7 +98,7 @@ def revoke_tokens(username):
 @click.password_option()
 def set_password(name, password):
     """Set a user's password."""
-    from .domain.users import set_password as set_pw
+    from .domain.people.users import set_password as set_pw
     from .store.models import User
     user = User.get_or_none(User.username == name)
     if user is None:

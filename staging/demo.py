@@ -9,11 +9,11 @@ import random
 from decimal import Decimal
 
 from .domain import codes, inventory, logbook
-from .domain.badges import new_code as new_badge_code
 from .domain.inventory import Ctx
+from .domain.people.badges import new_code as new_badge_code
+from .domain.people.users import create_user
 from .domain.setup import locations
 from .domain.setup import parts as setup_parts
-from .domain.users import create_user
 from .store.db import db
 from .store.models import Location, User, WorkOrder, WorkOrderLine, utcnow
 

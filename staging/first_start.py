@@ -3,7 +3,7 @@ import secrets
 
 from . import demo
 from .domain.logbook import Calendar
-from .domain.users import create_user
+from .domain.people.users import create_user
 from .store.db import db, migrate
 from .store.models import User
 

@@ -11,7 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from staging import create_app
-from staging.domain import users
+from staging.domain.people import users
 from staging.store.db import bind, db, migrate, open_database
 
 from .plant import Plant

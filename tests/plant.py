@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from staging.domain import codes, inventory
 from staging.domain.inventory import Ctx
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.models import Location, Part, WorkOrder, WorkOrderLine
 
 

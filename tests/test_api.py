@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.store.models import Entry
 
 
@@ -122,7 +122,7 @@ def test_a_body_that_is_not_json_is_refused(client, web_plant, auth):
 
 
 def test_a_revoked_token_no_longer_works(client, web_plant, auth):
-    from staging.domain.users import revoke_tokens
+    from staging.domain.people.users import revoke_tokens
     revoke_tokens("operator1")
     assert client.get("/api/locations", headers=auth).status_code == 401
 

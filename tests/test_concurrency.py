@@ -11,7 +11,7 @@ import pytest
 
 from bench.server import Gunicorn
 from staging.domain.inventory import ledger
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.store.db import db
 from staging.store.models import Entry, Scan
 

@@ -4,7 +4,7 @@ import io
 import pytest
 from PIL import Image
 
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.media.decode import decode
 
 from .conftest import TESTDATA, shared_photos

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from staging.domain import inventory
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.models import WorkOrder, WorkOrderLine
 
 pytestmark = pytest.mark.browser
@@ -391,7 +391,7 @@ def test_an_erp_file_with_unknown_headers_is_mapped_once_then_read_straight_away
 def test_a_board_whose_session_ended_sends_the_whole_window_to_sign_in(page, live_server, plant):
     # Found walking the desk: the board's poll followed the redirect and swapped the whole sign-in
     # page (header and all) into the board: a page inside a page, the old tiles gone, no way back.
-    from staging.domain.users import end_sessions
+    from staging.domain.people.users import end_sessions
     from staging.store.models import User
     sign_in(page, live_server)
     header(page, "Floor")

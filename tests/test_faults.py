@@ -10,7 +10,7 @@ import psycopg2
 import pytest
 
 from staging import create_app
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.store.db import db, migrate
 from staging.store.models import Entry, Unit
 

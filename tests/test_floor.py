@@ -5,7 +5,7 @@ import re
 import pytest
 
 from staging.domain import inventory
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.store.models import Unit, WorkOrder
 
 from .webutil import csrf_token, login

@@ -16,9 +16,10 @@ from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from staging.domain import codes, inventory, quantities, scanning
+from staging.domain import codes, inventory, quantities
 from staging.domain.errors import DomainError, Invalid
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
+from staging.domain.scan import scanning
 from staging.media import decode
 from staging.store.models import Part
 

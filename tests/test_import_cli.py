@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.models import Entry, Location, Part, Unit, User
 
 ROOT = Path(__file__).resolve().parent.parent

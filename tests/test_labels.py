@@ -9,7 +9,7 @@ import pytest
 
 from staging.domain import codes, inventory
 from staging.domain.errors import Forbidden, Invalid, NotFound
-from staging.domain.scan_commands import MODES
+from staging.domain.scan.commands import MODES
 from staging.media import labels, printing
 from staging.store.models import LabelJob, LabelPrint, Printer, WorkOrder
 
@@ -292,7 +292,7 @@ def test_a_job_is_only_for_its_owner_or_a_lead(plant):
                              background=False)
     other = plant.users["admin"]
     assert printing.job_for(other, job.id).id == job.id
-    from staging.domain.users import create_user
+    from staging.domain.people.users import create_user
     with pytest.raises(NotFound):
         printing.job_for(create_user("stager2", "stager", "password-123"), job.id)
 

@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from staging.domain import scanner_check
 from staging.domain.errors import Invalid
-from staging.domain.scan_commands import COMMANDS, REASONS
+from staging.domain.scan import scanner_check
+from staging.domain.scan.commands import COMMANDS, REASONS
 from staging.media import labels
 
 SSCC = "012345678901234560"

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.media import printing
 from staging.store.models import LabelPrint, Part
 

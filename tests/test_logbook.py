@@ -138,7 +138,7 @@ def test_no_log_is_owed_for_shifts_before_the_plant_went_live(plant, cal):
 
 
 def test_a_safety_issue_is_acknowledged_by_another_lead(plant, cal):
-    from staging.domain.users import create_user
+    from staging.domain.people.users import create_user
     day, now = D(2025, 1, 14), T(2025, 1, 14, 12, 50)
     note = logbook.add_note(plant.lead, plant.machine, day, "Early", "safety", "Forks bent", cal, now=now)
     with pytest.raises(Forbidden, match="another lead"):

@@ -6,9 +6,9 @@ import threading
 import pytest
 
 from staging import create_app
-from staging.domain import badges, throttle
 from staging.domain.errors import SignInFailed, TooManyAttempts
-from staging.domain.users import badge_sign_in, create_user, set_password, sign_in
+from staging.domain.people import badges, throttle
+from staging.domain.people.users import badge_sign_in, create_user, set_password, sign_in
 from staging.store.db import db
 from staging.store.models import LoginFailure, User
 

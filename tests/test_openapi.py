@@ -10,7 +10,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 
 
 @pytest.fixture

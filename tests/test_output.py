@@ -158,7 +158,7 @@ def test_a_held_pallet_is_not_shipped(plant):
 
 @pytest.fixture
 def auth(web_plant):
-    from staging.domain.users import create_token
+    from staging.domain.people.users import create_token
     outputs(web_plant)
     return {"Authorization": "Bearer " + create_token("operator1")}
 
@@ -214,7 +214,7 @@ def test_api_traces_both_ways(client, web_plant, auth):
 # --- the scan page's Produce mode --------------------------------------------------------------------
 
 def test_produce_mode_scans_the_order_then_each_pallets_quantity(plant):
-    from staging.domain import scanning
+    from staging.domain.scan import scanning
     outputs(plant)
     Part.update(pack_qty=Decimal("24")).where(Part.id == plant.product.id).execute()
     state = scanning.State(user_id=plant.operator.id)

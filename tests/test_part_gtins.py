@@ -9,8 +9,8 @@ from PIL import Image
 from playhouse.migrations import Runner
 
 from staging.domain import codes
+from staging.domain.people.users import create_user
 from staging.domain.setup import imports, parts
-from staging.domain.users import create_user
 from staging.media.decode import decode
 from staging.media.labels.barcodes import GS, encode
 from staging.store.db import MIGRATIONS, bind, db, migrate, open_database

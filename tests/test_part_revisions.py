@@ -5,8 +5,8 @@ import pytest
 
 from staging.domain import codes
 from staging.domain.errors import Invalid
+from staging.domain.people.users import create_user
 from staging.domain.setup import audit, imports, parts
-from staging.domain.users import create_user
 from staging.store.models import Part
 
 GTIN = "09501101530010"

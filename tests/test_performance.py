@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from staging.domain import codes, inventory
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.store.db import db
 from staging.store.models import Entry, Location
 

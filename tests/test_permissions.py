@@ -13,9 +13,10 @@ from typing import Callable
 import pytest
 from PIL import Image
 
-from staging.domain import codes, inventory, logbook, scanner_check, tasks
+from staging.domain import codes, inventory, logbook, tasks
 from staging.domain.errors import Forbidden
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
+from staging.domain.scan import scanner_check
 from staging.media import labels, printing
 from staging.store.models import (
     MODELS,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from staging.domain import inventory
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.domain.words import Words
 from staging.store.models import Entry, Unit, User
 

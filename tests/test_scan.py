@@ -8,7 +8,7 @@ import pytest
 
 from staging.domain import codes
 from staging.domain.inventory import Ctx, ledger
-from staging.domain.scanning import State, step
+from staging.domain.scan.scanning import State, step
 from staging.store.models import Entry, Unit
 
 GTIN = "09501101530003"

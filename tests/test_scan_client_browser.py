@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from staging.domain.inventory import move
-from staging.domain.scanner_check import EXPECTED, GS
+from staging.domain.scan.scanner_check import EXPECTED, GS
 from staging.store.models import Entry, Unit
 
 from .test_scan_browser import plant, scanner, shows, wedge  # noqa: F401 (fixtures and helpers)
@@ -104,7 +104,8 @@ def test_a_bad_quantity_is_refused_on_the_screen_and_can_be_typed_again(scanner,
 
 @pytest.fixture
 def badge(plant):  # noqa: F811
-    from staging.domain import badges, codes
+    from staging.domain import codes
+    from staging.domain.people import badges
     plant.stager.badge = "B-2001"
     plant.stager.save()
     codes.register(plant.stager, "B-2001")

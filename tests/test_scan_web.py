@@ -157,7 +157,7 @@ def test_the_service_worker_is_served_for_the_scan_scope_and_can_be_switched_off
 
 
 def test_the_scanner_check_works_without_javascript(client, plant):
-    from staging.domain.scanner_check import EXPECTED, GS
+    from staging.domain.scan.scanner_check import EXPECTED, GS
     login(client, "operator1")
     token = csrf_token(client, "/scan/check")
     right = client.post("/scan/check", data={"csrf_token": token, "code": EXPECTED}).get_data(as_text=True)

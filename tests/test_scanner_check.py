@@ -1,7 +1,7 @@
 """The scanner check's diagnosis: each set-up fault of a keyboard wedge, named in plain words."""
 import pytest
 
-from staging.domain.scanner_check import EXPECTED, GS, diagnose
+from staging.domain.scan.scanner_check import EXPECTED, GS, diagnose
 
 
 def problems(text, suffix="Enter"):

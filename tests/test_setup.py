@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from staging.domain import codes
 from staging.domain.errors import Forbidden, Invalid
 from staging.domain.inventory.ledger import verify
+from staging.domain.people.users import create_user
 from staging.domain.setup import audit, checklist, imports, locations, parts, people
-from staging.domain.users import create_user
 from staging.store.models import Barcode, Entry, Location, MasterChange, Part, Unit, User
 
 LOCATIONS = """code,name,kind,parent,capacity
@@ -280,7 +280,7 @@ def test_people_page_refuses_a_duplicate_badge_and_nobody_without_a_way_in(admin
 
 @pytest.fixture
 def api(client, app):
-    from staging.domain.users import create_token
+    from staging.domain.people.users import create_token
     create_user("lena", "lead", "password-123")
     create_user("olga", "operator", "password-123")
     headers = {"Authorization": f"Bearer {create_token('lena')}"}

@@ -3,7 +3,7 @@ CSV files with their previews, a refused row on the screen, the forms' refusals,
 import pytest
 from playwright.sync_api import expect
 
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.models import Entry, LabelJob, Location, Part, Unit, User
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from staging.domain import badges
-from staging.domain.users import create_user
+from staging.domain.people import badges
+from staging.domain.people.users import create_user
 from staging.store.models import LoginFailure
 
 from .test_scan_browser import wedge

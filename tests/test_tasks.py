@@ -11,7 +11,7 @@ import pytest
 from staging.domain import inventory, tasks, workorders
 from staging.domain.errors import Conflict, Invalid
 from staging.domain.inventory import Ctx
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 from staging.store.db import db
 from staging.store.models import (
     LineSidePlace,
@@ -285,7 +285,7 @@ def test_eight_operators_asking_and_claiming_never_share_a_task(line):
 
 @pytest.fixture
 def api_line(web_plant):
-    from staging.domain.users import create_token
+    from staging.domain.people.users import create_token
     plant = web_plant
     plant.lane_m1 = loc("L-M1", "staging")
     LineSidePlace.create(machine=plant.machine, place=plant.lane_m1, kind="lane")
@@ -345,7 +345,7 @@ def test_an_api_move_of_the_pallet_to_its_place_stages_it_and_finishes_the_task(
 # --- the scan page's Tasks mode (the state machine, without a browser) --------------------------------------
 
 def test_tasks_mode_shows_the_next_task_claims_by_scanning_the_pallet_and_stages_at_the_place(line):
-    from staging.domain import scanning
+    from staging.domain.scan import scanning
     suggested = receive(line, line.far, days_ago=2)
     other = receive(line, line.near, days_ago=1)
     ctx = Ctx(line.operator, device="hh", scan_id="t-1")

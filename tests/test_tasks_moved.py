@@ -3,8 +3,9 @@ place completes it; put down in another lane on the way, the move stands, the ta
 the same pallet (from that lane now) and the operator is told where it still goes (amber)."""
 from decimal import Decimal
 
-from staging.domain import inventory, scan_tasks, tasks
+from staging.domain import inventory, tasks
 from staging.domain.inventory import Ctx
+from staging.domain.scan import tasks as scan_tasks
 from staging.store.models import LineSidePlace, StagingTask, Unit
 
 from .plant import loc

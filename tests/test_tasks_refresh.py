@@ -9,7 +9,7 @@ from decimal import Decimal
 from staging import config
 from staging.domain import inventory, tasks
 from staging.domain.inventory import Ctx
-from staging.domain.users import create_token
+from staging.domain.people.users import create_token
 from staging.store.models import LineSidePlace, StagingTask, TaskSync, WorkOrder, WorkOrderLine, utcnow
 
 HOUR = datetime.timedelta(hours=1)

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from staging.domain import badges, throttle
 from staging.domain.errors import SignInFailed, TooManyAttempts
+from staging.domain.people import badges, throttle
 from staging.store.models import Barcode, LabelPrint, LoginFailure, SecurityEvent, User
 
 from .webutil import csrf_token, login
@@ -231,7 +231,7 @@ def test_changes_to_a_user_end_their_sessions(client, people, app, change):
     login(client, "stager1")
     cookie = _cookie(client)
     admin = people.users["admin"]
-    from staging.domain import users
+    from staging.domain.people import users
     {"password": lambda: users.set_password(User.get(User.username == "stager1"), "another-pass"),
      "role": lambda: users.set_role(admin, "stager1", "lead"),
      "deactivate": lambda: users.set_active(admin, "stager1", False),
@@ -324,7 +324,7 @@ def test_the_safety_acknowledgement_stays_on_the_site(client, people, app):
 
 @pytest.fixture
 def token(people):
-    from staging.domain.users import create_token
+    from staging.domain.people.users import create_token
     return {"Authorization": f"Bearer {create_token('lead1')}"}
 
 

@@ -1,7 +1,7 @@
 """Helpers for tests that use the app through HTTP like a browser does (session + CSRF token)."""
 import re
 
-from staging.domain.users import create_user
+from staging.domain.people.users import create_user
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

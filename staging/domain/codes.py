@@ -15,7 +15,7 @@ from stdnum import ean
 from ..store.db import Prepared
 from ..store.models import Barcode, Location, Part, PartGtin, Unit, User, WorkOrder
 from .errors import Invalid
-from .scan_commands import COMMANDS, OVERRIDES, REASONS
+from .scan.commands import COMMANDS, OVERRIDES, REASONS
 from .words import Words
 
 MAX_SCAN = 200

@@ -18,7 +18,7 @@ from peewee import JOIN, fn
 from ..store.db import write_transaction
 from ..store.models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, ShiftLog, Unit, User, utcnow
 from .errors import Forbidden, Invalid, NotFound
-from .permissions import authorize
+from .people.permissions import authorize
 
 UTC = datetime.timezone.utc
 ZERO = Decimal("0")

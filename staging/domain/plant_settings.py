@@ -19,7 +19,7 @@ from ..store.db import write_transaction
 from ..store.models import Setting
 from .errors import Invalid
 from .logbook import parse_shifts
-from .permissions import authorize
+from .people.permissions import authorize
 from .setup import audit
 from .words import Words
 

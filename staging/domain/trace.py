@@ -13,7 +13,7 @@ from peewee import JOIN
 from ..store.models import Entry, Genealogy, Location, OutputUnit, Part, Unit, User, WorkOrder
 from . import codes, inventory
 from .errors import Invalid, NotFound
-from .permissions import authorize
+from .people.permissions import authorize
 from .reports import csv_stream
 
 MAX_LEVELS = 20  # a product made from a product made from ...: far more than any plant has

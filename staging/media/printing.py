@@ -15,7 +15,7 @@ from peewee import JOIN, fn
 from ..domain import codes
 from ..domain.errors import DomainError, Invalid, NotFound
 from ..domain.inventory import split_off_by
-from ..domain.permissions import authorize, can
+from ..domain.people.permissions import authorize, can
 from ..store.db import db, write_transaction
 from ..store.models import LabelJob, LabelPrint, Location, Printer, User, utcnow
 from . import labels

@@ -4,8 +4,8 @@ signed in or not."""
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 
-from ..domain import users
 from ..domain.errors import DomainError
+from ..domain.people import users
 from .auth import login_required
 from .i18n import say
 from .security import safe_next

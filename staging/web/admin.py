@@ -3,8 +3,8 @@
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from ..domain import badges, security_log, users
 from ..domain.errors import DomainError
+from ..domain.people import badges, security_log, users
 from ..store.models import SECURITY_EVENTS
 from .auth import login_required
 from .i18n import say

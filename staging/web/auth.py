@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
-from ..domain import badges, finders, users
+from ..domain import finders
 from ..domain.errors import DomainError
+from ..domain.people import badges, users
 from ..domain.setup import checklist
 from .i18n import say
 from .security import safe_next

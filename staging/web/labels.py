@@ -9,9 +9,9 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
-from ..domain import badges
 from ..domain.errors import DomainError, Invalid
-from ..domain.permissions import can
+from ..domain.people import badges
+from ..domain.people.permissions import can
 from ..media import labels, printing
 from . import plant
 from .auth import login_required

@@ -19,7 +19,7 @@ from flask_babel import gettext
 from ..domain import logbook, reports
 from ..domain.errors import DomainError
 from ..domain.finders import LOG_NOTE_KINDS, utcnow
-from ..domain.permissions import can
+from ..domain.people.permissions import can
 from ..media import charts
 from .auth import login_required
 from .i18n import say

@@ -29,10 +29,12 @@ from flask import (
 from flask_babel import get_locale, gettext, refresh
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from ..domain import badges, inventory, replay, scanner_check, scanning, users, words
+from ..domain import inventory, replay, words
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
-from ..domain.scan_commands import COMMANDS, MODE_NAMES, MODES, REASONS
+from ..domain.people import badges, users
+from ..domain.scan import scanner_check, scanning
+from ..domain.scan.commands import COMMANDS, MODE_NAMES, MODES, REASONS
 from ..domain.words import Words
 from ..media import decode as decoding
 from . import i18n, plant, scan_words, trace

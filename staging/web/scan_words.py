@@ -5,7 +5,7 @@ category (one, few, many, other), which the script picks with Intl.PluralRules."
 from babel import Locale
 from flask_babel import get_locale, gettext, ngettext
 
-from ..domain.scan_commands import MODE_NAMES
+from ..domain.scan.commands import MODE_NAMES
 from . import i18n
 
 

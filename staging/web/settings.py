@@ -3,7 +3,8 @@ stored ones (through plant_settings.Stored, which re-reads them only when they c
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from ..domain import plant_settings, scan_tasks, tasks
+from ..domain import plant_settings, tasks
+from ..domain.scan import tasks as scan_tasks
 from ..domain.setup import audit
 from .auth import login_required
 

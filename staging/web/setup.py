@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from ..domain.errors import DomainError, Forbidden
 from ..domain.finders import LOCATION_KINDS
-from ..domain.permissions import authorize, can
+from ..domain.people.permissions import authorize, can
 from ..domain.setup import audit, checklist, imports, locations, parts, people
 from ..domain.setup.stock import go_live_at
 from ..media import labels, printing

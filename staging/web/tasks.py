@@ -4,10 +4,11 @@ assign and cancel, and the printable pick list per zone."""
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from ..domain import scan_tasks, tasks
+from ..domain import tasks
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
-from ..domain.permissions import can
+from ..domain.people.permissions import can
+from ..domain.scan import tasks as scan_tasks
 from . import api, schemas_tasks
 from .apispec import responses, spec
 from .auth import login_required

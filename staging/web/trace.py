@@ -9,7 +9,7 @@ from flask_babel import gettext
 
 from ..domain import finders, inventory, trace
 from ..domain.errors import DomainError
-from ..domain.permissions import can
+from ..domain.people.permissions import can
 from ..domain.words import Words, joined
 from ..media import labels, output_labels, printing
 from . import schemas_output, serial

@@ -6,7 +6,7 @@ from flask_babel import gettext, ngettext
 from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError
 from ..domain.finders import WORK_ORDER_STATUSES, utcnow
-from ..domain.permissions import can
+from ..domain.people.permissions import can
 from ..domain.quantities import fmt_qty
 from . import plant
 from .auth import login_required

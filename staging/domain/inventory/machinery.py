@@ -13,7 +13,7 @@ from ...store.db import write_transaction
 from ...store.models import LEDGER_KINDS, UNIT_STATUSES, Entry, Scan, Unit, User, utcnow
 from .. import codes
 from ..errors import Conflict, Invalid
-from ..permissions import authorize
+from ..people.permissions import authorize
 from ..quantities import ZERO, fmt_qty
 
 # Where a unit stands decides its status.

@@ -12,7 +12,7 @@ from ...store.db import Prepared, write_transaction
 from ...store.models import Barcode, Part, Unit, utcnow
 from .. import codes
 from ..errors import DomainError, Invalid
-from ..permissions import authorize
+from ..people.permissions import authorize
 from ..quantities import ZERO, parse_quantity
 from ..words import Words
 from .lookups import _check_can_take, _check_place, _check_room, _location, new_lpn, new_lpns

@@ -6,7 +6,7 @@ from ...store.db import locked
 from ...store.models import Entry, Location, Part, Unit, utcnow
 from .. import codes
 from ..errors import Conflict, Invalid
-from ..permissions import authorize
+from ..people.permissions import authorize
 from ..quantities import ZERO, fmt_qty, parse_quantity
 from ..words import Words, change
 from ..workorders import OVERRIDE, WrongMaterial, check_material, count_usage, fit_for_load, supply

@@ -8,7 +8,7 @@ from ...store.db import Prepared, write_transaction
 from ...store.models import LOCATION_KINDS, Barcode, Location, Unit
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
-from ..permissions import authorize
+from ..people.permissions import authorize
 from ..words import Words
 from . import audit, fields
 

@@ -9,7 +9,7 @@ from ...store.db import Prepared, write_transaction
 from ...store.models import Part, PartGtin
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
-from ..permissions import authorize
+from ..people.permissions import authorize
 from ..quantities import parse_quantity
 from ..words import Words
 from . import audit, fields

@@ -2,9 +2,10 @@
 reset a password. Badges themselves (reissue) belong to users.py."""
 from ...store.db import write_transaction
 from ...store.models import ROLES, User
-from .. import codes, languages, users
+from .. import codes, languages
 from ..errors import Invalid, NotFound
-from ..permissions import authorize
+from ..people import users
+from ..people.permissions import authorize
 from ..words import Words
 from . import audit, fields
 

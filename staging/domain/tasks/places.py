@@ -6,7 +6,7 @@ from ...store.db import write_transaction
 from ...store.models import LineSidePlace, LineSideStock, Location, Part, TaskSync, WorkOrder, WorkOrderLane
 from .. import finders
 from ..errors import Invalid, NotFound
-from ..permissions import authorize
+from ..people.permissions import authorize
 from ..quantities import parse_quantity
 from ..words import Words
 

@@ -8,7 +8,7 @@ from peewee import JOIN, fn
 from ...store.db import write_transaction
 from ...store.models import Location, Part, StagingTask, Unit, User, WorkOrder, utcnow
 from ..errors import Conflict, Invalid, NotFound
-from ..permissions import authorize, can
+from ..people.permissions import authorize, can
 from .picking import LIVE
 from .planner import LEAD_CANCEL, recompute
 from .rules import DEFAULT

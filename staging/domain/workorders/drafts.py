@@ -18,7 +18,7 @@ from ...store.models import (
 )
 from .. import codes
 from ..errors import Invalid, NotFound
-from ..permissions import authorize
+from ..people.permissions import authorize
 from ..quantities import ZERO, parse_quantity
 from ..words import Words
 

@@ -12,7 +12,7 @@ import json
 from ...store.db import write_transaction
 from ...store.models import Setting
 from ..errors import Invalid
-from ..permissions import authorize
+from ..people.permissions import authorize
 
 COLUMNS = ("work_order", "product", "product_rev", "quantity", "machine", "output_station", "status",
            "due", "part", "part_rev", "part_qty", "uom")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ...store.db import write_transaction
 from ...store.models import WorkOrder
 from ..errors import Invalid
-from ..permissions import authorize, can
+from ..people.permissions import authorize, can
 from ..quantities import fmt_qty
 from ..words import Words, joined
 from . import erp_columns

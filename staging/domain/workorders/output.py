@@ -19,7 +19,7 @@ from ...store.models import (
     utcnow,
 )
 from ..errors import Invalid
-from ..permissions import authorize
+from ..people.permissions import authorize
 from ..quantities import ZERO, parse_quantity
 from ..words import Words
 from .coverage import LineView, machine_view

@@ -8,9 +8,10 @@ from biip.sscc import Sscc
 from peewee import JOIN
 from stdnum import ean
 
-from ...domain import codes, scanner_check
+from ...domain import codes
 from ...domain.errors import Invalid, NotFound
-from ...domain.scan_commands import COMMANDS, REASONS
+from ...domain.scan import scanner_check
+from ...domain.scan.commands import COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
 from ...store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow

@@ -1,7 +1,7 @@
 """Who may do what: one table, checked by every domain verb (the one choke point)."""
-from ..store.models import ROLES
-from .errors import Forbidden
-from .words import Words
+from ...store.models import ROLES
+from ..errors import Forbidden
+from ..words import Words
 
 # The lowest role allowed each action; higher roles inherit.
 REQUIRED_ROLE = {

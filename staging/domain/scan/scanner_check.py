@@ -8,7 +8,7 @@ GS, 0x1D) because the lot has a variable length, and a serial number. Pure text:
 import re
 from dataclasses import dataclass
 
-from .words import Words
+from ..words import Words
 
 GS = "\x1d"
 GTIN_ELEMENT = "0109501101530003"

@@ -2,9 +2,9 @@
 and the amber panel for what is pending)."""
 from dataclasses import asdict, dataclass, field
 
-from . import codes, words
-from .scan_commands import MODE_NAMES, MODES, REASONS
-from .words import Words, joined
+from .. import codes, words
+from ..words import Words, joined
+from .commands import MODE_NAMES, MODES, REASONS
 
 MAX_COUNTED = 150  # units one count remembers (the state travels in the session cookie)
 

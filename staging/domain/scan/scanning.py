@@ -10,15 +10,16 @@ a half-finished two-scan action is never applied to the wrong thing."""
 import datetime
 import re
 
-from ..store.models import utcnow
-from . import codes, inventory, scan_tasks, words
-from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from .permissions import can
-from .scan_commands import OVERRIDES, REASONS
-from .scan_modes import MODE_STEPS, _finish_count, _Orphan, _quantity, confirm_label, override_load
-from .scan_state import HINTS, Outcome, State, _waiting, mode_name
-from .words import Words
-from .workorders import WrongMaterial
+from ...store.models import utcnow
+from .. import codes, inventory, words
+from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from ..people.permissions import can
+from ..words import Words
+from ..workorders import WrongMaterial
+from . import tasks as scan_tasks
+from .commands import OVERRIDES, REASONS
+from .modes import MODE_STEPS, _finish_count, _Orphan, _quantity, confirm_label, override_load
+from .state import HINTS, Outcome, State, _waiting, mode_name
 
 PENDING_TTL = datetime.timedelta(minutes=10)
 REFUSED = {Invalid: Words("Refused"), NotFound: Words("Not found"), Conflict: Words("Changed meanwhile"),

@@ -1,8 +1,8 @@
 """Supplier labels on the scan page's Receive: reading a pending label back, merging a pallet's
 SSCC label with its item label, and what a label says (shown for confirmation)."""
-from . import codes
-from .errors import Invalid
-from .words import Words
+from .. import codes
+from ..errors import Invalid
+from ..words import Words
 
 
 def label_of(text):

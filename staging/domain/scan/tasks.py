@@ -3,11 +3,11 @@
 stages it there through the stage verb and shows the next task.
 
 Registered in scan_modes.MODE_STEPS; scanning asks `entered` and `prompt` for the panel."""
-from ..store.models import Scan, User
-from . import tasks
-from .errors import Invalid
-from .scan_state import HINTS, Outcome
-from .words import Words, joined
+from ...store.models import Scan, User
+from .. import tasks
+from ..errors import Invalid
+from ..words import Words, joined
+from .state import HINTS, Outcome
 
 RULES = [tasks.DEFAULT]  # the plant's settings, put here once by the web layer when the app starts
 

@@ -3,7 +3,7 @@ admin to read and export; never holds a secret (no password, PIN, token or badge
 import csv
 import io
 
-from ..store.models import SECURITY_EVENTS, SecurityEvent
+from ...store.models import SECURITY_EVENTS, SecurityEvent
 from .permissions import authorize
 
 

@@ -2,11 +2,11 @@
 each pallet's quantity, or take the product's standard pack. Each quantity makes one output pallet
 through inventory.produce, with the scan's client id; the work order stays until DONE, so the next
 pallet is one more quantity."""
-from ..store.models import WorkOrder
-from . import inventory
-from .errors import Invalid
-from .scan_state import Outcome
-from .words import Words, joined
+from ...store.models import WorkOrder
+from .. import inventory
+from ..errors import Invalid
+from ..words import Words, joined
+from .state import Outcome
 
 PRODUCING = ("released", "running")
 STANDARD_PACK = ("PACK", "OK", "")

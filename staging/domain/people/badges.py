@@ -12,10 +12,11 @@ import secrets
 
 from werkzeug.security import generate_password_hash
 
-from ..store.db import write_transaction
-from ..store.models import Barcode, User
-from . import codes, passwords, security_log, throttle
-from .errors import Forbidden, Invalid, NotFound, SignInFailed
+from ...store.db import write_transaction
+from ...store.models import Barcode, User
+from .. import codes
+from ..errors import Forbidden, Invalid, NotFound, SignInFailed
+from . import passwords, security_log, throttle
 from .permissions import authorize, can
 
 BADGE_DIGITS = 20  # log2(10**20) = 66.4 random bits

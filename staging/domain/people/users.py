@@ -4,12 +4,13 @@ import secrets
 
 from werkzeug.security import generate_password_hash
 
-from ..store.db import Prepared, write_transaction
-from ..store.models import ROLES, ApiToken, User, utcnow
-from . import badges, codes, languages, passwords, security_log, throttle
-from .errors import Forbidden, Invalid, NotFound, SignInFailed
+from ...store.db import Prepared, write_transaction
+from ...store.models import ROLES, ApiToken, User, utcnow
+from .. import codes, languages
+from ..errors import Forbidden, Invalid, NotFound, SignInFailed
+from ..words import Words
+from . import badges, passwords, security_log, throttle
 from .permissions import authorize
-from .words import Words
 
 PASSWORD_METHOD = "scrypt"  # werkzeug's default; tests lower the cost
 

@@ -4,7 +4,7 @@ A command is scanned like any other code (codes.resolve decides), so a gloved op
 switch mode, finish, cancel, undo or sign out without touching the screen. What they say is Words:
 the page says it in the reader's language, the printed sheet in the plant's, the ledger in English
 (str of it)."""
-from .words import Words
+from ..words import Words
 
 MODES = ("MOVE", "LOAD", "UNLOAD", "SPLIT", "CONSUME", "WASTE", "RECEIVE", "COUNT", "TASKS", "PRODUCE")
 # A mode's name on its button and the panel.

@@ -5,9 +5,9 @@ import datetime
 import math
 import threading
 
-from ..store.db import write_transaction
-from ..store.models import LoginFailure, utcnow
-from .errors import TooManyAttempts
+from ...store.db import write_transaction
+from ...store.models import LoginFailure, utcnow
+from ..errors import TooManyAttempts
 
 WINDOW = datetime.timedelta(minutes=15)
 # Per user name: guessing one person's password. Per address: guessing across many names.

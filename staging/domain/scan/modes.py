@@ -2,14 +2,16 @@
 finishes a Consume, a Waste or a Receive. Writes only through the inventory verbs."""
 import datetime
 
-from ..store.models import Entry, Location, Unit, utcnow
-from . import codes, inventory, scan_produce, scan_tasks
-from .errors import Conflict, Invalid
-from .quantities import fmt_qty, parse_quantity
-from .scan_commands import OVERRIDES
-from .scan_labels import combined_text, label_facts, label_of, label_part, merge_labels
-from .scan_state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
-from .words import Words, joined
+from ...store.models import Entry, Location, Unit, utcnow
+from .. import codes, inventory
+from ..errors import Conflict, Invalid
+from ..quantities import fmt_qty, parse_quantity
+from ..words import Words, joined
+from . import produce as scan_produce
+from . import tasks as scan_tasks
+from .commands import OVERRIDES
+from .labels import combined_text, label_facts, label_of, label_part, merge_labels
+from .state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
 
