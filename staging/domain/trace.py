@@ -87,8 +87,13 @@ def _units(ids):
     units = (Unit.select(Unit, Part, Location, WorkOrder).join(Part).switch(Unit)
              .join(Location, JOIN.LEFT_OUTER).switch(Unit).join(WorkOrder, JOIN.LEFT_OUTER)
              .where(Unit.id.in_(list(ids))).order_by(Unit.id))
+    units = list(units)
+    units_status = {u.id: u.status for u in units}
     ships = {e.unit_id: e for e in Entry.select(Entry, User).join(User, JOIN.LEFT_OUTER)
              .where(Entry.unit.in_(list(ids)), Entry.kind == "ship").order_by(Entry.id)}
+    # Only a unit out of the plant now has shipped: one returned from shipping is back (its last ship
+    # row stays on the ledger, not on the trace).
+    ships = {u: e for u, e in ships.items() if units_status.get(u) == "shipped"}
     return [Place(u, ships[u.id].at if u.id in ships else None,
                   str(ships[u.id].user) if u.id in ships and ships[u.id].user_id else "") for u in units]
 

@@ -14,7 +14,7 @@ from peewee import JOIN, fn
 
 from ..domain import codes
 from ..domain.errors import DomainError, Invalid, NotFound
-from ..domain.inventory import split_off_by
+from ..domain.inventory import made_by
 from ..domain.people.permissions import authorize, can
 from ..store.db import db, write_transaction
 from ..store.models import LabelJob, LabelPrint, Location, Printer, User, utcnow
@@ -145,9 +145,9 @@ def send(printer, data, timeout=DEFAULT_TIMEOUT):
 # --- printing and the history ------------------------------------------------------------------------
 
 def may_print(user, kind, code):
-    """Stagers and above print any label; anyone prints the label of a unit their own split made
-    (an operator who splits a pallet on the floor labels the part taken at once)."""
-    return can(user, "print_labels") or (kind == "unit" and split_off_by(user, code))
+    """Stagers and above print any label; anyone prints the label of a unit they made (received,
+    produced or split off): the panel that made it tells them to print it."""
+    return can(user, "print_labels") or (kind == "unit" and made_by(user, code))
 
 
 def _authorize(user, batch):

@@ -133,6 +133,8 @@ class EntryOut(BaseModel):
 
 class UnitDetail(UnitOut):
     history: list[EntryOut]
+    shipped_at: str | None = Field(None, description="When it left the plant (its last ship row); null while "
+                                   "it is in the plant, also after it was returned from shipping")
 
 
 class MoveOut(EntryOut):

@@ -29,6 +29,8 @@ def unit(u, history=None):
             "created_at": iso(u.created_at), "updated_at": iso(u.updated_at)}
     if history is not None:
         data["history"] = [entry(e) for e in history]
+        ships = [e.at for e in history if e.kind == "ship"]
+        data["shipped_at"] = iso(max(ships)) if ships and u.status == "shipped" else None
     return data
 
 

@@ -9,7 +9,7 @@ machinery: Ctx, Result and the `verb` decorator every verb shares; lookups: what
 and checks inside its transaction; verbs, qc and opening: the verbs; ledger and whereabouts: the read side
 (a unit's history and the replay; what is where)."""
 from . import ledger, whereabouts
-from .lookups import _unit, new_lpn, split_off_by
+from .lookups import _unit, made_by, new_lpn, split_off_by
 from .machinery import STATUS_AT, Ctx, Result, clean_scan_id, verb
 from .opening import Pallet, opening, opening_many
 from .produce import produce, return_shipped  # noqa: F401  (issue 17: output, shipping)
@@ -32,7 +32,8 @@ from .verbs import (
 )
 
 __all__ = [
-    "ledger", "whereabouts", "new_lpn", "split_off_by", "STATUS_AT", "Ctx", "Result", "clean_scan_id", "verb",
+    "ledger", "whereabouts", "new_lpn", "made_by", "split_off_by", "STATUS_AT", "Ctx", "Result", "clean_scan_id",
+    "verb",
     "CORRECTABLE", "correct", "hold", "release", "UNDO_WINDOW", "UNDOABLE", "adjust", "consume", "load",
     "move", "opening", "opening_many", "Pallet", "receive", "scrap", "split", "stage", "undo", "unload",
     "last_change", "describe_undo",

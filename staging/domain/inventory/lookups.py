@@ -126,11 +126,16 @@ def new_lpns(count):
     return found
 
 
-def split_off_by(user, lpn):
-    """Whether `user`'s own split made this unit: an operator may split (issue 12), and must then
-    be able to print the new unit's label without the stager's right to print any label."""
+def made_by(user, lpn):
+    """Whether `user` made this unit: received it, produced it, or split it off. Whoever made a
+    pallet labels it at once (an operator after Produce or a split on the floor), without the
+    stager's right to print any label."""
     if user is None:
         return False
-    new_part = Entry.select().join(Unit, on=(Entry.unit == Unit.id)).where(
-        Unit.lpn == str(lpn), Entry.kind == "split", Entry.delta > 0, Entry.user == user)
-    return new_part.exists()
+    made = Entry.select().join(Unit, on=(Entry.unit == Unit.id)).where(
+        Unit.lpn == str(lpn), Entry.user == user,
+        Entry.kind.in_(("receive", "produce")) | ((Entry.kind == "split") & (Entry.delta > 0)))
+    return made.exists()
+
+
+split_off_by = made_by  # the first name of it, when only a split could make a unit on the floor

@@ -11,6 +11,8 @@ net; a unit whose net is zero is not an input."""
 from collections import defaultdict
 from decimal import Decimal
 
+from peewee import JOIN, fn
+
 from ...store.db import locked
 from ...store.models import Barcode, Entry, Genealogy, OutputUnit, Unit, WorkOrder, WorkOrderLine, utcnow
 from .. import codes
@@ -152,3 +154,44 @@ def _supplier(unit):
     sscc = (Barcode.select(Barcode.code).where(Barcode.entity == "unit", Barcode.entity_id == root.id,
                                                Barcode.source == "sscc").limit(1).scalar()) or ""
     return root.lot, sscc[2:] if sscc.startswith("00") and len(sscc) == 20 else sscc
+
+
+
+def genealogy_problems():
+    """The promise behind a recall: what the output pallets of a work order list as made from
+    each input unit equals what the ledger says was consumed from it for that order before its
+    last output pallet, net of every undo and correction of that consumption (whenever made).
+    One problem string per work order and input unit that differ, naming both. For `check`."""
+    last = dict(OutputUnit.select(OutputUnit.work_order, fn.MAX(OutputUnit.entry))
+                .group_by(OutputUnit.work_order).tuples())
+    listed = defaultdict(lambda: ZERO)
+    for wo_id, input_id, qty in (Genealogy.select(OutputUnit.work_order, Genealogy.input, Genealogy.quantity)
+                                 .join(OutputUnit, on=(Genealogy.output == OutputUnit.unit)).tuples()):
+        listed[wo_id, input_id] += qty
+    used = defaultdict(lambda: ZERO)
+    Original = Entry.alias()
+    for unit_id, delta, original_id, original_wo in _consumption_rows(Original):
+        if original_wo in last and original_id < last[original_wo]:
+            used[original_wo, unit_id] -= delta
+    problems = []
+    for key in sorted(set(listed) | {k for k, v in used.items() if v > 0}):
+        if listed[key] != max(used[key], ZERO):
+            wo_id, unit_id = key
+            number = WorkOrder.get_by_id(wo_id).number
+            lpn = Unit.get_by_id(unit_id).lpn
+            problems.append(f"work order {number}, input {lpn}: its output pallets' genealogy lists "
+                            f"{fmt_qty(listed[key])}, the ledger's consumption net of undos and corrections "
+                            f"{fmt_qty(max(used[key], ZERO))}")
+    return problems
+
+
+def _consumption_rows(Original):
+    """Every consumption row and every undo or correction of one, each with the consumption it
+    belongs to: (unit, delta, original entry id, original's work order)."""
+    original_id = fn.COALESCE(Original.id, Entry.id)
+    original_wo = fn.COALESCE(Original.work_order, Entry.work_order)
+    return (Entry.select(Entry.unit, Entry.delta, original_id, original_wo)
+            .join(Original, JOIN.LEFT_OUTER, on=(Entry.reverses == Original.id))
+            .where(((Entry.kind == "consume") & Entry.reverses.is_null())
+                   | (Entry.reverses.is_null(False) & (Original.kind == "consume")))
+            .tuples())

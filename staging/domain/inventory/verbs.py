@@ -3,13 +3,13 @@ and undo. Each is one function and one transaction (see machinery.verb)."""
 import datetime
 
 from ...store.db import locked
-from ...store.models import Entry, Location, Part, Unit, utcnow
+from ...store.models import Entry, Location, OutputUnit, Part, Unit, utcnow
 from .. import codes
 from ..errors import Conflict, Invalid
 from ..people.permissions import authorize
 from ..quantities import ZERO, fmt_qty, parse_quantity
 from ..words import Words, change
-from ..workorders import OVERRIDE, WrongMaterial, check_material, count_usage, fit_for_load, supply
+from ..workorders import OPEN_STATUSES, OVERRIDE, WrongMaterial, check_material, count_usage, fit_for_load, supply
 from .lookups import _check_can_take, _check_where, _location, _unit, _work_order, new_lpn
 from .machinery import STATUS_AT, _reason, verb
 from .shipping import ship
@@ -54,9 +54,23 @@ def move(book, unit_ref, to_ref, expected_from=None, *, override=None):
     _check_can_take(to, unit)
     kind = "unload" if unit.location and unit.location.kind == "machine" else "move"
     work_order = None if to.kind in ("storage", "receiving") and kind == "unload" else book.KEEP
+    reason = _held_away(book, unit, to, override)
     _tell_hold(book, unit)
-    book.record(unit, kind, to=to, quantity=unit.quantity, work_order=work_order)
+    book.record(unit, kind, to=to, quantity=unit.quantity, work_order=work_order, reason=reason)
     return unit
+
+
+def _held_away(book, unit, to, override=None):
+    """Held material never goes to a staging lane (nor onto a machine: _load): it would be taken
+    for the line. Only a lead's override with a reason gets past, and the reason stays on the
+    ledger entry (returned here for it)."""
+    if unit.status != "hold" or to.kind != "staging":
+        return ""
+    if override in (None, ""):
+        raise Invalid("{unit} is on QC hold: held material does not go to a staging lane until QC releases it. A "
+                      "lead may override with a reason.", unit=unit.lpn)
+    authorize(book.ctx.user, "override_load")
+    return f"{OVERRIDE}{_reason(override)}"[:200]
 
 
 def _tell_hold(book, unit):
@@ -65,16 +79,18 @@ def _tell_hold(book, unit):
 
 
 @verb("stage", scanned=("unit_ref", "lane_ref", "expected_from"))
-def stage(book, unit_ref, lane_ref, work_order, expected_from=None):
-    """Put a unit in a staging lane for a work order; the material must be what it needs."""
+def stage(book, unit_ref, lane_ref, work_order, expected_from=None, *, override=None):
+    """Put a unit in a staging lane for a work order; the material must be what it needs and not
+    on QC hold (`override`: a lead's reason to stage it held all the same)."""
     unit = _unit(unit_ref)
     _check_where(unit, expected_from)
     lane = _location(lane_ref)
     _check_can_take(lane, unit, kinds=("staging",))
     wo = _work_order(work_order)
     check_material(unit, wo)
+    reason = _held_away(book, unit, lane, override)
     _tell_hold(book, unit)
-    book.record(unit, "stage", to=lane, quantity=unit.quantity, work_order=wo)
+    book.record(unit, "stage", to=lane, quantity=unit.quantity, work_order=wo, reason=reason)
     return unit
 
 
@@ -120,6 +136,7 @@ def unload(book, unit_ref, to_ref, expected_from=None):
     to = _location(to_ref)
     _check_can_take(to, unit, kinds=("storage", "staging", "receiving", "qc_hold"))
     keep = book.KEEP if to.kind == "staging" else None
+    _held_away(book, unit, to)
     _tell_hold(book, unit)
     book.record(unit, "unload", to=to, quantity=unit.quantity, work_order=keep)
     return unit
@@ -146,6 +163,7 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None, ov
                       work_order=unit.work_order_id, split_from=unit, created_at=book.ctx.at or utcnow())
     if destination.id != unit.location_id:
         _check_can_take(destination, new, kinds=tuple(STATUS_AT))  # not scrap: that needs a reason
+        _held_away(book, unit, destination)
     codes.register(new, new.lpn)
     book.record(unit, "split", delta=-quantity, other_unit=new)
     book.record(new, "split", to=destination, delta=quantity, other_unit=unit)
@@ -162,6 +180,9 @@ def consume(book, unit_ref, quantity=None, work_order=None):
         raise Invalid("{unit} is not loaded on a machine, so it cannot be consumed.", unit=unit.lpn)
     quantity = unit.quantity if quantity in (None, "") else parse_quantity(quantity)
     wo = _work_order(work_order) or unit.work_order
+    if wo is not None and wo.status not in OPEN_STATUSES:
+        raise Invalid("Work order {order} is {status}: nothing more can be consumed for it. Unload {unit}, or a lead "
+                      "reopens the order.", order=wo.number, status=wo.status, unit=unit.lpn)
     entry = book.record(unit, "consume", delta=-quantity, work_order=wo)
     count_usage(entry, unit.part_id)  # the work order's totals, in this transaction
     return unit
@@ -211,7 +232,21 @@ def last_change(ctx):
     if now - last.at > UNDO_WINDOW:
         raise Invalid("Your last {kind} ({unit}) was more than {minutes} minutes ago: move it back by hand instead.",
                       kind=last.kind, unit=last.unit.lpn, minutes=UNDO_WINDOW.seconds // 60)
+    _check_not_made_into(last)
     return last
+
+
+def _check_not_made_into(last):
+    """Consumption an output pallet was already made from stays in its genealogy: undoing it would
+    leave that pallet listing material the ledger no longer says was used (a recall inflated)."""
+    if last.kind != "consume" or last.work_order_id is None:
+        return
+    made = (OutputUnit.select(OutputUnit, Unit).join(Unit)
+            .where(OutputUnit.work_order == last.work_order_id, OutputUnit.entry > last.id)
+            .order_by(OutputUnit.entry).first())
+    if made is not None:
+        raise Invalid("Your use of {unit} is already in output pallet {output}: Undo cannot take it back. Ask a lead "
+                      "to correct the consumption.", unit=last.unit.lpn, output=made.unit.lpn)
 
 
 def describe_undo(entry):

@@ -192,7 +192,13 @@ def _settle(rules, live, need, now, wo, to, part_id, machine_id=None):
         unit = Unit.get_or_none(Unit.id == task.unit_id) if task.unit_id else None
         if unit is not None and unit.location_id == task.to_location_id and unit.work_order_id == task.work_order_id:
             _close(task, "done", f"{unit.lpn} arrived at {task.to_location.code}.", now)
-        elif task.state == "claimed" and (wo is not None or task.kind == "kanban") and (
+            continue
+        if unit is not None and unit.status == "hold":  # held material never goes to a lane, claimed or not
+            _close(task, "cancelled", f"{unit.lpn} is on QC hold: another was chosen.", now)
+            continue
+        if unit is not None:
+            _replan(task, unit, now)
+        if task.state == "claimed" and (wo is not None or task.kind == "kanban") and (
                 task.claim_expires_at and task.claim_expires_at > now):
             kept += task.quantity  # someone is on the way: leave it to them
         elif kept >= need:
@@ -205,6 +211,19 @@ def _settle(rules, live, need, now, wo, to, part_id, machine_id=None):
                 StagingTask.update(from_location=unit.location_id).where(StagingTask.id == task.id).execute()
     if kept < need and to is not None:
         _add(rules, need - kept, now, wo, to, part_id, machine_id or wo.machine_id)
+
+
+def _replan(task, unit, now):
+    """The task's pallet changed (split, adjusted, partly consumed): what the task says to take
+    follows it. Part of a pallet that now holds no more than that part becomes all of it; a whole
+    pallet is whatever it holds now. What it no longer brings is added as a task of its own."""
+    if unit.quantity <= 0:
+        return
+    whole = task.whole or unit.quantity <= task.quantity
+    quantity = unit.quantity if whole else task.quantity
+    if (whole, quantity) != (task.whole, task.quantity):
+        task.whole, task.quantity = whole, quantity
+        StagingTask.update(whole=whole, quantity=quantity, updated_at=now).where(StagingTask.id == task.id).execute()
 
 
 def _close(task, state, note, now):

@@ -9,11 +9,13 @@ material     fit_for_load (the one check of every load), check_material, supply,
 usage        count_usage (called by the verbs), verify_totals
 coverage     per machine and order: required, staged, loaded, consumed, short; the machine's state
 board        every machine and output station at a glance
+closing      an order that stops taking material: what is left at its line, its tasks, its promises
 output       output and yield, usage and hold history
 drafts       creating and editing a work order
 erp_import   the CSV/XLSX import from the ERP
 erp_columns  which column of an ERP file holds what (the mapping step, remembered per plant)"""
 from .board import Board, StationView, board
+from .closing import closed_order_problems, leftovers, output_input_problems, say_leftovers
 from .coverage import (
     STATUS_RANK,
     LineView,
@@ -96,6 +98,10 @@ __all__ = [
     "WrongMaterial",
     "board",
     "check_material",
+    "closed_order_problems",
+    "leftovers",
+    "output_input_problems",
+    "say_leftovers",
     "count_usage",
     "coverage",
     "fit_for_load",

@@ -12,6 +12,7 @@ from peewee import JOIN, fn
 from ...store.models import (
     Entry,
     Location,
+    OutputUnit,
     Part,
     Unit,
     User,
@@ -36,6 +37,7 @@ class LineView:
     loaded: Decimal = ZERO
     consumed: Decimal = ZERO
     wasted: Decimal = ZERO
+    open: bool = True  # False: the order is done or closed, it takes no more material
 
     @property
     def part(self):
@@ -43,8 +45,8 @@ class LineView:
 
     @property
     def remaining(self):
-        """Still to be used: what is required and not yet consumed."""
-        return max(ZERO, self.required - self.consumed)
+        """Still to be used: what is required and not yet consumed (nothing, once the order closed)."""
+        return max(ZERO, self.required - self.consumed) if self.open else ZERO
 
     @property
     def short(self):
@@ -109,9 +111,12 @@ class MachineView:
         return [o for o in self.orders if o.wo.status == "running"]
 
 
+GONE = ("empty", "shipped")  # used up, or left the plant: near no machine
+
+
 def _units(where):
     return (Unit.select(Unit, Part, Location).join(Part).switch(Unit)
-            .join(Location, JOIN.LEFT_OUTER).where(where, Unit.status != "empty"))
+            .join(Location, JOIN.LEFT_OUTER).where(where, Unit.status.not_in(GONE)))
 
 
 class _Group:
@@ -133,7 +138,7 @@ def _groups(where):
     places = {}
     rows = (Unit.select(Unit.work_order, Unit.part, Unit.location, Unit.status, fn.SUM(Unit.quantity),
                         fn.COUNT(Unit.id), fn.MIN(Unit.updated_at))
-            .where(where, Unit.status != "empty")
+            .where(where, Unit.status.not_in(GONE))
             .group_by(Unit.work_order, Unit.part, Unit.location, Unit.status).tuples())
     rows = list(rows)
     part_ids = list({r[1] for r in rows})
@@ -231,7 +236,10 @@ def _units_near(read, wo_ids, ids):
     first: the order the pages list them in."""
     units = {}
     if wo_ids:
-        units.update((u.id, u) for u in read(Unit.work_order.in_(wo_ids)))
+        # An order's own output pallets carry its number too, but they are what it made, not
+        # material for it: never input, never wrong material (also after they leave the station).
+        made = OutputUnit.select(OutputUnit.unit).where(OutputUnit.work_order.in_(wo_ids))
+        units.update((u.id, u) for u in read(Unit.work_order.in_(wo_ids) & Unit.id.not_in(made)))
     units.update((u.id, u) for u in read(Unit.location.in_(list(ids))))
     return sorted(units.values(), key=lambda u: u.updated_at)
 

@@ -21,6 +21,7 @@ from ..errors import Invalid, NotFound
 from ..people.permissions import authorize
 from ..quantities import ZERO, parse_quantity
 from ..words import Words
+from . import closing
 
 REVISION = re.compile(r"^[A-Z0-9._-]{0,16}$")
 UOM = re.compile(r"^[A-Za-z0-9]{1,8}$")
@@ -201,7 +202,9 @@ def _part(number, revision, uom="ea", description=""):
 def _write(draft, existing=None):
     product = draft.product_part or _part(draft.product, draft.product_rev)
     wo = existing or WorkOrder(number=draft.number)
+    was = existing.status if existing is not None else None
     wo.part, wo.quantity, wo.status, wo.due_at = product, draft.quantity, draft.status, draft.due_at
+    closing.on_status_change(wo, was)
     wo.machine = draft.machines[0]
     wo.output_station = draft.output
     wo.save()

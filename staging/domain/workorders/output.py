@@ -73,7 +73,7 @@ def summary(wo):
             .order_by(WorkOrderLine.id):
         t = totals.pop(line.part_id, None)
         lines.append(LineView(line, line.quantity, consumed=t.consumed if t else ZERO,
-                              wasted=t.wasted if t else ZERO))
+                              wasted=t.wasted if t else ZERO, open=wo.status in OPEN_STATUSES))
     outputs = list(OutputRecord.select().where(OutputRecord.work_order == wo).order_by(OutputRecord.at.desc()))
     units = output_units(wo)
     good = sum((o.quantity for o in units), ZERO) + sum((o.good for o in outputs), ZERO)

@@ -128,6 +128,7 @@ class WorkOrder(BaseModel):
     status = CharField(max_length=16, default="planned", index=True)
     due_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    closed_at = DateTimeField(null=True)  # when it stopped taking material (done or closed); null while open
 
 
 class WorkOrderLine(BaseModel):
