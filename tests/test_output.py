@@ -280,11 +280,12 @@ def test_without_the_station_printer_the_pdf_is_offered_with_the_reason(client, 
 
     from .test_labels import refused_port
     from .webutil import csrf_token, login
-    login(client, "operator1")  # operators may not print: the pallet is made, the PDF offered
+    login(client, "operator1")  # an operator prints the label of the pallet they made, at once
     token = csrf_token(client, "/work-orders/WO-1")
     page = client.post("/outputs", data={"csrf_token": token, "work_order": "WO-1", "quantity": "6"},
                        follow_redirects=True).get_data(as_text=True)
-    assert "Only a stager or above prints on OUT-1: use the PDF." in page and "(PDF)" in page
+    assert "Label printed on OUT-1." in page and len(station_printer.wait(1)) == 1
+    station_printer.jobs.clear()
     printing.save_printer(web_plant.users["admin"], "OUT-1", "127.0.0.1", refused_port(), 203, "4x6")
     login(client, "stager1")
     token = csrf_token(client, "/work-orders/WO-1")

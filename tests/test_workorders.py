@@ -152,12 +152,14 @@ def test_four_eyes_who_held_a_unit_may_not_release_it(plant):
 def test_a_unit_moved_into_qc_hold_stays_held_until_released(plant):
     unit = plant.receive()
     inventory.move(plant.ctx(), unit, "QC-HOLD")
-    inventory.move(plant.ctx(), unit, "LANE-1")
+    with pytest.raises(Invalid, match="QC hold: held material does not go to a staging lane"):
+        inventory.move(plant.ctx(), unit, "LANE-1")
+    inventory.move(plant.ctx(), unit, "A-01-1")
     assert Unit.get_by_id(unit.id).status == "hold"
     with pytest.raises(Invalid, match="QC hold"):
         inventory.load(plant.ctx(), unit, "M1")
     inventory.release(plant.ctx("lead"), unit, "Checked")
-    assert Unit.get_by_id(unit.id).status == "staged"
+    assert Unit.get_by_id(unit.id).status == "stock"
     assert ledger.verify() == []
 
 

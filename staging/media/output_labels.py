@@ -2,7 +2,8 @@
 took off on the handheld (issue 12). The printer is the one that serves the unit's place or a place
 it is in (set up at /labels/printers), or the one named like its station. Without one, or when it
 does not answer, or for someone who may not print it, the page offers the PDF instead; the unit
-exists either way. Operators may print the label of a unit their own split made (printing.may_print)."""
+exists either way. Whoever made the unit (produced, split off, received) may print its label
+(printing.may_print)."""
 from ..domain.errors import DomainError
 from ..domain.words import Words
 from . import labels, printing
