@@ -4,7 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext, ngettext
 
 from ..domain import finders, inventory, workorders
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, Invalid
 from ..domain.finders import WORK_ORDER_STATUSES, utcnow
 from ..domain.people.permissions import can
 from ..domain.quantities import fmt_qty
@@ -98,7 +98,9 @@ def _form(wo, fields, lines, errors):
 @login_required
 def detail(number):
     wo = finders.work_order(number)
-    return render_template("workorders/detail.html", s=workorders.summary(wo),
+    left = workorders.leftovers(wo) if wo.status not in workorders.OPEN_STATUSES else []
+    return render_template("workorders/detail.html", s=workorders.summary(wo), leftovers=left,
+                           leftovers_said=workorders.say_leftovers(wo, left), may_unload=can(g.user, "move"),
                            machines=workorders.machines_of(wo), entries=workorders.usage_entries(wo),
                            may_correct=can(g.user, "correct"), may_edit=can(g.user, "work_orders"),
                            now=utcnow(), error=request.args.get("error"))
@@ -130,6 +132,24 @@ def correct(number):
     else:
         flash(gettext("Entry %(entry)s corrected: a reversing entry and the new quantity are on the ledger.",
                       entry=request.form.get("entry")))
+    return redirect(url_for("workorders.detail", number=wo.number))
+
+
+@bp.post("/<number>/unload")
+@login_required
+def unload(number):
+    """A pallet still at the line of an order that closed: taken off to where the person says."""
+    wo = finders.work_order(number)
+    lpn, to = request.form.get("unit", ""), request.form.get("to", "")
+    try:
+        if not to.strip():
+            raise Invalid("Where does {unit} go? Scan or type a storage location.", unit=lpn)
+        result = inventory.move(inventory.Ctx(g.user, device=g.device), lpn, to,
+                                expected_from=request.form.get("from") or None)
+    except DomainError as err:
+        flash(say(err), "error")
+    else:
+        flash(gettext("%(unit)s is now at %(location)s.", unit=result.unit.lpn, location=result.unit.location.code))
     return redirect(url_for("workorders.detail", number=wo.number))
 
 
