@@ -238,6 +238,19 @@ def test_a_shipped_pallet_of_a_lot_under_recall_comes_back_held(plant):
     assert ledger.verify() == []
 
 
+def test_one_pallet_held_for_its_own_reason_is_no_hold_of_its_lot(plant):
+    outputs(plant)
+    used = plant.receive(qty="500", lot="L42")
+    torn = plant.receive(qty="50", lot="L42")
+    inventory.hold(plant.ctx(), torn, "Torn wrap")
+    inventory.load(plant.ctx(), used, "M1", plant.wo)
+    inventory.consume(plant.ctx(), used, "50")
+    made = inventory.produce(plant.ctx(), "WO-1", "10").unit
+    inventory.move(plant.ctx(), made, "SHIP-1")
+    back = inventory.return_shipped(plant.ctx("lead"), made.lpn, "OUT-1", "truck left without it").unit
+    assert back.status == "output"
+
+
 def test_a_shipped_pallet_with_no_hold_comes_back_as_before(plant):
     outputs(plant)
     made = inventory.produce(plant.ctx(), "WO-1", "10").unit

@@ -52,9 +52,10 @@ def return_shipped(book, unit_ref, to_ref, reason):
 
 
 def _lot_on_hold(unit):
-    """A unit in the plant on QC hold that shares a lot with `unit` or with what it was made from
-    (its genealogy, a few levels up): a recall held every such pallet still in the plant, and a
-    pallet of it that comes back from a customer joins them. None when no such hold stands."""
+    """A lot under hold that `unit` is of, or was made from (its genealogy, a few levels up): one
+    whose pallets still in the plant are all on QC hold, as a recall (trace.hold_all) leaves them. A
+    pallet of it that comes back from a customer joins them. One pallet held for its own reason
+    (torn wrap) among free ones of its lot is no such hold. Returns a held pallet of that lot, or None."""
     lots, outputs = {unit.lot} - {""}, {unit.id}
     for _ in range(MAX_LEVELS):
         rows = list(Genealogy.select(Genealogy.input, Genealogy.lot)
@@ -63,7 +64,10 @@ def _lot_on_hold(unit):
         outputs = {input_id for input_id, _ in rows}
         if not outputs:
             break
-    if not lots:
-        return None
-    return (Unit.select(Unit.lpn, Unit.lot).where(Unit.lot.in_(sorted(lots)), Unit.status == "hold", Unit.id != unit.id)
-            .order_by(Unit.id).first())
+    for lot in sorted(lots):
+        in_plant = Unit.select(Unit.lpn, Unit.lot).where(Unit.lot == lot, Unit.status.not_in(("empty", "shipped")),
+                                                        Unit.id != unit.id)
+        held = in_plant.where(Unit.status == "hold").order_by(Unit.id).first()
+        if held is not None and not in_plant.where(Unit.status != "hold").exists():
+            return held
+    return None
