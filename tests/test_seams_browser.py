@@ -31,6 +31,11 @@ def test_closing_an_order_says_what_is_loaded_and_offers_to_unload_it(page, live
     section = page.locator("section.leftovers")
     expect(section).to_contain_text(f"still has material at the line: {loaded.lpn} (loaded at M1)")
     page.screenshot(path="/tmp/ds/desk-closed-leftovers.png", full_page=True)
+    page.set_viewport_size({"width": 360, "height": 640})  # the same page on a handheld
+    expect(section.locator("button:has-text('Unload')")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/ds/hh-closed-leftovers.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
     # A place that does not exist: refused on the screen, the pallet stays where it is.
     section.locator("input[name=to]").fill("NOWHERE-9")
     section.locator("button:has-text('Unload')").click()
