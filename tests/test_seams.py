@@ -81,6 +81,22 @@ def test_undo_before_the_output_pallet_still_works(plant):
     assert made_from(made) == {(unit.lpn, "L42", Decimal("40"))} and genealogy_problems() == []
 
 
+@pytest.mark.parametrize("corrected", ["40", "65", "0"])
+def test_a_leads_correction_after_the_output_pallet_corrects_its_genealogy(plant, corrected):
+    outputs(plant)
+    unit = plant.receive(qty="500", lot="L42")
+    inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    consumed = inventory.consume(plant.ctx(), unit, "50").entry
+    first = inventory.produce(plant.ctx("lead"), "WO-1", "10").unit
+    inventory.correct(plant.ctx("lead"), consumed.id, corrected, "scale was off")
+    want = {(unit.lpn, "L42", Decimal(corrected))} if corrected != "0" else set()
+    assert made_from(first) == want and genealogy_problems() == []
+    inventory.consume(plant.ctx(), unit, "10")
+    second = inventory.produce(plant.ctx("lead"), "WO-1", "10").unit
+    assert made_from(first) == want and made_from(second) == {(unit.lpn, "L42", Decimal("10"))}
+    assert genealogy_problems() == [] and ledger.verify() == []
+
+
 def test_the_genealogy_promise_names_a_pallet_whose_consumption_was_taken_back_later(plant):
     """What the check says of data written before undo was refused here (an undo after the output)."""
     outputs(plant)

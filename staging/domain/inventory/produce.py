@@ -25,6 +25,7 @@ from .machinery import verb
 from .shipping import return_shipped  # noqa: F401  (exported with produce by the package)
 
 PRODUCING = ("released", "running")
+CORRECTED = "Corrected: "  # the reason of the entry a correction writes with the new quantity (qc.correct)
 
 
 @verb("produce")
@@ -124,14 +125,22 @@ def _consumed_since(wo, after, upto):
     """Net consumption per input unit for the order between two ledger ids (indexed on work_order):
     {unit id: [quantity, machine id, user id, time of the last consumption]}."""
     used = defaultdict(lambda: [ZERO, None, None, None])
-    consumed_ids = set()
+    consumed_ids, corrected_before = set(), set()
     rows = (Entry.select(Entry.id, Entry.unit, Entry.kind, Entry.delta, Entry.reverses, Entry.from_location,
-                         Entry.user, Entry.at)
+                         Entry.user, Entry.at, Entry.reason)
             .where(Entry.work_order == wo, Entry.kind.in_(("consume", "undo")), Entry.id > after, Entry.id < upto)
             .order_by(Entry.id).tuples())
-    for entry_id, unit_id, kind, delta, reverses, from_id, user_id, at in rows:
-        if kind == "undo" and reverses not in consumed_ids:
-            continue  # an undo of something else (a move) or of consumption before the window
+    for entry_id, unit_id, kind, delta, reverses, from_id, user_id, at, reason in rows:
+        if reverses is not None and reverses not in consumed_ids:
+            # An undo of something else (a move), or a correction of consumption an earlier output
+            # was made from: that output's genealogy took the correction (correct_genealogy).
+            if kind == "consume":
+                corrected_before.add(unit_id)
+            continue
+        if unit_id in corrected_before:
+            corrected_before.discard(unit_id)
+            if kind == "consume" and reason.startswith(CORRECTED):
+                continue  # the corrected quantity that goes with it (the same transaction, the unit locked)
         if kind == "consume":
             consumed_ids.add(entry_id)
         row = used[unit_id]
@@ -157,6 +166,27 @@ def _supplier(unit):
 
 
 
+def correct_genealogy(unit, original, new_quantity):
+    """Inside the correct verb's transaction: consumption an output pallet was already made from
+    is corrected in that pallet's genealogy too, so a recall lists what was really used."""
+    made = (OutputUnit.select().where(OutputUnit.work_order == original.work_order_id,
+                                      OutputUnit.entry > original.id).order_by(OutputUnit.entry).first())
+    if made is None:
+        return
+    change = new_quantity - original.quantity
+    row = Genealogy.get_or_none(Genealogy.output == made.unit_id, Genealogy.input == unit.id)
+    if row is None:
+        if change > 0:
+            supplier_lot, sscc = _supplier(unit)
+            Genealogy.create(output=made.unit_id, input=unit.id, part=unit.part_id, lot=unit.lot, quantity=change,
+                             supplier_lot=supplier_lot, sscc=sscc, machine=original.from_location_id,
+                             user=original.user_id, at=original.at)
+    elif row.quantity + change > 0:
+        Genealogy.update(quantity=row.quantity + change).where(Genealogy.id == row.id).execute()
+    else:
+        Genealogy.delete().where(Genealogy.id == row.id).execute()
+
+
 def genealogy_problems():
     """The promise behind a recall: what the output pallets of a work order list as made from
     each input unit equals what the ledger says was consumed from it for that order before its
@@ -170,7 +200,9 @@ def genealogy_problems():
         listed[wo_id, input_id] += qty
     used = defaultdict(lambda: ZERO)
     Original = Entry.alias()
-    for unit_id, delta, original_id, original_wo in _consumption_rows(Original):
+    corrected = _corrected_from()
+    for entry_id, unit_id, delta, original_id, original_wo in _consumption_rows(Original):
+        original_id, original_wo = corrected.get(entry_id, (original_id, original_wo))
         if original_wo in last and original_id < last[original_wo]:
             used[original_wo, unit_id] -= delta
     problems = []
@@ -187,11 +219,25 @@ def genealogy_problems():
 
 def _consumption_rows(Original):
     """Every consumption row and every undo or correction of one, each with the consumption it
-    belongs to: (unit, delta, original entry id, original's work order)."""
+    belongs to: (entry id, unit, delta, original entry id, original's work order)."""
     original_id = fn.COALESCE(Original.id, Entry.id)
     original_wo = fn.COALESCE(Original.work_order, Entry.work_order)
-    return (Entry.select(Entry.unit, Entry.delta, original_id, original_wo)
+    return (Entry.select(Entry.id, Entry.unit, Entry.delta, original_id, original_wo)
             .join(Original, JOIN.LEFT_OUTER, on=(Entry.reverses == Original.id))
             .where(((Entry.kind == "consume") & Entry.reverses.is_null())
                    | (Entry.reverses.is_null(False) & (Original.kind == "consume")))
             .tuples())
+
+
+def _corrected_from():
+    """{id of a correction's new-quantity entry: (the consumption it corrects, its work order)}: the
+    entry just before it on its unit is the reversal the same correction wrote."""
+    found = {}
+    for entry in Entry.select(Entry.id, Entry.unit).where(Entry.kind == "consume", Entry.reverses.is_null(),
+                                                         Entry.reason.startswith(CORRECTED)):
+        before = (Entry.select(Entry.reverses).where(Entry.unit == entry.unit_id, Entry.id < entry.id)
+                  .order_by(Entry.id.desc()).first())
+        if before is not None and before.reverses_id is not None:
+            original = Entry.get_by_id(before.reverses_id)
+            found[entry.id] = (original.id, original.work_order_id)
+    return found

@@ -8,6 +8,7 @@ from ..words import Words
 from ..workorders import count_usage
 from .lookups import _unit
 from .machinery import STATUS_AT, _reason, verb
+from .produce import CORRECTED, correct_genealogy
 
 CORRECTABLE = ("consume", "scrap")
 
@@ -43,8 +44,10 @@ def correct(book, entry_id, new_quantity, reason):
     count_usage(back, unit.part_id)
     if new_quantity > 0:
         again = book.record(unit, original.kind, delta=-new_quantity, work_order=original.work_order_id,
-                            reason=original.reason if original.kind == "scrap" else f"Corrected: {reason}"[:200])
+                            reason=original.reason if original.kind == "scrap" else f"{CORRECTED}{reason}"[:200])
         count_usage(again, unit.part_id)
+    if original.kind == "consume":
+        correct_genealogy(unit, original, new_quantity)
     return unit
 
 
