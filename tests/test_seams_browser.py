@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from staging.domain import inventory
 from staging.store.models import Unit, WorkOrder
 
+from . import test_tasks_browser
 from .test_desk_browser import header
 from .test_desk_browser import sign_in as desk_sign_in
 from .test_handheld_browser import sign_in as handheld_sign_in
@@ -15,6 +16,12 @@ from .test_output import outputs
 from .test_scan_browser import shows, wedge, where
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def line(web_plant):
+    """M1's lane L-M1 and three pallets of resin near and farther (tests/test_tasks_browser.py)."""
+    return test_tasks_browser.line.__wrapped__(web_plant)
 
 
 def test_closing_an_order_says_what_is_loaded_and_offers_to_unload_it(page, live_server, web_plant):
@@ -105,3 +112,36 @@ def test_the_machine_page_after_produce_shows_no_wrong_material(page, live_serve
     expect(page.locator("main")).not_to_contain_text("WRONG MATERIAL")
     expect(page.locator("main")).not_to_contain_text("not needed by this work order")
     page.screenshot(path="/tmp/ds/desk-machine-after-produce.png", full_page=True)
+
+
+def test_consume_for_a_closed_order_is_refused_red_on_the_handheld(page, live_server, web_plant):
+    from .test_seams import close
+    pallet = web_plant.receive(qty="150")
+    inventory.load(web_plant.ctx(), pallet, "M1", web_plant.wo)
+    close(web_plant)
+    handheld_sign_in(page, live_server, "operator1")
+    wedge(page, "CMD:MODE:CONSUME")
+    wedge(page, pallet.lpn)
+    shows(page, "wait", pallet.lpn)
+    wedge(page, "5")
+    shows(page, "bad", "WO-1 is closed: nothing more can be consumed for it")
+    page.screenshot(path="/tmp/ds/hh-closed-consume.png")
+    assert Unit.get_by_id(pallet.id).quantity == 150
+
+
+def test_the_task_panel_follows_a_split_of_its_pallet(page, live_server, line):
+    from staging.domain import tasks
+    first = tasks.next_for(line.users["stager"])
+    tasks.claim(line.users["stager"], first.id, tasks.DEFAULT)  # someone else's: the operator gets the next
+    second = line.pallets[1]
+    inventory.split(web_plant_ctx(line), second, "230")  # 70 kg left on the task's pallet
+    handheld_sign_in(page, live_server, "operator1")
+    wedge(page, "CMD:MODE:TASKS")
+    shows(page, "info", f"Next: {second.lpn} → L-M1")
+    expect(page.locator("#panel")).to_contain_text("70 kg RES-100 rev B, from Z2-B1, for WO-1 on M1.")
+    expect(page.locator("#panel")).not_to_contain_text("Take 200")
+    page.screenshot(path="/tmp/ds/hh-task-replanned.png")
+
+
+def web_plant_ctx(plant):
+    return inventory.Ctx(plant.users["stager"], device="desk")
