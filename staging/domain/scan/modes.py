@@ -6,7 +6,7 @@ from ...store.models import Entry, Location, Unit, utcnow
 from .. import codes, inventory
 from ..errors import Conflict, Invalid
 from ..quantities import fmt_qty, parse_quantity
-from ..words import Words, joined
+from ..words import Words, joined, part_label
 from . import produce as scan_produce
 from . import tasks as scan_tasks
 from .commands import OVERRIDES
@@ -97,10 +97,21 @@ def _wrong_kind(meaning, state):
         return Invalid("{code} is a work order: switch to Load to load material for it. {hint}",
                        code=meaning.text, hint=hint)
     if meaning.kind == "gs1":
-        return Invalid("That is a supplier label we have not received: switch to Receive. {hint}", hint=hint)
+        return _supplier_label(meaning.obj, hint)
     if meaning.kind == "location":
         return Invalid("{code} is a location. {hint}", code=meaning.text, hint=hint)
     return Invalid("That does not fit here. {hint}", hint=hint)
+
+
+def _supplier_label(label, hint):
+    """A supplier's label outside Receive: once its part and lot were received, it names our pallets."""
+    if label.part is not None and label.lot:
+        same = Unit.select(Unit.lpn).where(Unit.part == label.part, Unit.lot == label.lot, Unit.status != "empty")
+        ours = [lpn for (lpn,) in same.order_by(Unit.id).limit(3).tuples()]
+        if ours:
+            return Invalid("That is the supplier's label of {part}, lot {lot}, received as {units}: scan our pallet "
+                           "label instead. {hint}", part=part_label(label.part), lot=label.lot, units=ours, hint=hint)
+    return Invalid("That is a supplier label we have not received: switch to Receive. {hint}", hint=hint)
 
 
 def _move(ctx, lpn, state, expected_from):
@@ -241,6 +252,9 @@ def _waste_mode(ctx, state, meaning):
 
 
 def _quantity(ctx, state, text):
+    if state.wants_reason():
+        raise Invalid("{unit}: first the reason (scan it from the command sheet, or tap it), then how much.",
+                      unit=state.unit)
     if not state.awaiting_quantity():
         raise Invalid("No quantity is wanted now: scan a pallet first.")
     if state.mode == "PRODUCE":
@@ -261,15 +275,15 @@ def _quantity(ctx, state, text):
         result = inventory.consume(ctx, state.unit, qty)
         done = Words("Used {qty} {uom} of {unit}", qty=None, uom="", unit="")
     else:
-        if not state.reason:
-            raise Invalid("Scan a reason from the command sheet first.")
         result = inventory.scrap(ctx, state.unit, qty, reason=str(_reason_label(state.reason)))
         done = Words("Wasted {qty} {uom} of {unit}", qty=None, uom="", unit="")
     entry, unit = result.entry, result.unit
     done.values.update(qty=entry.quantity, uom=unit.part.uom, unit=unit.lpn)
     left = Words("{qty} {uom} left.", qty=unit.quantity, uom=unit.part.uom) if unit.quantity else \
         Words("{unit} is now empty.", unit=unit.lpn)
-    return state.clear(), Outcome("ok", done, left, replayed=result.replayed)
+    keep = state.clear()
+    keep.reason = state.reason  # the next pallet wasted for the same reason needs no new reason scan
+    return keep, Outcome("ok", done, left, replayed=result.replayed)
 
 
 def _receive_mode(ctx, state, meaning):
