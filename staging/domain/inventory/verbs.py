@@ -156,10 +156,14 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None, ov
     return new
 
 
-class SplitRefused(Invalid):
-    """Wrong material for the machine a part would be split onto: refused before the part exists, so
-    no lead's override is offered (it would name a pallet that is not there)."""
+class SplitWrongMaterial(Invalid):
+    """Wrong material for the machine a part would be split onto, refused before the part exists.
+    Not WrongMaterial: a lead's override of it would name a pallet that is not there."""
     title = "Wrong material"
+
+    def __init__(self, refusal):
+        super().__init__(Words("{refusal} Nothing was split: take the part somewhere else, or ask a lead to load "
+                               "it.", refusal=refusal))
 
 
 def _fits_before_split(unit, machine):
@@ -168,8 +172,7 @@ def _fits_before_split(unit, machine):
     try:
         fit_for_load(unit, machine)
     except WrongMaterial as refused:
-        raise SplitRefused("{refusal} Nothing was split: take the part somewhere else, or ask a lead to load it.",
-                      refusal=refused.words) from None
+        raise SplitWrongMaterial(refused.words) from None
 
 
 @verb("consume", scanned=("unit_ref",))

@@ -357,7 +357,7 @@ def _receive(ctx, state, label, qty):
         keep.target = state.target
     said = Words("{qty} {uom} {part}, lot {lot}, on {location}. Print its label.", lot=unit.lot) if unit.lot else \
         Words("{qty} {uom} {part}, on {location}. Print its label.")
-    said.values.update(qty=unit.quantity, uom=part.uom, part=part.label, location=_here(unit))
+    said.values.update(qty=unit.quantity, uom=part.uom, part=part_label(part), location=_here(unit))
     return keep, Outcome("ok", Words("Received {unit}", unit=unit.lpn), said, lpn=unit.lpn, replayed=result.replayed)
 
 
