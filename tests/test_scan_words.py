@@ -98,3 +98,20 @@ def test_standard_pack_is_offered_only_for_a_product_that_has_one(plant):
     plant.product.save()
     assert producing.standard_pack() == Decimal(50)
     assert State(mode="PRODUCE").standard_pack() is None
+
+
+def test_count_judges_each_pallet_as_of_when_it_was_scanned(plant):
+    counter, driver = Operator(plant.operator), Operator(plant.lead)
+    staying, leaving, arriving, lost = (plant.receive() for _ in range(4))
+    for unit in (staying, leaving, lost):
+        driver.scan(unit.lpn), driver.scan("A-01-1")
+    driver.scan(arriving.lpn), driver.scan("LANE-1")
+    counter.scan("CMD:MODE:COUNT"), counter.scan("A-01-1")
+    assert counter.scan(staying.lpn).tone == "wait" and counter.scan(leaving.lpn).tone == "wait"
+    driver.scan(leaving.lpn), driver.scan("LANE-1")  # taken away after it was counted here
+    driver.scan(arriving.lpn), driver.scan("A-01-1")  # brought in while the count went on
+    before = entries()
+    done = counter.scan("CMD:DONE")
+    assert done.missing == [lost.lpn] and done.unexpected == []
+    assert f"{leaving.lpn} moved out to LANE-1" in done.detail and f"{arriving.lpn} moved in" in done.detail
+    assert entries() == before

@@ -2,16 +2,19 @@
 finishes a Consume, a Waste or a Receive. Writes only through the inventory verbs."""
 import datetime
 
-from ...store.models import Entry, Location, Unit, utcnow
+from ...store.models import Entry, Unit, utcnow
 from .. import codes, inventory
 from ..errors import Conflict, Invalid
 from ..quantities import fmt_qty, parse_quantity
 from ..words import Words, joined, part_label
+from . import counting
 from . import produce as scan_produce
 from . import tasks as scan_tasks
 from .commands import OVERRIDES
+from .kinds import here as _here
+from .kinds import wrong_kind as _wrong_kind
 from .labels import combined_text, label_facts, label_of, label_part, merge_labels
-from .state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
+from .state import HINTS, Outcome, _reason_label, _waiting, unit_facts
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
 
@@ -39,10 +42,6 @@ def _described(outcome, unit):
         outcome.detail = joined(Words("{unit} is on QC hold: it stays on hold where it goes.", unit=unit.lpn),
                                 outcome.detail)
     return outcome
-
-
-def _here(unit):
-    return unit.location.code if unit.location_id else "nowhere"
 
 
 class _Orphan(Invalid):
@@ -89,29 +88,6 @@ def _location_target(kinds, words):
             return location, None
         raise _wrong_kind(meaning, state)
     return check
-
-
-def _wrong_kind(meaning, state):
-    hint = HINTS[state.mode]
-    if meaning.kind == "work_order":
-        return Invalid("{code} is a work order: switch to Load to load material for it. {hint}",
-                       code=meaning.text, hint=hint)
-    if meaning.kind == "gs1":
-        return _supplier_label(meaning.obj, hint)
-    if meaning.kind == "location":
-        return Invalid("{code} is a location. {hint}", code=meaning.text, hint=hint)
-    return Invalid("That does not fit here. {hint}", hint=hint)
-
-
-def _supplier_label(label, hint):
-    """A supplier's label outside Receive: once its part and lot were received, it names our pallets."""
-    if label.part is not None and label.lot:
-        same = Unit.select(Unit.lpn).where(Unit.part == label.part, Unit.lot == label.lot, Unit.status != "empty")
-        ours = [lpn for (lpn,) in same.order_by(Unit.id).limit(3).tuples()]
-        if ours:
-            return Invalid("That is the supplier's label of {part}, lot {lot}, received as {units}: scan our pallet "
-                           "label instead. {hint}", part=part_label(label.part), lot=label.lot, units=ours, hint=hint)
-    return Invalid("That is a supplier label we have not received: switch to Receive. {hint}", hint=hint)
 
 
 def _move(ctx, lpn, state, expected_from):
@@ -361,51 +337,8 @@ def _receive(ctx, state, label, qty):
     return keep, Outcome("ok", Words("Received {unit}", unit=unit.lpn), said, lpn=unit.lpn, replayed=result.replayed)
 
 
-def _count_mode(ctx, state, meaning):
-    if meaning.kind == "location":
-        if state.target:
-            raise Invalid("Still counting {location}: scan DONE first, or CANCEL.", location=state.target)
-        location = meaning.obj
-        state = state.clear()
-        state.target = location.code
-        expected = Unit.select().where(Unit.location == location).count()
-        return state, Outcome("wait", Words("Counting {location}", location=location.code),
-                              Words("{count} pallets expected. Scan each, then DONE.", count=expected)
-                              if expected != 1 else Words("1 pallet expected. Scan each, then DONE."))
-    if meaning.kind != "unit":
-        raise _wrong_kind(meaning, state)
-    if not state.target:
-        raise Invalid("Scan the location you are counting first.")
-    unit = meaning.obj
-    if unit.lpn not in state.counted:
-        if len(state.counted) >= MAX_COUNTED:
-            raise Invalid("A count takes at most {count} pallets: scan DONE.", count=MAX_COUNTED)
-        state.counted.append(unit.lpn)
-    here = unit.location_id and unit.location.code == state.target
-    if here:
-        return state, Outcome("wait", f"{unit.lpn} ✓", Words("{count} scanned at {location}.",
-                                                              count=len(state.counted), location=state.target))
-    return state, Outcome("bad", Words("{unit} not expected here", unit=unit.lpn), Words(
-        "The system has it at {location}. {count} scanned; counting goes on.", location=_here(unit),
-        count=len(state.counted)))
-
-
-def _finish_count(state):
-    location = Location.get_or_none(Location.code == state.target)
-    expected = {u.lpn for u in Unit.select(Unit.lpn).where(Unit.location == location)} if location else set()
-    counted = set(state.counted)
-    missing, unexpected = sorted(expected - counted), sorted(counted - expected)
-    ok = not missing and not unexpected
-    found = Words("{found} of {expected} found.", found=len(counted & expected), expected=len(expected))
-    outcome = Outcome("ok" if ok else "bad", Words("{location}: all there", location=state.target) if ok else
-                      Words("{location}: differences", location=state.target),
-                      found if ok else joined(found, Words("A lead corrects the stock; nothing was changed.")),
-                      missing=missing[:30], unexpected=unexpected[:30])
-    return state.clear(), outcome
-
-
 MODE_STEPS = {
     "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "SPLIT": _split_mode, "CONSUME": _consume_mode,
-    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode, "TASKS": scan_tasks.step,
+    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": counting.step, "TASKS": scan_tasks.step,
     "PRODUCE": scan_produce.step,
 }

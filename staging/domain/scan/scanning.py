@@ -18,7 +18,8 @@ from ..words import Words
 from ..workorders import WrongMaterial
 from . import tasks as scan_tasks
 from .commands import OVERRIDES, REASONS
-from .modes import MODE_STEPS, _finish_count, _Orphan, _quantity, confirm_label, override_load
+from .counting import finish as _finish_count
+from .modes import MODE_STEPS, _Orphan, _quantity, confirm_label, override_load
 from .state import HINTS, Outcome, State, _waiting, mode_name
 
 PENDING_TTL = datetime.timedelta(minutes=10)

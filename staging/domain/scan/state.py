@@ -38,6 +38,7 @@ class State:
     checking: str = ""  # Receive: a label whose values wait for a confirming scan (a lot may hide more)
     undo: str = ""  # the ledger entry id a first Undo asked about; a second Undo reverses it
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
+    since: str = ""  # Count: ISO time the count of `target` began (what moved after is said as moved)
     after_refusal: bool = False  # the last scan was refused while nothing was pending
     refused: str = ""  # the load just refused as wrong material: "LPN|MACHINE|WO|FROM|ISO time"
 
@@ -48,7 +49,7 @@ class State:
         if not isinstance(data, dict):
             return state
         for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused",
-                     "split_qty", "undo", "checking"):
+                     "split_qty", "undo", "checking", "since"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
