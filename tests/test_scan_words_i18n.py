@@ -1,6 +1,7 @@
 """German and Polish on the handheld: "rev" is said in the reader's language inside the
 wrong-material refusal and the task text, and the quantity hint names the button as it reads."""
 import pytest
+from babel import Locale
 from flask_babel import gettext
 
 from staging.domain import inventory, tasks
@@ -9,6 +10,7 @@ from staging.domain.scan import tasks as scan_tasks
 from staging.domain.scan.scanning import State, step
 from staging.domain.scan.state import _waiting
 from staging.web.i18n import say
+from staging.web.scan_words import script_words
 
 
 def _said(app, language, words):
@@ -39,3 +41,16 @@ def test_rev_and_all_are_said_in_german_and_polish(app, web_plant, language, rev
     with app.test_request_context(headers={"Accept-Language": language}):
         button = gettext("All")  # what the All button reads
     assert everything.strip("„“”") == button and everything in hint
+
+
+@pytest.mark.parametrize("language, one, two, five", [
+    ("en", "1 scan queued by olga", "2 scans queued by olga", "5 scans queued by olga"),
+    ("pl", "1 skan w kolejce użytkownika olga", "2 skany w kolejce użytkownika olga",
+     "5 skanów w kolejce użytkownika olga"),
+])
+def test_queued_scans_are_counted_in_the_right_plural(app, language, one, two, five):
+    with app.test_request_context(headers={"Accept-Language": language}):
+        forms = script_words()["queuedBy"]
+    plural_of = Locale.parse(language).plural_form  # what the page's Intl.PluralRules picks, by CLDR
+    said = [forms[plural_of(n)].format(count=n, user="olga") for n in (1, 2, 5)]
+    assert said == [one, two, five]
