@@ -14,6 +14,7 @@ from .domain import codes, inventory, logbook, tasks
 from .domain.inventory import Ctx
 from .domain.people.badges import new_code as new_badge_code
 from .domain.people.users import create_user
+from .domain.scan import scanner_check
 from .domain.setup import locations
 from .domain.setup import parts as setup_parts
 from .domain.tasks import places as line_side
@@ -129,13 +130,19 @@ def supplier_label(number, lot="S-4711", quantity=None):
     return f"(01){gtin_of(number)}(10){lot}{amount}"
 
 
+# The command sheet's scanner-check barcode is a GS1-128 label (GS1's example GTIN, a lot, a serial):
+# in the demo it is also this part's case label, so Receive has a supplier label to scan from the
+# first printout (it carries no quantity: the panel asks for it).
+SHEET_LABEL_PART = "PCB-CTL-3"
+
+
 def build_parts(admin):
     found = {}
     for number, revisions, description, uom, _ in MATERIALS:
+        gtins = f"{gtin_of(number)} {scanner_check.GTIN_ELEMENT[2:]}" if number == SHEET_LABEL_PART else gtin_of(number)
         for older, rev in zip(" " + revisions, revisions):  # a later revision supersedes the one before
             found[number, rev] = setup_parts.save(admin, {"number": number, "revision": rev, "description": description,
-                                                          "uom": uom, "supersedes": older.strip(),
-                                                          "gtin": gtin_of(number)})[0]
+                                                          "uom": uom, "supersedes": older.strip(), "gtin": gtins})[0]
     for number, rev, description, *_ in PRODUCTS:
         found[number, rev] = setup_parts.save(admin, {"number": number, "revision": rev, "description": description,
                                                       "uom": "ea"})[0]

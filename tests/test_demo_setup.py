@@ -5,6 +5,7 @@ from pathlib import Path
 
 from staging.domain import codes, tasks, trace
 from staging.domain.inventory.ledger import verify
+from staging.domain.scan import scanner_check
 from staging.domain.scan import tasks as scan_tasks
 from staging.domain.setup import audit, checklist
 from staging.first_start import prepare
@@ -42,6 +43,8 @@ def test_the_demo_shows_staging_from_the_first_start(app):
     label = codes.resolve("(01)04012345000016(10)S-4711(3100)001000").obj
     assert label.part.label == "RES-PP-100 rev B" and label.quantity == 1000 and label.lot == "S-4711"
     assert "(01)04012345000016(10)S-4711(3100)001000" in _readme()
+    sheet = codes.resolve(scanner_check.EXPECTED).obj  # the command sheet's GS1-128 barcode
+    assert sheet.part.label == "PCB-CTL-3 rev E" and sheet.quantity is None and sheet.lot == "yZ-7/q"
 
     shipped = trace.upstream("P000383")
     lot = shipped.inputs[0].place.unit.lot

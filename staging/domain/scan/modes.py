@@ -316,7 +316,9 @@ def _take_label(ctx, state, label, text):
             return state, Outcome("wait", Words("Pallet {sscc}", sscc=label.sscc),
                                   Words("Now scan the item label (GTIN, lot, quantity)."))
         label_part(label)
-        return state, _waiting(state)
+        asked = _waiting(state)
+        asked.facts = label_facts(label)  # which part and lot the typed quantity will be of
+        return state, asked
     return _receive(ctx, state, label, label.quantity)
 
 
