@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from staging.domain import inventory
 from staging.domain.inventory import Ctx
+from staging.domain.scan import scanner_check
 from staging.store.models import Entry
 
 from .test_handheld_browser import sign_in
@@ -60,6 +61,9 @@ def test_with_the_keypad_open_done_cancel_and_undo_stay_above_the_fold(operator,
     wedge(operator, other.lpn)  # the next pallet for the same reason: straight to how much
     shows(operator, "wait", f"{other.lpn}: how much?")
     expect(operator.locator(".panel-mode")).to_contain_text("Damaged")
+    operator.set_viewport_size({"width": 1280, "height": 800})  # a desk or wall screen: the panel beside
+    expect(operator.locator(".keypad")).to_be_visible()
+    operator.screenshot(path="/tmp/sw/keypad-waste-1280.png")
 
 
 def test_split_offers_no_all_and_a_refused_quantity_is_said(operator, web_plant):
@@ -94,3 +98,56 @@ def test_produce_offers_standard_pack_only_when_the_product_has_one(operator, we
     wedge(operator, "WO-1")
     shows(operator, "wait", "Standard pack (50 ea)")
     expect(operator.locator(".panel form.qty button.all")).to_have_text("Standard pack")
+
+
+def test_the_scanner_check_names_gs_typed_as_text(operator):
+    operator.click(".scan-foot a >> text=Scanner check")
+    expect(operator.locator("#code")).to_be_focused()
+    wedge(operator, scanner_check.EXPECTED.replace(scanner_check.GS, "<GS>"))
+    panel = operator.locator("#panel")
+    expect(panel).to_contain_text("The GS separator arrives as the text “<GS>”")
+    expect(panel).to_contain_text("Send control characters")
+    expect(panel.locator(".findings li")).to_have_count(1)  # no symbol swaps, no keyboard layout
+    operator.screenshot(path="/tmp/sw/check-gs-360.png")
+
+
+def test_count_names_a_pallet_moved_after_it_was_scanned(operator, web_plant):
+    staying, leaving = web_plant.receive(), web_plant.receive()
+    for unit in (staying, leaving):
+        inventory.move(Ctx(web_plant.lead), unit, "A-01-1")
+    operator.click("button.mode >> text=Count")
+    wedge(operator, "A-01-1")
+    shows(operator, "wait", "Counting A-01-1")
+    wedge(operator, staying.lpn)
+    shows(operator, "wait", f"{staying.lpn} ✓")
+    wedge(operator, leaving.lpn)
+    shows(operator, "wait", f"{leaving.lpn} ✓")
+    inventory.move(Ctx(web_plant.lead), leaving, "LANE-1")  # a driver takes it away meanwhile
+    operator.click(".commands button >> text=Done")
+    shows(operator, "ok", "A-01-1: all there")
+    expect(operator.locator("#panel")).to_contain_text(f"{leaving.lpn} moved out to LANE-1")
+    expect(operator.locator("#panel .count")).to_have_count(0)  # nothing listed as not expected
+
+
+def test_done_after_a_refused_load_points_at_cancel_and_undo_of_a_use_reads_as_a_use(operator, web_plant):
+    screws, resin = web_plant.receive(part=web_plant.screw), web_plant.receive()
+    operator.click("button.mode >> text=Load")
+    wedge(operator, screws.lpn)
+    wedge(operator, "M1")
+    shows(operator, "bad", "Wrong material")
+    operator.click(".commands button >> text=Done")
+    shows(operator, "wait", "Or Cancel: nothing more is written.")
+    operator.click(".commands button >> text=Cancel")
+    shows(operator, "info", "Cancelled")
+    inventory.load(Ctx(web_plant.operator), resin, "M1")
+    operator.click("button.mode >> text=Consume")
+    wedge(operator, resin.lpn)
+    operator.fill("#qty", "40")
+    operator.click(".panel form.qty button.go")
+    shows(operator, "ok", f"Used 40 kg of {resin.lpn}")
+    operator.click(".commands button >> text=Undo")
+    shows(operator, "wait", "Undo this?")
+    operator.click(".commands button >> text=Undo")
+    shows(operator, "ok", f"Undone: use of 40 kg of {resin.lpn}")
+    expect(operator.locator("#panel")).to_contain_text(f"{resin.lpn} holds 100 kg again, at M1.")
+    expect(operator.locator("#panel")).not_to_contain_text("→")
