@@ -12,6 +12,8 @@ from staging.domain.scan.state import _waiting
 from staging.web.i18n import say
 from staging.web.scan_words import script_words
 
+from .webutil import login
+
 
 def _said(app, language, words):
     with app.test_request_context(headers={"Accept-Language": language}):
@@ -54,3 +56,11 @@ def test_queued_scans_are_counted_in_the_right_plural(app, language, one, two, f
     plural_of = Locale.parse(language).plural_form  # what the page's Intl.PluralRules picks, by CLDR
     said = [forms[plural_of(n)].format(count=n, user="olga") for n in (1, 2, 5)]
     assert said == [one, two, five]
+
+
+def test_the_machine_page_says_rev_in_german_for_wrong_material(client, web_plant):
+    screws = web_plant.receive(part=web_plant.screw)
+    inventory.load(Ctx(web_plant.lead), screws, "M1", override="Trial run")  # a lead's override: shown as wrong
+    login(client, "lead1")
+    page = client.get("/machines/M1", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert f"{screws.lpn}</b></a> FST-M6 Rev. C" in page and "FST-M6 rev C" not in page
