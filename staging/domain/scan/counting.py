@@ -48,7 +48,7 @@ def finish(state):
     location = Location.get_or_none(Location.code == state.target)
     expected = {u.lpn for u in Unit.select(Unit.lpn).where(Unit.location == location)} if location else set()
     counted = set(state.counted)
-    moved = _moved_during(location, _since(state), expected | counted)
+    moved = _moved_during(location, _since(state), expected ^ counted)  # only what would be a difference
     missing = sorted(expected - counted - set(moved))
     unexpected = sorted(counted - expected - set(moved))
     ok = not missing and not unexpected
