@@ -8,12 +8,16 @@ import datetime
 import random
 from decimal import Decimal
 
-from .domain import codes, inventory, logbook
+from stdnum import ean
+
+from .domain import codes, inventory, logbook, tasks
 from .domain.inventory import Ctx
 from .domain.people.badges import new_code as new_badge_code
 from .domain.people.users import create_user
+from .domain.scan import scanner_check
 from .domain.setup import locations
 from .domain.setup import parts as setup_parts
+from .domain.tasks import places as line_side
 from .store.db import db
 from .store.models import Location, User, WorkOrder, WorkOrderLine, utcnow
 
@@ -109,12 +113,36 @@ def build_locations(admin):
         _loc(f"SHIP-{i}", f"Shipping door {i}", "shipping", ship)
 
 
+def gtin_of(number):
+    """The demo supplier's GTIN-14 of a material (a made-up company prefix, a right check digit), so
+    Receive finds the part on a supplier's GS1-128 label."""
+    index = next(i for i, m in enumerate(MATERIALS) if m[0] == number)
+    body = f"0401234500{index + 1:03d}"
+    return body + ean.calc_check_digit(body)
+
+
+def supplier_label(number, lot="S-4711", quantity=None):
+    """A demo supplier's GS1-128 element string for a material (GTIN, lot, quantity), in the
+    parenthesised form a label prints under its bars."""
+    _, _, _, uom, pallet = next(m for m in MATERIALS if m[0] == number)
+    qty = quantity if quantity is not None else pallet
+    amount = f"(30){int(qty)}" if uom != "kg" else f"(3100){int(qty):06d}"
+    return f"(01){gtin_of(number)}(10){lot}{amount}"
+
+
+# The command sheet's scanner-check barcode is a GS1-128 label (GS1's example GTIN, a lot, a serial):
+# in the demo it is also this part's case label, so Receive has a supplier label to scan from the
+# first printout (it carries no quantity: the panel asks for it).
+SHEET_LABEL_PART = "PCB-CTL-3"
+
+
 def build_parts(admin):
     found = {}
     for number, revisions, description, uom, _ in MATERIALS:
+        gtins = f"{gtin_of(number)} {scanner_check.GTIN_ELEMENT[2:]}" if number == SHEET_LABEL_PART else gtin_of(number)
         for older, rev in zip(" " + revisions, revisions):  # a later revision supersedes the one before
             found[number, rev] = setup_parts.save(admin, {"number": number, "revision": rev, "description": description,
-                                                          "uom": uom, "supersedes": older.strip()})[0]
+                                                          "uom": uom, "supersedes": older.strip(), "gtin": gtins})[0]
     for number, rev, description, *_ in PRODUCTS:
         found[number, rev] = setup_parts.save(admin, {"number": number, "revision": rev, "description": description,
                                                       "uom": "ea"})[0]
@@ -136,10 +164,10 @@ def build_work_orders(parts, now):
     return orders
 
 
-def seed(rng=None, now=None, calendar=None):
+def seed(rng=None, now=None, calendar=None, rules=None):
     """Fill an empty database with the demo plant, and with `calendar` its stations' shift logs;
-    the first admin (first_start.prepare makes one before) enters its master data. Returns the
-    number of locations."""
+    the first admin (first_start.prepare makes one before) enters its master data; `rules`: the
+    plant's staging-task rules. Returns the number of locations."""
     rng = rng or random.Random(7)
     now = now or utcnow()
     admin = User.select().where(User.role == "admin", User.active).order_by(User.id).first()
@@ -149,10 +177,26 @@ def seed(rng=None, now=None, calendar=None):
         orders = build_work_orders(parts, now)
         people = {name: create_user(name, role, display_name=display, badge=new_badge_code())
                   for name, role, display in PEOPLE}
+        line_side_places(admin)
         _history(rng, now, parts, orders, people)
+        _produce(rng, now, orders, people)
         if calendar is not None:
             _logbook(rng, now, people, calendar)
+    # The tasks of the first start at once, not after the background job's first look: a newcomer
+    # opens Tasks on the handheld right after `make run`.
+    tasks.refresh(rules or tasks.DEFAULT, now)
     return Location.select().count()
+
+
+def line_side_places(admin):
+    """Each machine's staging lane in front of it (M1: LANE-1 ...): where its orders' material goes,
+    so shortages become staging tasks. LANE-6 to LANE-8 stay free lanes."""
+    for i, (machine, _) in enumerate(MACHINES, start=1):
+        line_side.add_place(admin, machine, f"LANE-{i}")
+
+
+def lane_of(wo):
+    return Location.get(code=f"LANE-{[m for m, _ in MACHINES].index(wo.machine.code) + 1}")
 
 
 def _history(rng, now, parts, orders, people):
@@ -160,7 +204,6 @@ def _history(rng, now, parts, orders, people):
     bins = list(Location.select().where(Location.kind == "storage", Location.holds_units))
     free_bins = [b for b in bins for _ in range(2)]
     rng.shuffle(free_bins)
-    lanes = list(Location.select().where(Location.kind == "staging", Location.holds_units))
     clock = now - datetime.timedelta(days=3)
     step = 0.65  # minutes per unit of work, so that three days hold it all
     materials = [(n, r, q) for n, revs, _, _, q in MATERIALS for r in revs]
@@ -175,7 +218,7 @@ def _history(rng, now, parts, orders, people):
         return inventory.receive(ctx("sam", rng.uniform(1, 6)), part, qty,
                                  lot=f"L{rng.randint(24000, 24999)}-{rng.randint(1, 9)}").unit
 
-    _supply_orders(rng, orders, lanes, free_bins, materials, ctx, receive)
+    _supply_orders(rng, orders, free_bins, materials, ctx, receive)
     _fill_racks(rng, free_bins, materials, ctx, receive)
     # Today's deliveries, still on the dock.
     for _ in range(6):
@@ -183,10 +226,11 @@ def _history(rng, now, parts, orders, people):
         receive(number, rev, qty)
 
 
-def _supply_orders(rng, orders, lanes, free_bins, materials, ctx, receive):
-    """Material the running and next orders need: staged in lanes, and loaded on the running ones."""
+def _supply_orders(rng, orders, free_bins, materials, ctx, receive):
+    """Material the running and next orders need: staged in their machine's lane, and loaded on the
+    running ones; the rest still short (staging tasks)."""
     for wo in orders:
-        lane = rng.choice(lanes)
+        lane = lane_of(wo)
         for line in wo.lines:
             per_pallet = next(q for n, r, q in materials if (n, r) == (line.part.number, line.part.revision))
             pallets = min(3, max(1, int(line.quantity / per_pallet) + rng.randint(0, 1)))
@@ -216,6 +260,20 @@ def _fill_racks(rng, free_bins, materials, ctx, receive):
                             reason=rng.choice(SCRAP_REASONS))
         elif roll < 0.14:
             inventory.move(ctx("lena", rng.uniform(1, 5)), unit, "QC-HOLD")
+
+
+def _produce(rng, now, orders, people):
+    """The running orders' first output pallets (their genealogy: what was consumed for them), so
+    Trace finds where a lot went; one of them already shipped."""
+    for wo in orders:
+        if wo.status != "running":
+            continue
+        at = now - datetime.timedelta(minutes=rng.randint(20, 90))
+        unit = inventory.produce(Ctx(people["olga"], device="TC52-01", at=at), wo,
+                                 Decimal(rng.choice((40, 60, 80)))).unit
+        if wo.machine.code == "M1":
+            inventory.move(Ctx(people["omar"], device="TC52-02", at=at + datetime.timedelta(minutes=10)),
+                           unit, "SHIP-1")
 
 
 NOTES = [("downtime", "Mould change", 35), ("downtime", "Waiting for material", 20),

@@ -4,6 +4,7 @@ import secrets
 from . import demo
 from .domain.logbook import Calendar
 from .domain.people.users import create_user
+from .domain.tasks import Rules
 from .store.db import db, migrate
 from .store.models import User
 
@@ -22,7 +23,7 @@ def prepare(config, echo=print):
             echo("  (shown once; change it with: flask --app app set-password admin)")
             echo("=" * 64)
         if config["SEED_DEMO"] and not demo_present():
-            demo.seed(calendar=Calendar.from_config(config))
+            demo.seed(calendar=Calendar.from_config(config), rules=Rules.from_config(config))
             echo("Seeded the demo plant (turn off with SEED_DEMO=0). Its people sign in by badge:")
             for user in User.select().where(User.badge.is_null(False)).order_by(User.id):
                 echo(f"  {user.username} ({user.role}): badge {user.badge}")

@@ -16,6 +16,10 @@ def test_a_scanner_set_up_right_has_no_findings():
     (EXPECTED, "none", ["No suffix after the scan"]),
     (EXPECTED.replace(GS, ""), "Enter", ["The GS separator is dropped"]),
     (EXPECTED.replace(GS, "|"), "Enter", ["The GS separator arrives as “|”"]),
+    # GS typed as its name is one setting, not six symbols swapped by a keyboard layout
+    (EXPECTED.replace(GS, "<GS>"), "Enter", ["The GS separator arrives as the text “<GS>”"]),
+    (EXPECTED.replace(GS, "[gs]"), "Tab", ["The GS separator arrives as the text “[gs]”"]),
+    (EXPECTED.replace(GS, "^]"), "Enter", ["The GS separator arrives as the text “^]”"]),
     ("A:" + EXPECTED, "Enter", ["A prefix “A:” before every scan"]),
     (EXPECTED.replace("yZ", "zY"), "Enter", ["y and z are swapped"]),
     (EXPECTED.replace("yZ", "Yz").replace("Ab", "aB"), "Enter", ["Letters arrive in the wrong case"]),

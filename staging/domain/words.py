@@ -148,3 +148,11 @@ CHANGES = {"receive": Words("receipt"), "move": Words("move"), "stage": Words("s
 
 def change(kind):
     return CHANGES.get(kind, kind)
+
+
+def part_label(part):
+    """A part number with its revision, "rev" said in the reader's language (Part.label is English)."""
+    if part is None:
+        return ""
+    return Words("{number} rev {revision}", number=part.number, revision=part.revision) if part.revision \
+        else part.number

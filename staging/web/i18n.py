@@ -13,7 +13,7 @@ from flask_babel import Babel, format_date, get_locale, gettext
 
 from ..domain.errors import DomainError
 from ..domain.languages import SHIPPED as LANGUAGES  # in their own names (the pickers show these)
-from ..domain.words import Words
+from ..domain.words import Words, part_label
 from ..media.language import language_of, quantity_in
 
 # Extraction keywords beyond Babel's defaults: Words and the domain's errors take their template first.
@@ -70,11 +70,17 @@ def quantity(qty):
     return quantity_in(number, get_locale())
 
 
+def part_said(part):
+    """A part with its revision, "rev" in the reader's language (`{{ unit.part | part }}`)."""
+    return say(part_label(part))
+
+
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
     app.add_template_global(say, "say")
     app.add_template_filter(quantity, "qty")
+    app.add_template_filter(part_said, "part")
     app.add_template_global(LANGUAGES, "LANGUAGES")
 
     @app.context_processor

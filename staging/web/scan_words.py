@@ -24,7 +24,7 @@ def script_words():
         "badgeNoConnection": gettext("No connection: scan your badge again when it is back."),
         "queued": gettext("{count} queued"),
         "queuedOffline": gettext("{count} queued · no connection"),
-        "queuedBy": gettext("{count} scans queued by {user}"),
+        "queuedBy": plural(lambda n: ngettext("{count} scan queued by {user}", "{count} scans queued by {user}", n)),
         "mustSignIn": gettext("{user} must sign in on this device to send them."),
         "serverRefused": gettext("Not sent: the server refused it ({status})"),
         "reload": gettext("Reload the page; queued scans stay on this device."),

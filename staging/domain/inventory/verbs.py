@@ -158,6 +158,8 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None, ov
     machine = destination if destination.kind == "machine" and destination.id != unit.location_id else None
     if machine is not None:
         destination = unit.location  # split where it stands, then load: the one load path
+        if not override:
+            _fits_before_split(unit, machine)
     new = Unit.create(lpn=codes.new_unit_code(lpn) if lpn else new_lpn(), part=unit.part_id,
                       lot=unit.lot, quantity=ZERO, status=unit.status, location=None,
                       work_order=unit.work_order_id, split_from=unit, created_at=book.ctx.at or utcnow())
@@ -170,6 +172,25 @@ def split(book, unit_ref, quantity, to=None, *, lpn=None, expected_from=None, ov
     if machine is not None:
         _load(book, new, machine, None, override)
     return new
+
+
+class SplitWrongMaterial(Invalid):
+    """Wrong material for the machine a part would be split onto, refused before the part exists.
+    Not WrongMaterial: a lead's override of it would name a pallet that is not there."""
+    title = "Wrong material"
+
+    def __init__(self, refusal):
+        super().__init__(Words("{refusal} Nothing was split: take the part somewhere else, or ask a lead to load "
+                               "it.", refusal=refusal))
+
+
+def _fits_before_split(unit, machine):
+    """The material check before the part taken exists: a refusal names the pallet scanned, never a
+    pallet number that is never created (the load after the split checks again, in the same way)."""
+    try:
+        fit_for_load(unit, machine)
+    except WrongMaterial as refused:
+        raise SplitWrongMaterial(refused.words) from None
 
 
 @verb("consume", scanned=("unit_ref",))

@@ -2,7 +2,7 @@
 SSCC label with its item label, and what a label says (shown for confirmation)."""
 from .. import codes
 from ..errors import Invalid
-from ..words import Words
+from ..words import Words, part_label
 
 
 def label_of(text):
@@ -46,7 +46,7 @@ def label_part(label):
 
 def label_facts(label):
     """The values read from a label, as the operator checks them."""
-    part = label.part.label if label.part is not None else Words("not one of our parts")
+    part = part_label(label.part) if label.part is not None else Words("not one of our parts")
     qty = Words("{qty} {uom}", qty=label.quantity, uom=label.uom) if label.quantity is not None \
         else Words("no quantity")
     return [Words("GTIN {gtin} · {part}", gtin=label.gtin, part=part),

@@ -2,16 +2,19 @@
 finishes a Consume, a Waste or a Receive. Writes only through the inventory verbs."""
 import datetime
 
-from ...store.models import Entry, Location, Unit, utcnow
+from ...store.models import Entry, Unit, utcnow
 from .. import codes, inventory
 from ..errors import Conflict, Invalid
 from ..quantities import fmt_qty, parse_quantity
-from ..words import Words, joined
+from ..words import Words, joined, part_label
+from . import counting
 from . import produce as scan_produce
 from . import tasks as scan_tasks
 from .commands import OVERRIDES
+from .kinds import here as _here
+from .kinds import wrong_kind as _wrong_kind
 from .labels import combined_text, label_facts, label_of, label_part, merge_labels
-from .state import HINTS, MAX_COUNTED, Outcome, _reason_label, _waiting, unit_facts
+from .state import HINTS, Outcome, _reason_label, _waiting, unit_facts
 
 CLOCK_SLACK = datetime.timedelta(seconds=2)  # app hosts' clocks differ a little
 
@@ -39,10 +42,6 @@ def _described(outcome, unit):
         outcome.detail = joined(Words("{unit} is on QC hold: it stays on hold where it goes.", unit=unit.lpn),
                                 outcome.detail)
     return outcome
-
-
-def _here(unit):
-    return unit.location.code if unit.location_id else "nowhere"
 
 
 class _Orphan(Invalid):
@@ -89,18 +88,6 @@ def _location_target(kinds, words):
             return location, None
         raise _wrong_kind(meaning, state)
     return check
-
-
-def _wrong_kind(meaning, state):
-    hint = HINTS[state.mode]
-    if meaning.kind == "work_order":
-        return Invalid("{code} is a work order: switch to Load to load material for it. {hint}",
-                       code=meaning.text, hint=hint)
-    if meaning.kind == "gs1":
-        return Invalid("That is a supplier label we have not received: switch to Receive. {hint}", hint=hint)
-    if meaning.kind == "location":
-        return Invalid("{code} is a location. {hint}", code=meaning.text, hint=hint)
-    return Invalid("That does not fit here. {hint}", hint=hint)
 
 
 def _move(ctx, lpn, state, expected_from):
@@ -241,6 +228,9 @@ def _waste_mode(ctx, state, meaning):
 
 
 def _quantity(ctx, state, text):
+    if state.wants_reason():
+        raise Invalid("{unit}: first the reason (scan it from the command sheet, or tap it), then how much.",
+                      unit=state.unit)
     if not state.awaiting_quantity():
         raise Invalid("No quantity is wanted now: scan a pallet first.")
     if state.mode == "PRODUCE":
@@ -261,15 +251,15 @@ def _quantity(ctx, state, text):
         result = inventory.consume(ctx, state.unit, qty)
         done = Words("Used {qty} {uom} of {unit}", qty=None, uom="", unit="")
     else:
-        if not state.reason:
-            raise Invalid("Scan a reason from the command sheet first.")
         result = inventory.scrap(ctx, state.unit, qty, reason=str(_reason_label(state.reason)))
         done = Words("Wasted {qty} {uom} of {unit}", qty=None, uom="", unit="")
     entry, unit = result.entry, result.unit
     done.values.update(qty=entry.quantity, uom=unit.part.uom, unit=unit.lpn)
     left = Words("{qty} {uom} left.", qty=unit.quantity, uom=unit.part.uom) if unit.quantity else \
         Words("{unit} is now empty.", unit=unit.lpn)
-    return state.clear(), Outcome("ok", done, left, replayed=result.replayed)
+    keep = state.clear()
+    keep.reason = state.reason  # the next pallet wasted for the same reason needs no new reason scan
+    return keep, Outcome("ok", done, left, replayed=result.replayed)
 
 
 def _receive_mode(ctx, state, meaning):
@@ -326,7 +316,9 @@ def _take_label(ctx, state, label, text):
             return state, Outcome("wait", Words("Pallet {sscc}", sscc=label.sscc),
                                   Words("Now scan the item label (GTIN, lot, quantity)."))
         label_part(label)
-        return state, _waiting(state)
+        asked = _waiting(state)
+        asked.facts = label_facts(label)  # which part and lot the typed quantity will be of
+        return state, asked
     return _receive(ctx, state, label, label.quantity)
 
 
@@ -343,55 +335,12 @@ def _receive(ctx, state, label, qty):
         keep.target = state.target
     said = Words("{qty} {uom} {part}, lot {lot}, on {location}. Print its label.", lot=unit.lot) if unit.lot else \
         Words("{qty} {uom} {part}, on {location}. Print its label.")
-    said.values.update(qty=unit.quantity, uom=part.uom, part=part.label, location=_here(unit))
+    said.values.update(qty=unit.quantity, uom=part.uom, part=part_label(part), location=_here(unit))
     return keep, Outcome("ok", Words("Received {unit}", unit=unit.lpn), said, lpn=unit.lpn, replayed=result.replayed)
-
-
-def _count_mode(ctx, state, meaning):
-    if meaning.kind == "location":
-        if state.target:
-            raise Invalid("Still counting {location}: scan DONE first, or CANCEL.", location=state.target)
-        location = meaning.obj
-        state = state.clear()
-        state.target = location.code
-        expected = Unit.select().where(Unit.location == location).count()
-        return state, Outcome("wait", Words("Counting {location}", location=location.code),
-                              Words("{count} pallets expected. Scan each, then DONE.", count=expected)
-                              if expected != 1 else Words("1 pallet expected. Scan each, then DONE."))
-    if meaning.kind != "unit":
-        raise _wrong_kind(meaning, state)
-    if not state.target:
-        raise Invalid("Scan the location you are counting first.")
-    unit = meaning.obj
-    if unit.lpn not in state.counted:
-        if len(state.counted) >= MAX_COUNTED:
-            raise Invalid("A count takes at most {count} pallets: scan DONE.", count=MAX_COUNTED)
-        state.counted.append(unit.lpn)
-    here = unit.location_id and unit.location.code == state.target
-    if here:
-        return state, Outcome("wait", f"{unit.lpn} ✓", Words("{count} scanned at {location}.",
-                                                              count=len(state.counted), location=state.target))
-    return state, Outcome("bad", Words("{unit} not expected here", unit=unit.lpn), Words(
-        "The system has it at {location}. {count} scanned; counting goes on.", location=_here(unit),
-        count=len(state.counted)))
-
-
-def _finish_count(state):
-    location = Location.get_or_none(Location.code == state.target)
-    expected = {u.lpn for u in Unit.select(Unit.lpn).where(Unit.location == location)} if location else set()
-    counted = set(state.counted)
-    missing, unexpected = sorted(expected - counted), sorted(counted - expected)
-    ok = not missing and not unexpected
-    found = Words("{found} of {expected} found.", found=len(counted & expected), expected=len(expected))
-    outcome = Outcome("ok" if ok else "bad", Words("{location}: all there", location=state.target) if ok else
-                      Words("{location}: differences", location=state.target),
-                      found if ok else joined(found, Words("A lead corrects the stock; nothing was changed.")),
-                      missing=missing[:30], unexpected=unexpected[:30])
-    return state.clear(), outcome
 
 
 MODE_STEPS = {
     "MOVE": _move_mode, "LOAD": _load_mode, "UNLOAD": _unload_mode, "SPLIT": _split_mode, "CONSUME": _consume_mode,
-    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": _count_mode, "TASKS": scan_tasks.step,
+    "WASTE": _waste_mode, "RECEIVE": _receive_mode, "COUNT": counting.step, "TASKS": scan_tasks.step,
     "PRODUCE": scan_produce.step,
 }

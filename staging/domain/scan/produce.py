@@ -5,7 +5,7 @@ pallet is one more quantity."""
 from ...store.models import WorkOrder
 from .. import inventory
 from ..errors import Invalid
-from ..words import Words, joined
+from ..words import Words, joined, part_label
 from .state import Outcome
 
 PRODUCING = ("released", "running")
@@ -50,8 +50,9 @@ def _ask(wo, title, done=""):
         Words("type its quantity")
     if done:
         return Outcome("wait", title, joined(done, Words("Next pallet: {offer}; or DONE.", offer=offer)), ask="qty")
-    return Outcome("wait", title, Words("{part} at {station}. Each pallet: {offer}.", part=wo.part.label, offer=offer,
-                                        station=wo.output_station.code if wo.output_station_id else "?"), ask="qty")
+    return Outcome("wait", title, Words("{part} at {station}. Each pallet: {offer}.", part=part_label(wo.part),
+                                        offer=offer, station=wo.output_station.code if wo.output_station_id else "?"),
+                   ask="qty")
 
 
 def quantity(ctx, state, text):
@@ -64,6 +65,6 @@ def quantity(ctx, state, text):
     unit = result.unit
     outcome = _ask(unit.work_order, Words("Produced {unit}", unit=unit.lpn),
                    Words("{qty} {uom} {part} at {location}: print its label.", qty=unit.quantity, uom=unit.part.uom,
-                         part=unit.part.label, location=unit.location.code))
+                         part=part_label(unit.part), location=unit.location.code))
     outcome.tone, outcome.lpn, outcome.replayed = "ok", unit.lpn, result.replayed
     return state, outcome

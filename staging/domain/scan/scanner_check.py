@@ -17,6 +17,9 @@ TAIL = "21Ab.3"
 EXPECTED = HEAD + GS + TAIL  # what a well set-up wedge types (a ]C1 in front is fine too)
 SYMBOLOGY_IDS = ("]C1",)
 SUFFIXES = ("Enter", "Tab")
+# How scanners spell the GS character when they type its name instead of sending it: a setting,
+# not a keyboard layout, so its letters must not be read as swapped symbols.
+GS_NAMES = ("<GS>", "[GS]", "{GS}", "<1D>", "<0x1D>", "\\x1d", "\\u001d", "^]", "<FNC1>", "[FNC1]", "{FNC1}")
 
 
 @dataclass
@@ -52,8 +55,16 @@ def diagnose(text, suffix):
 def _after_prefix(body):
     findings, head = [], body[:len(HEAD)]
     rest = body[len(HEAD):]
+    named = next((name for name in GS_NAMES if rest.upper().startswith(name.upper())), None)
     if rest.startswith(GS):
         rest = rest[1:]
+    elif named:
+        findings.append(Finding(Words("The GS separator arrives as the text “{got}”", got=rest[:len(named)]),
+                                Words("The scanner types the name of the GS character instead of sending it: turn "
+                                      "on sending control characters as keys (DataWedge: Keystroke output > Send "
+                                      "control characters; other scanners: 'transmit control characters' or "
+                                      "'FNC1 as GS 0x1D').")))
+        rest = rest[len(named):]
     elif _same_length_tail(rest, TAIL):
         findings.append(Finding(Words("The GS separator is dropped"),
                                 Words("Set the scanner to send FNC1 / GS as the character 0x1D (DataWedge: "

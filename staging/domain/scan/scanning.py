@@ -18,7 +18,8 @@ from ..words import Words
 from ..workorders import WrongMaterial
 from . import tasks as scan_tasks
 from .commands import OVERRIDES, REASONS
-from .modes import MODE_STEPS, _finish_count, _Orphan, _quantity, confirm_label, override_load
+from .counting import finish as _finish_count
+from .modes import MODE_STEPS, _Orphan, _quantity, confirm_label, override_load
 from .state import HINTS, Outcome, State, _waiting, mode_name
 
 PENDING_TTL = datetime.timedelta(minutes=10)
@@ -122,7 +123,8 @@ def _step(ctx, state, code, qty):
             raise Invalid("The badge of {user} is switched off.", user=str(user))
         return State(mode=state.mode, user_id=user.id), signed_in(user)
     if meaning.kind == "unknown":
-        if state.awaiting_quantity() and (QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):
+        if (state.awaiting_quantity() or state.wants_reason()) and (
+                QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):
             return _quantity(ctx, state, meaning.text)
         if state.checking:
             raise Invalid("“{code}” was not used: first confirm the label's values (scan it again, or Done), "
@@ -195,8 +197,8 @@ def _done(ctx, state, _):
         return _finish_count(state)
     if state.target:
         return state.clear(), Outcome("ok", Words("Done with {location}", location=state.target), HINTS[state.mode])
-    if state.pending:
-        return state, _waiting(state, Words("Not finished yet:"))
+    if state.pending:  # nothing Done could finish: what is still asked for, or Cancel to let it go
+        return state, _waiting(state).add(Words("Or Cancel: nothing more is written."))
     return state, Outcome("info", Words("Nothing to finish"), HINTS[state.mode])
 
 
@@ -209,11 +211,18 @@ def _undo(ctx, state, _):
             "{change} Tap Undo again (or scan UNDO) to confirm; any other scan keeps it.",
             change=inventory.describe_undo(entry)), confirm=True)
     result = inventory.undo(ctx, state.undo)
-    entry = result.entry
+    entry, unit = result.entry, result.unit
+    kind = entry.reverses.kind
     where = entry.to_location.code if entry.to_location_id else Words("nowhere")
-    return state.clear(), Outcome("ok", Words("Undone: {unit} → {location}", unit=result.unit.lpn, location=where),
-                                  Words("Your {change} was reversed.", change=words.change(entry.reverses.kind)),
-                                  replayed=result.replayed)
+    if kind in ("consume", "scrap"):  # the quantity came back; the pallet did not go anywhere
+        title = Words("Undone: {change} of {qty} {uom} of {unit}", change=words.change(kind),
+                      qty=entry.reverses.quantity, uom=unit.part.uom, unit=unit.lpn)
+        detail = Words("{unit} holds {qty} {uom} again, at {location}.", unit=unit.lpn, qty=unit.quantity,
+                       uom=unit.part.uom, location=unit.location.code if unit.location_id else Words("nowhere"))
+    else:
+        title = Words("Undone: {unit} → {location}", unit=unit.lpn, location=where)
+        detail = Words("Your {change} was reversed.", change=words.change(kind))
+    return state.clear(), Outcome("ok", title, detail, replayed=result.replayed)
 
 
 def _sign_out(ctx, state, _):

@@ -2,6 +2,7 @@
 and the amber panel for what is pending)."""
 from dataclasses import asdict, dataclass, field
 
+from ...store.models import WorkOrder
 from .. import codes, words
 from ..words import Words, joined
 from .commands import MODE_NAMES, MODES, REASONS
@@ -37,6 +38,7 @@ class State:
     checking: str = ""  # Receive: a label whose values wait for a confirming scan (a lot may hide more)
     undo: str = ""  # the ledger entry id a first Undo asked about; a second Undo reverses it
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
+    since: str = ""  # Count: ISO time the count of `target` began (what moved after is said as moved)
     after_refusal: bool = False  # the last scan was refused while nothing was pending
     refused: str = ""  # the load just refused as wrong material: "LPN|MACHINE|WO|FROM|ISO time"
 
@@ -47,7 +49,7 @@ class State:
         if not isinstance(data, dict):
             return state
         for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused",
-                     "split_qty", "undo", "checking"):
+                     "split_qty", "undo", "checking", "since"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
@@ -66,13 +68,27 @@ class State:
 
     @property
     def pending(self):
-        return bool(self.unit or self.target or self.work_order or self.reason or self.label or self.checking)
+        # Waste's reason alone is not pending: it stays for the next pallets until changed.
+        return bool(self.unit or self.target or self.work_order or self.label or self.checking)
 
     def clear(self):
         return State(mode=self.mode, user_id=self.user_id)
 
+    def standard_pack(self):
+        """Produce: the standard pack of the order's product (None: it has none, so no button offers it)."""
+        if self.mode != "PRODUCE" or not self.work_order:
+            return None
+        wo = WorkOrder.get_or_none(WorkOrder.number == self.work_order)
+        return wo.part.pack_qty if wo is not None and wo.part_id else None
+
+    def wants_reason(self):
+        return self.mode == "WASTE" and bool(self.unit) and not self.reason
+
     def awaiting_quantity(self):
-        return (self.mode in ("CONSUME", "WASTE") and bool(self.unit)) or \
+        # Waste asks in one order: the pallet, its reason, then how much (the reason is kept for
+        # the next pallets until another is scanned).
+        return (self.mode == "CONSUME" and bool(self.unit)) or \
+            (self.mode == "WASTE" and bool(self.unit) and bool(self.reason)) or \
             (self.mode == "SPLIT" and bool(self.unit) and not self.split_qty) or \
             (self.mode == "RECEIVE" and bool(self.label)) or \
             (self.mode == "PRODUCE" and bool(self.work_order))

@@ -6,7 +6,7 @@ Registered in scan_modes.MODE_STEPS; scanning asks `entered` and `prompt` for th
 from ...store.models import Scan, User
 from .. import tasks
 from ..errors import Invalid
-from ..words import Words, joined
+from ..words import Words, joined, part_label
 from .state import HINTS, Outcome
 
 RULES = [tasks.DEFAULT]  # the plant's settings, put here once by the web layer when the app starts
@@ -18,7 +18,7 @@ def configure(rules):
 
 def _next_words(task):
     """A task as the panel shows it: the title (pallet → place) and the rest in words."""
-    what = dict(qty=task.quantity, uom=task.part.uom, part=task.part.label,
+    what = dict(qty=task.quantity, uom=task.part.uom, part=part_label(task.part),
                 where=task.from_location.code if task.from_location_id else "—")
     if task.work_order_id:
         what.update(work_order=task.work_order.number, machine=task.machine.code)

@@ -8,7 +8,7 @@ from ...store.db import write_transaction
 from ...store.models import Scan, StagingTask, Unit, utcnow
 from .. import codes, inventory
 from ..errors import Conflict, Invalid, NotFound
-from ..words import Words
+from ..words import Words, part_label
 from .picking import eligible
 from .planner import recompute
 from .queue import get, holds
@@ -37,9 +37,9 @@ def fitting(task, ref):
     if unit.part_id != task.part_id:
         if task.unit_id:
             raise Invalid("{unit} is {part}; this task needs {needed}. Bring {wanted}.", unit=unit.lpn,
-                          part=unit.part.label, needed=task.part.label, wanted=task.unit.lpn)
+                          part=part_label(unit.part), needed=part_label(task.part), wanted=task.unit.lpn)
         raise Invalid("{unit} is {part}; this task needs {needed}. Bring a pallet of it.", unit=unit.lpn,
-                      part=unit.part.label, needed=task.part.label)
+                      part=part_label(unit.part), needed=part_label(task.part))
     if not eligible(unit, task.part_id):
         where = unit.location.code if unit.location_id else Words("nowhere")
         why = Words("on QC hold") if unit.status == "hold" else (

@@ -7,7 +7,7 @@ from peewee import fn
 from ...store.models import Location, Part, Unit, WorkOrder, WorkOrderLine, WorkOrderMachine, WorkOrderTotals
 from ..errors import Invalid
 from ..quantities import ZERO, fmt_qty
-from ..words import Words
+from ..words import Words, joined
 
 OPEN_STATUSES = ("planned", "released", "running")
 OVERRIDE = "Override: "  # how a lead's reason to load wrong material starts on the ledger entry
@@ -100,10 +100,11 @@ def _refusal(unit, machine, orders, lines):
                      orders=", ".join(o.number for o in orders), **facts)
     same = {p: n for p, n in needs.items() if p.number == part.number}
     if same:
-        listed = "; ".join(f"rev {p.revision or '—'} ({', '.join(n)})" for p, n in same.items())
+        listed = _listed([{"revision": p.revision or "—", "orders": ", ".join(n)} for p, n in same.items()])
         return Words("Wrong revision: {unit} is {part} rev {revision}; {machine} needs {needed}.", needed=listed,
                      **facts)
-    listed = "; ".join(f"{p.number} rev {p.revision or '—'} ({', '.join(n)})" for p, n in list(needs.items())[:6])
+    listed = _listed([{"part": p.number, "revision": p.revision or "—", "orders": ", ".join(n)}
+                      for p, n in list(needs.items())[:6]], with_part=True)
     return Words("Wrong part: {unit} is {part} rev {revision}; {machine} needs {needed}.", needed=listed, **facts)
 
 
@@ -144,3 +145,19 @@ def machines_of(wo):
     extra = [m.machine for m in WorkOrderMachine.select(WorkOrderMachine, Location)
              .join(Location).where(WorkOrderMachine.work_order == wo).order_by(Location.code)]
     return ([wo.machine] if wo.machine_id else []) + extra
+
+
+
+def _listed(items, with_part=False):
+    """What a machine needs, "; " between the items and "rev" in the reader's language: each item
+    but the last carries the separator in its own sentence."""
+    said = []
+    for i, values in enumerate(items):
+        last = i == len(items) - 1
+        if with_part:
+            said.append(Words("{part} rev {revision} ({orders})", **values) if last else
+                        Words("{part} rev {revision} ({orders});", **values))
+        else:
+            said.append(Words("rev {revision} ({orders})", **values) if last else
+                        Words("rev {revision} ({orders});", **values))
+    return joined(*said)
