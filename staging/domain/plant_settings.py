@@ -17,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 
 from ..store.db import write_transaction
 from ..store.models import Setting
+from . import languages
 from .errors import Invalid
 from .logbook import parse_shifts
 from .people.permissions import authorize
@@ -47,13 +48,25 @@ def _zones():
 
 
 def _locale(value):
+    """One of the languages the app is shipped in (a country may follow: de_CH writes CSV the Swiss way);
+    a language without catalogs would leave labels and signed-out pages in English while saying otherwise."""
     text = value.strip().replace("-", "_")
     try:
-        Locale.parse(text)
+        locale = Locale.parse(text)
     except (ValueError, TypeError, UnknownLocaleError):
-        raise Invalid("“{value}” is not a locale: write a language like de, or language and country like en_US.",
-                      value=text[:20]) from None
+        locale = None
+    if locale is None or locale.language not in languages.SHIPPED:
+        raise Invalid("“{value}” is not one of the plant's languages: choose {choices}.", value=text[:20],
+                      choices=", ".join(f"{name} ({code})" for code, name in languages.SHIPPED.items())) from None
     return text, text
+
+
+def locale_choices(current):
+    """The languages an admin chooses the plant's from: the shipped ones, and the one set now."""
+    choices = list(languages.SHIPPED.items())
+    if current and current not in languages.SHIPPED:
+        choices.append((current, current))
+    return choices
 
 
 def _shifts(value):
@@ -157,6 +170,7 @@ class Row:
     def __init__(self, name, what, value, editable):
         self.name, self.what, self.value, self.editable = name, what, value, editable
         self.flag = EDITABLE.get(name) is _flag
+        self.choices = locale_choices(value) if EDITABLE.get(name) is _locale else None
 
 
 def shown(user, config):
