@@ -173,8 +173,10 @@ def make_certs(directory, hosts):
               "(plant time, YYYY-MM-DD[ HH:MM]); default: now.")
 @click.option("--labels", "labels_path", default=None, type=click.Path(dir_okay=False),
               help="stock: write the new pallets' labels to this PDF (or .zpl) file.")
+@click.option("--again", is_flag=True, help="stock: book rows an earlier import of this file booked once more "
+              "(a second delivery of the same sheet); without it they are reported as already imported.")
 @with_appcontext
-def import_file(kind, path, dry_run, username, go_live, labels_path):
+def import_file(kind, path, dry_run, username, go_live, labels_path, again):
     """Import locations, parts, users or opening stock from a CSV or XLSX file. Exit 0: imported
     (or, with --dry-run, all rows good); 1: one line per bad row, and nothing written."""
     from zoneinfo import ZoneInfo
@@ -189,13 +191,14 @@ def import_file(kind, path, dry_run, username, go_live, labels_path):
     except DomainError as err:
         _fail(err)
     with open(path, "rb") as fh:
-        report = imports.run(user, kind, fh.read(), path, dry_run=dry_run, go_live=at)
+        report = imports.run(user, kind, fh.read(), path, dry_run=dry_run, go_live=at, again=again)
     if report.problem:
         click.echo(f"{path}: {report.problem} Nothing was imported.", err=True)
         sys.exit(1)
     for row in report.bad:
         click.echo(f"{path}:{row.number}: {row.error}", err=True)
-    counts = ", ".join(f"{report.count(a)} {a}" for a in ("created", "updated", "unchanged"))
+    counts = ", ".join(f"{report.count(a)} {a.replace('_', ' ')}" for a in ("created", "updated", "unchanged")
+                       + (("already_imported",) if report.count("already_imported") else ()))
     if report.bad or not report.rows:
         click.echo(f"{len(report.bad)} of {len(report.rows)} row(s) refused: nothing was imported.", err=True)
         sys.exit(1)

@@ -80,9 +80,10 @@ def template(kind):
     return out.getvalue()
 
 
-def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_live=None):
+def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_live=None, again=False):
     """Import `data` (the bytes of a CSV or XLSX file) as `kind`; returns a Report. Written only
-    when not a dry run and every row is good (or accept_good: the good rows)."""
+    when not a dry run and every row is good (or accept_good: the good rows). Stock rows an import
+    of this file booked before are reported as already imported and not booked again, unless `again`."""
     report = Report(kind)
     if kind not in KINDS:
         report.problem = Words("Import what? One of: {kinds}.", kinds=", ".join(KINDS))
@@ -95,7 +96,7 @@ def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_l
     _find_duplicates(kind, report.rows)
     try:
         with write_transaction():
-            _apply(user, kind, report.rows, go_live)
+            _apply(user, kind, report.rows, go_live, filename, again)
             if dry_run or not report.rows or (report.bad and not accept_good):
                 raise _Rollback
             report.written = True
@@ -104,9 +105,9 @@ def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_l
     return report
 
 
-def _apply(user, kind, rows, go_live):
+def _apply(user, kind, rows, go_live, filename="", again=False):
     if kind == "stock":  # tens of thousands of pallets: booked a chunk at a time
-        stock.book_rows(user, rows, go_live)
+        stock.book_rows(user, rows, go_live, filename, again)
         return
     save = KINDS[kind][2]
     for row in _ordered(kind, rows):

@@ -10,7 +10,7 @@ from .. import codes, inventory
 from ..errors import DomainError, Invalid
 from ..quantities import parse_quantity
 from ..words import Words
-from . import fields, parts
+from . import fields, parts, repeat
 
 CHUNK = 1000  # pallets per transaction of an opening-stock import
 
@@ -36,13 +36,30 @@ def book(user, values, go_live=None):
     return result.unit, "created"
 
 
-def book_rows(user, rows, go_live=None):
+def book_rows(user, rows, go_live=None, filename="", again=False):
     """An import's rows of opening stock, booked a chunk at a time through inventory.opening_many
-    (one transaction, a few statements per chunk): each row gets its action and code, or its error."""
+    (one transaction, a few statements per chunk): each row gets its action and code, or its error.
+    A row without an LPN that an import of this file booked before is not booked again, unless `again`."""
     ctx = inventory.Ctx(user, device="import", at=go_live or utcnow())
     found_parts = {}
     for start in range(0, len(rows), CHUNK):
-        _book_chunk(ctx, [row for row in rows[start:start + CHUNK] if not row.error], found_parts)
+        chunk = [row for row in rows[start:start + CHUNK] if not row.error]
+        if not again:
+            chunk = _skip_booked(filename, chunk)
+        _book_chunk(ctx, chunk, found_parts)
+        repeat.remember("stock", filename, [row for row in chunk if row.action == "created"
+                                            and not codes.normalise(row.values.get("lpn") or "")])
+
+
+def _skip_booked(filename, rows):
+    """The rows still to book: a row without an LPN booked by an earlier import of this file is
+    marked as already imported, with the pallet it made."""
+    unnamed = [row for row in rows if not codes.normalise(row.values.get("lpn") or "")]
+    before = repeat.booked_before("stock", filename, unnamed)
+    for row in unnamed:
+        if row.number in before:
+            row.action, row.code = repeat.ALREADY, before[row.number]
+    return [row for row in rows if row.action != repeat.ALREADY]
 
 
 def _book_chunk(ctx, rows, found_parts):
@@ -57,7 +74,7 @@ def _book_chunk(ctx, rows, found_parts):
             row.error = err.message
             continue
         if isinstance(pallet, Unit):
-            row.action, row.code = "unchanged", pallet.lpn
+            row.action, row.code = repeat.ALREADY, pallet.lpn
         else:
             pallets.append(pallet)
             booking.append(row)

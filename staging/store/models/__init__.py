@@ -41,6 +41,7 @@ from .planning import (
     UnitExpiry,
     WorkOrderLane,
 )
+from .imports import ImportedRow
 from .records import (
     LOG_NOTE_KINDS,
     SECURITY_EVENTS,
@@ -59,4 +60,5 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
           LoginFailure, SecurityEvent, MasterChange, Setting, OutputUnit, Genealogy]
 MODELS += [PartGtin]
+MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
