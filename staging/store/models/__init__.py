@@ -29,6 +29,7 @@ from .core import (
     WorkOrderTotals,
     utcnow,
 )
+from .imports import ImportedRow
 from .planning import (
     LINE_SIDE_KINDS,
     TASK_STATES,
@@ -41,7 +42,6 @@ from .planning import (
     UnitExpiry,
     WorkOrderLane,
 )
-from .imports import ImportedRow
 from .records import (
     LOG_NOTE_KINDS,
     SECURITY_EVENTS,
