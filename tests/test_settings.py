@@ -133,3 +133,9 @@ def test_the_plant_language_is_a_choice_of_the_shipped_languages(admin_client, a
     response = admin_client.post("/settings", data=form(admin_client, PLANT_LOCALE="pl"))
     assert response.status_code in (200, 302, 303)
     assert app.config["PLANT_LOCALE"] == "pl"
+
+
+def test_go_live_typed_the_reader_s_way_is_stored_as_a_date(admin_client, app):
+    response = admin_client.post("/settings", data=form(admin_client, GO_LIVE="31.12.2025"))
+    assert response.status_code == 303
+    assert Setting.get(Setting.name == "GO_LIVE").value == "2025-12-31"

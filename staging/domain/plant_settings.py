@@ -6,7 +6,6 @@ its audit record and a new version row; every app process reads the rows through
 which re-reads them only when the version changed, so a change takes effect without a restart
 in every gunicorn worker. Deployment settings (the database, cookies, the proxy) stay read only.
 """
-import datetime
 import re
 import threading
 import time
@@ -17,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 
 from ..store.db import write_transaction
 from ..store.models import Setting
-from . import languages
+from . import languages, readings
 from .errors import Invalid
 from .logbook import parse_shifts
 from .people.permissions import authorize
@@ -83,12 +82,13 @@ def _go_live(value):
     text = value.strip()
     if not text:
         return "", ""
-    try:
-        datetime.datetime.fromisoformat(text)
-    except ValueError:
+    try:  # typed the reader's way (02.11.2026) too; stored as ISO, which every reader of GO_LIVE takes
+        moment = readings.moment(text)
+    except Invalid:
         raise Invalid("Go-live “{value}” is not a date (2026-11-02) or a date and time (2026-11-02 06:00).",
                       value=text[:30]) from None
-    return text, text
+    stored = f"{moment:%Y-%m-%d}" if len(text) <= 10 else f"{moment:%Y-%m-%d %H:%M}"
+    return stored, stored
 
 
 def _prefix(value):

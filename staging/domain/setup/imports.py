@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from ...store.db import write_transaction
+from .. import readings
 from ..errors import DomainError, Invalid
 from ..words import Words
 from . import locations, parts, people, stock
@@ -30,6 +31,7 @@ EXAMPLES = {
     "users": [["olga", "Olga Operator", "operator", "B-1001", "en", "yes"]],
     "stock": [["", "RES-PP-100", "B", "1000", "L2401", "A-01-1", "2025-01-15", ""]],
 }
+NUMBERS = {"locations": ("capacity",), "parts": ("pack_qty",), "stock": ("quantity",)}  # read as the file writes
 MAX_BYTES = 32 * 1024 * 1024
 MAX_ROWS = 100_000
 
@@ -80,10 +82,12 @@ def template(kind):
     return out.getvalue()
 
 
-def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_live=None, again=False):
+def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_live=None, again=False,
+        locale=None):
     """Import `data` (the bytes of a CSV or XLSX file) as `kind`; returns a Report. Written only
     when not a dry run and every row is good (or accept_good: the good rows). Stock rows an import
-    of this file booked before are reported as already imported and not booked again, unless `again`."""
+    of this file booked before are reported as already imported and not booked again, unless `again`.
+    locale: the importing person's (or the plant's), for numbers the file itself leaves open."""
     report = Report(kind)
     if kind not in KINDS:
         report.problem = Words("Import what? One of: {kinds}.", kinds=", ".join(KINDS))
@@ -94,6 +98,7 @@ def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_l
         report.problem = err.words
         return report
     _find_duplicates(kind, report.rows)
+    _read_numbers(kind, report.rows, locale)
     try:
         with write_transaction():
             _apply(user, kind, report.rows, go_live, filename, again)
@@ -103,6 +108,14 @@ def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_l
     except _Rollback:
         pass
     return report
+
+
+def _read_numbers(kind, rows, locale):
+    """The file's numbers in its one format (readings.py); a cell that contradicts it refuses its row."""
+    refused = readings.read_file_numbers([r for r in rows if not r.error], NUMBERS.get(kind, ()), locale)
+    for row in rows:
+        if row.number in refused:
+            row.error = refused[row.number]
 
 
 def _apply(user, kind, rows, go_live, filename="", again=False):

@@ -6,7 +6,7 @@ from peewee import JOIN
 
 from ...store.db import Prepared
 from ...store.models import Location, Unit, utcnow
-from .. import codes, inventory
+from .. import codes, inventory, readings
 from ..errors import DomainError, Invalid
 from ..quantities import parse_quantity
 from ..words import Words
@@ -128,8 +128,8 @@ def go_live_at(text, zone):
     if not text:
         return None
     try:
-        value = datetime.datetime.fromisoformat(text)
-    except ValueError:
+        value = readings.moment(text)  # 2025-01-01 06:00, or the reader's way: 01.01.2025 06:00
+    except Invalid:
         raise Invalid("Go-live must be a date like 2025-01-01 (or 2025-01-01 06:00), not “{text}”.",
                       text=text[:20]) from None
     return value.replace(tzinfo=zone).astimezone(datetime.timezone.utc).replace(tzinfo=None)
