@@ -121,7 +121,8 @@ def test_saving_settings_on_both_engines_stores_audits_and_replaces(plant):
     with pytest.raises(plant_settings.Refused) as refused:
         plant_settings.save(admin, {"SHIFTS": "nonsense", "PLANT_TIMEZONE": "Nowhere/City"}, config)
     assert sorted(refused.value.fields) == ["PLANT_TIMEZONE", "SHIFTS"]
-    assert Setting.select().count() == 3  # two settings and the version: nothing more written
+    # two settings, the version and when the new shifts apply (logbook.SINCE): nothing more written
+    assert Setting.select().count() == 4
 
 
 def test_the_plant_language_is_a_choice_of_the_shipped_languages(admin_client, app):

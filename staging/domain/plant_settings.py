@@ -18,7 +18,7 @@ from ..store.db import write_transaction
 from ..store.models import Setting
 from . import languages, readings
 from .errors import Invalid
-from .logbook import parse_shifts
+from .logbook import SINCE, Calendar, parse_shifts
 from .people.permissions import authorize
 from .setup import audit
 from .words import Words
@@ -221,11 +221,22 @@ def save(user, typed, config):
             Setting.insert(name=name, value=text).on_conflict(
                 conflict_target=[Setting.name], update={Setting.value: text}).execute()
             audit.record(user, "setting", name, {"value": _text(name, config.get(name))}, {"value": text})
+        if {"SHIFTS", "PLANT_TIMEZONE"} & set(changed):
+            _shifts_change_from_next_shift(config)
         version = uuid.uuid4().hex
         Setting.insert(name=VERSION, value=version).on_conflict(
             conflict_target=[Setting.name], update={Setting.value: version}).execute()
     _saved_here()
     return sorted(changed)
+
+
+def _shifts_change_from_next_shift(config):
+    """New shifts or a new zone apply from the next shift: the one running now keeps its window, and
+    shifts of the new calendar that began before owe no log (logbook.Calendar.owed)."""
+    before = Calendar.from_settings(config.get("SHIFTS") or "Day=00:00-00:00", config.get("PLANT_TIMEZONE") or "UTC")
+    since = before.next_start().isoformat(" ")
+    Setting.insert(name=SINCE, value=since).on_conflict(
+        conflict_target=[Setting.name], update={Setting.value: since}).execute()
 
 
 def stored():
