@@ -404,6 +404,16 @@ def overview(cal, now=None, count=6):
     return recent, rows
 
 
+def earlier_logs(cal, now=None, days=7):
+    """Logs of the last `days` days kept under shifts the plant no longer has (renamed or removed), newest
+    first: they stay readable under the shift they were opened under."""
+    now = now or utcnow()
+    names = [s.name for s in cal.shifts]
+    return list(ShiftLog.select(ShiftLog, Location).join(Location)
+                .where(ShiftLog.day >= cal.today(now) - datetime.timedelta(days=days), ShiftLog.shift.not_in(names))
+                .order_by(ShiftLog.day.desc(), ShiftLog.starts_at.desc(), Location.code))
+
+
 def overdue_count(cal, now=None, count=6):
     _, rows = overview(cal, now, count)
     return sum(1 for _, cells in rows for c in cells if c.state == "overdue")
