@@ -112,9 +112,17 @@ def read_file_numbers(rows, columns, locale=None):
     way, refused = file_format(cells, locale)
     for row in rows:
         for column in columns:
-            if str(row.values.get(column) or "").strip() and row.number not in refused:
-                row.values[column] = in_format(row.values[column], way)
+            if str(row.values.get(column) or "").strip():
+                row.values[column] = in_format(row.values[column], way) if row.number not in refused else \
+                    _any_reading(row.values[column])
     return refused
+
+
+def _any_reading(text):
+    """A refused row's number read some way, so that its refusal is the one above and not a second one."""
+    found = readings(text)
+    meant = found[POINT] if found[POINT] is not None else found[COMMA]
+    return _plain(meant) if meant is not None else str(text or "").strip()
 
 
 def day(text, locale=None):
