@@ -38,3 +38,7 @@ def test_renamed_shifts_keep_the_locked_log_and_owe_nothing_before(page, live_se
     expect(page.locator("main")).to_contain_text("Mould change on M1")
     expect(page.locator("main")).not_to_contain_text("No shift")
     page.screenshot(path="/tmp/log-early-kept-1280.png", full_page=True)
+    page.set_viewport_size({"width": 360, "height": 640})  # the same pages on a phone, to look at
+    page.go_back()
+    expect(page.locator("#earlier-logs")).to_be_visible()
+    page.screenshot(path="/tmp/logbook-renamed-360.png", full_page=True)
