@@ -6,6 +6,7 @@ Without one, the importing person's (or the plant's) locale decides; a value tha
 (`1.200`: 1.2 or 1200) with nothing to decide is refused with its line. Dates: ISO (2025-01-15)
 always, else the locale's way (15.01.2025, 1/15/2025)."""
 import datetime
+import functools
 import re
 from decimal import Decimal
 
@@ -17,10 +18,12 @@ from .errors import Invalid
 from .words import Words
 
 POINT, COMMA = "en", "de"  # the two ways: 2,400.5 and 2.400,5 (Babel reads each in this locale)
+LOCALES = {POINT: Locale.parse(POINT), COMMA: Locale.parse(COMMA)}
 EXAMPLE = {POINT: "2,400.5", COMMA: "2.400,5"}
 # What a number may look like before Babel reads it: digits, the two marks, a sign. Babel alone would
 # also take 1e3, 1_000 and other scripts' digits, and store what nobody meant.
 SHAPE = re.compile(r"[+-]?(?:[0-9][0-9.,]*|[.,][0-9]+)")
+WHOLE = re.compile(r"[+-]?[0-9]+")
 SPACES = ("\u00a0", "\u202f", " ", "'")  # grouping as Polish, French or Swiss write it
 
 
@@ -38,15 +41,22 @@ def readings(text):
     text = str(text or "").strip()
     for space in SPACES:
         text = text.replace(space, "")
+    if WHOLE.fullmatch(text):  # most cells of most files: the same either way, without asking Babel
+        return {POINT: Decimal(text), COMMA: Decimal(text)}
     if not SHAPE.fullmatch(text):
         return {POINT: None, COMMA: None}
-    out = {}
+    return dict(zip((POINT, COMMA), _babel(text)))
+
+
+@functools.lru_cache(maxsize=4096)  # a file repeats its quantities; Babel's strict reading costs ~50 µs
+def _babel(text):
+    out = []
     for way in (POINT, COMMA):
         try:
-            out[way] = parse_decimal(text, locale=way, strict=True)
+            out.append(parse_decimal(text, locale=LOCALES[way], strict=True))
         except NumberFormatError:
-            out[way] = None
-    return out
+            out.append(None)
+    return tuple(out)
 
 
 def typed(text, locale=None):
@@ -77,16 +87,18 @@ def _plain(number):
 def file_format(cells, locale=None):
     """The one number format of a file's cells [(line, text)]: (POINT or COMMA or None, {line: Words}):
     the refusals of cells that contradict the file's format, or read two ways with nothing to decide."""
+    return _format([(line, text, readings(text)) for line, text in cells], locale)
+
+
+def _format(cells, locale):
     first = {}
-    for line, text in cells:
-        found = readings(text)
+    for line, text, found in cells:
         if (found[POINT] is None) != (found[COMMA] is None):
             first.setdefault(POINT if found[POINT] is not None else COMMA, (line, text))
     way = min(first, key=lambda w: first[w][0]) if first else (family(locale) if locale else None)
+    other = COMMA if way == POINT else POINT
     refused = {}
-    for line, text in cells:
-        found = readings(text)
-        other = COMMA if way == POINT else POINT
+    for line, text, found in cells:
         if way and found[way] is None and found[other] is not None:
             refused[line] = Words("“{value}” is written like {other_way}, but line {line} writes this file's numbers "
                                   "like {way_example}: a file writes its numbers one way.", value=str(text)[:20],
@@ -100,29 +112,27 @@ def file_format(cells, locale=None):
 
 def in_format(text, way):
     """A file's cell as plain text ("2400.5") in the file's format; a cell that is no number as it was."""
-    found = readings(text)
+    return _in_format(text, readings(text), way)
+
+
+def _in_format(text, found, way):
     meant = found[way] if way else _meant(found, None)
     return _plain(meant) if meant is not None else str(text or "").strip()
 
 
 def read_file_numbers(rows, columns, locale=None):
     """Rewrite the number cells of an import's rows (row.number: its line; row.values) as plain text,
-    read in the file's one format. Returns {line: Words} for the cells refused (left as they were)."""
-    cells = [(row.number, row.values[c]) for row in rows for c in columns if str(row.values.get(c) or "").strip()]
-    way, refused = file_format(cells, locale)
-    for row in rows:
-        for column in columns:
-            if str(row.values.get(column) or "").strip():
-                row.values[column] = in_format(row.values[column], way) if row.number not in refused else \
-                    _any_reading(row.values[column])
+    read in the file's one format. Returns {line: Words} for the cells refused. Each cell is read once."""
+    cells = [(row, column, row.values[column]) for row in rows for column in columns
+             if str(row.values.get(column) or "").strip()]
+    read = [(row.number, text, readings(text)) for row, _, text in cells]
+    way, refused = _format(read, locale)
+    for (row, column, text), (_, _, found) in zip(cells, read):
+        if row.number in refused:  # read some way, so that its refusal is the one above, not a second one
+            row.values[column] = _in_format(text, found, POINT if found[POINT] is not None else COMMA)
+        else:
+            row.values[column] = _in_format(text, found, way)
     return refused
-
-
-def _any_reading(text):
-    """A refused row's number read some way, so that its refusal is the one above and not a second one."""
-    found = readings(text)
-    meant = found[POINT] if found[POINT] is not None else found[COMMA]
-    return _plain(meant) if meant is not None else str(text or "").strip()
 
 
 def day(text, locale=None):
