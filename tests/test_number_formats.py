@@ -85,3 +85,18 @@ def test_go_live_the_reader_s_way(plant):
     assert go_live_at("2025-12-31 06:00", ZONE) == datetime.datetime(2025, 12, 31, 5, 0)
     with pytest.raises(Invalid, match="Go-live must be a date"):
         go_live_at("31.13.2025", ZONE)
+
+
+@pytest.mark.parametrize("text", ["1" + ".000" * 100, "9" * 400, "1,2,3,4", "..5", "0x10", "1e3", "1_000", "٣"])
+def test_odd_numbers_in_a_file_are_refused_by_their_field_not_a_crash(text):
+    from staging.domain import readings
+    from staging.domain.quantities import parse_quantity
+    with pytest.raises(Invalid):
+        parse_quantity(readings.in_format(text, readings.COMMA))
+
+
+@pytest.mark.parametrize("text", ["1/2/3", "31.13.2025", "29.02.2025", "Dienstag", "2025-01-01 25:00"])
+def test_odd_dates_are_refused(text):
+    from staging.domain import readings
+    with pytest.raises(Invalid):
+        readings.moment(text, "de")

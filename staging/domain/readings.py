@@ -41,6 +41,8 @@ def readings(text):
     text = str(text or "").strip()
     for space in SPACES:
         text = text.replace(space, "")
+    if len(text) > 40:  # no quantity is that long: refused by the field's own check, unread
+        return {POINT: None, COMMA: None}
     if WHOLE.fullmatch(text):  # most cells of most files: the same either way, without asking Babel
         return {POINT: Decimal(text), COMMA: Decimal(text)}
     if not SHAPE.fullmatch(text):
@@ -54,7 +56,7 @@ def _babel(text):
     for way in (POINT, COMMA):
         try:
             out.append(parse_decimal(text, locale=LOCALES[way], strict=True))
-        except NumberFormatError:
+        except (NumberFormatError, ArithmeticError):
             out.append(None)
     return tuple(out)
 
@@ -142,10 +144,13 @@ def day(text, locale=None):
     if not text:
         return None
     try:
-        return datetime.date.fromisoformat(text[:10]) if re.fullmatch(r"\d{4}-\d\d-\d\d", text[:10]) else \
+        when = datetime.date.fromisoformat(text[:10]) if re.fullmatch(r"\d{4}-\d\d-\d\d", text[:10]) else \
             parse_date(text, locale=locale if locale and "." not in text else COMMA if "." in text else POINT)
     except (ValueError, IndexError, UnknownLocaleError):
-        raise Invalid("“{value}” is not a date.", value=text[:20]) from None
+        when = None
+    if when is None or not 1900 <= when.year <= 2999:  # 1/2/3 is no date anyone meant
+        raise Invalid("“{value}” is not a date.", value=text[:20])
+    return when
 
 
 def moment(text, locale=None):
@@ -156,8 +161,11 @@ def moment(text, locale=None):
         return None
     date_text, _, time_text = text.replace("T", " ", 1).partition(" ")
     when = day(date_text, locale)
+    time_text = time_text.strip()
+    if re.fullmatch(r"\d:\d\d(:\d\d)?", time_text):  # 6:00 as people write it
+        time_text = "0" + time_text
     try:
-        at = datetime.time.fromisoformat(time_text.strip()) if time_text.strip() else datetime.time()
+        at = datetime.time.fromisoformat(time_text) if time_text else datetime.time()
     except ValueError:
         raise Invalid("“{value}” is not a date.", value=text[:20]) from None
     return datetime.datetime.combine(when, at)
