@@ -56,3 +56,16 @@ def test_a_preview_remembers_nothing(runner, app, tmp_path):
     assert runner.invoke(args=["import", "stock", path, "--dry-run"]).exit_code == 0
     real = runner.invoke(args=["import", "stock", path])
     assert "2 created" in real.output, real.output
+
+
+def test_a_pallet_moved_since_its_import_is_already_imported_not_refused(runner, app, tmp_path):
+    _plant(runner, tmp_path)
+    path = write(tmp_path, "stock.csv", STOCK)
+    assert runner.invoke(args=["import", "stock", path]).exit_code == 0
+    from staging.domain import inventory
+    from staging.store.models import User
+    inventory.move(inventory.Ctx(User.get(User.username == "admin")), "OLD-7", "LANE-1")
+    again = runner.invoke(args=["import", "stock", path])
+    assert again.exit_code == 0, again.output
+    assert "2 already imported" in again.output
+    assert Unit.get(Unit.lpn == "OLD-7").location.code == "LANE-1" and Unit.select().count() == 2

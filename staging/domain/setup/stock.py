@@ -39,24 +39,23 @@ def book(user, values, go_live=None):
 def book_rows(user, rows, go_live=None, filename="", again=False):
     """An import's rows of opening stock, booked a chunk at a time through inventory.opening_many
     (one transaction, a few statements per chunk): each row gets its action and code, or its error.
-    A row without an LPN that an import of this file booked before is not booked again, unless `again`."""
+    A row an import of this file booked before is not booked again (a row without an LPN: unless
+    `again`), even when its pallet has moved or been used since."""
     ctx = inventory.Ctx(user, device="import", at=go_live or utcnow())
     found_parts = {}
     for start in range(0, len(rows), CHUNK):
-        chunk = [row for row in rows[start:start + CHUNK] if not row.error]
-        if not again:
-            chunk = _skip_booked(filename, chunk)
+        chunk = _skip_booked(filename, [row for row in rows[start:start + CHUNK] if not row.error], again)
         _book_chunk(ctx, chunk, found_parts)
-        repeat.remember("stock", filename, [row for row in chunk if row.action == "created"
-                                            and not codes.normalise(row.values.get("lpn") or "")])
+        repeat.remember("stock", filename, [row for row in chunk if row.action == "created"])
 
 
-def _skip_booked(filename, rows):
-    """The rows still to book: a row without an LPN booked by an earlier import of this file is
-    marked as already imported, with the pallet it made."""
-    unnamed = [row for row in rows if not codes.normalise(row.values.get("lpn") or "")]
-    before = repeat.booked_before("stock", filename, unnamed)
-    for row in unnamed:
+def _skip_booked(filename, rows, again=False):
+    """The rows still to book: a row booked by an earlier import of this file is marked as already
+    imported, with the pallet it made. `again`: rows without an LPN are booked once more (a row with
+    one names its pallet, which exists once)."""
+    asked = [row for row in rows if not again or codes.normalise(row.values.get("lpn") or "")]
+    before = repeat.booked_before("stock", filename, asked)
+    for row in asked:
         if row.number in before:
             row.action, row.code = repeat.ALREADY, before[row.number]
     return [row for row in rows if row.action != repeat.ALREADY]
