@@ -14,10 +14,14 @@ ALREADY = "already_imported"  # a row's action: booked by an earlier import, not
 
 
 def digest(kind, filename, row):
-    """The row's identity without an LPN: file name (not its folder), line and content."""
-    content = {k: str(v).strip() for k, v in sorted(row.values.items()) if str(v or "").strip()}
-    text = json.dumps([kind, os.path.basename(str(filename or "")), row.number, content], ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    """The row's identity: file name (not its folder), line and content (kept on the row: asked for
+    when looking up and again when remembering)."""
+    found = getattr(row, "_digest", None)
+    if found is None:
+        content = {k: str(v).strip() for k, v in sorted(row.values.items()) if str(v or "").strip()}
+        text = json.dumps([kind, os.path.basename(str(filename or "")), row.number, content], ensure_ascii=False)
+        found = row._digest = hashlib.sha256(text.encode()).hexdigest()
+    return found
 
 
 def booked_before(kind, filename, rows):
