@@ -165,7 +165,7 @@ def make_certs(directory, hosts):
     click.echo(f"Serve with: make run HOST=0.0.0.0 PORT=8443 CERT={paths[certs.SERVER_CERT]} "
                f"KEY={paths[certs.SERVER_KEY]}")
 @click.command("import")
-@click.argument("kind", type=click.Choice(["locations", "parts", "users", "stock"]))
+@click.argument("kind", type=click.Choice(["locations", "parts", "users", "stock", "work-orders"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would happen; write nothing.")
 @click.option("--user", "username", default=None, help="Who imports (recorded as the changer); default: an admin.")
@@ -173,10 +173,15 @@ def make_certs(directory, hosts):
               "(plant time, YYYY-MM-DD[ HH:MM]); default: now.")
 @click.option("--labels", "labels_path", default=None, type=click.Path(dir_okay=False),
               help="stock: write the new pallets' labels to this PDF (or .zpl) file.")
+@click.option("--again", is_flag=True, help="stock: book rows an earlier import of this file booked once more "
+              "(a second delivery of the same sheet); without it they are reported as already imported.")
+@click.option("--create-parts", is_flag=True, help="work-orders: create the parts the file names that do not "
+              "exist (without it, such a file is refused: a typo is not a new part).")
 @with_appcontext
-def import_file(kind, path, dry_run, username, go_live, labels_path):
-    """Import locations, parts, users or opening stock from a CSV or XLSX file. Exit 0: imported
-    (or, with --dry-run, all rows good); 1: one line per bad row, and nothing written."""
+def import_file(kind, path, dry_run, username, go_live, labels_path, again, create_parts):
+    """Import locations, parts, users, opening stock or work orders (the ERP's export) from a CSV or
+    XLSX file. Exit 0: imported (or, with --dry-run, all rows good); 1: one line per bad row, and
+    nothing written. Numbers are read as the file writes them, else in the user's or plant's locale."""
     from zoneinfo import ZoneInfo
 
     from .domain.setup import imports
@@ -188,20 +193,51 @@ def import_file(kind, path, dry_run, username, go_live, labels_path):
         at = go_live_at(go_live, ZoneInfo(current_app.config["PLANT_TIMEZONE"]))
     except DomainError as err:
         _fail(err)
+    locale = user.language or current_app.config["PLANT_LOCALE"]
     with open(path, "rb") as fh:
-        report = imports.run(user, kind, fh.read(), path, dry_run=dry_run, go_live=at)
+        data = fh.read()
+    if kind == "work-orders":
+        _import_work_orders(user, path, data, dry_run, create_parts, locale)
+        return
+    report = imports.run(user, kind, data, path, dry_run=dry_run, go_live=at, again=again, locale=locale)
     if report.problem:
         click.echo(f"{path}: {report.problem} Nothing was imported.", err=True)
         sys.exit(1)
     for row in report.bad:
         click.echo(f"{path}:{row.number}: {row.error}", err=True)
-    counts = ", ".join(f"{report.count(a)} {a}" for a in ("created", "updated", "unchanged"))
+    counts = ", ".join(f"{report.count(a)} {a.replace('_', ' ')}" for a in ("created", "updated", "unchanged")
+                       + (("already_imported",) if report.count("already_imported") else ()))
     if report.bad or not report.rows:
         click.echo(f"{len(report.bad)} of {len(report.rows)} row(s) refused: nothing was imported.", err=True)
         sys.exit(1)
     click.echo(f"{'Would import' if dry_run else 'Imported'} {len(report.rows)} {kind} row(s): {counts}.")
     if labels_path and kind == "stock" and not dry_run:
         _write_labels(user, [r.code for r in report.rows if r.action == "created"], labels_path)
+
+
+def _import_work_orders(user, path, data, dry_run, create_parts, locale):
+    """The ERP import as on its page: the plant's remembered column mapping, all rows or none."""
+    from zoneinfo import ZoneInfo
+
+    from .domain import workorders
+    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
+    preview = workorders.preview(data, zone, None, locale)
+    if preview.problem:
+        click.echo(f"{path}: {preview.problem} Nothing was imported.", err=True)
+        sys.exit(1)
+    for row in preview.bad_rows:
+        click.echo(f"{path}:{row.number}: {' '.join(str(why) for why in row.errors)}", err=True)
+    if preview.bad_rows:
+        click.echo(f"{len(preview.bad_rows)} of {len(preview.rows)} row(s) refused: nothing was imported.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"Would import {len(preview.drafts)} work order(s) from {len(preview.rows)} row(s).")
+        return
+    try:
+        written = workorders.import_csv(user, data, zone, create_parts=create_parts, locale=locale)
+    except DomainError as err:
+        _fail(err)
+    click.echo(f"Imported {len(written)} work order(s): {', '.join(wo.number for wo in written)}.")
 
 
 def _acting_user(username):

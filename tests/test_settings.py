@@ -43,7 +43,8 @@ def test_an_admin_changes_the_shifts_and_the_logbook_uses_them_at_once(admin_cli
     ("SHIFTS", "A=06:00-14:00,A=14:00-22:00", "each name once"),
     ("LOG_GRACE_MINUTES", "-5", "whole number from 0 to 1440"),
     ("GS1_COMPANY_PREFIX", "12AB56", "6 to 12 digits"),
-    ("PLANT_LOCALE", "klingon", "is not a locale"),
+    ("PLANT_LOCALE", "klingon", "is not one of the plant&#39;s languages"),
+    ("PLANT_LOCALE", "fr", "is not one of the plant&#39;s languages"),  # a language the app has no catalogs for
     ("GO_LIVE", "next monday", "is not a date"),
     ("FLOOR_HORIZON_HOURS", "nan", "from 0.5 to 168"),
 ])
@@ -120,4 +121,22 @@ def test_saving_settings_on_both_engines_stores_audits_and_replaces(plant):
     with pytest.raises(plant_settings.Refused) as refused:
         plant_settings.save(admin, {"SHIFTS": "nonsense", "PLANT_TIMEZONE": "Nowhere/City"}, config)
     assert sorted(refused.value.fields) == ["PLANT_TIMEZONE", "SHIFTS"]
-    assert Setting.select().count() == 3  # two settings and the version: nothing more written
+    # two settings, the version and when the new shifts apply (logbook.SINCE): nothing more written
+    assert Setting.select().count() == 4
+
+
+def test_the_plant_language_is_a_choice_of_the_shipped_languages(admin_client, app):
+    html = admin_client.get("/settings").get_data(as_text=True)
+    chooser = html.split('<select name="PLANT_LOCALE"', 1)[1].split("</select>", 1)[0]
+    for code, name in (("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("pl", "Polski")):
+        assert f'<option value="{code}"' in chooser and name in chooser
+    assert '<input name="PLANT_LOCALE"' not in html
+    response = admin_client.post("/settings", data=form(admin_client, PLANT_LOCALE="pl"))
+    assert response.status_code in (200, 302, 303)
+    assert app.config["PLANT_LOCALE"] == "pl"
+
+
+def test_go_live_typed_the_reader_s_way_is_stored_as_a_date(admin_client, app):
+    response = admin_client.post("/settings", data=form(admin_client, GO_LIVE="31.12.2025"))
+    assert response.status_code == 303
+    assert Setting.get(Setting.name == "GO_LIVE").value == "2025-12-31"

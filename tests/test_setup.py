@@ -177,7 +177,7 @@ def test_opening_stock_is_its_own_ledger_kind_dated_at_go_live(admin):
     assert codes.find("OLD-1") == old and verify() == []
     assert Unit.get(Unit.lpn != "OLD-1").status == "staged"
     again = imports.run(admin, "stock", text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n", go_live=go_live)
-    assert again.written and again.count("unchanged") == 1 and Unit.select().count() == 2
+    assert again.written and again.count("already_imported") == 1 and Unit.select().count() == 2
 
 
 def test_file_problems_in_words(admin):

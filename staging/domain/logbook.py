@@ -16,14 +16,16 @@ from zoneinfo import ZoneInfo
 from peewee import JOIN, fn
 
 from ..store.db import write_transaction
-from ..store.models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, ShiftLog, Unit, User, utcnow
+from ..store.models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, Setting, ShiftLog, Unit, User, utcnow
 from .errors import Forbidden, Invalid, NotFound
+from .logseal import seal
 from .people.permissions import authorize
 
 UTC = datetime.timezone.utc
 ZERO = Decimal("0")
 SHIFT = re.compile(r"^\s*([\w .-]{1,32}?)\s*=\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 STATIONS = ("machine", "output")
+SINCE = "shifts.since"  # Setting: when the plant's shifts and zone now in force took effect (naive UTC, ISO)
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,28 @@ class Calendar:
             return self.go_live
         return Entry.select(fn.MIN(Entry.at)).scalar()
 
-    def owed(self, end, live):
-        """Whether a log is owed for a shift ending at `end`: only once the plant was live."""
+    def owed(self, end, live, start=None):
+        """Whether a log is owed for a shift ending at `end`: only once the plant was live, and (given its
+        start) for a shift of the calendar in force then: a change of shifts applies from the next shift."""
+        if start is not None and start < self.since():
+            return False
         return live is not None and end > live
+
+    def since(self):
+        """When the shifts and zone now in force took effect (naive UTC); the dawn of time when never changed."""
+        if not hasattr(self, "_since"):
+            text = Setting.select(Setting.value).where(Setting.name == SINCE).scalar()
+            try:
+                self._since = datetime.datetime.fromisoformat(text) if text else datetime.datetime.min
+            except ValueError:
+                self._since = datetime.datetime.min
+        return self._since
+
+    def next_start(self, now=None):
+        """When a change of shifts or zone made now takes effect: the end of the shift running now."""
+        now = now or utcnow()
+        running = self.at(now)
+        return self.window(*running)[1] if running else now
 
     def shift(self, name):
         for s in self.shifts:
@@ -213,16 +234,28 @@ def _entries(loc, start, end):
                 .order_by(Entry.at, Entry.id))
 
 
-def view(loc, day, shift_name, cal, now=None):
-    now = now or utcnow()
+def _shift_of(loc, day, shift_name, cal):
+    """(shift, start, end, log): a log keeps the window and zone it was opened under, whatever the plant's
+    shifts are now; a shift without a log is the calendar's."""
+    log = ShiftLog.get_or_none(ShiftLog.station == loc, ShiftLog.day == day, ShiftLog.shift == str(shift_name)[:32])
+    if log is not None and log.starts_at is not None:
+        zone = ZoneInfo(log.zone) if log.zone else cal.zone
+        start, end = log.starts_at, log.ends_at
+        local = [moment.replace(tzinfo=UTC).astimezone(zone).time() for moment in (start, end)]
+        return Shift(log.shift, local[0], local[1]), start, end, log
     shift = cal.shift(shift_name)
     start, end = cal.window(day, shift)
-    log = ShiftLog.get_or_none(ShiftLog.station == loc, ShiftLog.day == day, ShiftLog.shift == shift.name)
+    return shift, start, end, log
+
+
+def view(loc, day, shift_name, cal, now=None):
+    now = now or utcnow()
+    shift, start, end, log = _shift_of(loc, day, shift_name, cal)
     notes = list(LogNote.select().where(LogNote.log == log).order_by(LogNote.at)) if log else []
     entries = _entries(loc, start, end) if start <= now else []
     v = LogView(loc, day, shift, start, end, log, entries, notes,
                 overdue=(log is None or log.submitted_at is None) and now > end + cal.grace
-                and cal.owed(end, cal.live_since()),
+                and cal.owed(end, cal.live_since(), None if log is not None and log.starts_at else start),
                 started=start <= now)
     counts = defaultdict(int)
     usage = {}
@@ -250,8 +283,11 @@ def view(loc, day, shift_name, cal, now=None):
     return v
 
 
-def _log(loc, day, shift):
-    log, _ = ShiftLog.get_or_create(station=loc, day=day, shift=shift.name)
+def _log(loc, day, shift, cal):
+    """The shift's log; a new one keeps the window and zone of the calendar in force as it is opened."""
+    start, end = cal.window(day, shift)
+    log, _ = ShiftLog.get_or_create(station=loc, day=day, shift=shift.name,
+                                    defaults={"starts_at": start, "ends_at": end, "zone": cal.zone.key})
     return log
 
 
@@ -264,7 +300,7 @@ def add_note(user, loc, day, shift_name, kind, text, cal, minutes=None, now=None
     """Add downtime, a safety issue, a quality note or a remark to a shift's log."""
     authorize(user, "log_note")
     now = now or utcnow()
-    shift = cal.shift(shift_name)
+    shift, start, _, _ = _shift_of(loc, day, shift_name, cal)
     if kind not in LOG_NOTE_KINDS:
         raise Invalid("Kind must be one of {kinds}.", kinds=', '.join(LOG_NOTE_KINDS))
     text = (text or "").strip()
@@ -281,11 +317,10 @@ def add_note(user, loc, day, shift_name, kind, text, cal, minutes=None, now=None
             raise Invalid("Downtime minutes must be between 1 and 1440.")
     else:
         minutes = None
-    start, _ = cal.window(day, shift)
     if start > now:
         raise Invalid("The {shift} shift of {day} has not started yet.", shift=shift.name, day=f'{day:%Y-%m-%d}')
     with write_transaction():
-        log = _log(loc, day, shift)
+        log = _log(loc, day, shift, cal)
         _check_open(log, shift, day)
         return LogNote.create(log=log, kind=kind, text=text, minutes=minutes, user=user, at=now)
 
@@ -294,16 +329,16 @@ def submit(user, loc, day, shift_name, cal, now=None):
     """A lead signs the log off at the end of the shift; from then on it is locked."""
     authorize(user, "submit_log")
     now = now or utcnow()
-    shift = cal.shift(shift_name)
-    _, end = cal.window(day, shift)
+    shift, _, end, _ = _shift_of(loc, day, shift_name, cal)
     if now < end - datetime.timedelta(hours=1):
         raise Invalid("The {shift} shift runs until {time}: submit its log at the end of the shift.", shift=shift.name,
                       time=f'{cal.local(end):%H:%M}')
     with write_transaction():
-        log = _log(loc, day, shift)
+        log = _log(loc, day, shift, cal)
         _check_open(log, shift, day)
         summary = view(loc, day, shift.name, cal, now).summary()
         log.submitted_at, log.submitted_by, log.snapshot = now, user, json.dumps(summary)
+        log.seal = seal(log)
         log.save()
         return log
 
@@ -354,11 +389,11 @@ def overview(cal, now=None, count=6):
     rows, live = [], cal.live_since()
     for st in stations:
         cells = []
-        for day, shift, _start, end in recent:
+        for day, shift, start, end in recent:
             log = logs.get((st.id, day, shift.name))
             if log is not None and log.submitted_at is not None:
                 state = "submitted"
-            elif not cal.owed(end, live):
+            elif not cal.owed(end, live, start if log is None or not log.starts_at else None):
                 state = "before"
             elif now > end + cal.grace:
                 state = "overdue"
@@ -367,6 +402,16 @@ def overview(cal, now=None, count=6):
             cells.append(Cell(day, shift, state, notes[log.id] if log else 0))
         rows.append((st, cells))
     return recent, rows
+
+
+def earlier_logs(cal, now=None, days=7):
+    """Logs of the last `days` days kept under shifts the plant no longer has (renamed or removed), newest
+    first: they stay readable under the shift they were opened under."""
+    now = now or utcnow()
+    names = [s.name for s in cal.shifts]
+    return list(ShiftLog.select(ShiftLog, Location).join(Location)
+                .where(ShiftLog.day >= cal.today(now) - datetime.timedelta(days=days), ShiftLog.shift.not_in(names))
+                .order_by(ShiftLog.day.desc(), ShiftLog.starts_at.desc(), Location.code))
 
 
 def overdue_count(cal, now=None, count=6):

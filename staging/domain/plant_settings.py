@@ -6,7 +6,6 @@ its audit record and a new version row; every app process reads the rows through
 which re-reads them only when the version changed, so a change takes effect without a restart
 in every gunicorn worker. Deployment settings (the database, cookies, the proxy) stay read only.
 """
-import datetime
 import re
 import threading
 import time
@@ -17,8 +16,9 @@ from babel import Locale, UnknownLocaleError
 
 from ..store.db import write_transaction
 from ..store.models import Setting
+from . import languages, readings
 from .errors import Invalid
-from .logbook import parse_shifts
+from .logbook import SINCE, Calendar, parse_shifts
 from .people.permissions import authorize
 from .setup import audit
 from .words import Words
@@ -47,13 +47,25 @@ def _zones():
 
 
 def _locale(value):
+    """One of the languages the app is shipped in (a country may follow: de_CH writes CSV the Swiss way);
+    a language without catalogs would leave labels and signed-out pages in English while saying otherwise."""
     text = value.strip().replace("-", "_")
     try:
-        Locale.parse(text)
+        locale = Locale.parse(text)
     except (ValueError, TypeError, UnknownLocaleError):
-        raise Invalid("“{value}” is not a locale: write a language like de, or language and country like en_US.",
-                      value=text[:20]) from None
+        locale = None
+    if locale is None or locale.language not in languages.SHIPPED:
+        raise Invalid("“{value}” is not one of the plant's languages: choose {choices}.", value=text[:20],
+                      choices=", ".join(f"{name} ({code})" for code, name in languages.SHIPPED.items())) from None
     return text, text
+
+
+def locale_choices(current):
+    """The languages an admin chooses the plant's from: the shipped ones, and the one set now."""
+    choices = list(languages.SHIPPED.items())
+    if current and current not in languages.SHIPPED:
+        choices.append((current, current))
+    return choices
 
 
 def _shifts(value):
@@ -70,12 +82,13 @@ def _go_live(value):
     text = value.strip()
     if not text:
         return "", ""
-    try:
-        datetime.datetime.fromisoformat(text)
-    except ValueError:
+    try:  # typed the reader's way (02.11.2026) too; stored as ISO, which every reader of GO_LIVE takes
+        moment = readings.moment(text)
+    except Invalid:
         raise Invalid("Go-live “{value}” is not a date (2026-11-02) or a date and time (2026-11-02 06:00).",
                       value=text[:30]) from None
-    return text, text
+    stored = f"{moment:%Y-%m-%d}" if len(text) <= 10 else f"{moment:%Y-%m-%d %H:%M}"
+    return stored, stored
 
 
 def _prefix(value):
@@ -157,6 +170,7 @@ class Row:
     def __init__(self, name, what, value, editable):
         self.name, self.what, self.value, self.editable = name, what, value, editable
         self.flag = EDITABLE.get(name) is _flag
+        self.choices = locale_choices(value) if EDITABLE.get(name) is _locale else None
 
 
 def shown(user, config):
@@ -207,11 +221,22 @@ def save(user, typed, config):
             Setting.insert(name=name, value=text).on_conflict(
                 conflict_target=[Setting.name], update={Setting.value: text}).execute()
             audit.record(user, "setting", name, {"value": _text(name, config.get(name))}, {"value": text})
+        if {"SHIFTS", "PLANT_TIMEZONE"} & set(changed):
+            _shifts_change_from_next_shift(config)
         version = uuid.uuid4().hex
         Setting.insert(name=VERSION, value=version).on_conflict(
             conflict_target=[Setting.name], update={Setting.value: version}).execute()
     _saved_here()
     return sorted(changed)
+
+
+def _shifts_change_from_next_shift(config):
+    """New shifts or a new zone apply from the next shift: the one running now keeps its window, and
+    shifts of the new calendar that began before owe no log (logbook.Calendar.owed)."""
+    before = Calendar.from_settings(config.get("SHIFTS") or "Day=00:00-00:00", config.get("PLANT_TIMEZONE") or "UTC")
+    since = before.next_start().isoformat(" ")
+    Setting.insert(name=SINCE, value=since).on_conflict(
+        conflict_target=[Setting.name], update={Setting.value: since}).execute()
 
 
 def stored():

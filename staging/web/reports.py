@@ -134,6 +134,7 @@ def shift():
 def logbook_index():
     recent, rows = logbook.overview(calendar())
     return render_template("reports/logbook.html", recent=recent, rows=rows, safety=logbook.open_safety(),
+                           earlier=logbook.earlier_logs(calendar()),
                            may_ack=can(g.user, "acknowledge"))
 
 

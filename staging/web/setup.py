@@ -9,7 +9,7 @@ import functools
 import math
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from ..domain.errors import DomainError, Forbidden
 from ..domain.finders import LOCATION_KINDS
@@ -340,11 +340,17 @@ def import_file(kind):
             report = imports.Report(kind, problem=say(err))
         else:
             report = imports.run(g.user, kind, data, filename, dry_run=step == "preview",
-                                 accept_good=step == "import_good", go_live=at)
+                                 accept_good=step == "import_good", go_live=at, again=_again(),
+                                 locale=str(get_locale()))
     status = 422 if report is not None and (report.problem or report.bad) and not report.written else 200
     return render_template("setup/import.html", kind=kind, report=report, columns=imports.KINDS[kind][:2],
                            data=base64.b64encode(data).decode() if report and not report.written else "",
-                           filename=filename, go_live=go_live, printers=printing.printers()), status
+                           filename=filename, go_live=go_live, printers=printing.printers(), again=_again()), status
+
+
+def _again():
+    """The person chose to book rows an earlier import of this file booked once more."""
+    return request.form.get("again") == "yes"
 
 
 @bp.post("/import/stock/labels")

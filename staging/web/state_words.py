@@ -33,6 +33,8 @@ STATE_WORDS = {
     # label batches
     "queued": lazy_gettext("queued"), "rendering": lazy_gettext("rendering"), "sending": lazy_gettext("sending"),
     "failed": lazy_gettext("failed"),
+    # import rows
+    "already_imported": lazy_gettext("already imported"),
     # roles
     "operator": lazy_gettext("operator"), "stager": lazy_gettext("stager"), "lead": lazy_gettext("lead"),
     "admin": lazy_gettext("admin"),

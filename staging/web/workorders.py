@@ -1,7 +1,7 @@
 """Work orders: list, create, edit, one order with its consumption and yield, output reports,
 corrections of recorded quantities, and the ERP CSV import (preview, then import)."""
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 
 from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError, Invalid
@@ -163,17 +163,18 @@ def import_csv():
     if request.method == "POST" and form.get("confirm"):
         try:
             created = workorders.import_csv(g.user, form.get("text", ""), zone,
-                                            create_parts=bool(form.get("create_parts")), mapping=chosen or None)
+                                            create_parts=bool(form.get("create_parts")), mapping=chosen or None,
+                                            locale=str(get_locale()))
         except DomainError as err:
             error = say(err)
-            preview = workorders.preview(form.get("text", ""), zone, chosen or None)
+            preview = workorders.preview(form.get("text", ""), zone, chosen or None, str(get_locale()))
         else:
             flash(ngettext("Imported (created or updated) %(num)d work order: %(numbers)s",
                            "Imported (created or updated) %(num)d work orders: %(numbers)s", len(created),
                            numbers=", ".join(wo.number for wo in created)))
             return redirect(url_for("workorders.index"))
     elif request.method == "POST" and form.get("columns"):
-        preview = workorders.preview_mapped(g.user, form.get("text", ""), zone, chosen)
+        preview = workorders.preview_mapped(g.user, form.get("text", ""), zone, chosen, str(get_locale()))
     elif request.method == "POST":
         preview, error = _uploaded(zone)
     remap = bool(form.get("remap")) and preview is not None and bool(preview.header)
@@ -200,4 +201,4 @@ def _uploaded(zone):
         data = request.form["text"]
     if not data:
         return None, gettext("Choose a CSV or XLSX file exported from the ERP.")
-    return workorders.preview(data, zone), None
+    return workorders.preview(data, zone, None, str(get_locale())), None

@@ -2,6 +2,7 @@
 a clean value out, or Invalid in words the person who typed it understands."""
 import datetime
 
+from .. import readings
 from ..errors import Invalid
 
 YES = ("1", "yes", "y", "true", "x", "on", "ja")
@@ -35,18 +36,20 @@ def whole(values, name, label, *, minimum=0):
     value = str(values.get(name) if values.get(name) is not None else "").strip()
     if not value:
         return None
-    if value.endswith(".0"):  # spreadsheets store whole numbers as floats
-        value = value[:-2]
-    if not value.isdigit() or int(value) < minimum:
+    try:  # "2,0" and "2.0" (a spreadsheet's float) are 2; "1.000" reads two ways and is refused
+        number = readings.typed(value)
+    except Invalid as err:
+        raise Invalid("{field}: {why}", field=label, why=err.words) from None
+    if not number.isdigit() or int(number) < minimum:
         raise Invalid("{field} must be a whole number of at least {minimum}, not “{value}”.", field=label,
                       minimum=minimum, value=value[:20])
-    if int(value) > 10**9:
+    if int(number) > 10**9:
         raise Invalid("{field} {value} is too large.", field=label, value=value[:20])
-    return int(value)
+    return int(number)
 
 
 def date(values, name, label):
-    """A date as YYYY-MM-DD (a spreadsheet's date cell arrives as one), or None when empty."""
+    """A date as YYYY-MM-DD (a spreadsheet's date cell arrives as one) or the reader's way, or None."""
     value = values.get(name)
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -56,6 +59,6 @@ def date(values, name, label):
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value[:10])
-    except ValueError:
+        return readings.day(value)  # 2025-03-31, or as the reader writes it: 31.03.2025
+    except Invalid:
         raise Invalid("{field} must be a date like 2025-03-31, not “{value}”.", field=label, value=value[:20]) from None

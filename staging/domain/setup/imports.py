@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from ...store.db import write_transaction
+from .. import readings
 from ..errors import DomainError, Invalid
 from ..words import Words
 from . import locations, parts, people, stock
@@ -30,6 +31,7 @@ EXAMPLES = {
     "users": [["olga", "Olga Operator", "operator", "B-1001", "en", "yes"]],
     "stock": [["", "RES-PP-100", "B", "1000", "L2401", "A-01-1", "2025-01-15", ""]],
 }
+NUMBERS = {"locations": ("capacity",), "parts": ("pack_qty",), "stock": ("quantity",)}  # read as the file writes
 MAX_BYTES = 32 * 1024 * 1024
 MAX_ROWS = 100_000
 
@@ -80,9 +82,12 @@ def template(kind):
     return out.getvalue()
 
 
-def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_live=None):
+def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_live=None, again=False,
+        locale=None):
     """Import `data` (the bytes of a CSV or XLSX file) as `kind`; returns a Report. Written only
-    when not a dry run and every row is good (or accept_good: the good rows)."""
+    when not a dry run and every row is good (or accept_good: the good rows). Stock rows an import
+    of this file booked before are reported as already imported and not booked again, unless `again`.
+    locale: the importing person's (or the plant's), for numbers the file itself leaves open."""
     report = Report(kind)
     if kind not in KINDS:
         report.problem = Words("Import what? One of: {kinds}.", kinds=", ".join(KINDS))
@@ -93,9 +98,10 @@ def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_l
         report.problem = err.words
         return report
     _find_duplicates(kind, report.rows)
+    _read_numbers(kind, report.rows, locale)
     try:
         with write_transaction():
-            _apply(user, kind, report.rows, go_live)
+            _apply(user, kind, report.rows, go_live, filename, again)
             if dry_run or not report.rows or (report.bad and not accept_good):
                 raise _Rollback
             report.written = True
@@ -104,9 +110,17 @@ def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_l
     return report
 
 
-def _apply(user, kind, rows, go_live):
+def _read_numbers(kind, rows, locale):
+    """The file's numbers in its one format (readings.py); a cell that contradicts it refuses its row."""
+    refused = readings.read_file_numbers([r for r in rows if not r.error], NUMBERS.get(kind, ()), locale)
+    for row in rows:
+        if row.number in refused:
+            row.error = refused[row.number]
+
+
+def _apply(user, kind, rows, go_live, filename="", again=False):
     if kind == "stock":  # tens of thousands of pallets: booked a chunk at a time
-        stock.book_rows(user, rows, go_live)
+        stock.book_rows(user, rows, go_live, filename, again)
         return
     save = KINDS[kind][2]
     for row in _ordered(kind, rows):

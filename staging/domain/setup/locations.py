@@ -76,6 +76,17 @@ def _parent(values, code, existing):
     return parent
 
 
+def _check_capacity(location, new):
+    """A capacity below what the location holds now would be broken at once: say so."""
+    if location is None or not new["capacity"] or new["capacity"] == location.capacity:
+        return
+    count = held(location)
+    if count > new["capacity"]:
+        raise Invalid("{location} holds {count} units now: a capacity of {capacity} is less. Move units away "
+                      "first, or set a capacity of at least {count}.", location=location.code, count=count,
+                      capacity=new["capacity"])
+
+
 def _check_emptying(location, new):
     """What cannot change while units stand on a location."""
     if location is None or (new["active"] and new["holds_units"] and new["kind"] == location.kind):
@@ -105,6 +116,7 @@ def save(user, values):
         new = _read(values, existing)
         new["parent"] = _parent(values, code, existing)
         _check_emptying(existing, new)
+        _check_capacity(existing, new)
         before = audit.snapshot(existing, FIELDS)
         location = existing or Location(code=code)
         for name, value in new.items():

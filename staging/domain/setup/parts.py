@@ -12,7 +12,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..people.permissions import authorize
 from ..quantities import parse_quantity
 from ..words import Words
-from . import audit, fields
+from . import audit, fields, part_use
 
 FIELDS = ("number", "revision", "description", "uom", "gtin", "pack_qty", "shelf_life_days", "active")
 PART_NUMBER = codes.OWN_CODE
@@ -112,6 +112,7 @@ def save(user, values):
     with write_transaction():
         existing = next(iter(_PART(number, revision)), None)
         new = _read(values, existing, number)
+        part_use.check(existing, new)
         had = gtins_of(existing)
         before = _snapshot(existing, had)
         part = existing or Part(number=number, revision=revision)

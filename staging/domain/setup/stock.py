@@ -6,11 +6,11 @@ from peewee import JOIN
 
 from ...store.db import Prepared
 from ...store.models import Location, Unit, utcnow
-from .. import codes, inventory
+from .. import codes, inventory, readings
 from ..errors import DomainError, Invalid
 from ..quantities import parse_quantity
 from ..words import Words
-from . import fields, parts
+from . import fields, parts, repeat
 
 CHUNK = 1000  # pallets per transaction of an opening-stock import
 
@@ -36,13 +36,29 @@ def book(user, values, go_live=None):
     return result.unit, "created"
 
 
-def book_rows(user, rows, go_live=None):
+def book_rows(user, rows, go_live=None, filename="", again=False):
     """An import's rows of opening stock, booked a chunk at a time through inventory.opening_many
-    (one transaction, a few statements per chunk): each row gets its action and code, or its error."""
+    (one transaction, a few statements per chunk): each row gets its action and code, or its error.
+    A row an import of this file booked before is not booked again (a row without an LPN: unless
+    `again`), even when its pallet has moved or been used since."""
     ctx = inventory.Ctx(user, device="import", at=go_live or utcnow())
     found_parts = {}
     for start in range(0, len(rows), CHUNK):
-        _book_chunk(ctx, [row for row in rows[start:start + CHUNK] if not row.error], found_parts)
+        chunk = _skip_booked(filename, [row for row in rows[start:start + CHUNK] if not row.error], again)
+        _book_chunk(ctx, chunk, found_parts)
+        repeat.remember("stock", filename, [row for row in chunk if row.action == "created"])
+
+
+def _skip_booked(filename, rows, again=False):
+    """The rows still to book: a row booked by an earlier import of this file is marked as already
+    imported, with the pallet it made. `again`: rows without an LPN are booked once more (a row with
+    one names its pallet, which exists once)."""
+    asked = [row for row in rows if not again or codes.normalise(row.values.get("lpn") or "")]
+    before = repeat.booked_before("stock", filename, asked)
+    for row in asked:
+        if row.number in before:
+            row.action, row.code = repeat.ALREADY, before[row.number]
+    return [row for row in rows if row.action != repeat.ALREADY]
 
 
 def _book_chunk(ctx, rows, found_parts):
@@ -57,7 +73,7 @@ def _book_chunk(ctx, rows, found_parts):
             row.error = err.message
             continue
         if isinstance(pallet, Unit):
-            row.action, row.code = "unchanged", pallet.lpn
+            row.action, row.code = repeat.ALREADY, pallet.lpn
         else:
             pallets.append(pallet)
             booking.append(row)
@@ -111,8 +127,8 @@ def go_live_at(text, zone):
     if not text:
         return None
     try:
-        value = datetime.datetime.fromisoformat(text)
-    except ValueError:
+        value = readings.moment(text)  # 2025-01-01 06:00, or the reader's way: 01.01.2025 06:00
+    except Invalid:
         raise Invalid("Go-live must be a date like 2025-01-01 (or 2025-01-01 06:00), not “{text}”.",
                       text=text[:20]) from None
     return value.replace(tzinfo=zone).astimezone(datetime.timezone.utc).replace(tzinfo=None)

@@ -16,7 +16,7 @@ from ...store.models import (
     WorkOrderLine,
     WorkOrderMachine,
 )
-from .. import codes
+from .. import codes, readings
 from ..errors import Invalid, NotFound
 from ..people.permissions import authorize
 from ..quantities import ZERO, parse_quantity
@@ -89,16 +89,13 @@ def _quantity(value, what, errors, key):
 
 
 def _due(value, zone, errors, key):
+    """Due as written: 2025-03-31 14:00, or the reader's way (31.12.2026 14:00), in plant time."""
     text = _text(value)
     if not text:
         return None
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            local = datetime.datetime.strptime(text, fmt)
-            break
-        except ValueError:
-            continue
-    else:
+    try:
+        local = readings.moment(text)
+    except Invalid:
         errors[key] = Words("Due “{due}” must be a date like 2025-03-31 or 2025-03-31 14:00.", due=codes.shown(text))
         return None
     return local.replace(tzinfo=zone).astimezone(datetime.timezone.utc).replace(tzinfo=None)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ...store.db import write_transaction
 from ...store.models import WorkOrder
+from .. import readings
 from ..errors import Invalid
 from ..people.permissions import authorize, can
 from ..quantities import fmt_qty
@@ -15,6 +16,7 @@ from . import erp_columns
 from .drafts import _text, _write, parse_draft
 from .erp_columns import COLUMNS, REQUIRED_COLUMNS
 
+NUMBER_FIELDS = ("quantity", "part_qty")
 HEADER_FIELDS = ("product", "product_rev", "quantity", "machine", "output_station", "status", "due")
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
@@ -81,13 +83,14 @@ def _decode(data):
         raise Invalid("The file is not UTF-8 text: export it from the ERP as CSV (UTF-8).") from None
 
 
-def preview(data, zone, mapping=None):
+def preview(data, zone, mapping=None, locale=None):
     """Read an ERP export (one row per material line; the work order's own columns repeated) and
     say per row what would be created, or what is wrong with it. Writes nothing.
 
     mapping ({field: header}) says which column holds what; without it, the plant's remembered
     mapping when it fits the file, else the standard names. When those leave a required field
-    out, the preview has no rows and mapping_needed: the planner maps the columns."""
+    out, the preview has no rows and mapping_needed: the planner maps the columns. locale: the
+    importing person's (or the plant's), for numbers the file itself leaves open (readings.py)."""
     p = Preview()
     try:
         p.text = _decode(data)
@@ -103,8 +106,17 @@ def preview(data, zone, mapping=None):
     except csv.Error as err:
         p.problem = Words("Line {line} is not valid CSV: {error}.", line=reader.line_num, error=str(err))
     if not p.problem:
+        _read_numbers(p.rows, locale)
         _check_rows(p, zone)
     return p
+
+
+def _read_numbers(rows, locale):
+    """The file's quantities in its one number format (decided by a value that reads one way only, else
+    the importing person's locale); a row whose number contradicts it, or reads two ways, says so."""
+    by_line = {row.number: row for row in rows}
+    for line, why in readings.read_file_numbers(rows, NUMBER_FIELDS, locale).items():
+        by_line[line].errors.append(why)
 
 
 def _dialect(sample):
@@ -247,21 +259,21 @@ def _part_said(label, part):
     return label if part else Words("{part} (new part)", part=label)
 
 
-def preview_mapped(user, data, zone, chosen):
+def preview_mapped(user, data, zone, chosen, locale=None):
     """The preview with the planner's choice of columns ({field: header or ""}); a good choice is
     remembered for the plant's next file, when the planner may import work orders."""
-    p = preview(data, zone, {k: v for k, v in chosen.items() if v} or None)
+    p = preview(data, zone, {k: v for k, v in chosen.items() if v} or None, locale)
     if p.mapped_by == "chosen" and not p.mapping_needed and can(user, "work_orders"):
         erp_columns.remember(user, p.mapping)
     return p
 
 
-def import_csv(user, data, zone, create_parts=False, mapping=None):
+def import_csv(user, data, zone, create_parts=False, mapping=None, locale=None):
     """Create or update every work order in the file, in one transaction, or none of them. Parts
     it names that do not exist are created only with create_parts (a typo is not a new part)."""
     authorize(user, "work_orders")
     with write_transaction():
-        p = preview(data, zone, mapping)
+        p = preview(data, zone, mapping, locale)
         if not p.ok:
             if p.problem:
                 raise Invalid(p.problem)  # Words: the file's own problem, said in the reader's language

@@ -29,6 +29,7 @@ from .core import (
     WorkOrderTotals,
     utcnow,
 )
+from .imports import ImportedRow
 from .planning import (
     LINE_SIDE_KINDS,
     TASK_STATES,
@@ -59,4 +60,5 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
           LoginFailure, SecurityEvent, MasterChange, Setting, OutputUnit, Genealogy]
 MODELS += [PartGtin]
+MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]

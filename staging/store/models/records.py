@@ -24,6 +24,12 @@ class ShiftLog(BaseModel):
     submitted_at = DateTimeField(null=True)
     submitted_by = ForeignKeyField(User, null=True, backref="+")
     snapshot = TextField(null=True)  # JSON: the automatic part as it stood when submitted
+    # The window (naive UTC) and time zone the log was opened under: a later change of the plant's
+    # shifts or zone applies from the next shift and never moves this one.
+    starts_at = DateTimeField(null=True)
+    ends_at = DateTimeField(null=True)
+    zone = CharField(max_length=64, null=True)
+    seal = CharField(max_length=64, null=True)  # sha256 of what was locked (logbooks' promise)
 
     class Meta:
         indexes = ((("station", "day", "shift"), True),)
