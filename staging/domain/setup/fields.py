@@ -3,6 +3,7 @@ a clean value out, or Invalid in words the person who typed it understands."""
 import datetime
 
 from ..errors import Invalid
+from ..words import joined
 
 YES = ("1", "yes", "y", "true", "x", "on", "ja")
 NO = ("0", "no", "n", "false", "off", "nein")
@@ -59,3 +60,41 @@ def date(values, name, label):
         return datetime.date.fromisoformat(value[:10])
     except ValueError:
         raise Invalid("{field} must be a date like 2025-03-31, not “{value}”.", field=label, value=value[:20]) from None
+
+
+class Refused(Invalid):
+    """Some fields of one form or import row are not valid: `fields` says why, each by its field name,
+    so a page marks every one at once. Nothing was saved. The sentence (an import's line, the API)
+    says them all, one after another."""
+
+    def __init__(self, problems):
+        said = list(problems.values())
+        super().__init__(said[0] if len(said) == 1 else joined(*said))
+        self.fields = problems
+
+
+class Form:
+    """Reads the fields of one form and keeps going past a refusal, so the person who typed them
+    learns everything that is wrong at once, not one thing per attempt."""
+
+    def __init__(self):
+        self.problems = {}
+
+    def read(self, name, reader, *args, **kwargs):
+        """reader(*args, **kwargs), or None with the refusal kept under `name` (the first one wins)."""
+        try:
+            return reader(*args, **kwargs)
+        except Refused as err:
+            for field, words in err.fields.items():
+                self.problems.setdefault(field, words)
+        except Invalid as err:
+            self.problems.setdefault(name, err.words)
+        return None
+
+    def refuse(self, name, words):
+        self.problems.setdefault(name, words)
+
+    def check(self):
+        """Raise Refused when any field was refused."""
+        if self.problems:
+            raise Refused(dict(self.problems))
