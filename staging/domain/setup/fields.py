@@ -67,10 +67,15 @@ class Refused(Invalid):
     so a page marks every one at once. Nothing was saved. The sentence (an import's line, the API)
     says them all, one after another."""
 
-    def __init__(self, problems):
+    def __init__(self, message, fields):
+        super().__init__(message)
+        self.fields = fields
+
+    @classmethod
+    def of(cls, problems):
+        """Refused for `problems` (field name -> Words), its sentence theirs one after another."""
         said = list(problems.values())
-        super().__init__(said[0] if len(said) == 1 else joined(*said))
-        self.fields = problems
+        return cls(said[0] if len(said) == 1 else joined(*said), problems)
 
 
 class Form:
@@ -97,4 +102,4 @@ class Form:
     def check(self):
         """Raise Refused when any field was refused."""
         if self.problems:
-            raise Refused(dict(self.problems))
+            raise Refused.of(dict(self.problems))

@@ -132,7 +132,7 @@ def _insert_new(location):
     checked free here)."""
     taken = next(iter(_BARCODE(location.code)), None)
     if taken is not None:
-        raise fields.Refused({"code": Words("The barcode {location} already names another {kind}.",
+        raise fields.Refused.of({"code": Words("The barcode {location} already names another {kind}.",
                                             location=location.code, kind=taken.entity.replace('_', ' '))})
     db.insert(location)
     db.insert(Barcode(code=location.code, entity="location", entity_id=location.id, source="own"))

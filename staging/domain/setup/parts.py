@@ -155,7 +155,7 @@ def _supersede(user, part, revision):
     try:
         _supersede_older(user, part, revision)
     except Invalid as err:
-        raise fields.Refused({"supersedes": err.words}) from None
+        raise fields.Refused.of({"supersedes": err.words}) from None
 
 
 def _supersede_older(user, part, revision):
