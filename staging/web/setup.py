@@ -340,7 +340,8 @@ def import_file(kind):
             report = imports.Report(kind, problem=say(err))
         else:
             report = imports.run(g.user, kind, data, filename, dry_run=step == "preview",
-                                 accept_good=step == "import_good", go_live=at)
+                                 accept_good=step == "import_good", go_live=at,
+                                 ignore_unknown=request.form.get("ignore_unknown") == "yes")
     status = 422 if report is not None and (report.problem or report.bad) and not report.written else 200
     return render_template("setup/import.html", kind=kind, report=report, columns=imports.KINDS[kind][:2],
                            data=base64.b64encode(data).decode() if report and not report.written else "",
