@@ -117,3 +117,47 @@ def test_a_log_note_refused_keeps_what_was_written(page, live_server, web_plant)
     expect(page.locator("select[name=kind]")).to_have_value("downtime")
     expect(page.locator("input[name=minutes]")).to_have_value("ten")
     assert LogNote.select().count() == 0
+
+
+def page_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_a_long_note_and_a_long_description_wrap_instead_of_widening_the_page(page, live_server, web_plant,
+                                                                             tmp_path):
+    sign_in(page, live_server, "lead")
+    header(page, "Reports")
+    page.click("main >> text=Logbook")
+    page.locator("table.logs tr", has_text="M1").locator("a").last.click()
+    page.select_option("select[name=kind]", "note")
+    page.fill("textarea[name=text]", "x" * 2000)  # the longest note there is, as one word
+    page.get_by_role("button", name="Add to the log").click()
+    expect(page.locator("main")).to_contain_text("Added to the log.")
+    assert page_width(page) <= 1280
+    page.screenshot(path="/tmp/forms-long-note-1280.png", full_page=False)
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, "admin")
+    header(page, "Setup")
+    page.get_by_role("link", name="Import parts", exact=True).click()
+    path = tmp_path / "parts.csv"
+    path.write_text("number,revision,description,uom,gtin\nGLU-1,A," + "d" * 300 + ",ea,\n", encoding="utf-8")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#refused")).to_contain_text("Description is at most 200 printable characters.")
+    assert page_width(page) <= 1280
+
+
+def test_a_note_longer_than_a_note_is_refused_by_its_field(page, live_server, web_plant):
+    sign_in(page, live_server, "lead")
+    header(page, "Reports")
+    page.click("main >> text=Logbook")
+    page.locator("table.logs tr", has_text="M1").locator("a").last.click()
+    text = page.locator("textarea[name=text]")
+    expect(text).to_have_attribute("maxlength", "2000")
+    text.evaluate("el => el.removeAttribute('maxlength')")  # a pasted text, an old browser
+    page.fill("textarea[name=text]", "y" * 5000)
+    page.get_by_role("button", name="Add to the log").click()
+    refused(page, "text", "That is 5000 characters: a note has at most 2000.")
+    assert page_width(page) <= 1280
+    assert LogNote.select().count() == 0
