@@ -11,6 +11,10 @@ def create_app(test_config=None):
     app.config.from_object(Config())
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("PLANT_NAME") and app.config.get("SEED_DEMO"):
+        # Unnamed and seeded with the demo: it is the demo plant. An unnamed empty plant has no name
+        # (its pages are not titled "Demo plant" while a real plant is set up in it).
+        app.config["PLANT_NAME"] = "Demo plant"
     db.init_app(app)
     cli.init_app(app)
 

@@ -156,7 +156,7 @@ def make_certs(directory, hosts):
     DIRECTORY/plant-ca.pem on the handhelds."""
     from . import certs
     try:
-        paths = certs.make(directory, list(hosts), current_app.config["PLANT_NAME"])
+        paths = certs.make(directory, list(hosts), current_app.config["PLANT_NAME"] or "Plant")
     except ValueError as err:
         click.echo(f"Error: {err}", err=True)
         sys.exit(1)

@@ -31,7 +31,8 @@ class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'staging.db'}")
     SEED_DEMO = _bool("SEED_DEMO", "1")
     PLANT_TIMEZONE = os.environ.get("PLANT_TIMEZONE", "Europe/Berlin")
-    PLANT_NAME = os.environ.get("PLANT_NAME", "Demo plant")
+    # Unset: "Demo plant" when the demo is seeded (SEED_DEMO), else none (create_app decides).
+    PLANT_NAME = os.environ.get("PLANT_NAME", "").strip()
     # The plant's locale ("de", "en_US"): CSV exports use its separator and decimal mark.
     PLANT_LOCALE = os.environ.get("PLANT_LOCALE", "en")
     # Shifts in plant time: NAME=HH:MM-HH:MM, comma separated; a shift may cross midnight.

@@ -167,7 +167,7 @@ def test_opening_stock_is_its_own_ledger_kind_dated_at_go_live(admin):
     report = imports.run(admin, "stock", text, go_live=go_live)
     assert {r.number: str(r.error) for r in report.bad} == {
         4: "No part “RES-1” rev A.",
-        5: "WH is Warehouse, not a place to put a pallet: scan the label of a bin, lane, machine or station.",
+        5: "WH is Warehouse, which holds no pallets: name a bin, lane, machine or station in the location column.",
     }
     report = imports.run(admin, "stock", text, go_live=go_live, accept_good=True)
     old = Unit.get(lpn="OLD-1")

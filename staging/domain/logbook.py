@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from peewee import JOIN, fn
 
 from ..store.db import write_transaction
-from ..store.models import LOG_NOTE_KINDS, Entry, Location, LogNote, Part, Setting, ShiftLog, Unit, User, utcnow
+from ..store.models import Entry, Location, LogNote, Part, Setting, ShiftLog, Unit, User, utcnow
+from . import log_notes
 from .errors import Forbidden, Invalid, NotFound
 from .logseal import seal
 from .people.permissions import authorize
@@ -301,22 +302,7 @@ def add_note(user, loc, day, shift_name, kind, text, cal, minutes=None, now=None
     authorize(user, "log_note")
     now = now or utcnow()
     shift, start, _, _ = _shift_of(loc, day, shift_name, cal)
-    if kind not in LOG_NOTE_KINDS:
-        raise Invalid("Kind must be one of {kinds}.", kinds=', '.join(LOG_NOTE_KINDS))
-    text = (text or "").strip()
-    if not text:
-        raise Invalid("Write what happened.")
-    if len(text) > 2000:
-        raise Invalid("That is too long (2000 characters at most).")
-    if kind == "downtime":
-        try:
-            minutes = int(str(minutes).strip())
-        except (TypeError, ValueError):
-            raise Invalid("Downtime needs its length in minutes.") from None
-        if not 0 < minutes <= 24 * 60:
-            raise Invalid("Downtime minutes must be between 1 and 1440.")
-    else:
-        minutes = None
+    kind, text, minutes = log_notes.read(kind, text, minutes)
     if start > now:
         raise Invalid("The {shift} shift of {day} has not started yet.", shift=shift.name, day=f'{day:%Y-%m-%d}')
     with write_transaction():

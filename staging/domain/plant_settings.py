@@ -29,8 +29,8 @@ DIGITS = re.compile(r"\d+")
 
 def _plain(value):
     text = " ".join(value.split())
-    if not 1 <= len(text) <= 80 or not text.isprintable():
-        raise Invalid("The plant's name is 1 to 80 printable characters.")
+    if len(text) > 80 or not text.isprintable():  # empty: an unnamed plant (page titles name none)
+        raise Invalid("The plant's name is at most 80 printable characters (empty: no name).")
     return text, text
 
 

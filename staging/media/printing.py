@@ -16,6 +16,7 @@ from ..domain import codes
 from ..domain.errors import DomainError, Invalid, NotFound
 from ..domain.inventory import made_by
 from ..domain.people.permissions import authorize, can
+from ..domain.setup.fields import Form
 from ..store.db import db, write_transaction
 from ..store.models import LabelJob, LabelPrint, Location, Printer, User, utcnow
 from . import labels
@@ -51,27 +52,53 @@ def _may_set_up(user):
     authorize(user, "set_up_printers")
 
 
-def save_printer(user, name, host, port=9100, dpi=203, size="4x6", serves=""):
-    """Add a printer, or change the one with this name; `serves`: the code of the place it serves
-    (a station, an area, a hall), or "" for none."""
-    _may_set_up(user)
-    place = _served(serves)
+def _name(name):
     name = " ".join(str(name or "").split())
     if not name or len(name) > 40 or not name.isprintable():
         raise Invalid("A printer name is 1 to 40 printable characters.")
+    return name
+
+
+def _host(host):
     host = str(host or "").strip()
-    if not HOST.match(host):
+    if not host:
         raise Invalid("Give the printer's host name or IP address.")
-    try:
-        port, dpi = int(port), int(dpi)
-    except (TypeError, ValueError):
-        raise Invalid("Port and resolution must be numbers.") from None
-    if not 1 <= port <= 65535:
-        raise Invalid("The port is a number from 1 to 65535 (Zebra printers: 9100).")
-    if dpi not in labels.DPIS:
+    if not HOST.match(host):
+        raise Invalid("“{host}” is not a host name or IP address: letters, digits, dots, colons and dashes, "
+                      "like 10.0.4.21 or zebra-dock.plant.local.", host=codes.shown(host[:60]))
+    return host
+
+
+def _port(port):
+    text = str(port).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise Invalid("The port is a number from 1 to 65535 (Zebra printers: 9100), not “{port}”.",
+                      port=codes.shown(text[:20]))
+    return int(text)
+
+
+def _dpi(dpi):
+    text = str(dpi).strip()
+    if not text.isdigit() or int(text) not in labels.DPIS:
         raise Invalid("The resolution is {dpis} dpi.", dpis=' or '.join(map(str, labels.DPIS)))
+    return int(text)
+
+
+def _size(size):
     if size not in labels.LABEL_SIZES:
         raise Invalid("The label size is one of {sizes}.", sizes=', '.join(labels.LABEL_SIZES))
+    return size
+
+
+def save_printer(user, name, host, port=9100, dpi=203, size="4x6", serves=""):
+    """Add a printer, or change the one with this name; `serves`: the code of the place it serves
+    (a station, an area, a hall), or "" for none. Refused (fields.Refused): every wrong field at once."""
+    _may_set_up(user)
+    form = Form()
+    place = form.read("serves", _served, serves)
+    name, host = form.read("name", _name, name), form.read("host", _host, host)
+    port, dpi, size = form.read("port", _port, port), form.read("dpi", _dpi, dpi), form.read("size", _size, size)
+    form.check()
     with write_transaction():
         printer = Printer.get_or_none(Printer.name == name)
         if printer is None:

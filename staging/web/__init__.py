@@ -9,6 +9,7 @@ from . import (
     auth,
     errors,
     floor,
+    form_marks,
     health,
     i18n,
     labels,
@@ -57,6 +58,7 @@ def register(app):
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)
     plant.init_app(app)
+    form_marks.init_app(app)  # {{ marks('field') }}: a refused field marked by its id
     people_first.init_app(app)  # wraps the whole app: last, so it sees every request first
 
     @app.context_processor

@@ -306,7 +306,7 @@ def printers():
                                       form.get("dpi") or 203, form.get("size") or "4x6", form.get("serves"))
             return redirect(url_for("labels.printers"), 303)
         except DomainError as err:
-            error, status = say(err), err.status
+            error, status = err, err.status
     return render_template("labels/printers.html", printers=printing.printers(), error=error,
                            can_set_up=can(g.user, "set_up_printers"), sizes=labels.LABEL_SIZES, dpis=labels.DPIS,
                            form=request.form), status

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext
 
-from ..domain import logbook, reports
+from ..domain import log_notes, logbook, reports
 from ..domain.errors import DomainError
 from ..domain.finders import LOG_NOTE_KINDS, utcnow
 from ..domain.people.permissions import can
@@ -141,11 +141,16 @@ def logbook_index():
 @bp.get("/logbook/<code>/<day>/<shift>")
 @login_required
 def log(code, day, shift):
-    cal = calendar()
+    return _log_page(code, day, shift)
+
+
+def _log_page(code, day, shift, typed=None, error=None, status=200):
+    """One shift's log; `typed` and `error`: a refused note, kept as it was typed with its refusals."""
     the_day = _date(day, None) or abort(404)
-    view = logbook.view(logbook.station(code), the_day, shift, cal)
-    return render_template("reports/log.html", v=view, kinds=LOG_NOTE_KINDS, now=utcnow(),
-                           may_submit=can(g.user, "submit_log"), may_ack=can(g.user, "acknowledge"))
+    view = logbook.view(logbook.station(code), the_day, shift, calendar())
+    return render_template("reports/log.html", v=view, kinds=LOG_NOTE_KINDS, now=utcnow(), typed=typed or {},
+                           note_max=log_notes.NOTE_MAX, error=error, may_submit=can(g.user, "submit_log"),
+                           may_ack=can(g.user, "acknowledge")), status
 
 
 @bp.post("/logbook/<code>/<day>/<shift>/notes")
@@ -158,9 +163,8 @@ def add_note(code, day, shift):
         logbook.add_note(g.user, station, the_day, shift, f.get("kind"), f.get("text"), calendar(),
                          minutes=f.get("minutes"))
     except DomainError as err:
-        flash(say(err), "error")
-    else:
-        flash(gettext("Added to the log."))
+        return _log_page(code, day, shift, request.form, err, err.status)
+    flash(gettext("Added to the log."))
     return redirect(url_for("reports.log", code=code, day=day, shift=shift))
 
 

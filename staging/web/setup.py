@@ -126,7 +126,7 @@ def location_new():
     try:
         location, _ = locations.save(g.user, request.form.to_dict())
     except DomainError as err:
-        return _location_form(None, request.form, say(err), 422)
+        return _location_form(None, request.form, err, 422)
     flash(gettext("Location %(location)s added.", location=location.code))
     return redirect(url_for("setup.location_list", q=location.code), 303)
 
@@ -140,7 +140,7 @@ def location_edit(code):
     try:
         locations.save(g.user, {**request.form.to_dict(), "code": location.code})
     except DomainError as err:
-        return _location_form(location, request.form, say(err), 422)
+        return _location_form(location, request.form, err, 422)
     flash(gettext("Location %(location)s saved.", location=location.code))
     return redirect(url_for("setup.location_edit", code=location.code), 303)
 
@@ -152,7 +152,7 @@ def location_deactivate(code):
     try:
         locations.deactivate(g.user, location.code)
     except DomainError as err:
-        return _location_form(location, _location_values(location), say(err), 422)
+        return _location_form(location, _location_values(location), err, 422)
     flash(gettext("Location %(location)s closed: nothing can be put there any more.", location=location.code))
     return redirect(url_for("setup.location_edit", code=location.code), 303)
 
@@ -207,7 +207,7 @@ def part_new():
     try:
         part, action = parts.save(g.user, request.form.to_dict())
     except DomainError as err:
-        return _part_form(None, request.form, say(err), 422)
+        return _part_form(None, request.form, err, 422)
     flash(gettext("Part %(part)s added.", part=part.label) if action == "created"
           else gettext("Part %(part)s saved.", part=part.label))
     return redirect(url_for("setup.part_list", q=part.number), 303)
@@ -222,7 +222,7 @@ def part_edit(number):
     try:
         parts.save(g.user, {**request.form.to_dict(), "number": part.number, "revision": part.revision})
     except DomainError as err:
-        return _part_form(part, request.form, say(err), 422)
+        return _part_form(part, request.form, err, 422)
     flash(gettext("Part %(part)s saved.", part=part.label))
     return redirect(url_for("setup.part_edit", number=part.number, revision=part.revision), 303)
 
@@ -264,7 +264,7 @@ def person_new():
     try:
         person, _ = people.save(g.user, values, password=request.form.get("password") or None)
     except DomainError as err:
-        return _person_form(None, values, say(err), 422)
+        return _person_form(None, values, err, 422)
     flash(gettext("%(user)s can now sign in.", user=person.username))
     return redirect(url_for("setup.people_list"), 303)
 
@@ -278,7 +278,7 @@ def person_edit(username):
     try:
         people.save(g.user, {**request.form.to_dict(), "username": person.username})
     except DomainError as err:
-        return _person_form(person, request.form, say(err), 422)
+        return _person_form(person, request.form, err, 422)
     flash(gettext("%(user)s saved.", user=person.username))
     return redirect(url_for("setup.person_edit", username=person.username), 303)
 
@@ -290,7 +290,7 @@ def person_password(username):
     try:
         people.reset_password(g.user, person.username, request.form.get("password"))
     except DomainError as err:
-        return _person_form(person, _person_values(person), say(err), 422)
+        return _person_form(person, _person_values(person), err, 422)
     flash(gettext("New password set for %(user)s.", user=person.username))
     return redirect(url_for("setup.person_edit", username=person.username), 303)
 
@@ -302,7 +302,7 @@ def person_deactivate(username):
     try:
         people.deactivate(g.user, person.username)
     except DomainError as err:
-        return _person_form(person, _person_values(person), say(err), 422)
+        return _person_form(person, _person_values(person), err, 422)
     flash(gettext("%(user)s is switched off: no sign-in, no API token.", user=person.username))
     return redirect(url_for("setup.people_list"), 303)
 
@@ -341,7 +341,8 @@ def import_file(kind):
         else:
             report = imports.run(g.user, kind, data, filename, dry_run=step == "preview",
                                  accept_good=step == "import_good", go_live=at, again=_again(),
-                                 locale=str(get_locale()))
+                                 locale=str(get_locale()),
+                                 ignore_unknown=request.form.get("ignore_unknown") == "yes")
     status = 422 if report is not None and (report.problem or report.bad) and not report.written else 200
     return render_template("setup/import.html", kind=kind, report=report, columns=imports.KINDS[kind][:2],
                            data=base64.b64encode(data).decode() if report and not report.written else "",

@@ -1,14 +1,15 @@
 """Inventory pages: by location, one location, one unit with its history, search."""
 import uuid
 
-from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from ..domain import finders
+from ..domain import finders, workorders
 from ..domain import inventory as stock
 from ..domain.errors import DomainError
 from ..domain.finders import LOCATION_KINDS
 from ..domain.inventory import ledger, whereabouts
+from ..domain.people.permissions import can
 from ..domain.quantities import fmt_qty
 from .auth import login_required
 from .i18n import say
@@ -47,7 +48,19 @@ def unit(lpn):
 def _unit_page(found, split_error=None, form=None):
     return render_template("stock/unit.html", unit=found, history=list(ledger.history(found)),
                            ancestors=whereabouts.ancestors(found.location) if found.location else [],
-                           split_error=split_error, form=form or {}, scan_id=uuid.uuid4().hex)
+                           split_error=split_error, form=form or {}, scan_id=uuid.uuid4().hex, qc=_qc(found))
+
+
+def _qc(found):
+    """What the unit page offers about a QC hold: Hold to whoever may hold a unit still in the plant,
+    Release to a lead who may release this one (under four eyes: not whoever held it)."""
+    held = next(iter(workorders.hold_history(found)), None) if found.status == "hold" else None
+    lead = held is not None and can(g.user, "release_hold")
+    not_mine = not (current_app.config["QC_RELEASE_FOUR_EYES"] and lead and held.user_id == g.user.id)
+    return {"held": held,
+            "may_hold": found.status not in ("hold", "shipped", "empty") and can(g.user, "hold"),
+            "may_release": lead and not_mine,
+            "someone_else": lead and not not_mine}
 
 
 @bp.post("/units/<lpn>/split")

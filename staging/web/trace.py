@@ -13,6 +13,7 @@ from ..domain.people.permissions import can
 from ..domain.words import Words, joined
 from ..media import labels, output_labels, printing
 from . import schemas_output, serial
+from . import workorders as workorders_web
 from .api import bp as api_bp
 from .api import created, ctx, token_required
 from .apispec import responses, spec
@@ -113,14 +114,16 @@ def produce():
         result = inventory.produce(inventory.Ctx(g.user, device=g.device, scan_id=request.form.get("scan_id")),
                                    wo, request.form.get("quantity"))
     except DomainError as err:
-        flash(say(err), "error")
-    else:
-        unit = result.unit
-        printed = "" if result.replayed else say(station_label(unit))
-        flash(gettext("Produced %(unit)s: %(quantity)s %(uom)s at %(location)s.", unit=unit.lpn,
-                      quantity=f"{unit.quantity.normalize():f}", uom=unit.part.uom, location=unit.location.code)
-              + (" " + printed if printed else ""))
-        flash(unit.lpn, "produced")
+        # The order's page again, the quantity as typed and the refusal next to it: a lead corrects
+        # one digit instead of typing it all again.
+        return workorders_web.detail_page(wo, {"quantity": request.form.get("quantity", ""), "error": err},
+                                          err.status)
+    unit = result.unit
+    printed = "" if result.replayed else say(station_label(unit))
+    flash(gettext("Produced %(unit)s: %(quantity)s %(uom)s at %(location)s.", unit=unit.lpn,
+                  quantity=f"{unit.quantity.normalize():f}", uom=unit.part.uom, location=unit.location.code)
+          + (" " + printed if printed else ""))
+    flash(unit.lpn, "produced")
     return redirect(url_for("workorders.detail", number=wo.number))
 
 

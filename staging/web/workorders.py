@@ -97,13 +97,17 @@ def _form(wo, fields, lines, errors):
 @bp.get("/<number>")
 @login_required
 def detail(number):
-    wo = finders.work_order(number)
+    return detail_page(finders.work_order(number))
+
+
+def detail_page(wo, produce=None, status=200):
+    """The order's page; `produce`: what was typed in its Produce form and why it was refused."""
     left = workorders.leftovers(wo) if wo.status not in workorders.OPEN_STATUSES else []
     return render_template("workorders/detail.html", s=workorders.summary(wo), leftovers=left,
                            leftovers_said=workorders.say_leftovers(wo, left), may_unload=can(g.user, "move"),
                            machines=workorders.machines_of(wo), entries=workorders.usage_entries(wo),
                            may_correct=can(g.user, "correct"), may_edit=can(g.user, "work_orders"),
-                           now=utcnow(), error=request.args.get("error"))
+                           now=utcnow(), error=request.args.get("error"), produce=produce or {}), status
 
 
 @bp.post("/<number>/output")

@@ -4,6 +4,7 @@ import datetime
 
 from .. import readings
 from ..errors import Invalid
+from ..words import joined
 
 YES = ("1", "yes", "y", "true", "x", "on", "ja")
 NO = ("0", "no", "n", "false", "off", "nein")
@@ -62,3 +63,46 @@ def date(values, name, label):
         return readings.day(value)  # 2025-03-31, or as the reader writes it: 31.03.2025
     except Invalid:
         raise Invalid("{field} must be a date like 2025-03-31, not “{value}”.", field=label, value=value[:20]) from None
+
+
+class Refused(Invalid):
+    """Some fields of one form or import row are not valid: `fields` says why, each by its field name,
+    so a page marks every one at once. Nothing was saved. The sentence (an import's line, the API)
+    says them all, one after another."""
+
+    def __init__(self, message, fields):
+        super().__init__(message)
+        self.fields = fields
+
+    @classmethod
+    def of(cls, problems):
+        """Refused for `problems` (field name -> Words), its sentence theirs one after another."""
+        said = list(problems.values())
+        return cls(said[0] if len(said) == 1 else joined(*said), problems)
+
+
+class Form:
+    """Reads the fields of one form and keeps going past a refusal, so the person who typed them
+    learns everything that is wrong at once, not one thing per attempt."""
+
+    def __init__(self):
+        self.problems = {}
+
+    def read(self, name, reader, *args, **kwargs):
+        """reader(*args, **kwargs), or None with the refusal kept under `name` (the first one wins)."""
+        try:
+            return reader(*args, **kwargs)
+        except Refused as err:
+            for field, words in err.fields.items():
+                self.problems.setdefault(field, words)
+        except Invalid as err:
+            self.problems.setdefault(name, err.words)
+        return None
+
+    def refuse(self, name, words):
+        self.problems.setdefault(name, words)
+
+    def check(self):
+        """Raise Refused when any field was refused."""
+        if self.problems:
+            raise Refused.of(dict(self.problems))

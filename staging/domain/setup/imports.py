@@ -51,6 +51,8 @@ class Report:
     rows: list = field(default_factory=list)
     problem: object = ""  # the file itself is wrong, as Words (say() them): nothing imported
     written: bool = False
+    unknown: list = field(default_factory=list)  # columns that refused the file, as it names them
+    ignored: list = field(default_factory=list)  # columns left out, as the person chose
 
     @property
     def bad(self):
@@ -83,19 +85,21 @@ def template(kind):
 
 
 def run(user, kind, data, filename="", *, dry_run=False, accept_good=False, go_live=None, again=False,
-        locale=None):
+        locale=None, ignore_unknown=False):
     """Import `data` (the bytes of a CSV or XLSX file) as `kind`; returns a Report. Written only
     when not a dry run and every row is good (or accept_good: the good rows). Stock rows an import
     of this file booked before are reported as already imported and not booked again, unless `again`.
-    locale: the importing person's (or the plant's), for numbers the file itself leaves open."""
+    locale: the importing person's (or the plant's), for numbers the file itself leaves open.
+    Columns the app does not know refuse the file, unless `ignore_unknown` (then they are in
+    report.ignored)."""
     report = Report(kind)
     if kind not in KINDS:
         report.problem = Words("Import what? One of: {kinds}.", kinds=", ".join(KINDS))
         return report
     try:
-        report.rows = _read(kind, data, filename)
+        report.rows = _read(kind, data, filename, report.ignored if ignore_unknown else None)
     except Invalid as err:
-        report.problem = err.words
+        report.problem, report.unknown = err.words, getattr(err, "columns", [])
         return report
     _find_duplicates(kind, report.rows)
     _read_numbers(kind, report.rows, locale)
@@ -123,15 +127,42 @@ def _apply(user, kind, rows, go_live, filename="", again=False):
         stock.book_rows(user, rows, go_live, filename, again)
         return
     save = KINDS[kind][2]
+    refused = {}  # locations refused in this file, by code (their children are refused with them)
     for row in _ordered(kind, rows):
-        if row.error:
+        if row.error or kind == "locations" and _parent_refused(row, refused):
             continue
         try:
             found, row.action = save(user, row.values, go_live)
         except DomainError as err:
             row.error = err.words
+            refused.setdefault(_code(row), row)
         else:
-            row.code = getattr(found, "code", None) or getattr(found, "lpn", None) or str(found)
+            row.code = _name_of(found)
+
+
+def _code(row):
+    return str(row.values.get("code") or "").strip().upper()
+
+
+def _name_of(found):
+    """What a preview calls a row's record: a location's code, a part's number and revision, a
+    person's user name."""
+    for attribute in ("code", "lpn", "label", "username"):
+        if getattr(found, attribute, None):
+            return getattr(found, attribute)
+    return str(found)
+
+
+def _parent_refused(row, refused):
+    """A location whose parent's row in the same file is refused (`refused`: code -> row) is refused
+    for that reason, not told to add a parent the file already has."""
+    parent = str(row.values.get("parent") or "").strip().upper()
+    if parent and parent in refused:
+        row.error = Words("Its parent {parent} is refused on line {line}: correct that row, then this one goes in "
+                          "with it.", parent=parent, line=refused[parent].number)
+        refused.setdefault(_code(row), row)
+        return True
+    return False
 
 
 def _ordered(kind, rows):
@@ -176,7 +207,22 @@ def _find_duplicates(kind, rows):
 
 # --- reading files ----------------------------------------------------------------------------------
 
-def _read(kind, data, filename):
+def _unknown_columns(unknown, columns):
+    """The refusal of a file with columns the app does not know, naming them as the file writes
+    them; `columns` on it lets the page offer to import without them."""
+    if len(unknown) > 1:
+        refusal = Invalid("Unknown columns: {unknown} (the columns are {columns}).", unknown=", ".join(unknown),
+                          columns=columns)
+    else:
+        refusal = Invalid("Unknown column: {unknown} (the columns are {columns}).", unknown=unknown[0],
+                          columns=columns)
+    refusal.columns = unknown
+    return refusal
+
+
+def _read(kind, data, filename, ignore=None):
+    """The file's rows; `ignore`: a list that collects the columns the app does not know, which are
+    then left out (None: such columns refuse the file)."""
     if isinstance(data, str):
         data = data.encode()
     if not data:
@@ -184,20 +230,20 @@ def _read(kind, data, filename):
     if len(data) > MAX_BYTES:
         raise Invalid("The file is larger than {megabytes} MB: split it.", megabytes=MAX_BYTES // 1024 // 1024)
     table = _xlsx(data) if data[:2] == b"PK" or str(filename).lower().endswith(".xlsx") else _csv(data)
-    header = [_column(h) for h in (next(table, None) or [])]
+    written = [str(h if h is not None else "").strip() for h in (next(table, None) or [])]
+    header = [_column(h) for h in written]
     required, optional, _ = KINDS[kind]
     missing = [c for c in required if c not in header]
     if missing:
         raise Invalid("The first line must name the columns; missing: {missing} "
                       "(needed: {needed}; optional: {optional}).",
                       missing=", ".join(missing), needed=", ".join(required), optional=", ".join(optional))
-    unknown = [h for h in header if h and h not in required + optional]
-    if unknown:
-        columns = ", ".join(required + optional)
-        if len(unknown) > 1:
-            raise Invalid("Unknown columns: {unknown} (the columns are {columns}).", unknown=", ".join(unknown),
-                          columns=columns)
-        raise Invalid("Unknown column: {unknown} (the columns are {columns}).", unknown=unknown[0], columns=columns)
+    unknown = [name for name, h in zip(written, header) if h and h not in required + optional]
+    if unknown and ignore is None:
+        raise _unknown_columns(unknown, ", ".join(required + optional))
+    if unknown:  # the person chose to import without them
+        ignore.extend(unknown)
+        header = [h if h in required + optional else "" for h in header]
     rows = []
     for number, cells in enumerate(table, start=2):
         values = {h: _cell(c) for h, c in zip(header, cells) if h}

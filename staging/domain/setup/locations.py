@@ -36,23 +36,29 @@ def held(location):
     return Unit.select().where(Unit.location == location).count()
 
 
-def _read(values, existing):
-    """The new state of a location from a form or import row; unset optional fields keep theirs."""
+def _kind(values, existing):
     kind = fields.text(values, "kind", Words("Kind"), required=existing is None,
                        default=existing.kind if existing else "").lower()
     if kind not in LOCATION_KINDS:
         raise Invalid("Kind “{kind}” is not one of: {kinds}.", kind=codes.shown(kind), kinds=', '.join(LOCATION_KINDS))
-    capacity = fields.whole(values, "capacity", Words("Capacity"), minimum=1)
+    return kind
+
+
+def _read(form, values, existing):
+    """The new state of a location from a form or import row; unset optional fields keep theirs.
+    A refused field is None, its refusal kept in `form`."""
+    capacity = form.read("capacity", fields.whole, values, "capacity", Words("Capacity"), minimum=1)
     return {
-        "name": fields.text(values, "name", Words("Name"), required=existing is None,
-                            default=existing.name if existing else ""),
-        "kind": kind,
+        "name": form.read("name", fields.text, values, "name", Words("Name"), required=existing is None,
+                          default=existing.name if existing else ""),
+        "kind": form.read("kind", _kind, values, existing),
         "capacity": capacity if existing is None or "capacity" in values else existing.capacity,
-        "active": fields.flag(values, "active", Words("Active"), existing.active if existing else True),
-        "holds_units": fields.flag(values, "holds_units", Words("Holds units"),
-                                   existing.holds_units if existing else True),
-        "sort_key": fields.text(values, "sort_order", Words("Sort order"), max_length=80,
-                                default=existing.sort_key if existing else ""),
+        "active": form.read("active", fields.flag, values, "active", Words("Active"),
+                            existing.active if existing else True),
+        "holds_units": form.read("holds_units", fields.flag, values, "holds_units", Words("Holds units"),
+                                 existing.holds_units if existing else True),
+        "sort_key": form.read("sort_order", fields.text, values, "sort_order", Words("Sort order"), max_length=80,
+                              default=existing.sort_key if existing else ""),
     }
 
 
@@ -110,11 +116,13 @@ def save(user, values):
     """Create the location with values["code"], or change the one with that code. Returns
     (location, "created" | "updated" | "unchanged")."""
     authorize(user, "master_data")
-    code = codes.check_own_code(values.get("code") or "", Words("location code"))
+    form = fields.Form()
+    code = form.read("code", codes.check_own_code, values.get("code") or "", Words("location code"))
     with write_transaction():
-        existing = _by_code(code)
-        new = _read(values, existing)
-        new["parent"] = _parent(values, code, existing)
+        existing = _by_code(code) if code else None
+        new = _read(form, values, existing)
+        new["parent"] = form.read("parent", _parent, values, code, existing)
+        form.check()
         _check_emptying(existing, new)
         _check_capacity(existing, new)
         before = audit.snapshot(existing, FIELDS)
@@ -136,8 +144,8 @@ def _insert_new(location):
     checked free here)."""
     taken = next(iter(_BARCODE(location.code)), None)
     if taken is not None:
-        raise Invalid("The barcode {location} already names another {kind}.", location=location.code,
-                      kind=taken.entity.replace('_', ' '))
+        raise fields.Refused.of({"code": Words("The barcode {location} already names another {kind}.",
+                                            location=location.code, kind=taken.entity.replace('_', ' '))})
     db.insert(location)
     db.insert(Barcode(code=location.code, entity="location", entity_id=location.id, source="own"))
 

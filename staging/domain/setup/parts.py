@@ -31,17 +31,28 @@ def find(number, revision=""):
     return found
 
 
-def _key(values):
+def _number(values):
     number = codes.normalise(values.get("number") or "")
     if not PART_NUMBER.match(number):
         if number:
             raise Invalid("“{number}” is not a part number: up to 40 letters, digits and - . / _.",
                           number=codes.shown(number))
         raise Invalid("Part number is missing.")
+    return number
+
+
+def _revision(values):
     revision = codes.normalise(values.get("revision") or "")
     if len(revision) > 16 or not revision.isprintable():
         raise Invalid("A revision is at most 16 characters.")
-    return number, revision
+    return revision
+
+
+def _key(values, form=None):
+    """The part's number and revision; with a `form`, refusals are kept there, each by its field."""
+    if form is None:
+        return _number(values), _revision(values)
+    return form.read("number", _number, values), form.read("revision", _revision, values)
 
 
 def _gtins(values, existing, number):
@@ -88,30 +99,40 @@ def _keep_gtins(part, gtins, had):
     return wanted
 
 
-def _read(values, existing, number):
+def _pack(values, existing):
+    pack = str(values.get("pack_qty") or "").strip()
+    if pack:
+        return parse_quantity(pack, what=Words("Standard pack"))
+    return None if "pack_qty" in values or existing is None else existing.pack_qty
+
+
+def _read(form, values, existing, number):
+    """The part's new fields; a refused one is None, its refusal kept in `form` by its field."""
     def keep(name, default):
         return (getattr(existing, name) if existing is not None else default)
-    pack = str(values.get("pack_qty") or "").strip()
     return {
-        "description": fields.text(values, "description", Words("Description"), max_length=200,
-                                   default=keep("description", "")),
-        "uom": fields.text(values, "uom", Words("Unit of measure"), max_length=8, default=keep("uom", "ea")),
-        "gtins": _gtins(values, existing, number),
-        "pack_qty": parse_quantity(pack, what=Words("Standard pack")) if pack else (
-            None if "pack_qty" in values else keep("pack_qty", None)),
-        "shelf_life_days": fields.whole(values, "shelf_life_days", Words("Shelf life (days)"), minimum=1)
+        "description": form.read("description", fields.text, values, "description", Words("Description"),
+                                 max_length=200, default=keep("description", "")),
+        "uom": form.read("uom", fields.text, values, "uom", Words("Unit of measure"), max_length=8,
+                         default=keep("uom", "ea")),
+        "gtins": form.read("gtin", _gtins, values, existing, number),
+        "pack_qty": form.read("pack_qty", _pack, values, existing),
+        "shelf_life_days": form.read("shelf_life_days", fields.whole, values, "shelf_life_days",
+                                     Words("Shelf life (days)"), minimum=1)
         if "shelf_life_days" in values else keep("shelf_life_days", None),
-        "active": fields.flag(values, "active", Words("Active"), keep("active", True)),
+        "active": form.read("active", fields.flag, values, "active", Words("Active"), keep("active", True)),
     }
 
 
 def save(user, values):
     """Create the part number+revision, or change it. Returns (part, "created"|"updated"|"unchanged")."""
     authorize(user, "master_data")
-    number, revision = _key(values)
+    form = fields.Form()
+    number, revision = _key(values, form)
     with write_transaction():
-        existing = next(iter(_PART(number, revision)), None)
-        new = _read(values, existing, number)
+        existing = next(iter(_PART(number, revision)), None) if number and revision is not None else None
+        new = _read(form, values, existing, number)
+        form.check()
         part_use.check(existing, new)
         had = gtins_of(existing)
         before = _snapshot(existing, had)
@@ -132,6 +153,13 @@ def save(user, values):
 
 
 def _supersede(user, part, revision):
+    try:
+        _supersede_older(user, part, revision)
+    except Invalid as err:
+        raise fields.Refused.of({"supersedes": err.words}) from None
+
+
+def _supersede_older(user, part, revision):
     """Mark the older `revision` of the part's number as superseded by `part` (empty: nothing to do)."""
     revision = codes.normalise(revision or "")
     if not revision:

@@ -41,52 +41,81 @@ def _check_badge(badge, user):
     return badge
 
 
-def _create(user, values, password):
-    username = fields.text(values, "username", Words("User name"), required=True, max_length=64)
-    role = fields.text(values, "role", Words("Role"), required=True).lower()
-    badge = _check_badge(values.get("badge"), None)
-    if not password and not badge:
-        raise Invalid("{user} would have no way to sign in: give a password or a badge.", user=username)
-    person = users.create_user(username, role, password or None, badge=badge,
-                               display_name=fields.text(values, "display_name", Words("Display name")))
-    person.language = _language(values, None)
+def _role(values, default=""):
+    role = fields.text(values, "role", Words("Role"), required=not default, default=default).lower()
+    if role not in ROLES:
+        raise Invalid("Role must be one of: {roles}.", roles=', '.join(ROLES))
+    return role
+
+
+def _password(password):
+    if password and len(password) < 8:
+        raise Invalid("A password needs at least 8 characters.")
+    if password and len(password) > 200:
+        raise Invalid("A password has at most 200 characters.")
+    return password
+
+
+def _create(form, values, password):
+    username = form.read("username", fields.text, values, "username", Words("User name"), required=True,
+                         max_length=64)
+    role = form.read("role", _role, values)
+    password = form.read("password", _password, password)
+    badge = form.read("badge", _check_badge, values.get("badge"), None)
+    display_name = form.read("display_name", fields.text, values, "display_name", Words("Display name"))
+    language = form.read("language", _language, values, None)
+    if not password and not badge and "password" not in form.problems and "badge" not in form.problems:
+        form.refuse("password", Words("{user} would have no way to sign in: give a password or a badge.",
+                                      user=username or "-"))
+    form.check()
+    person = users.create_user(username, role, password or None, badge=badge, display_name=display_name)
+    person.language = language
     person.save()
     return person
 
 
 def save(user, values, password=None):
     """Create the user named values["username"], or change role, display name, language, active
-    and (only when it has none) badge. Returns (user, "created" | "updated" | "unchanged")."""
+    and (only when it has none) badge. Returns (user, "created" | "updated" | "unchanged").
+    Refused (fields.Refused): every field that is wrong, each by its name; nothing saved."""
     authorize(user, "manage_users")
-    username = fields.text(values, "username", Words("User name"), required=True, max_length=64)
+    form = fields.Form()
+    username = form.read("username", fields.text, values, "username", Words("User name"), required=True,
+                         max_length=64)
     with write_transaction():
-        existing = User.get_or_none(User.username == username)
+        existing = User.get_or_none(User.username == username) if username else None
         before = audit.snapshot(existing, FIELDS)
-        person = _create(user, values, password) if existing is None else _update(user, existing, values)
+        person = _create(form, values, password) if existing is None else _update(form, user, existing, values)
         after = audit.snapshot(person, FIELDS)
         audit.record(user, "user", username, before, after)
     return person, "created" if before is None else "updated" if before != after else "unchanged"
 
 
-def _update(user, person, values):
-    role = fields.text(values, "role", Words("Role"), default=person.role).lower()
-    if role not in ROLES:
-        raise Invalid("Role must be one of: {roles}.", roles=', '.join(ROLES))
-    active = fields.flag(values, "active", Words("Active"), person.active)
-    if person.id == user.id and not active:
-        raise Invalid("You cannot switch yourself off.")
-    if person.role == "admin" and (role != "admin" or not active) and _last_admin(person):
-        raise Invalid("{user} is the last active admin: make another admin first.", user=person.username)
+def _new_badge(values, person):
     badge = codes.normalise(values.get("badge") or "")
     if badge and person.badge and badge != person.badge:
         raise Invalid("{user} already has badge {badge}: reissue it from the badge page.", user=person.username,
                       badge=person.badge)
-    if badge and not person.badge:
-        person.badge = _check_badge(badge, person)
+    return _check_badge(badge, person) if badge and not person.badge else None
+
+
+def _update(form, user, person, values):
+    role = form.read("role", _role, values, person.role)
+    active = form.read("active", fields.flag, values, "active", Words("Active"), person.active)
+    if person.id == user.id and active is False:
+        form.refuse("active", Words("You cannot switch yourself off."))
+    if person.role == "admin" and role and (role != "admin" or active is False) and _last_admin(person):
+        form.refuse("role" if role != "admin" else "active",
+                    Words("{user} is the last active admin: make another admin first.", user=person.username))
+    badge = form.read("badge", _new_badge, values, person)
+    display_name = form.read("display_name", fields.text, values, "display_name", Words("Display name"),
+                             default=person.display_name)
+    language = form.read("language", _language, values, person)
+    form.check()
+    if badge:
+        person.badge = badge
         codes.register(person, badge)
-    person.role, person.active = role, active
-    person.display_name = fields.text(values, "display_name", Words("Display name"), default=person.display_name)
-    person.language = _language(values, person)
+    person.role, person.active, person.display_name, person.language = role, active, display_name, language
     person.save()
     if not active:
         users.revoke_tokens(person.username)

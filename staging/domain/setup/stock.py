@@ -96,6 +96,18 @@ def _part(values, found_parts):
     return found_parts[key]
 
 
+def _check_place(code, found):
+    """An area or rack named as a pallet's place, said for a file (not "scan a label"): the file's
+    person corrects the location column. An unknown code is left to the booking, which says so."""
+    key = ("location", code)
+    if key not in found:
+        found[key] = Location.get_or_none(Location.code == code)
+    place = found[key]
+    if place is not None and not place.holds_units:
+        raise Invalid("{location} is {location_name}, which holds no pallets: name a bin, lane, machine or station "
+                      "in the location column.", location=place.code, location_name=place.name)
+
+
 def _pallet(values, existing, found_parts):
     """A row as an inventory.Pallet, or the Unit it names when that was booked before with the same
     values (`existing`: LPN -> Unit). Refused: a value is wrong, or the LPN is booked otherwise."""
@@ -104,6 +116,7 @@ def _pallet(values, existing, found_parts):
     location = codes.normalise(values.get("location") or "")
     if not location:
         raise Invalid("Location is missing.")
+    _check_place(location, found_parts)
     lot = fields.text(values, "lot", Words("Lot"), max_length=40)
     lpn = codes.normalise(values.get("lpn") or "")
     unit = existing.get(lpn) if lpn else None

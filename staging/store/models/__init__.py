@@ -44,6 +44,7 @@ from .planning import (
 )
 from .records import (
     LOG_NOTE_KINDS,
+    NOTE_MAX,
     SECURITY_EVENTS,
     LabelJob,
     LabelPrint,

@@ -14,6 +14,7 @@ from peewee import (
 from .core import BaseModel, Location, User, utcnow
 
 LOG_NOTE_KINDS = ("downtime", "safety", "quality", "note")
+NOTE_MAX = 2000  # characters of a log note: a shift's story, not a document
 
 
 class ShiftLog(BaseModel):
@@ -39,7 +40,7 @@ class LogNote(BaseModel):
     """What people add to a shift log: downtime, a safety issue, a quality note."""
     log = ForeignKeyField(ShiftLog, backref="notes", on_delete="CASCADE")
     kind = CharField(max_length=16)
-    text = TextField()
+    text = TextField()  # at most NOTE_MAX characters (the domain refuses more)
     minutes = IntegerField(null=True)  # downtime
     user = ForeignKeyField(User, null=True, backref="+")
     at = DateTimeField(default=utcnow)
