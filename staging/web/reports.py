@@ -14,7 +14,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from ..domain import logbook, reports
 from ..domain.errors import DomainError
@@ -106,8 +106,9 @@ def export(kind, fmt):
     if fmt == "xlsx":
         return Response(reports.xlsx_file(header, rows, kind), mimetype=XLSX, headers=headers)
     # Streamed: the generator pages through the ledger while the response is sent. Separator and
-    # decimal mark of the plant's locale, so the plant's spreadsheet opens it in columns.
-    style = reports.CsvStyle.for_locale(current_app.config["PLANT_LOCALE"])
+    # decimal mark of the downloading person's locale: their spreadsheet opens it, in columns,
+    # with 400,000 read as four hundred (a German planner in an English-speaking plant too).
+    style = reports.CsvStyle.for_locale(get_locale())
     return Response(stream_with_context(reports.csv_stream(header, rows, style)),
                     mimetype="text/csv", headers=headers)
 
