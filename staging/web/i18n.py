@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 from flask import current_app, g, request
-from flask_babel import Babel, format_date, get_locale, gettext
+from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
 
 from ..domain.errors import DomainError
 from ..domain.languages import SHIPPED as LANGUAGES  # in their own names (the pickers show these)
@@ -70,11 +70,19 @@ def quantity(qty):
     return quantity_in(number, get_locale())
 
 
+def grouped(number):
+    """A count or a share in the reader's format, grouped: 50,000 / 50.000 / 50 000; 4.81 / 4,81."""
+    if number is None or number == "":
+        return ""
+    return format_decimal(number, format="#,##0.##")
+
+
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
     app.add_template_global(say, "say")
     app.add_template_filter(quantity, "qty")
+    app.add_template_filter(grouped, "grouped")
     app.add_template_global(LANGUAGES, "LANGUAGES")
 
     @app.context_processor
