@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 
 from staging.domain import inventory
-from staging.domain.inventory import levels
 from tests.plant import loc
 
 pytestmark = pytest.mark.browser
@@ -82,11 +81,3 @@ def test_the_header_search_from_the_inventory_finds_a_pallet(page, live_server, 
     page.press("header form.search input[name=q]", "Enter")
     page.wait_for_url(live_server + f"/units/{plant.pallets[0].lpn}")
     expect(page.locator("main")).to_contain_text("W-01-01")
-
-
-def test_a_level_is_read_with_the_same_few_queries_whatever_the_plant_holds(plant):
-    """Counts come from one walk down the tree, so a level holds what is below it, at any depth."""
-    top = {p.code: p for p in levels.overview().places}
-    assert (top["WH2"].units, top["WH2"].places, top["WH2"].below, top["WH2"].fill) == (3, 90, 93, 3)
-    assert top["WH2"].location.id not in levels.overview().opened  # too many below to come open
-    assert top["R-A"].location.id in levels.overview().opened  # a small area does
