@@ -81,3 +81,17 @@ def test_the_header_search_from_the_inventory_finds_a_pallet(page, live_server, 
     page.press("header form.search input[name=q]", "Enter")
     page.wait_for_url(live_server + f"/units/{plant.pallets[0].lpn}")
     expect(page.locator("main")).to_contain_text("W-01-01")
+
+
+def test_in_german_on_a_handheld_the_folded_inventory_fits_the_screen(page, live_server, plant):
+    from staging.store.models import User
+    User.update(language="de").where(User.username == "lead1").execute()
+    sign_in(page, live_server)
+    page.set_viewport_size({"width": 360, "height": 640})
+    summary = page.locator("li.group summary", has_text="WH2")
+    expect(summary).to_contain_text("3 Einheiten")
+    expect(summary).to_contain_text("90 Plätze · 3 % belegt")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path="/tmp/inventory-levels-de-360.png", full_page=True)
+    page.locator("#place-filter").fill("W")
+    expect(page.locator("#places .alert")).to_have_text("Geben Sie mindestens 2 Zeichen eines Lagerplatz-Codes ein.")
