@@ -77,12 +77,25 @@ def grouped(number):
     return format_decimal(number, format="#,##0.##")
 
 
+def percent(value, decimals=0):
+    """A share in the reader's number format with its sign: 87 % / 12,5 % (decimals: 0 or 1)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.0" if decimals else "#,##0") + "\u00a0%"
+
+
+def tenths(value):
+    """A figure with one decimal in the reader's format: 12.5 / 12,5."""
+    return "" if value is None else format_decimal(value, format="#,##0.0")
+
+
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
     app.add_template_global(say, "say")
     app.add_template_filter(quantity, "qty")
     app.add_template_filter(grouped, "grouped")
+    app.add_template_filter(tenths, "tenths")
     app.add_template_global(LANGUAGES, "LANGUAGES")
 
     @app.context_processor
