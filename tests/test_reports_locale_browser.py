@@ -68,3 +68,16 @@ def test_the_german_header_holds_its_words_at_a_desk(page, live_server, plant):
     nav = page.locator("header.top nav a").first.bounding_box()
     assert contrast["y"] < nav["y"] + nav["height"], (contrast, nav)
     page.screenshot(path="/tmp/header-de-1280.png")
+
+
+def test_shift_names_are_in_the_readers_language(page, live_server, plant):
+    sign_in(page, live_server, "de")
+    page.click("header.top nav >> text=Berichte")
+    link = page.locator("p.actions a").first
+    expect(link).to_have_text(re.compile(r"Schichtbericht: \d{4}-\d\d-\d\d (Früh|Spät|Nacht)$"))
+    expect(page.locator("td[data-label=Schicht]").first).to_have_text(re.compile(r"(Früh|Spät|Nacht)"))
+    link.click()
+    expect(page.locator("h1")).to_contain_text(re.compile(r"(Früh|Spät|Nacht)"))
+    # The choice of shift still asks for the shift by its configured name.
+    expect(page.locator("select[name=shift] option").first).to_have_attribute("value", "Early")
+    expect(page.locator("select[name=shift] option").first).to_have_text("Früh")
