@@ -41,3 +41,14 @@ def test_a_mangled_carried_file_is_refused_on_the_page(admin_client):  # noqa: F
                                                                "step": "import"})
     assert response.status_code == 422 and "alert error" in response.get_data(as_text=True)
     assert Location.select().count() == 0
+
+
+def test_the_file_is_in_the_page_once_whether_or_not_there_is_anything_to_import(admin_client):  # noqa: F811
+    html = _preview(admin_client).get_data(as_text=True)
+    assert html.count('name="data"') == 1 and 'form="import-confirm"' in html  # the pager uses the import form
+    bad = "code,name,kind,parent,capacity\n" + "".join(f"X-{i:03d},Bin,cupboard,,\n" for i in range(150))
+    data = {"file": (io.BytesIO(bad.encode()), "locations.csv"), "step": "preview", "refused_page": "2"}
+    response = _post(admin_client, "/setup/import/locations", data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert html.count('name="data"') == 1 and 'form="preview-file"' in html and 'id="preview-file"' in html
+    assert "Page 2 of 2 (150)" in html and "X-120" in html and "X-020" not in html

@@ -14,7 +14,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 def carry(data):
     """The file's bytes as text for a hidden field: gzip, then base64."""
-    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode() if data else ""
+    return base64.b64encode(gzip.compress(data, compresslevel=9, mtime=0)).decode() if data else ""
 
 
 def carried(text, most):
