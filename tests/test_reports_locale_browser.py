@@ -81,3 +81,15 @@ def test_shift_names_are_in_the_readers_language(page, live_server, plant):
     # The choice of shift still asks for the shift by its configured name.
     expect(page.locator("select[name=shift] option").first).to_have_attribute("value", "Early")
     expect(page.locator("select[name=shift] option").first).to_have_text("Früh")
+
+
+def test_the_shift_report_names_its_day_in_the_readers_language(page, live_server, plant):
+    sign_in(page, live_server, "de")
+    page.click("header.top nav >> text=Berichte")
+    page.locator("p.actions a").first.click()
+    expect(page.locator("h1")).to_contain_text(re.compile(r"Schichtbericht: (Mo|Di|Mi|Do|Fr|Sa|So)\.? \d\d "))
+    page.click("header.top nav >> text=Berichte")
+    page.click("p.actions >> text=Schichtbuch")
+    page.wait_for_url("**/logbook")
+    first_shift = page.locator("main table thead th").nth(1)
+    expect(first_shift).to_contain_text(re.compile(r"^(Mo|Di|Mi|Do|Fr|Sa|So)\.? \d\d (Früh|Spät|Nacht)"))
