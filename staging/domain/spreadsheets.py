@@ -74,6 +74,8 @@ def csv_stream(header, rows, style=CsvStyle()):
 
 
 def _xlsx_cell(value):
+    if value == "":
+        return None  # an empty cell is not written at all (fewer cells: a smaller, faster workbook)
     value = neutralise(value)
     if isinstance(value, Decimal):
         return float(value)
