@@ -16,10 +16,10 @@ def test_a_workbook_holds_dates_numbers_and_empty_cells_under_a_frozen_filtered_
     rows = [(AT, "P000001", Decimal("400000.000"), "", "=cmd"), (AT, "P000002", Decimal("2.5"), "WO-1", "ok")]
     sheet = load_workbook(io.BytesIO(xlsx_file(header, iter(rows), "inventory"))).active
     first = sheet[2]
-    assert first[0].value == AT and first[0].is_date and first[0].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert first[0].value == AT and first[0].is_date and first[0].number_format == "yyyy-mm-dd h:mm:ss"
     assert first[2].value == 400000 and first[3].value is None and first[4].value == "'=cmd"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:E3" and sheet["A1"].font.b
-    assert sheet.column_dimensions["A"].width >= len("yyyy-mm-dd hh:mm:ss")
+    assert sheet.column_dimensions["A"].width >= len("yyyy-mm-dd h:mm:ss")
 
 
 def test_a_csv_follows_the_locale_it_is_written_for():

@@ -16,7 +16,7 @@ THOUSANDTHS = Decimal("0.001")
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"  # unambiguous in every language's Excel
+XLSX_TIME_FORMAT = "yyyy-mm-dd h:mm:ss"  # openpyxl's own for a datetime: unambiguous in every language
 WIDTH_SAMPLE = 200  # rows read ahead to size the columns (the rest stream as they come)
 MAX_WIDTH = 60
 
@@ -116,19 +116,13 @@ def xlsx_file(header, rows, title):
         head.append(cell)
     sheet.append(head)
     count = 0
+    # A datetime appended as it is becomes a date cell with openpyxl's date format
+    # (yyyy-mm-dd h:mm:ss): a styled cell per row would cost several times the row itself.
     for row in itertools.chain(sample, rows):
-        cells = [_xlsx_cell(value) for value in row]
-        if any(isinstance(c, datetime.datetime) for c in cells):
-            cells = [_dated(sheet, c, WriteOnlyCell) if isinstance(c, datetime.datetime) else c for c in cells]
-        sheet.append(cells)
+        sheet.append([_xlsx_cell(value) for value in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(header)))}{count + 1}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
-
-def _dated(sheet, value, cell_type):
-    cell = cell_type(sheet, value=value)
-    cell.number_format = XLSX_TIME_FORMAT
-    return cell
