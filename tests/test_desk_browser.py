@@ -298,27 +298,61 @@ def test_the_reports_page_shows_waste_by_part_and_reason(page, live_server, plan
 
 # --- 8. exports that open right in a spreadsheet ------------------------------------------------------
 
-def test_the_waste_export_downloads_as_excel_and_as_a_csv_for_the_plants_locale(page, live_server, plant, app):
+def _download(page, row, link):
+    with page.expect_download() as download:
+        row.locator("a", has_text=link).click()
+    with open(download.value.path(), "rb") as fh:
+        return download.value.suggested_filename, fh.read()
+
+
+def test_the_excel_exports_hold_dates_and_numbers_with_a_frozen_filtered_header(page, live_server, plant):
+    import io
+
     from openpyxl import load_workbook
-    app.config["PLANT_LOCALE"] = "de"
     loaded = plant.receive(qty="30")
     inventory.move(plant.ctx(), loaded.lpn, "M1")
     inventory.scrap(plant.ctx(), loaded.lpn, "2.5", reason="Contaminated")
     sign_in(page, live_server)
     header(page, "Reports")
-    row = page.locator("table.downloads tr", has_text="Waste")
-    with page.expect_download() as xlsx:
-        row.locator("a", has_text="Excel").click()
-    with open(xlsx.value.path(), "rb") as fh:
-        sheet = load_workbook(fh).active
-    assert xlsx.value.suggested_filename.endswith(".xlsx")
-    values = list(sheet.values)
-    assert values[1][6] == 2.5 and values[1][10] == "Contaminated"
-    with page.expect_download() as csv_file:
-        row.locator("a", has_text="CSV").click()
-    with open(csv_file.value.path(), "rb") as fh:
-        text = fh.read()
-    assert text.startswith(b"\xef\xbb\xbf") and b";2,500;kg;" in text
+    for title, quantity_column in (("Waste", "wasted"), ("Inventory by location", "quantity")):
+        name, data = _download(page, page.locator("table.downloads tr", has_text=title), "Excel")
+        assert name.endswith(".xlsx")
+        sheet = load_workbook(io.BytesIO(data)).active
+        head = [c.value for c in sheet[1]]
+        first = dict(zip(head, sheet[2], strict=True))
+        time = first["time" if title == "Waste" else "since"]
+        # A date a planner can sort by, shown as one; a quantity a number.
+        assert isinstance(time.value, datetime.datetime) and time.is_date and "yyyy" in time.number_format
+        assert isinstance(first[quantity_column].value, int | float)
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet[1][-1].column_letter}{sheet.max_row}"
+        assert sheet[1][0].font.b
+        widths = {letter: dim.width for letter, dim in sheet.column_dimensions.items()}
+        assert widths["A"] >= len("LANE-1") and min(widths.values()) > 0 and len(widths) == len(head)
+    waste = load_workbook(io.BytesIO(_download(page, page.locator("table.downloads tr", has_text="Waste"),
+                                               "Excel")[1])).active
+    assert [c.value for c in waste[2]][6] == 2.5 and [c.value for c in waste[2]][10] == "Contaminated"
+
+
+def test_the_csv_export_follows_the_downloading_persons_locale_not_the_plants(page, live_server, plant, app):
+    from staging.store.models import User
+    loaded = plant.receive(qty="400000")
+    inventory.move(plant.ctx(), loaded.lpn, "M1")
+    inventory.scrap(plant.ctx(), loaded.lpn, "2.5", reason="Contaminated")
+    app.config["PLANT_LOCALE"] = "en_US"  # an English-speaking plant...
+    User.update(language="de").where(User.username == "lead1").execute()  # ...and a German planner
+    sign_in(page, live_server)
+    header(page, "Berichte")
+    _, text = _download(page, page.locator("table.downloads tr", has_text="Abfall"), "CSV")
+    assert text.startswith(b"\xef\xbb\xbf") and b";2,500;kg;" in text and b"Contaminated" in text
+    _, stock = _download(page, page.locator("table.downloads tr").last, "CSV")
+    assert b";400000,000;" in stock or b";399997,500;" in stock  # German Excel reads this as 399997.5
+    assert b"400.000" not in stock and b"399997.500" not in stock
+    # An English-speaking lead in a German plant: commas between fields, a decimal point.
+    app.config["PLANT_LOCALE"] = "de_DE"
+    User.update(language="en").where(User.username == "lead1").execute()
+    page.reload()
+    _, text = _download(page, page.locator("table.downloads tr", has_text="Waste"), "CSV")
+    assert text.startswith(b"\xef\xbb\xbf") and b",2.500,kg," in text
 
 
 ERP_NEW_PART = ("order;item;product_rev;qty;work center;output_station;status;due;material;part_rev;material qty;unit\n"

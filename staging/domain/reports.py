@@ -4,9 +4,7 @@ machine and shift, waste by reason, moves per hour, and the shift report.
 Exports read the ledger in keyset-paginated chunks over the indexed `at` column (each chunk with
 peewee's .iterator()), so a year of ledger never sits in memory, on SQLite or PostgreSQL (whose
 driver would otherwise fetch a whole result set at once)."""
-import csv
 import datetime
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,75 +14,13 @@ from peewee import JOIN, fn
 from ..store.db import is_postgres
 from ..store.models import Entry, Location, Part, Unit, User, WorkOrder, utcnow
 from . import logbook, workorders
+from .spreadsheets import CsvStyle, csv_stream, neutralise, xlsx_file  # noqa: F401 (the exports' writers)
 
 ZERO = Decimal("0")
-THOUSANDTHS = Decimal("0.001")
 CHUNK = 2000
 MOVE_KINDS = ("receive", "move", "stage", "load", "unload", "split", "hold", "release", "undo")
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_RANGE_DAYS = 400
 CORRECTION_GAP = datetime.timedelta(seconds=5)
-
-
-def neutralise(value):
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers
-    (a negative quantity) stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    if isinstance(value, Decimal):  # the same three places from SQLite and PostgreSQL
-        return value.quantize(THOUSANDTHS)
-    return value
-
-
-# Languages whose spreadsheets read a decimal comma, and so expect ";" between CSV fields.
-DECIMAL_COMMA = {"de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sk", "sl", "hu", "ro", "da", "sv", "nb", "no",
-                 "fi", "ru", "uk", "tr", "el", "hr", "bg", "lt", "lv", "et", "id", "vi"}
-
-
-@dataclass(frozen=True)
-class CsvStyle:
-    """How the plant's spreadsheet reads a CSV: field separator and decimal mark (from its locale)."""
-    separator: str = ","
-    decimal: str = "."
-
-    @classmethod
-    def for_locale(cls, locale):
-        language = str(locale or "en").replace("-", "_").split("_")[0].lower()
-        return cls(";", ",") if language in DECIMAL_COMMA else cls(",", ".")
-
-
-def csv_stream(header, rows, style=CsvStyle()):
-    """Yield CSV text in pieces of about 16 kB: a UTF-8 BOM (so a spreadsheet reads the text as
-    UTF-8), the header, then rows, every text cell neutralised, numbers with the locale's mark."""
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, delimiter=style.separator)
-    writer.writerow(header)
-    for row in rows:
-        cells = [neutralise(cell) for cell in row]
-        if style.decimal != ".":
-            cells = [str(c).replace(".", style.decimal) if isinstance(c, Decimal) else c for c in cells]
-        writer.writerow(cells)
-        if buf.tell() > 16384:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate(0)
-    yield buf.getvalue()
-
-
-def xlsx_file(header, rows, title):
-    """The same rows as an XLSX workbook (bytes): numbers as numbers, text neutralised. Written in
-    openpyxl's write-only mode, row by row."""
-    from openpyxl import Workbook
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in map(neutralise, row)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _chunks(query_for, order):
@@ -127,7 +63,9 @@ def _shift_name(cal, at):
 
 
 def _iso(cal, at):
-    return cal.local(at).strftime("%Y-%m-%d %H:%M:%S")
+    """A time as the plant's clock showed it (naive, whole seconds): a date cell in a workbook,
+    `2026-12-04 07:54:19` in a CSV."""
+    return cal.local(at).replace(tzinfo=None, microsecond=0)
 
 
 def moves_rows(start, end, cal):
@@ -180,8 +118,8 @@ def inventory_rows(cal):
 EXPORTS = {"moves": moves_rows, "consumption": consumption_rows, "waste": waste_rows}
 
 
-def moves_csv(start, end, cal, style=CsvStyle()):
-    return csv_stream(*moves_rows(start, end, cal), style)
+def moves_csv(start, end, cal, style=None):
+    return csv_stream(*moves_rows(start, end, cal), style or CsvStyle())
 
 
 # --- summaries -------------------------------------------------------------------------------------------

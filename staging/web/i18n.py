@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 from flask import current_app, g, request
-from flask_babel import Babel, format_date, get_locale, gettext
+from flask_babel import Babel, format_date, format_decimal, get_locale, gettext, lazy_gettext
 
 from ..domain.errors import DomainError
 from ..domain.languages import SHIPPED as LANGUAGES  # in their own names (the pickers show these)
@@ -75,12 +75,53 @@ def part_said(part):
     return say(part_label(part))
 
 
+def grouped(number):
+    """A count or a share in the reader's format, grouped: 50,000 / 50.000 / 50 000; 4.81 / 4,81."""
+    if number is None or number == "":
+        return ""
+    return format_decimal(number, format="#,##0.##")
+
+
+def percent(value, decimals=0):
+    """A share in the reader's number format with its sign: 87 % / 12,5 % (decimals: 0 or 1)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.0" if decimals else "#,##0") + "\u00a0%"
+
+
+def tenths(value):
+    """A figure with one decimal in the reader's format: 12.5 / 12,5."""
+    return "" if value is None else format_decimal(value, format="#,##0.0")
+
+
+# The shifts a plant starts with (config SHIFTS): their names are in the catalogs. A plant's own
+# names show as the plant wrote them; stored logs, URLs and exports keep the name as configured.
+SHIFT_NAMES = (lazy_gettext("Early"), lazy_gettext("Late"), lazy_gettext("Night"))
+
+
+def shift_name(name):
+    """A shift's name in the reader's language, where the catalogs have it."""
+    return gettext(name) if name else name
+
+
+def shift_label(label):
+    """'2026-12-07 Early' (a report's shift column) with the name in the reader's language."""
+    day, _, name = str(label or "").partition(" ")
+    return f"{day} {shift_name(name)}" if name else label
+
+
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
     app.add_template_global(say, "say")
     app.add_template_filter(quantity, "qty")
     app.add_template_filter(part_said, "part")
+
+
+    app.add_template_filter(grouped, "grouped")
+    app.add_template_filter(tenths, "tenths")
+    app.add_template_filter(shift_name, "shift_name")
+    app.add_template_filter(shift_label, "shift_label")
     app.add_template_global(LANGUAGES, "LANGUAGES")
 
     @app.context_processor

@@ -14,7 +14,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import format_date, format_decimal, get_locale, gettext
 
 from ..domain import log_notes, logbook, reports
 from ..domain.errors import DomainError
@@ -22,7 +22,7 @@ from ..domain.finders import LOG_NOTE_KINDS, utcnow
 from ..domain.people.permissions import can
 from ..media import charts
 from .auth import login_required
-from .i18n import say
+from .i18n import grouped, percent, quantity, say
 from .plant import calendar
 from .security import safe_next
 
@@ -71,15 +71,16 @@ def index():
         shifts=cal.shifts,
         usage=reports.usage(start, end, cal), waste=waste, per_hour=per_hour,
         moves_chart=charts.columns(gettext("Moves by hour of day, %(first)s to %(last)s: %(moves)s moves, "
-                                           "%(per_hour)s per hour", first=f"{first:%d %b}", last=f"{last:%d %b}",
-                                           moves=sum(n for _, n in hours), per_hour=f"{per_hour:.2f}"),
-                                   hours, empty=gettext("Nothing in this period.")),
+                                           "%(per_hour)s per hour", first=format_date(first, "d MMM"),
+                                           last=format_date(last, "d MMM"), moves=grouped(sum(n for _, n in hours)),
+                                           per_hour=format_decimal(per_hour, "#,##0.00")),
+                                   hours, fmt=grouped, empty=gettext("Nothing in this period.")),
         waste_chart=charts.rows(gettext("Waste by part and reason"),
-                                [(f"{w.part} · {w.reason} ({w.uom})", w.quantity) for w in waste],
+                                [(f"{w.part} · {w.reason} ({w.uom})", w.quantity) for w in waste], fmt=quantity,
                                 empty=gettext("Nothing in this period.")),
         coverage_chart=charts.rows(gettext("Staged coverage per machine (now)"),
                                    [(code, pct, tones[state]) for code, pct, state in coverage],
-                                   fmt="{:.0f} %", maximum=100, empty=gettext("No machines."))), 422 if refusal else 200
+                                   fmt=percent, maximum=100, empty=gettext("No machines."))), 422 if refusal else 200
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,8 +107,9 @@ def export(kind, fmt):
     if fmt == "xlsx":
         return Response(reports.xlsx_file(header, rows, kind), mimetype=XLSX, headers=headers)
     # Streamed: the generator pages through the ledger while the response is sent. Separator and
-    # decimal mark of the plant's locale, so the plant's spreadsheet opens it in columns.
-    style = reports.CsvStyle.for_locale(current_app.config["PLANT_LOCALE"])
+    # decimal mark of the downloading person's locale: their spreadsheet opens it, in columns,
+    # with 400,000 read as four hundred (a German planner in an English-speaking plant too).
+    style = reports.CsvStyle.for_locale(get_locale())
     return Response(stream_with_context(reports.csv_stream(header, rows, style)),
                     mimetype="text/csv", headers=headers)
 
@@ -121,10 +123,10 @@ def shift():
     rep = reports.shift_report(day, request.args.get("shift") or current.name, cal)
     return render_template(
         "reports/shift.html", rep=rep, shifts=cal.shifts, now=utcnow(),
-        moves_chart=charts.columns(gettext("Moves per hour"), [(f"{t:%H}", n) for t, n in rep.hours],
+        moves_chart=charts.columns(gettext("Moves per hour"), [(f"{t:%H}", n) for t, n in rep.hours], fmt=grouped,
                                    empty=gettext("Nothing in this period.")),
         waste_chart=charts.rows(gettext("Waste by reason"), [(f"{r} ({uom})", q) for r, uom, q in rep.waste],
-                                empty=gettext("Nothing in this period.")))
+                                fmt=quantity, empty=gettext("Nothing in this period.")))
 
 
 # --- the logbook --------------------------------------------------------------------------------------

@@ -3,8 +3,6 @@ imports with their preview, and who changed what. Admins; leads for locations an
 
 Refusals come back as the form again with the message, status 422, from forms that are not
 boosted: the browser shows a 422 page as it is, whatever htmx is configured to swap."""
-import base64
-import binascii
 import functools
 import math
 
@@ -17,7 +15,7 @@ from ..domain.people.permissions import authorize, can
 from ..domain.setup import audit, checklist, imports, locations, parts, people
 from ..domain.setup.stock import go_live_at
 from ..media import labels, printing
-from . import plant
+from . import import_preview, plant
 from .auth import login_required
 from .i18n import say
 
@@ -317,10 +315,8 @@ def _upload():
     upload = request.files.get("file")
     if upload and upload.filename:
         return upload.read(imports.MAX_BYTES + 1), upload.filename
-    try:
-        return base64.b64decode(request.form.get("data", ""), validate=True), request.form.get("filename", "")
-    except (binascii.Error, ValueError):
-        return b"", ""
+    data = import_preview.carried(request.form.get("data", ""), imports.MAX_BYTES)
+    return data, request.form.get("filename", "") if data else ""
 
 
 @bp.route("/import/<kind>", methods=["GET", "POST"])
@@ -344,9 +340,12 @@ def import_file(kind):
                                  locale=str(get_locale()),
                                  ignore_unknown=request.form.get("ignore_unknown") == "yes")
     status = 422 if report is not None and (report.problem or report.bad) and not report.written else 200
+    pages = {name: import_preview.page_of(rows, request.form.get(name), name) for name, rows in
+             (("refused_page", report.bad if report else []), ("good_page", report.good if report else []))}
     return render_template("setup/import.html", kind=kind, report=report, columns=imports.KINDS[kind][:2],
-                           data=base64.b64encode(data).decode() if report and not report.written else "",
-                           filename=filename, go_live=go_live, printers=printing.printers(), again=_again()), status
+                           data=import_preview.carry(data) if report and not report.written else "",
+                           filename=filename, go_live=go_live, printers=printing.printers(), pages=pages,
+                           again=_again()), status
 
 
 def _again():

@@ -8,7 +8,7 @@ from ..domain import finders, workorders
 from ..domain import inventory as stock
 from ..domain.errors import DomainError
 from ..domain.finders import LOCATION_KINDS
-from ..domain.inventory import ledger, whereabouts
+from ..domain.inventory import ledger, levels, whereabouts
 from ..domain.people.permissions import can
 from ..domain.quantities import fmt_qty
 from .auth import login_required
@@ -25,8 +25,26 @@ def index():
 @bp.get("/inventory")
 @login_required
 def inventory():
+    """The plant's areas folded with their counts and fill (a rack opens on demand), or the
+    locations whose code holds what is typed in the filter."""
     kind = request.args.get("kind") if request.args.get("kind") in LOCATION_KINDS else None
-    return render_template("stock/inventory.html", roots=whereabouts.tree(kind), kind=kind, kinds=LOCATION_KINDS)
+    q = request.args.get("q", "").strip()
+    found = levels.matching(q, kind) if q else levels.overview(kind)
+    context = dict(found=found, q=q, kind=kind, short=bool(q) and len(q) < levels.FILTER_MIN)
+    if request.headers.get("HX-Target") == "places":  # the filter as it is typed
+        return vary(make_response(render_template("stock/_inventory_places.html", **context)))
+    return vary(make_response(render_template("stock/inventory.html", kinds=LOCATION_KINDS, **context)))
+
+
+@bp.get("/inventory/in/<code>")
+@login_required
+def inventory_level(code):
+    """What is right under a location, for a folded area or rack opened on the inventory page;
+    without JavaScript its link leads to the location's page, which lists the same."""
+    loc = finders.location(code)
+    if not request.headers.get("HX-Request") or request.headers.get("HX-Boosted"):
+        return redirect(url_for("stock.location", code=loc.code))
+    return vary(make_response(render_template("stock/_places.html", found=levels.level(loc))))
 
 
 @bp.get("/locations/<code>")

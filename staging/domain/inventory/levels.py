@@ -1,0 +1,173 @@
+"""The inventory page at any size of plant: one level of the location tree at a time, each place
+with the units held in it and below it, how many places below hold units, and how full they are.
+
+A plant of 20,000 bins is shown as its few areas; a rack's bins are read when a person opens the
+rack. Each level costs three queries (its locations, then one recursive walk down from them for
+places and one for units), never a read of every location and every unit."""
+from dataclasses import dataclass, field
+
+from peewee import Case, fn
+
+from ...store.models import Location, Unit
+from .. import codes
+
+LEVEL_LIMIT = 500  # places shown under one parent; beyond, the page asks to filter by code
+FILTER_LIMIT = 100
+FILTER_MIN = 2
+
+
+@dataclass
+class Place:
+    location: Location
+    units: int = 0  # units here and below
+    places: int = 0  # places here and below that hold units
+    below: int = 0  # locations below (0: nothing to open)
+    capacity: int = 0  # capacity of the places with one, here and below
+    held: int = 0  # units on the places that have a capacity
+
+    @property
+    def code(self):
+        return self.location.code
+
+    @property
+    def fill(self):
+        """Per cent of the capacity in use (None where no place below has a capacity)."""
+        return round(100 * self.held / self.capacity) if self.capacity else None
+
+
+@dataclass
+class Level:
+    places: list
+    more: bool = False  # there were more than LEVEL_LIMIT (or FILTER_LIMIT) places
+    opened: dict = field(default_factory=dict)  # location id -> its Level, shown open
+    text: str = ""  # what the codes were filtered by, as codes are written
+
+    @property
+    def units(self):
+        return sum(p.units for p in self.places)
+
+
+def level(parent=None, kind=None, shape=None):
+    """The locations right under `parent` (the top of the plant when None; of `kind` there)."""
+    query = Location.select().where(Location.parent.is_null() if parent is None else Location.parent == parent)
+    if kind and parent is None:
+        query = query.where(Location.kind == kind)
+    return _level(query.order_by(Location.sort_key, Location.code), LEVEL_LIMIT, shape)
+
+
+def matching(text, kind=None):
+    """Locations whose code holds `text` (at least two characters), at any depth, with their counts."""
+    text = codes.normalise(text or "")[:40]
+    if len(text) < FILTER_MIN:
+        return Level([], text=text)
+    query = Location.select().where(Location.code.contains(text))
+    if kind:
+        query = query.where(Location.kind == kind)
+    found = _level(query.order_by(Location.code), FILTER_LIMIT)
+    found.text = text
+    return found
+
+
+def _level(query, limit, shape=None):
+    rows = list(query.limit(limit + 1))
+    more, rows = len(rows) > limit, rows[:limit]
+    if not rows:
+        return Level([], more)
+    shape = _below([row.id for row in rows], shape or _shape())
+    places = []
+    for row in rows:
+        n, holding, cap, total, held = shape.get(row.id, (1, 0, 0, 0, 0))
+        places.append(Place(row, units=int(total or 0), places=int(holding or 0), below=n - 1,
+                            capacity=int(cap or 0), held=int(held or 0)))
+    return Level(places, more)
+
+
+def _below(tops, shape):
+    """top -> (locations at or below it, places holding units, their capacity, units, units on
+    places with a capacity). The tree's shape comes from the cache; units are counted now, per
+    place, only in the subtrees asked for (or, for the whole plant, all at once)."""
+    query = Unit.select(Unit.location, fn.COUNT(Unit.id)).where(Unit.location.is_null(False))
+    if sum(shape.static[top][0] for top in tops if top in shape.static) <= IN_LIST_LIMIT:
+        query = query.where(Unit.location.in_([i for top in tops for i in shape.subtree(top)]))
+    # The driver's rows as they are: thousands of (id, count) need no model conversion.
+    per_place = dict(Location._meta.database.execute(query.group_by(Unit.location)).fetchall())
+    wanted = set(tops)
+    sums = {top: [0, 0] for top in tops}
+    for place, n in per_place.items():
+        for above in shape.chain.get(place, ()):
+            if above in wanted:
+                sums[above][0] += n
+                sums[above][1] += n if shape.capacity.get(place) is not None else 0
+    return {top: (*shape.static[top], *sums[top]) for top in tops if top in shape.static}
+
+
+IN_LIST_LIMIT = 5000  # places whose units are counted by their ids; beyond, every place's at once
+
+
+class _Shape:
+    """Who is below whom: each location's chain of itself and its ancestors, and per location the
+    locations, unit-holding places and capacity at or below it."""
+
+    def __init__(self, rows):
+        parent, self.capacity, holds = {}, {}, {}
+        for lid, parent_id, holds_units, capacity in rows:
+            parent[lid], holds[lid] = parent_id, bool(holds_units)
+            self.capacity[lid] = capacity if holds_units else None
+        self.chain, self.children = {}, {}
+        for lid in parent:
+            chain, seen, at = [], set(), lid
+            while at is not None and at not in seen and at in parent:  # a loop in bad data ends the walk
+                seen.add(at)
+                chain.append(at)
+                at = parent[at]
+            self.chain[lid] = chain
+            if parent[lid] is not None:
+                self.children.setdefault(parent[lid], []).append(lid)
+        self.static = {lid: [0, 0, 0] for lid in parent}
+        for lid, chain in self.chain.items():
+            for above in chain:
+                counts = self.static[above]
+                counts[0] += 1
+                counts[1] += holds[lid]
+                counts[2] += self.capacity[lid] or 0
+
+    def subtree(self, top):
+        stack, seen = [top], set()
+        while stack:
+            at = stack.pop()
+            if at not in seen:
+                seen.add(at)
+                stack.extend(self.children.get(at, ()))
+        return seen
+
+
+_SHAPES = {}
+
+
+def _shape():
+    """The tree's shape, read again only when the locations changed: a fingerprint of every
+    location's parent, capacity and kind of place (one scan of the small location table) says so.
+    A process keeps one shape per database."""
+    holds = Case(None, [(Location.holds_units == True, Location.id)], 0)  # noqa: E712
+    fingerprint = (Location.select(fn.COUNT(Location.id), fn.MAX(Location.id),
+                                   fn.SUM(Location.id * fn.COALESCE(Location.parent, 0)),
+                                   fn.SUM(Location.id * fn.COALESCE(Location.capacity, -1)), fn.SUM(holds))
+                   .tuples().get())
+    key = id(Location._meta.database.obj) if hasattr(Location._meta.database, "obj") else id(Location._meta.database)
+    cached = _SHAPES.get(key)
+    if cached is None or cached[0] != fingerprint:
+        rows = Location.select(Location.id, Location.parent, Location.holds_units, Location.capacity).tuples()
+        cached = _SHAPES[key] = (fingerprint, _Shape(rows.iterator()))
+    return cached[1]
+
+
+OPEN_AT_MOST = 40  # a top-level area with this few locations below comes open (a small plant sees all)
+
+
+def overview(kind=None):
+    """The top of the plant for the inventory page: its areas, each small one opened a level."""
+    shape = _shape()
+    top = level(None, kind, shape)
+    top.opened = {place.location.id: level(place.location, shape=shape) for place in top.places
+                  if 0 < place.below <= OPEN_AT_MOST}
+    return top
