@@ -26,8 +26,10 @@ def script_words():
         "queuedOffline": gettext("{count} queued · no connection"),
         "queuedBy": gettext("{count} scans queued by {user}"),
         "mustSignIn": gettext("{user} must sign in on this device to send them."),
-        "serverRefused": gettext("Not sent: the server refused it ({status})"),
-        "reload": gettext("Reload the page; queued scans stay on this device."),
+        "readTwice": gettext("{code} read twice: sent once"),
+        "notRecorded": gettext("Not recorded: {what}"),
+        "serverFault": gettext("The server failed on this scan ({status}). Scan it again; if it fails again, "
+                               "tell a lead."),
         "back": plural(lambda n: ngettext("Connection back: {count} queued scan sent",
                                           "Connection back: {count} queued scans sent", n)),
         "backRefused": gettext(", {count} refused (see the list below)"),

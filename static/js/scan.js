@@ -110,12 +110,26 @@
       return;
     }
     var now = Date.now();
-    var double = code === last.code && now - last.at < DOUBLE_MS;
-    last = {code: code, at: now};  // a scanner firing repeatedly stays ignored
-    if (double) return;
+    if (doubleRead(code, now)) {
+      // A second read of a label whose first read is still unanswered: sent once, and said so.
+      queuedEl.hidden = false;
+      queuedEl.textContent = t("readTwice", {code: code});
+      feedback("info");
+      return;
+    }
+    last = {code: code, at: now};
     if (typing) setTyping(false);
     if (signedOut) signIn(code);
     else enqueue({code: code});
+  }
+
+  // A double read is the same code again within a moment while the first read still waits for its
+  // answer (queued or on its way). Once answered, the same code again is meant: a pallet scanned
+  // again after its quantity, UNDO scanned twice to confirm.
+  function doubleRead(code, now) {
+    if (code !== last.code || now - last.at >= DOUBLE_MS) return false;
+    var tail = queue[queue.length - 1];
+    return !!tail && tail.code === code;
   }
 
   // --- signed out -------------------------------------------------------------------------------
@@ -281,9 +295,17 @@
         signedOut = true;
         return res.text().then(signedOutPanel);
       }
-      if (!res.ok) {  // never an error page in the panel: say it, keep the scan for another try
+      if (res.status === 502 || res.status === 503 || res.status === 504) {
+        throw new Error("no server behind the proxy");  // like no connection: keep it, try again
+      }
+      if (!res.ok) {
+        // A fault on the server for this scan: it would fail again, so it leaves the queue (the
+        // scans behind it must not wait forever) and the operator hears it was not recorded.
+        queue.shift();
+        saveQueue();
         busy = false;
-        localPanel("bad", t("serverRefused", {status: res.status}), t("reload"));
+        localPanel("bad", t("notRecorded", {what: describe(item)}), t("serverFault", {status: res.status}));
+        pump();
         return;
       }
       var go = res.headers.get("X-Scan-Redirect");
@@ -387,14 +409,17 @@
     focusInput();
   }
 
+  function describe(item) {
+    var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
+    return mode ? t("mode", {mode: t("mode" + mode[1])})
+                : item.code != null ? item.code : t("quantity", {qty: item.qty});
+  }
+
   function queuedPanel() {
     showQueued();
     var item = queue[queue.length - 1];
     if (!item) return;
-    var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
-    var what = mode ? t("mode", {mode: t("mode" + mode[1])})
-                    : item.code != null ? item.code : t("quantity", {qty: item.qty});
-    localPanel("queued", t("saved", {what: what}),
+    localPanel("queued", t("saved", {what: describe(item)}),
                offline ? t("savedOffline", {count: queue.length}) : t("queued", {count: queue.length}));
   }
 

