@@ -112,3 +112,76 @@ def test_a_label_scanned_again_after_its_answer_is_sent_and_undo_scanned_twice_u
     shows(hh, "ok", "Undone")
     assert Unit.get_by_id(pallet.id).quantity == 300
     assert [e.kind for e in Entry.select().where(Entry.unit == pallet).order_by(Entry.id)][-2:] == ["consume", "undo"]
+
+
+@pytest.fixture
+def badged(line):  # noqa: F811
+    """operator1, stager1 and lead1 with badges; the stager and the lead with the PIN 4711."""
+    admin = line.users["admin"]
+    line.badge = {name: badges.reissue(admin, name) for name in ("operator1", "stager1", "lead1")}
+    for name in ("stager1", "lead1"):
+        badges.set_pin(admin, name, "4711")
+    return line
+
+
+def badge_in(page, base, badge, pin=None):
+    wedge(page, badge)
+    if pin:
+        expect(page.locator("input[name=pin]")).to_be_focused()
+        page.keyboard.type(pin)
+        page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/scan")
+
+
+def test_a_leads_override_on_an_operators_handheld_comes_back_to_the_refusal_then_hands_back(
+        browser, live_server, badged):
+    screw = badged.receive(part=badged.screw)
+    hh = browser.new_context(viewport={"width": 360, "height": 640}).new_page()
+    hh.goto(live_server + "/login")
+    badge_in(hh, live_server, badged.badge["operator1"])
+    hh.get_by_role("button", name="Load", exact=True).click()
+    wedge(hh, "M1")
+    wedge(hh, screw.lpn)
+    shows(hh, "bad", "A lead can load it anyway")
+    expect(hh.locator("#panel button.override")).to_have_count(0)  # not the operator's to decide
+
+    badge_in(hh, live_server, badged.badge["lead1"], "4711")
+    shows(hh, "bad", f"operator1's load of {screw.lpn} onto M1 was refused")
+    expect(hh.locator("#who")).to_have_text("lead1")
+    expect(hh.locator("button.mode[aria-pressed=true]")).to_have_text("Load")
+    hh.screenshot(path="/tmp/hh/override-lead-360.png")
+    hh.click("#panel button.override >> text=Trial run")
+    shows(hh, "wait", "Loaded by override")
+    expect(hh.locator("#panel")).to_contain_text("The handheld is back with operator1")
+    expect(hh.locator("#who")).to_have_text("operator1")
+    entry = Entry.select().where(Entry.kind == "load").get()
+    assert (entry.unit.lpn, entry.reason, entry.user.username) == (screw.lpn, "Override: Trial run", "lead1")
+    hh.screenshot(path="/tmp/hh/override-back-360.png")
+    wedge(hh, badged.pallets[0].lpn)  # scanning on: the operator's own again
+    shows(hh, "ok", "M1")
+    assert Entry.select().order_by(Entry.id.desc()).get().user.username == "operator1"
+
+
+def test_a_lead_who_cancels_the_refusal_hands_back_at_once(browser, live_server, badged):
+    screw = badged.receive(part=badged.screw)
+    hh = browser.new_context(viewport={"width": 360, "height": 640}).new_page()
+    hh.goto(live_server + "/login")
+    badge_in(hh, live_server, badged.badge["operator1"])
+    hh.get_by_role("button", name="Load", exact=True).click()
+    wedge(hh, "M1")
+    wedge(hh, screw.lpn)
+    shows(hh, "bad", "Wrong material")
+    badge_in(hh, live_server, badged.badge["lead1"], "4711")
+    wedge(hh, "CMD:CANCEL")
+    shows(hh, "info", "The handheld is back with operator1")
+    expect(hh.locator("#who")).to_have_text("operator1")
+    assert Unit.get_by_id(screw.id).location.code == "RCV-1"
+
+
+@pytest.mark.parametrize("name", ["stager1", "lead1"])
+def test_a_badge_sign_in_above_operator_on_a_handheld_lands_on_scan(browser, live_server, badged, name):
+    hh = browser.new_context(viewport={"width": 360, "height": 640}).new_page()
+    hh.goto(live_server + "/login")
+    badge_in(hh, live_server, badged.badge[name], "4711")
+    expect(hh.locator("#who")).to_have_text(name)
+    expect(hh.locator("#code")).to_be_focused()

@@ -37,7 +37,7 @@ from ..domain.scan import scanner_check, scanning
 from ..domain.scan.commands import COMMANDS, MODE_NAMES, MODES, REASONS
 from ..domain.words import Words
 from ..media import decode as decoding
-from . import i18n, plant, scan_words, trace
+from . import i18n, plant, scan_handback, scan_words, trace
 from .auth import limits, login_required, start_session
 
 bp = Blueprint("scan", __name__)
@@ -86,6 +86,7 @@ def page():
     if not named:
         # A shared handheld gets a name on first visit; every ledger row it writes carries it.
         g.device = "HH-" + secrets.token_hex(2).upper()
+    scan_handback.take()  # a lead back from the PIN to an operator's refused load
     context = _view()
     context["typing"] = request.args.get("type") == "1"
     context["offline"] = current_app.config.get("SCAN_OFFLINE", True)
@@ -111,6 +112,8 @@ def scan():
         code, outcome = _from_photo(photo.read())
     if outcome is None:
         outcome = _step(code if code is not None or qty is None else None, qty)
+        outcome = scan_handback.give_back(code, outcome)
+        session[LAST] = outcome.dump()
     if outcome.sign_out:
         users.end_sessions(g.user, request.remote_addr or "")
         session.clear()
@@ -211,7 +214,7 @@ def _hand_over(outcome):
     except DomainError as err:
         return scanning.Outcome("bad", scanning.refused_title(err), err.words)
     outcome.code = ""  # a badge code is a sign-in: never on the panel or in the recent list
-    recent = session.get(RECENT)
+    recent, handback = session.get(RECENT), scan_handback.note(user)
     if badges.needs_pin(user):
         session.clear()
         session.update(pin_for=user.id, pin_at=int(time.time()))
@@ -220,6 +223,8 @@ def _hand_over(outcome):
         start_session(user, "badge", fresh=False)
         g.user, g.scan_go = user, url_for("scan.page")
     session[RECENT] = recent
+    if handback:
+        session[scan_handback.HANDBACK] = handback
     return outcome
 
 
