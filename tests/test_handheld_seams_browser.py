@@ -185,3 +185,89 @@ def test_a_badge_sign_in_above_operator_on_a_handheld_lands_on_scan(browser, liv
     badge_in(hh, live_server, badged.badge[name], "4711")
     expect(hh.locator("#who")).to_have_text(name)
     expect(hh.locator("#code")).to_be_focused()
+
+
+@pytest.fixture
+def crew(badged, omar):
+    """badged, and Omar with a badge of his own."""
+    badged.badge["omar"] = badges.reissue(badged.users["admin"], "omar")
+    return badged
+
+
+def badge_handheld(browser, base, badge):
+    page = browser.new_context(viewport={"width": 360, "height": 640}).new_page()
+    page.goto(base + "/login")
+    badge_in(page, base, badge)
+    return page
+
+
+def moved_by(unit):
+    return [(e.to_location.code, e.user.username) for e in
+            Entry.select().where(Entry.unit == unit, Entry.kind == "move").order_by(Entry.id)]
+
+
+def test_a_handheld_handed_over_with_a_queued_scan_works_at_once_for_the_next_person(
+        browser, live_server, crew):
+    hers, his = crew.pallets[0], crew.pallets[1]
+    hh = badge_handheld(browser, live_server, crew.badge["operator1"])
+    hh.context.clear_cookies()  # her session is lost; her next scan waits in the queue
+    wedge(hh, hers.lpn)
+    shows(hh, "bad", "Signed out: scan your badge")
+    wedge(hh, crew.badge["omar"])  # the next person takes the handheld
+    shows(hh, "ok", "Signed in: Omar Operator")
+    expect(hh.locator("#who")).to_have_text("omar")
+    expect(hh.locator("#aside")).to_contain_text("1 scan of operator1 set aside: sent when operator1 signs in")
+    expect(hh.locator("#aside-drop")).to_be_hidden()  # an operator cannot drop them
+    hh.screenshot(path="/tmp/hh/aside-360.png")
+    wedge(hh, his.lpn)  # his own scans go at once, under his name
+    shows(hh, "wait", f"{his.lpn}: where to?")
+    wedge(hh, "Z1-B1")
+    shows(hh, "ok", f"{his.lpn} → Z1-B1")
+    assert moved_by(his) == [("Z1-B1", "omar")]
+    assert queued(hh) == 0 and moved_by(hers) == []
+
+    wedge(hh, crew.badge["operator1"])  # she is back on this handheld: her scan goes first
+    hh.wait_for_url(live_server + "/scan")
+    shows(hh, "wait", f"{hers.lpn}: where to?")
+    expect(hh.locator("#aside")).to_be_hidden()
+    wedge(hh, "L-M1")
+    shows(hh, "ok", f"{hers.lpn} → L-M1")
+    assert moved_by(hers) == [("L-M1", "operator1")]
+
+
+def test_a_lead_drops_set_aside_scans_with_a_reason(browser, live_server, crew):
+    from staging.store.models import SecurityEvent
+    hh = badge_handheld(browser, live_server, crew.badge["operator1"])
+    hh.context.clear_cookies()
+    wedge(hh, crew.pallets[0].lpn)
+    shows(hh, "bad", "Signed out")
+    wedge(hh, crew.badge["lead1"])
+    expect(hh.locator("input[name=pin]")).to_be_focused()
+    hh.keyboard.type("4711")
+    hh.keyboard.press("Enter")
+    hh.wait_for_url(live_server + "/scan")
+    expect(hh.locator("#aside")).to_contain_text("1 scan of operator1 set aside")
+    hh.get_by_role("button", name="Drop them").click()  # no reason: refused on the screen
+    shows(hh, "bad", "Say why these scans are dropped")
+    expect(hh.locator("#aside")).to_be_visible()
+    hh.fill("#aside-reason", "Olga went home; pallet moved by hand")
+    hh.screenshot(path="/tmp/hh/aside-lead-360.png")
+    hh.get_by_role("button", name="Drop them").click()
+    expect(hh.locator("#panel")).to_contain_text("Scans of operator1 dropped (1): Olga went home")
+    expect(hh.locator("#aside")).to_be_hidden()
+    event = SecurityEvent.get(SecurityEvent.kind == "scans_dropped")
+    assert (event.actor, event.subject) == ("lead1", "operator1") and "Olga went home" in event.detail
+    assert moved_by(crew.pallets[0]) == []
+
+
+def test_a_half_done_move_survives_a_lost_session(browser, live_server, crew):
+    pallet = crew.pallets[0]
+    hh = badge_handheld(browser, live_server, crew.badge["operator1"])
+    wedge(hh, pallet.lpn)
+    shows(hh, "wait", f"{pallet.lpn}: where to?")
+    hh.context.clear_cookies()  # the session ends
+    wedge(hh, "L-M1")
+    shows(hh, "bad", "Signed out: scan your badge")
+    wedge(hh, crew.badge["operator1"])
+    shows(hh, "ok", f"{pallet.lpn} → L-M1")  # the queued location completed her move
+    assert moved_by(pallet) == [("L-M1", "operator1")]

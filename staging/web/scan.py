@@ -37,7 +37,7 @@ from ..domain.scan import scanner_check, scanning
 from ..domain.scan.commands import COMMANDS, MODE_NAMES, MODES, REASONS
 from ..domain.words import Words
 from ..media import decode as decoding
-from . import i18n, plant, scan_handback, scan_words, trace
+from . import i18n, plant, scan_handback, scan_steps, scan_words, trace
 from .auth import limits, login_required, start_session
 
 bp = Blueprint("scan", __name__)
@@ -66,7 +66,7 @@ def _view(outcome=None):
     return {"state": state, "outcome": outcome, "recent": session.get(RECENT) or [], "said": said,
             "modes": MODES, "mode_names": MODE_NAMES, "commands": dict(COMMANDS), "reasons": REASONS,
             "reason_labels": dict(REASONS), "decimal_mark": get_decimal_symbol(get_locale()),
-            "new_scan_id": lambda: uuid.uuid4().hex, "label_url": label_url}
+            "new_scan_id": lambda: uuid.uuid4().hex, "label_url": label_url, "step": scan_steps.token(state)}
 
 
 def said(data):
@@ -185,11 +185,25 @@ def badge():
     return response
 
 
+@bp.post("/scan/aside/drop")
+@login_required
+def drop_aside():
+    """A lead drops the scans another person left queued on this handheld (set aside by its script,
+    never sent under another name), with a reason: JSON for the script, the refusal in words."""
+    try:
+        said = replay.drop_set_aside(g.user, request.form.get("user", "")[:64], request.form.get("count"),
+                                     request.form.get("reason"), g.device)
+    except DomainError as err:
+        return {"error": i18n.say(err)}, err.status
+    return {"said": i18n.say(said)}
+
+
 def _step(code, qty):
     at, dated_note = _scan_time()
     ctx = inventory.Ctx(g.user, device=g.device, scan_id=_scan_id(), at=at)
     try:
-        state, outcome = scanning.step(ctx, scanning.State.load(session.get(STATE)), code=code, qty=qty)
+        before = scan_steps.resumed(request.form.get("step"), g.user, scanning.State.load(session.get(STATE)))
+        state, outcome = scanning.step(ctx, before, code=code, qty=qty)
         outcome = trace.scan_label(state, outcome)  # a produced pallet's label at once (issue 17)
     except DomainError as err:  # a malformed scan id: refused like any other scan
         state = scanning.State.load(session.get(STATE))

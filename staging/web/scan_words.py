@@ -24,8 +24,11 @@ def script_words():
         "badgeNoConnection": gettext("No connection: scan your badge again when it is back."),
         "queued": gettext("{count} queued"),
         "queuedOffline": gettext("{count} queued · no connection"),
-        "queuedBy": gettext("{count} scans queued by {user}"),
-        "mustSignIn": gettext("{user} must sign in on this device to send them."),
+        "setAside": plural(lambda n: ngettext(
+            "{count} scan of {user} set aside: sent when {user} signs in on this device again.",
+            "{count} scans of {user} set aside: sent when {user} signs in on this device again.", n)),
+        "dropped": gettext("Set-aside scans dropped"),
+        "notDropped": gettext("Not dropped"),
         "readTwice": gettext("{code} read twice: sent once"),
         "notRecorded": gettext("Not recorded: {what}"),
         "serverFault": gettext("The server failed on this scan ({status}). Scan it again; if it fails again, "

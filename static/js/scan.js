@@ -22,6 +22,9 @@
   var url = root.getAttribute("data-scan-url");
   var badgeUrl = root.getAttribute("data-badge-url");
   var owner = root.getAttribute("data-user");
+  var dropUrl = root.getAttribute("data-drop-url");
+  var asideBox = document.getElementById("aside");
+  var asideForm = document.getElementById("aside-drop");
   // The page's own words, in the reader's language: a JSON block the server wrote (page.html).
   var WORDS = {};
   try { WORDS = JSON.parse(document.getElementById("scan-words").textContent); } catch (e) { /* none */ }
@@ -37,6 +40,7 @@
   }
 
   var KEY = "scan-queue";
+  var ASIDE_KEY = "scan-aside";  // scans of a person who no longer holds this handheld
   var SUFFIX_KEY = "scan-suffix-seen";
   // No key for this long ends a scan, only on a device that has never sent a suffix. A wedge that
   // sends a code in bursts (Bluetooth packets, a busy handheld) leaves gaps of a few hundred ms
@@ -48,7 +52,13 @@
   var TIMEOUT_MS = 8000;   // a request that takes longer counts as "no connection"
 
   var storageGet = window.scanParts.storageGet, storageSet = window.scanParts.storageSet, uuid = window.scanParts.uuid;
-  var queue = loadQueue();
+  var queue = loadQueue(KEY);
+  var aside = loadQueue(ASIDE_KEY);
+  // The step the server's last answer left pending (signed, opaque): the first scan queued after it
+  // carries it, so a lost session cannot turn "pallet, where to?" + location into another move.
+  var firstPanel = document.getElementById("panel");
+  var lastStep = firstPanel ? firstPanel.getAttribute("data-step") || "" : "";
+  var role = firstPanel ? firstPanel.getAttribute("data-role") || "" : "";
   var busy = false, offline = false, retryTimer = null, retryDelay = 2000;
   var signedOut = false, staleRetried = false;
   var replay = null;       // {sent, refused} while draining a queue built up offline
@@ -57,9 +67,9 @@
   var typing = input.getAttribute("inputmode") === "text";
   var suffixSeen = storageGet(SUFFIX_KEY) === "1";
 
-  function loadQueue() {
+  function loadQueue(key) {
     try {
-      var q = JSON.parse(storageGet(KEY) || "[]");
+      var q = JSON.parse(storageGet(key) || "[]");
       return Array.isArray(q) ? q : [];
     } catch (e) { return []; }
   }
@@ -244,6 +254,7 @@
     item.scan_id = uuid();
     item.scanned_at = Date.now();
     item.user = owner;
+    item.step = queue.length || busy ? "" : lastStep;  // behind other scans, those set the step
     queue.push(item);
     saveQueue();
     if (offline || busy) queuedPanel();
@@ -264,13 +275,10 @@
   }
 
   function pump() {
-    if (busy || signedOut || !queue.length) return;
+    if (busy || signedOut) return;
+    sortOut();
+    if (!queue.length) return;
     var item = queue[0];
-    if (item.user && item.user !== owner && !replay) {
-      // Scans queued under another user on this device (before a reload): never send them as ours.
-      localPanel("bad", t("queuedBy", {count: queue.length, user: item.user}), t("mustSignIn", {user: item.user}));
-      return;
-    }
     busy = true;
     clearTimeout(retryTimer);
     var body = new URLSearchParams();
@@ -278,6 +286,7 @@
     if (item.code != null) body.set("code", item.code);
     if (item.qty != null) body.set("qty", item.qty);
     body.set("scan_id", item.scan_id);
+    if (item.step) body.set("step", item.step);
     body.set("scanned_at", String(item.scanned_at));
     body.set("sent_at", String(Date.now()));
     post(body).then(function (res) {
@@ -342,12 +351,71 @@
 
   window.addEventListener("online", function () { retryDelay = 2000; pump(); });
 
+  // --- the handheld changed hands: another person's queued scans are set aside ------------------------
+  // Never sent under another name: they wait on this device until their person signs in here again
+  // (then they go first, in order), or a lead drops them with a reason.
+  function sortOut() {
+    var back = [], still = [], mine = [], other = [];
+    aside.forEach(function (i) { (i.user === owner ? back : still).push(i); });
+    queue.forEach(function (i) { (!i.user || i.user === owner ? mine : other).push(i); });
+    if (back.length || other.length) {
+      queue = back.concat(mine);
+      aside = still.concat(other);
+      storageSet(ASIDE_KEY, JSON.stringify(aside));
+      saveQueue();
+    }
+    showAside();
+  }
+
+  function asideOf() {  // {user: count}, in the order they were set aside
+    var counts = {};
+    aside.forEach(function (i) { counts[i.user] = (counts[i.user] || 0) + 1; });
+    return counts;
+  }
+
+  function showAside() {
+    var counts = asideOf(), users = Object.keys(counts);
+    asideBox.hidden = users.length === 0;
+    document.getElementById("aside-text").textContent = users.map(function (u) {
+      return t("setAside", {count: counts[u], user: u});
+    }).join(" ");
+    asideForm.hidden = !(role === "lead" || role === "admin") || users.length === 0;
+  }
+
+  asideForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var user = Object.keys(asideOf())[0];
+    if (!user) return;
+    var body = new URLSearchParams();
+    body.set("csrf_token", csrf);
+    body.set("user", user);
+    body.set("count", String(asideOf()[user]));
+    body.set("reason", asideForm.elements.reason.value);
+    fetch(dropUrl, {method: "POST", body: body, credentials: "same-origin",
+                    headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
+      .then(function (res) {
+        return res.json().then(function (data) {
+          if (!res.ok) { localPanel("bad", t("notDropped"), data.error || String(res.status)); return; }
+          aside = aside.filter(function (i) { return i.user !== user; });
+          storageSet(ASIDE_KEY, JSON.stringify(aside));
+          asideForm.reset();
+          showAside();
+          localPanel("info", t("dropped"), data.said);
+        });
+      })
+      .catch(function () { localPanel("bad", t("notDropped"), t("noConnection")); });
+  });
+
   // --- feedback -----------------------------------------------------------------------------------
   function show(html) {
     live.innerHTML = html;  // rendered by the server, scanned text escaped there
     var panel = document.getElementById("panel");
     var tone = panel ? panel.getAttribute("data-tone") : "info";
     var user = panel && panel.getAttribute("data-user");
+    if (panel) {
+      lastStep = panel.getAttribute("data-step") || "";
+      role = panel.getAttribute("data-role") || role;
+    }
     if (user && user !== owner) {  // a badge scan handed the device over
       owner = user;
       var who = document.getElementById("who");
@@ -462,10 +530,12 @@
 
   // --- start ----------------------------------------------------------------------------------------
   showQueued();
+  showAside();
   focusInput();
   if (root.getAttribute("data-shell") === "cache") {
     // Reloaded with no connection: the service worker gave the page as it last saw it.
     offline = true;
+    lastStep = "";  // the page as it last was: its step may be long gone
     localPanel("queued", t("noConnection"), t("keepScanning"));
     showQueued();
   }
