@@ -271,3 +271,63 @@ def test_a_half_done_move_survives_a_lost_session(browser, live_server, crew):
     wedge(hh, crew.badge["operator1"])
     shows(hh, "ok", f"{pallet.lpn} → L-M1")  # the queued location completed her move
     assert moved_by(pallet) == [("L-M1", "operator1")]
+
+
+def test_a_shift_with_two_handhelds_and_a_leads_desk(browser, live_server, crew):
+    """Tasks raced between two handhelds, a handheld handed over with a scan queued, a lead's
+    override on an operator's handheld, and the lead's desk seeing it all."""
+    first, second = crew.pallets[0].lpn, crew.pallets[1].lpn
+    screw = crew.receive(part=crew.screw)
+    desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    desk.goto(live_server + "/login")
+    desk.fill("input[name=username]", "lead1")
+    desk.fill("input[name=password]", "password-123")
+    desk.press("input[name=password]", "Enter")
+    desk.wait_for_url(live_server + "/inventory")
+    desk.get_by_role("link", name="Floor").first.click()
+    desk.get_by_role("link", name="M1").first.click()
+    expect(desk.locator("#machine-tasks")).to_contain_text(first)
+
+    olga = badge_handheld(browser, live_server, crew.badge["operator1"])
+    omar = badge_handheld(browser, live_server, crew.badge["omar"])
+    for hh in (olga, omar):
+        hh.get_by_role("button", name="Tasks").click()
+        shows(hh, "info", f"Next: {first} → L-M1")
+    wedge(olga, first)
+    shows(olga, "wait", "is yours")
+    wedge(omar, first)  # the race: she has it
+    shows(omar, "bad", "taken by operator1: take the next one")
+    wedge(omar, second)
+    shows(omar, "wait", f"{second} → L-M1: scan L-M1")
+    wedge(olga, "L-M1")
+    shows(olga, "ok", f"{first} → L-M1 done: staged for WO-1")
+
+    omar.context.clear_cookies()  # his session drops with the place still to scan
+    wedge(omar, "L-M1")
+    shows(omar, "bad", "Signed out: scan your badge")
+    wedge(omar, crew.badge["operator1"])  # she borrows his handheld: at once, as herself
+    shows(omar, "ok", "Signed in: operator1")
+    expect(omar.locator("#aside")).to_contain_text("1 scan of omar set aside")
+    wedge(omar, crew.badge["omar"])  # and gives it back: his place scan completes his task
+    omar.wait_for_url(live_server + "/scan")
+    shows(omar, "ok", f"split off {second}")  # his task took 200 kg off it
+    expect(omar.locator("#panel")).to_contain_text("→ L-M1 done: staged for WO-1")
+    expect(omar.locator("#aside")).to_be_hidden()
+    staged = sorted((e.unit.lpn == first, e.user.username) for e in Entry.select().where(Entry.kind == "stage"))
+    assert staged == [(False, "omar"), (True, "operator1")]
+
+    olga.get_by_role("button", name="Load", exact=True).click()
+    wedge(olga, "M1")
+    wedge(olga, screw.lpn)
+    shows(olga, "bad", "A lead can load it anyway")
+    badge_in(olga, live_server, crew.badge["lead1"], "4711")  # the lead walks over
+    shows(olga, "bad", "operator1's load of")
+    olga.click("#panel button.override >> text=Trial run")
+    shows(olga, "wait", "The handheld is back with operator1")
+    expect(olga.locator("#who")).to_have_text("operator1")
+
+    desk.reload()
+    expect(desk.locator("#overrides")).to_contain_text(screw.lpn)
+    expect(desk.locator("#overrides")).to_contain_text("Override: Trial run")
+    desk.screenshot(path="/tmp/hh/shift-desk-1280.png", full_page=True)
+    assert Unit.get_by_id(screw.id).location.code == "M1"
