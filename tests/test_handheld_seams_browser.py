@@ -59,7 +59,8 @@ def test_a_second_handheld_on_a_claimed_task_is_told_who_has_it_and_offered_the_
     hh = handheld(browser, live_server, "omar")
     hh.get_by_role("button", name="Tasks").click()
     wedge(hh, first)
-    shows(hh, "bad", "is taken by operator1: take the next one")
+    shows(hh, "bad", "Task taken")
+    expect(hh.locator("#panel")).to_contain_text("is taken by operator1: take the next one")
     expect(hh.locator("#panel")).to_contain_text(f"Next for you: {second} → L-M1")
     assert queued(hh) == 0  # answered: nothing stuck in the queue
     hh.screenshot(path="/tmp/hh/task-taken-360.png")

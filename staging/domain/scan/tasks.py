@@ -89,7 +89,7 @@ def _pallet(ctx, state, unit):
         task, instead = _task_for(ctx, unit)
         task = tasks.claim(ctx.user, task.id, RULES[0], ctx.at)
     except Conflict as err:  # another operator holds it: say who, and offer the next task at once
-        raise Conflict("{taken} {offer}", taken=err.words, offer=_offer(ctx)) from err
+        raise TaskTaken("{taken} {offer}", taken=err.words, offer=_offer(ctx)) from err
     task = tasks.take(task, unit, ctx.at)
     state = state.clear()
     state.unit, state.unit_from = unit.lpn, unit.location.code if unit.location_id else ""
@@ -100,6 +100,10 @@ def _pallet(ctx, state, unit):
     place = task.to_location.code
     return state, Outcome("wait", Words("{task}: scan {location}", task=title, location=place), joined(
         said, Words("Task {number} is yours.", number=task.id), words, Words("Then scan {location}.", location=place)))
+
+
+class TaskTaken(Conflict):
+    title = "Task taken"
 
 
 def _offer(ctx):
