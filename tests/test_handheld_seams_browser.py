@@ -101,7 +101,8 @@ def test_a_label_scanned_again_after_its_answer_is_sent_and_undo_scanned_twice_u
     hh.get_by_role("button", name="Consume").click()
     wedge(hh, pallet.lpn)
     shows(hh, "wait", f"{pallet.lpn}: how much?")
-    wedge(hh, "2")
+    hh.locator("#panel form.qty input[name=qty]").fill("2")
+    hh.locator("#panel form.qty").get_by_role("button", name="OK").click()
     shows(hh, "ok", f"Used 2 kg of {pallet.lpn}")
     wedge(hh, pallet.lpn)  # meant: the next use of the same pallet, within a second
     shows(hh, "wait", f"{pallet.lpn}: how much?")
@@ -332,3 +333,19 @@ def test_a_shift_with_two_handhelds_and_a_leads_desk(browser, live_server, crew)
     expect(desk.locator("#overrides")).to_contain_text("Override: Trial run")
     desk.screenshot(path="/tmp/hh/shift-desk-1280.png", full_page=True)
     assert Unit.get_by_id(screw.id).location.code == "M1"
+
+
+def test_a_double_read_is_sent_once_and_said(browser, live_server, line):  # noqa: F811
+    pallet = line.pallets[0]
+    hh = handheld(browser, live_server, "operator1")
+    wedge(hh, "L-M1")
+    shows(hh, "wait", "L-M1: scan pallets")
+    wedge(hh, pallet.lpn)
+    wedge(hh, pallet.lpn)  # the scanner read the label twice
+    shows(hh, "ok", f"{pallet.lpn} → L-M1")
+    expect(hh.locator("#double")).to_have_text(f"{pallet.lpn} read twice: sent once")
+    assert "already" not in hh.inner_text("#scan")
+    wedge(hh, "CMD:DONE")  # the next scan: the note goes
+    shows(hh, "ok", "Done with L-M1")
+    expect(hh.locator("#double")).to_be_hidden()
+    assert Entry.select().where(Entry.unit == pallet, Entry.kind != "receive").count() == 1

@@ -62,7 +62,7 @@
   var busy = false, offline = false, retryTimer = null, retryDelay = 2000;
   var signedOut = false, staleRetried = false;
   var replay = null;       // {sent, refused} while draining a queue built up offline
-  var last = {code: "", at: 0};
+  var last = {code: "", at: 0, again: false};  // the last code scanned; again: its answer asks for it
   var pauseTimer = null;
   var typing = input.getAttribute("inputmode") === "text";
   var suffixSeen = storageGet(SUFFIX_KEY) === "1";
@@ -120,26 +120,26 @@
       return;
     }
     var now = Date.now();
-    if (doubleRead(code, now)) {
-      // A second read of a label whose first read is still unanswered: sent once, and said so.
-      queuedEl.hidden = false;
-      queuedEl.textContent = t("readTwice", {code: code});
+    var doubleEl = document.getElementById("double");
+    if (doubleRead(code, now)) {  // sent once, and said so (until the next scan)
+      doubleEl.hidden = false;
+      doubleEl.textContent = t("readTwice", {code: code});
       feedback("info");
       return;
     }
-    last = {code: code, at: now};
+    doubleEl.hidden = true;
+    last = {code: code, at: now, again: false};
     if (typing) setTyping(false);
     if (signedOut) signIn(code);
     else enqueue({code: code});
   }
 
-  // A double read is the same code again within a moment while the first read still waits for its
-  // answer (queued or on its way). Once answered, the same code again is meant: a pallet scanned
-  // again after its quantity, UNDO scanned twice to confirm.
+  // A double read is the same code again within a moment with nothing in between, unless the first
+  // read's answer asked for it again (Undo: "scan UNDO again to confirm"; not recorded: "scan it
+  // again"). Anything in between (a typed quantity, a tap) makes the same code again meant: a
+  // pallet scanned again after its quantity. A double read is never silent: it is said.
   function doubleRead(code, now) {
-    if (code !== last.code || now - last.at >= DOUBLE_MS) return false;
-    var tail = queue[queue.length - 1];
-    return !!tail && tail.code === code;
+    return code === last.code && now - last.at < DOUBLE_MS && !last.again;
   }
 
   // --- signed out -------------------------------------------------------------------------------
@@ -249,6 +249,7 @@
 
   // --- the queue --------------------------------------------------------------------------------
   function enqueue(item) {
+    if (item.code !== last.code) last = {code: "", at: 0, again: false};  // something in between
     var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
     if (mode) markMode(mode[1]);  // offline too, the buttons show the mode the queued scans are in
     item.scan_id = uuid();
@@ -313,6 +314,7 @@
         queue.shift();
         saveQueue();
         busy = false;
+        if (item.code === last.code) last.again = true;
         localPanel("bad", t("notRecorded", {what: describe(item)}), t("serverFault", {status: res.status}));
         pump();
         return;
@@ -413,6 +415,7 @@
     var tone = panel ? panel.getAttribute("data-tone") : "info";
     var user = panel && panel.getAttribute("data-user");
     if (panel) {
+      if (panel.querySelector("form.confirm")) last.again = true;
       lastStep = panel.getAttribute("data-step") || "";
       role = panel.getAttribute("data-role") || role;
     }
