@@ -31,7 +31,9 @@ def note(lead):
 
 def take():
     """On the scan page after the lead signed in: the refusal again, with its override buttons."""
-    handback = session.pop(HANDBACK, None)
+    if HANDBACK not in session:  # the usual page load: the session cookie stays as it is
+        return
+    handback = session.pop(HANDBACK)
     lead = g.get("user")
     if not isinstance(handback, dict) or lead is None or not can(lead, "override_load"):
         return
@@ -52,7 +54,7 @@ def take():
 
 def give_back(code, outcome):
     """After the lead's scan: an override done, or a Cancel, hands the handheld back to the operator."""
-    ticket = session.pop(RETURN, None)
+    ticket = session.pop(RETURN) if RETURN in session else None
     if not isinstance(ticket, dict) or not isinstance(code, str):
         return outcome
     decided = (code.startswith("CMD:OVERRIDE:") and outcome.tone != "bad") or code == "CMD:CANCEL"
