@@ -351,3 +351,17 @@ def test_a_double_read_is_sent_once_and_said(browser, live_server, line):  # noq
     shows(hh, "ok", "Done with L-M1")
     expect(hh.locator("#double")).to_be_hidden()
     assert Entry.select().where(Entry.unit == pallet, Entry.kind != "receive").count() == 1
+
+
+def test_a_scan_queued_by_someone_the_session_no_longer_signs_for_is_set_aside(browser, live_server, crew):
+    pallet = crew.pallets[0]
+    hh = badge_handheld(browser, live_server, crew.badge["operator1"])
+    other_tab = hh.context.new_page()  # the same browser signs in as Omar in another tab
+    other_tab.goto(live_server + "/login")
+    badge_in(other_tab, live_server, crew.badge["omar"])
+    other_tab.close()
+    wedge(hh, pallet.lpn)  # made on the page that still says operator1
+    expect(hh.locator("#aside")).to_contain_text("1 scan of operator1 set aside")
+    expect(hh.locator("#who")).to_have_text("omar")
+    assert queued(hh) == 0
+    assert not Entry.select().where(Entry.unit == pallet, Entry.kind != "receive").exists()

@@ -105,6 +105,13 @@ def scan():
         if _from_script():
             return _signed_out()
         return redirect(url_for("auth.login", next=url_for("scan.page")))
+    by = request.form.get("by")
+    if by and by != g.user.username and _from_script():
+        # Queued by someone else than who this session now signs for (it changed hands in another
+        # tab): never recorded under another name. The page sets it aside for its own person.
+        response = make_response("", 409)
+        response.headers["X-Scan-Owner"] = g.user.username
+        return response
     # "All" is a button of its own beside the quantity box: it wins over whatever the box holds.
     code, qty, outcome = request.form.get("code"), request.form.get("all") or request.form.get("qty"), None
     photo = request.files.get("image")

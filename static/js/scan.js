@@ -288,6 +288,7 @@
     if (item.qty != null) body.set("qty", item.qty);
     body.set("scan_id", item.scan_id);
     if (item.step) body.set("step", item.step);
+    if (item.user) body.set("by", item.user);
     body.set("scanned_at", String(item.scanned_at));
     body.set("sent_at", String(Date.now()));
     post(body).then(function (res) {
@@ -304,6 +305,13 @@
         busy = false;
         signedOut = true;
         return res.text().then(signedOutPanel);
+      }
+      var holder = res.status === 409 && res.headers.get("X-Scan-Owner");
+      if (holder) {  // the session signs for someone else now: this scan is set aside, not sent
+        busy = false;
+        setOwner(holder);
+        pump();
+        return;
       }
       if (res.status === 502 || res.status === 503 || res.status === 504) {
         throw new Error("no server behind the proxy");  // like no connection: keep it, try again
@@ -352,6 +360,12 @@
   }
 
   window.addEventListener("online", function () { retryDelay = 2000; pump(); });
+
+  function setOwner(user) {
+    owner = user;
+    var who = document.getElementById("who");
+    if (who) who.textContent = user;
+  }
 
   // --- the handheld changed hands: another person's queued scans are set aside ------------------------
   // Never sent under another name: they wait on this device until their person signs in here again
@@ -419,11 +433,7 @@
       lastStep = panel.getAttribute("data-step") || "";
       role = panel.getAttribute("data-role") || role;
     }
-    if (user && user !== owner) {  // a badge scan handed the device over
-      owner = user;
-      var who = document.getElementById("who");
-      if (who) who.textContent = user;
-    }
+    if (user && user !== owner) setOwner(user);  // a badge scan handed the device over
     if (replay) {
       replay.sent += 1;
       if (tone === "bad") replay.refused += 1;
