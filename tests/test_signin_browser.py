@@ -71,7 +71,7 @@ def test_a_lead_badge_asks_for_the_pin_and_a_wrong_one_is_refused_on_screen(hand
     expect(handheld.locator("input[name=pin]")).to_be_focused()  # the PIN field stays for another try
     handheld.fill("input[name=pin]", "4711")
     handheld.press("input[name=pin]", "Enter")
-    handheld.wait_for_url(live_server + "/inventory")
+    handheld.wait_for_url(live_server + "/scan")  # a badge is scanned on a handheld: it scans on
     expect(who(handheld)).to_have_text("lead1")
 
 

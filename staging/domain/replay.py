@@ -5,7 +5,12 @@ is told. The ledger keeps both times (Entry.at and Entry.recorded_at). No Flask 
 import datetime
 
 from ..store.models import ShiftLog
+from .errors import Invalid
+from .people import security_log
+from .people.permissions import authorize
 from .words import Words
+
+MAX_REASON = 200
 
 
 def scan_time(cal, scanned_ms, sent_ms, now, max_age_hours):
@@ -34,3 +39,24 @@ def scan_time(cal, scanned_ms, sent_ms, now, max_age_hours):
 def _locked(day, shift):
     return ShiftLog.select().where(ShiftLog.day == day, ShiftLog.shift == shift.name,
                                    ShiftLog.submitted_at.is_null(False)).exists()
+
+
+def drop_set_aside(lead, person, count, reason, device=""):
+    """A lead drops scans another person queued on a handheld that has since changed hands (they
+    were set aside there, never sent under another name): nothing is recorded of the scans
+    themselves, the drop is on the security log with its reason."""
+    authorize(lead, "correct")
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise Invalid("Say why these scans are dropped: the reason is kept.")
+    if len(reason) > MAX_REASON:
+        raise Invalid("The reason is too long: at most {count} characters.", count=MAX_REASON)
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        count = 0
+    if not 0 < count <= 10_000 or not person:
+        raise Invalid("No scans set aside to drop.")
+    security_log.record("scans_dropped", actor=lead, subject=str(person), device=device,
+                        detail=f"{count} scan(s) set aside: {reason}")
+    return Words("Scans of {person} dropped ({count}): {reason}", count=count, person=str(person), reason=reason)

@@ -117,7 +117,12 @@ def dump(value):
         return {"d": str(value)}
     if isinstance(value, datetime.date):
         return {"day": value.isoformat()[:10]}
-    return value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    # Anything else (a person, a location: a model row) is said by its name. The session keeps
+    # only JSON: one value it cannot hold would fail the whole answer, and the handheld's queue
+    # would be stuck behind that scan.
+    return str(value)
 
 
 def load(data):

@@ -130,7 +130,12 @@ def login():
             kind = "desk"
     except DomainError as err:
         return _page(error=say(err), status=err.status, pin_for=_pin_pending() if "pin" in form else None)
+    handback = session.get("scan_handback") if kind == "badge" else None  # a lead called to a handheld
     start_session(user, kind)
+    if handback:
+        session["scan_handback"] = handback
+    if kind == "badge":  # a badge is scanned on a handheld: it goes on scanning there
+        return redirect(safe_next(target) or url_for("scan.page"))
     return redirect(landing(user, target))
 
 

@@ -37,7 +37,7 @@ from ..domain.scan import scanner_check, scanning
 from ..domain.scan.commands import COMMANDS, MODE_NAMES, MODES, REASONS
 from ..domain.words import Words
 from ..media import decode as decoding
-from . import i18n, plant, scan_words, trace
+from . import i18n, plant, scan_handback, scan_steps, scan_words, trace
 from .auth import limits, login_required, start_session
 
 bp = Blueprint("scan", __name__)
@@ -66,7 +66,7 @@ def _view(outcome=None):
     return {"state": state, "outcome": outcome, "recent": session.get(RECENT) or [], "said": said,
             "modes": MODES, "mode_names": MODE_NAMES, "commands": dict(COMMANDS), "reasons": REASONS,
             "reason_labels": dict(REASONS), "decimal_mark": get_decimal_symbol(get_locale()),
-            "new_scan_id": lambda: uuid.uuid4().hex, "label_url": label_url}
+            "new_scan_id": lambda: uuid.uuid4().hex, "label_url": label_url, "step": scan_steps.token(state)}
 
 
 def said(data):
@@ -86,6 +86,7 @@ def page():
     if not named:
         # A shared handheld gets a name on first visit; every ledger row it writes carries it.
         g.device = "HH-" + secrets.token_hex(2).upper()
+    scan_handback.take()  # a lead back from the PIN to an operator's refused load
     context = _view()
     context["typing"] = request.args.get("type") == "1"
     context["offline"] = current_app.config.get("SCAN_OFFLINE", True)
@@ -104,6 +105,13 @@ def scan():
         if _from_script():
             return _signed_out()
         return redirect(url_for("auth.login", next=url_for("scan.page")))
+    by = request.form.get("by")
+    if by and by != g.user.username and _from_script():
+        # Queued by someone else than who this session now signs for (it changed hands in another
+        # tab): never recorded under another name. The page sets it aside for its own person.
+        response = make_response("", 409)
+        response.headers["X-Scan-Owner"] = g.user.username
+        return response
     # "All" is a button of its own beside the quantity box: it wins over whatever the box holds.
     code, qty, outcome = request.form.get("code"), request.form.get("all") or request.form.get("qty"), None
     photo = request.files.get("image")
@@ -111,6 +119,8 @@ def scan():
         code, outcome = _from_photo(photo.read())
     if outcome is None:
         outcome = _step(code if code is not None or qty is None else None, qty)
+        outcome = scan_handback.give_back(code, outcome)
+        session[LAST] = outcome.dump()
     if outcome.sign_out:
         users.end_sessions(g.user, request.remote_addr or "")
         session.clear()
@@ -182,11 +192,25 @@ def badge():
     return response
 
 
+@bp.post("/scan/aside/drop")
+@login_required
+def drop_aside():
+    """A lead drops the scans another person left queued on this handheld (set aside by its script,
+    never sent under another name), with a reason: JSON for the script, the refusal in words."""
+    try:
+        said = replay.drop_set_aside(g.user, request.form.get("user", "")[:64], request.form.get("count"),
+                                     request.form.get("reason"), g.device)
+    except DomainError as err:
+        return {"error": i18n.say(err)}, err.status
+    return {"said": i18n.say(said)}
+
+
 def _step(code, qty):
     at, dated_note = _scan_time()
     ctx = inventory.Ctx(g.user, device=g.device, scan_id=_scan_id(), at=at)
     try:
-        state, outcome = scanning.step(ctx, scanning.State.load(session.get(STATE)), code=code, qty=qty)
+        before = scan_steps.resumed(request.form.get("step"), g.user, scanning.State.load(session.get(STATE)))
+        state, outcome = scanning.step(ctx, before, code=code, qty=qty)
         outcome = trace.scan_label(state, outcome)  # a produced pallet's label at once (issue 17)
     except DomainError as err:  # a malformed scan id: refused like any other scan
         state = scanning.State.load(session.get(STATE))
@@ -211,7 +235,7 @@ def _hand_over(outcome):
     except DomainError as err:
         return scanning.Outcome("bad", scanning.refused_title(err), err.words)
     outcome.code = ""  # a badge code is a sign-in: never on the panel or in the recent list
-    recent = session.get(RECENT)
+    recent, handback = session.get(RECENT), scan_handback.note(user)
     if badges.needs_pin(user):
         session.clear()
         session.update(pin_for=user.id, pin_at=int(time.time()))
@@ -220,6 +244,8 @@ def _hand_over(outcome):
         start_session(user, "badge", fresh=False)
         g.user, g.scan_go = user, url_for("scan.page")
     session[RECENT] = recent
+    if handback:
+        session[scan_handback.HANDBACK] = handback
     return outcome
 
 

@@ -22,6 +22,9 @@
   var url = root.getAttribute("data-scan-url");
   var badgeUrl = root.getAttribute("data-badge-url");
   var owner = root.getAttribute("data-user");
+  var dropUrl = root.getAttribute("data-drop-url");
+  var asideBox = document.getElementById("aside");
+  var asideForm = document.getElementById("aside-drop");
   // The page's own words, in the reader's language: a JSON block the server wrote (page.html).
   var WORDS = {};
   try { WORDS = JSON.parse(document.getElementById("scan-words").textContent); } catch (e) { /* none */ }
@@ -37,6 +40,7 @@
   }
 
   var KEY = "scan-queue";
+  var ASIDE_KEY = "scan-aside";  // scans of a person who no longer holds this handheld
   var SUFFIX_KEY = "scan-suffix-seen";
   // No key for this long ends a scan, only on a device that has never sent a suffix. A wedge that
   // sends a code in bursts (Bluetooth packets, a busy handheld) leaves gaps of a few hundred ms
@@ -48,18 +52,24 @@
   var TIMEOUT_MS = 8000;   // a request that takes longer counts as "no connection"
 
   var storageGet = window.scanParts.storageGet, storageSet = window.scanParts.storageSet, uuid = window.scanParts.uuid;
-  var queue = loadQueue();
+  var queue = loadQueue(KEY);
+  var aside = loadQueue(ASIDE_KEY);
+  // The step the server's last answer left pending (signed, opaque): the first scan queued after it
+  // carries it, so a lost session cannot turn "pallet, where to?" + location into another move.
+  var firstPanel = document.getElementById("panel");
+  var lastStep = firstPanel ? firstPanel.getAttribute("data-step") || "" : "";
+  var role = firstPanel ? firstPanel.getAttribute("data-role") || "" : "";
   var busy = false, offline = false, retryTimer = null, retryDelay = 2000;
   var signedOut = false, staleRetried = false;
   var replay = null;       // {sent, refused} while draining a queue built up offline
-  var last = {code: "", at: 0};
+  var last = {code: "", at: 0, again: false};  // the last code scanned; again: its answer asks for it
   var pauseTimer = null;
   var typing = input.getAttribute("inputmode") === "text";
   var suffixSeen = storageGet(SUFFIX_KEY) === "1";
 
-  function loadQueue() {
+  function loadQueue(key) {
     try {
-      var q = JSON.parse(storageGet(KEY) || "[]");
+      var q = JSON.parse(storageGet(key) || "[]");
       return Array.isArray(q) ? q : [];
     } catch (e) { return []; }
   }
@@ -110,12 +120,26 @@
       return;
     }
     var now = Date.now();
-    var double = code === last.code && now - last.at < DOUBLE_MS;
-    last = {code: code, at: now};  // a scanner firing repeatedly stays ignored
-    if (double) return;
+    var doubleEl = document.getElementById("double");
+    if (doubleRead(code, now)) {  // sent once, and said so (until the next scan)
+      doubleEl.hidden = false;
+      doubleEl.textContent = t("readTwice", {code: code});
+      feedback("info");
+      return;
+    }
+    doubleEl.hidden = true;
+    last = {code: code, at: now, again: false};
     if (typing) setTyping(false);
     if (signedOut) signIn(code);
     else enqueue({code: code});
+  }
+
+  // A double read is the same code again within a moment with nothing in between, unless the first
+  // read's answer asked for it again (Undo: "scan UNDO again to confirm"; not recorded: "scan it
+  // again"). Anything in between (a typed quantity, a tap) makes the same code again meant: a
+  // pallet scanned again after its quantity. A double read is never silent: it is said.
+  function doubleRead(code, now) {
+    return code === last.code && now - last.at < DOUBLE_MS && !last.again;
   }
 
   // --- signed out -------------------------------------------------------------------------------
@@ -225,11 +249,13 @@
 
   // --- the queue --------------------------------------------------------------------------------
   function enqueue(item) {
+    if (item.code !== last.code) last = {code: "", at: 0, again: false};  // something in between
     var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
     if (mode) markMode(mode[1]);  // offline too, the buttons show the mode the queued scans are in
     item.scan_id = uuid();
     item.scanned_at = Date.now();
     item.user = owner;
+    item.step = queue.length || busy ? "" : lastStep;  // behind other scans, those set the step
     queue.push(item);
     saveQueue();
     if (offline || busy) queuedPanel();
@@ -250,13 +276,10 @@
   }
 
   function pump() {
-    if (busy || signedOut || !queue.length) return;
+    if (busy || signedOut) return;
+    sortOut();
+    if (!queue.length) return;
     var item = queue[0];
-    if (item.user && item.user !== owner && !replay) {
-      // Scans queued under another user on this device (before a reload): never send them as ours.
-      localPanel("bad", t("queuedBy", {count: queue.length, user: item.user}), t("mustSignIn", {user: item.user}));
-      return;
-    }
     busy = true;
     clearTimeout(retryTimer);
     var body = new URLSearchParams();
@@ -264,6 +287,8 @@
     if (item.code != null) body.set("code", item.code);
     if (item.qty != null) body.set("qty", item.qty);
     body.set("scan_id", item.scan_id);
+    if (item.step) body.set("step", item.step);
+    if (item.user) body.set("by", item.user);
     body.set("scanned_at", String(item.scanned_at));
     body.set("sent_at", String(Date.now()));
     post(body).then(function (res) {
@@ -281,9 +306,25 @@
         signedOut = true;
         return res.text().then(signedOutPanel);
       }
-      if (!res.ok) {  // never an error page in the panel: say it, keep the scan for another try
+      var holder = res.status === 409 && res.headers.get("X-Scan-Owner");
+      if (holder) {  // the session signs for someone else now: this scan is set aside, not sent
         busy = false;
-        localPanel("bad", t("serverRefused", {status: res.status}), t("reload"));
+        setOwner(holder);
+        pump();
+        return;
+      }
+      if (res.status === 502 || res.status === 503 || res.status === 504) {
+        throw new Error("no server behind the proxy");  // like no connection: keep it, try again
+      }
+      if (!res.ok) {
+        // A fault on the server for this scan: it would fail again, so it leaves the queue (the
+        // scans behind it must not wait forever) and the operator hears it was not recorded.
+        queue.shift();
+        saveQueue();
+        busy = false;
+        if (item.code === last.code) last.again = true;
+        localPanel("bad", t("notRecorded", {what: describe(item)}), t("serverFault", {status: res.status}));
+        pump();
         return;
       }
       var go = res.headers.get("X-Scan-Redirect");
@@ -320,17 +361,79 @@
 
   window.addEventListener("online", function () { retryDelay = 2000; pump(); });
 
+  function setOwner(user) {
+    owner = user;
+    var who = document.getElementById("who");
+    if (who) who.textContent = user;
+  }
+
+  // --- the handheld changed hands: another person's queued scans are set aside ------------------------
+  // Never sent under another name: they wait on this device until their person signs in here again
+  // (then they go first, in order), or a lead drops them with a reason.
+  function sortOut() {
+    var back = [], still = [], mine = [], other = [];
+    aside.forEach(function (i) { (i.user === owner ? back : still).push(i); });
+    queue.forEach(function (i) { (!i.user || i.user === owner ? mine : other).push(i); });
+    if (back.length || other.length) {
+      queue = back.concat(mine);
+      aside = still.concat(other);
+      storageSet(ASIDE_KEY, JSON.stringify(aside));
+      saveQueue();
+    }
+    showAside();
+  }
+
+  function asideOf() {  // {user: count}, in the order they were set aside
+    var counts = {};
+    aside.forEach(function (i) { counts[i.user] = (counts[i.user] || 0) + 1; });
+    return counts;
+  }
+
+  function showAside() {
+    var counts = asideOf(), users = Object.keys(counts);
+    asideBox.hidden = users.length === 0;
+    document.getElementById("aside-text").textContent = users.map(function (u) {
+      return t("setAside", {count: counts[u], user: u});
+    }).join(" ");
+    asideForm.hidden = !(role === "lead" || role === "admin") || users.length === 0;
+  }
+
+  asideForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var user = Object.keys(asideOf())[0];
+    if (!user) return;
+    var body = new URLSearchParams();
+    body.set("csrf_token", csrf);
+    body.set("user", user);
+    body.set("count", String(asideOf()[user]));
+    body.set("reason", asideForm.elements.reason.value);
+    fetch(dropUrl, {method: "POST", body: body, credentials: "same-origin",
+                    headers: {"X-CSRFToken": csrf, "X-Scan-Client": "1"}})
+      .then(function (res) {
+        return res.json().then(function (data) {
+          if (!res.ok) { localPanel("bad", t("notDropped"), data.error || String(res.status)); return; }
+          aside = aside.filter(function (i) { return i.user !== user; });
+          storageSet(ASIDE_KEY, JSON.stringify(aside));
+          asideForm.reset();
+          showAside();
+          localPanel("info", t("dropped"), data.said);
+        });
+      })
+      .catch(function () { localPanel("bad", t("notDropped"), t("noConnection")); });
+  });
+
   // --- feedback -----------------------------------------------------------------------------------
   function show(html) {
     live.innerHTML = html;  // rendered by the server, scanned text escaped there
     var panel = document.getElementById("panel");
     var tone = panel ? panel.getAttribute("data-tone") : "info";
     var user = panel && panel.getAttribute("data-user");
-    if (user && user !== owner) {  // a badge scan handed the device over
-      owner = user;
-      var who = document.getElementById("who");
-      if (who) who.textContent = user;
+    if (panel) {
+      if (panel.querySelector("form.confirm")) last.again = true;
+      lastStep = panel.getAttribute("data-step") || "";
+      role = panel.getAttribute("data-role") || role;
     }
+    if (user && user !== owner) setOwner(user);  // a badge scan handed the device over
     if (replay) {
       replay.sent += 1;
       if (tone === "bad") replay.refused += 1;
@@ -387,14 +490,17 @@
     focusInput();
   }
 
+  function describe(item) {
+    var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
+    return mode ? t("mode", {mode: t("mode" + mode[1])})
+                : item.code != null ? item.code : t("quantity", {qty: item.qty});
+  }
+
   function queuedPanel() {
     showQueued();
     var item = queue[queue.length - 1];
     if (!item) return;
-    var mode = item.code && /^CMD:MODE:([A-Z]+)$/.exec(item.code);
-    var what = mode ? t("mode", {mode: t("mode" + mode[1])})
-                    : item.code != null ? item.code : t("quantity", {qty: item.qty});
-    localPanel("queued", t("saved", {what: what}),
+    localPanel("queued", t("saved", {what: describe(item)}),
                offline ? t("savedOffline", {count: queue.length}) : t("queued", {count: queue.length}));
   }
 
@@ -437,10 +543,12 @@
 
   // --- start ----------------------------------------------------------------------------------------
   showQueued();
+  showAside();
   focusInput();
   if (root.getAttribute("data-shell") === "cache") {
     // Reloaded with no connection: the service worker gave the page as it last saw it.
     offline = true;
+    lastStep = "";  // the page as it last was: its step may be long gone
     localPanel("queued", t("noConnection"), t("keepScanning"));
     showQueued();
   }

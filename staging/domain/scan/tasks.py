@@ -5,7 +5,7 @@ stages it there through the stage verb and shows the next task.
 Registered in scan_modes.MODE_STEPS; scanning asks `entered` and `prompt` for the panel."""
 from ...store.models import Scan, User
 from .. import tasks
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..words import Words, joined, part_label
 from .state import HINTS, Outcome
 
@@ -85,8 +85,11 @@ def _task_for(ctx, unit):
 
 
 def _pallet(ctx, state, unit):
-    task, instead = _task_for(ctx, unit)
-    task = tasks.claim(ctx.user, task.id, RULES[0], ctx.at)
+    try:
+        task, instead = _task_for(ctx, unit)
+        task = tasks.claim(ctx.user, task.id, RULES[0], ctx.at)
+    except Conflict as err:  # another operator holds it: say who, and offer the next task at once
+        raise TaskTaken("{taken} {offer}", taken=err.words, offer=_offer(ctx)) from err
     task = tasks.take(task, unit, ctx.at)
     state = state.clear()
     state.unit, state.unit_from = unit.lpn, unit.location.code if unit.location_id else ""
@@ -97,6 +100,18 @@ def _pallet(ctx, state, unit):
     place = task.to_location.code
     return state, Outcome("wait", Words("{task}: scan {location}", task=title, location=place), joined(
         said, Words("Task {number} is yours.", number=task.id), words, Words("Then scan {location}.", location=place)))
+
+
+class TaskTaken(Conflict):
+    title = "Task taken"
+
+
+def _offer(ctx):
+    task = tasks.next_for(ctx.user, RULES[0], ctx.at)
+    if task is None:
+        return Words("No other task now.")
+    title, words = _next_words(task)
+    return joined(Words("Next for you: {task}.", task=title), words, Words("Scan the pallet to take the task."))
 
 
 def _place(ctx, state, place):

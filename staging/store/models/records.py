@@ -135,7 +135,7 @@ class Setting(BaseModel):
 SECURITY_EVENTS = (
     "sign_in", "sign_in_failed", "badge_failed", "pin_failed", "sign_out", "password_changed",
     "badge_reissued", "pin_set", "role_changed", "deactivated", "activated", "token_created",
-    "tokens_revoked", "throttled",
+    "tokens_revoked", "throttled", "scans_dropped",
 )
 
 
