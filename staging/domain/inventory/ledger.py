@@ -1,9 +1,11 @@
 """Reading the ledger: a unit's history, and the replay that proves current state is right."""
 from decimal import Decimal
 
-from peewee import JOIN
+from peewee import JOIN, SQL, Tuple
 
+from ...store.db import is_postgres
 from ...store.models import Entry, Location, Scan, Unit, User, WorkOrder
+from ..errors import NotFound
 
 ZERO = Decimal("0")
 
@@ -14,11 +16,25 @@ def history(unit):
 
 
 def page(after=0, limit=500, unit_id=None):
-    """Entries with an id above `after`, in id order: keyset paging over the whole ledger."""
-    query = _entries().where(Entry.id > after)
+    """The feed: entries after the cursor `after` (the last entry of the previous page; 0: from the
+    start), in the order their transactions committed, so following it never skips or repeats one.
+
+    PostgreSQL takes ids at insert and commits in another order: a page holds only rows whose
+    transaction is older than every one still running (a later commit cannot sort before them), in
+    (txid, id) order. SQLite commits one writer at a time, in id order."""
+    txid = Entry.select(Entry.txid).where(Entry.id == after).scalar() if after else 0
+    if txid is None:
+        raise NotFound("The ledger has no entry {entry}: continue from the previous page's next, "
+                       "or from 0.", entry=after)
+    query = _entries()
     if unit_id is not None:
         query = query.where(Entry.unit == unit_id)
-    return list(query.order_by(Entry.id).limit(limit))
+    if not is_postgres():
+        return list(query.where(Entry.id > after).order_by(Entry.id).limit(limit))
+    query = query.where(Entry.txid < SQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    if after:
+        query = query.where(Tuple(Entry.txid, Entry.id) > Tuple(txid, after))
+    return list(query.order_by(Entry.txid, Entry.id).limit(limit))
 
 
 def _entries():
