@@ -99,6 +99,8 @@ def test_a_cursor_that_is_no_entry_is_refused_in_words(feed):
         refused = feed.get(**query)
         assert refused.status_code == status and refused.mimetype == "application/problem+json"
         assert words in refused.json["detail"]
+    german = feed.client.get("/api/ledger?after=999999", headers={**feed.auth, "Accept-Language": "de"})
+    assert german.status_code == 404 and "Es gibt keine Buchung 999999" in german.json["detail"]
 
 
 def test_a_late_commit_of_a_lower_id_is_delivered_after_a_higher_one_was_read(pg_feed):
