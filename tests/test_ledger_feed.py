@@ -5,11 +5,12 @@ import threading
 import time
 
 import pytest
+from playhouse.migrations import Runner
 
 from staging import create_app
 from staging.domain import inventory
 from staging.domain.people.users import create_token
-from staging.store.db import db, is_postgres, migrate, write_transaction
+from staging.store.db import MIGRATIONS, db, is_postgres, migrate, write_transaction
 from staging.store.models import Entry
 
 from .plant import Plant
@@ -201,3 +202,20 @@ def test_bulk_opening_stock_reaches_the_feed_in_commit_order(feed):
         # Each row carries the transaction that wrote it, the bulk insert's as well.
         txids = [t for (t,) in Entry.select(Entry.txid).order_by(Entry.id).tuples()]
         assert 0 not in txids and len(set(txids[1:])) == 1 and txids[0] < txids[1]
+
+
+def test_rows_written_before_the_upgrade_come_first_and_old_cursors_go_on(feed):
+    """The upgrade fills existing rows (all committed long ago) so that they keep their id order
+    ahead of every later row, and a cursor a follower kept from before still continues."""
+    units = [feed.plant.receive() for _ in range(3)]
+    runner = Runner(db.obj, str(MIGRATIONS))
+    (ours,) = [m for m in runner.status() if m.name == "0029_ledger_commit_order"]
+    runner._run(ours.name, ours.load(), "down")  # the ledger as the previous version left it
+    assert "txid" not in [c.name for c in db.get_columns("ledger")]
+    assert migrate() == ["0029_ledger_commit_order"]
+    assert [t for (t,) in Entry.select(Entry.txid).tuples()] == [0, 0, 0]
+    old = _all_ids()
+    feed.cursor = old[0]  # kept from a poll before the upgrade
+    moved = inventory.move(feed.plant.ctx(), units[0].lpn, "LANE-1")
+    feed.catch_up(until=old[1:] + [moved.entry.id])
+    assert feed.seen == old[1:] + [moved.entry.id]
