@@ -1,6 +1,7 @@
 """The ledger feed (`GET /api/ledger?after=`): a follower that keeps passing the cursor back sees
 every entry exactly once, also when PostgreSQL commits transactions in another order than it
 handed out their ids. Real databases, real transactions on separate connections."""
+import random
 import threading
 import time
 
@@ -13,7 +14,7 @@ from staging.domain.people.users import create_token
 from staging.store.db import MIGRATIONS, db, is_postgres, migrate, write_transaction
 from staging.store.models import Entry
 
-from .plant import Plant
+from .plant import Plant, loc
 
 WAIT = 30  # seconds a step may take before the test gives up (never reached when all is well)
 
@@ -165,24 +166,30 @@ def test_writers_moving_at_once_while_a_follower_polls(feed):
     """Several movers flat out while the follower polls small pages: at the end it saw every
     ledger row exactly once."""
     plant = feed.plant
-    movers, moves_each = 4, 15
+    movers, moves_each = 8, 25
     pallets = [[plant.receive().lpn for _ in range(2)] for _ in range(movers)]
+    # Each mover between places of its own: a shared place's row lock would take turns for them.
+    places = [(loc(f"MOVER-{n}-LANE", "staging").code, loc(f"MOVER-{n}-BIN", "storage").code) for n in range(movers)]
     failures = []
 
-    def mover(lpns):
+    def mover(lpns, places):
         try:
             for n in range(moves_each):
-                inventory.move(plant.ctx(), lpns[n % 2], ("LANE-1", "A-01-1")[n // 2 % 2])
+                with write_transaction():
+                    inventory.move(plant.ctx(), lpns[n % 2], places[n // 2 % 2])
+                    # Work after the ledger row, before the commit (as a verb with more steps
+                    # does): others commit higher ids meanwhile, and the follower reads them.
+                    time.sleep(random.random() / 100)
         except Exception as err:  # reported by the main thread: a thread's assertion is lost
             failures.append(err)
         finally:
             db.close()
 
-    threads = [threading.Thread(target=mover, args=(lpns,)) for lpns in pallets]
+    threads = [threading.Thread(target=mover, args=(lpns, where)) for lpns, where in zip(pallets, places)]
     for thread in threads:
         thread.start()
     while any(thread.is_alive() for thread in threads):
-        feed.poll(limit=3)
+        feed.poll()  # to the head each time: where late commits happen
     for thread in threads:
         thread.join()
     feed.catch_up(limit=3)
