@@ -10,6 +10,7 @@ from playhouse.migrations import Runner
 
 from staging import create_app
 from staging.domain import inventory
+from staging.domain.inventory import ledger
 from staging.domain.people.users import create_token
 from staging.store.db import MIGRATIONS, db, is_postgres, migrate, write_transaction
 from staging.store.models import Entry
@@ -226,3 +227,16 @@ def test_rows_written_before_the_upgrade_come_first_and_old_cursors_go_on(feed):
     moved = inventory.move(feed.plant.ctx(), units[0].lpn, "LANE-1")
     feed.catch_up(until=old[1:] + [moved.entry.id])
     assert feed.seen == old[1:] + [moved.entry.id]
+
+
+def test_rows_restored_from_another_server_reach_the_feed_once_settled(pg_feed):
+    """pg_restore into another server brings the old server's transaction ids, maybe far beyond
+    this one's: until settled, such rows would stay out of the feed."""
+    units = [pg_feed.plant.receive() for _ in range(2)]
+    Entry.update(txid=Entry.txid + 10**12).execute()  # as written on a server far older than this one
+    assert pg_feed.poll() == []
+    assert ledger.settle_restored_rows() == 2
+    moved = inventory.move(pg_feed.plant.ctx(), units[0].lpn, "LANE-1")
+    pg_feed.catch_up()
+    assert pg_feed.seen == _all_ids()[:2] + [moved.entry.id]
+    assert ledger.settle_restored_rows() == 0

@@ -37,6 +37,17 @@ def page(after=0, limit=500, unit_id=None):
     return list(query.order_by(Entry.txid, Entry.id).limit(limit))
 
 
+def settle_restored_rows():
+    """After a pg_restore into another PostgreSQL server: rows keep the transaction ids of the
+    server that wrote them, and those beyond this server's next id would stay out of the feed until
+    its counter passed them. All were committed long ago: they become the feed's first rows, in id
+    order (txid 0), as before the feed went by commit order. Returns how many rows changed."""
+    if not is_postgres():
+        return 0
+    beyond = SQL("pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+    return Entry.update(txid=0).where(Entry.txid >= beyond).execute()
+
+
 def _entries():
     From, To = Location.alias(), Location.alias()
     return (Entry.select(Entry, Unit, From, To, User, WorkOrder, Scan)
