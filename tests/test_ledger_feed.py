@@ -240,3 +240,10 @@ def test_rows_restored_from_another_server_reach_the_feed_once_settled(pg_feed):
     pg_feed.catch_up()
     assert pg_feed.seen == _all_ids()[:2] + [moved.entry.id]
     assert ledger.settle_restored_rows() == 0
+
+
+def test_the_api_document_tells_how_to_follow_the_feed(feed):
+    ledger_doc = feed.client.get("/api/openapi.json").json["paths"]["/api/ledger"]["get"]
+    assert "commit order" in ledger_doc["summary"] and "404" in ledger_doc["responses"]
+    after = [p for p in ledger_doc["parameters"] if p["name"] == "after"][0]
+    assert "previous page's `next`" in after["description"]
