@@ -184,7 +184,9 @@ def machine_staged(code):
 @token_required
 @spec.validate(query=schemas.LedgerQuery, resp=responses(200, schemas.LedgerPage, 404, 422), tags=["ledger"])
 def ledger_page(query: schemas.LedgerQuery):
-    """The ledger in id order, a page at a time: follow `next` until it is null."""
+    """The ledger in commit order, a page at a time: follow `next` until it is null, then poll
+    again with the last entry's id as `after`. Never skips an entry whose transaction commits late
+    and never repeats one (on PostgreSQL the order is the commit order, not always the id order)."""
     unit_id = finders.unit(query.unit).id if query.unit else None
     entries = ledger.page(after=query.after, limit=query.limit, unit_id=unit_id)
     more = len(entries) == query.limit

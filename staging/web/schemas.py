@@ -56,7 +56,8 @@ class SplitIn(Strict):
 
 class LedgerQuery(Strict):
     after: int = Field(0, ge=0, le=2**62,
-                       description="Return entries with an id above this (the previous page's `next`)")
+                       description="The cursor: the previous page's `next` (or its last entry's id); "
+                                   "0 starts from the beginning")
     limit: int = Field(500, ge=1, le=5000)
     unit: str | None = Field(None, min_length=1, max_length=120, description="Only this unit's entries")
 
@@ -146,7 +147,8 @@ class MoveOut(EntryOut):
 
 class LedgerPage(BaseModel):
     entries: list[EntryOut]
-    next: int | None = Field(description="Pass as `after` for the next page; null on the last page")
+    next: int | None = Field(description="Pass as `after` for the next page; null on the last page "
+                                         "(poll on with its last entry's id)")
 
 
 class LineOut(BaseModel):

@@ -1,9 +1,11 @@
 """Reading the ledger: a unit's history, and the replay that proves current state is right."""
 from decimal import Decimal
 
-from peewee import JOIN
+from peewee import JOIN, SQL, Tuple
 
+from ...store.db import is_postgres
 from ...store.models import Entry, Location, Scan, Unit, User, WorkOrder
+from ..errors import NotFound
 
 ZERO = Decimal("0")
 
@@ -14,11 +16,36 @@ def history(unit):
 
 
 def page(after=0, limit=500, unit_id=None):
-    """Entries with an id above `after`, in id order: keyset paging over the whole ledger."""
-    query = _entries().where(Entry.id > after)
+    """The feed: entries after the cursor `after` (the last entry of the previous page; 0: from the
+    start), in the order their transactions committed, so following it never skips or repeats one.
+
+    PostgreSQL takes ids at insert and commits in another order: a page holds only rows whose
+    transaction is older than every one still running (a later commit cannot sort before them), in
+    (txid, id) order. SQLite commits one writer at a time, in id order."""
+    txid = Entry.select(Entry.txid).where(Entry.id == after).scalar() if after else 0
+    if txid is None:
+        raise NotFound("The ledger has no entry {entry}: continue from the previous page's next, "
+                       "or from 0.", entry=after)
+    query = _entries()
     if unit_id is not None:
         query = query.where(Entry.unit == unit_id)
-    return list(query.order_by(Entry.id).limit(limit))
+    if not is_postgres():
+        return list(query.where(Entry.id > after).order_by(Entry.id).limit(limit))
+    query = query.where(Entry.txid < SQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    if after:
+        query = query.where(Tuple(Entry.txid, Entry.id) > Tuple(txid, after))
+    return list(query.order_by(Entry.txid, Entry.id).limit(limit))
+
+
+def settle_restored_rows():
+    """After a pg_restore into another PostgreSQL server: rows keep the transaction ids of the
+    server that wrote them, and those beyond this server's next id would stay out of the feed until
+    its counter passed them. All were committed long ago: they become the feed's first rows, in id
+    order (txid 0), as before the feed went by commit order. Returns how many rows changed."""
+    if not is_postgres():
+        return 0
+    beyond = SQL("pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+    return Entry.update(txid=0).where(Entry.txid >= beyond).execute()
 
 
 def _entries():

@@ -2,6 +2,7 @@
 import datetime
 
 from peewee import (
+    BigIntegerField,
     BooleanField,
     CharField,
     Check,
@@ -204,6 +205,9 @@ class Entry(BaseModel):
     scan = ForeignKeyField(Scan, null=True, backref="entries")
     at = DateTimeField(default=utcnow, index=True)  # when it happened (an offline scan: when scanned)
     recorded_at = DateTimeField(default=utcnow, null=True)  # when it reached us (null: before 0012)
+    # The writing transaction's id, for the feed's commit order: on PostgreSQL a trigger stamps it
+    # whatever the insert says (migration 0029); SQLite writes one transaction at a time and keeps 0.
+    txid = BigIntegerField(default=0)
 
     class Meta:
         table_name = "ledger"
