@@ -2,6 +2,7 @@
 import secrets
 
 from . import demo
+from .domain.inventory.ledger import settle_restored_rows
 from .domain.logbook import Calendar
 from .domain.people.users import create_user
 from .domain.tasks import Rules
@@ -15,6 +16,9 @@ def prepare(config, echo=print):
     for name in applied:
         echo(f"Migrated: {name}")
     with db.connection_context():
+        settled = settle_restored_rows()  # a PostgreSQL restore from another server: feed them first
+        if settled:
+            echo(f"Ledger: {settled} restored row(s) put at the head of the feed.")
         if not User.select().where(User.role == "admin").exists():
             password = secrets.token_urlsafe(12)
             create_user("admin", "admin", password, display_name="Administrator")
