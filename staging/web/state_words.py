@@ -33,6 +33,8 @@ STATE_WORDS = {
     # label batches
     "queued": lazy_gettext("queued"), "rendering": lazy_gettext("rendering"), "sending": lazy_gettext("sending"),
     "failed": lazy_gettext("failed"),
+    # a badge or password in the change history (never the code or the password itself)
+    "issued": lazy_gettext("issued"), "reissued": lazy_gettext("reissued"), "reset": lazy_gettext("reset"),
     # roles
     "operator": lazy_gettext("operator"), "stager": lazy_gettext("stager"), "lead": lazy_gettext("lead"),
     "admin": lazy_gettext("admin"),

@@ -16,6 +16,7 @@ from ...store.db import write_transaction
 from ...store.models import Barcode, User
 from .. import codes
 from ..errors import Forbidden, Invalid, NotFound, SignInFailed
+from ..setup import audit
 from . import passwords, security_log, throttle
 from .permissions import authorize, can
 
@@ -76,6 +77,9 @@ def reissue(admin, username, address="", device=""):
         User.update(badge=code, session_gen=User.session_gen + 1).where(User.id == user.id).execute()
         codes.register(user, code)
         security_log.record("badge_reissued", actor=admin, subject=user, address=address, device=device)
+        # The history says that a badge was issued, never its code (leads read the history).
+        audit.record(admin, "user", user.username, {"badge": "issued" if user.badge else None},
+                     {"badge": "reissued" if user.badge else "issued"})
     return code
 
 

@@ -13,6 +13,15 @@ FIELDS = ("username", "display_name", "role", "badge", "language", "active")
 LANGUAGES = ("", *languages.SHIPPED)  # "": follow the browser
 
 
+def snapshot(person):
+    """A person's audited fields. The badge is recorded as issued, never as its code: the change
+    history is read by leads, and a badge's code signs its holder in."""
+    values = audit.snapshot(person, FIELDS)
+    if values is not None and values.get("badge"):
+        values["badge"] = "issued"
+    return values
+
+
 def find(username):
     found = User.get_or_none(User.username == str(username or "").strip())
     if found is None:
@@ -61,9 +70,9 @@ def save(user, values, password=None):
     username = fields.text(values, "username", Words("User name"), required=True, max_length=64)
     with write_transaction():
         existing = User.get_or_none(User.username == username)
-        before = audit.snapshot(existing, FIELDS)
+        before = snapshot(existing)
         person = _create(user, values, password) if existing is None else _update(user, existing, values)
-        after = audit.snapshot(person, FIELDS)
+        after = snapshot(person)
         audit.record(user, "user", username, before, after)
     return person, "created" if before is None else "updated" if before != after else "unchanged"
 
