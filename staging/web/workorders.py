@@ -89,9 +89,10 @@ def edit(number):
 
 def _form(wo, fields, lines, errors):
     lines = list(lines) + [{}] * BLANK_LINES
+    may_edit = can(g.user, "work_orders")  # nobody else is offered a form that would only refuse them
     return render_template("workorders/form.html", wo=wo, fields=fields, lines=lines, errors=errors,
                            statuses=WORK_ORDER_STATUSES,
-                           may_edit=can(g.user, "work_orders")), 422 if errors else 200
+                           may_edit=may_edit), 422 if errors else 200 if may_edit else 403
 
 
 @bp.get("/<number>")
