@@ -17,7 +17,7 @@ from ...store.models import Barcode, User
 from .. import codes
 from ..errors import Forbidden, Invalid, NotFound, SignInFailed
 from ..setup import audit
-from . import passwords, security_log, throttle
+from . import passwords, security_log, throttle, tokens
 from .permissions import authorize, can
 
 BADGE_DIGITS = 20  # log2(10**20) = 66.4 random bits
@@ -66,8 +66,9 @@ def check_batch(viewer, usernames):
                         "reprint yours.")
 
 
-def reissue(admin, username, address="", device=""):
-    """A new badge code for the user: the old one stops working at once, and so do their sessions.
+def reissue(admin, username, address="", device="", end_tokens=False):
+    """A new badge code for the user: the old one stops working at once, and so do their sessions
+    (and, with end_tokens, their API tokens: a lost badge may mean more was lost).
     Returns the new code (shown to the admin to print)."""
     authorize(admin, "manage_users")
     with write_transaction():
@@ -77,6 +78,8 @@ def reissue(admin, username, address="", device=""):
         User.update(badge=code, session_gen=User.session_gen + 1).where(User.id == user.id).execute()
         codes.register(user, code)
         security_log.record("badge_reissued", actor=admin, subject=user, address=address, device=device)
+        if end_tokens:
+            tokens.end_all(user, actor=admin, address=address)
         # The history says that a badge was issued, never its code (leads read the history).
         audit.record(admin, "user", user.username, {"badge": "issued" if user.badge else None},
                      {"badge": "reissued" if user.badge else "issued"})

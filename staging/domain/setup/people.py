@@ -4,7 +4,7 @@ from ...store.db import write_transaction
 from ...store.models import ROLES, User
 from .. import codes, languages
 from ..errors import Invalid, NotFound
-from ..people import users
+from ..people import tokens, users
 from ..people.permissions import authorize
 from ..words import Words
 from . import audit, fields
@@ -110,7 +110,9 @@ def deactivate(user, username):
     return save(user, {"username": find(username).username, "active": "no"})[0]
 
 
-def reset_password(user, username, password):
+def reset_password(user, username, password, end_tokens=False):
+    """A new password; with end_tokens (the form's default) the person's API tokens end too: a reset
+    after a suspected compromise must not leave a script running under a stolen token."""
     authorize(user, "manage_users")
     person = find(username)
     if person.id == user.id:  # a reset ends one's own sessions too: it would sign the admin out mid-task
@@ -118,6 +120,8 @@ def reset_password(user, username, password):
     with write_transaction():
         users.set_password(person, password or "")
         audit.record(user, "user", person.username, {"password": "old"}, {"password": "reset"})
+        if end_tokens:
+            tokens.end_all(person, actor=user)
     return person
 
 

@@ -7,7 +7,9 @@ login_failure.kind: password, PIN and badge failures are counted apart (wrong pa
 lock a person's badge and PIN); login_failure.device now holds a device's signed key.
 
 scan.digest: what a scan asked for, so a client_scan_id sent again with other content, or by another
-person, is refused instead of answered with the first move."""
+person, is refused instead of answered with the first move.
+
+api_token.last_used_at: the people page shows when each token was last used."""
 import json
 
 from peewee import *
@@ -15,7 +17,8 @@ from peewee import *
 
 def up(migrator, db):
     migrator.migrate(migrator.add_column("login_failure", "kind", CharField(max_length=16, default="")),
-                     migrator.add_column("scan", "digest", CharField(max_length=64, default="")))
+                     migrator.add_column("scan", "digest", CharField(max_length=64, default="")),
+                     migrator.add_column("api_token", "last_used_at", DateTimeField(null=True)))
     rows = db.execute_sql('SELECT id, "before", "after" FROM master_change WHERE kind = ' + db.param, ("user",))
     for row_id, before, after in list(rows.fetchall()):
         masked = [_masked(before), _masked(after)]
@@ -35,4 +38,5 @@ def _masked(text):
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_column("login_failure", "kind"), migrator.drop_column("scan", "digest"))  # the badge codes are gone on purpose
+    migrator.migrate(migrator.drop_column("login_failure", "kind"), migrator.drop_column("scan", "digest"),
+                     migrator.drop_column("api_token", "last_used_at"))  # the badge codes are gone on purpose

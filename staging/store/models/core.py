@@ -70,6 +70,7 @@ class ApiToken(BaseModel):
     name = CharField(max_length=120, default="")
     created_at = DateTimeField(default=utcnow)
     revoked_at = DateTimeField(null=True)
+    last_used_at = DateTimeField(null=True)  # noted at most once a minute
 
 
 class Location(BaseModel):
