@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 
 from ..domain import finders
 from ..domain.errors import DomainError
-from ..domain.people import badges, users
+from ..domain.people import badges, tokens, users
 from ..domain.setup import checklist
 from . import devices
 from .i18n import say
@@ -42,6 +42,15 @@ def init_app(app):
             if g.user is None or _idle_too_long():
                 g.user = None
                 _forget_user()
+
+    @app.after_request
+    def note_token_use(response):
+        # Only a call that was answered counts as a use (and a refused one writes nothing at all).
+        if g.get("via_token") and g.get("user") is not None and response.status_code < 400:
+            row = users.token_row(request.headers.get("Authorization", "")[7:].strip())
+            if row is not None:
+                tokens.touch(row)
+        return response
 
 
 def _idle_too_long():

@@ -156,7 +156,7 @@ def _has_nul(req):
         texts += [t for pair in req.form.lists() for t in (pair[0], *pair[1])]
         if req.is_json:
             texts += _strings(req.get_json(silent=True))
-    return any("\x00" in text for text in texts)
+    return any(isinstance(text, str) and "\x00" in text for text in texts)
 
 
 def _strings(value):

@@ -9,7 +9,7 @@ from ...store.models import ROLES, ApiToken, User, utcnow
 from .. import codes, languages
 from ..errors import Forbidden, Invalid, NotFound, SignInFailed
 from ..words import Words
-from . import badges, passwords, security_log, throttle, tokens
+from . import badges, passwords, security_log, throttle
 from .permissions import authorize
 
 PASSWORD_METHOD = "scrypt"  # werkzeug's default; tests lower the cost
@@ -193,8 +193,12 @@ def user_for_token(token):
     row = next(iter(_TOKEN(_hash(token or ""))), None)
     if row is None or not row.user.active:
         return None
-    tokens.touch(row)
     return row.user
+
+
+def token_row(token):
+    """The unrevoked ApiToken row of a token (for noting its use), or None."""
+    return next(iter(_TOKEN(_hash(token or ""))), None)
 
 
 def revoke_tokens(username):
