@@ -76,7 +76,8 @@ def check(username, address, now=None, *, per_username=None, per_address=None, d
 def _by_name(name, kind):
     # Rows from before kinds were kept are password failures.
     if kind == "password":
-        return (LoginFailure.username == name) & ((LoginFailure.kind == kind) | (LoginFailure.kind == ""))
+        return (LoginFailure.username == name) & ((LoginFailure.kind == kind) | (LoginFailure.kind == "")
+                                                  | LoginFailure.kind.is_null())
     return (LoginFailure.username == name) & (LoginFailure.kind == kind)
 
 

@@ -16,8 +16,10 @@ from peewee import *
 
 
 def up(migrator, db):
-    migrator.migrate(migrator.add_column("login_failure", "kind", CharField(max_length=16, default="")),
-                     migrator.add_column("scan", "digest", CharField(max_length=64, default="")),
+    # Nullable: on SQLite a NOT NULL column is added by rebuilding the table, which leaves free pages
+    # behind (and takes the time of a copy of the scan table).
+    migrator.migrate(migrator.add_column("login_failure", "kind", CharField(max_length=16, null=True)),
+                     migrator.add_column("scan", "digest", CharField(max_length=64, null=True)),
                      migrator.add_column("api_token", "last_used_at", DateTimeField(null=True)))
     rows = db.execute_sql('SELECT id, "before", "after" FROM master_change WHERE kind = ' + db.param, ("user",))
     for row_id, before, after in list(rows.fetchall()):

@@ -179,7 +179,7 @@ class Scan(BaseModel):
     action = CharField(max_length=16)
     user = ForeignKeyField(User, null=True)
     device = CharField(max_length=64, default="")
-    digest = CharField(max_length=64, default="")  # what it asked for (a fingerprint); "" from before
+    digest = CharField(max_length=64, null=True, default="")  # what it asked for (a fingerprint); none from before
     created_at = DateTimeField(default=utcnow)
 
 

@@ -99,7 +99,7 @@ class LoginFailure(BaseModel):
     username = CharField(max_length=64, default="")  # "" for a badge scan
     address = CharField(max_length=64, default="")
     device = CharField(max_length=64, default="")  # the device's signed key; "" for a client without one
-    kind = CharField(max_length=16, default="")  # password, pin or badge ("": a password, from before)
+    kind = CharField(max_length=16, null=True, default="")  # password, pin or badge (none: a password, from before)
     at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
