@@ -33,7 +33,8 @@ def init_app(app):
                                          or request.cookies.get("device") or "") if ch.isprintable())[:64]
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            g.user = users.user_for_token(header[7:].strip())
+            g.api_token = users.token_row(header[7:].strip())
+            g.user = g.api_token.user if g.api_token is not None and g.api_token.user.active else None
             g.via_token = True
             return
         user_id = session.get("user_id")
@@ -47,9 +48,7 @@ def init_app(app):
     def note_token_use(response):
         # Only a call that was answered counts as a use (and a refused one writes nothing at all).
         if g.get("via_token") and g.get("user") is not None and response.status_code < 400:
-            row = users.token_row(request.headers.get("Authorization", "")[7:].strip())
-            if row is not None:
-                tokens.touch(row)
+            tokens.touch(g.api_token)
         return response
 
 
