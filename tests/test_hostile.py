@@ -288,7 +288,7 @@ def test_too_large_uploads_get_a_readable_413(lead, plant, app):
 
 UNKNOWN = {"code": "NOPE-404", "lpn": "NOPE-404", "number": "WO-404", "job_id": 999999, "note_id": 999999,
            "name": "NOPE-404.pdf", "kind": "unit", "fmt": "xyz", "day": "2025-02-30", "shift": "Nope",
-           "filename": "nope.css", "username": "nope-404", "task_id": 999999}
+           "filename": "nope.css", "username": "nope-404", "task_id": 999999, "token_id": 999999}
 
 
 def test_unknown_ids_in_every_url_get_a_readable_4xx(app, lead, plant):

@@ -21,6 +21,7 @@ from staging.media import labels, printing
 from staging.store.models import (
     MODELS,
     ROLES,
+    ApiToken,
     LabelJob,
     LabelPrint,
     LineSidePlace,
@@ -46,6 +47,10 @@ from .webutil import csrf_token, login
 GTIN = "09501101530003"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 REFUSED = re.compile(r"only an? \w+ or above may")
+
+
+def _operator_token_id():
+    return ApiToken.select(ApiToken.id).join(User).where(User.username == "operator1").scalar()
 
 
 class World:
@@ -313,6 +318,9 @@ CASES = [
     Case("people: reissue a badge", "admin.reissue", "POST", "admin",
          lambda c, w, who: form(c, "/admin/users/operator1/badge"),
          lambda r, w, b: _where(User, User.badge.is_null(False)) == 1),
+    Case("people: revoke an API token", "admin.revoke_token", "POST", "admin",
+         lambda c, w, who: form(c, f"/admin/tokens/{_operator_token_id()}/revoke"),
+         lambda r, w, b: _where(ApiToken, ApiToken.revoked_at.is_null(False)) == 1),
     Case("people: set a PIN", "admin.pin", "POST", "admin",
          lambda c, w, who: form(c, "/admin/users/admin1/pin", {"pin": "4711"}),
          lambda r, w, b: _where(User, User.pin_hash.is_null(False)) == 1),

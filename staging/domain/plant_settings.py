@@ -175,7 +175,7 @@ class Row:
 
 def shown(user, config):
     """The settings for the settings page, editable ones first. Admins only."""
-    authorize(user, "manage_users")
+    authorize(user, "settings")
     rows = [Row(name, what, _text(name, config.get(name)), parse is not None) for name, what, parse in SETTINGS]
     return [row for row in rows if row.editable] + [row for row in rows if not row.editable]
 
@@ -203,7 +203,7 @@ class Refused(Invalid):
 def save(user, typed, config):
     """Store what an admin typed (setting name -> text) where it differs from the value now, with
     an audit record each, in one transaction. Returns the names changed. Refused: nothing saved."""
-    authorize(user, "manage_users")
+    authorize(user, "settings")
     values, problems = {}, {}
     for name, parse in EDITABLE.items():
         if name in typed:

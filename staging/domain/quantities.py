@@ -33,7 +33,8 @@ def parse_quantity(value, *, allow_zero=False, what=QUANTITY):
     if qty == 0 and not allow_zero:
         raise Invalid("{what} must be more than zero.", what=what)
     if qty >= MAX_QUANTITY:
-        raise Invalid("{what} {text} is too large.", what=what, text=text[:20])
+        # Not the number itself: 1e23 written out and cut to fit would read as another number.
+        raise Invalid("{what} is too large: it must be less than {limit}.", what=what, limit=f"{MAX_QUANTITY:f}")
     if qty != qty.quantize(Decimal("0.001")):
         raise Invalid("{what} can have at most 3 decimals.", what=what)
     return qty

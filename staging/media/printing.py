@@ -377,9 +377,11 @@ def _set(job_id, **values):
 
 
 def job_for(user, job_id):
-    """A job its owner (or a lead) may look at; an interrupted one shows as failed."""
+    """A job its owner (or an admin) may look at; an interrupted one shows as failed.
+
+    Not a lead: a batch of badges holds every code in it, and job ids count up."""
     job = LabelJob.get_or_none(LabelJob.id == job_id)
-    if job is None or (job.user_id != user.id and not can(user, "adjust")):
+    if job is None or (job.user_id != user.id and not can(user, "manage_users")):
         raise NotFound("No such label job.")
     if job.status in ("queued", "rendering", "sending") and utcnow() - job.updated_at > STALE_AFTER:
         _set(job.id, status="failed", error="The job stopped (the server restarted?). Make the labels again.")
@@ -395,6 +397,6 @@ def job_file(job):
 def recent_jobs(user, limit=10):
     query = LabelJob.select(LabelJob.id, LabelJob.kind, LabelJob.size, LabelJob.output, LabelJob.status,
                             LabelJob.total, LabelJob.done, LabelJob.selection, LabelJob.created_at)
-    if not can(user, "adjust"):
+    if not can(user, "manage_users"):
         query = query.where(LabelJob.user == user)
     return list(query.order_by(LabelJob.id.desc()).limit(limit))

@@ -66,8 +66,14 @@ def connection_lost(err):
     return is_postgres() and isinstance(err, FAULTS) and conn is not None and bool(getattr(conn, "closed", 0))
 
 
+# What a full disk says: SQLite "database or disk is full", or "disk I/O error" when the WAL or its
+# index cannot grow; PostgreSQL "No space left on device".
+DISK_FULL_WORDS = ("full", "disk i/o error", "no space left")
+
+
 def disk_full(err):
-    return isinstance(err, OperationalError) and "full" in str(err).lower()
+    text = str(err).lower()
+    return isinstance(err, OperationalError) and any(words in text for words in DISK_FULL_WORDS)
 
 
 def reconnect():
@@ -237,7 +243,12 @@ def init_app(app):
     @app.before_request
     def _connect():
         _writes.done = False
-        db.connect(reuse_if_open=True)
+        try:
+            db.connect(reuse_if_open=True)
+        except FAULTS:
+            # A page that needs no database (the sign-in page) still answers; the first query of
+            # any other connects again and meets the fault's own answer (errors.py: 503).
+            pass
 
     dispatch = app.dispatch_request
 

@@ -7,6 +7,7 @@ from . import (
     admin,
     api,
     auth,
+    devices,
     errors,
     floor,
     form_marks,
@@ -54,6 +55,7 @@ def register(app):
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)
     settings.init_app(app)  # the stored settings, read before anything else looks at the config
+    devices.init_app(app)  # the signed device key the sign-in throttle counts by
     auth.init_app(app)
     security.init_app(app)  # after auth: it needs to know how the user signed in
     errors.init_app(app)

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_babel import gettext
 
 from ..domain.errors import DomainError
-from ..domain.people import badges, security_log, users
+from ..domain.people import badges, security_log, tokens, users
 from ..store.models import SECURITY_EVENTS
 from .auth import login_required
 from .i18n import say
@@ -40,8 +40,16 @@ def _change(action, username, done):
 @bp.post("/users/<username>/badge")
 @login_required
 def reissue(username):
-    return _change(lambda: badges.reissue(g.user, username, _address(), g.device), username,
+    end_tokens = request.form.get("end_tokens") == "1"
+    return _change(lambda: badges.reissue(g.user, username, _address(), g.device, end_tokens=end_tokens), username,
                    gettext("%(user)s has a new badge; the old one no longer works. Print it now.", user=username))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    return _change(lambda: tokens.revoke(g.user, token_id, _address()), "",
+                   gettext("The API token is revoked: it no longer works."))
 
 
 @bp.post("/users/<username>/pin")

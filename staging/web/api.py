@@ -1,6 +1,7 @@
 """JSON API for other departments: the same domain calls as the pages, errors as problem+json.
 
 Inputs are validated by spectree against staging.web.schemas, which also make /api/openapi.json."""
+import copy
 import functools
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
@@ -71,16 +72,28 @@ def ctx(scan_id):
     return inventory.Ctx(g.user, device=g.device, scan_id=scan_id)
 
 
+# spectree documents JSON bodies only: the photo upload is said here.
+PHOTO_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["image"],
+    "properties": {"image": {"type": "string", "format": "binary", "description": "A photo (JPEG or PNG)."}}}}}}
+
+
+def document():
+    doc = copy.deepcopy(spec.spec)
+    doc["paths"]["/api/decode"]["post"]["requestBody"] = PHOTO_BODY
+    return doc
+
+
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI document, generated from the schemas the API validates with."""
-    return jsonify(spec.spec)
+    return jsonify(document())
 
 
 @bp.get("/")
 def browse():
     """The API, readable in a browser: rendered from the same OpenAPI document."""
-    return render_template("api/browse.html", doc=spec.spec)
+    return render_template("api/browse.html", doc=document())
 
 
 @bp.get("/locations")

@@ -12,8 +12,9 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 
 from ..domain import finders
 from ..domain.errors import DomainError
-from ..domain.people import badges, users
+from ..domain.people import badges, tokens, users
 from ..domain.setup import checklist
+from . import devices
 from .i18n import say
 from .security import safe_next
 
@@ -27,11 +28,13 @@ def init_app(app):
     def load_user():
         g.user = None
         g.via_token = False
+        # The device's name, for the ledger and the security log (the throttle counts by devices.key()).
         g.device = "".join(ch for ch in (request.headers.get("X-Device")
                                          or request.cookies.get("device") or "") if ch.isprintable())[:64]
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            g.user = users.user_for_token(header[7:].strip())
+            g.api_token = users.token_row(header[7:].strip())
+            g.user = g.api_token.user if g.api_token is not None and g.api_token.user.active else None
             g.via_token = True
             return
         user_id = session.get("user_id")
@@ -40,6 +43,13 @@ def init_app(app):
             if g.user is None or _idle_too_long():
                 g.user = None
                 _forget_user()
+
+    @app.after_request
+    def note_token_use(response):
+        # Only a call that was answered counts as a use (and a refused one writes nothing at all).
+        if g.get("via_token") and g.get("user") is not None and response.status_code < 400:
+            tokens.touch(g.api_token)
+        return response
 
 
 def _idle_too_long():
@@ -67,6 +77,7 @@ def start_session(user, kind, fresh=True):
         session.clear()
     session.update(user_id=user.id, gen=user.session_gen, kind=kind, seen=int(time.time()))
     session.permanent = True
+    devices.remember()
 
 
 def login_required(view):
@@ -111,22 +122,23 @@ def limits():
 def login():
     target = request.args.get("next")
     safe_next(target)  # a CRLF in it is refused (400) before anything else
-    if request.method == "GET":
+    if request.method != "POST":  # HEAD too (a monitor, a link checker): the page, never a failed sign-in
         return _page(pin_for=_pin_pending())
-    form, address = request.form, request.remote_addr or ""
+    form, address, key = request.form, request.remote_addr or "", devices.key()
     try:
         if "pin" in form:  # the second step of a badge of a role above operator
-            user = badges.check_pin(_pin_pending() and session.get("pin_for"), form.get("pin"), address, limits())
+            user = badges.check_pin(_pin_pending() and session.get("pin_for"), form.get("pin"), address, limits(),
+                                    device=key)
             kind = "badge"
         elif "badge" in form:  # a badge scanned on a shared handheld
-            user = badges.sign_in(form.get("badge"), address, g.device, limits())
+            user = badges.sign_in(form.get("badge"), address, key, limits(), device_name=g.device)
             kind = "badge"
             if badges.needs_pin(user):
                 session.clear()
                 session.update(pin_for=user.id, pin_at=int(time.time()))
                 return _page(pin_for=user)
         else:
-            user = users.sign_in(form.get("username"), form.get("password"), address, limits())
+            user = users.sign_in(form.get("username"), form.get("password"), address, limits(), device=key)
             kind = "desk"
     except DomainError as err:
         return _page(error=say(err), status=err.status, pin_for=_pin_pending() if "pin" in form else None)

@@ -38,6 +38,14 @@ def _answer(status, title, message):
     return render_template(_template(), title=title, message=message), status
 
 
+def _with_allow(response, methods):
+    """A 405 says which methods the address does take (RFC 9110), as werkzeug's own answer did."""
+    from flask import make_response
+    response = make_response(response)
+    response.headers["Allow"] = ", ".join(sorted(methods))
+    return response
+
+
 def _template():
     """A piece of page htmx asked for (a poll, a form in a block; not a boosted click) gets the
     refusal alone, in its place: the whole error page there would be a page inside the page."""
@@ -55,14 +63,19 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(err):
-        if err.code not in MESSAGES:
+        api = request.blueprint == "api" or request.path.startswith("/api/")
+        if err.code not in MESSAGES and not (api and err.code and err.code >= 400):
             return err
-        title, message = MESSAGES[err.code]
+        title, message = MESSAGES.get(err.code, (err.name, gettext("The request was refused (HTTP %(code)s).",
+                                                                   code=err.code)))
         if err.code == 400 and err.description and err.description != type(err).description:
             message = err.description  # a view's own words: abort(400, "Dates must look like ...")
-        if err.code == 404 and (request.blueprint == "api" or request.path.startswith("/api/")):
+        if err.code == 404 and api:
             message = gettext("No such resource.")
-        return _answer(err.code, title, message)
+        response = _answer(err.code, title, message)
+        if err.code == 405 and getattr(err, "valid_methods", None):
+            response = _with_allow(response, err.valid_methods)
+        return response
 
     @app.errorhandler(FAULTS[0])
     @app.errorhandler(FAULTS[1])
@@ -80,6 +93,6 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_failed(err):
-        return render_template(_template(), title=gettext("Please try again"),
-                               message=gettext("This page was open too long or came from another site. "
-                                               "Reload it and try again.")), 400
+        # A session-signed call to the API without the token gets problem+json like every API answer.
+        return _answer(400, gettext("Please try again"),
+                       gettext("This page was open too long or came from another site. Reload it and try again."))

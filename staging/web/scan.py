@@ -37,7 +37,7 @@ from ..domain.scan import scanner_check, scanning
 from ..domain.scan.commands import COMMANDS, MODE_NAMES, MODES, REASONS
 from ..domain.words import Words
 from ..media import decode as decoding
-from . import i18n, plant, scan_handback, scan_steps, scan_words, trace
+from . import devices, i18n, plant, scan_handback, scan_steps, scan_words, trace
 from .auth import limits, login_required, start_session
 
 bp = Blueprint("scan", __name__)
@@ -168,7 +168,8 @@ def badge():
     answers with the live panel, so the page carries on with its queue. A badge of a role above
     operator also needs its PIN: the page goes to the sign-in page for it, and comes back."""
     try:
-        user = badges.sign_in(request.form.get("code"), request.remote_addr or "", g.device, limits())
+        user = badges.sign_in(request.form.get("code"), request.remote_addr or "", devices.key(), limits(),
+                              device_name=g.device)
     except DomainError as err:
         return _signed_out(i18n.say(err))
     if badges.needs_pin(user):
@@ -220,7 +221,7 @@ def _step(code, qty):
     if outcome.sign_in is not None:  # a badge scanned on a shared handheld: hand it over
         outcome = _hand_over(outcome)
     elif outcome.tone == "bad" and code:  # a badge-shaped unknown code counts as a guess
-        badges.note_failure(str(code), request.remote_addr or "", g.device)
+        badges.note_failure(str(code), request.remote_addr or "", devices.key(), device_name=g.device)
     session[STATE] = state.dump()
     session[LAST] = outcome.dump()
     session[RECENT] = scanning.remember(session.get(RECENT), outcome, _local(ctx.at or utcnow()))
@@ -231,7 +232,8 @@ def _hand_over(outcome):
     """Hand the handheld to the badge's holder: at once for an operator, after a PIN on the sign-in
     page for the roles above (this session is signed out meanwhile)."""
     try:
-        user = badges.hand_over(outcome.sign_in, request.remote_addr or "", g.device, limits())
+        user = badges.hand_over(outcome.sign_in, request.remote_addr or "", devices.key(), limits(),
+                                device_name=g.device)
     except DomainError as err:
         return scanning.Outcome("bad", scanning.refused_title(err), err.words)
     outcome.code = ""  # a badge code is a sign-in: never on the panel or in the recent list

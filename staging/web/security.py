@@ -63,12 +63,18 @@ def _takes_json():
 def refuse_what_is_not_json():
     """An API call that takes JSON, sent as a form or a multipart body (with or without a
     boundary): refused in words, before spectree hands the view no body at all."""
-    if request.blueprint != "api" or request.method not in ("POST", "PUT", "PATCH") or request.is_json:
+    if request.blueprint != "api" or request.method not in ("POST", "PUT", "PATCH"):
         return None
     if not _takes_json():
         return None
     from .api import problem
-    return problem(422, "Invalid", gettext("The request body must be a JSON object (Content-Type: application/json)."))
+    if not request.is_json:
+        return problem(422, "Invalid",
+                       gettext("The request body must be a JSON object (Content-Type: application/json)."))
+    if request.get_data(cache=True) and not isinstance(request.get_json(silent=True), dict):
+        # Left to the validator, a body that is not JSON at all reads as an empty change: a 200 that did nothing.
+        return problem(422, "Invalid", gettext("The request body is not a JSON object: nothing was done."))
+    return None
 
 
 def init_app(app):
@@ -150,7 +156,7 @@ def _has_nul(req):
         texts += [t for pair in req.form.lists() for t in (pair[0], *pair[1])]
         if req.is_json:
             texts += _strings(req.get_json(silent=True))
-    return any("\x00" in text for text in texts)
+    return any(isinstance(text, str) and "\x00" in text for text in texts)
 
 
 def _strings(value):

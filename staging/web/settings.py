@@ -6,6 +6,7 @@ from flask_babel import gettext
 from ..domain import plant_settings, tasks
 from ..domain.scan import tasks as scan_tasks
 from ..domain.setup import audit
+from ..store.db import FAULTS
 from .auth import login_required
 
 bp = Blueprint("settings", __name__)
@@ -43,7 +44,10 @@ def refresh(app):
     and drop what was worked out from the old ones: the shift calendar, the task rules."""
     state = app.extensions["staging.settings"]
     stored = state["stored"]
-    if not stored.changed():
+    try:
+        if not stored.changed():
+            return
+    except FAULTS:  # the database cannot be read now: the settings read last still hold
         return
     defaults = state["defaults"]
     for name in plant_settings.EDITABLE:

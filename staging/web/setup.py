@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext
 
 from ..domain.errors import DomainError, Forbidden
 from ..domain.finders import LOCATION_KINDS
+from ..domain.people import tokens
 from ..domain.people.permissions import authorize, can
 from ..domain.setup import audit, checklist, imports, locations, parts, people
 from ..domain.setup.stock import go_live_at
@@ -237,7 +238,9 @@ def people_page(error=None, status=200):
     """The one page for people: list and search, role, badge, PIN and switching off per person
     (the admin blueprint's actions answer with it), adding and importing."""
     q = request.args.get("q", "")
-    return render_template("setup/people.html", rows=people.listing(q), q=q, roles=ROLES, error=error), status
+    rows = people.listing(q)
+    return render_template("setup/people.html", rows=rows, q=q, roles=ROLES, error=error,
+                           tokens=tokens.active_by_user(rows)), status
 
 
 def _person_form(person, values, error=None, status=200):
@@ -286,7 +289,8 @@ def person_edit(username):
 def person_password(username):
     person = people.find(username)
     try:
-        people.reset_password(g.user, person.username, request.form.get("password"))
+        people.reset_password(g.user, person.username, request.form.get("password"),
+                              end_tokens=request.form.get("end_tokens") == "1")
     except DomainError as err:
         return _person_form(person, _person_values(person), err, 422)
     flash(gettext("New password set for %(user)s.", user=person.username))

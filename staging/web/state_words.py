@@ -35,6 +35,8 @@ STATE_WORDS = {
     "failed": lazy_gettext("failed"),
     # import rows
     "already_imported": lazy_gettext("already imported"),
+    # a badge or password in the change history (never the code or the password itself)
+    "issued": lazy_gettext("issued"), "reissued": lazy_gettext("reissued"), "reset": lazy_gettext("reset"),
     # roles
     "operator": lazy_gettext("operator"), "stager": lazy_gettext("stager"), "lead": lazy_gettext("lead"),
     "admin": lazy_gettext("admin"),

@@ -6,7 +6,7 @@ from flask_babel import get_locale, gettext, ngettext
 from ..domain import finders, inventory, workorders
 from ..domain.errors import DomainError, Invalid
 from ..domain.finders import WORK_ORDER_STATUSES, utcnow
-from ..domain.people.permissions import can
+from ..domain.people.permissions import authorize, can
 from ..domain.quantities import fmt_qty
 from . import plant
 from .auth import login_required
@@ -89,9 +89,10 @@ def edit(number):
 
 def _form(wo, fields, lines, errors):
     lines = list(lines) + [{}] * BLANK_LINES
+    may_edit = can(g.user, "work_orders")  # nobody else is offered a form that would only refuse them
     return render_template("workorders/form.html", wo=wo, fields=fields, lines=lines, errors=errors,
                            statuses=WORK_ORDER_STATUSES,
-                           may_edit=can(g.user, "work_orders")), 422 if errors else 200
+                           may_edit=may_edit), 422 if errors else 200 if may_edit else 403
 
 
 @bp.get("/<number>")
@@ -164,6 +165,11 @@ def import_csv():
     POST with `columns`: the planner's mapping, then the preview. POST with `confirm`: import."""
     form, zone = request.form, plant.zone()
     preview, error, chosen = None, None, _chosen_columns()
+    if request.method == "POST" and not can(g.user, "work_orders"):
+        # Not even a preview: reading a file is work, and it is work for those who may import.
+        return render_template("workorders/import.html", preview=None, error=_refusal("work_orders"), remap=False,
+                               mapping_tried=False, chosen={}, columns=workorders.COLUMNS,
+                               required=workorders.REQUIRED_COLUMNS, may_edit=False), 403
     if request.method == "POST" and form.get("confirm"):
         try:
             created = workorders.import_csv(g.user, form.get("text", ""), zone,
@@ -189,6 +195,14 @@ def import_csv():
                            chosen=chosen or (preview.suggestion() if preview is not None else {}),
                            columns=workorders.COLUMNS, required=workorders.REQUIRED_COLUMNS,
                            may_edit=can(g.user, "work_orders")), status
+
+
+def _refusal(action):
+    try:
+        authorize(g.user, action)
+    except DomainError as err:
+        return say(err)
+    return None
 
 
 def _chosen_columns():

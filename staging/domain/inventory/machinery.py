@@ -3,10 +3,12 @@ decorator (authorize, one write transaction, dedupe by client scan id) and _Book
 that changes a unit."""
 import datetime
 import functools
+import hashlib
 import inspect
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from peewee import IntegrityError
+from peewee import IntegrityError, Model
 
 from ...store import db
 from ...store.db import write_transaction
@@ -90,7 +92,7 @@ def verb(action, scanned=()):
             if scanned:
                 args, kwargs = _look_up(signature, scanned, args, kwargs)
             try:
-                return _run(fn, action, ctx, scan_id, args, kwargs)
+                return _run(fn, action, ctx, scan_id, args, kwargs, _digest(action, signature, scanned, args, kwargs))
             except IntegrityError:
                 # The scan id was recorded before (a retry, a double scan, an offline replay, or
                 # a concurrent request that committed first): answer with its result. Any other
@@ -98,7 +100,7 @@ def verb(action, scanned=()):
                 prior = Scan.get_or_none(Scan.client_scan_id == scan_id) if scan_id else None
                 if prior is None:
                     raise
-                return _replay(prior, action)
+                return _replay(prior, action, ctx, _digest(action, signature, scanned, args, kwargs))
         wrapper.action = action
         return wrapper
     return decorate
@@ -117,26 +119,64 @@ def _look_up(signature, names, args, kwargs):
     return bound.args[1:], bound.kwargs
 
 
-def _run(fn, action, ctx, scan_id, args, kwargs):
+def _run(fn, action, ctx, scan_id, args, kwargs, digest=""):
     with write_transaction():
         scan = None
         if scan_id:
             # Claimed by inserting it: an id seen before fails on the unique index (no SELECT
             # first), and the wrapper answers with the first result.
-            scan = Scan(client_scan_id=scan_id, action=action, user=ctx.user, device=ctx.device)
+            scan = Scan(client_scan_id=scan_id, action=action, user=ctx.user, device=ctx.device, digest=digest)
             db.insert(scan)
         book = _Book(ctx, scan)
         unit = fn(book, *args, **kwargs)
         return Result(action, unit, book.entries, note=book.note, warn=book.warn)
 
 
-def _replay(scan, action):
+def _replay(scan, action, ctx, digest):
+    """The first answer to a scan id sent again: only for the same person asking for the same thing.
+    Anything else reusing the id would be told that its own move happened when it did not."""
     if scan.action != action:
         raise Conflict("Scan id {scan} was already used for a {used_for}, not a {action}.", scan=scan.client_scan_id,
                        used_for=scan.action, action=action)
+    if scan.user_id is not None and ctx.user is not None and scan.user_id != ctx.user.id:
+        raise Conflict("Scan id {scan} was already used by someone else: nothing was done. Send a new id.",
+                       scan=scan.client_scan_id)
+    if scan.digest and scan.digest != digest:  # rows from before digests were kept: no way to tell
+        raise Conflict("Scan id {scan} was already used for another {action}: nothing was done. Send a new id "
+                       "for a new scan.", scan=scan.client_scan_id, action=action)
     entries = list(Entry.select().where(Entry.scan == scan).order_by(Entry.id))
     # Every verb returns the unit of its last entry.
     return Result(action, Unit.get_by_id(entries[-1].unit_id), entries, replayed=True)
+
+
+def _digest(action, signature, scanned, args, kwargs):
+    """What a scan asked for, as a fingerprint: the things it scanned (unit, place) and the plain values
+    it gave (a quantity, a reason). Rows the caller looked up itself (a task's work order) are left
+    out: a retry may leave them to the verb."""
+    try:
+        arguments = signature.bind(None, *args, **kwargs).arguments
+    except TypeError:
+        return ""
+    asked = sorted((name, _plain(value)) for name, value in list(arguments.items())[1:]
+                   if name in scanned or isinstance(value, PLAIN))
+    return hashlib.sha256(repr((action, asked)).encode()).hexdigest()
+
+
+PLAIN = (str, int, float, Decimal, datetime.date)
+
+
+def _plain(value):
+    # Rows by their table and id, numbers and text as they are; any other object by its type only,
+    # so a repr that names a memory address can never make a retry look like another request.
+    if isinstance(value, Model):
+        return (type(value).__name__, value.get_id())
+    if isinstance(value, codes.Known):  # a scanned code looked up: what it names, else its text
+        return (value.entity, value.id) if value.entity else str(value)
+    if isinstance(value, PLAIN) or value is None:
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return type(value).__name__
 
 
 class _Book:

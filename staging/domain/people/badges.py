@@ -16,7 +16,8 @@ from ...store.db import write_transaction
 from ...store.models import Barcode, User
 from .. import codes
 from ..errors import Forbidden, Invalid, NotFound, SignInFailed
-from . import passwords, security_log, throttle
+from ..setup import audit
+from . import passwords, security_log, throttle, tokens
 from .permissions import authorize, can
 
 BADGE_DIGITS = 20  # log2(10**20) = 66.4 random bits
@@ -65,8 +66,9 @@ def check_batch(viewer, usernames):
                         "reprint yours.")
 
 
-def reissue(admin, username, address="", device=""):
-    """A new badge code for the user: the old one stops working at once, and so do their sessions.
+def reissue(admin, username, address="", device="", end_tokens=False):
+    """A new badge code for the user: the old one stops working at once, and so do their sessions
+    (and, with end_tokens, their API tokens: a lost badge may mean more was lost).
     Returns the new code (shown to the admin to print)."""
     authorize(admin, "manage_users")
     with write_transaction():
@@ -76,6 +78,11 @@ def reissue(admin, username, address="", device=""):
         User.update(badge=code, session_gen=User.session_gen + 1).where(User.id == user.id).execute()
         codes.register(user, code)
         security_log.record("badge_reissued", actor=admin, subject=user, address=address, device=device)
+        if end_tokens:
+            tokens.end_all(user, actor=admin, address=address)
+        # The history says that a badge was issued, never its code (leads read the history).
+        audit.record(admin, "user", user.username, {"badge": "issued" if user.badge else None},
+                     {"badge": "reissued" if user.badge else "issued"})
     return code
 
 
@@ -119,38 +126,40 @@ def badge_shaped(text):
                for (badge,) in User.select(User.badge).where(User.badge.is_null(False)).tuples())
 
 
-def sign_in(code, address, device="", limits=None):
+def sign_in(code, address, device="", limits=None, device_name=""):
     """The active user whose badge was scanned. A badge-shaped code that names nobody counts as a
     failure from that address and that device; past the limits every badge waits there."""
     limits = limits or {}
     with throttle.turn("", device or address):
         throttle.check("", address, device=device, per_address=limits.get("per_address"),
-                       per_device=limits.get("per_device"))
+                       per_device=limits.get("per_device"), kind="badge")
         text = codes.clean(code)
         meaning = codes.resolve(text) if text.isprintable() else None
         if meaning is not None and meaning.kind == "badge" and meaning.obj.active:
             if not needs_pin(meaning.obj):
-                security_log.record("sign_in", subject=meaning.obj, address=address, device=device, detail="badge")
+                security_log.record("sign_in", subject=meaning.obj, address=address, device=device_name,
+                                    detail="badge")
             return meaning.obj
-        note_failure(text, address, device, meaning)
+        note_failure(text, address, device, meaning, device_name)
         raise SignInFailed("That badge is not known here, or switched off.")
 
 
-def note_failure(text, address, device, meaning=None):
-    """Count a failed badge scan when it could have been a badge (see badge_shaped)."""
+def note_failure(text, address, device, meaning=None, device_name=""):
+    """Count a failed badge scan when it could have been a badge (see badge_shaped): against the
+    device (its signed key), or the address when the client has none."""
     if not text.isprintable():
         return False  # no badge holds a control character
     meaning = meaning or codes.resolve(text)
     if meaning is not None and meaning.kind not in ("unknown", "badge"):
         return False  # a pallet, place, work order, command or GS1 label: a slip, not a guess
     if meaning.kind == "badge" or badge_shaped(text):
-        throttle.failed("", address, device=device)
-        security_log.record("badge_failed", address=address, device=device)
+        throttle.failed("", address, device=device, kind="badge")
+        security_log.record("badge_failed", address=address, device=device_name)
         return True
     return False
 
 
-def check_pin(user_id, pin, address, limits=None):
+def check_pin(user_id, pin, address, limits=None, device=""):
     """The user a badge named, once their PIN is right: throttled per user and address like a
     password (SignInFailed, TooManyAttempts)."""
     limits = limits or {}
@@ -160,11 +169,12 @@ def check_pin(user_id, pin, address, limits=None):
     name = user.username if user is not None else ""
     with throttle.turn(name, address):
         throttle.check(name, address, per_username=limits.get("per_username"),
-                       per_address=limits.get("per_address"))
+                       per_address=limits.get("per_address"), device=device,
+                       per_device=limits.get("per_device"), kind="pin")
         ok = passwords.check(user.pin_hash if user and user.active and user.pin_hash else passwords.DUMMY,
                              str(pin or ""))
         if not ok or user is None or not user.active or not user.pin_hash:
-            throttle.failed(name, address)
+            throttle.failed(name, address, device=device, kind="pin")
             security_log.record("pin_failed", subject=name, address=address)
             if user is not None and user.pin_hash:
                 raise SignInFailed("Wrong PIN.")
@@ -174,15 +184,16 @@ def check_pin(user_id, pin, address, limits=None):
         return user
 
 
-def hand_over(user_id, address, device="", limits=None):
+def hand_over(user_id, address, device="", limits=None, device_name=""):
     """A badge scanned on the scan page (the scan page resolved it): the handheld is handed over
     unless this device or address is locked out for guessing. Returns the user."""
     limits = limits or {}
     throttle.check("", address, device=device, per_address=limits.get("per_address"),
-                   per_device=limits.get("per_device"))
+                   per_device=limits.get("per_device"), kind="badge")
     user = User.get_or_none(User.id == user_id)
     if user is None or not user.active:
         raise SignInFailed("That badge is switched off.")
     if not needs_pin(user):
-        security_log.record("sign_in", subject=user, address=address, device=device, detail="badge on the scan page")
+        security_log.record("sign_in", subject=user, address=address, device=device_name,
+                            detail="badge on the scan page")
     return user

@@ -10,14 +10,17 @@ from ...store.models import LoginFailure, utcnow
 from ..errors import TooManyAttempts
 
 WINDOW = datetime.timedelta(minutes=15)
-# Per user name: guessing one person's password. Per address: guessing across many names.
-# The address limit is higher because a floor's shared handhelds often reach us through one NAT
-# address: one careless operator must not lock out the whole shift.
+# Who counts against whom. A known device (one that carries the server-signed key a sign-in gave
+# it, see web/devices.py) is held to its own failures only: guesses from elsewhere, and a stranger
+# typing a named person's password six times, never lock out the handhelds and desks people use.
+# Clients without a key (a stranger's, a new device) share the address's count: a plant's NAT puts
+# every unknown client of a shift behind one address, but the known handhelds carry on.
+# Per user name: guessing one person's password or PIN (each its own count: wrong passwords never
+# lock the badge and PIN). Per address (unknown clients) or per device (known): across names.
 MAX_PER_USERNAME = 5
 MAX_PER_ADDRESS = 20
-# Per handheld (its device name): badge guesses from one device. Lower than the address's, so one
-# handheld guessing is stopped before it locks out the other handhelds behind the same NAT address.
 MAX_PER_DEVICE = 10
+KINDS = ("password", "pin", "badge")
 
 
 def _name(username):
@@ -39,18 +42,22 @@ def turn(username, address):
     return _TURNS[hash(name or "@" + (address or "")) % len(_TURNS)]
 
 
-def check(username, address, now=None, *, per_username=None, per_address=None, device="", per_device=None):
-    """Raise TooManyAttempts when this name, this address or this device has failed too often lately."""
+def check(username, address, now=None, *, per_username=None, per_address=None, device="", per_device=None,
+          kind="password"):
+    """Raise TooManyAttempts when this name (for this kind of sign-in), this device (a known one) or
+    this address (an unknown client) has failed too often lately. `device` is the device's signed
+    key, "" for a client without one."""
     now = now or utcnow()
     since = now - WINDOW
     limits = []
-    name = _name(username)
+    name, key = _name(username), _name(device)
     if name:
-        limits.append((LoginFailure.username == name, per_username or MAX_PER_USERNAME))
-    if address:
-        limits.append((LoginFailure.address == address[:64], per_address or MAX_PER_ADDRESS))
-    if device:
-        limits.append((LoginFailure.device == _name(device), per_device or MAX_PER_DEVICE))
+        limits.append((_by_name(name, kind) & (LoginFailure.device == key), per_username or MAX_PER_USERNAME))
+    if key:
+        limits.append((LoginFailure.device == key, per_device or MAX_PER_DEVICE))
+    elif address:
+        limits.append(((LoginFailure.address == address[:64]) & (LoginFailure.device == ""),
+                       per_address or MAX_PER_ADDRESS))
     wait = None
     for where, limit in limits:
         # The limit-th most recent failure in the window: the refusal ends when it ages out.
@@ -66,12 +73,21 @@ def check(username, address, now=None, *, per_username=None, per_address=None, d
         raise TooManyAttempts("Too many failed sign-ins; try again in {minutes} minutes.", minutes=minutes)
 
 
-def failed(username, address, now=None, device=""):
+def _by_name(name, kind):
+    # Rows from before kinds were kept are password failures.
+    if kind == "password":
+        return (LoginFailure.username == name) & ((LoginFailure.kind == kind) | (LoginFailure.kind == "")
+                                                  | LoginFailure.kind.is_null())
+    return (LoginFailure.username == name) & (LoginFailure.kind == kind)
+
+
+def failed(username, address, now=None, device="", kind="password"):
     """Count a failed sign-in; old ones are dropped on the way (the window is all we look at)."""
     now = now or utcnow()
     with write_transaction():
         LoginFailure.delete().where(LoginFailure.at <= now - WINDOW).execute()
-        LoginFailure.create(username=_name(username), address=(address or "")[:64], device=_name(device), at=now)
+        LoginFailure.create(username=_name(username), address=(address or "")[:64], device=_name(device),
+                            kind=kind, at=now)
 
 
 def succeeded(username):

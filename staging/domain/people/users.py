@@ -148,15 +148,15 @@ def authenticate(username, password):
 _check, _DUMMY = passwords.check, passwords.DUMMY
 
 
-def sign_in(username, password, address, limits=None):
+def sign_in(username, password, address, limits=None, device=""):
     """The user for a name and password, through the login throttle: SignInFailed for a wrong
-    name or password, TooManyAttempts (checked first, so even the right password waits)."""
-    limits = {k: v for k, v in (limits or {}).items() if k in ("per_username", "per_address")}
+    name or password, TooManyAttempts (checked first, so even the right password waits).
+    `device`: the device's signed key ("" for a client without one), see throttle."""
     with throttle.turn(username, address):
-        throttle.check(username, address, **limits)
+        throttle.check(username, address, device=device, **(limits or {}))
         user = authenticate(username, password)
         if user is None:
-            throttle.failed(username, address)
+            throttle.failed(username, address, device=device)
             security_log.record("sign_in_failed", subject=username, address=address)
             raise SignInFailed("Wrong user name or password.")
         throttle.succeeded(username)
@@ -194,6 +194,11 @@ def user_for_token(token):
     if row is None or not row.user.active:
         return None
     return row.user
+
+
+def token_row(token):
+    """The unrevoked ApiToken row of a token (for noting its use), or None."""
+    return next(iter(_TOKEN(_hash(token or ""))), None)
 
 
 def revoke_tokens(username):

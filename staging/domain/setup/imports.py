@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from ...store.db import write_transaction
-from .. import readings
+from .. import readings, sheets
 from ..errors import DomainError, Invalid
 from ..words import Words
 from . import locations, parts, people, stock
@@ -246,11 +246,11 @@ def _read(kind, data, filename, ignore=None):
         header = [h if h in required + optional else "" for h in header]
     rows = []
     for number, cells in enumerate(table, start=2):
+        if number - 1 > MAX_ROWS:  # empty lines count: a file of nothing but them is refused at once
+            raise sheets.too_many_rows(MAX_ROWS)
         values = {h: _cell(c) for h, c in zip(header, cells) if h}
         if any(str(v).strip() for v in values.values()):
             rows.append(Row(number, values))
-        if len(rows) > MAX_ROWS:
-            raise Invalid("More than {rows} rows: split the file.", rows=MAX_ROWS)
     return rows
 
 
@@ -281,10 +281,4 @@ def _csv(data):
 
 
 def _xlsx(data):
-    from openpyxl import load_workbook
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise Invalid("This file cannot be read as an Excel workbook (XLSX): save it again as XLSX or "
-                      "CSV.") from None
-    return iter(book.worksheets[0].iter_rows(values_only=True))
+    return sheets.xlsx_rows(data, MAX_ROWS)

@@ -4,13 +4,22 @@ from ...store.db import write_transaction
 from ...store.models import ROLES, User
 from .. import codes, languages
 from ..errors import Invalid, NotFound
-from ..people import users
+from ..people import tokens, users
 from ..people.permissions import authorize
 from ..words import Words
 from . import audit, fields
 
 FIELDS = ("username", "display_name", "role", "badge", "language", "active")
 LANGUAGES = ("", *languages.SHIPPED)  # "": follow the browser
+
+
+def snapshot(person):
+    """A person's audited fields. The badge is recorded as issued, never as its code: the change
+    history is read by leads, and a badge's code signs its holder in."""
+    values = audit.snapshot(person, FIELDS)
+    if values is not None and values.get("badge"):
+        values["badge"] = "issued"
+    return values
 
 
 def find(username):
@@ -84,9 +93,9 @@ def save(user, values, password=None):
                          max_length=64)
     with write_transaction():
         existing = User.get_or_none(User.username == username) if username else None
-        before = audit.snapshot(existing, FIELDS)
+        before = snapshot(existing)
         person = _create(form, values, password) if existing is None else _update(form, user, existing, values)
-        after = audit.snapshot(person, FIELDS)
+        after = snapshot(person)
         audit.record(user, "user", username, before, after)
     return person, "created" if before is None else "updated" if before != after else "unchanged"
 
@@ -130,7 +139,9 @@ def deactivate(user, username):
     return save(user, {"username": find(username).username, "active": "no"})[0]
 
 
-def reset_password(user, username, password):
+def reset_password(user, username, password, end_tokens=False):
+    """A new password; with end_tokens (the form's default) the person's API tokens end too: a reset
+    after a suspected compromise must not leave a script running under a stolen token."""
     authorize(user, "manage_users")
     person = find(username)
     if person.id == user.id:  # a reset ends one's own sessions too: it would sign the admin out mid-task
@@ -138,6 +149,8 @@ def reset_password(user, username, password):
     with write_transaction():
         users.set_password(person, password or "")
         audit.record(user, "user", person.username, {"password": "old"}, {"password": "reset"})
+        if end_tokens:
+            tokens.end_all(person, actor=user)
     return person
 
 

@@ -11,6 +11,7 @@ import json
 
 from ...store.db import write_transaction
 from ...store.models import Setting
+from .. import sheets
 from ..errors import Invalid
 from ..people.permissions import authorize
 
@@ -132,16 +133,12 @@ def remember(user, mapping):
             Setting.create(name=SETTING, value=value)
 
 
-def xlsx_as_csv(data):
-    """The first sheet of a workbook as CSV text: the preview and its confirmation carry text."""
-    from openpyxl import load_workbook
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise Invalid("This file cannot be read as an Excel workbook (XLSX): save it again as XLSX or CSV.") from None
+def xlsx_as_csv(data, max_rows):
+    """The first sheet of a workbook as CSV text: the preview and its confirmation carry text.
+    Only the header's columns, and at most max_rows rows under it (empty ones count)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for cells in book.worksheets[0].iter_rows(values_only=True):
+    for cells in sheets.xlsx_rows(data, max_rows):
         writer.writerow([_cell(c) for c in cells])
     return out.getvalue()
 

@@ -76,7 +76,7 @@ def _decode(data):
     if len(data) > MAX_BYTES:
         raise Invalid("The file is larger than 2 MB: export fewer work orders at a time.")
     if data[:4] == b"PK\x03\x04":  # a workbook (XLSX is a zip)
-        return erp_columns.xlsx_as_csv(data)
+        return erp_columns.xlsx_as_csv(data, MAX_ROWS)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -227,10 +227,10 @@ def _check_draft(number, rows, zone, existing=None):
               "quantity": r.values.get("part_qty"), "uom": r.values.get("uom")} for r in rows]
     draft, errors = parse_draft(fields, lines, zone, existing)
     for key, message in errors.items():
-        if key.startswith("line"):
-            rows[int(key[4:])].errors.append(message)
-        elif key == "lines":
+        if key == "lines":  # before "line<N>": it starts with "line" too
             first.errors.append(Words("Material part number and quantity are missing."))
+        elif key.startswith("line"):
+            rows[int(key[4:])].errors.append(message)
         else:
             first.errors.append(message)
     for row in rows:

@@ -71,6 +71,7 @@ class ApiToken(BaseModel):
     name = CharField(max_length=120, default="")
     created_at = DateTimeField(default=utcnow)
     revoked_at = DateTimeField(null=True)
+    last_used_at = DateTimeField(null=True)  # noted at most once a minute
 
 
 class Location(BaseModel):
@@ -180,6 +181,7 @@ class Scan(BaseModel):
     action = CharField(max_length=16)
     user = ForeignKeyField(User, null=True)
     device = CharField(max_length=64, default="")
+    digest = CharField(max_length=64, null=True, default="")  # what it asked for (a fingerprint); none from before
     created_at = DateTimeField(default=utcnow)
 
 

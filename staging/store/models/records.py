@@ -105,7 +105,8 @@ class LoginFailure(BaseModel):
     """A failed sign-in: counted per user name and per address by every worker and host alike."""
     username = CharField(max_length=64, default="")  # "" for a badge scan
     address = CharField(max_length=64, default="")
-    device = CharField(max_length=64, default="")  # the handheld's name, for badge scans
+    device = CharField(max_length=64, default="")  # the device's signed key; "" for a client without one
+    kind = CharField(max_length=16, null=True, default="")  # password, pin or badge (none: a password, from before)
     at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
