@@ -202,3 +202,13 @@ def test_check_names_a_unit_without_its_barcode(runner, floor):
 def test_a_new_promise_is_a_new_module(floor):
     assert [p.name for p in promises.promises()] == list(PROMISES)
     assert all(p.text and callable(p.broken) for p in promises.promises())
+
+
+def test_totals_summed_in_floating_point_by_sqlite_are_no_false_alarm(runner, floor):
+    """0.1 + 0.2 kg wasted: SQLite's SUM says 0.30000000000000004, the totals 0.3, both right."""
+    unit = floor.receive(qty="50")
+    inventory.load(floor.ctx(), unit, "M1", floor.wo)
+    inventory.scrap(floor.ctx(), unit, "0.1", reason="Spilled")
+    inventory.scrap(floor.ctx(), unit, "0.2", reason="Spilled")
+    code, output = run(runner)
+    assert code == 0, output

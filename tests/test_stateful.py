@@ -56,9 +56,9 @@ KNOWN_DEFECTS = {
     # tasks: accepted without a word, and its tasks stay until the next full refresh (closed_orders,
     # open_tasks).
     "order_ends_with_material": "closing an order keeps its loaded pallets and its tasks (issue 23, item 6)",
-    # A task is not re-planned when its pallet changes: split below the task's quantity (open or
-    # claimed), or wasted, consumed, put on hold or shipped while the task is claimed, the task still
-    # names it with its old quantity (open_tasks).
+    # A task is not re-planned when its pallet changes: split or wasted below the task's quantity,
+    # or (while the task is claimed) used up, put on hold or shipped, the task still names it with
+    # its old quantity (open_tasks).
     "task_pallet_changes": "a task keeps its pallet and quantity after the pallet is split, wasted, held or "
                            "shipped (issue 23, item 13)",
 }
@@ -195,11 +195,10 @@ class Floor(RuleBasedStateMachine):
             assert footprint() == before, f"{getattr(action, '__name__', action)} refused but wrote"
             return None
 
-    def tasked(self, unit, states=("claimed",)):
-        """Whether a task names this pallet (claimed: someone is on the way with it), while that
-        defect is known. An open task's pallet that is held or used up is re-planned already."""
+    def tasked(self, unit):
+        """Whether a live task names this pallet, while that defect is known."""
         return known("task_pallet_changes") and StagingTask.select().where(
-            StagingTask.unit == unit.id, StagingTask.state.in_(states)).exists()
+            StagingTask.unit == unit.id, StagingTask.state.in_(tasks.LIVE)).exists()
 
     def inside_an_output(self, unit):
         """Whether consumption of this unit already went into an output pallet."""
@@ -239,7 +238,7 @@ class Floor(RuleBasedStateMachine):
     @rule(i=st.integers(0, 30), qty=quantities, to=st.sampled_from(PLACES + (None,)), who=st.sampled_from(PEOPLE))
     def split(self, i, qty, to, who):
         unit = self.unit(i)
-        if not self.tasked(unit, tasks.LIVE):
+        if not self.tasked(unit):
             self.attempt(inventory.split, self.ctx(who, "hh-2"), unit.lpn, qty, to)
 
     @rule(i=st.integers(0, 30), qty=st.one_of(st.none(), quantities), o=st.one_of(st.none(), st.integers(0, 3)),
