@@ -1,5 +1,5 @@
 """The floor where features meet, driven at random: hypothesis' rule-based state machine runs the
-domain's verbs (receive, move, stage, load, unload, split, consume, waste, undo, correct, produce,
+domain's verbs (receive, move, stage, load, unload, split, consume, waste, adjust, undo, correct, produce,
 ship, return, hold and release), the staging tasks (claim, finish, release) and the master data
 (work-order status, part fields, location capacity) in any order, by several people on several
 devices. A refusal (DomainError) writes nothing; after every step every promise of `check`
@@ -253,6 +253,18 @@ class Floor(RuleBasedStateMachine):
         unit = self.unit(i)
         if not self.tasked(unit):
             self.attempt(inventory.scrap, self.ctx("operator1", "hh-1"), unit.lpn, qty, reason=reason)
+
+    @rule(i=st.integers(0, 30), counted=st.sampled_from(["0", "10", "99.5", "x"]))
+    def adjust(self, i, counted):
+        unit = self.unit(i)
+        if not self.tasked(unit):
+            self.attempt(inventory.adjust, self.ctx("lead1", "desk"), unit.lpn, counted, reason="counted")
+
+    @rule(i=st.integers(0, 30), to=st.sampled_from(["L-M1", "LANE-1", "A-01-2"]), who=st.sampled_from(PEOPLE))
+    def move_by_api(self, i, to, who):
+        """A move from the API or an offline replay: a task's pallet to its place finishes the task."""
+        unit = self.unit(i)
+        self.attempt(tasks.move, self.ctx(who, "hh-2"), unit.lpn, to, RULES)
 
     @rule(who=st.sampled_from(PEOPLE), device=st.sampled_from(DEVICES))
     def undo(self, who, device):
