@@ -212,3 +212,28 @@ def test_totals_summed_in_floating_point_by_sqlite_are_no_false_alarm(runner, fl
     inventory.scrap(floor.ctx(), unit, "0.2", reason="Spilled")
     code, output = run(runner)
     assert code == 0, output
+
+
+def test_every_promise_names_its_broken_rows_on_sqlite_and_postgres(plant):
+    """The promises' queries on both databases: one planted row per promise, each named."""
+    from staging.store.models import Barcode
+    station = loc("OUT-1", "output")
+    lane = loc("L-M1", "staging")
+    LineSidePlace.create(machine=plant.machine, place=lane, kind="lane")
+    WorkOrder.update(output_station=station).where(WorkOrder.id == plant.wo.id).execute()
+    plant.wo = WorkOrder.get_by_id(plant.wo.id)
+    first, second, out = produced(plant)
+    spare = plant.receive(qty="300", lot="L9")
+    tasks.sync(RULES)
+    task = StagingTask.get(StagingTask.state == "open")
+    assert [p for p in promises.broken() if p[0] != "own_output"] == []
+    Genealogy.update(quantity=Decimal("60")).where(Genealogy.input == first).execute()
+    StagingTask.update(quantity=Decimal("999")).where(StagingTask.id == task.id).execute()
+    Unit.update(quantity=Decimal("301")).where(Unit.id == spare.id).execute()
+    WorkOrderTotals.update(wasted=Decimal("7")).execute()
+    Barcode.delete().where(Barcode.entity == "unit", Barcode.entity_id == spare.id).execute()
+    Genealogy.create(output=out, input=out, part=out.part_id, quantity=Decimal("1"))
+    WorkOrder.update(status="closed").where(WorkOrder.id == plant.wo.id).execute()
+    found = dict.fromkeys(name for name, _ in promises.broken())
+    assert list(found) == ["barcodes", "closed_orders", "genealogy", "open_tasks", "own_output", "stock_ledger",
+                           "work_order_totals"]
