@@ -178,8 +178,11 @@ class Floor(RuleBasedStateMachine):
     def ctx(self, person, device):
         return Ctx(User.get(User.username == person), device=device, scan_id=uuid.uuid4().hex)
 
-    def unit(self, index):
-        units = list(Unit.select().order_by(Unit.id))
+    def unit(self, index, *statuses):
+        """A unit, mostly one in a state where the verb can work (statuses), so sequences reach
+        deep (load, consume, produce, correct) in few steps; any unit when none is."""
+        units = list(Unit.select().where(Unit.status.in_(statuses)).order_by(Unit.id)) if statuses else []
+        units = units or list(Unit.select().order_by(Unit.id))
         return units[index % len(units)]
 
     def order(self, index):
@@ -221,17 +224,17 @@ class Floor(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, 30), lane=st.sampled_from(["LANE-1", "L-M1"]), o=st.integers(0, 3))
     def stage(self, i, lane, o):
-        self.attempt(inventory.stage, self.ctx("stager1", "desk"), self.unit(i).lpn, lane, self.order(o))
+        self.attempt(inventory.stage, self.ctx("stager1", "desk"), self.unit(i, "stock").lpn, lane, self.order(o))
 
     @rule(i=st.integers(0, 30), machine=st.sampled_from(["M1", "M2"]), o=st.one_of(st.none(), st.integers(0, 3)),
           who=st.sampled_from(PEOPLE), device=st.sampled_from(DEVICES))
     def load(self, i, machine, o, who, device):
         order = None if o is None else self.order(o)
-        self.attempt(inventory.load, self.ctx(who, device), self.unit(i).lpn, machine, order)
+        self.attempt(inventory.load, self.ctx(who, device), self.unit(i, "stock", "staged").lpn, machine, order)
 
     @rule(i=st.integers(0, 30), to=st.sampled_from(["A-01-1", "LANE-1", "QC-HOLD"]))
     def unload(self, i, to):
-        unit = self.unit(i)
+        unit = self.unit(i, "loaded")
         if not (to == "QC-HOLD" and self.tasked(unit)):
             self.attempt(inventory.unload, self.ctx("operator1", "hh-1"), unit.lpn, to)
 
@@ -244,13 +247,13 @@ class Floor(RuleBasedStateMachine):
     @rule(i=st.integers(0, 30), qty=st.one_of(st.none(), quantities), o=st.one_of(st.none(), st.integers(0, 3)),
           who=st.sampled_from(PEOPLE), device=st.sampled_from(DEVICES))
     def consume(self, i, qty, o, who, device):
-        order, unit = None if o is None else self.order(o), self.unit(i)
+        order, unit = None if o is None else self.order(o), self.unit(i, "loaded")
         if not self.tasked(unit):
             self.attempt(inventory.consume, self.ctx(who, device), unit.lpn, qty, order)
 
     @rule(i=st.integers(0, 30), qty=st.one_of(st.none(), quantities), reason=st.sampled_from(["Wet", "", "Spilled"]))
     def waste(self, i, qty, reason):
-        unit = self.unit(i)
+        unit = self.unit(i, "loaded", "stock", "staged")
         if not self.tasked(unit):
             self.attempt(inventory.scrap, self.ctx("operator1", "hh-1"), unit.lpn, qty, reason=reason)
 
@@ -295,13 +298,13 @@ class Floor(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, 30))
     def ship(self, i):
-        unit = self.unit(i)
+        unit = self.unit(i, "output", "stock")
         if not self.tasked(unit):
             self.attempt(inventory.move, self.ctx("operator2", "hh-2"), unit.lpn, "SHIP-1")
 
     @rule(i=st.integers(0, 30), to=st.sampled_from(["A-01-1", "QC-HOLD", "OUT-1", "M1"]))
     def return_shipped(self, i, to):
-        self.attempt(inventory.return_shipped, self.ctx("lead1", "desk"), self.unit(i).lpn, to, "came back")
+        self.attempt(inventory.return_shipped, self.ctx("lead1", "desk"), self.unit(i, "shipped").lpn, to, "came back")
 
     @rule(i=st.integers(0, 30), who=st.sampled_from(["lead1", "operator1"]))
     def hold(self, i, who):
@@ -311,7 +314,7 @@ class Floor(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, 30))
     def release(self, i):
-        self.attempt(inventory.release, self.ctx("lead1", "desk"), self.unit(i).lpn, "QC ok")
+        self.attempt(inventory.release, self.ctx("lead1", "desk"), self.unit(i, "hold").lpn, "QC ok")
 
     # --- staging tasks ------------------------------------------------------------------------------
 
