@@ -27,6 +27,12 @@ def count_usage(entry, part_id):
      .execute())
 
 
+def _places(value):
+    """SQLite adds and sums a decimal column in floating point (0.1 + 0.2 is 0.30000000000000004,
+    in the totals' upsert and in SUM): back to the three places every quantity has."""
+    return Decimal(value).quantize(Decimal("0.001"))
+
+
 def verify_totals():
     """Compare WorkOrderTotals with sums over the ledger (a full scan: for `check` and tests)."""
     sums = defaultdict(lambda: [ZERO, ZERO])
@@ -41,11 +47,11 @@ def verify_totals():
             .group_by(wo, Unit.part, kind).tuples())
     for wo_id, part_id, kind, total in rows:
         if kind in ("consume", "scrap") and wo_id is not None:
-            sums[wo_id, part_id][0 if kind == "consume" else 1] -= Decimal(total)
+            sums[wo_id, part_id][0 if kind == "consume" else 1] -= _places(total)
     problems = []
     for t in WorkOrderTotals.select():
         want = sums.pop((t.work_order_id, t.part_id), [ZERO, ZERO])
-        if [t.consumed, t.wasted] != want:
+        if [_places(t.consumed), _places(t.wasted)] != want:
             problems.append(f"work order {t.work_order_id} part {t.part_id}: totals say "
                             f"{t.consumed}/{t.wasted}, the ledger {want[0]}/{want[1]}")
     for (wo_id, part_id), want in sums.items():

@@ -1,0 +1,239 @@
+"""`flask --app app check` states every promise the data makes (staging/domain/promises): on a
+plant where every verb has been used it says what it checked and exits 0; for each promise, a
+row planted to break it makes it exit 1 naming that row."""
+from decimal import Decimal
+
+import pytest
+
+from staging.domain import inventory, promises, tasks, workorders
+from staging.domain.promises import genealogy
+from staging.store.models import Genealogy, LineSidePlace, StagingTask, Unit, WorkOrder, WorkOrderTotals
+
+from .plant import loc
+
+RULES = tasks.Rules()
+PROMISES = ("barcodes", "closed_orders", "genealogy", "open_tasks", "own_output", "stock_ledger",
+            "work_order_totals")
+
+
+def run(runner):
+    result = runner.invoke(args=["check"])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def floor(web_plant):
+    """The test plant with an output station, a shipping door and a lane in front of M1."""
+    plant = web_plant
+    plant.station, plant.door = loc("OUT-1", "output"), loc("SHIP-1", "shipping")
+    plant.lane_m1 = loc("L-M1", "staging")
+    LineSidePlace.create(machine=plant.machine, place=plant.lane_m1, kind="lane")
+    WorkOrder.update(output_station=plant.station).where(WorkOrder.id == plant.wo.id).execute()
+    plant.wo = WorkOrder.get_by_id(plant.wo.id)
+    return plant
+
+
+def produced(plant):
+    """Consume 50 and 30 kg (one undone, one corrected to 25), produce: the output's genealogy."""
+    first, second = plant.receive(qty="100"), plant.receive(qty="100", lot="L2")
+    for unit in (first, second):
+        inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    inventory.consume(plant.ctx(), first, "50")
+    inventory.consume(plant.ctx(), second, "10")
+    inventory.undo(plant.ctx())  # the 10 kg of the second come back
+    used = inventory.consume(plant.ctx(), second, "30").entry
+    inventory.correct(plant.ctx("lead"), used.id, "25", "typed 30, weighed 25")
+    out = inventory.produce(plant.ctx(), plant.wo, "40").unit
+    return first, second, out
+
+
+def test_check_names_every_promise_it_checked_on_a_busy_plant(runner, floor):
+    plant = floor
+    unit = plant.receive(qty="300")
+    tasks.sync(RULES)
+    assert StagingTask.select().where(StagingTask.state == "open").count() == 1  # a task is open
+    moved = plant.receive(qty="60", lot="L3")
+    inventory.move(plant.ctx(), moved, "A-01-1")
+    part = inventory.split(plant.ctx(), moved, "20").unit
+    inventory.hold(plant.ctx("lead"), part, "Wet")
+    inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    inventory.consume(plant.ctx(), unit, "40")
+    inventory.scrap(plant.ctx(), unit, "5", reason="Spilled")
+    code, output = run(runner)
+    assert code == 0, output
+    for name in PROMISES:
+        assert f"ok  {name}: " in output
+    assert "All 7 promises hold" in output
+
+
+def test_genealogy_holds_through_undo_and_correction_before_production(floor):
+    first, second, out = produced(floor)
+    made = {(g.input_id, g.quantity) for g in Genealogy.select().where(Genealogy.output == out)}
+    assert made == {(first.id, Decimal("50")), (second.id, Decimal("25"))}
+    assert genealogy.broken() == []
+
+
+@pytest.mark.xfail(strict=True, reason="known defect, fixed in parallel: an order's own output pallet is counted "
+                                        "as wrong material for it (the floor-seams issue, item 4)")
+def test_check_passes_after_produce(runner, floor):
+    produced(floor)
+    code, output = run(runner)
+    assert code == 0, output
+
+
+def test_check_names_a_unit_whose_stock_disagrees_with_its_ledger(runner, floor):
+    unit = floor.receive(qty="10")
+    Unit.update(quantity=Decimal("11")).where(Unit.id == unit.id).execute()
+    code, output = run(runner)
+    assert code == 1 and f"stock_ledger: {unit.lpn}: quantity is 11" in output, output
+
+
+def test_check_names_work_order_totals_that_disagree_with_the_ledger(runner, floor):
+    unit = floor.receive(qty="50")
+    inventory.load(floor.ctx(), unit, "M1", floor.wo)
+    inventory.consume(floor.ctx(), unit, "30")
+    WorkOrderTotals.update(consumed=Decimal("31")).execute()
+    code, output = run(runner)
+    assert code == 1 and f"work_order_totals: work order {floor.wo.id} part {floor.resin_b.id}: totals say 31" \
+        in output, output
+
+
+def test_check_names_an_output_whose_genealogy_overstates_what_was_consumed(runner, floor):
+    first, second, out = produced(floor)
+    Genealogy.update(quantity=Decimal("60")).where(Genealogy.output == out, Genealogy.input == first).execute()
+    code, output = run(runner)
+    assert code == 1, output
+    assert (f"genealogy: output {out.lpn}: genealogy lists 60 kg of {first.lpn}, the consumption it came "
+            f"from nets 50 kg") in output
+    assert f"of {second.lpn}" not in output  # the right row is not named
+
+
+def test_check_names_an_output_whose_genealogy_lost_an_input(runner, floor):
+    first, second, out = produced(floor)
+    Genealogy.delete().where(Genealogy.input == second).execute()
+    code, output = run(runner)
+    assert code == 1 and (f"genealogy: output {out.lpn}: genealogy lists 0 kg of {second.lpn}, the consumption "
+                          f"it came from nets 25 kg") in output, output
+
+
+def test_genealogy_is_judged_against_a_correction_made_after_production(floor):
+    """A lead's later correction (to zero) counts against the output the consumption went into."""
+    first, second, out = produced(floor)
+    inventory.correct(floor.ctx("lead"), _last_consume(first).id, "0", "was never used")
+    assert genealogy.broken() == [f"output {out.lpn}: genealogy lists 50 kg of {first.lpn}, the consumption it "
+                                  f"came from nets 0 kg"]
+
+
+def _last_consume(unit):
+    from staging.store.models import Entry
+    return Entry.select().where(Entry.unit == unit, Entry.kind == "consume").order_by(Entry.id.desc()).first()
+
+
+def test_check_names_a_unit_loaded_for_a_closed_order(runner, floor):
+    unit = floor.receive(qty="50")
+    inventory.load(floor.ctx(), unit, "M1", floor.wo)
+    assert run(runner)[0] == 0
+    WorkOrder.update(status="closed").where(WorkOrder.id == floor.wo.id).execute()
+    code, output = run(runner)
+    assert code == 1 and f"closed_orders: work order WO-1 is closed, but unit {unit.lpn} is loaded for it at M1" \
+        in output, output
+
+
+def test_check_names_an_open_task_of_a_closed_order(runner, floor):
+    floor.receive(qty="300")
+    tasks.sync(RULES)
+    task = StagingTask.get()
+    WorkOrder.update(status="closed").where(WorkOrder.id == floor.wo.id).execute()
+    code, output = run(runner)
+    assert code == 1 and f"open_tasks: task {task.id} (300 kg RES-100 rev B): work order WO-1 is closed" \
+        in output, output
+
+
+def test_check_names_an_open_task_whose_pallet_holds_too_little(runner, floor):
+    unit = floor.receive(qty="300")
+    tasks.sync(RULES)
+    task = StagingTask.get()
+    StagingTask.update(quantity=Decimal("450")).where(StagingTask.id == task.id).execute()
+    code, output = run(runner)
+    assert code == 1 and f"open_tasks: task {task.id} (450 kg RES-100 rev B): unit {unit.lpn} holds only 300 kg" \
+        in output, output
+
+
+def test_check_names_an_open_task_whose_pallet_is_another_revision(runner, floor):
+    floor.receive(qty="300")
+    tasks.sync(RULES)
+    task = StagingTask.get()
+    other = floor.receive(part=floor.resin_a, qty="300")
+    StagingTask.update(unit=other).where(StagingTask.id == task.id).execute()
+    code, output = run(runner)
+    assert code == 1 and f"open_tasks: task {task.id} (300 kg RES-100 rev B): unit {other.lpn} is another part " \
+        "or revision" in output, output
+
+
+def test_check_names_an_output_consumed_and_traced_for_its_own_order(runner, floor):
+    first, _, out = produced(floor)
+    WorkOrder.update(status="closed").where(WorkOrder.id == floor.wo.id).execute()  # not counted on a page
+    assert [p for p in promises.broken() if p[0] == "own_output"] == []
+    Genealogy.update(input=out).where(Genealogy.input == first).execute()
+    code, output = run(runner)
+    assert code == 1 and f"own_output: output {out.lpn}: made from {out.lpn}, an output of its own order WO-1" \
+        in output, output
+
+
+def test_check_names_an_output_exactly_when_the_machine_page_counts_it_for_its_own_order(runner, floor):
+    """What the machine page and the board read. Today the page counts the output pallet as wrong
+    material of its own order (a known defect, fixed in parallel): check must say so while it does,
+    and stop saying so once it does not."""
+    _, _, out = produced(floor)
+    counted = any(uv.unit.id == out.id for ov in workorders.machine_view(floor.machine).orders for uv in ov.units)
+    code, output = run(runner)
+    named = f"own_output: unit {out.lpn}, output of WO-1, is counted for it at OUT-1 on M1" in output
+    assert named == counted and (code == 1) == counted, output
+
+
+def test_check_names_a_unit_without_its_barcode(runner, floor):
+    from staging.store.models import Barcode
+    unit = floor.receive(qty="5")
+    Barcode.delete().where(Barcode.entity == "unit", Barcode.entity_id == unit.id).execute()
+    code, output = run(runner)
+    assert code == 1 and f"barcodes: unit {unit.lpn}: no barcode" in output, output
+
+
+def test_a_new_promise_is_a_new_module(floor):
+    assert [p.name for p in promises.promises()] == list(PROMISES)
+    assert all(p.text and callable(p.broken) for p in promises.promises())
+
+
+def test_totals_summed_in_floating_point_by_sqlite_are_no_false_alarm(runner, floor):
+    """0.1 + 0.2 kg wasted: SQLite's SUM says 0.30000000000000004, the totals 0.3, both right."""
+    unit = floor.receive(qty="50")
+    inventory.load(floor.ctx(), unit, "M1", floor.wo)
+    inventory.scrap(floor.ctx(), unit, "0.1", reason="Spilled")
+    inventory.scrap(floor.ctx(), unit, "0.2", reason="Spilled")
+    code, output = run(runner)
+    assert code == 0, output
+
+
+def test_every_promise_names_its_broken_rows_on_sqlite_and_postgres(plant):
+    """The promises' queries on both databases: one planted row per promise, each named."""
+    from staging.store.models import Barcode
+    station = loc("OUT-1", "output")
+    lane = loc("L-M1", "staging")
+    LineSidePlace.create(machine=plant.machine, place=lane, kind="lane")
+    WorkOrder.update(output_station=station).where(WorkOrder.id == plant.wo.id).execute()
+    plant.wo = WorkOrder.get_by_id(plant.wo.id)
+    first, second, out = produced(plant)
+    spare = plant.receive(qty="300", lot="L9")
+    tasks.sync(RULES)
+    task = StagingTask.get(StagingTask.state == "open")
+    assert [p for p in promises.broken() if p[0] != "own_output"] == []
+    Genealogy.update(quantity=Decimal("60")).where(Genealogy.input == first).execute()
+    StagingTask.update(quantity=Decimal("999")).where(StagingTask.id == task.id).execute()
+    Unit.update(quantity=Decimal("301")).where(Unit.id == spare.id).execute()
+    WorkOrderTotals.update(wasted=Decimal("7")).execute()
+    Barcode.delete().where(Barcode.entity == "unit", Barcode.entity_id == spare.id).execute()
+    Genealogy.create(output=out, input=out, part=out.part_id, quantity=Decimal("1"))
+    WorkOrder.update(status="closed").where(WorkOrder.id == plant.wo.id).execute()
+    found = dict.fromkeys(name for name, _ in promises.broken())
+    assert list(found) == ["barcodes", "closed_orders", "genealogy", "open_tasks", "own_output", "stock_ledger",
+                           "work_order_totals"]

@@ -1,0 +1,407 @@
+"""The floor where features meet, driven at random: hypothesis' rule-based state machine runs the
+domain's verbs (receive, move, stage, load, unload, split, consume, waste, adjust, undo, correct, produce,
+ship, return, hold and release), the staging tasks (claim, finish, release) and the master data
+(work-order status, part fields, location capacity) in any order, by several people on several
+devices. A refusal (DomainError) writes nothing; after every step every promise of `check`
+(staging/domain/promises) holds. On SQLite and PostgreSQL.
+
+The normal run stays within about a minute for both databases; `HYPOTHESIS_PROFILE=long` runs
+many more and longer sequences.
+
+KNOWN_DEFECTS lists what today's code gets wrong and someone is fixing (the floor-seams issue):
+the rules step around exactly those cases while a key is listed. Delete a key once its fix is
+merged and the machine drives that case again."""
+import os
+import shutil
+import tempfile
+import uuid
+from decimal import Decimal
+
+import psycopg2
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+
+from staging.domain import codes, inventory, promises, tasks
+from staging.domain.errors import DomainError
+from staging.domain.inventory import Ctx
+from staging.domain.setup import locations, parts
+from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_of
+from staging.store.db import bind, db, migrate, open_database
+from staging.store.models import (
+    Entry,
+    Genealogy,
+    LineSidePlace,
+    OutputUnit,
+    Part,
+    Scan,
+    StagingTask,
+    Unit,
+    User,
+    WorkOrder,
+    WorkOrderLine,
+    WorkOrderTotals,
+)
+
+from .plant import Plant, loc
+
+KNOWN_DEFECTS = {
+    # An order's own output pallet is counted as wrong material for it on the machine page and board
+    # (own_output): every produce breaks a promise, so nothing is produced while this is listed.
+    "produce": "an order's own output is counted as its material (issue 23, item 4)",
+    # An undo or correction of consumption that is already inside an output pallet leaves the
+    # genealogy as it was (genealogy): only reached once produce runs.
+    "undo_into_output": "undo or correction after produce leaves the genealogy overstated (issue 23, item 5)",
+    # Closing an order (or marking it done) with material staged or loaded for it, or with live
+    # tasks: accepted without a word, and its tasks stay until the next full refresh (closed_orders,
+    # open_tasks).
+    "order_ends_with_material": "closing an order keeps its loaded pallets and its tasks (issue 23, item 6)",
+    # A task is not re-planned when its pallet changes: split or wasted below the task's quantity,
+    # or (while the task is claimed) used up, put on hold or shipped, the task still names it with
+    # its old quantity (open_tasks).
+    "task_pallet_changes": "a task keeps its pallet and quantity after the pallet is split, wasted, held or "
+                           "shipped (issue 23, item 13)",
+}
+
+RULES = tasks.Rules()
+PEOPLE = ("operator1", "operator2", "stager1", "lead1")
+DEVICES = ("hh-1", "hh-2", "desk")
+PLACES = ("RCV-1", "A-01-1", "A-01-2", "LANE-1", "L-M1", "M1", "M2", "QC-HOLD", "OUT-1", "NOPE")
+ORDER_STATUSES = ("planned", "released", "running", "done", "closed")
+quantities = st.one_of(st.decimals(min_value=Decimal("0.5"), max_value=Decimal("400"), places=1),
+                       st.sampled_from(["0", "-3", "abc", ""]))
+PROFILES = {
+    "default": settings(max_examples=10, stateful_step_count=30, deadline=None,
+                        suppress_health_check=list(HealthCheck)),
+    "long": settings(max_examples=300, stateful_step_count=60, deadline=None,
+                     suppress_health_check=list(HealthCheck)),
+}
+PROFILE = PROFILES[os.environ.get("HYPOTHESIS_PROFILE", "default")]
+
+
+def known(defect):
+    return defect in KNOWN_DEFECTS
+
+
+def footprint():
+    """What a refusal must leave as it was."""
+    return (Entry.select().count(), Unit.select().count(), Scan.select().count(), Genealogy.select().count(),
+            OutputUnit.select().count(), list(WorkOrderTotals.select(WorkOrderTotals.consumed, WorkOrderTotals.wasted)
+                                              .order_by(WorkOrderTotals.id).tuples()))
+
+
+def build_world():
+    """The test plant, an output station, a shipping door, a lane L-M1 in front of M1, a second
+    operator, and two orders on M1 (WO-1 running on resin, WO-2 released on screws), with stock."""
+    plant = Plant()
+    station = loc("OUT-1", "output")
+    loc("SHIP-1", "shipping")
+    LineSidePlace.create(machine=plant.machine, place=loc("L-M1", "staging"), kind="lane")
+    WorkOrder.update(output_station=station).where(WorkOrder.id == plant.wo.id).execute()
+    User.create(username="operator2", role="operator")
+    second = WorkOrder.create(number="WO-2", part=plant.product, quantity=50, machine=plant.machine,
+                              output_station=station, status="released")
+    codes.register(second, second.number)
+    WorkOrderLine.create(work_order=second, part=plant.screw, quantity=Decimal("200"))
+    for _ in range(3):  # more than the orders are short of: some pallets are no task's
+        plant.receive(qty="300")
+        plant.receive(part=plant.screw, qty="150")
+    return plant
+
+
+class SqliteFloors:
+    """A SQLite file per example, copied from one built once (migrating takes half a second)."""
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="stateful-")
+        bind(open_database(f"sqlite:///{self.folder}/template.db"))
+        migrate()
+        db.connect(reuse_if_open=True)
+        self.plant = build_world()
+        db.close()
+        self.count = 0
+
+    def begin(self):
+        self.count += 1
+        path = f"{self.folder}/floor-{self.count}.db"
+        shutil.copy(f"{self.folder}/template.db", path)
+        bind(open_database(f"sqlite:///{path}"))
+        db.connect(reuse_if_open=True)
+        return self.plant
+
+    def end(self):
+        db.close()
+
+    def close(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class PostgresFloors:
+    """One fresh schema for the test, migrated once; every example empties its tables first."""
+
+    def __init__(self, pg_url):
+        self.schema = "s_" + uuid.uuid4().hex[:12]
+        self.admin = psycopg2.connect(pg_url)
+        self.admin.autocommit = True
+        self.admin.cursor().execute(f'CREATE SCHEMA "{self.schema}"')
+        sep = "&" if "?" in pg_url else "?"
+        bind(open_database(f"{pg_url}{sep}options=-csearch_path%3D{self.schema}"))
+        migrate()
+
+    def begin(self):
+        db.connect(reuse_if_open=True)
+        tables = [t for t in db.get_tables() if t != "schema_migration"]
+        db.execute_sql(f"TRUNCATE {', '.join(f'{chr(34)}{t}{chr(34)}' for t in tables)} RESTART IDENTITY CASCADE")
+        return build_world()
+
+    def end(self):
+        db.close()
+
+    def close(self):
+        db.close()
+        self.admin.cursor().execute(f'DROP SCHEMA "{self.schema}" CASCADE')
+        self.admin.close()
+
+
+class Floor(RuleBasedStateMachine):
+    """One plant per example (build_world), in the database the test chose (`floors`)."""
+    floors = None
+
+    def __init__(self):
+        super().__init__()
+        self.plant = type(self).floors.begin()
+
+    def teardown(self):
+        type(self).floors.end()
+
+    # --- who, what --------------------------------------------------------------------------------
+
+    def ctx(self, person, device):
+        return Ctx(User.get(User.username == person), device=device, scan_id=uuid.uuid4().hex)
+
+    def unit(self, index, *statuses, free=False):
+        """A unit, mostly one in a state where the verb can work (statuses), so sequences reach
+        deep (load, consume, produce, correct) in few steps; any unit when none is. `free`: not a
+        task's pallet, while a task's changing pallet is a known defect (the rules step around it)."""
+        query = Unit.select().order_by(Unit.id)
+        if free and known("task_pallet_changes"):
+            query = query.where(Unit.id.not_in(StagingTask.select(StagingTask.unit).where(
+                StagingTask.state.in_(tasks.LIVE), StagingTask.unit.is_null(False))))
+        units = list(query.where(Unit.status.in_(statuses))) if statuses else []
+        units = units or list(Unit.select().order_by(Unit.id))
+        return units[index % len(units)]
+
+    def order(self, index):
+        orders = list(WorkOrder.select().order_by(WorkOrder.id))
+        return orders[index % len(orders)]
+
+    def attempt(self, action, *args, **kwargs):
+        """Do it; a refusal must write nothing."""
+        before = footprint()
+        try:
+            return action(*args, **kwargs)
+        except DomainError:
+            assert footprint() == before, f"{getattr(action, '__name__', action)} refused but wrote"
+            return None
+
+    def tasked(self, unit):
+        """Whether a live task names this pallet, while that defect is known."""
+        return known("task_pallet_changes") and StagingTask.select().where(
+            StagingTask.unit == unit.id, StagingTask.state.in_(tasks.LIVE)).exists()
+
+    def inside_an_output(self, unit):
+        """Whether consumption of this unit already went into an output pallet."""
+        return Genealogy.select().where(Genealogy.input == unit.id).exists()
+
+    # --- stock verbs --------------------------------------------------------------------------------
+
+    @rule(part=st.sampled_from(["resin_b", "resin_a", "screw"]), qty=quantities, at=st.sampled_from(PLACES))
+    def receive(self, part, qty, at):
+        self.attempt(inventory.receive, self.ctx("stager1", "desk"), getattr(self.plant, part), qty, at, lot="L")
+
+    @rule(i=st.integers(0, 30), to=st.sampled_from(PLACES), who=st.sampled_from(PEOPLE),
+          device=st.sampled_from(DEVICES), believed=st.booleans())
+    def move(self, i, to, who, device, believed):
+        unit = self.unit(i)
+        if to == "QC-HOLD" and self.tasked(unit):
+            return
+        expected = unit.location.code if believed and unit.location_id else None
+        self.attempt(inventory.move, self.ctx(who, device), unit.lpn, to, expected)
+
+    @rule(i=st.integers(0, 30), lane=st.sampled_from(["LANE-1", "L-M1"]), o=st.integers(0, 3))
+    def stage(self, i, lane, o):
+        self.attempt(inventory.stage, self.ctx("stager1", "desk"), self.unit(i, "stock").lpn, lane, self.order(o))
+
+    @rule(i=st.integers(0, 30), machine=st.sampled_from(["M1", "M2"]), o=st.one_of(st.none(), st.integers(0, 3)),
+          who=st.sampled_from(PEOPLE), device=st.sampled_from(DEVICES))
+    def load(self, i, machine, o, who, device):
+        order, unit = None if o is None else self.order(o), self.unit(i, "stock", "staged", free=True)
+        self.attempt(inventory.load, self.ctx(who, device), unit.lpn, machine, order)
+
+    @rule(i=st.integers(0, 30), to=st.sampled_from(["A-01-1", "LANE-1", "QC-HOLD"]))
+    def unload(self, i, to):
+        unit = self.unit(i, "loaded")
+        if not (to == "QC-HOLD" and self.tasked(unit)):
+            self.attempt(inventory.unload, self.ctx("operator1", "hh-1"), unit.lpn, to)
+
+    @rule(i=st.integers(0, 30), qty=quantities, to=st.sampled_from(PLACES + (None,)), who=st.sampled_from(PEOPLE))
+    def split(self, i, qty, to, who):
+        unit = self.unit(i)
+        if not self.tasked(unit):
+            self.attempt(inventory.split, self.ctx(who, "hh-2"), unit.lpn, qty, to)
+
+    @rule(i=st.integers(0, 30), qty=st.one_of(st.none(), quantities), o=st.one_of(st.none(), st.integers(0, 3)),
+          who=st.sampled_from(PEOPLE), device=st.sampled_from(DEVICES))
+    def consume(self, i, qty, o, who, device):
+        order, unit = None if o is None else self.order(o), self.unit(i, "loaded", free=True)
+        if not self.tasked(unit):
+            self.attempt(inventory.consume, self.ctx(who, device), unit.lpn, qty, order)
+
+    @rule(i=st.integers(0, 30), qty=st.one_of(st.none(), quantities), reason=st.sampled_from(["Wet", "", "Spilled"]))
+    def waste(self, i, qty, reason):
+        unit = self.unit(i, "loaded", "stock", "staged", free=True)
+        if not self.tasked(unit):
+            self.attempt(inventory.scrap, self.ctx("operator1", "hh-1"), unit.lpn, qty, reason=reason)
+
+    @rule(i=st.integers(0, 30), counted=st.sampled_from(["0", "10", "99.5", "x"]))
+    def adjust(self, i, counted):
+        unit = self.unit(i)
+        if not self.tasked(unit):
+            self.attempt(inventory.adjust, self.ctx("lead1", "desk"), unit.lpn, counted, reason="counted")
+
+    @rule(i=st.integers(0, 30), to=st.sampled_from(["L-M1", "LANE-1", "A-01-2"]), who=st.sampled_from(PEOPLE))
+    def move_by_api(self, i, to, who):
+        """A move from the API or an offline replay: a task's pallet to its place finishes the task."""
+        unit = self.unit(i)
+        self.attempt(tasks.move, self.ctx(who, "hh-2"), unit.lpn, to, RULES)
+
+    @rule(who=st.sampled_from(PEOPLE), device=st.sampled_from(DEVICES))
+    def undo(self, who, device):
+        ctx = self.ctx(who, device)
+        try:
+            last = inventory.last_change(ctx)
+        except DomainError:
+            last = None
+        if known("undo_into_output") and last is not None and last.kind in ("consume", "scrap") \
+                and self.inside_an_output(last.unit):
+            return
+        self.attempt(inventory.undo, ctx)
+
+    @rule(n=st.integers(0, 10), qty=st.sampled_from(["0", "1", "12.5", "abc"]))
+    def correct(self, n, qty):
+        entries = list(Entry.select().where(Entry.kind.in_(inventory.CORRECTABLE)).order_by(Entry.id.desc()).limit(11))
+        if not entries:
+            return
+        entry = entries[n % len(entries)]
+        if known("undo_into_output") and self.inside_an_output(entry.unit):
+            return
+        self.attempt(inventory.correct, self.ctx("lead1", "desk"), entry.id, qty, "recounted")
+
+    @precondition(lambda self: not known("produce"))
+    @rule(o=st.integers(0, 3), qty=quantities)
+    def produce(self, o, qty):
+        self.attempt(inventory.produce, self.ctx("operator1", "hh-1"), self.order(o), qty)
+
+    @rule(i=st.integers(0, 30))
+    def ship(self, i):
+        unit = self.unit(i, "output", "stock")
+        if not self.tasked(unit):
+            self.attempt(inventory.move, self.ctx("operator2", "hh-2"), unit.lpn, "SHIP-1")
+
+    @rule(i=st.integers(0, 30), to=st.sampled_from(["A-01-1", "QC-HOLD", "OUT-1", "M1"]))
+    def return_shipped(self, i, to):
+        self.attempt(inventory.return_shipped, self.ctx("lead1", "desk"), self.unit(i, "shipped").lpn, to, "came back")
+
+    @rule(i=st.integers(0, 30), who=st.sampled_from(["lead1", "operator1"]))
+    def hold(self, i, who):
+        unit = self.unit(i)
+        if not self.tasked(unit):
+            self.attempt(inventory.hold, self.ctx(who, "desk"), unit.lpn, "QC")
+
+    @rule(i=st.integers(0, 30))
+    def release(self, i):
+        self.attempt(inventory.release, self.ctx("lead1", "desk"), self.unit(i, "hold").lpn, "QC ok")
+
+    # --- staging tasks ------------------------------------------------------------------------------
+
+    @rule(who=st.sampled_from(["operator1", "operator2"]))
+    def claim_task(self, who):
+        user = self.ctx(who, "hh-1").user
+        task = tasks.next_for(user, RULES)
+        if task is not None:
+            self.attempt(tasks.claim, user, task.id, RULES)
+
+    @rule(who=st.sampled_from(["operator1", "operator2"]), other=st.booleans())
+    def finish_task(self, who, other):
+        ctx = self.ctx(who, "hh-1" if who == "operator1" else "hh-2")
+        task = tasks.holds(ctx.user)
+        if task is None:
+            return
+        unit = self.plant.receive(part=task.part, qty="50") if other else task.unit
+        if unit is None:
+            return
+        self.attempt(tasks.complete, ctx, unit, task.to_location, RULES)
+
+    @rule(who=st.sampled_from(["operator1", "operator2", "lead1"]))
+    def release_task(self, who):
+        task = StagingTask.select().where(StagingTask.state == "claimed").first()
+        if task is not None:
+            self.attempt(tasks.release, self.ctx(who, "desk").user, task.id)
+
+    # --- master data ------------------------------------------------------------------------------
+
+    @rule(o=st.integers(0, 3), status=st.sampled_from(ORDER_STATUSES))
+    def order_status(self, o, status):
+        wo = self.order(o)
+        if status not in OPEN_STATUSES and known("order_ends_with_material") and (
+                Unit.select().where(Unit.work_order == wo, Unit.status.in_(("staged", "loaded"))).exists()
+                or StagingTask.select().where(StagingTask.work_order == wo,
+                                              StagingTask.state.in_(tasks.LIVE)).exists()):
+            return
+        fields = {"product": wo.part.number, "product_rev": wo.part.revision, "quantity": str(wo.quantity),
+                  "machines": " ".join(m.code for m in machines_of(wo)),
+                  "output_station": wo.output_station.code if wo.output_station_id else "", "status": status,
+                  "due": ""}
+        lines = [{"part": ln.part.number, "revision": ln.part.revision, "quantity": str(ln.quantity),
+                  "uom": ln.part.uom} for ln in lines_of(wo)]
+        self.attempt(drafts.save, self.plant.lead, fields, lines, "UTC", wo)
+
+    @rule(part=st.sampled_from(["resin_b", "screw", "product"]), pack=st.sampled_from(["", "50", "x"]),
+          life=st.sampled_from(["", "1", "30"]))
+    def part_fields(self, part, pack, life):
+        p = Part.get_by_id(getattr(self.plant, part).id)
+        self.attempt(parts.save, self.plant.users["admin"], {"number": p.number, "revision": p.revision,
+                                                              "pack_qty": pack, "shelf_life_days": life})
+
+    @rule(code=st.sampled_from(["A-01-1", "A-01-2", "LANE-1", "L-M1"]), capacity=st.sampled_from(["", "1", "3", "0"]))
+    def location_capacity(self, code, capacity):
+        self.attempt(locations.save, self.plant.users["admin"], {"code": code, "capacity": capacity})
+
+    # --- what must always hold ----------------------------------------------------------------------
+
+    @invariant()
+    def every_promise_holds(self):
+        tasks.sync(RULES)  # as every page that shows tasks does, and `check`
+        assert promises.broken() == []
+
+
+def drive(floors):
+    Floor.floors = floors
+    try:
+        run_state_machine_as_test(Floor, settings=PROFILE)
+    finally:
+        floors.close()
+
+
+def test_the_floor_keeps_every_promise_on_sqlite():
+    drive(SqliteFloors())
+
+
+def test_the_floor_keeps_every_promise_on_postgres(pg_url):
+    drive(PostgresFloors(pg_url))
+
+
+def test_the_known_defects_are_named():
+    """Each key the rules step around is listed with what is wrong: the lead deletes a key once
+    its fix is merged."""
+    assert all(why for why in KNOWN_DEFECTS.values())
