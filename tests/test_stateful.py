@@ -59,6 +59,10 @@ KNOWN_DEFECTS = {
     # A task is not re-planned when its pallet changes: split or wasted below the task's quantity,
     # or (while the task is claimed) used up, put on hold or shipped, the task still names it with
     # its old quantity (open_tasks).
+    # NOT one of that issue's items, found here: finishing a task that takes part of a pallet splits
+    # it (its own transaction), then stages the new pallet; when the stage is refused (the lane is
+    # full) the split stays written: a refusal that writes (tasks.doing.complete).
+    "partial_task_refused_stage_keeps_split": "finishing a partial task whose stage is refused keeps the split",
     "task_pallet_changes": "a task keeps its pallet and quantity after the pallet is split, wasted, held or "
                            "shipped (issue 23, item 13)",
 }
@@ -71,7 +75,7 @@ ORDER_STATUSES = ("planned", "released", "running", "done", "closed")
 quantities = st.one_of(st.decimals(min_value=Decimal("0.5"), max_value=Decimal("400"), places=1),
                        st.sampled_from(["0", "-3", "abc", ""]))
 PROFILES = {
-    "default": settings(max_examples=10, stateful_step_count=30, deadline=None,
+    "default": settings(max_examples=12, stateful_step_count=30, deadline=None,
                         suppress_health_check=list(HealthCheck)),
     "long": settings(max_examples=300, stateful_step_count=60, deadline=None,
                      suppress_health_check=list(HealthCheck)),
@@ -338,7 +342,7 @@ class Floor(RuleBasedStateMachine):
         if task is None:
             return
         unit = self.plant.receive(part=task.part, qty="50") if other else task.unit
-        if unit is None:
+        if unit is None or (known("partial_task_refused_stage_keeps_split") and not task.whole):
             return
         self.attempt(tasks.complete, ctx, unit, task.to_location, RULES)
 
