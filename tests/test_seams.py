@@ -8,7 +8,7 @@ import pytest
 from staging.domain import inventory, tasks, trace, workorders
 from staging.domain.errors import Forbidden, Invalid
 from staging.domain.inventory import Ctx, ledger
-from staging.domain.inventory.produce import genealogy_problems
+from staging.domain.promises import closed_orders, genealogy, open_tasks, own_output
 from staging.media import printing
 from staging.store.models import Entry, StagingTask, Unit, WorkOrder, WorkOrderTotals
 
@@ -50,7 +50,7 @@ def test_an_orders_own_output_is_not_wrong_material_also_after_it_ships(plant):
     inventory.move(plant.ctx(), made, "SHIP-1")
     view = workorders.machine_view(plant.machine)
     assert view.wrong == [] and view.state == "ok", view.reasons
-    assert workorders.output_input_problems() == []
+    assert own_output.broken() == []
 
 
 # --- undo after an output pallet ----------------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_undo_of_consumption_already_in_an_output_pallet_is_refused_and_the_gene
         inventory.undo(plant.ctx())
     assert Unit.get_by_id(unit.id).quantity == 450 and not Entry.select().where(Entry.kind == "undo").exists()
     assert made_from(made) == {(unit.lpn, "L42", Decimal("50"))}
-    assert genealogy_problems() == []
+    assert genealogy.broken() == []
 
 
 def test_undo_before_the_output_pallet_still_works(plant):
@@ -78,7 +78,7 @@ def test_undo_before_the_output_pallet_still_works(plant):
     inventory.undo(plant.ctx())
     inventory.consume(plant.ctx(), unit, "40")
     made = inventory.produce(plant.ctx("lead"), "WO-1", "10").unit
-    assert made_from(made) == {(unit.lpn, "L42", Decimal("40"))} and genealogy_problems() == []
+    assert made_from(made) == {(unit.lpn, "L42", Decimal("40"))} and genealogy.broken() == []
 
 
 @pytest.mark.parametrize("corrected", ["40", "65", "0"])
@@ -90,11 +90,11 @@ def test_a_leads_correction_after_the_output_pallet_corrects_its_genealogy(plant
     first = inventory.produce(plant.ctx("lead"), "WO-1", "10").unit
     inventory.correct(plant.ctx("lead"), consumed.id, corrected, "scale was off")
     want = {(unit.lpn, "L42", Decimal(corrected))} if corrected != "0" else set()
-    assert made_from(first) == want and genealogy_problems() == []
+    assert made_from(first) == want and genealogy.broken() == []
     inventory.consume(plant.ctx(), unit, "10")
     second = inventory.produce(plant.ctx("lead"), "WO-1", "10").unit
     assert made_from(first) == want and made_from(second) == {(unit.lpn, "L42", Decimal("10"))}
-    assert genealogy_problems() == [] and ledger.verify() == []
+    assert genealogy.broken() == [] and ledger.verify() == []
 
 
 def test_the_genealogy_promise_names_a_pallet_whose_consumption_was_taken_back_later(plant):
@@ -107,8 +107,8 @@ def test_the_genealogy_promise_names_a_pallet_whose_consumption_was_taken_back_l
     Entry.create(unit=unit, kind="undo", delta=Decimal("50"), quantity=Decimal("50"), status="loaded",
                  work_order=plant.wo, reverses=consumed, user=plant.operator, to_location=plant.machine,
                  from_location=plant.machine)
-    [problem] = genealogy_problems()
-    assert f"input {unit.lpn}" in problem and "lists 50" in problem and "corrections 0" in problem
+    [problem] = genealogy.broken()
+    assert f"lists 50 kg of {unit.lpn}" in problem and "nets 0 kg" in problem
 
 
 # --- closing a work order -----------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_closing_says_what_is_still_at_the_line_and_then_refuses_consumption(pla
     assert [lv.remaining for lv in workorders.summary(wo).lines] == [0]
     inventory.unload(plant.ctx(), loaded, "A-01-1")
     assert [u.lpn for u in workorders.leftovers(wo)] == [staged.lpn]
-    assert workorders.closed_order_problems() == []
+    assert closed_orders.broken() == []
 
 
 def test_the_closed_order_promise_names_consumption_after_the_close(plant):
@@ -141,7 +141,7 @@ def test_the_closed_order_promise_names_consumption_after_the_close(plant):
     close(plant)
     sneaked = Entry.create(unit=unit, kind="consume", delta=Decimal("-5"), quantity=Decimal("5"), status="loaded",
                            work_order=plant.wo, user=plant.operator)
-    assert workorders.closed_order_problems() == [
+    assert closed_orders.broken() == [
         f"ledger entry {sneaked.id}: {unit.lpn} consumed for work order WO-1, closed since "
         f"{WorkOrder.get_by_id(plant.wo.id).closed_at:%Y-%m-%d %H:%M:%S} UTC"]
 
@@ -152,7 +152,7 @@ def test_closing_ends_the_orders_tasks_at_once(line):
     tasks.claim(line.operator, task.id, RULES)
     close(line)
     assert live() == [] and tasks.get(task.id).note == "Work order WO-1 is closed."
-    assert tasks.task_problems() == []
+    assert open_tasks.broken() == []
     with pytest.raises(Exception, match="is cancelled: take the next one"):
         tasks.claim(line.stager, task.id, RULES)
 
@@ -214,7 +214,23 @@ def test_a_task_whose_pallet_was_split_below_its_quantity_is_replanned(line):
     assert (task.unit_id, task.quantity, task.whole, task.state) == (big.id, 70, True, "claimed")
     rest = [t for t in live() if t.id != task.id]
     assert sum(t.quantity for t in rest) == 430 and all(t.unit_id != big.id for t in rest)
-    assert tasks.task_problems() == []
+    assert open_tasks.broken() == []
+
+
+def test_finishing_a_partial_task_into_a_full_lane_writes_nothing(line):
+    """The part taken off and its staging are one step: a lane that is full refuses both."""
+    big = receive(line, line.far, "2000")
+    tasks.sync(RULES)
+    [task] = live()
+    assert not task.whole
+    tasks.claim(line.operator, task.id, RULES)
+    line.lane_m1.capacity = 1
+    line.lane_m1.save()
+    inventory.move(Ctx(line.stager, device="d"), receive(line, line.near, "10"), line.lane_m1)
+    before = (Entry.select().count(), Unit.select().count(), big.quantity)
+    with pytest.raises(Invalid, match="full"):
+        tasks.doing.complete(Ctx(line.operator, device="hh"), big.lpn, line.lane_m1.code, RULES)
+    assert (Entry.select().count(), Unit.select().count(), Unit.get_by_id(big.id).quantity) == before
 
 
 def test_a_claimed_task_whose_pallet_goes_on_hold_is_cancelled(line):
@@ -222,7 +238,7 @@ def test_a_claimed_task_whose_pallet_goes_on_hold_is_cancelled(line):
     task = tasks.claim(line.operator, tasks.next_for(line.operator, RULES).id, RULES)
     inventory.hold(Ctx(line.lead, device="d"), unit, "Suspect")
     tasks.sync(RULES)
-    assert tasks.get(task.id).state == "cancelled" and tasks.task_problems() == []
+    assert tasks.get(task.id).state == "cancelled" and open_tasks.broken() == []
 
 
 def test_the_task_promise_names_a_task_that_no_longer_fits_its_pallet(line):
@@ -230,7 +246,8 @@ def test_the_task_promise_names_a_task_that_no_longer_fits_its_pallet(line):
     tasks.sync(RULES)
     [task] = live()
     StagingTask.update(quantity=Decimal("2500")).where(StagingTask.id == task.id).execute()
-    assert tasks.task_problems() == [f"task {task.id}: brings 2500 (part of) {big.lpn}, which holds 2000"]
+    [problem] = open_tasks.broken()
+    assert problem.startswith(f"task {task.id} (2500 kg") and f"unit {big.lpn} holds only 2000 kg" in problem
 
 
 # --- a return from shipping under a recall ----------------------------------------------------------------

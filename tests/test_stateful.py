@@ -8,9 +8,8 @@ devices. A refusal (DomainError) writes nothing; after every step every promise 
 The normal run stays within about a minute for both databases; `HYPOTHESIS_PROFILE=long` runs
 many more and longer sequences.
 
-KNOWN_DEFECTS lists what today's code gets wrong and someone is fixing (the floor-seams issue):
-the rules step around exactly those cases while a key is listed. Delete a key once its fix is
-merged and the machine drives that case again."""
+KNOWN_DEFECTS may list, by key and with what is wrong, a defect found and not yet fixed: the
+rules step around exactly that case while its key is listed. Delete the key with the fix."""
 import os
 import shutil
 import tempfile
@@ -45,27 +44,7 @@ from staging.store.models import (
 
 from .plant import Plant, loc
 
-KNOWN_DEFECTS = {
-    # An order's own output pallet is counted as wrong material for it on the machine page and board
-    # (own_output): every produce breaks a promise, so nothing is produced while this is listed.
-    "produce": "an order's own output is counted as its material (issue 23, item 4)",
-    # An undo or correction of consumption that is already inside an output pallet leaves the
-    # genealogy as it was (genealogy): only reached once produce runs.
-    "undo_into_output": "undo or correction after produce leaves the genealogy overstated (issue 23, item 5)",
-    # Closing an order (or marking it done) with material staged or loaded for it, or with live
-    # tasks: accepted without a word, and its tasks stay until the next full refresh (closed_orders,
-    # open_tasks).
-    "order_ends_with_material": "closing an order keeps its loaded pallets and its tasks (issue 23, item 6)",
-    # A task is not re-planned when its pallet changes: split or wasted below the task's quantity,
-    # or (while the task is claimed) used up, put on hold or shipped, the task still names it with
-    # its old quantity (open_tasks).
-    # NOT one of that issue's items, found here: finishing a task that takes part of a pallet splits
-    # it (its own transaction), then stages the new pallet; when the stage is refused (the lane is
-    # full) the split stays written: a refusal that writes (tasks.doing.complete).
-    "partial_task_refused_stage_keeps_split": "finishing a partial task whose stage is refused keeps the split",
-    "task_pallet_changes": "a task keeps its pallet and quantity after the pallet is split, wasted, held or "
-                           "shipped (issue 23, item 13)",
-}
+KNOWN_DEFECTS = {}  # none known now: every rule drives its case
 
 RULES = tasks.Rules()
 PEOPLE = ("operator1", "operator2", "stager1", "lead1")
@@ -403,9 +382,3 @@ def test_the_floor_keeps_every_promise_on_sqlite():
 
 def test_the_floor_keeps_every_promise_on_postgres(pg_url):
     drive(PostgresFloors(pg_url))
-
-
-def test_the_known_defects_are_named():
-    """Each key the rules step around is listed with what is wrong: the lead deletes a key once
-    its fix is merged."""
-    assert all(why for why in KNOWN_DEFECTS.values())

@@ -11,8 +11,6 @@ net; a unit whose net is zero is not an input."""
 from collections import defaultdict
 from decimal import Decimal
 
-from peewee import JOIN, fn
-
 from ...store.db import locked
 from ...store.models import Barcode, Entry, Genealogy, OutputUnit, Unit, WorkOrder, WorkOrderLine, utcnow
 from .. import codes
@@ -186,58 +184,3 @@ def correct_genealogy(unit, original, new_quantity):
     else:
         Genealogy.delete().where(Genealogy.id == row.id).execute()
 
-
-def genealogy_problems():
-    """The promise behind a recall: what the output pallets of a work order list as made from
-    each input unit equals what the ledger says was consumed from it for that order before its
-    last output pallet, net of every undo and correction of that consumption (whenever made).
-    One problem string per work order and input unit that differ, naming both. For `check`."""
-    last = dict(OutputUnit.select(OutputUnit.work_order, fn.MAX(OutputUnit.entry))
-                .group_by(OutputUnit.work_order).tuples())
-    listed = defaultdict(lambda: ZERO)
-    for wo_id, input_id, qty in (Genealogy.select(OutputUnit.work_order, Genealogy.input, Genealogy.quantity)
-                                 .join(OutputUnit, on=(Genealogy.output == OutputUnit.unit)).tuples()):
-        listed[wo_id, input_id] += qty
-    used = defaultdict(lambda: ZERO)
-    Original = Entry.alias()
-    corrected = _corrected_from()
-    for entry_id, unit_id, delta, original_id, original_wo in _consumption_rows(Original):
-        original_id, original_wo = corrected.get(entry_id, (original_id, original_wo))
-        if original_wo in last and original_id < last[original_wo]:
-            used[original_wo, unit_id] -= delta
-    problems = []
-    for key in sorted(set(listed) | {k for k, v in used.items() if v > 0}):
-        if listed[key] != max(used[key], ZERO):
-            wo_id, unit_id = key
-            number = WorkOrder.get_by_id(wo_id).number
-            lpn = Unit.get_by_id(unit_id).lpn
-            problems.append(f"work order {number}, input {lpn}: its output pallets' genealogy lists "
-                            f"{fmt_qty(listed[key])}, the ledger's consumption net of undos and corrections "
-                            f"{fmt_qty(max(used[key], ZERO))}")
-    return problems
-
-
-def _consumption_rows(Original):
-    """Every consumption row and every undo or correction of one, each with the consumption it
-    belongs to: (entry id, unit, delta, original entry id, original's work order)."""
-    original_id = fn.COALESCE(Original.id, Entry.id)
-    original_wo = fn.COALESCE(Original.work_order, Entry.work_order)
-    return (Entry.select(Entry.id, Entry.unit, Entry.delta, original_id, original_wo)
-            .join(Original, JOIN.LEFT_OUTER, on=(Entry.reverses == Original.id))
-            .where(((Entry.kind == "consume") & Entry.reverses.is_null())
-                   | (Entry.reverses.is_null(False) & (Original.kind == "consume")))
-            .tuples())
-
-
-def _corrected_from():
-    """{id of a correction's new-quantity entry: (the consumption it corrects, its work order)}: the
-    entry just before it on its unit is the reversal the same correction wrote."""
-    found = {}
-    for entry in Entry.select(Entry.id, Entry.unit).where(Entry.kind == "consume", Entry.reverses.is_null(),
-                                                         Entry.reason.startswith(CORRECTED)):
-        before = (Entry.select(Entry.reverses).where(Entry.unit == entry.unit_id, Entry.id < entry.id)
-                  .order_by(Entry.id.desc()).first())
-        if before is not None and before.reverses_id is not None:
-            original = Entry.get_by_id(before.reverses_id)
-            found[entry.id] = (original.id, original.work_order_id)
-    return found

@@ -3,6 +3,8 @@ time zone or notes later."""
 from ...store.models import Location, ShiftLog
 from ..logseal import seal
 
+PROMISE = "a locked shift log never changes: its notes, shift and time zone stay as they were locked"
+
 
 def broken() -> list[str]:
     """Every locked log whose stored content or shift changed since it was locked, one line each."""

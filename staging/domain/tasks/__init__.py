@@ -13,7 +13,7 @@ from . import places, refresher
 from .doing import Done, complete, fitting, move, take
 from .picking import LIVE, candidates, choose
 from .planner import recompute, refresh, sync
-from .queue import assign, cancel, claim, for_machine, get, holds, listing, naming, release, task_problems, to_top
+from .queue import assign, cancel, claim, for_machine, get, holds, listing, naming, release, to_top
 from .queue import next_for as _next_for
 from .rules import DEFAULT, Rules
 from .views import MachineTasks, Shortage, TaskList, pick_list, shortages_of, task_list
@@ -23,7 +23,7 @@ __all__ = [
     "refresh", "refresher",
     "assign", "cancel", "claim", "for_machine", "get", "holds", "listing", "naming", "release", "to_top", "Rules",
     "DEFAULT", "next_for", "open_tasks", "pick_list", "MachineTasks", "Shortage", "TaskList", "task_list",
-    "shortages_of", "task_problems",
+    "shortages_of",
 ]
 
 

@@ -84,12 +84,13 @@ def complete(ctx, unit_ref, place_ref, rules, expected_from=None):
     unit = fitting(task, unit_ref)
     suggested = task.unit.lpn if task.unit_id and task.unit_id != unit.id else ""
     new_lpn, wo = "", task.work_order_id and task.work_order
-    if not task.whole and unit.quantity > task.quantity:
-        split_ctx = inventory.Ctx(ctx.user, ctx.device, f"{ctx.scan_id}:take" if ctx.scan_id else None, ctx.at)
-        unit = inventory.split(split_ctx, unit, task.quantity).unit
-        new_lpn = unit.lpn
-    result = inventory.stage(ctx, unit, place, wo or None, expected_from=expected_from or None)
-    _finish(ctx, task, result.unit, rules)
+    with write_transaction():  # the part taken off and its staging: both or neither (a full lane refuses both)
+        if not task.whole and unit.quantity > task.quantity:
+            split_ctx = inventory.Ctx(ctx.user, ctx.device, f"{ctx.scan_id}:take" if ctx.scan_id else None, ctx.at)
+            unit = inventory.split(split_ctx, unit, task.quantity).unit
+            new_lpn = unit.lpn
+        result = inventory.stage(ctx, unit, place, wo or None, expected_from=expected_from or None)
+        _finish(ctx, task, result.unit, rules)
     return Done(get(task.id), result.unit, new_lpn, suggested, result.replayed)
 
 

@@ -33,6 +33,7 @@ from .rules import DEFAULT
 PRIORITY = {"running": 0, "released": 1, "planned": 2}
 LEAD_CANCEL = "Cancelled by "  # the note of a task a lead cancelled
 MAX_ENTRIES = 5000  # entries looked at per sync: beyond, look at everything
+UNUSABLE = ("hold", "empty", "shipping", "shipped")  # a task naming such a pallet is cancelled and planned anew
 
 
 def sync(rules=DEFAULT, now=None):
@@ -193,8 +194,9 @@ def _settle(rules, live, need, now, wo, to, part_id, machine_id=None):
         if unit is not None and unit.location_id == task.to_location_id and unit.work_order_id == task.work_order_id:
             _close(task, "done", f"{unit.lpn} arrived at {task.to_location.code}.", now)
             continue
-        if unit is not None and unit.status == "hold":  # held material never goes to a lane, claimed or not
-            _close(task, "cancelled", f"{unit.lpn} is on QC hold: another was chosen.", now)
+        if unit is not None and unit.status in UNUSABLE:  # claimed or not: it can no longer be brought
+            why = "on QC hold" if unit.status == "hold" else "used up" if unit.status == "empty" else unit.status
+            _close(task, "cancelled", f"{unit.lpn} is {why}: another was chosen.", now)
             continue
         if unit is not None:
             _replan(task, unit, now)

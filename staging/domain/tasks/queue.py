@@ -9,8 +9,6 @@ from ...store.db import write_transaction
 from ...store.models import Location, Part, StagingTask, Unit, User, WorkOrder, utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..people.permissions import authorize, can
-from ..quantities import fmt_qty
-from ..workorders import OPEN_STATUSES
 from .picking import LIVE
 from .planner import LEAD_CANCEL, recompute
 from .rules import DEFAULT
@@ -187,25 +185,3 @@ def to_top(user, task_id):
     top = StagingTask.select(fn.MIN(StagingTask.rank)).where(StagingTask.state.in_(LIVE)).scalar()
     return _lead_change(user, task_id, rank=(top if top is not None else 0) - 1)
 
-
-def task_problems():
-    """Every live task names an open work order (or none: line-side stock) and a pallet that fits
-    it: there, of its part, not held, used up or shipped, holding what the task says to take
-    (all of it, or more than the part taken). One problem string per task. For `check`, after
-    the tasks were brought up to date (`tasks.sync`): a pallet's change is followed there."""
-    problems = []
-    for task in _query().where(StagingTask.state.in_(LIVE)).order_by(StagingTask.id):
-        wo, unit = task.work_order, task.unit
-        if task.work_order_id and wo.status not in OPEN_STATUSES:
-            problems.append(f"task {task.id}: {task.state} for work order {wo.number}, which is {wo.status}")
-        if task.unit_id is None:
-            continue
-        if unit.part_id != task.part_id:
-            problems.append(f"task {task.id}: its pallet {unit.lpn} is not of its part")
-        elif unit.status in ("hold", "empty", "shipped"):
-            problems.append(f"task {task.id}: its pallet {unit.lpn} is {unit.status}")
-        elif (task.whole and unit.quantity != task.quantity) or (not task.whole and unit.quantity <= task.quantity):
-            take = "all of" if task.whole else "part of"
-            problems.append(f"task {task.id}: brings {fmt_qty(task.quantity)} ({take}) {unit.lpn}, which holds "
-                            f"{fmt_qty(unit.quantity)}")
-    return problems

@@ -15,7 +15,7 @@ drafts       creating and editing a work order
 erp_import   the CSV/XLSX import from the ERP
 erp_columns  which column of an ERP file holds what (the mapping step, remembered per plant)"""
 from .board import Board, StationView, board
-from .closing import closed_order_problems, leftovers, output_input_problems, say_leftovers
+from .closing import leftovers, say_leftovers
 from .coverage import (
     STATUS_RANK,
     LineView,
@@ -98,9 +98,7 @@ __all__ = [
     "WrongMaterial",
     "board",
     "check_material",
-    "closed_order_problems",
     "leftovers",
-    "output_input_problems",
     "say_leftovers",
     "count_usage",
     "coverage",

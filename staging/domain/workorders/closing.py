@@ -1,7 +1,7 @@
 """A work order that stops taking material (done or closed): what is still staged or loaded for
-it, its tasks ended in the same transaction as the change of status, and the promises `check`
-keeps about it: no consumption after it closed, and no order's own output counted as its input."""
-from ...store.models import Entry, Genealogy, Location, OutputUnit, StagingTask, Unit, WorkOrder, utcnow
+it, and its tasks ended in the same transaction as the change of status (what `check` keeps of
+it: staging/domain/promises/closed_orders.py and own_output.py)."""
+from ...store.models import Location, OutputUnit, StagingTask, Unit, utcnow
 from ..words import Words
 from .material import OPEN_STATUSES
 
@@ -42,32 +42,3 @@ def on_status_change(wo, was):
             StagingTask.work_order == wo, StagingTask.state.in_(TASK_LIVE)).execute()
     elif wo.status in OPEN_STATUSES:
         wo.closed_at = None
-
-
-def closed_order_problems():
-    """No consumption recorded for a work order after it stopped taking material. One problem
-    string per ledger row, naming it, its pallet and the order. For `check`."""
-    ended = WorkOrder.select().where(WorkOrder.closed_at.is_null(False), WorkOrder.status.not_in(OPEN_STATUSES))
-    rows = (Entry.select(Entry, WorkOrder, Unit).join(WorkOrder, on=(Entry.work_order == WorkOrder.id))
-            .switch(Entry).join(Unit, on=(Entry.unit == Unit.id))
-            .where(Entry.kind == "consume", Entry.reverses.is_null(), Entry.delta < 0,
-                   WorkOrder.id.in_(ended.select(WorkOrder.id)),
-                   Entry.recorded_at > WorkOrder.closed_at)
-            .order_by(Entry.id))
-    return [f"ledger entry {e.id}: {e.unit.lpn} consumed for work order {e.work_order.number}, "
-            f"{e.work_order.status} since {e.work_order.closed_at:%Y-%m-%d %H:%M:%S} UTC" for e in rows]
-
-
-def output_input_problems():
-    """An order's own output is never its input: no output pallet made from a pallet its own order
-    made, and no consumption of a pallet for the order that made it. For `check`."""
-    problems = []
-    Made = OutputUnit.alias()
-    for g in (Genealogy.select(Genealogy, OutputUnit).join(OutputUnit, on=(Genealogy.output == OutputUnit.unit))
-              .switch(Genealogy).join(Made, on=(Genealogy.input == Made.unit))
-              .where(Made.work_order == OutputUnit.work_order)):
-        problems.append(f"output {g.output.lpn}: its genealogy lists {g.input.lpn}, made by the same work order")
-    for e in (Entry.select(Entry, OutputUnit).join(OutputUnit, on=(Entry.unit == OutputUnit.unit))
-              .where(Entry.kind == "consume", Entry.reverses.is_null(), Entry.work_order == OutputUnit.work_order)):
-        problems.append(f"ledger entry {e.id}: output {e.unit.lpn} consumed for the work order that made it")
-    return problems
