@@ -6,9 +6,9 @@ rack. Each level costs three queries (its locations, then one recursive walk dow
 places and one for units), never a read of every location and every unit."""
 from dataclasses import dataclass, field
 
-from peewee import Case, fn
+from peewee import fn
 
-from ...store.models import Location, Unit
+from ...store.models import Location, LocationsVersion, Unit
 from .. import codes
 
 LEVEL_LIMIT = 500  # places shown under one parent; beyond, the page asks to filter by code
@@ -90,14 +90,23 @@ def _below(tops, shape):
     if sum(shape.static[top][0] for top in tops if top in shape.static) <= IN_LIST_LIMIT:
         query = query.where(Unit.location.in_([i for top in tops for i in shape.subtree(top)]))
     # The driver's rows as they are: thousands of (id, count) need no model conversion.
-    per_place = dict(Location._meta.database.execute(query.group_by(Unit.location)).fetchall())
-    wanted = set(tops)
+    per_place = Location._meta.database.execute(query.group_by(Unit.location)).fetchall()
     sums = {top: [0, 0] for top in tops}
-    for place, n in per_place.items():
-        for above in shape.chain.get(place, ()):
-            if above in wanted:
-                sums[above][0] += n
-                sums[above][1] += n if shape.capacity.get(place) is not None else 0
+    # Each place counts once for the one of the tops above it at each of the tops' depths (a level's
+    # tops share one depth; a filter's may not): one look-up per place and depth, not a walk.
+    depths = {len(shape.chain[top]) - 1 for top in tops if top in shape.chain}
+    chain, capacity = shape.chain, shape.capacity
+    for place, n in per_place:
+        above = chain.get(place)
+        if above is None:
+            continue
+        held = n if capacity.get(place) is not None else 0
+        for depth in depths:
+            if len(above) > depth:
+                counts = sums.get(above[len(above) - 1 - depth])
+                if counts is not None:
+                    counts[0] += n
+                    counts[1] += held
     return {top: (*shape.static[top], *sums[top]) for top in tops if top in shape.static}
 
 
@@ -145,19 +154,16 @@ _SHAPES = {}
 
 
 def _shape():
-    """The tree's shape, read again only when the locations changed: a fingerprint of every
-    location's parent, capacity and kind of place (one scan of the small location table) says so.
-    A process keeps one shape per database."""
-    holds = Case(None, [(Location.holds_units == True, Location.id)], 0)  # noqa: E712
-    fingerprint = (Location.select(fn.COUNT(Location.id), fn.MAX(Location.id),
-                                   fn.SUM(Location.id * fn.COALESCE(Location.parent, 0)),
-                                   fn.SUM(Location.id * fn.COALESCE(Location.capacity, -1)), fn.SUM(holds))
-                   .tuples().get())
+    """The tree's shape, read again only when the locations changed: the locations' version row
+    (stamped by triggers in the transaction of every change) says so. Its stamp is read before the
+    rows, so a change between the two reads only costs one more read. A process keeps one shape
+    per database."""
+    stamp = LocationsVersion.select(LocationsVersion.stamp).where(LocationsVersion.id == 1).scalar()
     key = id(Location._meta.database.obj) if hasattr(Location._meta.database, "obj") else id(Location._meta.database)
     cached = _SHAPES.get(key)
-    if cached is None or cached[0] != fingerprint:
+    if stamp is None or cached is None or cached[0] != stamp:
         rows = Location.select(Location.id, Location.parent, Location.holds_units, Location.capacity).tuples()
-        cached = _SHAPES[key] = (fingerprint, _Shape(rows.iterator()))
+        cached = _SHAPES[key] = (stamp, _Shape(rows.iterator()))
     return cached[1]
 
 
