@@ -6,7 +6,7 @@ rack. Each level costs three queries (its locations, then one recursive walk dow
 places and one for units), never a read of every location and every unit."""
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import SQL, Case, fn
 
 from ...store.models import Location, LocationsVersion, Unit
 from .. import codes
@@ -86,21 +86,12 @@ def _below(tops, shape):
     """top -> (locations at or below it, places holding units, their capacity, units, units on
     places with a capacity). The tree's shape comes from the cache; units are counted now, per
     place, only in the subtrees asked for (or, for the whole plant, all at once)."""
-    query = Unit.select(Unit.location, fn.COUNT(Unit.id)).where(Unit.location.is_null(False))
-    if sum(shape.static[top][0] for top in tops if top in shape.static) <= IN_LIST_LIMIT:
-        query = query.where(Unit.location.in_([i for top in tops for i in shape.subtree(top)]))
-    # The driver's rows as they are: thousands of (id, count) need no model conversion.
-    per_place = Location._meta.database.execute(query.group_by(Unit.location)).fetchall()
     sums = {top: [0, 0] for top in tops}
     # Each place counts once for the one of the tops above it at each of the tops' depths (a level's
     # tops share one depth; a filter's may not): one look-up per place and depth, not a walk.
     depths = {len(shape.chain[top]) - 1 for top in tops if top in shape.chain}
-    chain, capacity = shape.chain, shape.capacity
-    for place, n in per_place:
-        above = chain.get(place)
-        if above is None:
-            continue
-        held = n if capacity.get(place) is not None else 0
+    for place, n, held in _units_per_place(tops, shape):
+        above = shape.chain.get(place, ())
         for depth in depths:
             if len(above) > depth:
                 counts = sums.get(above[len(above) - 1 - depth])
@@ -110,7 +101,30 @@ def _below(tops, shape):
     return {top: (*shape.static[top], *sums[top]) for top in tops if top in shape.static}
 
 
-IN_LIST_LIMIT = 5000  # places whose units are counted by their ids; beyond, every place's at once
+IN_LIST_LIMIT = 5000  # places whose units are counted by their ids; beyond, all units at once
+
+
+def _units_per_place(tops, shape):
+    """Rows of (place, units, units on places with a capacity), each to be counted for the place
+    and every place above it.
+
+    A few subtrees: the units of their places, per place. A large part of the plant: the units of
+    every place grouped by the place's parent (units on one of the tops by the top itself), so the
+    database hands over one row per rack, not one per bin. A place that is not one of the tops
+    need not be named: counting its units from its parent upwards reaches every top above it."""
+    held = fn.SUM(Case(None, [((Location.holds_units == True) & Location.capacity.is_null(False), 1)], 0))  # noqa: E712
+    count = fn.COUNT(Unit.id)
+    if sum(shape.static[top][0] for top in tops if top in shape.static) <= IN_LIST_LIMIT:
+        query = (Unit.select(Unit.location, count, held).join(Location)
+                 .where(Unit.location.in_([i for top in tops for i in shape.subtree(top)]))
+                 .group_by(Unit.location))
+    else:
+        on_top = Location.id.in_(list(tops))
+        query = (Unit.select(Case(None, [(on_top, Location.id)], Location.parent), count, held)
+                 .join(Location).where(Location.parent.is_null(False) | on_top)
+                 .group_by(SQL("1")))
+    # The driver's rows as they are: no model conversion.
+    return Location._meta.database.execute(query).fetchall()
 
 
 class _Shape:
