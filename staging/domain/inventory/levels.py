@@ -4,6 +4,7 @@ with the units held in it and below it, how many places below hold units, and ho
 A plant of 20,000 bins is shown as its few areas; a rack's bins are read when a person opens the
 rack. Each level costs three queries (its locations, then one recursive walk down from them for
 places and one for units), never a read of every location and every unit."""
+import bisect
 from dataclasses import dataclass, field
 
 from peewee import SQL, Case, fn
@@ -60,10 +61,11 @@ def matching(text, kind=None):
     text = codes.normalise(text or "")[:40]
     if len(text) < FILTER_MIN:
         return Level([], text=text)
-    query = Location.select().where(Location.code.contains(text))
-    if kind:
-        query = query.where(Location.kind == kind)
-    found = _level(query.order_by(Location.code), FILTER_LIMIT)
+    # The codes are searched in the cached shape (one pass over one string), not by a LIKE that
+    # reads every location; the database then reads only the places found.
+    shape = _shape()
+    query = Location.select().where(Location.id.in_(shape.find(text, kind, FILTER_LIMIT + 1)))
+    found = _level(query.order_by(Location.code), FILTER_LIMIT, shape)
     found.text = text
     return found
 
@@ -132,10 +134,12 @@ class _Shape:
     locations, unit-holding places and capacity at or below it."""
 
     def __init__(self, rows):
-        parent, self.capacity, holds = {}, {}, {}
-        for lid, parent_id, holds_units, capacity in rows:
+        parent, self.capacity, holds, codes = {}, {}, {}, []
+        for lid, parent_id, holds_units, capacity, code, kind in rows:
             parent[lid], holds[lid] = parent_id, bool(holds_units)
             self.capacity[lid] = capacity if holds_units else None
+            codes.append((code.casefold(), lid, kind))
+        self._codes(codes)
         self.chain, self.children = {}, {}
         for lid in parent:
             chain, seen, at = [], set(), lid
@@ -153,6 +157,29 @@ class _Shape:
                 counts[0] += 1
                 counts[1] += holds[lid]
                 counts[2] += self.capacity[lid] or 0
+
+    def _codes(self, codes):
+        codes.sort()
+        self.codes, self.starts, at = codes, [], 0
+        for code, _, _ in codes:
+            self.starts.append(at)
+            at += len(code) + 1
+        self.haystack = "\n".join(code for code, _, _ in codes)
+
+    def find(self, text, kind=None, limit=None):
+        """Ids of the locations whose code holds `text` (any case; of `kind` if given), in code order."""
+        needle, found = text.casefold(), []
+        at = self.haystack.find(needle) if needle else -1
+        while at >= 0 and (limit is None or len(found) < limit):
+            i = bisect.bisect_right(self.starts, at) - 1
+            code, lid, lkind = self.codes[i]
+            if at + len(needle) > self.starts[i] + len(code):  # runs into the next code: no match
+                at = self.haystack.find(needle, at + 1)
+                continue
+            if not kind or lkind == kind:
+                found.append(lid)
+            at = self.haystack.find(needle, self.starts[i + 1]) if i + 1 < len(self.codes) else -1
+        return found
 
     def subtree(self, top):
         stack, seen = [top], set()
@@ -176,7 +203,8 @@ def _shape():
     key = id(Location._meta.database.obj) if hasattr(Location._meta.database, "obj") else id(Location._meta.database)
     cached = _SHAPES.get(key)
     if stamp is None or cached is None or cached[0] != stamp:
-        rows = Location.select(Location.id, Location.parent, Location.holds_units, Location.capacity).tuples()
+        rows = Location.select(Location.id, Location.parent, Location.holds_units, Location.capacity,
+                               Location.code, Location.kind).tuples()
         cached = _SHAPES[key] = (stamp, _Shape(rows.iterator()))
     return cached[1]
 
