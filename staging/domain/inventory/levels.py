@@ -2,8 +2,9 @@
 with the units held in it and below it, how many places below hold units, and how full they are.
 
 A plant of 20,000 bins is shown as its few areas; a rack's bins are read when a person opens the
-rack. Each level costs three queries (its locations, then one recursive walk down from them for
-places and one for units), never a read of every location and every unit."""
+rack. The tree's shape (who is below whom, capacities, codes) is kept per process and read again
+only when the locations' version row says they changed; each level then costs its locations and one
+grouped count of units, never a read of every location."""
 import bisect
 from dataclasses import dataclass, field
 
