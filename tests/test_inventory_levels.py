@@ -96,3 +96,28 @@ def test_the_filter_follows_a_renamed_code_and_never_matches_across_two_codes(pl
     assert levels.matching("W-0", kind="receiving").places == []
     everything = levels.matching("w-0")  # both racks and their 50 bins, in code order
     assert len(everything.places) == 52 and not everything.more and everything.places[0].code == "W-01"
+
+
+def test_listed_counted_by_id_runs_or_grouped_by_rack_the_counts_are_the_same(plant, monkeypatch):
+    """A large plant is counted on runs of location ids, or (ids too scattered) grouped by rack; a
+    small one by its listed places. A small plant made to look large shows the same page each way."""
+    area = _big_area(plant)
+    Location.update(parent=Location.get(Location.code == "W-02")).where(Location.code == "W-01-02").execute()
+    inventory.move(plant.ctx(), plant.receive(qty="5").lpn, "W-02-10")
+
+    def page():
+        def rows(found):
+            return [(p.code, p.units, p.places, p.below, p.capacity, p.held) for p in found.places]
+        top = levels.overview()
+        return (rows(top), {at: rows(opened) for at, opened in top.opened.items()}, rows(levels.level(area)),
+                rows(levels.matching("W-0")))
+
+    listed = page()
+    assert {row[0]: row[1:] for row in listed[2]} == {"W-01": (2, 24, 24, 48, 2), "W-02": (2, 26, 26, 52, 2)}
+    monkeypatch.setattr(levels, "IN_LIST_LIMIT", 3)
+    tops = [p.location.id for p in levels.level(None).places]
+    assert levels._count_by_id_ranges(tops, levels._shape()) is not None
+    assert page() == listed
+    monkeypatch.setattr(levels, "RANGE_LIMIT", 0)
+    assert levels._count_by_id_ranges(tops, levels._shape()) is None
+    assert page() == listed

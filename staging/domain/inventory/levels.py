@@ -89,6 +89,9 @@ def _below(tops, shape):
     """top -> (locations at or below it, places holding units, their capacity, units, units on
     places with a capacity). The tree's shape comes from the cache; units are counted now, per
     place, only in the subtrees asked for (or, for the whole plant, all at once)."""
+    by_ranges = _count_by_id_ranges(tops, shape)
+    if by_ranges is not None:
+        return {top: (*shape.static[top], *by_ranges[top]) for top in tops if top in shape.static}
     sums = {top: [0, 0] for top in tops}
     # Each place counts once for the one of the tops above it at each of the tops' depths (a level's
     # tops share one depth; a filter's may not): one look-up per place and depth, not a walk.
@@ -105,6 +108,28 @@ def _below(tops, shape):
 
 
 IN_LIST_LIMIT = 5000  # places whose units are counted by their ids; beyond, all units at once
+RANGE_LIMIT = 60  # runs of consecutive location ids counted one by one; beyond, all units at once
+
+
+def _count_by_id_ranges(tops, shape):
+    """top -> [units, units on places with a capacity], for subtrees too large to list their
+    places, when their locations' ids come in few runs (a generated or imported area is numbered in
+    one go): the database counts each run on the index of units by place, reading no row.
+    None when the subtrees are small (listed instead) or their ids too scattered."""
+    tops = [top for top in tops if top in shape.static]
+    if sum(shape.static[top][0] for top in tops) <= IN_LIST_LIMIT:
+        return None
+    runs = {top: shape.id_runs(top) for top in tops}
+    if sum(len(every) + len(held) for every, held in runs.values()) > RANGE_LIMIT:
+        return None
+    database, counts, params = Location._meta.database, [], []
+    for every, held in runs.values():
+        for chosen in (every, held):
+            where = " OR ".join([f"location_id BETWEEN {database.param} AND {database.param}"] * len(chosen))
+            counts.append(f"(SELECT COUNT(*) FROM unit WHERE {where})" if chosen else "0")
+            params += [bound for run in chosen for bound in run]
+    row = database.execute_sql(f"SELECT {', '.join(counts)}", params).fetchone()
+    return {top: [int(row[2 * i]), int(row[2 * i + 1])] for i, top in enumerate(tops)}
 
 
 def _units_per_place(tops, shape):
@@ -141,6 +166,7 @@ class _Shape:
             self.capacity[lid] = capacity if holds_units else None
             codes.append((code.casefold(), lid, kind))
         self._codes(codes)
+        self._runs = {}
         self.chain, self.children = {}, {}
         for lid in parent:
             chain, seen, at = [], set(), lid
@@ -182,6 +208,14 @@ class _Shape:
             at = self.haystack.find(needle, self.starts[i + 1]) if i + 1 < len(self.codes) else -1
         return found
 
+    def id_runs(self, top):
+        """The ids at or below `top`, and those of them with a capacity, as runs (first, last) of
+        consecutive ids (kept: the shape does not change)."""
+        if top not in self._runs:
+            ids = sorted(self.subtree(top))
+            self._runs[top] = (_runs(ids), _runs([i for i in ids if self.capacity[i] is not None]))
+        return self._runs[top]
+
     def subtree(self, top):
         stack, seen = [top], set()
         while stack:
@@ -190,6 +224,16 @@ class _Shape:
                 seen.add(at)
                 stack.extend(self.children.get(at, ()))
         return seen
+
+
+def _runs(ids):
+    runs = []
+    for i in ids:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return runs
 
 
 _SHAPES = {}
