@@ -15,6 +15,7 @@ from .core import (
     BaseModel,
     Entry,
     Location,
+    LocationsVersion,
     OutputRecord,
     Part,
     PartGtin,
@@ -60,6 +61,6 @@ from .records import (
 MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
           LoginFailure, SecurityEvent, MasterChange, Setting, OutputUnit, Genealogy]
-MODELS += [PartGtin]
+MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]

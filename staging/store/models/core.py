@@ -89,6 +89,15 @@ class Location(BaseModel):
         return self.code
 
 
+class LocationsVersion(BaseModel):
+    """One row whose stamp database triggers change with every write to the locations, in the same
+    transaction: a process that keeps the tree's shape reads it to know whether the shape is stale."""
+    stamp = CharField(max_length=32)
+
+    class Meta:
+        table_name = "locations_version"
+
+
 class Part(BaseModel):
     number = CharField(max_length=40)
     revision = CharField(max_length=16, default="")
