@@ -134,10 +134,10 @@ def test_produce_on_the_work_order_page_and_its_refusals(page, live_server, plan
     page.get_by_role("link", name="WO-1").click()
     page.fill("input[name=quantity]", "a dozen")
     page.get_by_role("button", name="Produce pallet").click()
-    expect(page.locator(".alert.error")).to_contain_text("Quantity must be a number")
+    expect(page.locator("#err-produce")).to_contain_text("Quantity must be a number")
     page.fill("input[name=quantity]", "500")  # 2,500 kg of resin: only 180 kg is loaded
     page.get_by_role("button", name="Produce pallet").click()
-    expect(page.locator(".alert.error")).to_contain_text("only 180 kg is loaded")
+    expect(page.locator("#err-produce")).to_contain_text("only 180 kg is loaded")
     assert Unit.select().where(Unit.part == plant.product.id).count() == 0
     page.fill("input[name=quantity]", "6")
     page.get_by_role("button", name="Produce pallet").click()

@@ -96,7 +96,7 @@ def test_a_german_admin_reads_the_setup_checklist_in_german(reader, live_server,
     page = reader("de-DE", 1280, 800)
     sign_in(page, live_server, "admin1", "Anmelden")
     click_header(page, "Einrichtung")
-    expect(page.locator("h1")).to_contain_text("einrichten")
+    expect(page.locator("h1")).to_contain_text("Einrichtung des Werks")
     expect(page.locator("#step-locations")).to_contain_text("Lagerplätze")
     expect(page.locator("#step-locations")).to_contain_text("Plätze, die Einheiten aufnehmen")
     expect(page.locator("#step-locations").get_by_role("link", name="Fächerbereich anlegen")).to_be_visible()

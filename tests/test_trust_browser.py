@@ -63,5 +63,5 @@ def test_a_strangers_wrong_passwords_do_not_stop_the_persons_handheld(page, web_
     wedge(page, lead_badge)
     page.locator("input[name=pin]").fill("4711")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/inventory")
+    page.wait_for_url("**/scan")  # a badge sign-in lands on the scan page
     page.screenshot(path="/tmp/trust-handheld-after-flood-360.png")
