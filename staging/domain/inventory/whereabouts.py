@@ -11,39 +11,6 @@ from ...store.models import Entry, Location, Part, Unit, User, WorkOrder
 from .. import codes
 
 
-@dataclass
-class Node:
-    location: Location
-    children: list = field(default_factory=list)
-    units: int = 0  # units right here
-    total: int = 0  # units here and below
-
-    @property
-    def code(self):
-        return self.location.code
-
-
-def tree(kind=None):
-    """All locations as a tree, with unit counts (one query for locations, one for counts)."""
-    counts = dict(Unit.select(Unit.location, fn.COUNT(Unit.id)).where(Unit.location.is_null(False))
-                  .group_by(Unit.location).tuples())
-    nodes = {loc.id: Node(loc, units=counts.get(loc.id, 0))
-             for loc in Location.select().order_by(Location.sort_key, Location.code)}
-    roots = []
-    for node in nodes.values():
-        parent = nodes.get(node.location.parent_id)
-        (parent.children if parent else roots).append(node)
-
-    def total(node):
-        node.total = node.units + sum(total(child) for child in node.children)
-        return node.total
-    for root in roots:
-        total(root)
-    if kind:
-        roots = [r for r in roots if r.location.kind == kind]
-    return roots
-
-
 def ancestors(location):
     chain, seen = [], set()
     parent_id = location.parent_id
