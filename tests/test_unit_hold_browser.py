@@ -31,7 +31,8 @@ def test_hold_and_release_from_the_unit_page(page, live_server, web_plant):
     expect(page.locator(".alert.error")).to_be_visible()
     assert Unit.get(lpn=lpn).status != "hold"
     page.fill("input[name=reason]", "Moisture above spec")
-    page.get_by_role("button", name="Put on QC hold").click()
+    with page.expect_navigation():  # the answer's page, not the form still showing
+        page.get_by_role("button", name="Put on QC hold").click()
     page.locator("nav.crumbs").get_by_role("link", name=lpn).click()
     qc = page.locator("#qc")
     expect(qc).to_contain_text("by lead1: Moisture above spec")
@@ -44,7 +45,8 @@ def test_hold_and_release_from_the_unit_page(page, live_server, web_plant):
     open_unit(page, lpn)
     page.locator("#qc").get_by_role("link", name="Release…").click()
     page.fill("input[name=reason]", "Dried and measured again")
-    page.get_by_role("button", name="Release the hold").click()
+    with page.expect_navigation():  # the answer's page, not the form still showing
+        page.get_by_role("button", name="Release the hold").click()
     page.locator("nav.crumbs").get_by_role("link", name=lpn).click()
     expect(page.locator("#qc").get_by_role("link", name="Hold…")).to_be_visible()
     assert Unit.get(lpn=lpn).status != "hold"
@@ -56,7 +58,8 @@ def test_a_stager_may_hold_but_not_release(page, live_server, web_plant):
     open_unit(page, unit.lpn)
     page.locator("#qc").get_by_role("link", name="Hold…").click()
     page.fill("input[name=reason]", "Torn wrap")
-    page.get_by_role("button", name="Put on QC hold").click()
+    with page.expect_navigation():  # the answer's page, not the form still showing
+        page.get_by_role("button", name="Put on QC hold").click()
     page.locator("nav.crumbs").get_by_role("link", name=unit.lpn).click()
     expect(page.locator("#qc")).to_contain_text("A lead releases it.")
     expect(page.locator("#qc").get_by_role("link", name="Release…")).to_have_count(0)
