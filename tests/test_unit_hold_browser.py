@@ -19,6 +19,7 @@ def open_unit(page, lpn):
 
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")  # signed out before the next person signs in (else the two race)
 
 
 def test_hold_and_release_from_the_unit_page(page, live_server, web_plant):
