@@ -137,6 +137,7 @@ def test_a_long_note_and_a_long_description_wrap_instead_of_widening_the_page(pa
     page.screenshot(path="/tmp/forms-long-note-1280.png", full_page=False)
 
     page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")  # signed out before the admin signs in (else the two race)
     sign_in(page, live_server, "admin")
     header(page, "Setup")
     page.get_by_role("link", name="Import parts", exact=True).click()
