@@ -9,6 +9,7 @@ from staging.domain.people import badges
 from staging.domain.people.users import create_user
 from staging.store.models import Entry, StagingTask, Unit
 
+from .test_scan_browser import shows, wedge  # what a wedge scanner types; what the panel then says
 from .test_tasks_browser import line  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -27,16 +28,6 @@ def handheld(browser, base, username):
     return page
 
 
-def wedge(page, text, suffix="Enter"):
-    page.keyboard.type(text)
-    page.keyboard.press(suffix)
-
-
-def shows(page, tone, text):
-    panel = page.locator("#panel")
-    expect(panel).to_contain_text(text)
-    expect(panel).to_have_attribute("data-tone", tone)
-    expect(page.locator("#code")).to_be_focused()
 
 
 def queued(page):
