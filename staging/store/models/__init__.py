@@ -3,7 +3,8 @@
 Every schema change here needs a migration in staging/store/migrations/ (see README).
 core: the stock (people, places, parts, work orders, units, codes, the ledger); records: what is
 kept beside it (logbook, label prints, sign-in and security, master-data changes, settings);
-planning: staging tasks and line-side places, output pallets and their genealogy."""
+planning: staging tasks and line-side places, output pallets and their genealogy; events: the
+outbox other systems follow."""
 from .core import (
     LEDGER_KINDS,
     LOCATION_KINDS,
@@ -30,6 +31,7 @@ from .core import (
     WorkOrderTotals,
     utcnow,
 )
+from .events import Event
 from .imports import ImportedRow
 from .planning import (
     LINE_SIDE_KINDS,
@@ -64,3 +66,4 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
 MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
+MODELS += [Event]

@@ -1,0 +1,38 @@
+"""The outbox: one row per change other systems (an ERP, an MES) may want to hear of, written in
+the change's own transaction. Each row keeps the id of the transaction that wrote it, stamped by a
+trigger as the ledger's is (0029), so the event feed pages in commit order on PostgreSQL and never
+skips an event whose transaction commits late. SQLite keeps txid 0 and pages by id."""
+from peewee import *
+
+
+def _postgres(db):
+    return isinstance(db, PostgresqlDatabase)
+
+
+def up(migrator, db):
+    class Event(Model):
+        key = CharField(max_length=36, unique=True)
+        txid = BigIntegerField(default=0)
+        type = CharField(max_length=64)
+        subject = CharField(max_length=160)
+        time = DateTimeField()
+        data = TextField()
+        class Meta:
+            database = db
+            table_name = 'event'
+            indexes = ((('txid', 'id'), False),)
+
+    db.create_tables([Event])
+    if _postgres(db):
+        db.execute_sql(
+            "CREATE OR REPLACE FUNCTION event_stamp_txid() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN NEW.txid := pg_current_xact_id()::text::bigint; RETURN NEW; END $$")
+        db.execute_sql('CREATE TRIGGER "event_stamp_txid" BEFORE INSERT ON "event" '
+                       "FOR EACH ROW EXECUTE FUNCTION event_stamp_txid()")
+
+
+def down(migrator, db):
+    if _postgres(db):
+        db.execute_sql('DROP TRIGGER IF EXISTS "event_stamp_txid" ON "event"')
+        db.execute_sql("DROP FUNCTION IF EXISTS event_stamp_txid()")
+    db.execute_sql('DROP TABLE IF EXISTS "event"')
