@@ -76,6 +76,18 @@ class Config:
     # longest an API request waits for people's requests on this host to be answered (0: no wait).
     API_CONCURRENCY = int(os.environ.get("API_CONCURRENCY", "1"))
     API_YIELD_MS = float(os.environ.get("API_YIELD_MS", "100"))
+    # Events to webhooks and MQTT (README, "Connecting your ERP"): a background thread in each app
+    # process delivers them. A failed delivery is tried again after these pauses in seconds (the last
+    # repeats), for WEBHOOK_DEAD_AFTER_HOURS, then the event goes to the webhook's dead list. A
+    # receiver must answer within WEBHOOK_TIMEOUT seconds. The thread looks for new events every
+    # WEBHOOK_POLL_SECONDS.
+    WEBHOOK_RETRY_SCHEDULE = os.environ.get("WEBHOOK_RETRY_SCHEDULE", "5,30,120,600,1800,3600")
+    WEBHOOK_DEAD_AFTER_HOURS = float(os.environ.get("WEBHOOK_DEAD_AFTER_HOURS", "24"))
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+    WEBHOOK_POLL_SECONDS = float(os.environ.get("WEBHOOK_POLL_SECONDS", "0.25"))
+    # mqtt://[user:pass@]host:port/prefix (mqtts:// for TLS): every event is published there at QoS 1
+    # to {prefix}/{type}/{subject}. Empty: no MQTT.
+    MQTT_URL = os.environ.get("MQTT_URL", "").strip()
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is added by itself to requests that came over HTTPS; this forces it on every response.

@@ -59,6 +59,7 @@ from .records import (
     Setting,
     ShiftLog,
 )
+from .webhooks import WEBHOOK_KINDS, Webhook, WebhookDelivery
 
 MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
@@ -67,3 +68,4 @@ MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
 MODELS += [Event]
+MODELS += [Webhook, WebhookDelivery]
