@@ -37,7 +37,7 @@ def emit(n, start=0, type="unit.moved"):
     return keys
 
 
-def drain(deliverer, until, timeout=30):
+def drain(deliverer, until, timeout=60):
     """Run delivery passes in this thread until `until()` holds."""
     deadline = time.monotonic() + timeout
     while not until():
