@@ -14,7 +14,7 @@ from .plant import loc
 
 RULES = tasks.Rules()
 PROMISES = ("barcodes", "closed_orders", "genealogy", "logbooks", "open_tasks", "own_output", "stock_ledger",
-            "work_order_totals")
+            "webhook_deliveries", "work_order_totals")
 
 
 def run(runner):

@@ -178,3 +178,18 @@ def test_only_admins_manage_webhooks(plant, receiver):
     with pytest.raises(Invalid):
         subscriptions.add(plant.users["admin"], receiver.url, ["unit.teleported"])
     assert Webhook.select().count() == 0
+
+
+def test_check_names_a_dead_event_the_feed_would_send_again(admin, receiver):
+    from staging.domain.promises import webhook_deliveries
+    sub = subscriptions.add(admin, receiver.url, ["unit.moved"])
+    receiver.mode = "fail"
+    emit(2)
+    deliverer = worker.Deliverer(Rules(dead_after_hours=0, **FAST))
+    drain(deliverer, lambda: WebhookDelivery.select().count() == 2)
+    assert webhook_deliveries.broken() == []
+    with write_transaction():  # the cursor put back before its dead events: they would go out twice
+        Webhook.update(cursor=None, secret="").where(Webhook.id == sub.id).execute()
+    problems = webhook_deliveries.broken()
+    assert len(problems) == 3 and "no signing secret" in problems[0]
+    assert all("sent twice" in p for p in problems[1:])
