@@ -246,3 +246,23 @@ def test_motion_is_reduced_when_the_device_asks(page, live_server, plant):
     assert page.evaluate(indicator_js) != "0s"
     page.emulate_media(reduced_motion="reduce")
     assert page.evaluate(indicator_js) == "0s"
+
+
+def test_the_webhooks_pages_pass_axe(page, live_server, plant):
+    from staging.domain import events
+    from staging.domain.webhooks import subscriptions
+    from staging.store.db import write_transaction
+    from staging.store.models import User, WebhookDelivery
+
+    sub = subscriptions.add(User.get(User.username == "admin1"), "https://erp.example.com/in", ["unit.moved"])
+    with write_transaction():  # one event on its dead list, as after a receiver failed for a day
+        event = events.emit("unit.moved", "P00000042", {"unit": "P00000042"})
+        WebhookDelivery.create(webhook=sub.id, event=event.id, dead=True, last_error="HTTP 500", last_status=500)
+    signed_in(page, live_server, "admin1", "/settings", size="desk")
+    page.click("main >> text=Webhooks")
+    expect(page.locator("h1")).to_have_text("Webhooks")
+    problems = check_both_sizes(page, "/admin/webhooks")
+    page.click(f"#webhook-{sub.id} a >> nth=0")
+    expect(page.locator("#dead")).to_be_visible()
+    problems += check_both_sizes(page, "/admin/webhooks/<id>")
+    assert not problems, "\n".join(problems)
