@@ -2,8 +2,8 @@
 words, the secret shown once, the dead list replayed."""
 import pytest
 
-from staging.domain.people.users import create_token
 from staging.domain import events
+from staging.domain.people.users import create_token
 from staging.domain.webhooks import Rules, worker
 from staging.store.db import write_transaction
 from staging.store.models import Webhook, WebhookDelivery
