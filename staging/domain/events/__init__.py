@@ -21,7 +21,7 @@ from .planning import master_data_event, task_events, work_order_event
 from .stock import ledger_event
 
 __all__ = ["emit", "emit_many", "page", "cloudevent", "configure", "source", "TYPES", "BY_LEDGER_KIND",
-           "MAX_LIMIT", "ledger_event", "task_events", "work_order_event", "master_data_event"]
+           "MAX_LIMIT", "settle_restored_rows", "ledger_event", "task_events", "work_order_event", "master_data_event"]
 
 MAX_LIMIT = 1000
 _CURSOR = re.compile(r"^(\d{1,19})-(\d{1,19})$")  # "txid-id" of the last event handed out
@@ -106,6 +106,15 @@ def page(after=None, limit=100, types=None):
     rows = _rows(txid, last, limit, names)
     following = _cursor(rows[-1]) if rows else (after or "")
     return [cloudevent(row) for row in rows], following
+
+
+def settle_restored_rows():
+    """After a pg_restore into another server, as the ledger's (inventory.ledger): events carrying
+    transaction ids beyond this server's come first, in id order (txid 0). Returns how many."""
+    if not is_postgres():
+        return 0
+    beyond = SQL("pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+    return Event.update(txid=0).where(Event.txid >= beyond).execute()
 
 
 def _rows(txid, last, limit, names):
