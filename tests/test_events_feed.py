@@ -2,21 +2,17 @@
 transaction, and a follower passing `next` back as `after` gets every event exactly once, in commit
 order, also when PostgreSQL commits transactions in another order than it handed out their ids.
 Real databases, real transactions on separate connections and processes."""
-import json
 import os
-import random
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
 from staging import create_app
-from staging.domain import events, inventory, tasks, workorders
+from staging.domain import inventory, tasks, workorders
 from staging.domain.errors import Invalid
 from staging.domain.people.users import create_token
-from staging.store.db import db, is_postgres, migrate, write_transaction
+from staging.store.db import db, migrate, write_transaction
 from staging.store.models import Entry, Event, LineSidePlace
 
 from .plant import Plant, loc
