@@ -2,9 +2,14 @@
 transaction, and a follower passing `next` back as `after` gets every event exactly once, in commit
 order, also when PostgreSQL commits transactions in another order than it handed out their ids.
 Real databases, real transactions on separate connections and processes."""
+import json
 import os
+import random
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -275,3 +280,128 @@ def test_a_long_poll_gives_back_its_api_turn_while_it_waits(feed):
     assert moved.status_code == 201
     waiting.join(WAIT)
     assert [e["data"]["id"] for e in answers["events"]] == [moved.json["id"]]
+
+
+# --- commit order on PostgreSQL --------------------------------------------------------------------
+
+def test_an_event_committed_late_is_delivered_once_after_the_ones_read_before(pg_feed):
+    """T1 writes its event and keeps its transaction open; T2 writes and commits. A follower paging
+    meanwhile must not get past T1's row (T2's comes after it); once T1 commits, both come, once."""
+    plant = pg_feed.plant
+    first, second = plant.receive(), plant.receive()
+    pg_feed.catch_up()
+    t1_wrote, t1_may_commit, t1_done = threading.Event(), threading.Event(), threading.Event()
+    keys = {}
+
+    def transaction_1():
+        try:
+            with write_transaction():
+                inventory.move(plant.ctx(), first.lpn, "LANE-1")
+                keys["t1"] = Event.select(Event.key).order_by(Event.id.desc()).scalar()
+                t1_wrote.set()
+                assert t1_may_commit.wait(WAIT)
+            t1_done.set()
+        finally:
+            db.close()
+
+    t1 = threading.Thread(target=transaction_1)
+    t1.start()
+    try:
+        assert t1_wrote.wait(WAIT)
+        inventory.move(plant.ctx(), second.lpn, "LANE-1")  # T2: commits while T1 is open
+        keys["t2"] = Event.select(Event.key).order_by(Event.id.desc()).scalar()
+        assert keys["t1"] != keys["t2"]
+        before = len(pg_feed.seen)
+        for _ in range(3):
+            pg_feed.poll()
+        assert pg_feed.ids[before:] == []  # T2's row sorts after T1's, still uncommitted
+    finally:
+        t1_may_commit.set()
+        t1.join(WAIT)
+    assert t1_done.is_set()
+    pg_feed.catch_up(until=[keys["t1"], keys["t2"]])
+    assert pg_feed.ids[before:] == [keys["t1"], keys["t2"]]
+    assert pg_feed.ids == _all_keys() and len(set(pg_feed.ids)) == len(pg_feed.ids)
+
+
+def test_movers_at_once_while_a_follower_polls_miss_nothing(feed):
+    plant = feed.plant
+    movers, moves_each = 6, 15
+    pallets = [[plant.receive().lpn for _ in range(2)] for _ in range(movers)]
+    places = [(loc(f"MOVER-{n}-LANE", "staging").code, loc(f"MOVER-{n}-BIN", "storage").code) for n in range(movers)]
+    failures = []
+
+    def mover(lpns, places):
+        try:
+            for n in range(moves_each):
+                with write_transaction():
+                    inventory.move(plant.ctx(), lpns[n % 2], places[n // 2 % 2])
+                    time.sleep(random.random() / 100)  # others commit higher ids meanwhile
+        except Exception as err:  # reported by the main thread: a thread's assertion is lost
+            failures.append(err)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=mover, args=(lpns, where)) for lpns, where in zip(pallets, places)]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        feed.poll(limit=7)
+    for thread in threads:
+        thread.join()
+    feed.catch_up(limit=5)
+    assert failures == []
+    assert len(_all_keys()) == movers * (2 + moves_each)
+    assert sorted(feed.ids) == sorted(_all_keys()) and len(set(feed.ids)) == len(feed.ids)
+    assert sorted(e["data"]["id"] for e in feed.seen) == _ledger_ids()
+
+
+HOST = """
+import json, sys, threading
+from staging import create_app
+url, token, work, moves = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "SEED_DEMO": False})
+failed = []
+
+def mover(lpns, places):
+    client = app.test_client()
+    for n in range(moves):
+        answer = client.post("/api/moves", headers={"Authorization": "Bearer " + token},
+                             json={"unit": lpns[n % 2], "to": places[n // 2 % 2]})
+        if answer.status_code != 201:
+            failed.append(answer.get_data(as_text=True))
+
+threads = [threading.Thread(target=mover, args=(lpns, places)) for lpns, places in work]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(json.dumps(failed))
+"""
+
+
+def test_two_app_hosts_writing_at_once_and_a_follower_missing_nothing(pg_feed):
+    """Two app processes (as two hosts behind a balancer) move pallets through the API at once on
+    one PostgreSQL; a follower polling a third sees every event once, in commit order."""
+    plant = pg_feed.plant
+    token = create_token("lead1")
+    hosts, movers, moves_each = 2, 3, 12
+    work = [[([plant.receive().lpn for _ in range(2)],
+              [loc(f"H{h}-{n}-LANE", "staging").code, loc(f"H{h}-{n}-BIN", "storage").code]) for n in range(movers)]
+            for h in range(hosts)]
+    pg_feed.catch_up()
+    root = Path(__file__).resolve().parent.parent
+    running = [subprocess.Popen([sys.executable, "-c", HOST, pg_feed.url, token, json.dumps(w), str(moves_each)],
+                                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for w in work]
+    while any(host.poll() is None for host in running):
+        pg_feed.poll(limit=4)
+    for host in running:
+        out, err = host.communicate()
+        assert host.returncode == 0, err[-2000:]
+        assert json.loads(out.strip().splitlines()[-1]) == []
+    pg_feed.catch_up(limit=4)
+    assert len(_all_keys()) == hosts * movers * (2 + moves_each)
+    assert sorted(pg_feed.ids) == sorted(_all_keys()) and len(set(pg_feed.ids)) == len(pg_feed.ids)
+    # In commit order: each event's transaction id never goes back along the feed.
+    stamps = dict(Event.select(Event.key, Event.txid).tuples())
+    along = [stamps[key] for key in pg_feed.ids]
+    assert along == sorted(along)
