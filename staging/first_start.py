@@ -2,6 +2,7 @@
 import secrets
 
 from . import demo
+from .domain import events
 from .domain.inventory.ledger import settle_restored_rows
 from .domain.logbook import Calendar
 from .domain.people.users import create_user
@@ -19,6 +20,9 @@ def prepare(config, echo=print):
         settled = settle_restored_rows()  # a PostgreSQL restore from another server: feed them first
         if settled:
             echo(f"Ledger: {settled} restored row(s) put at the head of the feed.")
+        settled = events.settle_restored_rows()
+        if settled:
+            echo(f"Events: {settled} restored event(s) put at the head of the feed.")
         if not User.select().where(User.role == "admin").exists():
             password = secrets.token_urlsafe(12)
             create_user("admin", "admin", password, display_name="Administrator")

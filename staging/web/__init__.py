@@ -9,6 +9,7 @@ from . import (
     auth,
     devices,
     errors,
+    events_feed,
     floor,
     form_marks,
     health,
@@ -55,6 +56,7 @@ def register(app):
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)
+    events_feed.register(app)  # GET /api/events: the plant's events for an ERP
     webhooks.register(app)  # where the plant's events go: webhooks, MQTT
     settings.init_app(app)  # the stored settings, read before anything else looks at the config
     devices.init_app(app)  # the signed device key the sign-in throttle counts by

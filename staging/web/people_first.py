@@ -15,7 +15,11 @@ workers; a lone process makes its own), and "at work" is that file's modificatio
 are Linux's open file description locks: each thread's own open file holds its own lock, an API
 request only asks whether a write lock could be placed (so it never holds anything a person would
 wait for), and the kernel drops the locks of a worker that dies, so a killed worker can never leave
-the API waiting."""
+the API waiting.
+
+An API request that only waits (the event feed's long poll) steps out of its turn while it waits
+(`stepped_aside`), so a follower waiting thirty seconds for news never keeps integrations that move
+pallets from their turn."""
 import atexit
 import contextlib
 import fcntl
@@ -31,6 +35,7 @@ NOT_PEOPLE = ("/static/", "/healthz")  # files and monitoring: nobody waits on t
 POLL_SECONDS = 0.002
 PEOPLE_AT_WORK_SECONDS = 60  # a handheld in use scans every few seconds to a minute
 FLOCK = "hhqqixxxx"  # struct flock: type, whence, start, len (0: the whole file), pid (0 for these locks)
+TURN = "staging.api_turn"  # the WSGI environ key of an API request's turn
 
 
 def _lock(handle, command, kind):
@@ -67,6 +72,31 @@ def _handle(path):
     return files[path]
 
 
+class _Turn:
+    """An API request's turn (None: it runs freely), which it may give back while it only waits."""
+
+    def __init__(self, turns):
+        self.turns = turns
+
+    @contextlib.contextmanager
+    def stepped_aside(self):
+        if self.turns is None:
+            yield
+            return
+        self.turns.release()
+        try:
+            yield
+        finally:
+            self.turns.acquire()
+
+
+def stepped_aside(environ):
+    """Inside: this API request holds no turn (for waiting, not for work). Outside a PeopleFirst
+    app (a bare test client), nothing to give back."""
+    turn = environ.get(TURN)
+    return turn.stepped_aside() if turn is not None else contextlib.nullcontext()
+
+
 class PeopleFirst:
     def __init__(self, wsgi_app, api_concurrency, yield_ms, path=None):
         self.wsgi_app = wsgi_app
@@ -79,7 +109,9 @@ class PeopleFirst:
         if path.startswith("/api/"):
             handle = _handle(self.path)
             at_work = time.time() - os.fstat(handle.fileno()).st_mtime < PEOPLE_AT_WORK_SECONDS
-            with self.api_turns if self.api_turns and at_work else contextlib.nullcontext():
+            turns = self.api_turns if self.api_turns and at_work else None
+            with turns if turns is not None else contextlib.nullcontext():
+                environ[TURN] = _Turn(turns)
                 self._let_people_finish(handle)
                 return self.wsgi_app(environ, start_response)
         if path.startswith(NOT_PEOPLE):

@@ -17,9 +17,11 @@ from ...store.db import is_postgres
 from ...store.models import Event, utcnow
 from ..errors import Invalid
 from .catalog import BY_LEDGER_KIND, TYPES
+from .planning import master_data_event, task_events, work_order_event
+from .stock import ledger_event
 
 __all__ = ["emit", "emit_many", "page", "cloudevent", "configure", "source", "TYPES", "BY_LEDGER_KIND",
-           "MAX_LIMIT"]
+           "MAX_LIMIT", "settle_restored_rows", "ledger_event", "task_events", "work_order_event", "master_data_event"]
 
 MAX_LIMIT = 1000
 _CURSOR = re.compile(r"^(\d{1,19})-(\d{1,19})$")  # "txid-id" of the last event handed out
@@ -45,16 +47,17 @@ def _event(type, subject, data, at=None):
                  data=_dumps(data))
 
 
-def emit(type, subject, data):
-    """Write an event in the current transaction (the change's own). Returns it."""
-    event = _event(type, subject, data)
+def emit(type, subject, data, at=None):
+    """Write an event in the current transaction (the change's own). `at`: when the change happened
+    (an offline scan: when scanned; None: now). Returns the event."""
+    event = _event(type, subject, data, at)
     db.insert(event)
     return event
 
 
 def emit_many(events):
-    """Write many events as one statement (a bulk import's chunk): [(type, subject, data)]."""
-    db.insert_many([_event(type, subject, data) for type, subject, data in events])
+    """Write many events as one statement (a bulk import's chunk): [(type, subject, data[, at])]."""
+    db.insert_many([_event(*event) for event in events])
 
 
 def cloudevent(row):
@@ -103,6 +106,15 @@ def page(after=None, limit=100, types=None):
     rows = _rows(txid, last, limit, names)
     following = _cursor(rows[-1]) if rows else (after or "")
     return [cloudevent(row) for row in rows], following
+
+
+def settle_restored_rows():
+    """After a pg_restore into another server, as the ledger's (inventory.ledger): events carrying
+    transaction ids beyond this server's come first, in id order (txid 0). Returns how many."""
+    if not is_postgres():
+        return 0
+    beyond = SQL("pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+    return Event.update(txid=0).where(Event.txid >= beyond).execute()
 
 
 def _rows(txid, last, limit, names):

@@ -13,7 +13,7 @@ from peewee import IntegrityError, Model
 from ...store import db
 from ...store.db import write_transaction
 from ...store.models import LEDGER_KINDS, UNIT_STATUSES, Entry, Scan, Unit, User, utcnow
-from .. import codes
+from .. import codes, events
 from ..errors import Conflict, Invalid
 from ..people.permissions import authorize
 from ..quantities import ZERO, fmt_qty
@@ -218,6 +218,14 @@ class _Book:
                                  quantity=quantity, delta=quantity, status=unit.status, work_order=None,
                                  reason="", user=self.ctx.user, device=self.ctx.device, scan=self.scan, at=at))
         db.insert_many(entries)
+        # Each new unit has this one row: its id by the unit's, for the events (one read per 1000).
+        entry_ids = {}
+        for start in range(0, len(units), 1000):
+            unit_ids = [unit.id for unit in units[start:start + 1000]]
+            entry_ids.update(Entry.select(Entry.unit, Entry.id).where(Entry.unit.in_(unit_ids)).tuples())
+        for entry in entries:
+            entry.id = entry_ids[entry.unit_id]
+        events.emit_many([events.ledger_event(entry, entry.unit, self.ctx.user, self.scan) for entry in entries])
         self.entries.extend(entries)
         return units
 
@@ -257,5 +265,6 @@ class _Book:
             user=self.ctx.user, device=self.ctx.device, scan=self.scan, at=unit.updated_at,
         )
         db.insert(entry)
+        events.emit(*events.ledger_event(entry, unit, self.ctx.user, self.scan))
         self.entries.append(entry)
         return entry

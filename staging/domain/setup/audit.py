@@ -7,6 +7,7 @@ from peewee import JOIN
 
 from ...store import db
 from ...store.models import MasterChange, User
+from .. import events
 
 KINDS = ("location", "part", "user", "setting")
 
@@ -35,6 +36,7 @@ def record(user, kind, code, before, after):
                        before=json.dumps(before) if before is not None else None,
                        after=json.dumps(after) if after is not None else None)
     db.insert(row)  # compiled once: an import records thousands
+    events.emit(*events.master_data_event(kind, code, before, after, user))
     return row
 
 

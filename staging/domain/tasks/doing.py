@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ...store.db import write_transaction
 from ...store.models import Scan, StagingTask, Unit, utcnow
-from .. import codes, inventory
+from .. import codes, events, inventory
 from ..errors import Conflict, Invalid, NotFound
 from ..words import Words, part_label
 from .picking import eligible
@@ -165,4 +165,5 @@ def _finish(ctx, task, unit, rules):
     with write_transaction():
         StagingTask.update(state="done", unit=unit, claim_expires_at=None, updated_at=now,
                            note=f"{unit.lpn} staged by {ctx.user}."[:200]).where(StagingTask.id == task.id).execute()
+        events.emit_many(events.task_events("task.done", [task.id], by=ctx.user))
         recompute(rules, machines=[task.machine_id], parts={task.part_id}, now=now)

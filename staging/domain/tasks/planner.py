@@ -24,6 +24,7 @@ from ...store.models import (
     WorkOrderMachine,
     utcnow,
 )
+from .. import events
 from ..quantities import ZERO
 from ..workorders import OPEN_STATUSES, coverage
 from .picking import LIVE, choose, still_on_its_way, taken_units
@@ -243,9 +244,12 @@ def _refused(wo, part_id):
 
 def _add(rules, need, now, wo, to, part_id, machine_id):
     exclude = taken_units(part_id) | _refused(wo, part_id)
+    made = []
     for pick in choose(part_id, to, need, now.date(), rules.overstage, exclude=exclude):
-        StagingTask.create(
+        made.append(StagingTask.create(
             kind="order" if wo else "kanban", work_order=wo, machine=machine_id, part=part_id, unit=pick.unit.id,
             from_location=pick.unit.location_id, to_location=to, quantity=pick.quantity, whole=pick.whole,
             due_at=wo.due_at if wo else now, priority=PRIORITY.get(wo.status, 2) if wo else 0,
-            created_at=now, updated_at=now)
+            created_at=now, updated_at=now))
+    if made:
+        events.emit_many(events.task_events("task.created", [task.id for task in made]))

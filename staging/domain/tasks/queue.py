@@ -7,6 +7,7 @@ from peewee import JOIN, fn
 
 from ...store.db import write_transaction
 from ...store.models import Location, Part, StagingTask, Unit, User, WorkOrder, utcnow
+from .. import events
 from ..errors import Conflict, Invalid, NotFound
 from ..people.permissions import authorize, can
 from .picking import LIVE
@@ -110,6 +111,7 @@ def claim(user, task_id, rules, now=None):
         if won == 1:
             StagingTask.update(state="open", claimed_by=None, claim_expires_at=None, updated_at=now).where(
                 StagingTask.claimed_by == user, StagingTask.state == "claimed", StagingTask.id != task.id).execute()
+            events.emit_many(events.task_events("task.claimed", [task.id], by=user))
     if won != 1:
         raise _not_yours(get(task.id), user)
     return get(task.id)

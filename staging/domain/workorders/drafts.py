@@ -16,7 +16,7 @@ from ...store.models import (
     WorkOrderLine,
     WorkOrderMachine,
 )
-from .. import codes, readings
+from .. import codes, events, readings
 from ..errors import Invalid, NotFound
 from ..people.permissions import authorize
 from ..quantities import ZERO, parse_quantity
@@ -205,6 +205,8 @@ def _write(draft, existing=None):
     wo.machine = draft.machines[0]
     wo.output_station = draft.output
     wo.save()
+    if wo.status != was:
+        events.emit(*events.work_order_event(wo, was))
     if existing is None:
         codes.register(wo, wo.number)
     WorkOrderMachine.delete().where(WorkOrderMachine.work_order == wo).execute()
