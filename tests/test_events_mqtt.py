@@ -11,7 +11,7 @@ import uuid
 import paho.mqtt.client as mqtt
 import pytest
 
-from staging.domain import events
+from staging.domain import events, inventory
 from staging.domain.webhooks import Rules, worker
 from staging.domain.webhooks.senders import MqttTarget
 from staging.store.db import write_transaction
@@ -39,12 +39,12 @@ def prefix():
 
 
 class Listener:
-    """A paho subscriber to `{prefix}/#`, recording (topic, payload) of every message."""
+    """A paho subscriber to `{prefix}/{topics}`, recording (topic, payload) of every message."""
 
-    def __init__(self, prefix):
+    def __init__(self, prefix, topics="#"):
         self.heard, self.ready = [], threading.Event()
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
-        self.client.on_connect = lambda c, u, f, rc, p: c.subscribe(f"{prefix}/#", qos=1)
+        self.client.on_connect = lambda c, u, f, rc, p: c.subscribe(f"{prefix}/{topics}", qos=1)
         self.client.on_subscribe = lambda *args: self.ready.set()
         self.client.on_message = lambda c, u, msg: self.heard.append((msg.topic, json.loads(msg.payload)))
         self.client.connect(*BROKER)
@@ -79,21 +79,36 @@ def drain(deliverer, until, timeout=60):
         time.sleep(0.02)
 
 
-def test_a_subscriber_hears_every_move_on_its_topic(plant, prefix, listener):
+def test_a_subscriber_hears_every_move_on_its_topic(plant, prefix):
+    moves = Listener(prefix, "unit.moved/#")
     deliverer = worker.Deliverer(Rules(mqtt_url=f"mqtt://127.0.0.1:1883/{prefix}", **FAST))
     deliverer.run_once()  # the broker's own row: from now on
-    lpns = [f"P{n:08d}" for n in range(1, 6)] + ["LOT/7+#"]
-    keys = emit_moves(lpns)
+    units = [plant.receive() for _ in range(3)]
+    for unit in units:  # real moves, through the one stock path: each writes its event
+        inventory.move(plant.ctx(), unit.lpn, "A-01-1")
+    inventory.move(plant.ctx(), units[0].lpn, "LANE-1")
+    expected = [(u.lpn, "A-01-1") for u in units] + [(units[0].lpn, "LANE-1")]
     try:
-        drain(deliverer, lambda: len(listener.heard) >= len(lpns))
+        drain(deliverer, lambda: len(moves.heard) >= len(expected))
     finally:
         deliverer.stop()
-    topics = [topic for topic, _ in listener.heard]
-    assert topics == [f"{prefix}/unit.moved/{lpn}" for lpn in lpns[:-1]] + [f"{prefix}/unit.moved/LOT%2F7%2B%23"]
-    assert [payload["id"] for _, payload in listener.heard] == keys
-    assert all(payload["specversion"] == "1.0" and payload["type"] == "unit.moved" for _, payload in listener.heard)
+        moves.close()
+    assert [topic for topic, _ in moves.heard] == [f"{prefix}/unit.moved/{lpn}" for lpn, _ in expected]
+    assert [(p["subject"], p["data"]["to"]) for _, p in moves.heard] == expected
+    assert all(p["specversion"] == "1.0" and p["type"] == "unit.moved" for _, p in moves.heard)
     row = Webhook.get(Webhook.kind == "mqtt")
     assert row.url == f"mqtt://127.0.0.1:1883/{prefix}" and row.last_success_at is not None
+
+
+def test_a_subject_never_adds_a_topic_level_or_a_wildcard(plant, prefix, listener):
+    deliverer = worker.Deliverer(Rules(mqtt_url=f"mqtt://127.0.0.1:1883/{prefix}", **FAST))
+    deliverer.run_once()
+    keys = emit_moves(["LOT/7+#"])
+    try:
+        drain(deliverer, lambda: len(listener.heard) >= 1)
+    finally:
+        deliverer.stop()
+    assert listener.heard[0][0] == f"{prefix}/unit.moved/LOT%2F7%2B%23" and listener.heard[0][1]["id"] == keys[0]
 
 
 def test_the_password_never_lands_in_the_database():
