@@ -1,6 +1,7 @@
 """How one event leaves the plant: an HTTP POST to a receiver (signed), or a QoS 1 publish to the
 plant's MQTT broker. A sender answers each event with None (delivered: a 2xx, or the broker's PUBACK)
 or why not (the status and a line of the answer, a timeout, a refused connection)."""
+import http.client
 import json
 import ssl
 import threading
@@ -9,7 +10,6 @@ import uuid
 from urllib.parse import quote, unquote, urlsplit
 
 import paho.mqtt.client as mqtt
-import requests
 
 from . import signing
 
@@ -31,32 +31,55 @@ def body_of(event):
 
 
 class HttpSender:
-    """POSTs to one receiver over a kept-alive connection (one per subscription and thread)."""
+    """POSTs to one receiver over a kept-alive connection (one per subscription and thread).
+    http.client rather than requests: a third of the time per event, which is what bounds a
+    subscription's rate (its events go one after the other)."""
 
     def __init__(self, url, secret, timeout):
         self.url, self.secret, self.timeout = url, secret, timeout
-        self.session = requests.Session()
+        parts = urlsplit(url)
+        self.https, self.host, self.port = parts.scheme == "https", parts.hostname, parts.port
+        self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self.conn = None
+
+    def _connection(self):
+        if self.conn is None:
+            if self.https:
+                self.conn = http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
+                                                        context=ssl.create_default_context())
+            else:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        return self.conn
+
+    def _post(self, body, headers):
+        conn = self._connection()
+        try:
+            conn.request("POST", self.path, body, headers)
+            answer = conn.getresponse()
+            return answer.status, answer.read(2000)
+        except Exception:
+            self.close()  # a half-used connection is never reused
+            raise
 
     def send(self, event):
         body = body_of(event)
         headers = {"Content-Type": CONTENT_TYPE, "User-Agent": "staging-webhooks/1",
                    **signing.headers(self.secret, event["id"], time.time(), body)}
         try:
-            # No redirects: a signed body must not be carried somewhere the admin did not name.
-            answer = self.session.post(self.url, data=body, headers=headers, timeout=self.timeout,
-                                       allow_redirects=False)
-        except requests.Timeout:
+            try:
+                status, text = self._post(body, headers)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # The receiver closed a kept-alive connection between two events: once more, afresh.
+                status, text = self._post(body, headers)
+        except TimeoutError:
             return Failed(f"no answer within {self.timeout:g} s")
-        except requests.ConnectionError as err:
-            self.session.close()
-            return Failed(f"could not connect: {_reason(err)}")
-        except requests.RequestException as err:
-            self.session.close()
-            return Failed(f"could not send: {_reason(err)}")
-        if 200 <= answer.status_code < 300:
+        except (OSError, http.client.HTTPException) as err:
+            return Failed(f"could not send: {err.strerror or err}" if isinstance(err, OSError) and err.strerror
+                          else f"could not send: {type(err).__name__}: {err}")
+        if 200 <= status < 300:
             return None
-        line = answer.text.strip().splitlines()[0][:200] if answer.text.strip() else ""
-        return Failed(f"HTTP {answer.status_code}" + (f": {line}" if line else ""), answer.status_code)
+        line = text.decode("utf-8", "replace").strip().splitlines()[0][:200] if text.strip() else ""
+        return Failed(f"HTTP {status}" + (f": {line}" if line else ""), status)
 
     def send_all(self, events, deadline=None):
         """Each event in turn until one fails or the deadline (time.monotonic) passes: (how many were
@@ -70,12 +93,9 @@ class HttpSender:
         return len(events), None
 
     def close(self):
-        self.session.close()
-
-
-def _reason(err):
-    text = str(err)
-    return text.rsplit(":", 1)[-1].strip(" ')\"") or type(err).__name__
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 class MqttTarget:
