@@ -26,6 +26,12 @@ def register(app):
         if not current_app.testing or current_app.config.get("EVENT_DELIVERY_IN_TESTS"):
             worker.ensure_running(lambda: Rules.from_config(current_app.config))
 
+    @app.teardown_request
+    def _wake_delivery(exc):
+        # After the response: whatever this request committed is visible now.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            worker.wake()
+
 
 def shown(sub, secret=False):
     data = {"id": sub.id, "url": sub.url, "types": subscriptions.types_of(sub)}

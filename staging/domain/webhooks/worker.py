@@ -25,6 +25,7 @@ class Deliverer:
         self.mqtt_ready = False
         self.senders = {}  # subscription id -> (url, secret, sender)
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set when this process has just written (see wake())
         self.thread = None
 
     def _sender(self, sub):
@@ -78,7 +79,8 @@ class Deliverer:
                 log.exception("events: a delivery pass failed; trying again")
                 sent = 0
             if not sent:
-                self._stop.wait(self.rules.poll)
+                self._wake.wait(self.rules.poll)
+                self._wake.clear()
 
     def start(self):
         self.thread = threading.Thread(target=self._loop, name="event-delivery", daemon=True)
@@ -87,6 +89,7 @@ class Deliverer:
 
     def stop(self):
         self._stop.set()
+        self._wake.set()
         if self.thread is not None:
             self.thread.join(timeout=30)
         for *_, sender in self.senders.values():
@@ -106,6 +109,14 @@ def ensure_running(rules_of):
             if job is None or not job.thread.is_alive():
                 job = _RUNNING[pid] = Deliverer(rules_of()).start()
     return job
+
+
+def wake():
+    """A request of this process may have committed events: look now rather than at the next poll
+    (events written by other processes wait at most WEBHOOK_POLL_SECONDS)."""
+    job = _RUNNING.get(os.getpid())
+    if job is not None:
+        job._wake.set()
 
 
 def stop():
