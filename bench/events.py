@@ -31,7 +31,7 @@ from . import data
 from .load import percentile
 from .scanmove import drive, workfile
 from .server import Gunicorn
-from .table import budget, print_table, suite_main
+from .table import budget, suite_main
 
 PACED_PER_SECOND = 50
 
