@@ -1,5 +1,7 @@
 """The webhooks' API and the admins' page through the app: admins only, bad addresses refused in
 words, the secret shown once, the dead list replayed."""
+import datetime
+
 import pytest
 
 from staging.domain import events
@@ -101,3 +103,21 @@ def test_the_page_refuses_a_bad_address_and_shows_the_secret_once(client, web_pl
 def test_the_page_is_for_admins(client, web_plant):
     login(client, "lead1")
     assert client.get("/admin/webhooks").status_code == 403
+
+
+def test_the_webhooks_are_in_the_openapi_document(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    assert {"post", "get"} <= set(paths["/api/webhooks"])
+    assert "delete" in paths["/api/webhooks/{webhook_id}"]
+    assert "post" in paths["/api/webhooks/{webhook_id}/rotate"] and "post" in paths["/api/webhooks/{webhook_id}/replay"]
+    created = paths["/api/webhooks"]["post"]["responses"]
+    assert {"201", "403", "422"} <= set(created)
+
+
+def test_the_page_shows_how_the_mqtt_broker_stands(client, web_plant):
+    Webhook.create(kind="mqtt", url="mqtt://broker.plant.local:1883/site-1", last_error="no connection",
+                   failing_since=datetime.datetime(2026, 12, 7, 9, 0))
+    login(client, "admin1")
+    page = client.get("/admin/webhooks").text
+    assert "mqtt://broker.plant.local:1883/site-1" in page and "no connection" in page
+    assert client.get("/api/webhooks", headers=auth("admin1")).json == []  # the API lists webhooks only

@@ -96,6 +96,7 @@ def api_replay_webhook(webhook_id, json: schemas_webhooks.ReplayIn):
 
 def _page(error=None, url="", chosen=(), new=None, status=200):
     return render_template("admin/webhooks.html", subs=subscriptions.listing(g.user), types=events.TYPES,
+                           brokers=subscriptions.listing(g.user, "mqtt"),
                            error=error, url=url, chosen=set(chosen), new=new), status
 
 

@@ -105,10 +105,11 @@ def types_of(sub):
     return json.loads(sub.types) if sub.types else []
 
 
-def listing(user):
-    """Every webhook with how it stands: last success, failing since, waiting and dead counts."""
+def listing(user, kind="http"):
+    """Every webhook (or MQTT broker: kind "mqtt") with how it stands: last success, failing since,
+    waiting and dead counts."""
     authorize(user, "webhooks")
-    subs = list(Webhook.select().where(Webhook.kind == "http").order_by(Webhook.id))
+    subs = list(Webhook.select().where(Webhook.kind == kind).order_by(Webhook.id))
     counts = {(row.webhook_id, row.dead): row.n for row in WebhookDelivery.select(
         WebhookDelivery.webhook, WebhookDelivery.dead, fn.COUNT(WebhookDelivery.id).alias("n")).group_by(
         WebhookDelivery.webhook, WebhookDelivery.dead)}
