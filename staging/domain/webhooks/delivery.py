@@ -30,11 +30,12 @@ class Rules:
     """How deliveries are paced (from the app's config; the defaults are production's)."""
 
     def __init__(self, schedule=(5, 30, 120, 600, 1800, 3600), dead_after_hours=24.0, timeout=5.0,
-                 lease_seconds=60.0, batch=100, poll_seconds=0.25, mqtt_url=""):
+                 lease_seconds=15.0, batch=100, poll_seconds=0.25, mqtt_url=""):
         self.schedule = [float(s) for s in schedule] or [5.0]
         self.dead_after = datetime.timedelta(hours=float(dead_after_hours))
         self.timeout, self.batch, self.poll = float(timeout), int(batch), float(poll_seconds)
-        self.lease = datetime.timedelta(seconds=max(float(lease_seconds), 4 * self.timeout))
+        # Renewed at every commit; after a crash the next holder waits this long at most.
+        self.lease = datetime.timedelta(seconds=max(float(lease_seconds), 3 * self.timeout))
         self.mqtt_url = mqtt_url or ""
 
     @classmethod
@@ -94,10 +95,10 @@ def _held(sub_id, holder):
 def run(sub, sender, holder, rules, budget_seconds=2.0):
     """Send what `sub` owes for about `budget_seconds` (the lease is this holder's). Returns how many
     events went out; False when the lease was lost (another holder has it now)."""
-    sent = _replays(sub, sender, holder, rules)
+    started = time.monotonic()
+    sent = _replays(sub, sender, holder, rules, started + budget_seconds)
     if sent is False:
         return False
-    started = time.monotonic()
     while time.monotonic() - started < budget_seconds:
         now = utcnow()
         if sub.next_attempt_at and sub.next_attempt_at > now:
@@ -167,18 +168,21 @@ def _time(event):
     return datetime.datetime.fromisoformat(event["time"].removesuffix("Z"))
 
 
-def _replays(sub, sender, holder, rules):
-    """Send the replayed events that are due, oldest first: each delivered one leaves the list."""
+def _replays(sub, sender, holder, rules, deadline):
+    """Send the replayed events that are due, oldest first (until the deadline, time.monotonic): each
+    delivered one leaves the list."""
     now = utcnow()
     due = list(WebhookDelivery.select(WebhookDelivery, Event).join(Event).where(
         WebhookDelivery.webhook == sub.id, WebhookDelivery.dead == False,  # noqa: E712
         WebhookDelivery.next_attempt_at <= now).order_by(Event.id).limit(rules.batch))
     sent = 0
     for owed in due:
+        if sent and time.monotonic() > deadline:
+            break
         done, failed = sender.send_all([events.cloudevent(owed.event)], deadline=None)
         now = utcnow()
         with write_transaction():
-            if not Webhook.select().where(_held(sub.id, holder)).exists():
+            if not Webhook.update(claimed_until=now + rules.lease).where(_held(sub.id, holder)).execute():
                 return False
             if done:
                 WebhookDelivery.delete().where(WebhookDelivery.id == owed.id).execute()

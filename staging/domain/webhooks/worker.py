@@ -2,6 +2,7 @@
 request, as the staging tasks' refresher is, for the same reasons: see tasks/refresher.py) looks at
 every subscription a few times a second and sends what is due. Threads in other processes and on
 other hosts do the same; the subscription's lease (delivery.claim) lets one of them send at a time."""
+import atexit
 import logging
 import os
 import socket
@@ -108,6 +109,9 @@ def ensure_running(rules_of):
             job = _RUNNING.get(pid)
             if job is None or not job.thread.is_alive():
                 job = _RUNNING[pid] = Deliverer(rules_of()).start()
+                # A worker that exits in order (gunicorn's restart, SIGTERM) hands its lease back at
+                # once, rather than leaving the next holder to wait for it to run out.
+                atexit.register(stop)
     return job
 
 
