@@ -76,6 +76,8 @@ class Config:
     # longest an API request waits for people's requests on this host to be answered (0: no wait).
     API_CONCURRENCY = int(os.environ.get("API_CONCURRENCY", "1"))
     API_YIELD_MS = float(os.environ.get("API_YIELD_MS", "100"))
+    # The longest GET /api/events holds an answer waiting for news (its `wait`, at most 30 s).
+    EVENTS_MAX_WAIT = float(os.environ.get("EVENTS_MAX_WAIT", "30"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is added by itself to requests that came over HTTPS; this forces it on every response.

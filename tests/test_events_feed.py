@@ -405,3 +405,10 @@ def test_two_app_hosts_writing_at_once_and_a_follower_missing_nothing(pg_feed):
     stamps = dict(Event.select(Event.key, Event.txid).tuples())
     along = [stamps[key] for key in pg_feed.ids]
     assert along == sorted(along)
+
+
+def test_the_api_document_tells_how_to_follow_the_events(feed):
+    doc = feed.client.get("/api/openapi.json").json["paths"]["/api/events"]["get"]
+    assert "CloudEvents" in doc["summary"] + doc.get("description", "") and {"200", "422"} <= set(doc["responses"])
+    described = {p["name"]: p.get("description", "") for p in doc["parameters"]}
+    assert {"after", "limit", "types", "wait"} <= set(described) and "`next`" in described["after"]
