@@ -88,6 +88,8 @@ class Config:
     # mqtt://[user:pass@]host:port/prefix (mqtts:// for TLS): every event is published there at QoS 1
     # to {prefix}/{type}/{subject}. Empty: no MQTT.
     MQTT_URL = os.environ.get("MQTT_URL", "").strip()
+    # The longest GET /api/events holds an answer waiting for news (its `wait`, at most 30 s).
+    EVENTS_MAX_WAIT = float(os.environ.get("EVENTS_MAX_WAIT", "30"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is added by itself to requests that came over HTTPS; this forces it on every response.

@@ -18,7 +18,7 @@ from staging.domain import inventory, tasks, workorders
 from staging.domain.errors import Invalid
 from staging.domain.people.users import create_token
 from staging.store.db import db, migrate, write_transaction
-from staging.store.models import Entry, Event, LineSidePlace
+from staging.store.models import Entry, Event, LineSidePlace, WorkOrder
 
 from .plant import Plant, loc
 
@@ -136,6 +136,23 @@ def test_every_kind_of_stock_change_has_its_event_with_the_ledger_row_in_it(feed
     assert made == [True, False, False, False, False, False, False, True, False, False, False, False, False,
                     True, True]
     assert [e["data"]["lot"] for e in _of(feed, "unit.opened")] == ["OLD", "OLD"]
+
+
+def test_output_pallets_are_announced_made_shipped_and_returned(feed):
+    plant = feed.plant
+    station, door = loc("OUT-1", "output"), loc("SHIP-1", "shipping")
+    WorkOrder.update(output_station=station).where(WorkOrder.id == plant.wo.id).execute()
+    out = inventory.produce(plant.ctx(), "WO-1", "40").unit
+    inventory.move(plant.ctx(), out.lpn, door.code)
+    inventory.return_shipped(plant.ctx("lead"), out.lpn, "OUT-1", "truck left without it")
+    feed.catch_up()
+    mine = [e for e in feed.seen if e["subject"] == out.lpn]
+    assert [e["type"] for e in mine] == ["unit.produced", "unit.shipped", "unit.moved"]
+    made, shipped, back = (e["data"] for e in mine)
+    assert (made["new_unit"], made["to"], made["work_order"], made["part"], made["qty"]) == (
+        True, "OUT-1", "WO-1", "HSG-1", 40)
+    assert (shipped["to"], shipped["status"]) == ("SHIP-1", "shipped")
+    assert back["reason"].startswith("Returned from shipping") and back["to"] == "OUT-1"
 
 
 def test_tasks_work_orders_and_master_data_announce_their_changes(feed):
@@ -405,3 +422,10 @@ def test_two_app_hosts_writing_at_once_and_a_follower_missing_nothing(pg_feed):
     stamps = dict(Event.select(Event.key, Event.txid).tuples())
     along = [stamps[key] for key in pg_feed.ids]
     assert along == sorted(along)
+
+
+def test_the_api_document_tells_how_to_follow_the_events(feed):
+    doc = feed.client.get("/api/openapi.json").json["paths"]["/api/events"]["get"]
+    assert "CloudEvents" in doc["summary"] + doc.get("description", "") and {"200", "422"} <= set(doc["responses"])
+    described = {p["name"]: p.get("description", "") for p in doc["parameters"]}
+    assert {"after", "limit", "types", "wait"} <= set(described) and "`next`" in described["after"]

@@ -29,6 +29,7 @@ from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import (
     Entry,
+    Event,
     Genealogy,
     LineSidePlace,
     OutputUnit,
@@ -366,6 +367,11 @@ class Floor(RuleBasedStateMachine):
     def every_promise_holds(self):
         tasks.sync(RULES)  # as every page that shows tasks does, and `check`
         assert promises.broken() == []
+
+    @invariant()
+    def every_ledger_row_is_announced_once(self):
+        # The promise finds a row without its event; this finds one announced twice.
+        assert Event.select().where(Event.type.startswith("unit.")).count() == Entry.select().count()
 
 
 def drive(floors):

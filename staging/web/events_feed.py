@@ -13,6 +13,7 @@ from ..domain import events
 from . import api, schemas_events
 from .apispec import responses, spec
 from .people_first import stepped_aside
+from .schemas_events import MAX_WAIT
 
 POLL_SECONDS = 0.25  # how often a waiting request looks again: one indexed query
 WAITING_PER_PROCESS = 2  # of gunicorn's 8 threads: the rest stay for scans and pages
@@ -28,14 +29,14 @@ def feed(query: schemas_events.EventsQuery):
     once only across a receiver's own retries: dedupe by `id`). `wait` long-polls for news."""
     events.configure(current_app.config.get("PLANT_NAME"))
     found, following = events.page(query.after, query.limit, query.types)
-    if found or not query.wait:
+    if found or not query.wait or not current_app.config.get("EVENTS_MAX_WAIT", MAX_WAIT):
         return jsonify(events=found, next=following)
     if not _waiting.acquire(blocking=False):
         response = jsonify(events=[], next=following)
         response.headers["Retry-After"] = "1"
         return response
     try:
-        deadline = time.monotonic() + query.wait
+        deadline = time.monotonic() + min(query.wait, current_app.config.get("EVENTS_MAX_WAIT", MAX_WAIT))
         with stepped_aside(request.environ):
             while not found and time.monotonic() < deadline:
                 time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))

@@ -75,7 +75,7 @@ def parse_cursor(after):
         return None, 0
     match = _CURSOR.match(str(after))
     if not match:
-        raise Invalid("“{cursor}” is not a cursor of the event feed: pass the previous page's next, "
+        raise Invalid("“{cursor}” is not a cursor of the event feed: pass the previous answer's “next”, "
                       "or nothing to start from the beginning.", cursor=str(after)[:40])
     return int(match.group(1)), int(match.group(2))
 

@@ -27,7 +27,7 @@ TYPES = {
     "unit.undone": "An earlier change of a pallet was undone.",
     "unit.held": "A pallet was put on quality hold.",
     "unit.released": "A pallet was released from quality hold.",
-    "unit.shipped": "A pallet left the plant (shipped to a customer), or came back (negative quantity).",
+    "unit.shipped": "A pallet left the plant (shipped); one returned from shipping comes back as unit.moved.",
     "work_order.status_changed": "A work order went to another status (released, running, done, closed...).",
     "task.created": "A staging task was made: bring material to a machine.",
     "task.claimed": "A stager took a staging task.",

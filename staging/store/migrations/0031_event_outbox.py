@@ -1,7 +1,11 @@
 """The outbox: one row per change other systems (an ERP, an MES) may want to hear of, written in
 the change's own transaction. Each row keeps the id of the transaction that wrote it, stamped by a
 trigger as the ledger's is (0029), so the event feed pages in commit order on PostgreSQL and never
-skips an event whose transaction commits late. SQLite keeps txid 0 and pages by id."""
+skips an event whose transaction commits late. SQLite keeps txid 0 and pages by id.
+
+Ledger rows written before the outbox have no events (the feed starts now; /api/ledger has the
+history): the last of them is noted in the setting `events.since_ledger`, and the promise that
+every ledger row has its event (promises/events.py) counts only the rows after it."""
 from peewee import *
 
 
@@ -23,6 +27,8 @@ def up(migrator, db):
             indexes = ((('txid', 'id'), False),)
 
     db.create_tables([Event])
+    db.execute_sql("INSERT INTO setting (name, value) SELECT 'events.since_ledger', "
+                   "CAST(COALESCE(MAX(id), 0) AS TEXT) FROM ledger")
     if _postgres(db):
         db.execute_sql(
             "CREATE OR REPLACE FUNCTION event_stamp_txid() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -36,3 +42,4 @@ def down(migrator, db):
         db.execute_sql('DROP TRIGGER IF EXISTS "event_stamp_txid" ON "event"')
         db.execute_sql("DROP FUNCTION IF EXISTS event_stamp_txid()")
     db.execute_sql('DROP TABLE IF EXISTS "event"')
+    db.execute_sql("DELETE FROM setting WHERE name = 'events.since_ledger'")
