@@ -32,9 +32,12 @@ from .core import (
 )
 from .imports import ImportedRow
 from .planning import (
+    CALL_STATES,
     LINE_SIDE_KINDS,
     TASK_STATES,
+    Call,
     Genealogy,
+    KanbanCard,
     LineSidePlace,
     LineSideStock,
     OutputUnit,
@@ -64,3 +67,4 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
 MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
+MODELS += [KanbanCard, Call]
