@@ -180,3 +180,12 @@ def listing(states=OPEN, limit=200):
             .join(User, JOIN.LEFT_OUTER, on=(Call.by == User.id), attr="by")
             .where(Call.state.in_(list(states))).order_by(Call.id.desc()).limit(limit))
     return [CallView(c, c.card) for c in rows]
+
+
+def cards_of(task_ids):
+    """task id -> the code of the kanban card whose call it does, for these tasks."""
+    ids = list(task_ids)
+    if not ids:
+        return {}
+    return dict(Call.select(Call.task, KanbanCard.code).join(KanbanCard, on=(Call.card == KanbanCard.id))
+                .where(Call.task.in_(ids)).tuples())

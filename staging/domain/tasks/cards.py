@@ -113,3 +113,9 @@ def listing(place=None, limit=500):
     open_calls = {c.card_id: c for c in Call.select().where(Call.state.in_(OPEN),
                                                             Call.card.in_([c.id for c in cards]))} if cards else {}
     return [CardView(c, open_calls.get(c.id)) for c in cards]
+
+
+def line_side_places():
+    """The places cards may call material to: machines' line-side places, by code."""
+    return list(Location.select().join(LineSidePlace, on=(LineSidePlace.place == Location.id))
+                .where(Location.active, Location.kind == "staging").distinct().order_by(Location.code))
