@@ -186,3 +186,13 @@ def test_a_card_scanned_on_the_handheld_in_any_mode_calls_it(line):
     assert state.mode == "CONSUME"
     state, outcome = scanning.step(ctx(line), state, made.code)
     assert outcome.tone == "bad" and "called already" in str(outcome.detail)
+
+
+def test_check_names_a_call_that_says_tasked_without_a_task_and_a_card_called_twice(line):
+    [made] = card(line, "40")
+    first = call(line, made)
+    Call.update(state="tasked").where(Call.id == first.call.id).execute()
+    Call.create(card=made, part=made.part_id, state="waiting")
+    problems = [p for name, p in promises.broken() if name == "kanban_calls"]
+    assert problems == [f"call {first.call.id} (card {made.code}, tasked): names no task",
+                        f"card {made.code}: 2 open calls"]

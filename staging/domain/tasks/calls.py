@@ -19,6 +19,7 @@ from ..errors import Conflict, Invalid
 from ..people.permissions import authorize
 from .cards import OPEN, get
 from .picking import LIVE, choose, still_on_its_way, taken_units
+from .rules import LEAD_CANCEL
 
 KIND = "call"  # the staging task's kind
 UNUSABLE = ("hold", "empty", "shipping", "shipped")
@@ -91,7 +92,6 @@ def _task(rules, made, card, now):
 
 def _refused(card):
     """Pallets a lead took off this card's calls (cancelled their task): not suggested for it again."""
-    from .planner import LEAD_CANCEL  # the planner follows calls: it imports this module
     return {u for (u,) in StagingTask.select(StagingTask.unit).where(
         StagingTask.kind == KIND, StagingTask.to_location == card.place_id, StagingTask.part == card.part_id,
         StagingTask.state == "cancelled", StagingTask.note.startswith(LEAD_CANCEL)).tuples() if u}

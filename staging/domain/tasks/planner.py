@@ -29,10 +29,9 @@ from ..workorders import OPEN_STATUSES, coverage
 from . import calls
 from .picking import LIVE, choose, still_on_its_way, taken_units
 from .places import LOOK_AGAIN, lanes_for, places_of
-from .rules import DEFAULT
+from .rules import DEFAULT, LEAD_CANCEL
 
 PRIORITY = {"running": 0, "released": 1, "planned": 2}
-LEAD_CANCEL = "Cancelled by "  # the note of a task a lead cancelled
 MAX_ENTRIES = 5000  # entries looked at per sync: beyond, look at everything
 UNUSABLE = ("hold", "empty", "shipping", "shipped")  # a task naming such a pallet is cancelled and planned anew
 
