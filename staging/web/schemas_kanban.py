@@ -9,8 +9,9 @@ from .schemas_tasks import TaskOut
 
 
 class CardIn(Strict):
-    place: str = Field(min_length=1, max_length=40, description="The line-side place the card calls material to "
-                                                                 "(a staging location that is a machine's line-side place)")
+    place: str = Field(min_length=1, max_length=40,
+                       description="The line-side place the card calls material to (a staging location that is a "
+                                   "machine's line-side place)")
     part: str = Field(min_length=1, max_length=40, description="Part number")
     revision: str = Field("", max_length=16)
     quantity: str | StrictFloat | StrictInt = Field(description="How much one call brings, in the part's unit, > 0")

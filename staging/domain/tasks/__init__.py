@@ -21,7 +21,8 @@ from .rules import DEFAULT, Rules
 from .views import MachineTasks, Shortage, TaskList, pick_list, shortages_of, task_list
 
 __all__ = [
-    "calls", "cards", "places", "Done", "complete", "fitting", "move", "take", "LIVE", "candidates", "choose", "recompute", "sync",
+    "calls", "cards", "places", "Done", "complete", "fitting", "move", "take", "LIVE", "candidates", "choose",
+    "recompute", "sync",
     "refresh", "refresher",
     "assign", "cancel", "claim", "for_machine", "get", "holds", "listing", "naming", "release", "to_top", "Rules",
     "DEFAULT", "next_for", "open_tasks", "pick_list", "MachineTasks", "Shortage", "TaskList", "task_list",

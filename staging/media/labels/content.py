@@ -10,11 +10,11 @@ from stdnum import ean
 
 from ...domain import codes
 from ...domain.errors import Invalid, NotFound
+from ...domain.quantities import fmt_qty
 from ...domain.scan import scanner_check
 from ...domain.scan.commands import COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
-from ...domain.quantities import fmt_qty
 from ...store.models import (
     Barcode,
     Entry,
