@@ -4,6 +4,7 @@ and a bad quantity; a call makes its staging task at once, naming the pallet the
 task done, the call is done and the card back in its loop; a second scan of an open card is refused
 in words; the planner's look at everything keeps the call's task; `check` holds throughout."""
 import datetime
+import threading
 import uuid
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from staging.domain import codes, inventory, promises, tasks
 from staging.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from staging.domain.inventory import Ctx
+from staging.domain.people.users import create_user
+from staging.store.db import db
 from staging.store.models import Call, KanbanCard, LineSidePlace, StagingTask, UnitExpiry, utcnow
 
 from .plant import loc
@@ -196,3 +199,30 @@ def test_check_names_a_call_that_says_tasked_without_a_task_and_a_card_called_tw
     problems = [p for name, p in promises.broken() if name == "kanban_calls"]
     assert problems == [f"call {first.call.id} (card {made.code}, tasked): names no task",
                         f"card {made.code}: 2 open calls"]
+
+
+def test_six_handhelds_scanning_one_card_at_once_call_it_once(line):
+    receive(line, "40")
+    receive(line, "40", at="A-01-2")
+    [made] = card(line, "40")
+    people = [create_user(f"hand{i}", "operator") for i in range(6)]
+    db.close()
+    results, barrier = [None] * 6, threading.Barrier(6)
+
+    def scan(i):
+        with db.connection_context():
+            barrier.wait()
+            try:
+                results[i] = tasks.calls.call(Ctx(people[i], device=f"hh-{i}", scan_id=uuid.uuid4().hex),
+                                              made.code, RULES)
+            except Conflict as err:
+                results[i] = err
+    threads = [threading.Thread(target=scan, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.connect(reuse_if_open=True)
+    assert sum(isinstance(r, Conflict) for r in results) == 5
+    assert Call.select().count() == 1 and StagingTask.select().where(StagingTask.kind == "call").count() == 1
+    assert promises.broken() == []

@@ -73,3 +73,15 @@ def test_the_page_refuses_a_bad_card_in_words_and_keeps_what_was_typed(client, w
     made = client.post("/kanban", data={"place": "L-M1", "part": "FST-M6", "revision": "C", "quantity": "40",
                                         "cards": "2", "csrf_token": token}, follow_redirects=True)
     assert made.status_code == 200 and "card 2 of 2" in made.get_data(as_text=True)
+
+
+def test_the_task_list_says_which_kanban_card_a_task_brings_material_for(client, web_plant):
+    from staging.domain import tasks
+    from staging.domain.inventory import Ctx
+    line(web_plant)
+    inventory.receive(web_plant.ctx("stager"), web_plant.screw, "40", "A-01-1")
+    [card] = tasks.cards.make_loop(web_plant.lead, "L-M1", "FST-M6", "C", "40")
+    tasks.calls.call(Ctx(web_plant.operator), card.code, tasks.Rules())
+    login(client, "lead1")
+    page = client.get("/tasks").get_data(as_text=True)
+    assert f'kanban card {card.code}</a> on <a href="/machines/M1">M1</a>' in page
