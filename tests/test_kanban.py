@@ -226,3 +226,14 @@ def test_six_handhelds_scanning_one_card_at_once_call_it_once(line):
     assert sum(isinstance(r, Conflict) for r in results) == 5
     assert Call.select().count() == 1 and StagingTask.select().where(StagingTask.kind == "call").count() == 1
     assert promises.broken() == []
+
+
+def test_a_retired_loop_calls_nothing_and_leaves_the_list(line):
+    receive(line, "40")
+    made = card(line, "40", count=2)
+    tasks.cards.retire(line.lead, made[1].code)
+    with pytest.raises(Invalid, match="no longer in use"):
+        call(line, made[0])
+    assert tasks.cards.listing() == [] and Call.select().count() == 0
+    with pytest.raises(Forbidden):
+        tasks.cards.retire(line.operator, made[0].code)

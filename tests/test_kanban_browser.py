@@ -72,6 +72,9 @@ def test_a_lead_makes_a_two_card_loop_by_clicking_and_bad_input_is_refused_on_sc
     form.get_by_label("Cards in the loop (2: two-bin)").fill("2")
     form.get_by_role("button", name="Make cards").click()
     expect(page.locator(".alert.ok")).to_contain_text("Cards KB000001, KB000002 made")
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.screenshot(path="/tmp/kanban-cards-360.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
     rows = page.locator("table.kanban-cards tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(1)).to_contain_text("card 2 of 2")
@@ -80,8 +83,10 @@ def test_a_lead_makes_a_two_card_loop_by_clicking_and_bad_input_is_refused_on_sc
         rows.nth(0).get_by_role("link", name="the whole loop of card KB000001").click()
     assert download.value.suggested_filename == "card-KB000001-4x2.pdf"
     page.screenshot(path="/tmp/kanban-cards-1280.png", full_page=True)
-    page.set_viewport_size({"width": 360, "height": 640})
-    page.screenshot(path="/tmp/kanban-cards-360.png", full_page=True)
+    rows.nth(0).get_by_role("button", name="Retire the loop of card KB000001").click()
+    expect(page.locator(".alert.ok")).to_contain_text("The loop of card KB000001 is retired")
+    expect(page.locator("table.kanban-cards")).to_have_count(0)
+    assert KanbanCard.select().where(KanbanCard.active).count() == 0
 
 
 def test_a_card_scanned_on_a_handheld_is_called_and_a_second_handheld_does_its_task(browser, live_server, line):

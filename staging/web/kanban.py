@@ -2,7 +2,7 @@
 blueprint, so they share its token check and problem+json), the leads' page that makes loops of
 cards, prints their labels and shows the calls waiting and on their way, and a card's label."""
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 
 from ..domain import tasks
 from ..domain.errors import DomainError
@@ -103,3 +103,15 @@ def make():
     flash(ngettext("Card %(codes)s made: print its label below.", "Cards %(codes)s made: print their labels below.",
                    len(made), codes=", ".join(c.code for c in made)))
     return redirect(url_for("kanban.index", _anchor=f"loop-{made[0].code}"), 303)
+
+
+@bp.post("/kanban/<code>/retire")
+@login_required
+def retire(code):
+    """A lead takes a loop out of use: its cards no longer call anything."""
+    try:
+        card = tasks.cards.retire(g.user, code)
+    except DomainError as err:
+        return _page(error=say(err)), err.status
+    flash(gettext("The loop of card %(card)s is retired: its cards call nothing any more.", card=card.code))
+    return redirect(url_for("kanban.index"), 303)

@@ -93,6 +93,15 @@ def get(code):
     return card
 
 
+def retire(user, code):
+    """Take the loop of card `code` out of use (its cards scan as retired); an open call goes on."""
+    authorize(user, "manage_tasks")
+    card = get(code)
+    with write_transaction():
+        KanbanCard.update(active=False).where(KanbanCard.loop == card.loop).execute()
+    return card
+
+
 @dataclass
 class CardView:
     card: KanbanCard
