@@ -78,7 +78,8 @@ def footprint():
 
 def build_world():
     """The test plant, an output station, a shipping door, a lane L-M1 in front of M1, a second
-    operator, and two orders on M1 (WO-1 running on resin, WO-2 released on screws), with stock."""
+    operator, and two orders on M1 (WO-1 running on resin, WO-2 released on screws), with stock; a
+    kanban loop of two cards at L-M1 for the old resin revision, with a pallet of it."""
     plant = Plant()
     station = loc("OUT-1", "output")
     loc("SHIP-1", "shipping")
@@ -89,7 +90,9 @@ def build_world():
                               output_station=station, status="released")
     codes.register(second, second.number)
     WorkOrderLine.create(work_order=second, part=plant.screw, quantity=Decimal("200"))
-    tasks.cards.make_loop(plant.lead, "L-M1", "FST-M6", "C", "50", 2)  # a two-bin loop of screws at M1's lane
+    # A two-bin kanban loop at M1's lane of the old resin revision no order needs, with stock of it.
+    tasks.cards.make_loop(plant.lead, "L-M1", "RES-100", "A", "50", 2)
+    plant.receive(part=plant.resin_a, qty="120")
     for _ in range(3):  # more than the orders are short of: some pallets are no task's
         plant.receive(qty="300")
         plant.receive(part=plant.screw, qty="150")
