@@ -72,7 +72,8 @@ def call(ctx, state, card):
     title = Words("Called: {qty} {uom} {part} to {place}", **what)
     if task is None:
         return state, Outcome("wait", title, Words(
-            "Card {card}: no {part} in stock now. The call waits, and a task appears when some arrives.", **what),
+            "Card {card}: no pallet of {part} is free to bring now. The call waits, and a task appears when "
+            "one is.", **what),
             replayed=called.replayed)
     return state, Outcome("ok", title, Words(
         "Card {card}: task {task} brings {unit} from {where}.", task=task.id,
