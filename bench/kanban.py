@@ -30,6 +30,7 @@ from .tasks import prepare as prepare_orders
 
 BUDGET = 1.25
 LIMIT_MS = 2000
+IN_QUICK = False  # two plants and two full looks: beyond bench-quick's minute; `python -m bench.kanban --quick` alone
 
 
 def _part_with_most_stock():
