@@ -266,3 +266,23 @@ def test_the_webhooks_pages_pass_axe(page, live_server, plant):
     expect(page.locator("#dead")).to_be_visible()
     problems += check_both_sizes(page, "/admin/webhooks/<id>")
     assert not problems, "\n".join(problems)
+
+
+def test_the_kanban_cards_page_passes_axe_with_cards_and_calls(page, live_server, plant):
+    """The leads' kanban page with a loop, a call on its way and one waiting for stock."""
+    from staging.domain import tasks
+    from staging.domain.inventory import Ctx
+    from staging.store.models import LineSidePlace
+
+    from .plant import loc
+    LineSidePlace.create(machine=plant.machine, place=loc("L-M1", "staging"), kind="lane")
+    plant.receive(part=plant.screw, qty="40")
+    cards = tasks.cards.make_loop(plant.lead, "L-M1", "FST-M6", "C", "40", 2)
+    for card in cards:
+        tasks.calls.call(Ctx(plant.operator), card.code, tasks.Rules())
+    signed_in(page, live_server, "lead1", "/tasks", size="desk")
+    page.get_by_role("link", name="Kanban cards").click()
+    expect(page.get_by_role("heading", name="Kanban cards", exact=True)).to_be_visible()
+    expect(page.locator("#calls")).to_contain_text("waiting for stock")
+    problems = check_both_sizes(page, "lead /kanban")
+    assert not problems, "\n".join(problems)

@@ -15,8 +15,8 @@ from staging.store.models import Entry, Event, Genealogy, LineSidePlace, Staging
 from .plant import loc
 
 RULES = tasks.Rules()
-PROMISES = ("barcodes", "closed_orders", "events", "genealogy", "logbooks", "open_tasks", "own_output", "stock_ledger",
-            "webhook_deliveries", "work_order_totals")
+PROMISES = ("barcodes", "closed_orders", "events", "genealogy", "kanban_calls", "logbooks", "open_tasks",
+            "own_output", "stock_ledger", "webhook_deliveries", "work_order_totals")
 
 
 def run(runner):

@@ -36,6 +36,8 @@ LOCATION = labels.Label("location", "A-01-1", {"code": "A-01-1", "name": "Rack A
                                            "parent": "R-A"})
 BADGE = labels.Label("badge", "B-1001",
                      {"badge": "B-1001", "name": "Lena \"Lead\"", "username": "lena", "role": "LEAD"})
+CARD = labels.Label("card", "KB000001", {"code": "KB000001", "title": "KANBAN", "part": "FST-M6 rev C",
+                                         "description": NASTY, "qty": "40 ea", "place": "L-M1", "loop": "card 1 of 2"})
 COMMAND_PAYLOADS = {p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS} | {scanner_check.EXPECTED}
 
 
@@ -48,7 +50,7 @@ def expected(label, size):
 
 
 def cases():
-    for label in (unit(), LOCATION, BADGE, labels.command_sheet()):
+    for label in (unit(), LOCATION, BADGE, CARD, labels.command_sheet()):
         for size in labels.KINDS[label.kind]:
             yield pytest.param(label, size, id=f"{label.kind}-{size}")
 

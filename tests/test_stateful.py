@@ -1,6 +1,7 @@
 """The floor where features meet, driven at random: hypothesis' rule-based state machine runs the
 domain's verbs (receive, move, stage, load, unload, split, consume, waste, adjust, undo, correct, produce,
-ship, return, hold and release), the staging tasks (claim, finish, release) and the master data
+ship, return, hold and release), the staging tasks (claim, finish, release), kanban calls (call a card,
+finish its task) and the master data
 (work-order status, part fields, location capacity) in any order, by several people on several
 devices. A refusal (DomainError) writes nothing; after every step every promise of `check`
 (staging/domain/promises) holds. On SQLite and PostgreSQL.
@@ -28,9 +29,11 @@ from staging.domain.setup import locations, parts
 from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_of
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import (
+    Call,
     Entry,
     Event,
     Genealogy,
+    KanbanCard,
     LineSidePlace,
     OutputUnit,
     Part,
@@ -76,7 +79,8 @@ def footprint():
 
 def build_world():
     """The test plant, an output station, a shipping door, a lane L-M1 in front of M1, a second
-    operator, and two orders on M1 (WO-1 running on resin, WO-2 released on screws), with stock."""
+    operator, and two orders on M1 (WO-1 running on resin, WO-2 released on screws), with stock; a
+    kanban loop of two cards at L-M1 for the old resin revision, with a pallet of it."""
     plant = Plant()
     station = loc("OUT-1", "output")
     loc("SHIP-1", "shipping")
@@ -87,6 +91,9 @@ def build_world():
                               output_station=station, status="released")
     codes.register(second, second.number)
     WorkOrderLine.create(work_order=second, part=plant.screw, quantity=Decimal("200"))
+    # A two-bin kanban loop at M1's lane of the old resin revision no order needs, with stock of it.
+    tasks.cards.make_loop(plant.lead, "L-M1", "RES-100", "A", "50", 2)
+    plant.receive(part=plant.resin_a, qty="120")
     for _ in range(3):  # more than the orders are short of: some pallets are no task's
         plant.receive(qty="300")
         plant.receive(part=plant.screw, qty="150")
@@ -331,6 +338,23 @@ class Floor(RuleBasedStateMachine):
         task = StagingTask.select().where(StagingTask.state == "claimed").first()
         if task is not None:
             self.attempt(tasks.release, self.ctx(who, "desk").user, task.id)
+
+    # --- kanban calls -------------------------------------------------------------------------------
+
+    @rule(n=st.integers(0, 1), who=st.sampled_from(PEOPLE))
+    def call_card(self, n, who):
+        card = KanbanCard.select().order_by(KanbanCard.id)[n]
+        self.attempt(tasks.calls.call, self.ctx(who, "hh-1"), card.code, RULES)
+
+    @rule(who=st.sampled_from(["operator1", "operator2"]))
+    def finish_call(self, who):
+        made = Call.select().where(Call.state == "tasked").order_by(Call.id).first()
+        if made is None:
+            return
+        ctx = self.ctx(who, "hh-2")
+        task = self.attempt(tasks.claim, ctx.user, made.task_id, RULES)
+        if task is not None and task.unit_id is not None:
+            self.attempt(tasks.complete, ctx, task.unit.lpn, task.to_location, RULES)
 
     # --- master data ------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from peewee import JOIN
 from stdnum import ean
 
 from ..store.db import Prepared
-from ..store.models import Barcode, Location, Part, PartGtin, Unit, User, WorkOrder
+from ..store.models import Barcode, KanbanCard, Location, Part, PartGtin, Unit, User, WorkOrder
 from .errors import Invalid
 from .scan.commands import COMMANDS, OVERRIDES, REASONS
 from .words import Words
@@ -22,7 +22,7 @@ MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types
 # the same on every keyboard layout).
 OWN_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
-ENTITY_MODELS = {"unit": Unit, "location": Location, "user": User, "work_order": WorkOrder}
+ENTITY_MODELS = {"unit": Unit, "location": Location, "user": User, "work_order": WorkOrder, "card": KanbanCard}
 
 
 def clean(text):
@@ -142,7 +142,7 @@ def new_unit_code(code):
     return code
 
 
-ENTITY_OF = {Unit: "unit", Location: "location", User: "user", WorkOrder: "work_order"}
+ENTITY_OF = {Unit: "unit", Location: "location", User: "user", WorkOrder: "work_order", KanbanCard: "card"}
 
 
 def register(obj, code, source="own"):
@@ -199,7 +199,7 @@ def hidden_element(lot):
 
 @dataclass
 class Meaning:
-    kind: str  # unit, location, work_order, badge, command, gs1, unknown
+    kind: str  # unit, location, work_order, badge, card (a kanban card), command, gs1, unknown
     text: str
     obj: object = None  # the Unit/Location/WorkOrder/User; for a command its payload; for gs1 a GS1
 
@@ -219,7 +219,8 @@ def resolve(text):
         return Meaning("command", text, command)
     obj = find(text) if len(text) <= MAX_SCAN else None
     if obj is not None:
-        kind = {"unit": "unit", "location": "location", "user": "badge", "work_order": "work_order"}[
+        kind = {"unit": "unit", "location": "location", "user": "badge", "work_order": "work_order",
+                "card": "card"}[
             ENTITY_OF[type(obj)]]
         return Meaning(kind, text, obj)
     gs1 = parse_gs1(text)

@@ -43,14 +43,14 @@ def _error_text(err):
 
 # --- one label as a file -------------------------------------------------------------------------------
 
-def _one(kind, name):
+def _one(kind, name, many=None):
     code, _, fmt = name.rpartition(".")
     if fmt not in labels.FORMATS or not code:
         abort(404)
     size = request.args.get("size") or labels.DEFAULT_SIZE[kind]
     try:
         dpi = int(request.args.get("dpi", 203))
-        label = [labels.one(kind, code, settings())]
+        label = many(code, settings()) if many else [labels.one(kind, code, settings())]
         if fmt in ("svg", "png"):
             data = printing.preview(label, fmt, size, dpi=dpi)
         else:
@@ -82,6 +82,13 @@ def unit(name):
 @signed_in
 def location(name):
     return _one("location", name)
+
+
+@bp.get("/cards/<path:name>")
+@signed_in
+def card(name):
+    """A kanban card's label; `?loop=1`: every card of its loop (PDF or ZPL)."""
+    return _one("card", name, labels.card_labels if request.args.get("loop") else None)
 
 
 @bp.get("/badges/<path:name>")

@@ -15,6 +15,9 @@ class TaskQuery(Strict):
 
 class TaskOut(BaseModel):
     id: int
+    kind: Literal["order", "kanban", "call"] = Field(
+        description="order: a work order's shortage; kanban: line-side min/max; call: a kanban card's call")
+    card: str | None = Field(None, description="The kanban card whose call this task does (kind call)")
     unit: str | None = Field(description="LPN of the suggested pallet")
     part: str
     revision: str

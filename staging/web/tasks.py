@@ -37,8 +37,12 @@ def rules():
     return tasks.Rules.from_config(current_app.config)
 
 
-def task_json(t):
-    return {"id": t.id, "unit": t.unit.lpn if t.unit_id else None, "part": t.part.number,
+def task_json(t, card=None):
+    """A task as the API shows it; `card`: the kanban card whose call it does (kind "call"), looked up
+    when not given (a listing gives it, read for all its tasks at once)."""
+    if card is None and t.kind == tasks.calls.KIND:
+        card = tasks.calls.cards_of([t.id]).get(t.id)
+    return {"id": t.id, "kind": t.kind, "card": card, "unit": t.unit.lpn if t.unit_id else None, "part": t.part.number,
             "revision": t.part.revision, "uom": t.part.uom,
             "from": t.from_location.code if t.from_location_id else None, "to": t.to_location.code,
             "work_order": t.work_order.number if t.work_order_id else None, "machine": t.machine.code,
@@ -55,7 +59,9 @@ def task_json(t):
 @spec.validate(query=schemas_tasks.TaskQuery, resp=responses(200, schemas_tasks.TaskList, 422), tags=["tasks"])
 def api_list(query: schemas_tasks.TaskQuery):
     """Open staging tasks in queue order (claimed ones too), optionally of one machine or person."""
-    return jsonify([task_json(t) for t in tasks.open_tasks(rules(), query.machine, query.person)])
+    found = tasks.open_tasks(rules(), query.machine, query.person)
+    cards = tasks.calls.cards_of(t.id for t in found if t.kind == tasks.calls.KIND)
+    return jsonify([task_json(t, cards.get(t.id)) for t in found])
 
 
 @api.bp.post("/tasks/<int:task_id>/claim")

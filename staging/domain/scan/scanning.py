@@ -123,6 +123,8 @@ def _step(ctx, state, code, qty):
         if not user.active:
             raise Invalid("The badge of {user} is switched off.", user=str(user))
         return State(mode=state.mode, user_id=user.id), signed_in(user)
+    if meaning.kind == "card":  # a kanban card calls its material in any mode, like a command
+        return scan_tasks.call(ctx, state, meaning.obj)
     if meaning.kind == "unknown":
         if (state.awaiting_quantity() or state.wants_reason()) and (
                 QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):

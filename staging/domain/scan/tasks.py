@@ -24,6 +24,10 @@ def _next_words(task):
         what.update(work_order=task.work_order.number, machine=task.machine.code)
         words = Words("{qty} {uom} {part}, from {where}, for {work_order} on {machine}.", **what) if task.whole \
             else Words("Take {qty} {uom} {part} off it, from {where}, for {work_order} on {machine}.", **what)
+    elif task.kind == tasks.calls.KIND:
+        what.update(machine=task.machine.code)
+        words = Words("{qty} {uom} {part}, from {where}, a kanban call of {machine}.", **what) if task.whole \
+            else Words("Take {qty} {uom} {part} off it, from {where}, a kanban call of {machine}.", **what)
     else:
         what.update(machine=task.machine.code)
         words = Words("{qty} {uom} {part}, from {where}, line-side stock of {machine}.", **what) if task.whole \
@@ -57,6 +61,24 @@ def prompt(state):
     """The panel on a page load in Tasks mode (nothing pending): the next task."""
     user = User.get_or_none(User.id == state.user_id) if state.user_id else None
     return _next(user, None) if user is not None else Outcome("info", Words("Tasks"), HINTS["TASKS"])
+
+
+def call(ctx, state, card):
+    """A kanban card scanned, in any mode (like a command): its call, and the pending scan stays."""
+    called = tasks.calls.call(ctx, card.code, RULES[0])
+    card, task = called.card, called.task
+    what = dict(card=card.code, qty=card.quantity, uom=card.part.uom, part=part_label(card.part),
+                place=card.place.code)
+    title = Words("Called: {qty} {uom} {part} to {place}", **what)
+    if task is None:
+        return state, Outcome("wait", title, Words(
+            "Card {card}: no pallet of {part} is free to bring now. The call waits, and a task appears when "
+            "one is.", **what),
+            replayed=called.replayed)
+    return state, Outcome("ok", title, Words(
+        "Card {card}: task {task} brings {unit} from {where}.", task=task.id,
+        unit=task.unit.lpn if task.unit_id else part_label(card.part),
+        where=task.from_location.code if task.from_location_id else "—", **what), replayed=called.replayed)
 
 
 def step(ctx, state, meaning):

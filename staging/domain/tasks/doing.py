@@ -9,6 +9,7 @@ from ...store.models import Scan, StagingTask, Unit, utcnow
 from .. import codes, events, inventory
 from ..errors import Conflict, Invalid, NotFound
 from ..words import Words, part_label
+from . import calls
 from .picking import eligible
 from .planner import recompute
 from .queue import get, holds
@@ -166,4 +167,5 @@ def _finish(ctx, task, unit, rules):
         StagingTask.update(state="done", unit=unit, claim_expires_at=None, updated_at=now,
                            note=f"{unit.lpn} staged by {ctx.user}."[:200]).where(StagingTask.id == task.id).execute()
         events.emit_many(events.task_events("task.done", [task.id], by=ctx.user))
+        calls.task_done(task.id, now)  # a kanban call's task: the card is back in its loop
         recompute(rules, machines=[task.machine_id], parts={task.part_id}, now=now)

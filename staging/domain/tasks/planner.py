@@ -27,12 +27,12 @@ from ...store.models import (
 from .. import events
 from ..quantities import ZERO
 from ..workorders import OPEN_STATUSES, coverage
+from . import calls
 from .picking import LIVE, choose, still_on_its_way, taken_units
 from .places import LOOK_AGAIN, lanes_for, places_of
-from .rules import DEFAULT
+from .rules import DEFAULT, LEAD_CANCEL
 
 PRIORITY = {"running": 0, "released": 1, "planned": 2}
-LEAD_CANCEL = "Cancelled by "  # the note of a task a lead cancelled
 MAX_ENTRIES = 5000  # entries looked at per sync: beyond, look at everything
 UNUSABLE = ("hold", "empty", "shipping", "shipped")  # a task naming such a pallet is cancelled and planned anew
 
@@ -68,7 +68,9 @@ def _follow(rules, now, everything):
         if full:  # claimed here (other workers' jobs see it taken), done below, a machine at a time
             last, mark.full_at = Entry.select(fn.MAX(Entry.id)).scalar() or 0, now
         elif rows:
-            recompute(rules, parts={part for _, part in rows}, now=now)
+            moved = {part for _, part in rows}
+            recompute(rules, parts=moved, now=now)
+            calls.follow(rules, moved, now)  # kanban calls of these parts: stock arrived, a pallet went
         if not full:
             last = rows[-1][0] if rows else mark.last_entry
         TaskSync.update(last_entry=last, full_at=mark.full_at).where(TaskSync.name == "tasks").execute()
@@ -82,6 +84,7 @@ def _look_at_everything(rules, now):
     (17 s at 500,000 units and 200 open orders), stalling every scan meanwhile."""
     for (machine_id,) in Location.select(Location.id).where(Location.kind == "machine", Location.active).tuples():
         recompute(rules, machines=[machine_id], now=now)
+    calls.follow(rules, None, now)  # every open kanban call: the planner leaves their tasks alone
 
 
 def _asked_again():

@@ -10,6 +10,7 @@ from ...store.models import Location, Part, StagingTask, Unit, User, WorkOrder, 
 from .. import events
 from ..errors import Conflict, Invalid, NotFound
 from ..people.permissions import authorize, can
+from . import calls
 from .picking import LIVE
 from .planner import LEAD_CANCEL, recompute
 from .rules import DEFAULT
@@ -164,6 +165,7 @@ def cancel(user, task_id, rules=DEFAULT):
     task = _lead_change(user, task_id, state="cancelled", claimed_by=None, claim_expires_at=None,
                         note=f"{LEAD_CANCEL}{user}."[:200])
     recompute(rules, machines=[task.machine_id], parts={task.part_id})
+    calls.follow(rules, {task.part_id})  # a kanban call's task: another pallet for the call at once
     return task
 
 

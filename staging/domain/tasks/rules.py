@@ -27,3 +27,4 @@ class Rules:
 
 
 DEFAULT = Rules()
+LEAD_CANCEL = "Cancelled by "  # the note of a task a lead cancelled (its pallet is not suggested again)

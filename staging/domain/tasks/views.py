@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from ...store.models import User
 from .. import finders, workorders
+from .calls import KIND as CALL
+from .calls import cards_of
 from .planner import sync
 from .queue import for_machine, listing
 
@@ -55,12 +57,16 @@ def shortages_of(code, rules):
 class TaskList:
     tasks: list
     people: list  # who a lead can give a task to
+    cards: dict = field(default_factory=dict)  # task id -> the kanban card it brings material for
 
 
 def task_list(rules):
-    """Every live task in queue order, and the active people a lead can assign them to."""
+    """Every live task in queue order, the active people a lead can assign them to, and the kanban
+    cards of the tasks that do a card's call."""
     sync(rules)
-    return TaskList(listing(), list(User.select().where(User.active).order_by(User.username)))
+    found = listing()
+    return TaskList(found, list(User.select().where(User.active).order_by(User.username)),
+                    cards_of(t.id for t in found if t.kind == CALL))
 
 
 def pick_list(rules):

@@ -38,6 +38,8 @@ from .content import (  # noqa: E402
     _chunks,  # noqa: E402, F401
     badge_label,
     badge_labels,
+    card_label,
+    card_labels,
     command_sheet,
     location_label,
     location_labels,
@@ -70,7 +72,8 @@ __all__ = [
     "ROOT", "LAYOUTS", "MIMETYPES", "render",
     "BARCODE_SAFE", "QUIET", "encode",
     "DEFAULT_SIZE", "DPIS", "FORMATS", "KIND_TITLES", "KINDS", "LABEL_SIZES", "MAX_BATCH", "SHEETS", "SIZES",
-    "Label", "Settings", "Size", "badge_label", "badge_labels", "command_sheet", "location_label",
+    "Label", "Settings", "Size", "badge_label", "badge_labels", "card_label", "card_labels", "command_sheet",
+    "location_label",
     "location_labels", "make_sscc", "mark_reprints", "one", "sscc_check_digit", "sscc_code", "unit_labels",
     "units_for_work_order", "units_received", "valid_sscc",
     "Bars", "Placed", "Rect", "Text", "fit", "zpl_text",

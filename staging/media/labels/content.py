@@ -1,5 +1,5 @@
 """What goes on a label: sizes and kinds, the plant's settings, and the content of unit,
-location, badge and command labels as plain strings (SSCCs allocated on the way)."""
+location, badge, kanban card and command labels as plain strings (SSCCs allocated on the way)."""
 import datetime
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -10,11 +10,24 @@ from stdnum import ean
 
 from ...domain import codes
 from ...domain.errors import Invalid, NotFound
+from ...domain.quantities import fmt_qty
 from ...domain.scan import scanner_check
 from ...domain.scan.commands import COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
-from ...store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
+from ...store.models import (
+    Barcode,
+    Entry,
+    KanbanCard,
+    LabelPrint,
+    Location,
+    Part,
+    Sequence,
+    Unit,
+    User,
+    WorkOrder,
+    utcnow,
+)
 from ..language import language_of, say
 
 
@@ -39,10 +52,12 @@ KINDS = {
     "unit": LABEL_SIZES,
     "location": LABEL_SIZES,
     "badge": LABEL_SIZES,
+    "card": LABEL_SIZES,  # a kanban card
     "commands": SHEETS,  # one barcode per command: a page, not a label
 }
-KIND_TITLES = {"unit": "Pallet / tote", "location": "Location", "badge": "Badge", "commands": "Command sheet"}
-DEFAULT_SIZE = {"unit": "4x6", "location": "4x2", "badge": "100x50", "commands": "a4"}
+KIND_TITLES = {"unit": "Pallet / tote", "location": "Location", "badge": "Badge", "card": "Kanban card",
+               "commands": "Command sheet"}
+DEFAULT_SIZE = {"unit": "4x6", "location": "4x2", "badge": "100x50", "card": "4x2", "commands": "a4"}
 DPIS = (203, 300)
 FORMATS = ("zpl", "pdf", "svg", "png")
 MAX_BATCH = 2000
@@ -306,6 +321,24 @@ def badge_label(user):
                                            "role": ROLE_WORDS.get(user.role, user.role.upper())})
 
 
+def card_label(card):
+    """A kanban card: its part, quantity and place, which card of its loop, and its code to scan."""
+    part = card.part
+    return Label("card", card.code, {
+        "code": card.code, "title": Words("KANBAN"), "part": f"{part.number} rev {part.revision or '-'}",
+        "description": part.description or "", "qty": f"{fmt_qty(card.quantity)} {part.uom}",
+        "place": card.place.code, "loop": Words("card {number} of {count}", number=card.number, count=card.count)})
+
+
+def card_labels(code, settings=None):
+    """Every card of the loop the card `code` belongs to, in order."""
+    first = KanbanCard.get_or_none(KanbanCard.code == codes.normalise(code))
+    if first is None:
+        raise NotFound("No kanban card “{code}”.", code=codes.shown(code))
+    cards = KanbanCard.select().where(KanbanCard.loop == first.loop).order_by(KanbanCard.number)
+    return [card_label(c).said_in(settings.language if settings else "en") for c in cards]
+
+
 def command_sheet(settings=None):
     basic = [{"payload": p, "label": t} for p, t in COMMANDS if not p.startswith("CMD:MODE:")]
     modes = [{"payload": p, "label": t} for p, t in COMMANDS if p.startswith("CMD:MODE:")]
@@ -332,6 +365,11 @@ def one(kind, code, settings):
         if user is None:
             raise NotFound("No badge “{code}”.", code=codes.shown(code))
         return badge_label(user).said_in(settings.language)
+    if kind == "card":
+        card = KanbanCard.get_or_none(KanbanCard.code == codes.normalise(code))
+        if card is None:
+            raise NotFound("No kanban card “{code}”.", code=codes.shown(code))
+        return card_label(card).said_in(settings.language)
     if kind == "commands":
         return command_sheet(settings)
     raise NotFound("No label kind “{kind}”.", kind=codes.shown(kind))

@@ -34,9 +34,12 @@ from .core import (
 from .events import Event
 from .imports import ImportedRow
 from .planning import (
+    CALL_STATES,
     LINE_SIDE_KINDS,
     TASK_STATES,
+    Call,
     Genealogy,
+    KanbanCard,
     LineSidePlace,
     LineSideStock,
     OutputUnit,
@@ -69,3 +72,4 @@ MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
 MODELS += [Event]
 MODELS += [Webhook, WebhookDelivery]
+MODELS += [KanbanCard, Call]

@@ -114,3 +114,45 @@ class Genealogy(BaseModel):
 
     class Meta:
         indexes = ((("output", "input"), True),)
+
+
+# --- kanban cards: a printed card at a line-side place calls a quantity of a part ------------------
+
+CALL_STATES = ("waiting", "tasked", "done")
+
+
+class KanbanCard(BaseModel):
+    """A printed card of a loop (`number` of `count`, two-bin or n-card): scanned, it calls
+    `quantity` of `part` to `place`; back in the loop when its call is done."""
+    code = CharField(max_length=40, unique=True)
+    place = ForeignKeyField(Location, backref="+")
+    part = ForeignKeyField(Part, backref="+")
+    quantity = Quantity(constraints=[Check("quantity > 0")])
+    loop = CharField(max_length=40, index=True)  # the loop's name: its first card's code
+    number = IntegerField(default=1)  # card `number` of `count` in its loop
+    count = IntegerField(default=1)
+    active = BooleanField(default=True)
+    created_by = ForeignKeyField(User, null=True, backref="+")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "kanban_card"
+
+
+class Call(BaseModel):
+    """A card scanned: waiting (no pallet to bring yet), tasked (its staging task is on its way), done
+    (the task was done: the card is back in the loop). `part` repeats the card's, so waiting calls of a
+    part are found by one indexed read when stock of it arrives."""
+    card = ForeignKeyField(KanbanCard, backref="+")
+    part = ForeignKeyField(Part, backref="+")
+    state = CharField(max_length=8, default="waiting",
+                      constraints=[Check("state IN ('waiting','tasked','done')")])
+    task = ForeignKeyField(StagingTask, null=True, backref="+")
+    at = DateTimeField(default=utcnow)
+    by = ForeignKeyField(User, null=True, backref="+")
+    client_scan_id = CharField(max_length=64, null=True, unique=True)  # the same scan twice calls once
+    done_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "kanban_call"
+        indexes = ((("state", "part"), False), (("card", "state"), False), (("task",), False))
