@@ -16,6 +16,7 @@ from . import (
     labels,
     people_first,
     plant,
+    printers,
     reports,
     scan,
     security,

@@ -46,6 +46,8 @@ from .planning import (
 from .records import (
     LOG_NOTE_KINDS,
     NOTE_MAX,
+    PRINT_JOB_STATES,
+    PRINTER_STATES,
     SECURITY_EVENTS,
     LabelJob,
     LabelPrint,
@@ -53,6 +55,7 @@ from .records import (
     LogNote,
     MasterChange,
     Printer,
+    PrintJob,
     SecurityEvent,
     Setting,
     ShiftLog,
@@ -63,4 +66,5 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
           LoginFailure, SecurityEvent, MasterChange, Setting, OutputUnit, Genealogy]
 MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
+MODELS += [PrintJob]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
