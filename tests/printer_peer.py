@@ -37,11 +37,16 @@ class PrinterPeer:
         self.flags = dict(flags)
 
     def switch_on(self):
-        self.server = socket.create_server(("127.0.0.1", self.port or 0), reuse_port=False)
+        self.server = socket.create_server(("127.0.0.1", self.port or 0))
         self.port = self.server.getsockname()[1]
         threading.Thread(target=self._serve, args=(self.server,), daemon=True).start()
 
     def switch_off(self):
+        # shutdown wakes the thread blocked in accept(); a bare close would leave the port listening.
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.server.close()
 
     close = switch_off
