@@ -262,7 +262,8 @@ def print_one():
         job = printqueue.print_to(g.user, request.form.get("printer"), [label],
                                   timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
         message = _job_said(job, code, label.reprint)
-        error, status = None, 200
+        error, status = (None, 200) if job.state == "sent" else (None, 202) if job.state == "queued" else (message, 503)
+        message = None if error else message
     except DomainError as err:
         message, error, status = None, say(err), err.status
     if request.headers.get("HX-Request"):
