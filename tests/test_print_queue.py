@@ -228,3 +228,14 @@ def test_two_senders_never_send_one_job_twice(plant, floor_zebra):
     assert [next(u.lpn for u in units if u.lpn.encode() in z) for z in received] == [u.lpn for u in units]
     assert {PrintJob.get_by_id(j.id).state for j in jobs} == {"sent"}
     assert LabelPrint.select().count() == 6
+
+
+def test_the_promise_holds_after_sends_and_names_a_sent_job_without_its_print_rows(plant, floor_zebra):
+    from staging.domain.promises import print_jobs
+    units = [plant.receive() for _ in range(2)]
+    floor_zebra.set()
+    jobs = [printqueue.print_to(plant.stager, "Floor Zebra", label_for(u), timeout=2) for u in units]
+    printqueue.test_label(plant.stager, jobs[0].printer, timeout=2)
+    assert [j.state for j in jobs] == ["sent", "sent"] and print_jobs.broken() == []
+    LabelPrint.delete().where(LabelPrint.print_job == jobs[1].id).execute()
+    assert print_jobs.broken() == [f"print job {jobs[1].id}: sent, 1 labels but 0 print rows"]

@@ -174,9 +174,11 @@ def mark_sent(user, job_id):
     authorize(user, "print_labels")
     job = get_job(job_id)
     with write_transaction():
-        if not _set(job.id, ("failed",), state="sent", error="", sent_at=utcnow()):
-            raise Conflict("Job {job} is {state}: only a failed job can be marked as printed.", job=job.id,
-                           state=job.state)
+        done = PrintJob.update(state="sent", error="", sent_at=utcnow(), updated_at=utcnow()).where(
+            PrintJob.id == job.id, PrintJob.state == "failed", PrintJob.attempts > 0).execute()
+        if not done:
+            raise Conflict("Job {job} never went to the printer: only a job that may have printed can be marked "
+                           "as printed. Retry or reprint it.", job=job.id)
         _record(job)
     return get_job(job.id)
 
