@@ -147,6 +147,7 @@ def api_add_printer(json: schemas_printers.PrinterIn):
                tags=["printers"])
 def api_print(json: schemas_printers.PrintIn):
     """Print labels on a printer: a job, tried at once; 202 whether sent or still waiting (`state`)."""
+    printing.get_printer(json.printer)  # an unknown printer is said before an unknown label
     batch = [labels.one(json.kind, code, settings()) for code in json.codes]
     job = printqueue.print_to(g.user, json.printer, batch, copies=json.copies, request=json.request_id,
                               timeout=_timeout())
