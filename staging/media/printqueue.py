@@ -47,6 +47,22 @@ def reason(printer):
     return None
 
 
+def not_printing(places):
+    """For the floor board: the printers that cannot print now (no paper, head open, paused,
+    offline), with why, and per place given (a machine, a station) the reason of the printer that
+    serves it. Costs nothing more while every printer prints."""
+    down = [p for p in printing.printers() if reason(p) is not None]
+    if not down:
+        return [], {}
+    ids = {p.id for p in down}
+    served = {}
+    for place in places:
+        printer = printing.printer_for(place)
+        if printer is not None and printer.id in ids:
+            served[place.id] = reason(printer)
+    return [(p, reason(p)) for p in down], served
+
+
 # --- asking a printer ---------------------------------------------------------------------------------
 
 def check(printer, *, connect_timeout=printing.DEFAULT_TIMEOUT, answer_timeout=printer_status.STATUS_TIMEOUT):
