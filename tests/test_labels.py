@@ -1,7 +1,6 @@
 """Labels against the database (SQLite and PostgreSQL): what goes on them, SSCCs that scan back
 to their unit, printing to a real socket, the print history, batches."""
 import socket
-import threading
 import time
 
 import biip

@@ -14,6 +14,7 @@ from .test_handheld_browser import sign_in
 from .test_scan_browser import shows, wedge
 
 PLAIN = labels.Settings()
+TIMED_OUT = "Waited 30 minutes and was not printed: Floor Zebra has no paper."
 
 
 @pytest.fixture
@@ -67,8 +68,8 @@ def failed_job(web_plant, unit, error, attempts=0):
 def test_the_fleet_page_shows_state_since_when_and_failed_jobs_are_retried_cancelled_and_reprinted(
         page, live_server, web_plant, floor_zebra):
     printqueue.check(Printer.get(Printer.name == "Floor Zebra"), answer_timeout=0.5)
-    waited = failed_job(web_plant, web_plant.receive(), "Waited 30 minutes and was not printed: Floor Zebra has no paper.")
-    unwanted = failed_job(web_plant, web_plant.receive(), "Waited 30 minutes and was not printed: Floor Zebra has no paper.")
+    waited = failed_job(web_plant, web_plant.receive(), TIMED_OUT)
+    unwanted = failed_job(web_plant, web_plant.receive(), TIMED_OUT)
     maybe = failed_job(web_plant, web_plant.receive(), "May have printed: the sender stopped while sending it.", 1)
     sign_in(page, live_server, "admin1", 1280, 800, "/floor")
     expect(page.locator(".printer-down")).to_contain_text("Printer: Floor Zebra has no paper, since")
@@ -119,7 +120,7 @@ def test_a_bad_printer_is_refused_on_screen_and_nothing_saved(page, live_server,
 @pytest.mark.browser
 def test_the_fleet_page_on_a_handheld(page, live_server, web_plant, floor_zebra):
     printqueue.check(Printer.get(Printer.name == "Floor Zebra"), answer_timeout=0.5)
-    failed_job(web_plant, web_plant.receive(), "Waited 30 minutes and was not printed: Floor Zebra has no paper.")
+    failed_job(web_plant, web_plant.receive(), TIMED_OUT)
     sign_in(page, live_server, "stager1", 360, 640, "/labels/printers")
     expect(page.locator("tr.printer", has_text="Floor Zebra")).to_contain_text("paper out")
     page.screenshot(path="/tmp/floor/printers-fleet-360.png", full_page=True)

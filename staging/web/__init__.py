@@ -55,6 +55,7 @@ def register(app):
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)
+    printers.register(app)  # the printer fleet: its routes live on labels' and the api's blueprints
     settings.init_app(app)  # the stored settings, read before anything else looks at the config
     devices.init_app(app)  # the signed device key the sign-in throttle counts by
     auth.init_app(app)

@@ -28,6 +28,13 @@ def _timeout():
     return _timeouts()["timeout"]
 
 
+def register(app):
+    """The sender's pace and the status query's patience, unless the configuration says otherwise:
+    a round every 2 s (0: no background sender in this process), 2 s for a ~HS answer."""
+    app.config.setdefault("PRINT_SENDER_SECONDS", 2)
+    app.config.setdefault("PRINTER_STATUS_TIMEOUT", printer_status.STATUS_TIMEOUT)
+
+
 @bp.before_app_request
 def _send_in_background():
     # Waiting labels go out from this process's sender, after a restart too; tests (TESTING) run
