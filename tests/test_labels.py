@@ -10,7 +10,7 @@ from staging.domain import codes, inventory
 from staging.domain.errors import Forbidden, Invalid, NotFound
 from staging.domain.scan.commands import MODES
 from staging.media import labels, printing, printqueue
-from staging.store.models import LabelJob, LabelPrint, Printer, WorkOrder
+from staging.store.models import LabelJob, LabelPrint, Printer, PrintJob, WorkOrder
 
 from .printer_peer import PrinterPeer
 
@@ -236,13 +236,16 @@ def test_a_batch_job_renders_a_downloadable_file_and_records_its_labels(plant):
     assert LabelPrint.select().where(LabelPrint.job == job).count() == len(units)
 
 
-def test_a_batch_job_to_a_refusing_printer_fails_clearly_and_records_nothing(plant):
+def test_a_batch_job_to_a_refusing_printer_waits_in_its_queue_says_so_and_records_nothing(plant):
     printing.save_printer(plant.users["admin"], "Gone", "127.0.0.1", refused_port(), 203, "4x6")
     staged(plant, 2)
     job = printing.start_job(plant.stager, "unit", {"work_order": "WO-1"}, size="4x2", output="printer",
                              printer_name="Gone", settings=PLAIN, background=False, timeout=2)
     job = LabelJob.get_by_id(job.id)
-    assert job.status == "failed" and "refused" in job.error
+    [queued] = PrintJob.select()
+    assert job.status == "done" and job.error == (
+        f"Print job {queued.id} on Gone: queued. Gone does not answer (refused the connection)")
+    assert queued.state == "queued" and len(queued.codes.split()) == 2
     assert LabelPrint.select().count() == 0
 
 

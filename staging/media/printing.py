@@ -17,6 +17,7 @@ from ..domain.errors import DomainError, Invalid, NotFound
 from ..domain.inventory import made_by
 from ..domain.people.permissions import authorize, can
 from ..domain.setup.fields import Form
+from ..domain.words import Words
 from ..store.db import db, write_transaction
 from ..store.models import LabelJob, LabelPrint, Location, Printer, User, utcnow
 from . import labels
@@ -369,15 +370,29 @@ def run_job(job_id, found, timeout=DEFAULT_TIMEOUT):
         data = labels.render(found, fmt, job.size, dpi=job.dpi, sheet=job.sheet or None, progress=progress)
         if job.output == "printer":
             _set(job_id, status="sending")
-            send(job.printer, data, timeout)
+            _set(job_id, status="done", error=_through_queue(job, found, data, timeout))
+            return
         # Recorded before "done": whoever sees the job done sees its history (and can confirm it).
         record(job.user, found, output=job.output, size=job.size, printer=job.printer, job=job)
-        _set(job_id, status="done", result=None if job.output == "printer" else data)
+        _set(job_id, status="done", result=data)
     except DomainError as err:
         _set(job_id, status="failed", error=err.message)
     except Exception as err:  # a bug must still end the job, or its page polls forever
         _set(job_id, status="failed", error=f"Making the labels failed: {type(err).__name__}: {err}")
         raise
+
+
+def _through_queue(job, found, data, timeout):
+    """A batch for a printer is a print job like any other: it waits while the printer cannot print
+    and is sent once (printqueue). "" when it went out now, else where it is, in words."""
+    from . import printqueue  # the queue builds on this module's printers and send
+    queued = printqueue.rendered(job.user, job.printer, found, data)
+    printqueue.dispatch(job.printer, timeout=timeout)
+    queued = printqueue.get_job(queued.id)
+    if queued.state == "sent":
+        return ""
+    return str(Words("Print job {job} on {printer}: {state}. {why}", job=queued.id, printer=job.printer.name,
+                     state=queued.state, why=queued.error))
 
 
 def _set(job_id, **values):

@@ -98,6 +98,11 @@ def enqueue(user, printer, batch, *, copies=1, request=None, reprint=False):
     for label in batch:
         label.mark_reprint(reprint or label.reprint or label.code in waiting)
     payload = labels.zpl(batch, printer.size, printer.dpi) * copies
+    return rendered(user, printer, batch, payload, copies=copies, request=request)
+
+
+def rendered(user, printer, batch, payload, *, copies=1, request=None):
+    """Store labels already rendered (a batch made in the background) as a queued job."""
     return PrintJob.create(printer=printer, user=user, kind=batch[0].kind, codes="\n".join(lb.code for lb in batch),
                            copies=copies, reprint=any(lb.reprint for lb in batch), payload=payload,
                            request=str(request)[:64] if request else None, error=_waiting(printer))
