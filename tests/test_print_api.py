@@ -35,6 +35,7 @@ def test_a_label_for_a_printer_without_paper_is_accepted_waits_says_why_and_prin
         assert printsender.Sender(waiting_every=0, idle_every=0).run_once() == 1
         done = client.get(f"/api/print/{job}", headers=stager).json
         assert (done["state"], done["printer"], done["attempts"], done["error"]) == ("sent", "Floor Zebra", 1, None)
+        assert done["waited"] == "Floor Zebra has no paper"  # why it was late, kept
         assert len(peer.wait(1)) == 1 and unit.lpn.encode() in peer.jobs[0]
         assert client.get("/api/printers", headers=stager).json[0]["status"] == "ready"
     finally:

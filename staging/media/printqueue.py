@@ -141,6 +141,11 @@ def waiting(printer):
                 .order_by(PrintJob.id))
 
 
+def sent_lately(printer, limit=5):
+    return list(PrintJob.select().where(PrintJob.printer == printer, PrintJob.state == "sent")
+                .order_by(PrintJob.id.desc()).limit(limit))
+
+
 def failed(printer, limit=20):
     return list(PrintJob.select().where(PrintJob.printer == printer, PrintJob.state == "failed")
                 .order_by(PrintJob.id.desc()).limit(limit))
@@ -294,7 +299,8 @@ def _time_out(printer):
 
 
 def _note_waiting(printer):
-    PrintJob.update(error=_waiting(printer), updated_at=utcnow()).where(
+    why = _waiting(printer)
+    PrintJob.update(error=why, waited=why, updated_at=utcnow()).where(
         PrintJob.printer == printer, PrintJob.state == "queued").execute()
 
 
@@ -308,7 +314,7 @@ def _send(job, printer, timeout):
         if not err.connected:  # nothing went out: it waits for the printer again
             Printer.update(status="offline", status_note=err.message[:200], status_since=utcnow()).where(
                 Printer.id == printer.id, Printer.status != "offline").execute()
-            _set(job.id, ("sending",), state="queued", error=err.message)
+            _set(job.id, ("sending",), state="queued", error=err.message, waited=err.message)
             return False
         _set(job.id, ("sending",), state="failed", error=str(Words(
             "May have printed: {problem} Check {printer}, then reprint or mark it printed.",

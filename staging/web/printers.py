@@ -65,7 +65,7 @@ def printers():
         except DomainError as err:
             error, status = err, err.status
     fleet = [{"printer": p, "why": printqueue.reason(p), "waiting": printqueue.waiting(p),
-              "failed": printqueue.failed(p)} for p in printing.printers()]
+              "failed": printqueue.failed(p), "sent": printqueue.sent_lately(p)} for p in printing.printers()]
     return render_template("labels/printers.html", fleet=fleet, error=error,
                            can_set_up=can(g.user, "set_up_printers"), can_print=can(g.user, "print_labels"),
                            sizes=labels.LABEL_SIZES, dpis=labels.DPIS, form=request.form), status
@@ -123,7 +123,8 @@ def printer_json(printer, counts):
 
 def job_json(job):
     return {"job": job.id, "state": job.state, "printer": job.printer.name, "attempts": job.attempts,
-            "error": job.error or None, "kind": job.kind, "codes": [c for c in job.codes.split("\n") if c],
+            "error": job.error or None, "waited": job.waited or None, "kind": job.kind,
+            "codes": [c for c in job.codes.split("\n") if c],
             "created_at": iso(job.created_at), "sent_at": iso(job.sent_at)}
 
 

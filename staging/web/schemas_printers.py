@@ -52,6 +52,7 @@ class PrintJobOut(BaseModel):
     printer: str
     attempts: int = Field(description="How often it went on the wire (0 or 1 unless a person retried)")
     error: str | None = Field(description="Why it waits (queued) or failed; null when sent")
+    waited: str | None = Field(description="Why it had to wait, kept after it was sent; null when it never waited")
     kind: str
     codes: list[str]
     created_at: str

@@ -32,6 +32,7 @@ def up(migrator, db):
         state = CharField(max_length=16, default='queued', index=True)
         attempts = IntegerField(default=0)
         error = TextField(default='')
+        waited = TextField(default='')
         request = CharField(max_length=64, null=True, unique=True)
         created_at = DateTimeField()
         queued_at = DateTimeField()

@@ -92,6 +92,7 @@ class PrintJob(BaseModel):
     state = CharField(max_length=16, default="queued", index=True)
     attempts = IntegerField(default=0)
     error = TextField(default="")  # why it waits or failed, in words; "" once sent
+    waited = TextField(default="")  # why it had to wait, kept once sent: the history of a late label
     request = CharField(max_length=64, null=True, unique=True)  # the caller's id: the same request once
     created_at = DateTimeField(default=utcnow)
     queued_at = DateTimeField(default=utcnow)  # since when it waits (a retry waits anew)
