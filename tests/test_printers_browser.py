@@ -76,6 +76,7 @@ def test_the_fleet_page_shows_state_since_when_and_failed_jobs_are_retried_cance
     assert late.state == "queued"
     sign_in(page, live_server, "admin1", 1280, 800, "/floor")
     expect(page.locator(".printer-down")).to_contain_text("Printer: Floor Zebra has no paper, since")
+    page.screenshot(path="/tmp/floor/floor-printer-down-1280.png")
     page.get_by_role("link", name="Labels", exact=True).first.click()
     page.get_by_role("link", name="Printers").click()
     row = page.locator("tr.printer", has_text="Floor Zebra")
