@@ -76,3 +76,19 @@ def test_the_printers_api_is_in_the_openapi_document(client):
     assert {"post", "get"} <= set(paths["/api/printers"])
     assert set(paths["/api/print"]["post"]["responses"]) >= {"202", "404", "422"}
     assert "/api/print/{job_id}" in paths
+
+
+def test_the_floor_board_says_which_printer_cannot_print_on_the_tiles_it_serves(client, web_plant):
+    from staging.media import printing, printqueue
+    from staging.store.models import Printer
+
+    from .test_labels import refused_port
+    from .webutil import login
+    printing.save_printer(web_plant.users["admin"], "M1 Zebra", "127.0.0.1", refused_port(), serves="M1")
+    login(client, "lead1")
+    assert "printer-down" not in client.get("/floor").get_data(as_text=True)  # never asked: nothing said
+    printqueue.check(Printer.get(Printer.name == "M1 Zebra"), answer_timeout=0.3)
+    page = client.get("/floor").get_data(as_text=True)
+    assert "Printer: M1 Zebra does not answer (refused the connection), since" in page
+    tile = page[page.index('href="/machines/M1"'):page.index('href="/machines/M2"')]
+    assert "tile-printer" in tile and "M1 Zebra does not answer" in tile
