@@ -63,6 +63,10 @@ class Config:
     SCAN_OFFLINE = _bool("SCAN_OFFLINE", "1")
     # Seconds to wait for a network label printer to accept a connection and the data.
     PRINTER_TIMEOUT = float(os.environ.get("PRINTER_TIMEOUT", "5"))
+    # Seconds to wait for a printer's answer to the host status query ~HS (no answer: unknown), and
+    # how often each process's background sender looks at the printers (0: no sender here).
+    PRINTER_STATUS_TIMEOUT = float(os.environ.get("PRINTER_STATUS_TIMEOUT", "2"))
+    PRINT_SENDER_SECONDS = float(os.environ.get("PRINT_SENDER_SECONDS", "2"))
     # Failed sign-ins (15 minutes) before that user name, or that address, must wait.
     LOGIN_MAX_FAILURES_PER_USER = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USER", "5"))
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))

@@ -286,3 +286,29 @@ def test_the_kanban_cards_page_passes_axe_with_cards_and_calls(page, live_server
     expect(page.locator("#calls")).to_contain_text("waiting for stock")
     problems = check_both_sizes(page, "lead /kanban")
     assert not problems, "\n".join(problems)
+
+
+def test_the_printer_fleet_and_the_floor_board_with_a_printer_down_pass_axe(page, live_server, plant):
+    from staging.media import labels, printing, printqueue
+    from staging.store.models import Printer, PrintJob
+
+    from .printer_peer import PrinterPeer
+    peer = PrinterPeer(paper_out=True)
+    try:
+        printing.save_printer(plant.users["admin"], "Floor Zebra", "127.0.0.1", peer.port, serves="R-A")
+        printer = Printer.get(Printer.name == "Floor Zebra")
+        printqueue.check(printer, answer_timeout=0.5)
+        units = [plant.receive() for _ in range(2)]
+        waiting, failed = (printqueue.enqueue(plant.stager, printer, labels.unit_labels([u.lpn], labels.Settings()))
+                           for u in units)
+        PrintJob.update(state="failed", error="Waited 30 minutes", attempts=1).where(PrintJob.id == failed.id).execute()
+        problems = []
+        for username, path in [("admin1", "/labels/printers"), ("stager1", "/labels/printers"), ("lead1", "/floor")]:
+            signed_in(page, live_server, username, path, "desk")
+            expect(page.locator("main")).to_contain_text("Floor Zebra")
+            problems += check_both_sizes(page, f"{username} {path}")
+            page.context.clear_cookies()
+        assert not problems, "\n".join(problems)
+        assert waiting.state == "queued"
+    finally:
+        peer.close()

@@ -16,7 +16,7 @@ from .plant import loc
 
 RULES = tasks.Rules()
 PROMISES = ("barcodes", "closed_orders", "events", "genealogy", "kanban_calls", "logbooks", "open_tasks",
-            "own_output", "stock_ledger", "webhook_deliveries", "work_order_totals")
+            "own_output", "print_jobs", "stock_ledger", "webhook_deliveries", "work_order_totals")
 
 
 def run(runner):

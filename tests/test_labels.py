@@ -1,7 +1,6 @@
 """Labels against the database (SQLite and PostgreSQL): what goes on them, SSCCs that scan back
 to their unit, printing to a real socket, the print history, batches."""
 import socket
-import threading
 import time
 
 import biip
@@ -10,43 +9,17 @@ import pytest
 from staging.domain import codes, inventory
 from staging.domain.errors import Forbidden, Invalid, NotFound
 from staging.domain.scan.commands import MODES
-from staging.media import labels, printing
-from staging.store.models import LabelJob, LabelPrint, Printer, WorkOrder
+from staging.media import labels, printing, printqueue
+from staging.store.models import LabelJob, LabelPrint, Printer, PrintJob, WorkOrder
+
+from .printer_peer import PrinterPeer
 
 GS1 = labels.Settings(timezone="Europe/Berlin", gs1_prefix="1234567890", gs1_extension="0", plant="Test plant")
 PLAIN = labels.Settings(timezone="Europe/Berlin")
 
 
-class FakePrinter:
-    """A printer on 127.0.0.1: accepts connections and keeps what each one sent."""
-
-    def __init__(self):
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.jobs = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            with conn:
-                chunks = []
-                while data := conn.recv(65536):
-                    chunks.append(data)
-                self.jobs.append(b"".join(chunks))
-
-    def wait(self, count=1, seconds=10):
-        deadline = time.monotonic() + seconds
-        while len(self.jobs) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return self.jobs
-
-    def close(self):
-        self.server.close()
+class FakePrinter(PrinterPeer):
+    """A ready printer on 127.0.0.1 (tests/printer_peer.py): answers ~HS and keeps what it was sent."""
 
 
 @pytest.fixture
@@ -150,7 +123,7 @@ def test_badges_and_the_command_sheet(plant):
 
 def test_a_batch_reaches_the_printer_as_one_zpl_format_per_unit(plant, fake_printer):
     units = staged(plant, 3)
-    printing.print_to(plant.stager, "Dock Zebra", labels.units_for_work_order("WO-1", PLAIN))
+    printqueue.print_to(plant.stager, "Dock Zebra", labels.units_for_work_order("WO-1", PLAIN))
     (data,) = fake_printer.wait(1)
     text = data.decode()
     assert text.startswith("^XA") and text.rstrip().endswith("^XZ")
@@ -165,21 +138,20 @@ def test_a_batch_reaches_the_printer_as_one_zpl_format_per_unit(plant, fake_prin
 
 def test_a_reprint_is_marked_on_the_label_and_in_the_history(plant, fake_printer):
     unit = plant.receive()
-    printing.print_to(plant.stager, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
-    printing.print_to(plant.lead, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
+    printqueue.print_to(plant.stager, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
+    printqueue.print_to(plant.lead, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
     first, second = fake_printer.wait(2)
     assert b"REPRINT" not in first and b"REPRINT" in second
     assert [(r.user.username, r.reprint) for r in printing.history("unit", unit.lpn)] == [
         ("lead1", True), ("stager1", False)]
 
 
-def test_a_printer_that_refuses_gives_a_clear_error_and_no_print_is_recorded(plant):
+def test_a_printer_that_refuses_keeps_the_label_waiting_says_why_and_records_no_print(plant):
     printing.save_printer(plant.users["admin"], "Gone", "127.0.0.1", refused_port(), 300, "4x2")
     unit = plant.receive()
-    with pytest.raises(printing.PrinterError) as caught:
-        printing.print_to(plant.stager, "Gone", labels.unit_labels([unit.lpn], PLAIN), timeout=2)
-    assert "Gone" in caught.value.message and "refused" in caught.value.message
-    assert "Nothing was printed" in caught.value.message
+    job = printqueue.print_to(plant.stager, "Gone", labels.unit_labels([unit.lpn], PLAIN), timeout=2)
+    assert job.state == "queued"
+    assert "Gone does not answer" in job.error and "refused" in job.error
     assert LabelPrint.select().count() == 0
 
 
@@ -203,7 +175,7 @@ def test_a_printer_that_does_not_answer_times_out_clearly(plant):
 def test_operators_may_not_print_and_nothing_is_sent(plant, fake_printer):
     unit = plant.receive()
     with pytest.raises(Forbidden, match="print labels"):
-        printing.print_to(plant.operator, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
+        printqueue.print_to(plant.operator, "Dock Zebra", labels.unit_labels([unit.lpn], PLAIN))
     assert fake_printer.wait(1, seconds=0.3) == [] and LabelPrint.select().count() == 0
 
 
@@ -264,13 +236,16 @@ def test_a_batch_job_renders_a_downloadable_file_and_records_its_labels(plant):
     assert LabelPrint.select().where(LabelPrint.job == job).count() == len(units)
 
 
-def test_a_batch_job_to_a_refusing_printer_fails_clearly_and_records_nothing(plant):
+def test_a_batch_job_to_a_refusing_printer_waits_in_its_queue_says_so_and_records_nothing(plant):
     printing.save_printer(plant.users["admin"], "Gone", "127.0.0.1", refused_port(), 203, "4x6")
     staged(plant, 2)
     job = printing.start_job(plant.stager, "unit", {"work_order": "WO-1"}, size="4x2", output="printer",
                              printer_name="Gone", settings=PLAIN, background=False, timeout=2)
     job = LabelJob.get_by_id(job.id)
-    assert job.status == "failed" and "refused" in job.error
+    [queued] = PrintJob.select()
+    assert job.status == "done" and job.error == (
+        f"Print job {queued.id} on Gone: queued. Gone does not answer (refused the connection)")
+    assert queued.state == "queued" and len(queued.codes.split()) == 2
     assert LabelPrint.select().count() == 0
 
 

@@ -10,7 +10,7 @@ from pyzbar.pyzbar import decode
 
 from staging.domain.people.users import create_token
 from staging.media import printing
-from staging.store.models import LabelPrint, Part
+from staging.store.models import LabelPrint, Part, PrintJob
 
 from .test_labels import FakePrinter, refused_port
 from .webutil import csrf_token, login
@@ -141,13 +141,14 @@ def test_the_unit_page_prints_and_reprints_on_a_network_printer(stager, plant):
     assert jobs[0].count(b"^XA") == 1 and b"^FH_^FD<script>alert('x')</script>" in jobs[0]  # text, not a command
 
 
-def test_a_refusing_printer_is_reported_in_the_block_and_nothing_recorded(stager, plant):
+def test_a_refusing_printer_keeps_the_label_queued_says_why_in_the_block_and_records_nothing(stager, plant):
     printing.save_printer(plant.users["admin"], "Gone", "127.0.0.1", refused_port(), 203, "4x6")
     form = {"csrf_token": csrf_token(stager, "/labels"), "kind": "unit", "code": plant.unit.lpn, "printer": "Gone"}
     response = stager.post("/labels/print", data=form, headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 503 and "refused the connection" in html and 'role="alert"' in html
-    assert stager.post("/labels/print", data=form).status_code == 503
+    assert response.status_code == 202 and "Queued on Gone: Gone does not answer (refused the connection)" in html
+    assert stager.post("/labels/print", data=form).status_code == 202
+    assert PrintJob.select().where(PrintJob.state == "queued").count() == 2
     assert LabelPrint.select().count() == 0
 
 

@@ -17,7 +17,7 @@ from staging.domain import codes, inventory, logbook, tasks
 from staging.domain.errors import Forbidden
 from staging.domain.people.users import create_token
 from staging.domain.scan import scanner_check
-from staging.media import labels, printing
+from staging.media import labels, printing, printqueue
 from staging.store.models import (
     MODELS,
     ROLES,
@@ -31,6 +31,7 @@ from staging.store.models import (
     OutputUnit,
     Part,
     Printer,
+    PrintJob,
     SecurityEvent,
     Setting,
     ShiftLog,
@@ -75,6 +76,10 @@ class World:
         self.safety = logbook.add_note(p.operator, p.machine, self.day, "Early", "safety", "Oil on floor", cal)
         self.printer = FakePrinter()
         printing.save_printer(p.users["admin"], "Dock Zebra", "127.0.0.1", self.printer.port, 203, "4x6")
+        # A print job that failed (it waited too long): a stager tries it again.
+        self.failed_job = printqueue.enqueue(p.stager, Printer.get(Printer.name == "Dock Zebra"),
+                                             labels.unit_labels([self.unit.lpn], labels.Settings()))
+        PrintJob.update(state="failed", error="Waited 30 minutes").where(PrintJob.id == self.failed_job.id).execute()
         # A PDF batch of the dock pallet's label, made but not yet confirmed as printed.
         self.job = printing.start_job(p.stager, "unit", {"lpns": self.unit.lpn}, size="4x6", output="pdf",
                                       settings=labels.Settings.from_config(app.config), background=False)
@@ -280,11 +285,24 @@ CASES = [
          lambda c, w, who: form(c, f"/labels/jobs/{w.job.id}/confirm"),
          lambda r, w, b: _where(LabelPrint, LabelPrint.printed) == 1),
     Case("printers: add one", "labels.printers", "POST", "admin",
-         lambda c, w, who: form(c, "/labels/printers", {"name": "Office", "host": "10.0.0.9", "port": "9100"}),
+         lambda c, w, who: form(c, "/labels/printers", {"name": "Office", "host": "127.0.0.1", "port": "1"}),
          lambda r, w, b: _count(Printer) == 2),
     Case("printers: remove one", "labels.printers", "POST", "admin",
          lambda c, w, who: form(c, "/labels/printers", {"remove": "Dock Zebra"}),
          lambda r, w, b: _changed(r, w, b)),
+    Case("printers: a test label", "labels.test_label", "POST", "stager",
+         lambda c, w, who: form(c, "/labels/printers/test", {"printer": "Dock Zebra"}),
+         lambda r, w, b: len(w.printer.wait(1)) == 1 and _where(PrintJob, PrintJob.state == "sent") == 1),
+    Case("printers: retry a failed job", "labels.job_action", "POST", "stager",
+         lambda c, w, who: form(c, f"/labels/printers/jobs/{w.failed_job.id}", {"action": "retry"}),
+         lambda r, w, b: len(w.printer.wait(1)) == 1 and PrintJob.get_by_id(w.failed_job.id).state == "sent"),
+    Case("API: add a printer", "api.api_add_printer", "POST", "admin",
+         lambda c, w, who: api(c, who, "/api/printers", w, json={"name": "Office", "host": "127.0.0.1", "port": 1}),
+         lambda r, w, b: r.status_code == 201 and _count(Printer) == 2),
+    Case("API: print labels", "api.api_print", "POST", "stager",
+         lambda c, w, who: api(c, who, "/api/print", w, json={"printer": "Dock Zebra", "kind": "unit",
+                                                               "codes": [w.unit.lpn]}),
+         lambda r, w, b: r.status_code == 202 and len(w.printer.wait(1)) == 1),
     Case("logbook: a note", "reports.add_note", "POST", "operator",
          lambda c, w, who: form(c, w.log + "/notes", {"kind": "note", "text": "Die change"}),
          lambda r, w, b: _count(LogNote) == 2),

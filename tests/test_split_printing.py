@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from staging.domain import inventory
 from staging.domain.errors import Invalid
 from staging.media import printing
-from staging.store.models import LabelPrint, LineSidePlace, Unit
+from staging.store.models import LabelPrint, LineSidePlace, PrintJob, Unit
 
 from .plant import loc
 from .test_handheld_browser import sign_in
@@ -69,7 +69,8 @@ def test_a_split_on_the_handheld_prints_the_new_label_on_the_printer_serving_its
 
 
 @pytest.mark.browser
-def test_a_printer_that_does_not_answer_is_said_and_the_pdf_offered(page, live_server, web_plant):
+def test_a_printer_that_does_not_answer_keeps_the_label_queued_says_so_and_offers_the_pdf(
+        page, live_server, web_plant):
     printing.save_printer(web_plant.users["admin"], "Lane Zebra", "127.0.0.1", refused_port(), serves="LANE-1")
     pallet = inventory.receive(web_plant.ctx("stager"), web_plant.resin_b, "100", web_plant.dock).unit
     sign_in(page, live_server, "operator1")
@@ -77,11 +78,12 @@ def test_a_printer_that_does_not_answer_is_said_and_the_pdf_offered(page, live_s
     wedge(page, pallet.lpn)
     wedge(page, "20")
     wedge(page, "LANE-1")
-    expect(page.locator("#panel")).to_contain_text("Lane Zebra: Printer Lane Zebra (127.0.0.1:")
-    expect(page.locator("#panel")).to_contain_text("refused the connection")
+    expect(page.locator("#panel")).to_contain_text(
+        "Label queued: Lane Zebra does not answer (refused the connection). It prints when the printer is ready")
     expect(page.locator("#panel a.print")).to_be_visible()
     page.screenshot(path="/tmp/floor/split-printer-down-360.png")
     assert not LabelPrint.select().exists()
+    assert PrintJob.get().state == "queued"  # kept: it prints when the printer is back
 
 
 @pytest.mark.browser

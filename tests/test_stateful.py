@@ -1,7 +1,8 @@
 """The floor where features meet, driven at random: hypothesis' rule-based state machine runs the
 domain's verbs (receive, move, stage, load, unload, split, consume, waste, adjust, undo, correct, produce,
 ship, return, hold and release), the staging tasks (claim, finish, release), kanban calls (call a card,
-finish its task) and the master data
+finish its task), labels printed on a network printer whose paper runs out and comes back (a real TCP
+peer), and the master data
 (work-order status, part fields, location capacity) in any order, by several people on several
 devices. A refusal (DomainError) writes nothing; after every step every promise of `check`
 (staging/domain/promises) holds. On SQLite and PostgreSQL.
@@ -27,6 +28,7 @@ from staging.domain.errors import DomainError
 from staging.domain.inventory import Ctx
 from staging.domain.setup import locations, parts
 from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_of
+from staging.media import labels, printqueue
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import (
     Call,
@@ -37,6 +39,8 @@ from staging.store.models import (
     LineSidePlace,
     OutputUnit,
     Part,
+    Printer,
+    PrintJob,
     Scan,
     StagingTask,
     Unit,
@@ -47,6 +51,7 @@ from staging.store.models import (
 )
 
 from .plant import Plant, loc
+from .printer_peer import PrinterPeer
 
 KNOWN_DEFECTS = {}  # none known now: every rule drives its case
 
@@ -77,6 +82,16 @@ def footprint():
                                               .order_by(WorkOrderTotals.id).tuples()))
 
 
+_PEER = []
+
+
+def floor_printer():
+    """One printer peer for the whole run: the worlds' printer points at its port."""
+    if not _PEER:
+        _PEER.append(PrinterPeer())
+    return _PEER[0]
+
+
 def build_world():
     """The test plant, an output station, a shipping door, a lane L-M1 in front of M1, a second
     operator, and two orders on M1 (WO-1 running on resin, WO-2 released on screws), with stock; a
@@ -94,6 +109,8 @@ def build_world():
     # A two-bin kanban loop at M1's lane of the old resin revision no order needs, with stock of it.
     tasks.cards.make_loop(plant.lead, "L-M1", "RES-100", "A", "50", 2)
     plant.receive(part=plant.resin_a, qty="120")
+    from staging.media import printing
+    printing.save_printer(plant.users["admin"], "Floor Zebra", "127.0.0.1", floor_printer().port, serves="R-A")
     for _ in range(3):  # more than the orders are short of: some pallets are no task's
         plant.receive(qty="300")
         plant.receive(part=plant.screw, qty="150")
@@ -161,6 +178,8 @@ class Floor(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.plant = type(self).floors.begin()
+        floor_printer().jobs.clear()
+        floor_printer().set()
 
     def teardown(self):
         type(self).floors.end()
@@ -356,6 +375,22 @@ class Floor(RuleBasedStateMachine):
         if task is not None and task.unit_id is not None:
             self.attempt(tasks.complete, ctx, task.unit.lpn, task.to_location, RULES)
 
+    # --- labels on a printer whose paper runs out ----------------------------------------------------
+
+    @rule(i=st.integers(0, 30), who=st.sampled_from(PEOPLE))
+    def print_label(self, i, who):
+        unit = self.unit(i)
+        self.attempt(printqueue.print_to, User.get(User.username == who), "Floor Zebra",
+                     labels.unit_labels([unit.lpn], labels.Settings()), timeout=2)
+
+    @rule(out=st.booleans())
+    def paper(self, out):
+        floor_printer().set(paper_out=out)
+
+    @rule()
+    def background_sender(self):
+        printqueue.dispatch(Printer.get(Printer.name == "Floor Zebra"), timeout=2, answer_timeout=0.5)
+
     # --- master data ------------------------------------------------------------------------------
 
     @rule(o=st.integers(0, 3), status=st.sampled_from(ORDER_STATUSES))
@@ -386,6 +421,12 @@ class Floor(RuleBasedStateMachine):
         self.attempt(locations.save, self.plant.users["admin"], {"code": code, "capacity": capacity})
 
     # --- what must always hold ----------------------------------------------------------------------
+
+    @invariant()
+    def every_label_sent_once(self):
+        # What reached the printer is exactly the labels of the jobs marked sent: none lost, none twice.
+        sent = sum(len(j.codes.split("\n")) for j in PrintJob.select().where(PrintJob.state == "sent"))
+        assert sum(data.count(b"^XA") for data in floor_printer().jobs) == sent
 
     @invariant()
     def every_promise_holds(self):

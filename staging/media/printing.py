@@ -17,6 +17,7 @@ from ..domain.errors import DomainError, Invalid, NotFound
 from ..domain.inventory import made_by
 from ..domain.people.permissions import authorize, can
 from ..domain.setup.fields import Form
+from ..domain.words import Words
 from ..store.db import db, write_transaction
 from ..store.models import LabelJob, LabelPrint, Location, Printer, User, utcnow
 from . import labels
@@ -31,6 +32,7 @@ class PrinterError(DomainError):
     """The printer did not take the labels: nothing was printed, nothing recorded."""
     status = 503
     title = "Printer not answering"
+    connected = False  # True: the printer took the connection, so part of the labels may have gone out
 
 
 # --- printers --------------------------------------------------------------------------------------
@@ -77,6 +79,13 @@ def _port(port):
     return int(text)
 
 
+def _minutes(wait):
+    text = str(wait if wait not in (None, "") else 30).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 24 * 60:
+        raise Invalid("A label waits 1 to 1440 minutes for the printer, not “{wait}”.", wait=codes.shown(text[:20]))
+    return int(text)
+
+
 def _dpi(dpi):
     text = str(dpi).strip()
     if not text.isdigit() or int(text) not in labels.DPIS:
@@ -90,20 +99,23 @@ def _size(size):
     return size
 
 
-def save_printer(user, name, host, port=9100, dpi=203, size="4x6", serves=""):
+def save_printer(user, name, host, port=9100, dpi=203, size="4x6", serves="", wait=30):
     """Add a printer, or change the one with this name; `serves`: the code of the place it serves
-    (a station, an area, a hall), or "" for none. Refused (fields.Refused): every wrong field at once."""
+    (a station, an area, a hall), or "" for none; `wait`: minutes a label waits for it before it fails.
+    Refused (fields.Refused): every wrong field at once."""
     _may_set_up(user)
     form = Form()
-    place = form.read("serves", _served, serves)
+    place, wait = form.read("serves", _served, serves), form.read("wait", _minutes, wait)
     name, host = form.read("name", _name, name), form.read("host", _host, host)
     port, dpi, size = form.read("port", _port, port), form.read("dpi", _dpi, dpi), form.read("size", _size, size)
     form.check()
     with write_transaction():
         printer = Printer.get_or_none(Printer.name == name)
         if printer is None:
-            return Printer.create(name=name, host=host, port=port, dpi=dpi, size=size, serves=place)
+            return Printer.create(name=name, host=host, port=port, dpi=dpi, size=size, serves=place,
+                                  timeout_minutes=wait)
         printer.host, printer.port, printer.dpi, printer.size, printer.active = host, port, dpi, size, True
+        printer.timeout_minutes = wait
         printer.serves = place
         printer.save()
     return printer
@@ -148,12 +160,11 @@ def remove_printer(user, name):
 
 
 def send(printer, data, timeout=DEFAULT_TIMEOUT):
-    """Send ZPL to a printer's raw port. Raises PrinterError with what went wrong."""
+    """Send ZPL to a printer's raw port. Raises PrinterError with what went wrong; its `connected`
+    says whether bytes may have gone out (then the labels may have printed)."""
     where = f"{printer.host}:{printer.port}"
     try:
-        with socket.create_connection((printer.host, printer.port), timeout=timeout) as sock:
-            sock.sendall(data)
-            sock.shutdown(socket.SHUT_WR)
+        sock = socket.create_connection((printer.host, printer.port), timeout=timeout)
     except ConnectionRefusedError:
         raise PrinterError("Printer {printer} ({where}) refused the connection: is it switched on, and is raw "
                            "printing on port {port} enabled? Nothing was printed.", printer=printer.name, where=where,
@@ -167,6 +178,15 @@ def send(printer, data, timeout=DEFAULT_TIMEOUT):
     except OSError as err:
         raise PrinterError("Printer {printer} ({where}) cannot be reached ({reason}). Nothing was printed.",
                            printer=printer.name, where=where, reason=err.strerror or str(err)) from None
+    with sock:
+        try:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError as err:
+            failure = PrinterError("Printer {printer} ({where}) broke off while taking the labels ({reason}).",
+                                   printer=printer.name, where=where, reason=err.strerror or str(err))
+            failure.connected = True
+            raise failure from None
 
 
 # --- printing and the history ------------------------------------------------------------------------
@@ -194,17 +214,6 @@ def record(user, batch, *, output, size, printer=None, job=None):
         for chunk in labels._chunks(rows, 200):
             LabelPrint.insert_many(chunk).execute()
     return len(rows)
-
-
-def print_to(user, printer_name, batch, timeout=DEFAULT_TIMEOUT):
-    """Print labels on a network printer, at its resolution and on its media size."""
-    _authorize(user, batch)
-    printer = get_printer(printer_name)
-    labels.mark_reprints(batch)
-    data = labels.zpl(batch, printer.size, printer.dpi)
-    send(printer, data, timeout)
-    record(user, batch, output="printer", size=printer.size, printer=printer)
-    return printer
 
 
 def download(user, batch, fmt, size, *, dpi=203, sheet=None):
@@ -361,15 +370,29 @@ def run_job(job_id, found, timeout=DEFAULT_TIMEOUT):
         data = labels.render(found, fmt, job.size, dpi=job.dpi, sheet=job.sheet or None, progress=progress)
         if job.output == "printer":
             _set(job_id, status="sending")
-            send(job.printer, data, timeout)
+            _set(job_id, status="done", error=_through_queue(job, found, data, timeout))
+            return
         # Recorded before "done": whoever sees the job done sees its history (and can confirm it).
         record(job.user, found, output=job.output, size=job.size, printer=job.printer, job=job)
-        _set(job_id, status="done", result=None if job.output == "printer" else data)
+        _set(job_id, status="done", result=data)
     except DomainError as err:
         _set(job_id, status="failed", error=err.message)
     except Exception as err:  # a bug must still end the job, or its page polls forever
         _set(job_id, status="failed", error=f"Making the labels failed: {type(err).__name__}: {err}")
         raise
+
+
+def _through_queue(job, found, data, timeout):
+    """A batch for a printer is a print job like any other: it waits while the printer cannot print
+    and is sent once (printqueue). "" when it went out now, else where it is, in words."""
+    from . import printqueue  # the queue builds on this module's printers and send
+    queued = printqueue.rendered(job.user, job.printer, found, data)
+    printqueue.dispatch(job.printer, timeout=timeout)
+    queued = printqueue.get_job(queued.id)
+    if queued.state == "sent":
+        return ""
+    return str(Words("Print job {job} on {printer}: {state}. {why}", job=queued.id, printer=job.printer.name,
+                     state=queued.state, why=queued.error))
 
 
 def _set(job_id, **values):

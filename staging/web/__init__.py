@@ -18,6 +18,7 @@ from . import (
     labels,
     people_first,
     plant,
+    printers,
     reports,
     scan,
     security,
@@ -60,6 +61,7 @@ def register(app):
     trace.register(app)  # output pallets and traceability (issue 17)
     events_feed.register(app)  # GET /api/events: the plant's events for an ERP
     webhooks.register(app)  # where the plant's events go: webhooks, MQTT
+    printers.register(app)  # the printer fleet: its routes live on labels' and the api's blueprints
     settings.init_app(app)  # the stored settings, read before anything else looks at the config
     devices.init_app(app)  # the signed device key the sign-in throttle counts by
     auth.init_app(app)

@@ -8,6 +8,7 @@ from ..domain import finders, inventory, logbook, workorders
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.inventory import whereabouts
+from ..media import printqueue
 from .auth import login_required
 from .i18n import say
 from .plant import calendar
@@ -41,6 +42,10 @@ def board():
     data = workorders.board(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     extra = {"safety": logbook.open_safety(), "overdue": logbook.overdue_count(calendar()),
              "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"]}
+    # A printer that cannot print (no paper, head open, off) is said on the board and on the
+    # tiles of the places it serves: their labels wait for it.
+    extra["printers_down"], extra["printer_why"] = printqueue.not_printing(
+        [mv.machine for mv in data.machines] + [sv.station for sv in data.stations])
     template = "floor/_board.html" if fragment("board") else "floor/board.html"
     return vary(current_app.make_response(render_template(template, board=data, **extra)))
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..domain.errors import DomainError, Invalid
 from ..domain.people import badges
 from ..domain.people.permissions import can
-from ..media import labels, printing
+from ..media import labels, printing, printqueue
 from . import plant
 from .auth import login_required
 from .i18n import say
@@ -266,10 +266,11 @@ def print_one():
     kind, code = request.form.get("kind", ""), request.form.get("code", "")
     try:
         label = labels.one(kind, code, settings()) if kind in BLOCK_KINDS else abort(404)
-        printer = printing.print_to(g.user, request.form.get("printer"), [label],
-                                    timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
-        message = f"{'Reprinted' if label.reprint else 'Printed'} {code} on {printer.name}."
-        error, status = None, 200
+        job = printqueue.print_to(g.user, request.form.get("printer"), [label],
+                                  timeout=current_app.config.get("PRINTER_TIMEOUT", printing.DEFAULT_TIMEOUT))
+        message = _job_said(job, code, label.reprint)
+        error, status = (None, 200) if job.state == "sent" else (None, 202) if job.state == "queued" else (message, 503)
+        message = None if error else message
     except DomainError as err:
         message, error, status = None, say(err), err.status
     if request.headers.get("HX-Request"):
@@ -297,23 +298,14 @@ def confirm():
     return redirect(url_for("labels.index"), 303)
 
 
-# --- printers ---------------------------------------------------------------------------------------------
-
-@bp.route("/printers", methods=["GET", "POST"])
-@login_required
-def printers():
-    error, status = None, 200
-    if request.method == "POST":
-        form = request.form
-        try:
-            if form.get("remove"):
-                printing.remove_printer(g.user, form["remove"])
-            else:
-                printing.save_printer(g.user, form.get("name"), form.get("host"), form.get("port") or 9100,
-                                      form.get("dpi") or 203, form.get("size") or "4x6", form.get("serves"))
-            return redirect(url_for("labels.printers"), 303)
-        except DomainError as err:
-            error, status = err, err.status
-    return render_template("labels/printers.html", printers=printing.printers(), error=error,
-                           can_set_up=can(g.user, "set_up_printers"), sizes=labels.LABEL_SIZES, dpis=labels.DPIS,
-                           form=request.form), status
+def _job_said(job, code, reprint):
+    """What a print to a network printer did, for the person who asked."""
+    if job.state == "sent":
+        if reprint:
+            return gettext("Reprinted %(code)s on %(printer)s.", code=code, printer=job.printer.name)
+        return gettext("Printed %(code)s on %(printer)s.", code=code, printer=job.printer.name)
+    if job.state == "queued":
+        why = printqueue.reason(job.printer)
+        return gettext("Queued on %(printer)s: %(why)s. It prints when the printer is ready.",
+                       printer=job.printer.name, why=say(why) if why else gettext("waiting its turn"))
+    return gettext("Not printed on %(printer)s: %(error)s", printer=job.printer.name, error=job.error)

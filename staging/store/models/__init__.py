@@ -51,6 +51,8 @@ from .planning import (
 from .records import (
     LOG_NOTE_KINDS,
     NOTE_MAX,
+    PRINT_JOB_STATES,
+    PRINTER_STATES,
     SECURITY_EVENTS,
     LabelJob,
     LabelPrint,
@@ -58,6 +60,7 @@ from .records import (
     LogNote,
     MasterChange,
     Printer,
+    PrintJob,
     SecurityEvent,
     Setting,
     ShiftLog,
@@ -69,6 +72,7 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
           LoginFailure, SecurityEvent, MasterChange, Setting, OutputUnit, Genealogy]
 MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
+MODELS += [PrintJob]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
 MODELS += [Event]
 MODELS += [Webhook, WebhookDelivery]

@@ -59,9 +59,48 @@ class Printer(BaseModel):
     serves = ForeignKeyField(Location, null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    # What its host status (~HS) said last: one of PRINTER_STATES, since when, when last asked, and
+    # in words why it does not print (the connection error, "buffer full"), "" when it prints.
+    status = CharField(max_length=16, default="unknown")
+    status_since = DateTimeField(null=True)
+    checked_at = DateTimeField(null=True)
+    status_note = CharField(max_length=200, default="")
+    timeout_minutes = IntegerField(default=30)  # a job waiting longer fails and says so
+    # Who sends to it now: one process (of any host) at a time holds the lease, so a job is sent
+    # by one sender only and the printer's jobs go out in order.
+    lease_holder = CharField(max_length=64, null=True)
+    lease_until = DateTimeField(null=True)
 
     def __str__(self):
         return self.name
+
+
+PRINTER_STATES = ("ready", "paper_out", "ribbon_out", "head_open", "paused", "offline", "unknown")
+PRINT_JOB_STATES = ("queued", "sending", "sent", "failed", "cancelled")
+
+
+class PrintJob(BaseModel):
+    """Labels for one printer, kept until sent: queued while the printer cannot print, sending while
+    one sender has it on the wire, then sent, failed (with why) or cancelled."""
+    printer = ForeignKeyField(Printer, backref="print_jobs")
+    user = ForeignKeyField(User, null=True, backref="+")
+    kind = CharField(max_length=16)  # unit, location
+    codes = TextField()  # the codes on the labels, one per line
+    copies = IntegerField(default=1)
+    reprint = BooleanField(default=False)  # a person printed these again: the labels say REPRINT
+    payload = BlobField()  # the ZPL, rendered when asked for (the printer's size and resolution)
+    state = CharField(max_length=16, default="queued", index=True)
+    attempts = IntegerField(default=0)
+    error = TextField(default="")  # why it waits or failed, in words; "" once sent
+    waited = TextField(default="")  # why it had to wait, kept once sent: the history of a late label
+    request = CharField(max_length=64, null=True, unique=True)  # the caller's id: the same request once
+    created_at = DateTimeField(default=utcnow)
+    queued_at = DateTimeField(default=utcnow)  # since when it waits (a retry waits anew)
+    updated_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("printer", "state"), False),)
 
 
 class LabelJob(BaseModel):
@@ -95,6 +134,7 @@ class LabelPrint(BaseModel):
     # A file or print page made is not a print: printed only when sent to a printer, or confirmed.
     printed = BooleanField(default=False)
     job = ForeignKeyField(LabelJob, null=True, backref="prints", on_delete="SET NULL")
+    print_job = ForeignKeyField(PrintJob, null=True, backref="prints", on_delete="SET NULL")
     at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
