@@ -33,6 +33,7 @@ REQUIRED_ROLE = {
     "opening": "admin",  # opening stock, booked once at go-live
     "settings": "admin",
     "manage_tasks": "lead",
+    "machine_state": "operator",
 }
 
 ACTION_WORDS = {
@@ -56,6 +57,7 @@ ACTION_WORDS = {
     "opening": Words("book opening stock"),
     "settings": Words("change the plant's settings"),
     "manage_tasks": Words("reorder, assign or cancel staging tasks"),
+    "machine_state": Words("set a machine's state"),
 }
 
 

@@ -31,6 +31,7 @@ from .core import (
     utcnow,
 )
 from .imports import ImportedRow
+from .machines import MACHINE_STATES, MachineState
 from .planning import (
     LINE_SIDE_KINDS,
     TASK_STATES,
@@ -64,3 +65,4 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
 MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
+MODELS += [MachineState]
