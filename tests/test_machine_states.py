@@ -71,3 +71,118 @@ def test_running_hours_and_history_in_time_order(plant):
     MachineState.create(machine=plant.machine, state="down", reason="", since=T0)
     assert [p.split(": ", 1)[1] for p in promise.broken()] == ["down without a reason", "starts 2026-03-02 08:00 "
                                                                    "before state 3 (2026-03-02 11:00)"]
+
+
+# --- paused staging tasks -----------------------------------------------------------------------------
+
+@pytest.fixture
+def line(plant):
+    from staging.domain import tasks
+    from staging.store.models import LineSidePlace
+
+    from .plant import loc
+    plant.lane_m1 = loc("L-M1", "staging")
+    LineSidePlace.create(machine=plant.machine, place=plant.lane_m1, kind="lane")
+    plant.pallet = plant.receive()
+    tasks.sync(tasks.DEFAULT)
+    return plant
+
+
+def test_a_down_machines_tasks_are_paused_not_offered_and_not_claimable_then_come_back(line):
+    from staging.domain import tasks
+    from staging.domain.errors import Conflict
+    [task] = tasks.open_tasks()
+    assert task.paused is False and tasks.next_for(line.stager).id == task.id
+    states.set_state(line.operator, line.machine, "down", "No material")
+    [listed] = tasks.open_tasks()
+    assert listed.id == task.id and listed.paused is True
+    assert tasks.next_for(line.stager) is None
+    with pytest.raises(Conflict, match=r"M1 is down \(No material\): its staging is paused until it runs again"):
+        tasks.claim(line.stager, task.id, tasks.DEFAULT)
+    states.set_state(line.operator, line.machine, "maintenance")
+    with pytest.raises(Conflict, match="M1 is in maintenance"):
+        tasks.claim(line.stager, task.id, tasks.DEFAULT)
+    states.set_state(line.operator, line.machine, "changeover")  # material is still wanted in a changeover
+    assert tasks.next_for(line.stager).id == task.id
+    states.set_state(line.operator, line.machine, "down", "Breakdown")
+    states.set_state(line.operator, line.machine, "running")
+    assert tasks.open_tasks()[0].paused is False
+    assert tasks.claim(line.stager, task.id, tasks.DEFAULT).claimed_by_id == line.stager.id
+
+
+def test_a_held_task_of_a_machine_that_goes_down_is_not_offered_until_it_runs(line):
+    from staging.domain import tasks
+    [task] = tasks.open_tasks()
+    tasks.claim(line.stager, task.id, tasks.DEFAULT)
+    states.set_state(line.operator, line.machine, "down", "Quality")
+    assert tasks.holds(line.stager) is None and tasks.next_for(line.stager) is None
+    states.set_state(line.operator, line.machine, "running")
+    assert tasks.next_for(line.stager).id == task.id
+
+
+def test_the_handheld_tasks_mode_offers_nothing_for_a_down_machine(line):
+    from staging.domain.inventory import Ctx
+    from staging.domain.scan import scanning
+    states.set_state(line.operator, line.machine, "down", "Tooling")
+    _, shown = scanning.step(Ctx(line.stager, device="hh", scan_id="p-1"),
+                             scanning.State(user_id=line.stager.id), code="CMD:MODE:TASKS")
+    assert shown.title == "No task now"
+    _, shown = scanning.step(Ctx(line.stager, scan_id="p-2"), scanning.State(mode="TASKS", user_id=line.stager.id),
+                             code=line.pallet.lpn)
+    assert shown.tone == "bad" and "M1 is down (Tooling): its staging is paused" in shown.detail
+
+
+# --- the API ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def api_line(web_plant):
+    from staging.domain import tasks
+    from staging.domain.people.users import create_token
+    from staging.store.models import LineSidePlace
+
+    from .plant import loc
+    plant = web_plant
+    LineSidePlace.create(machine=plant.machine, place=loc("L-M1", "staging"), kind="lane")
+    plant.pallet = plant.receive()
+    tasks.sync(tasks.DEFAULT)
+    plant.auth = {name: {"Authorization": "Bearer " + create_token(name)} for name in ("operator1", "stager1")}
+    return plant
+
+
+def test_the_api_sets_a_state_shows_it_on_staged_and_pauses_the_tasks(client, api_line):
+    auth = api_line.auth["operator1"]
+    assert client.get("/api/machines/M1/staged", headers=auth).json["machine_state"] is None
+    down = client.post("/api/machines/M1/state", json={"state": "down", "reason": "breakdown"}, headers=auth)
+    assert down.status_code == 200
+    assert {k: down.json[k] for k in ("machine", "state", "reason", "by", "paused")} == {
+        "machine": "M1", "state": "down", "reason": "Breakdown", "by": "operator1", "paused": True}
+    staged = client.get("/api/machines/M1/staged", headers=auth).json["machine_state"]
+    assert staged == {"state": "down", "reason": "Breakdown", "since": down.json["since"], "by": "operator1"}
+    [task] = client.get("/api/tasks", headers=auth).json
+    assert task["paused"] is True and task["machine"] == "M1"
+    refused = client.post(f"/api/tasks/{task['id']}/claim", headers=api_line.auth["stager1"])
+    assert refused.status_code == 409 and "staging is paused until it runs again" in refused.json["detail"]
+    back = client.post("/api/machines/M1/state", json={"state": "running"}, headers=auth)
+    assert back.status_code == 200 and back.json["paused"] is False
+    assert client.get("/api/tasks", headers=auth).json[0]["paused"] is False
+    assert client.post(f"/api/tasks/{task['id']}/claim", headers=api_line.auth["stager1"]).status_code == 200
+
+
+def test_the_api_refuses_in_words_and_writes_nothing(client, api_line):
+    auth = api_line.auth["operator1"]
+    no_reason = client.post("/api/machines/M1/state", json={"state": "down"}, headers=auth)
+    assert no_reason.status_code == 422 and "goes down for a reason" in no_reason.json["detail"]
+    wrong = client.post("/api/machines/M1/state", json={"state": "asleep"}, headers=auth)
+    assert wrong.status_code == 422 and "“asleep” is not a machine state" in wrong.json["detail"]
+    assert client.post("/api/machines/NOPE/state", json={"state": "idle"}, headers=auth).status_code == 404
+    assert client.post("/api/machines/RCV-1/state", json={"state": "idle"}, headers=auth).status_code == 404
+    assert client.post("/api/machines/M1/state", json={"state": "idle", "x": 1}, headers=auth).status_code == 422
+    assert client.post("/api/machines/M1/state", json={"state": "idle"}).status_code == 401
+    assert MachineState.select().count() == 0
+
+
+def test_the_openapi_document_has_machine_states(client):
+    doc = client.get("/api/openapi.json").json
+    assert "post" in doc["paths"]["/api/machines/{code}/state"]
+    assert "paused" in str(doc["components"]["schemas"])
+    assert "machine_state" in str(doc["components"]["schemas"])
