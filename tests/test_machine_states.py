@@ -186,3 +186,56 @@ def test_the_openapi_document_has_machine_states(client):
     assert "post" in doc["paths"]["/api/machines/{code}/state"]
     assert "paused" in str(doc["components"]["schemas"])
     assert "machine_state" in str(doc["components"]["schemas"])
+
+
+# --- the handheld: scan the machine, then a state command ----------------------------------------------
+
+def _scan(plant, state, code, n=[0]):
+    from staging.domain.inventory import Ctx
+    from staging.domain.scan import scanning
+    n[0] += 1
+    return scanning.step(Ctx(plant.operator, device="HH-7", scan_id=f"ms-{n[0]}"), state, code=code)
+
+
+def test_the_handheld_sets_down_with_a_numbered_reason_then_running(plant):
+    from staging.domain.scan import scanning
+    state = scanning.State(user_id=plant.operator.id)
+    state, shown = _scan(plant, state, "CMD:MACHINE:DOWN")
+    assert shown.tone == "bad" and "Scan the machine first" in str(shown.detail)
+    state, shown = _scan(plant, state, "M1")
+    state, shown = _scan(plant, state, "CMD:MACHINE:DOWN")
+    assert shown.tone == "wait" and str(shown.title) == "M1 down: why?"
+    assert "1 No material" in str(shown.detail) and "2 Breakdown" in str(shown.detail)
+    assert scanning.prompt(state).title.msgid == "{machine} down: why?"  # a reload asks again
+    state, shown = _scan(plant, state, "9")
+    assert shown.tone == "bad" and "“9” is not one of the plant's down reasons" in str(shown.detail)
+    state, shown = _scan(plant, state, "2")
+    assert shown.tone == "ok" and str(shown.title) == "M1: down"
+    assert "paused until it runs again" in str(shown.detail)
+    now = states.current(plant.machine)
+    assert (now["state"], now["reason"], now["by"]) == ("down", "Breakdown", "operator1")
+    assert MachineState.get().device == "HH-7"
+    state, shown = _scan(plant, state, "CMD:MACHINE:RUNNING")  # the machine scanned is still remembered
+    assert shown.tone == "ok" and "back on the list" in str(shown.detail)
+    assert states.current(plant.machine)["state"] == "running"
+
+
+def test_a_scan_other_than_a_reason_lets_the_question_go_and_writes_nothing(plant):
+    from staging.domain.scan import scanning
+    state = scanning.State(user_id=plant.operator.id)
+    state, _ = _scan(plant, state, "M2")
+    state, _ = _scan(plant, state, "CMD:MACHINE:DOWN")
+    state, shown = _scan(plant, state, "CMD:CANCEL")
+    assert not state.down_for and MachineState.select().count() == 0
+    state, shown = _scan(plant, state, "CMD:MACHINE:MAINTENANCE")
+    assert str(shown.title) == "M2: maintenance"
+    state, _ = _scan(plant, state, "A-01-1")  # not a machine: the remembered one stays M2
+    state, shown = _scan(plant, state, "CMD:MACHINE:IDLE")
+    assert str(shown.title) == "M2: idle"
+
+
+def test_a_machine_scanned_long_ago_is_not_set(plant):
+    from staging.domain.scan import scanning
+    state = scanning.State(user_id=plant.operator.id, machine="M1|2020-01-01T08:00:00")
+    _, shown = _scan(plant, state, "CMD:MACHINE:IDLE")
+    assert shown.tone == "bad" and MachineState.select().count() == 0
