@@ -239,3 +239,21 @@ def test_a_machine_scanned_long_ago_is_not_set(plant):
     state = scanning.State(user_id=plant.operator.id, machine="M1|2020-01-01T08:00:00")
     _, shown = _scan(plant, state, "CMD:MACHINE:IDLE")
     assert shown.tone == "bad" and MachineState.select().count() == 0
+
+
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_the_command_sheet_prints_every_command_readable_the_machine_states_too(size):
+    """Every barcode on the sheet reads back (none overlaps another), the machine states among them."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from staging.domain.scan.commands import COMMANDS, MACHINE_COMMANDS, REASONS
+    from staging.media.labels import render
+    from staging.media.labels.content import command_sheet
+    image = Image.open(io.BytesIO(render([command_sheet()], "png", size, dpi=203)))
+    read = {r.text for r in zxingcpp.read_barcodes(image)}
+    wanted = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS}
+              | {f"CMD:MACHINE:{c}" for c, _ in MACHINE_COMMANDS})
+    assert wanted <= read and len(read) == len(wanted) + 1  # and the scanner check
