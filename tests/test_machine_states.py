@@ -190,7 +190,7 @@ def test_the_openapi_document_has_machine_states(client):
 
 # --- the handheld: scan the machine, then a state command ----------------------------------------------
 
-def _scan(plant, state, code, n=[0]):
+def _scan(plant, state, code, n=[0]):  # noqa: B006 (a counter for scan ids)
     from staging.domain.inventory import Ctx
     from staging.domain.scan import scanning
     n[0] += 1
@@ -257,3 +257,35 @@ def test_the_command_sheet_prints_every_command_readable_the_machine_states_too(
     wanted = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS}
               | {f"CMD:MACHINE:{c}" for c, _ in MACHINE_COMMANDS})
     assert wanted <= read and len(read) == len(wanted) + 1  # and the scanner check
+
+
+# --- downtime in the logbook ----------------------------------------------------------------------------
+
+def test_downtime_lands_in_each_shifts_logbook_per_reason_split_where_it_spans_shifts(plant):
+    from staging.domain import logbook
+    from staging.domain.promises import logbooks
+    cal = logbook.Calendar.from_settings("Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00", "Europe/Berlin", 60)
+    day, at = datetime.date(2025, 1, 14), datetime.datetime  # Berlin is UTC+1 in January: Early is 05:00-13:00 UTC
+    states.set_state(plant.operator, plant.machine, "running", at=at(2025, 1, 14, 5, 0))
+    states.set_state(plant.operator, plant.machine, "down", "Tooling", at=at(2025, 1, 14, 9, 0))
+    states.set_state(plant.operator, plant.machine, "down", "Breakdown", at=at(2025, 1, 14, 11, 0))
+    states.set_state(plant.operator, plant.machine, "maintenance", at=at(2025, 1, 14, 14, 30))
+    states.set_state(plant.operator, plant.machine, "running", at=at(2025, 1, 14, 15, 0))
+    early = logbook.view(plant.machine, day, "Early", cal, now=at(2025, 1, 15))
+    assert early.stops == [{"state": "down", "reason": "Breakdown", "minutes": 120},
+                           {"state": "down", "reason": "Tooling", "minutes": 120}]
+    late = logbook.view(plant.machine, day, "Late", cal, now=at(2025, 1, 15))
+    assert late.stops == [{"state": "down", "reason": "Breakdown", "minutes": 90},
+                          {"state": "maintenance", "reason": "", "minutes": 30}]
+    assert logbook.view(plant.machine2, day, "Early", cal, now=at(2025, 1, 15)).stops == []
+
+    # Locked with what it showed; a state from before the lock is refused, a later one changes nothing in it.
+    logbook.submit(plant.lead, plant.machine, day, "Late", cal, now=at(2025, 1, 14, 20, 30))
+    with pytest.raises(Invalid, match="locked"):
+        states.set_state(plant.operator, plant.machine, "down", "Quality", at=at(2025, 1, 14, 20, 0))
+    states.set_state(plant.operator, plant.machine, "down", "Quality", at=at(2025, 1, 14, 20, 40))
+    late = logbook.view(plant.machine, day, "Late", cal, now=at(2025, 1, 15))
+    assert late.snapshot["machine_stops"] == [{"state": "down", "reason": "Breakdown", "minutes": 90},
+                                              {"state": "maintenance", "reason": "", "minutes": 30}]
+    assert {"state": "down", "reason": "Quality", "minutes": 20} in late.stops  # live, after the lock
+    assert logbooks.broken() == [] and promise.broken() == []
