@@ -289,3 +289,55 @@ def test_downtime_lands_in_each_shifts_logbook_per_reason_split_where_it_spans_s
                                               {"state": "maintenance", "reason": "", "minutes": 30}]
     assert {"state": "down", "reason": "Quality", "minutes": 20} in late.stops  # live, after the lock
     assert logbooks.broken() == [] and promise.broken() == []
+
+
+# --- the downtime report and its export -----------------------------------------------------------------
+
+def test_the_downtime_report_and_its_xlsx_and_csv_exports(app, client, web_plant):
+    import io
+
+    import openpyxl
+
+    from staging.web.plant import calendar
+    from tests.webutil import login
+    plant = web_plant
+    with app.app_context():
+        cal = calendar()
+    day = cal.today() - datetime.timedelta(days=1)
+    first = cal.shifts[0]
+    begin, _ = cal.window(day, first)
+    states.set_state(plant.operator, plant.machine, "down", "No material", at=begin + datetime.timedelta(minutes=10))
+    states.set_state(plant.operator, plant.machine, "running", at=begin + datetime.timedelta(minutes=55))
+    states.set_state(plant.operator, plant.machine2, "maintenance", at=begin)
+    states.set_state(plant.operator, plant.machine2, "idle", at=begin + datetime.timedelta(minutes=20))
+    login(client, "lead1")
+    span = f"from={day.isoformat()}&to={day.isoformat()}"
+    page = client.get(f"/reports/downtime?{span}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "No material" in html and "45 min" in html and "M2" in html
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/downtime.xlsx?{span}").data), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0] == ("day", "shift", "machine", "state", "reason", "minutes")
+    found = {(r[2], r[3], r[4] or "", r[5]) for r in rows[1:]}
+    assert ("M1", "down", "No material", 45) in found and ("M2", "maintenance", "", 20) in found
+    assert all(r[1] == first.name for r in rows[1:] if r[2] == "M1")
+    csv = client.get(f"/reports/downtime.csv?{span}").get_data(as_text=True)
+    assert "No material" in csv and "45" in csv
+    assert client.get("/reports/downtime?from=2020-01-01&to=2026-01-01").status_code == 422  # too long: said
+
+
+def test_the_machine_page_shows_the_state_and_refuses_down_without_a_reason(client, web_plant):
+    from tests.webutil import csrf_token, login
+    login(client, "lead1")
+    page = client.get("/machines/M1").get_data(as_text=True)
+    assert "Machine state" in page and "not set" in page
+    token = csrf_token(client, "/machines/M1")
+    refused = client.post("/machines/M1/state", data={"state": "down", "reason": "", "csrf_token": token},
+                          follow_redirects=True)
+    assert "goes down for a reason" in refused.get_data(as_text=True) and MachineState.select().count() == 0
+    done = client.post("/machines/M1/state", data={"state": "down", "reason": "Tooling", "csrf_token": token},
+                       follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "M1 is down (Tooling) since" in html and "paused until it runs again" in html
+    assert states.current(web_plant.machine)["by"] == "lead1"

@@ -1,17 +1,19 @@
 """Machine states on the desk and over the API: the machine page's form (operators and above set a
 machine running, idle, down with a reason, changeover or maintenance) and POST /api/machines/{code}/state
 (a route of the api blueprint: its token check, CSRF exemption and problem+json)."""
-from flask import Blueprint, flash, g, jsonify, redirect, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from ..domain import finders
 from ..domain.errors import DomainError
-from ..domain.machines import states
+from ..domain.machines import downtime, states
+from ..domain.reports import day_range
 from . import api, schemas_machines
 from .apispec import responses, spec
 from .auth import login_required
 from .i18n import say
-from .plant import local
+from .plant import calendar, local
+from .reports import _last_week, _range
 from .serial import machine_state
 from .state_words import state_word
 
@@ -47,3 +49,21 @@ def set_on_page(code):
                       state=state_word(now["state"]) + (f" ({now['reason']})" if now["reason"] else ""),
                       time=local(now["since"], "%H:%M")))
     return redirect(url_for("floor.machine", code=machine.code), 303)
+
+
+@bp.get("/reports/downtime")
+@login_required
+def report():
+    """Stopped minutes per shift, machine, state and reason, and the totals per reason, for a range of days."""
+    cal = calendar()
+    first, last = _range()
+    refusal = None
+    try:
+        start, end = day_range(first, last, cal)
+    except DomainError as err:  # said on the page, with the last week below it
+        refusal = say(err)
+        first, last = _last_week()
+        start, end = day_range(first, last, cal)
+    found = downtime.stops(start, end, cal)
+    return render_template("reports/downtime.html", first=first, last=last, refusal=refusal, stops=found,
+                           totals=downtime.by_reason(found)), 422 if refusal else 200
