@@ -341,3 +341,21 @@ def test_the_machine_page_shows_the_state_and_refuses_down_without_a_reason(clie
     html = done.get_data(as_text=True)
     assert "M1 is down (Tooling) since" in html and "paused until it runs again" in html
     assert states.current(web_plant.machine)["by"] == "lead1"
+
+
+# --- the plant's down reasons on the settings page --------------------------------------------------------
+
+def test_an_admin_sets_the_down_reasons_and_the_handheld_and_the_page_use_them(client, web_plant, app):
+    from tests.webutil import csrf_token, login
+    login(client, "admin1")
+    page = client.get("/settings").get_data(as_text=True)
+    assert 'name="DOWN_REASONS"' in page and "No material, Breakdown" in page
+    bad = client.post("/settings", data={"csrf_token": csrf_token(client, "/settings"), "DOWN_REASONS": " , ,"})
+    assert bad.status_code == 422 and "Write the down reasons separated by commas" in bad.get_data(as_text=True)
+    assert Setting.select().count() == 0
+    good = client.post("/settings", data={"csrf_token": csrf_token(client, "/settings"),
+                                          "DOWN_REASONS": "Stau,  Werkzeugbruch, stau"})
+    assert good.status_code == 303 and states.down_reasons() == ["Stau", "Werkzeugbruch"]
+    machine_page = client.get("/machines/M1").get_data(as_text=True)
+    assert '<option value="Werkzeugbruch"' in machine_page
+    assert states.set_state(web_plant.operator, web_plant.machine, "down", "2")["reason"] == "Werkzeugbruch"
