@@ -24,6 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from staging.domain import codes, inventory, promises, tasks
 from staging.domain.errors import DomainError
 from staging.domain.inventory import Ctx
+from staging.domain.machines import states as machine_states
 from staging.domain.setup import locations, parts
 from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_of
 from staging.store.db import bind, db, migrate, open_database
@@ -31,6 +32,7 @@ from staging.store.models import (
     Entry,
     Genealogy,
     LineSidePlace,
+    MachineState,
     OutputUnit,
     Part,
     Scan,
@@ -69,6 +71,7 @@ def known(defect):
 def footprint():
     """What a refusal must leave as it was."""
     return (Entry.select().count(), Unit.select().count(), Scan.select().count(), Genealogy.select().count(),
+            MachineState.select().count(),
             OutputUnit.select().count(), list(WorkOrderTotals.select(WorkOrderTotals.consumed, WorkOrderTotals.wasted)
                                               .order_by(WorkOrderTotals.id).tuples()))
 
@@ -330,6 +333,25 @@ class Floor(RuleBasedStateMachine):
         task = StagingTask.select().where(StagingTask.state == "claimed").first()
         if task is not None:
             self.attempt(tasks.release, self.ctx(who, "desk").user, task.id)
+
+    # --- machine states -----------------------------------------------------------------------------
+
+    @rule(machine=st.sampled_from(["M1", "M2"]), state=st.sampled_from(machine_states.STATES + ("asleep",)),
+          reason=st.sampled_from(["", "Breakdown", "2", "coffee"]), who=st.sampled_from(PEOPLE))
+    def set_machine_state(self, machine, state, reason, who):
+        """A machine down or in maintenance pauses its tasks: listed as paused, offered to nobody, and a
+        claim of one is refused without writing."""
+        self.attempt(machine_states.set_state, self.ctx(who, "hh-1").user, machine, state, reason, device="hh-1")
+        paused = machine_states.paused_machines()
+        for task in tasks.open_tasks(RULES):
+            assert task.paused == (task.machine_id in paused)
+            if task.paused and task.state == "open":
+                before = StagingTask.get_by_id(task.id).state
+                self.attempt(tasks.claim, self.ctx("operator2", "hh-2").user, task.id, RULES)
+                assert StagingTask.get_by_id(task.id).state == before  # refused: still not claimed
+        for person in ("operator1", "operator2"):
+            offered = tasks.next_for(User.get(User.username == person), RULES)
+            assert offered is None or offered.machine_id not in paused
 
     # --- master data ------------------------------------------------------------------------------
 
