@@ -13,9 +13,13 @@ from ..words import Words, joined
 from .state import Outcome
 
 REMEMBER = datetime.timedelta(minutes=10)
-STATE_TITLES = {"running": Words("{machine}: running"), "idle": Words("{machine}: idle"),
-                "down": Words("{machine}: down"), "changeover": Words("{machine}: changeover"),
-                "maintenance": Words("{machine}: maintenance")}
+
+
+def _title(state, machine):
+    return {"running": Words("{machine}: running", machine=machine), "idle": Words("{machine}: idle", machine=machine),
+            "down": Words("{machine}: down", machine=machine),
+            "changeover": Words("{machine}: changeover", machine=machine),
+            "maintenance": Words("{machine}: maintenance", machine=machine)}[state]
 
 
 def remember(state, location, at):
@@ -87,7 +91,7 @@ def _set(ctx, state, machine, word, typed):
     before = states.current(machine)
     now = states.set_state(ctx.user, machine, word, typed, device=ctx.device, at=ctx.at)
     state.down_for = ""
-    title = Words(STATE_TITLES[now["state"]].msgid, machine=machine.code)
+    title = _title(now["state"], machine.code)
     was_paused = before is not None and before["state"] in states.PAUSING
     if now["state"] == "down":
         detail = Words("Down: {reason}. Its staging tasks are paused until it runs again.", reason=now["reason"])
