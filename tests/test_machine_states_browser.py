@@ -115,6 +115,7 @@ def test_a_lead_sets_the_state_on_the_machine_page_and_finds_the_downtime_in_the
     if minutes >= 1:  # a shift that began a minute ago has no whole minute of it yet
         expect(stops).to_contain_text("Tooling")
         expect(stops).to_contain_text(f"{minutes} min")
+        expect(page.locator("dl.facts div", has_text="Machine down")).to_contain_text(f"{minutes} min")
     page.screenshot(path="/tmp/machine-state-logbook-1280.png", full_page=True)
 
     page.goto(f"{live_server}/reports")
