@@ -341,6 +341,8 @@ def test_the_machine_page_shows_the_state_and_refuses_down_without_a_reason(clie
     html = done.get_data(as_text=True)
     assert "M1 is down (Tooling) since" in html and "paused until it runs again" in html
     assert states.current(web_plant.machine)["by"] == "lead1"
+    board = client.get("/floor").get_data(as_text=True)  # the floor board says it on the machine's tile
+    assert "Machine state: <b>down</b> · Tooling" in board
 
 
 # --- the plant's down reasons on the settings page --------------------------------------------------------
