@@ -130,6 +130,7 @@ def test_the_handheld_tasks_mode_offers_nothing_for_a_down_machine(line):
     _, shown = scanning.step(Ctx(line.stager, scan_id="p-2"), scanning.State(mode="TASKS", user_id=line.stager.id),
                              code=line.pallet.lpn)
     assert shown.tone == "bad" and "M1 is down (Tooling): its staging is paused" in shown.detail
+    assert str(shown.title) == "Task paused"
 
 
 # --- the API ------------------------------------------------------------------------------------------
