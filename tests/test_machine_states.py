@@ -362,3 +362,38 @@ def test_an_admin_sets_the_down_reasons_and_the_handheld_and_the_page_use_them(c
     machine_page = client.get("/machines/M1").get_data(as_text=True)
     assert '<option value="Werkzeugbruch"' in machine_page
     assert states.set_state(web_plant.operator, web_plant.machine, "down", "2")["reason"] == "Werkzeugbruch"
+
+
+def test_six_handhelds_setting_one_machine_at_once_keep_one_line_of_time(plant):
+    """Six operators at once: the machine's row is held while its state is read and written, so the same
+    state lands once and different ones land one after the other, in time order."""
+    from staging.domain.people.users import create_user
+    from staging.store.db import db
+    from tests.test_tasks import _in_thread
+    people = [create_user(f"hh{i}", "operator") for i in range(6)]
+    db.close()
+    wanted = ["down", "down", "down", "idle", "idle", "changeover"]
+    results = _in_thread(lambda i: states.set_state(people[i], "M1", wanted[i], "Breakdown" if wanted[i] == "down"
+                                                    else ""), 6)
+    db.connect(reuse_if_open=True)
+    assert not [r for r in results if isinstance(r, Exception)]
+    rows = list(MachineState.select().order_by(MachineState.id))
+    assert 3 <= len(rows) <= 6 and {r.state for r in rows} == {"down", "idle", "changeover"}
+    assert all((a.state, a.reason) != (b.state, b.reason) for a, b in zip(rows, rows[1:]))  # never twice in a row
+    assert promise.broken() == []
+    assert states.current(plant.machine)["state"] == rows[-1].state
+
+
+def test_a_state_scanned_offline_keeps_its_time_and_one_sent_at_once_is_dated_on_arrival(plant):
+    from staging.domain.inventory import Ctx
+    from staging.domain.scan import scanning
+    earlier = utcnow() - datetime.timedelta(minutes=7)
+    state = scanning.State(user_id=plant.operator.id)
+    state, _ = scanning.step(Ctx(plant.operator, device="hh", scan_id="off-1", at=earlier), state, code="M1")
+    state, shown = scanning.step(Ctx(plant.operator, device="hh", scan_id="off-2", at=earlier), state,
+                                 code="CMD:MACHINE:IDLE")
+    assert shown.tone == "ok" and states.current(plant.machine)["since"] == earlier
+    just_now = utcnow() - datetime.timedelta(milliseconds=5)
+    state, _ = scanning.step(Ctx(plant.operator, device="hh", scan_id="on-1", at=just_now), state,
+                             code="CMD:MACHINE:RUNNING")
+    assert states.current(plant.machine)["since"] >= just_now

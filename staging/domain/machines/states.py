@@ -145,10 +145,10 @@ def set_state(user, machine, state, reason="", device=None, at=None):
     authorize(user, "machine_state")
     state = state_of(state)
     reason = reason_of(state, reason)
-    at = at or utcnow()
     with write_transaction():
         found = _machine(machine)
         list(locked(Location.select(Location.id).where(Location.id == found.id)))
+        at = at or utcnow()  # "now" read after the lock: a writer that waited for it never lands before the one ahead
         now = _latest(found.id)
         if now is not None and (now.state, now.reason) == (state, reason):
             return _as_dict(now, now.who)

@@ -13,6 +13,7 @@ from ..words import Words, joined
 from .state import Outcome
 
 REMEMBER = datetime.timedelta(minutes=10)
+OFFLINE = datetime.timedelta(seconds=5)  # a scan older than this when it arrives waited in the offline queue
 
 
 def _title(state, machine):
@@ -89,7 +90,10 @@ class _Probe:
 
 def _set(ctx, state, machine, word, typed):
     before = states.current(machine)
-    now = states.set_state(ctx.user, machine, word, typed, device=ctx.device, at=ctx.at)
+    # A scan sent as it was made is dated when its write begins (as the machine page's and the API's are);
+    # one replayed from the offline queue keeps the time it was scanned.
+    replayed = ctx.at is not None and utcnow() - ctx.at > OFFLINE
+    now = states.set_state(ctx.user, machine, word, typed, device=ctx.device, at=ctx.at if replayed else None)
     state.down_for = ""
     title = _title(now["state"], machine.code)
     was_paused = before is not None and before["state"] in states.PAUSING
