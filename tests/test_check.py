@@ -15,8 +15,9 @@ from staging.store.models import Entry, Event, Genealogy, LineSidePlace, Staging
 from .plant import loc
 
 RULES = tasks.Rules()
-PROMISES = ("barcodes", "closed_orders", "events", "genealogy", "kanban_calls", "logbooks", "open_tasks",
-            "own_output", "print_jobs", "stock_ledger", "webhook_deliveries", "work_order_totals")
+PROMISES = ("barcodes", "closed_orders", "events", "genealogy", "kanban_calls", "logbooks", "machine_states",
+            "open_tasks", "own_output", "print_jobs", "stock_ledger", "webhook_deliveries",
+            "work_order_totals")
 
 
 def run(runner):

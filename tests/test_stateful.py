@@ -26,6 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from staging.domain import codes, inventory, promises, tasks
 from staging.domain.errors import DomainError
 from staging.domain.inventory import Ctx
+from staging.domain.machines import states as machine_states
 from staging.domain.setup import locations, parts
 from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_of
 from staging.media import labels, printqueue
@@ -37,6 +38,7 @@ from staging.store.models import (
     Genealogy,
     KanbanCard,
     LineSidePlace,
+    MachineState,
     OutputUnit,
     Part,
     Printer,
@@ -78,6 +80,7 @@ def known(defect):
 def footprint():
     """What a refusal must leave as it was."""
     return (Entry.select().count(), Unit.select().count(), Scan.select().count(), Genealogy.select().count(),
+            MachineState.select().count(),
             OutputUnit.select().count(), list(WorkOrderTotals.select(WorkOrderTotals.consumed, WorkOrderTotals.wasted)
                                               .order_by(WorkOrderTotals.id).tuples()))
 
@@ -390,6 +393,25 @@ class Floor(RuleBasedStateMachine):
     @rule()
     def background_sender(self):
         printqueue.dispatch(Printer.get(Printer.name == "Floor Zebra"), timeout=2, answer_timeout=0.5)
+
+    # --- machine states -----------------------------------------------------------------------------
+
+    @rule(machine=st.sampled_from(["M1", "M2"]), state=st.sampled_from(machine_states.STATES + ("asleep",)),
+          reason=st.sampled_from(["", "Breakdown", "2", "coffee"]), who=st.sampled_from(PEOPLE))
+    def set_machine_state(self, machine, state, reason, who):
+        """A machine down or in maintenance pauses its tasks: listed as paused, offered to nobody, and a
+        claim of one is refused without writing."""
+        self.attempt(machine_states.set_state, self.ctx(who, "hh-1").user, machine, state, reason, device="hh-1")
+        paused = machine_states.paused_machines()
+        for task in tasks.open_tasks(RULES):
+            assert task.paused == (task.machine_id in paused)
+            if task.paused and task.state == "open":
+                before = StagingTask.get_by_id(task.id).state
+                self.attempt(tasks.claim, self.ctx("operator2", "hh-2").user, task.id, RULES)
+                assert StagingTask.get_by_id(task.id).state == before  # refused: still not claimed
+        for person in ("operator1", "operator2"):
+            offered = tasks.next_for(User.get(User.username == person), RULES)
+            assert offered is None or offered.machine_id not in paused
 
     # --- master data ------------------------------------------------------------------------------
 

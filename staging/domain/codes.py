@@ -15,7 +15,7 @@ from stdnum import ean
 from ..store.db import Prepared
 from ..store.models import Barcode, KanbanCard, Location, Part, PartGtin, Unit, User, WorkOrder
 from .errors import Invalid
-from .scan.commands import COMMANDS, OVERRIDES, REASONS
+from .scan.commands import COMMANDS, MACHINE_COMMANDS, OVERRIDES, REASONS
 from .words import Words
 
 MAX_SCAN = 200
@@ -237,7 +237,8 @@ def _command(text):
     if not payload.startswith("CMD:"):
         return None
     known = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
-             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES})
+             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES}
+             | {f"CMD:MACHINE:{code}" for code, _ in MACHINE_COMMANDS})
     return payload if payload in known else None
 
 

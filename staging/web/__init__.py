@@ -16,6 +16,7 @@ from . import (
     i18n,
     kanban,
     labels,
+    machine_states,
     people_first,
     plant,
     printers,
@@ -56,6 +57,7 @@ def register(app):
     app.register_blueprint(setup.bp, url_prefix="/setup")
     app.register_blueprint(tasks.bp)
     app.register_blueprint(kanban.bp)  # kanban cards and calls (its API routes are the api blueprint's)
+    app.register_blueprint(machine_states.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)

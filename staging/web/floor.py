@@ -8,6 +8,8 @@ from ..domain import finders, inventory, logbook, workorders
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.inventory import whereabouts
+from ..domain.machines import states as machine_states
+from ..domain.people.permissions import can
 from ..media import printqueue
 from .auth import login_required
 from .i18n import say
@@ -41,7 +43,8 @@ def age(delta):
 def board():
     data = workorders.board(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     extra = {"safety": logbook.open_safety(), "overdue": logbook.overdue_count(calendar()),
-             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"]}
+             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"],
+             "machine_states": machine_states.by_machine()}
     # A printer that cannot print (no paper, head open, off) is said on the board and on the
     # tiles of the places it serves: their labels wait for it.
     extra["printers_down"], extra["printer_why"] = printqueue.not_printing(
@@ -58,7 +61,9 @@ def machine(code):
     template = "floor/_machine_body.html" if fragment("machine-body") else "floor/machine.html"
     return vary(current_app.make_response(render_template(
         template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10),
-        shift=calendar().at(utcnow()), horizon=current_app.config["FLOOR_HORIZON_HOURS"])))
+        shift=calendar().at(utcnow()), horizon=current_app.config["FLOOR_HORIZON_HOURS"],
+        machine_state=machine_states.current(loc), down_reasons=machine_states.down_reasons(),
+        states=machine_states.STATES, may_set_state=can(g.user, "machine_state"))))
 
 
 @bp.route("/units/<lpn>/hold", methods=["GET", "POST"])

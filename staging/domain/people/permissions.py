@@ -34,6 +34,7 @@ REQUIRED_ROLE = {
     "settings": "admin",
     "manage_tasks": "lead",
     "webhooks": "admin",  # where the plant's events go, and the secrets that sign them
+    "machine_state": "operator",
 }
 
 ACTION_WORDS = {
@@ -58,6 +59,7 @@ ACTION_WORDS = {
     "settings": Words("change the plant's settings"),
     "manage_tasks": Words("reorder, assign or cancel staging tasks"),
     "webhooks": Words("manage webhooks"),
+    "machine_state": Words("set a machine's state"),
 }
 
 

@@ -47,3 +47,12 @@ OVERRIDES = (
     ("ORDER", Words("Work order not yet updated")),
     ("ENGINEERING", Words("Engineering request")),
 )
+
+# A machine's state, scanned as CMD:MACHINE:<CODE> right after the machine (scan/machine_state.py).
+MACHINE_COMMANDS = (
+    ("RUNNING", Words("Machine: Running")),
+    ("IDLE", Words("Machine: Idle")),
+    ("DOWN", Words("Machine: Down")),
+    ("CHANGEOVER", Words("Machine: Changeover")),
+    ("MAINTENANCE", Words("Machine: Maintenance")),
+)

@@ -16,6 +16,7 @@ from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..people.permissions import can
 from ..words import Words
 from ..workorders import WrongMaterial
+from . import machine_state
 from . import tasks as scan_tasks
 from .commands import OVERRIDES, REASONS
 from .counting import finish as _finish_count
@@ -29,7 +30,7 @@ REFUSED = {Invalid: Words("Refused"), NotFound: Words("Not found"), Conflict: Wo
 TITLES = {"Unknown barcode": Words("Unknown barcode"), "Not used": Words("Not used"),
           "Wrong material": Words("Wrong material"), "Too many attempts": Words("Too many attempts"),
           "Not signed in": Words("Not signed in"), "Photo not read": Words("Photo not read"),
-          "Task taken": Words("Task taken")}
+          "Task taken": Words("Task taken"), "Task paused": Words("Task paused")}
 QUANTITY = re.compile(r"^\d{1,9}([.,]\d{1,3})?$")
 TARGET_FIRST = {"MOVE", "LOAD", "UNLOAD", "RECEIVE"}  # a target scanned first stays for several
 
@@ -43,6 +44,10 @@ def prompt(state):
     if state.counted or (state.mode == "COUNT" and state.target):
         return Outcome("wait", Words("Counting {location}", location=state.target),
                        Words("{count} scanned. Scan the next pallet, or DONE.", count=len(state.counted)))
+    if state.down_for:
+        asked = machine_state.prompt(state)
+        if asked is not None:
+            return asked
     if state.pending:
         return _waiting(state)
     if state.mode == "TASKS":  # the next task, not a hint
@@ -71,6 +76,7 @@ def step(ctx, state, code=None, qty=None):
         # the offline queue, that location belonged to the refused pallet, and the pallets after
         # it would go to the wrong place.
         new, outcome = before, Outcome("bad", refused_title(err), err.words)
+        new.machine = state.machine  # a machine scanned and refused by the mode is still there for a state
         new.after_refusal = not isinstance(err, _Orphan) and new.mode in TARGET_FIRST and not new.pending
         new.refused = _refused_load(ctx, err, outcome)
         new.undo = ""
@@ -116,6 +122,12 @@ def _step(ctx, state, code, qty):
     if qty is not None and code is None:
         return _quantity(ctx, state, qty)
     meaning = codes.resolve(code)
+    if state.down_for:  # Down asked why: the typed reason, or anything else lets the question go
+        if meaning.kind == "unknown":
+            return machine_state.reason(ctx, state, meaning.text)
+        state.down_for = ""
+    if meaning.kind == "location":
+        machine_state.remember(state, meaning.obj, now_of(ctx))
     if meaning.kind == "command":
         return _command(ctx, state, meaning.obj)
     if meaning.kind == "badge":
@@ -228,12 +240,16 @@ def _undo(ctx, state, _):
     return state.clear(), Outcome("ok", title, detail, replayed=result.replayed)
 
 
+def _machine(ctx, state, code):
+    return machine_state.command(ctx, state, code)
+
+
 def _sign_out(ctx, state, _):
     return State(mode=state.mode), Outcome("info", Words("Signed out"), sign_out=True)
 
 
 _COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": _cancel, "DONE": _done,
-             "UNDO": _undo, "SIGNOUT": _sign_out}
+             "UNDO": _undo, "SIGNOUT": _sign_out, "MACHINE": _machine}
 
 
 def remember(recent, outcome, at, keep=8):

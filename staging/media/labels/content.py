@@ -12,7 +12,7 @@ from ...domain import codes
 from ...domain.errors import Invalid, NotFound
 from ...domain.quantities import fmt_qty
 from ...domain.scan import scanner_check
-from ...domain.scan.commands import COMMANDS, REASONS
+from ...domain.scan.commands import COMMANDS, MACHINE_COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
 from ...store.models import (
@@ -343,11 +343,12 @@ def command_sheet(settings=None):
     basic = [{"payload": p, "label": t} for p, t in COMMANDS if not p.startswith("CMD:MODE:")]
     modes = [{"payload": p, "label": t} for p, t in COMMANDS if p.startswith("CMD:MODE:")]
     reasons = [{"payload": f"CMD:REASON:{c}", "label": t} for c, t in REASONS]
+    machine = [{"payload": f"CMD:MACHINE:{c}", "label": t} for c, t in MACHINE_COMMANDS]
     check = [{"payload": scanner_check.EXPECTED,
               "label": Words("Scanner check: scan it on the scan page's Scanner check")}]
     plant = settings.plant if settings else ""
     return Label("commands", "COMMANDS", {"title": Words("Scan commands"), "plant": plant},
-                 rows={"commands": basic, "modes": modes, "reasons": reasons, "check": check},
+                 rows={"commands": basic, "modes": modes, "reasons": reasons, "machine": machine, "check": check},
                  language=settings.language if settings else "en")
 
 

@@ -33,6 +33,7 @@ from .core import (
 )
 from .events import Event
 from .imports import ImportedRow
+from .machines import MACHINE_STATES, MachineState
 from .planning import (
     CALL_STATES,
     LINE_SIDE_KINDS,
@@ -77,3 +78,4 @@ MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask,
 MODELS += [Event]
 MODELS += [Webhook, WebhookDelivery]
 MODELS += [KanbanCard, Call]
+MODELS += [MachineState]
