@@ -128,15 +128,8 @@ def _step(ctx, state, code, qty):
         state.down_for = ""
     if meaning.kind == "location":
         machine_state.remember(state, meaning.obj, now_of(ctx))
-    if meaning.kind == "command":
-        return _command(ctx, state, meaning.obj)
-    if meaning.kind == "badge":
-        user = meaning.obj
-        if not user.active:
-            raise Invalid("The badge of {user} is switched off.", user=str(user))
-        return State(mode=state.mode, user_id=user.id), signed_in(user)
-    if meaning.kind == "card":  # a kanban card calls its material in any mode, like a command
-        return scan_tasks.call(ctx, state, meaning.obj)
+    if meaning.kind in ANY_MODE:
+        return ANY_MODE[meaning.kind](ctx, state, meaning.obj)
     if meaning.kind == "unknown":
         if (state.awaiting_quantity() or state.wants_reason()) and (
                 QUANTITY.match(meaning.text) or meaning.text.upper() == "ALL"):
@@ -151,6 +144,16 @@ def _step(ctx, state, code, qty):
                           code=codes.shown(meaning.text), unit=state.unit or Words("the label"))
         raise _Unknown(meaning.text)
     return MODE_STEPS[state.mode](ctx, state, meaning)
+
+
+def _badge(ctx, state, user):
+    if not user.active:
+        raise Invalid("The badge of {user} is switched off.", user=str(user))
+    return State(mode=state.mode, user_id=user.id), signed_in(user)
+
+
+def _card(ctx, state, card):
+    return scan_tasks.call(ctx, state, card)
 
 
 def signed_in(user):
@@ -250,6 +253,9 @@ def _sign_out(ctx, state, _):
 
 _COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": _cancel, "DONE": _done,
              "UNDO": _undo, "SIGNOUT": _sign_out, "MACHINE": _machine}
+# What a scan does in any mode: a command, a badge (the handheld changes hands), a kanban card (it
+# calls its material).
+ANY_MODE = {"command": _command, "badge": _badge, "card": _card}
 
 
 def remember(recent, outcome, at, keep=8):
