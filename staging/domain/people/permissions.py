@@ -33,6 +33,9 @@ REQUIRED_ROLE = {
     "opening": "admin",  # opening stock, booked once at go-live
     "settings": "admin",
     "manage_tasks": "lead",
+    "count": "operator",  # enter a count, submit a location: differences within tolerance book themselves
+    "plan_counts": "lead",
+    "approve_count": "lead",
 }
 
 ACTION_WORDS = {
@@ -56,6 +59,9 @@ ACTION_WORDS = {
     "opening": Words("book opening stock"),
     "settings": Words("change the plant's settings"),
     "manage_tasks": Words("reorder, assign or cancel staging tasks"),
+    "count": Words("count stock"),
+    "plan_counts": Words("plan counts"),
+    "approve_count": Words("approve a count"),
 }
 
 

@@ -30,6 +30,17 @@ from .core import (
     WorkOrderTotals,
     utcnow,
 )
+from .counts import (
+    COUNT_CLASSES,
+    COUNT_LINE_STATES,
+    COUNT_STATUSES,
+    COUNT_TASK_STATES,
+    Count,
+    CountEntry,
+    CountLine,
+    CountTask,
+    PartCountClass,
+)
 from .imports import ImportedRow
 from .planning import (
     LINE_SIDE_KINDS,
@@ -64,3 +75,4 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
 MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
+MODELS += [Count, CountTask, CountEntry, CountLine, PartCountClass]
