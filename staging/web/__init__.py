@@ -7,6 +7,7 @@ from . import (
     admin,
     api,
     auth,
+    counts,
     devices,
     errors,
     floor,
@@ -51,6 +52,7 @@ def register(app):
     app.register_blueprint(reports.bp)
     app.register_blueprint(setup.bp, url_prefix="/setup")
     app.register_blueprint(tasks.bp)
+    app.register_blueprint(counts.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)
