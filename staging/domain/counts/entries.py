@@ -154,3 +154,15 @@ def _once(task, round_no, pallet, replace):
                       user=before.user.username)
     CountEntry.update(replaced=True).where(CountEntry.task == task, CountEntry.round == round_no,
                                            CountEntry.unit == pallet).execute()
+
+
+def offer(user, now):
+    """The next count task for this person, held for them for a while (None: nothing to count)."""
+    if user is None or not user.active:
+        return None
+    with write_transaction():
+        task = next_task(user, now)
+        if task is not None and (task.claimed_by_id != user.id or task.claim_expires_at <= now):
+            task.claimed_by, task.claim_expires_at = user, now + CLAIM
+            task.save()
+    return task
