@@ -13,7 +13,7 @@ from staging.store.models import Entry, Genealogy, LineSidePlace, StagingTask, U
 from .plant import loc
 
 RULES = tasks.Rules()
-PROMISES = ("barcodes", "closed_orders", "genealogy", "logbooks", "open_tasks", "own_output", "stock_ledger",
+PROMISES = ("barcodes", "closed_orders", "counts", "genealogy", "logbooks", "open_tasks", "own_output", "stock_ledger",
             "work_order_totals")
 
 
@@ -241,3 +241,26 @@ def test_every_promise_names_its_broken_rows_on_sqlite_and_postgres(plant):
     found = dict.fromkeys(name for name, _ in promises.broken())
     assert list(found) == ["barcodes", "closed_orders", "genealogy", "open_tasks", "own_output", "stock_ledger",
                            "work_order_totals"]
+
+
+def test_check_names_a_count_row_its_count_does_not_explain(runner, floor):
+    """A count's booked difference passes; a count row whose line says another difference, and one
+    that no count line names, are each named."""
+    from staging.domain import counts
+    from staging.store.models import CountLine
+    unit = floor.receive(qty="100")
+    inventory.move(floor.ctx(), unit, "A-01-1")
+    count = counts.plan(floor.lead, "locations", locations=["A-01-1"])
+    counts.enter(floor.operator, count.id, "A-01-1", "99", unit=unit.lpn)
+    counts.submit(floor.operator, count.id, "A-01-1")
+    code, output = run(runner)
+    assert code == 0 and "ok  counts: " in output, output
+    line = CountLine.get(CountLine.unit == unit)
+    CountLine.update(variance=Decimal("-2")).where(CountLine.id == line.id).execute()
+    stray = Entry.create(unit=unit, kind="count", quantity=0, delta=0, status="stock", reason="count 99",
+                         to_location=unit.location, from_location=unit.location)
+    code, output = run(runner)
+    assert code == 1, output
+    assert f"counts: ledger row {line.entry_id} (count, -1): changed the pallet by -1, its line {line.id} of " \
+           f"count {count.id} by -2" in output
+    assert f"counts: ledger row {stray.id} (count, 0): no count line names it" in output

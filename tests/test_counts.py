@@ -203,3 +203,45 @@ def test_a_part_moving_most_is_class_a(counted):
     with pytest.raises(Invalid):
         classes.set_class(plant.lead, "FST-M6", "C", "Z")
     loc("B-01", "storage")
+
+
+# --- on the handheld: Count mode of the scan page ------------------------------------------------------
+
+def test_count_mode_offers_the_next_task_and_counts_blind(counted):
+    from tests.test_scan import Operator
+    plant = counted
+    count = counts.plan(plant.lead, "locations", locations=["A-01-1"])
+    ann, ole = Operator(plant.operator), Operator(plant.ole)
+    offered = ann.scan("CMD:MODE:COUNT")
+    assert "A-01-1" in str(offered.title)
+    assert "A-01-1" not in str(ole.scan("CMD:MODE:COUNT").title)  # held for Ann: nothing else to offer Ole
+    started = ann.scan("A-01-1")
+    assert ann.state.count == str(count.id) and "expected" not in str(started.detail)
+    asked = ann.scan(plant.p1.lpn)
+    assert asked.ask == "qty" and "100" not in str(asked.title) + str(asked.detail) and not asked.facts
+    assert ann.scan(qty="99,5").tone == "ok"
+    ole.scan("A-01-1")  # several counters on one location add up
+    ole.scan(plant.p2.lpn)
+    ole.scan(qty="40")
+    again = ole.scan(plant.p1.lpn)
+    assert "counted already" in str(again.title)
+    ole.scan(qty="100")  # replaces Ann's 99.5
+    done = ann.scan("CMD:DONE")
+    assert "No differences" in str(done.detail)
+    assert count_rows() == [] and ann.state.count == ""
+
+
+def test_count_mode_refuses_bad_quantities_and_a_recount_by_the_first_counter(counted):
+    from tests.test_scan import Operator
+    plant = counted
+    counts.plan(plant.lead, "locations", locations=["LANE-1"])
+    ann = Operator(plant.operator)
+    ann.scan("CMD:MODE:COUNT")
+    ann.scan("LANE-1")
+    ann.scan(plant.p3.lpn)
+    refused = ann.scan(qty="-2")
+    assert refused.tone == "bad" and "negative" in str(refused.detail)
+    ann.scan(qty="3")
+    assert "recount" in str(ann.scan("CMD:DONE").detail)
+    again = ann.scan("LANE-1")
+    assert again.tone == "bad" and "someone who did not count" in str(again.detail)

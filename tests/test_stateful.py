@@ -21,13 +21,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from staging.domain import codes, inventory, promises, tasks
+from staging.domain import codes, counts, inventory, promises, tasks
 from staging.domain.errors import DomainError
 from staging.domain.inventory import Ctx
 from staging.domain.setup import locations, parts
 from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_of
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import (
+    Count,
     Entry,
     Genealogy,
     LineSidePlace,
@@ -330,6 +331,34 @@ class Floor(RuleBasedStateMachine):
         task = StagingTask.select().where(StagingTask.state == "claimed").first()
         if task is not None:
             self.attempt(tasks.release, self.ctx(who, "desk").user, task.id)
+
+    # --- counts -------------------------------------------------------------------------------------
+
+    @rule(what=st.sampled_from([("locations", ["A-01-1"]), ("locations", ["LANE-1", "RCV-1"]), ("area", "R-A")]))
+    def plan_count(self, what):
+        kind, where = what
+        self.attempt(counts.plan, self.plant.lead, kind, locations=where if kind == "locations" else (),
+                     area=where if kind == "area" else "")
+
+    @rule(who=st.sampled_from(PEOPLE), place=st.sampled_from(["A-01-1", "LANE-1", "RCV-1", "A-01-2"]),
+          i=st.integers(0, 30), qty=st.sampled_from(["0", "1", "50", "99.5", "300", "x"]), again=st.booleans())
+    def count_entry(self, who, place, i, qty, again):
+        count = Count.select().where(Count.status == "open").order_by(Count.id.desc()).first()
+        if count is not None:
+            self.attempt(counts.enter, self.ctx(who, "hh-1").user, count.id, place, qty, unit=self.unit(i).lpn,
+                         replace=again)
+
+    @rule(who=st.sampled_from(PEOPLE), place=st.sampled_from(["A-01-1", "LANE-1", "RCV-1", "A-01-2"]))
+    def count_submit(self, who, place):
+        count = Count.select().where(Count.status == "open").order_by(Count.id.desc()).first()
+        if count is not None:
+            self.attempt(counts.submit, self.ctx(who, "hh-2").user, count.id, place)
+
+    @rule(who=st.sampled_from(["lead1", "operator1", "admin1"]))
+    def count_approve(self, who):
+        count = Count.select().where(Count.status == "open").order_by(Count.id.desc()).first()
+        if count is not None:
+            self.attempt(counts.approve, self.ctx(who, "desk").user, count.id)
 
     # --- master data ------------------------------------------------------------------------------
 

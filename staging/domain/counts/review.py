@@ -13,7 +13,7 @@ from ..errors import Forbidden, Invalid
 from ..inventory import Ctx
 from ..people.permissions import authorize
 from . import classes
-from .entries import GONE, round_of, task_of
+from .entries import GONE, counted_by, round_of, task_of
 
 ZERO = Decimal(0)
 
@@ -27,6 +27,9 @@ def submit(user, count_id, location_code, now=None, device=""):
         if task.state not in ("counting", "recount"):
             raise Invalid("{location} has nothing counted to submit in count {count}.",
                           location=task.location.code, count=task.count_id)
+        if round_of(task) == 2 and user.id in counted_by(task, 1):
+            raise Forbidden("{location} needs a recount by someone who did not count it: ask a colleague.",
+                            location=task.location.code)
         ctx = Ctx(user, device=device, at=now)
         if round_of(task) == 1:
             _judge_first(ctx, task, now)
