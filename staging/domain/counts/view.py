@@ -4,7 +4,7 @@ blind, the expected quantity is left out (None), not hidden in the page."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 from decimal import Decimal
 
 from ...store.models import Count, CountEntry, CountLine, CountTask, Location, Part, Unit
@@ -117,7 +117,7 @@ def _entered_elsewhere(tasks, counted, seen):
 
 def summary(count):
     """Tasks of a count by state: {state: n}."""
-    found = dict(CountTask.select(CountTask.state, CountTask.id.count()).where(CountTask.count == count)
+    found = dict(CountTask.select(CountTask.state, fn.COUNT(CountTask.id)).where(CountTask.count == count)
                  .group_by(CountTask.state).tuples())
     return found
 
