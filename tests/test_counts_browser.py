@@ -54,7 +54,7 @@ def test_a_blind_count_from_plan_to_approval_and_accuracy(browser, live_server, 
     assert Count.select().count() == 0
     desk.get_by_label("Location codes").fill("A-01-1")
     desk.get_by_role("button", name="Plan the count").click()
-    expect(desk.locator(".alert.ok")).to_contain_text("planned: 1 locations")
+    expect(desk.locator(".alert.ok")).to_contain_text("planned: 1 location.")
     count = Count.get()
     assert count.blind
     desk.screenshot(path="/tmp/counts-detail-1280.png", full_page=True)

@@ -3,7 +3,7 @@ accuracy export. Thin: read the form, call the domain, choose a template."""
 import datetime
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 
 from ..domain import counts, spreadsheets
 from ..domain.errors import DomainError, Invalid
@@ -12,7 +12,7 @@ from . import api_counts  # noqa: F401  (the API's routes, on the api blueprint)
 from .auth import login_required
 
 bp = Blueprint("counts", __name__)
-REVIEW_SHOWN = 20000  # lines on one review page
+REVIEW_PAGE = 100  # lines on one page of the review: a count of 10,000 lines is read page by page
 
 
 def _index(typed=None, error=None, status=200):
@@ -50,7 +50,8 @@ def plan():
         count = counts.plan(g.user, kind, **args)
     except DomainError as err:
         return _index(request.form, err, err.status)
-    flash(gettext("Count %(count)s planned: %(n)s locations.", count=count.id, n=count.tasks.count()))
+    flash(ngettext("Count %(count)s planned: %(num)s location.", "Count %(count)s planned: %(num)s locations.",
+                   count.tasks.count(), count=count.id))
     return redirect(url_for("counts.detail", count_id=count.id), 303)
 
 
@@ -68,12 +69,18 @@ def detail(count_id):
 
 
 def _review(count_id, error=None, status=200):
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
     try:
-        count, lines = counts.view.lines(g.user, count_id, states=("approval",), limit=REVIEW_SHOWN)
+        count, lines = counts.view.lines(g.user, count_id, states=("approval",), limit=REVIEW_PAGE,
+                                         offset=(page - 1) * REVIEW_PAGE)
     except DomainError:
         abort(404)
+    total = counts.view.waiting(count)
     counted_in = g.user.id in counts.view.counters(count)
-    return render_template("counts/review.html", count=count, lines=lines, error=error, counted_in=counted_in), status
+    return render_template("counts/review.html", count=count, lines=lines, error=error, counted_in=counted_in,
+                           total=total, page=page, first=(page - 1) * REVIEW_PAGE + 1,
+                           more=page * REVIEW_PAGE < total), status
 
 
 @bp.get("/counts/<int:count_id>/review")

@@ -3,9 +3,9 @@ and, for a lead, the review of what waits for approval. Blind: below a lead, whi
 blind, the expected quantity is left out (None), not hidden in the page."""
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from peewee import JOIN, fn
-from decimal import Decimal
 
 from ...store.models import Count, CountEntry, CountLine, CountTask, Location, Part, Unit
 from ..errors import NotFound
@@ -41,18 +41,18 @@ def sees_expected(user, count):
     return not count.blind or can(user, "plan_counts")
 
 
-def lines(user, count_id, states=None, limit=None):
+def lines(user, count_id, states=None, limit=None, offset=0):
     """Every line of the count, location by location. `states`: only lines in those states."""
     count = get(count_id)
     shown = sees_expected(user, count)
-    found = _stored(count, states, limit) + ([] if states else _open(count))
+    found = _stored(count, states, limit, offset) + ([] if states else _open(count))
     if not shown:
         for line in found:
             line.expected = line.variance = None
     return count, found
 
 
-def _stored(count, states, limit):
+def _stored(count, states, limit, offset=0):
     query = (CountLine.select(CountLine, Location.code, Unit.lpn, Part.number, Part.revision, Part.uom)
              .join(CountTask).join(Location).switch(CountLine).join(Unit, on=(CountLine.unit == Unit.id),
                                                                     join_type=JOIN.LEFT_OUTER)
@@ -61,7 +61,7 @@ def _stored(count, states, limit):
     if states:
         query = query.where(CountLine.state.in_(states))
     if limit:
-        query = query.limit(limit)
+        query = query.limit(limit).offset(offset)
     rows = []
     for line in query.objects():
         rows.append(Line(line.code, line.lpn, line.number, line.revision, line.lot, line.uom, line.expected,
@@ -120,6 +120,11 @@ def summary(count):
     found = dict(CountTask.select(CountTask.state, fn.COUNT(CountTask.id)).where(CountTask.count == count)
                  .group_by(CountTask.state).tuples())
     return found
+
+
+def waiting(count):
+    """How many lines of the count wait for a lead's approval."""
+    return CountLine.select().where(CountLine.count == count, CountLine.state == "approval").count()
 
 
 def recent(limit=30):

@@ -16,9 +16,9 @@ from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..people.permissions import can
 from ..words import Words
 from ..workorders import WrongMaterial
+from . import count_tasks
 from . import tasks as scan_tasks
 from .commands import OVERRIDES, REASONS
-from . import count_tasks
 from .counting import finish as _finish_count
 from .modes import MODE_STEPS, _Orphan, _quantity, confirm_label, override_load
 from .state import HINTS, Outcome, State, _waiting, mode_name
