@@ -101,3 +101,26 @@ def test_the_counts_are_in_the_openapi_document(client, floor):
     for path in ("/api/counts", "/api/counts/{count_id}", "/api/counts/{count_id}/entries",
                  "/api/counts/{count_id}/submit", "/api/counts/{count_id}/approve"):
         assert path in paths, path
+
+
+def test_the_tolerance_per_class_is_set_on_the_settings_page_and_counts_follow_it(client, floor):
+    from staging.domain.counts import classes
+
+    from .webutil import csrf_token, login
+    login(client, "admin1")
+    token = csrf_token(client, "/settings")
+    refused = client.post("/settings", data={"csrf_token": token, "COUNT_TOLERANCE_A_PERCENT": "lots"})
+    assert refused.status_code == 422 and "Write a number from 0 to 100" in refused.get_data(as_text=True)
+    assert client.post("/settings", data={"csrf_token": token, "COUNT_TOLERANCE_A_PERCENT": "60"}).status_code == 303
+    client.get("/counts")  # the next request of any process reads the stored settings
+    assert classes.tolerance("A").percent == 60
+    t = floor.tokens
+    count = client.post("/api/counts", json={"locations": ["A-01-1"]}, headers=t["lead1"]).get_json()
+    url = f"/api/counts/{count['id']}"
+    for unit, qty in ((floor.p1, 50), (floor.p2, 40)):  # half of a class A pallet: within 60 %
+        client.post(f"{url}/entries", json={"location": "A-01-1", "unit": unit.lpn, "quantity": qty},
+                    headers=t["operator1"])
+    assert client.post(f"{url}/submit", json={"location": "A-01-1"}, headers=t["operator1"]).get_json()["state"] \
+        == "done"
+    assert Unit.get_by_id(floor.p1.id).quantity == 50
+    classes.configure({})  # the defaults again, for the tests after this one in this process
