@@ -151,3 +151,21 @@ def test_an_operator_who_counted_cannot_recount_and_a_counting_lead_cannot_appro
     desk.goto(f"{live_server}/counts/{Count.get().id}/review")
     expect(desk.get_by_role("alert")).to_contain_text("You counted in this count")
     expect(desk.get_by_role("button", name="Approve and book 1 line")).to_have_count(0)
+
+
+def test_a_lead_sets_a_part_class_and_a_bad_one_is_refused_on_screen(browser, live_server, shelf):
+    desk = signed_in(browser, live_server, "lead1", 1280, 800, "/counts")
+    form = desk.locator("form", has=desk.get_by_role("button", name="Set the class"))
+    form.get_by_label("Part number").fill("NOPE")
+    form.get_by_role("button", name="Set the class").click()
+    expect(desk.locator("#class-refusal")).to_contain_text("There is no part NOPE")
+    form = desk.locator("form", has=desk.get_by_role("button", name="Set the class"))
+    form.get_by_label("Part number").fill("FST-M6")
+    form.get_by_label("Revision").fill("C")
+    form.get_by_label("Class").select_option("A")
+    form.get_by_role("button", name="Set the class").click()
+    expect(desk.locator(".alert.ok")).to_contain_text("Count class of FST-M6 rev C saved")
+    expect(desk.locator("#classes ~ p").last).to_contain_text("FST-M6 rev C: A")
+    desk.screenshot(path="/tmp/counts-index-1280.png", full_page=True)
+    desk.set_viewport_size({"width": 360, "height": 640})
+    desk.screenshot(path="/tmp/counts-index-360.png", full_page=True)

@@ -24,7 +24,7 @@ def _due(text):
 @bp.post("/counts")
 @token_required
 @spec.validate(json=shapes.CountIn, resp=responses(201, shapes.CountMade, 403, 404, 422), tags=["counts"])
-def plan(json: shapes.CountIn):
+def count_plan(json: shapes.CountIn):
     """Plan a count of the named locations, or of every location under `area` (leads and admins)."""
     if bool(json.locations) == bool(json.area):
         raise Invalid("Give either locations or an area to count.")
@@ -38,7 +38,7 @@ def plan(json: shapes.CountIn):
 @bp.get("/counts/<int:count_id>")
 @token_required
 @spec.validate(resp=responses(200, shapes.CountOut, 404), tags=["counts"])
-def read(count_id):
+def count_read(count_id):
     """A count's lines: submitted locations as compared, the others as counted so far. `expected`
     and `variance` are null below lead while the count is blind."""
     return jsonify(_count(count_id))
@@ -60,7 +60,7 @@ def _num(value):
 @bp.post("/counts/<int:count_id>/entries")
 @token_required
 @spec.validate(json=shapes.EntryIn, resp=responses(201, shapes.EntryOut, 403, 404, 409, 422), tags=["counts"])
-def enter(count_id, json: shapes.EntryIn):
+def count_entries(count_id, json: shapes.EntryIn):
     """One pallet counted (operators and above): `unit`, or for a pallet not in the books `part`,
     `revision`, `lot`. The same `client_scan_id` again records once; a pallet counted here already in
     this round answers 409 unless `replace` is true."""
@@ -76,7 +76,7 @@ def enter(count_id, json: shapes.EntryIn):
 @bp.post("/counts/<int:count_id>/submit")
 @token_required
 @spec.validate(json=shapes.SubmitIn, resp=responses(200, shapes.TaskOut, 403, 404, 409, 422), tags=["counts"])
-def submit(count_id, json: shapes.SubmitIn):
+def count_submit(count_id, json: shapes.SubmitIn):
     """Done with a location: differences within tolerance are booked, the rest go to a recount, then
     to a lead's approval."""
     task = counts.submit(g.user, count_id, json.location, device=g.device)
@@ -86,7 +86,7 @@ def submit(count_id, json: shapes.SubmitIn):
 @bp.post("/counts/<int:count_id>/approve")
 @token_required
 @spec.validate(resp=responses(200, shapes.CountOut, 403, 404, 422), tags=["counts"])
-def approve(count_id):
+def count_approve(count_id):
     """A lead or admin who entered nothing in this count books what waits for approval (others: 403)."""
     counts.approve(g.user, count_id, device=g.device)
     return jsonify(_count(count_id))

@@ -15,10 +15,12 @@ bp = Blueprint("counts", __name__)
 REVIEW_PAGE = 100  # lines on one page of the review: a count of 10,000 lines is read page by page
 
 
-def _index(typed=None, error=None, status=200):
+def _index(typed=None, error=None, status=200, class_error=None, class_typed=None):
     shown = [(c, counts.view.summary(c)) for c in counts.view.recent()]
-    return render_template("counts/index.html", shown=shown, typed=typed or {}, error=error,
-                           may_plan=can(g.user, "plan_counts"), kinds=counts.plans.KINDS), status
+    return render_template("counts/index.html", shown=shown, typed=typed or {}, error=error, class_error=class_error,
+                           class_typed=class_typed or {},
+                           may_plan=can(g.user, "plan_counts"), kinds=counts.plans.KINDS,
+                           chosen=counts.classes.chosen()), status
 
 
 @bp.get("/counts")
@@ -53,6 +55,20 @@ def plan():
     flash(ngettext("Count %(count)s planned: %(num)s location.", "Count %(count)s planned: %(num)s locations.",
                    count.tasks.count(), count=count.id))
     return redirect(url_for("counts.detail", count_id=count.id), 303)
+
+
+@bp.post("/counts/classes")
+@login_required
+def set_class():
+    """A lead sets a part's count class by hand (empty: from its movement again)."""
+    form = request.form
+    try:
+        part = counts.classes.set_class(g.user, form.get("part", "").strip(), form.get("revision", "").strip(),
+                                        form.get("klass", ""))
+    except DomainError as err:
+        return _index(None, None, err.status, class_error=err, class_typed=form)
+    flash(gettext("Count class of %(part)s saved.", part=part.label))
+    return redirect(url_for("counts.index"), 303)
 
 
 @bp.get("/counts/<int:count_id>")

@@ -87,5 +87,11 @@ def set_class(user, part_number, revision, klass):
     return part
 
 
+def chosen():
+    """[(part, class)] set by hand, by part number."""
+    return [(row.part, row.klass) for row in PartCountClass.select(PartCountClass, Part).join(Part)
+            .order_by(Part.number, Part.revision)]
+
+
 def tolerance(klass):
     return TOLERANCES.get(klass, DEFAULTS["C"])
