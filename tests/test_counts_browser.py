@@ -169,3 +169,32 @@ def test_a_lead_sets_a_part_class_and_a_bad_one_is_refused_on_screen(browser, li
     desk.screenshot(path="/tmp/counts-index-1280.png", full_page=True)
     desk.set_viewport_size({"width": 360, "height": 640})
     desk.screenshot(path="/tmp/counts-index-360.png", full_page=True)
+
+
+def test_a_pallet_not_in_the_books_is_counted_by_part_revision_and_lot(browser, live_server, shelf):
+    from staging.domain import counts
+    from staging.store.models import CountEntry
+    counts.plan(shelf.lead, "locations", locations=["A-01-2"])
+    hh = signed_in(browser, live_server, "operator1", 360, 640, "/scan")
+    count_mode(hh)
+    wedge(hh, "A-01-2")
+    shows(hh, "wait", "Counting A-01-2")
+    hh.get_by_text("Pallet not in the books?").click()
+    find = hh.locator("details.count-find form")
+    find.get_by_label("Part number").fill("NOPE")
+    find.get_by_label("Quantity").fill("4")
+    find.get_by_role("button", name="Count it").click()
+    expect(hh.locator("#panel")).to_have_attribute("data-tone", "bad")
+    expect(hh.locator("#panel")).to_contain_text("There is no part NOPE")
+    assert CountEntry.select().count() == 0
+    hh.get_by_text("Pallet not in the books?").click()
+    find = hh.locator("details.count-find form")
+    find.get_by_label("Part number").fill("FST-M6")
+    find.get_by_label("Revision").fill("C")
+    find.get_by_label("Lot").fill("LX-1")
+    find.get_by_label("Quantity").fill("12,5")
+    find.get_by_role("button", name="Count it").click()
+    shows(hh, "ok", "New find: 12.5 ea FST-M6")
+    entry = CountEntry.get()
+    assert (entry.unit_id, entry.lot, entry.quantity) == (None, "LX-1", Decimal("12.5"))
+    hh.screenshot(path="/tmp/counts-find-360.png", full_page=True)

@@ -2,13 +2,30 @@
 accuracy export. Thin: read the form, call the domain, choose a template."""
 import datetime
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale, gettext, ngettext
 
 from ..domain import counts, spreadsheets
 from ..domain.errors import DomainError, Invalid
 from ..domain.people.permissions import can
-from . import api_counts  # noqa: F401  (the API's routes, on the api blueprint)
+from ..domain.scan import scanning
+from ..domain.words import Words
+from . import (
+    api_counts,  # noqa: F401  (the API's routes, on the api blueprint)
+    scan,
+)
 from .auth import login_required
 
 bp = Blueprint("counts", __name__)
@@ -69,6 +86,28 @@ def set_class():
         return _index(None, None, err.status, class_error=err, class_typed=form)
     flash(gettext("Count class of %(part)s saved.", part=part.label))
     return redirect(url_for("counts.index"), 303)
+
+
+@bp.post("/counts/find")
+@login_required
+def find():
+    """The scan page's form for a pallet not in the books, on the planned count of the location being
+    counted: part, revision, lot and quantity. Back to the scan page, with the result on its panel."""
+    state = scanning.State.load(session.get(scan.STATE))
+    form = request.form
+    try:
+        if state.mode != "COUNT" or not state.count or state.user_id != g.user.id:
+            raise Invalid("Scan the location you are counting first.")
+        entry = counts.enter(g.user, int(state.count), state.target, form.get("qty", ""), part=form.get("part", ""),
+                             revision=form.get("revision", ""), lot=form.get("lot", ""),
+                             client_scan_id=form.get("scan_id") or None)
+        outcome = scanning.Outcome("ok", Words("New find: {qty} {uom} {part}", qty=entry.quantity, uom=entry.part.uom,
+                                               part=entry.part.number),
+                                   Words("Not in the books: counted. Next pallet, or DONE."))
+    except DomainError as err:
+        outcome = scanning.Outcome("bad", scanning.refused_title(err), err.words)
+    session[scan.LAST] = outcome.dump()
+    return redirect(url_for("scan.page"), 303)
 
 
 @bp.get("/counts/<int:count_id>")
