@@ -245,3 +245,25 @@ def test_count_mode_refuses_bad_quantities_and_a_recount_by_the_first_counter(co
     assert "recount" in str(ann.scan("CMD:DONE").detail)
     again = ann.scan("LANE-1")
     assert again.tone == "bad" and "someone who did not count" in str(again.detail)
+
+
+def test_count_mode_counts_a_supplier_pallet_from_its_gs1_label(counted):
+    from tests.test_scan import Operator
+    plant = counted
+    plant.resin_b.gtin = "09501101530003"
+    plant.resin_b.save()
+    count = counts.plan(plant.lead, "locations", locations=["LANE-1"])
+    ann = Operator(plant.operator)
+    ann.scan("CMD:MODE:COUNT")
+    ann.scan("LANE-1")
+    found = ann.scan("(01)09501101530003(10)SUP-7(37)12")
+    assert found.tone == "ok" and "New find" in str(found.title)
+    asked = ann.scan("(01)09501101530003(10)SUP-8")  # no quantity on this label: asked for
+    assert asked.ask == "qty"
+    ann.scan(qty="3")
+    ann.scan(plant.p3.lpn)
+    ann.scan(qty="10")
+    ann.scan("CMD:DONE")
+    _, lines = counts.view.lines(plant.lead, count.id)
+    assert sorted((line.lot, line.counted, line.state) for line in lines if line.unit is None) == [
+        ("SUP-7", Decimal("12"), "recount"), ("SUP-8", Decimal("3"), "recount")]

@@ -106,7 +106,7 @@ def find():
                                    Words("Not in the books: counted. Next pallet, or DONE."))
     except DomainError as err:
         outcome = scanning.Outcome("bad", scanning.refused_title(err), err.words)
-    session[scan.LAST] = outcome.dump()
+    scan._shown(outcome)  # on the panel and in the recent scans, as a scan's result
     return redirect(url_for("scan.page"), 303)
 
 
