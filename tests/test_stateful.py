@@ -32,6 +32,7 @@ from staging.store.models import (
     Entry,
     Genealogy,
     LineSidePlace,
+    Location,
     OutputUnit,
     Part,
     Scan,
@@ -334,25 +335,24 @@ class Floor(RuleBasedStateMachine):
 
     # --- counts -------------------------------------------------------------------------------------
 
-    @rule(what=st.sampled_from([("locations", ["A-01-1"]), ("locations", ["LANE-1", "RCV-1"]), ("area", "R-A")]))
-    def plan_count(self, what):
-        kind, where = what
-        self.attempt(counts.plan, self.plant.lead, kind, locations=where if kind == "locations" else (),
-                     area=where if kind == "area" else "")
-
     @rule(who=st.sampled_from(PEOPLE), place=st.sampled_from(["A-01-1", "LANE-1", "RCV-1", "A-01-2"]),
-          i=st.integers(0, 30), qty=st.sampled_from(["0", "1", "50", "99.5", "300", "x"]), again=st.booleans())
-    def count_entry(self, who, place, i, qty, again):
-        count = Count.select().where(Count.status == "open").order_by(Count.id.desc()).first()
-        if count is not None:
-            self.attempt(counts.enter, self.ctx(who, "hh-1").user, count.id, place, qty, unit=self.unit(i).lpn,
+          i=st.integers(0, 30), qty=st.sampled_from(["0", "1", "50", "99.5", "300", "x"]), again=st.booleans(),
+          submit=st.booleans())
+    def count_location(self, who, place, i, qty, again, submit):
+        """Plan a count of the place unless one is live, count what is there (and maybe one from
+        elsewhere), maybe submit: differences within tolerance book themselves, the rest wait."""
+        task = counts.entries.live_task(Location.get(Location.code == place))
+        count_id = task.count_id if task is not None else getattr(
+            self.attempt(counts.plan, self.plant.lead, "locations", locations=[place]), "id", None)
+        if count_id is None:
+            return
+        user = self.ctx(who, "hh-1").user
+        here = list(Unit.select().where(Unit.location == Location.get(Location.code == place).id).order_by(Unit.id))
+        for unit in here[:2] + [self.unit(i)]:
+            self.attempt(counts.enter, user, count_id, place, qty if here and unit is here[0] else "50", unit=unit.lpn,
                          replace=again)
-
-    @rule(who=st.sampled_from(PEOPLE), place=st.sampled_from(["A-01-1", "LANE-1", "RCV-1", "A-01-2"]))
-    def count_submit(self, who, place):
-        count = Count.select().where(Count.status == "open").order_by(Count.id.desc()).first()
-        if count is not None:
-            self.attempt(counts.submit, self.ctx(who, "hh-2").user, count.id, place)
+        if submit:
+            self.attempt(counts.submit, user, count_id, place)
 
     @rule(who=st.sampled_from(["lead1", "operator1", "admin1"]))
     def count_approve(self, who):
