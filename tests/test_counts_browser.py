@@ -43,7 +43,7 @@ def count_mode(page):
     expect(page.locator("button.mode[aria-pressed=true]")).to_have_text("Count")
 
 
-def test_a_blind_count_from_plan_to_approval_and_accuracy(browser, live_server, shelf):
+def test_a_blind_count_from_plan_to_approval_and_accuracy(browser, live_server, shelf, runner):
     full, half, moving = shelf.pallets
     desk = signed_in(browser, live_server, "lead1", 1280, 800, "/floor")
     desk.get_by_role("banner").get_by_role("link", name="Counts", exact=True).click()
@@ -116,6 +116,8 @@ def test_a_blind_count_from_plan_to_approval_and_accuracy(browser, live_server, 
     expect(desk.locator(".alert.ok")).to_contain_text("approved")
     assert Unit.get_by_id(half.id).quantity == 20 and Unit.get_by_id(moving.id).quantity == 30
     assert promises.broken() == []  # what `flask check` runs: the ledger and the counts agree
+    checked = runner.invoke(args=["check"])
+    assert checked.exit_code == 0 and "ok  counts: " in checked.output, checked.output
 
     desk.get_by_role("banner").get_by_role("link", name="Reports", exact=True).click()
     accuracy = desk.locator("table.accuracy")
