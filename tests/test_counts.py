@@ -267,3 +267,14 @@ def test_count_mode_counts_a_supplier_pallet_from_its_gs1_label(counted):
     _, lines = counts.view.lines(plant.lead, count.id)
     assert sorted((line.lot, line.counted, line.state) for line in lines if line.unit is None) == [
         ("SUP-7", Decimal("12"), "recount"), ("SUP-8", Decimal("3"), "recount")]
+
+
+def test_a_held_count_task_lapses_to_the_next_counter(counted):
+    plant = counted
+    counts.plan(plant.lead, "locations", locations=["A-01-1"])
+    now = datetime.datetime(2030, 1, 1, 8, 0)
+    held = counts.entries.offer(plant.operator, now)
+    assert held.location.code == "A-01-1" and held.claimed_by_id == plant.operator.id
+    assert counts.entries.offer(plant.ole, now + datetime.timedelta(minutes=5)) is None  # held by another
+    lapsed = counts.entries.offer(plant.ole, now + datetime.timedelta(minutes=16))
+    assert lapsed.id == held.id and lapsed.claimed_by_id == plant.ole.id
