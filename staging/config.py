@@ -56,6 +56,14 @@ class Config:
     # The reasons a machine can be down for: set on the settings page (stored in the database, where every
     # process and the handheld read them); this is what a plant starts with.
     DOWN_REASONS = "No material, Breakdown, No operator, Quality, Tooling, Other"
+    # Counts: a difference within max(PERCENT of the expected, UNITS) books itself; beyond, a recount
+    # and a lead's approval. Per count class (A moves most; see domain/counts/classes).
+    COUNT_TOLERANCE_A_PERCENT = float(os.environ.get("COUNT_TOLERANCE_A_PERCENT", "2"))
+    COUNT_TOLERANCE_A_UNITS = float(os.environ.get("COUNT_TOLERANCE_A_UNITS", "1"))
+    COUNT_TOLERANCE_B_PERCENT = float(os.environ.get("COUNT_TOLERANCE_B_PERCENT", "5"))
+    COUNT_TOLERANCE_B_UNITS = float(os.environ.get("COUNT_TOLERANCE_B_UNITS", "2"))
+    COUNT_TOLERANCE_C_PERCENT = float(os.environ.get("COUNT_TOLERANCE_C_PERCENT", "10"))
+    COUNT_TOLERANCE_C_UNITS = float(os.environ.get("COUNT_TOLERANCE_C_UNITS", "5"))
     # Seconds a SQLite writer waits for the lock before giving up.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
     # GS1 company prefix (6-12 digits): set it and unit labels carry a GS1-128 SSCC-18 too.

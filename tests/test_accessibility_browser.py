@@ -361,3 +361,25 @@ def test_machine_state_pages_pass_axe_at_360_and_1920(page, live_server, plant):
     expect(page.locator("#panel")).to_contain_text("M2 down: why?")
     problems += both_sizes("scan page asking for a down reason")
     assert not problems, "\n".join(problems)
+
+
+def test_the_count_pages_pass_axe(page, live_server, plant):
+    """Counts, a count with a line awaiting approval, its review, a refused plan, and the reports page
+    with the accuracy: at both sizes."""
+    from staging.domain import counts
+    unit = plant.receive(qty="40")
+    inventory.move(plant.ctx(), unit.lpn, "A-01-1")
+    count = counts.plan(plant.lead, "locations", locations=["A-01-1"])
+    counts.enter(plant.operator, count.id, "A-01-1", "10", unit=unit.lpn)
+    counts.submit(plant.operator, count.id, "A-01-1")
+    counts.enter(plant.stager, count.id, "A-01-1", "10", unit=unit.lpn)
+    counts.submit(plant.stager, count.id, "A-01-1")
+    signed_in(page, live_server, "lead1", "/counts", "desk")
+    problems = check_both_sizes(page, "counts")
+    page.get_by_role("button", name="Plan the count").click()
+    expect(page.locator("#refusal")).to_be_visible()
+    problems += check_both_sizes(page, "counts with a refused plan")
+    for path in (f"/counts/{count.id}", f"/counts/{count.id}/review", "/reports"):
+        page.goto(live_server + path)
+        problems += check_both_sizes(page, path)
+    assert not problems, "\n".join(problems)

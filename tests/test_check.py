@@ -15,8 +15,8 @@ from staging.store.models import Entry, Event, Genealogy, LineSidePlace, Staging
 from .plant import loc
 
 RULES = tasks.Rules()
-PROMISES = ("barcodes", "closed_orders", "events", "genealogy", "kanban_calls", "logbooks", "machine_states",
-            "open_tasks", "own_output", "print_jobs", "stock_ledger", "webhook_deliveries",
+PROMISES = ("barcodes", "closed_orders", "counts", "events", "genealogy", "kanban_calls", "logbooks",
+            "machine_states", "open_tasks", "own_output", "print_jobs", "stock_ledger", "webhook_deliveries",
             "work_order_totals")
 
 
@@ -285,3 +285,26 @@ def test_ledger_rows_from_before_the_outbox_owe_no_event(plant):
     assert event_promise.broken() == []
     Event.delete().execute()
     assert event_promise.broken() == [f"ledger entry {moved.id} (move of {old.lpn}): no event announces it"]
+
+
+def test_check_names_a_count_row_its_count_does_not_explain(runner, floor):
+    """A count's booked difference passes; a count row whose line says another difference, and one
+    that no count line names, are each named."""
+    from staging.domain import counts
+    from staging.store.models import CountLine
+    unit = floor.receive(qty="100")
+    inventory.move(floor.ctx(), unit, "A-01-1")
+    count = counts.plan(floor.lead, "locations", locations=["A-01-1"])
+    counts.enter(floor.operator, count.id, "A-01-1", "99", unit=unit.lpn)
+    counts.submit(floor.operator, count.id, "A-01-1")
+    code, output = run(runner)
+    assert code == 0 and "ok  counts: " in output, output
+    line = CountLine.get(CountLine.unit == unit)
+    CountLine.update(variance=Decimal("-2")).where(CountLine.id == line.id).execute()
+    stray = Entry.create(unit=unit, kind="count", quantity=0, delta=0, status="stock", reason="count 99",
+                         to_location=unit.location, from_location=unit.location)
+    code, output = run(runner)
+    assert code == 1, output
+    assert f"counts: ledger row {line.entry_id} (count, -1): changed the pallet by -1, its line {line.id} of " \
+           f"count {count.id} by -2" in output
+    assert f"counts: ledger row {stray.id} (count, 0): no count line names it" in output

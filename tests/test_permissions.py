@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 from PIL import Image
 
-from staging.domain import codes, inventory, logbook, tasks
+from staging.domain import codes, counts, inventory, logbook, tasks
 from staging.domain.errors import Forbidden
 from staging.domain.people.users import create_token
 from staging.domain.scan import scanner_check
@@ -22,6 +22,9 @@ from staging.store.models import (
     MODELS,
     ROLES,
     ApiToken,
+    Count,
+    CountEntry,
+    CountLine,
     LabelJob,
     LabelPrint,
     LineSidePlace,
@@ -31,6 +34,7 @@ from staging.store.models import (
     MachineState,
     OutputUnit,
     Part,
+    PartCountClass,
     Printer,
     PrintJob,
     SecurityEvent,
@@ -93,6 +97,14 @@ class World:
         # A staging task for WO-1's shortage, claimed by operator1 (its later pages sync: nothing new then).
         LineSidePlace.create(machine=p.machine, place=p.lane, kind="lane")
         self.task = tasks.claim(p.operator, tasks.next_for(p.operator).id, tasks.DEFAULT)
+        # Counts: the dock counted and recounted (its difference awaits a lead's approval), and A-01-2
+        # being counted by the admin.
+        self.count = counts.plan(p.lead, "locations", locations=["RCV-1"])
+        for who in ("operator", "stager"):
+            counts.enter(p.users[who], self.count.id, "RCV-1", "10", unit=self.unit.lpn)
+            counts.submit(p.users[who], self.count.id, "RCV-1")
+        self.counting = counts.plan(p.lead, "locations", locations=["A-01-2"])
+        counts.enter(p.users["admin"], self.counting.id, "A-01-2", "1", unit=self.held.lpn)
 
 
 def snapshot():
@@ -206,6 +218,32 @@ SETUP_CASES = [
     Case("settings: change the plant's settings", "settings.save", "POST", "admin",
          lambda c, w, who: form(c, "/settings", {"LOG_GRACE_MINUTES": "45"}),
          lambda r, w, b: _where(Setting, Setting.name == "LOG_GRACE_MINUTES") == 1),
+    Case("counts: plan a count", "counts.plan", "POST", "lead",
+         lambda c, w, who: form(c, "/counts", {"kind": "locations", "locations": "A-01-1", "blind": "on"}),
+         lambda r, w, b: _count(Count) == len(b["count"]) + 1),
+    Case("counts: a part's class", "counts.set_class", "POST", "lead",
+         lambda c, w, who: form(c, "/counts/classes", {"part": "FST-M6", "revision": "C", "klass": "A"}),
+         lambda r, w, b: _count(PartCountClass) == 1),
+    Case("counts: approve", "counts.approve", "POST", "lead",
+         lambda c, w, who: form(c, f"/counts/{w.count.id}/approve"),
+         lambda r, w, b: _where(CountLine, CountLine.state == "approval") == 0),
+    Case("counts: a find on the handheld", "counts.find", "POST", "operator",
+         lambda c, w, who: (scans(c, "CMD:MODE:COUNT", code="A-01-2"),
+                            form(c, "/counts/find", {"part": "FST-M6", "revision": "C", "lot": "X", "qty": "4"}))[1],
+         lambda r, w, b: _count(CountEntry) == len(b["count_entry"]) + 1),
+    Case("API: plan a count", "api.count_plan", "POST", "lead",
+         lambda c, w, who: api(c, who, "/api/counts", w, json={"locations": ["A-01-1"]}),
+         lambda r, w, b: r.status_code == 201 and _count(Count) == len(b["count"]) + 1),
+    Case("API: count a pallet", "api.count_entries", "POST", "operator",
+         lambda c, w, who: api(c, who, f"/api/counts/{w.counting.id}/entries", w,
+                               json={"location": "A-01-2", "unit": w.unit.lpn, "quantity": "3"}),
+         lambda r, w, b: r.status_code == 201 and _count(CountEntry) == len(b["count_entry"]) + 1),
+    Case("API: submit a location", "api.count_submit", "POST", "operator",
+         lambda c, w, who: api(c, who, f"/api/counts/{w.counting.id}/submit", w, json={"location": "A-01-2"}),
+         lambda r, w, b: r.status_code == 200 and _where(CountLine, CountLine.count == w.counting.id) > 0),
+    Case("API: approve a count", "api.count_approve", "POST", "lead",
+         lambda c, w, who: api(c, who, f"/api/counts/{w.count.id}/approve", w),
+         lambda r, w, b: r.status_code == 200 and _where(CountLine, CountLine.state == "approval") == 0),
     Case("API: add a location", "api.create_location", "POST", "lead",
          lambda c, w, who: api(c, who, "/api/locations", w, json={"code": "D-1", "name": "Bin", "kind": "storage"}),
          lambda r, w, b: r.status_code == 201 and _located("D-1")),
@@ -498,7 +536,7 @@ PUBLIC = {"static", "auth.login", "health.healthz", "api.openapi", "api.browse",
           "scan.service_worker"}
 SAMPLE = {"code": "M1", "lpn": "LPN-1", "number": "WO-1", "job_id": 1, "note_id": 1, "name": "M1.pdf",
           "kind": "unit", "fmt": "pdf", "day": "2025-03-31", "shift": "Early", "filename": "css/app.css",
-          "username": "operator1"}
+          "username": "operator1", "count_id": 1}
 
 
 def test_signed_out_every_page_redirects_to_sign_in_and_the_api_answers_401(app, client):

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from staging.domain import codes, inventory, promises, tasks
+from staging.domain import codes, counts, inventory, promises, tasks
 from staging.domain.errors import DomainError
 from staging.domain.inventory import Ctx
 from staging.domain.machines import states as machine_states
@@ -33,11 +33,13 @@ from staging.media import labels, printqueue
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import (
     Call,
+    Count,
     Entry,
     Event,
     Genealogy,
     KanbanCard,
     LineSidePlace,
+    Location,
     MachineState,
     OutputUnit,
     Part,
@@ -412,6 +414,33 @@ class Floor(RuleBasedStateMachine):
         for person in ("operator1", "operator2"):
             offered = tasks.next_for(User.get(User.username == person), RULES)
             assert offered is None or offered.machine_id not in paused
+
+    # --- counts -------------------------------------------------------------------------------------
+
+    @rule(who=st.sampled_from(PEOPLE), place=st.sampled_from(["A-01-1", "LANE-1", "RCV-1", "A-01-2"]),
+          i=st.integers(0, 30), qty=st.sampled_from(["0", "1", "50", "99.5", "300", "x"]), again=st.booleans(),
+          submit=st.booleans())
+    def count_location(self, who, place, i, qty, again, submit):
+        """Plan a count of the place unless one is live, count what is there (and maybe one from
+        elsewhere), maybe submit: differences within tolerance book themselves, the rest wait."""
+        task = counts.entries.live_task(Location.get(Location.code == place))
+        count_id = task.count_id if task is not None else getattr(
+            self.attempt(counts.plan, self.plant.lead, "locations", locations=[place]), "id", None)
+        if count_id is None:
+            return
+        user = self.ctx(who, "hh-1").user
+        here = list(Unit.select().where(Unit.location == Location.get(Location.code == place).id).order_by(Unit.id))
+        for unit in here[:2] + [self.unit(i)]:
+            self.attempt(counts.enter, user, count_id, place, qty if here and unit is here[0] else "50", unit=unit.lpn,
+                         replace=again)
+        if submit:
+            self.attempt(counts.submit, user, count_id, place)
+
+    @rule(who=st.sampled_from(["lead1", "operator1", "admin1"]))
+    def count_approve(self, who):
+        count = Count.select().where(Count.status == "open").order_by(Count.id.desc()).first()
+        if count is not None:
+            self.attempt(counts.approve, self.ctx(who, "desk").user, count.id)
 
     # --- master data ------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from . import (
     admin,
     api,
     auth,
+    counts,
     devices,
     errors,
     events_feed,
@@ -58,6 +59,7 @@ def register(app):
     app.register_blueprint(tasks.bp)
     app.register_blueprint(kanban.bp)  # kanban cards and calls (its API routes are the api blueprint's)
     app.register_blueprint(machine_states.bp)
+    app.register_blueprint(counts.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)

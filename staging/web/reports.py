@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import format_date, format_decimal, get_locale, gettext
 
-from ..domain import log_notes, logbook, reports
+from ..domain import counts, log_notes, logbook, reports
 from ..domain.errors import DomainError
 from ..domain.finders import LOG_NOTE_KINDS, utcnow
 from ..domain.people.permissions import can
@@ -68,7 +68,8 @@ def index():
     tones = {"now": "bad", "soon": "warn", "ok": "ok", "idle": ""}
     return render_template(
         "reports/index.html", first=first, last=last, refusal=refusal, shift=reports.current_shift(cal),
-        shifts=cal.shifts,
+        shifts=cal.shifts, accuracy=[(w, percent(w.percent, 1)) for w in counts.accuracy.by_area_and_week()],
+        count_coverage=counts.accuracy.coverage(),
         usage=reports.usage(start, end, cal), waste=waste, per_hour=per_hour,
         moves_chart=charts.columns(gettext("Moves by hour of day, %(first)s to %(last)s: %(moves)s moves, "
                                            "%(per_hour)s per hour", first=format_date(first, "d MMM"),

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext
 
 from ..domain import plant_settings, tasks
+from ..domain.counts import classes as count_classes
 from ..domain.scan import tasks as scan_tasks
 from ..domain.setup import audit
 from ..store.db import FAULTS
@@ -58,6 +59,7 @@ def refresh(app):
     state["overridden"] = set(stored.values)
     app.extensions.pop("staging.calendar", None)
     scan_tasks.configure(tasks.Rules.from_config(app.config))
+    count_classes.configure(app.config)
 
 
 def init_app(app):
@@ -65,6 +67,7 @@ def init_app(app):
     app.extensions["staging.settings"] = {
         "stored": plant_settings.Stored(), "overridden": set(),
         "defaults": {name: app.config.get(name) for name in plant_settings.EDITABLE}}
+    count_classes.configure(app.config)
 
     @app.before_request
     def _stored_settings():

@@ -9,6 +9,7 @@ machinery: Ctx, Result and the `verb` decorator every verb shares; lookups: what
 and checks inside its transaction; verbs, qc and opening: the verbs; ledger and whereabouts: the read side
 (a unit's history and the replay; what is where)."""
 from . import ledger, whereabouts
+from .counting import book_count
 from .lookups import _unit, made_by, new_lpn, split_off_by
 from .machinery import STATUS_AT, Ctx, Result, clean_scan_id, verb
 from .opening import Pallet, opening, opening_many
@@ -33,7 +34,7 @@ from .verbs import (
 
 __all__ = [
     "ledger", "whereabouts", "new_lpn", "made_by", "split_off_by", "STATUS_AT", "Ctx", "Result", "clean_scan_id",
-    "verb",
+    "verb", "book_count",
     "CORRECTABLE", "correct", "hold", "release", "UNDO_WINDOW", "UNDOABLE", "adjust", "consume", "load",
     "move", "opening", "opening_many", "Pallet", "receive", "scrap", "split", "stage", "undo", "unload",
     "last_change", "describe_undo",

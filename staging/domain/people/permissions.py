@@ -35,6 +35,9 @@ REQUIRED_ROLE = {
     "manage_tasks": "lead",
     "webhooks": "admin",  # where the plant's events go, and the secrets that sign them
     "machine_state": "operator",
+    "count": "operator",  # enter a count, submit a location: differences within tolerance book themselves
+    "plan_counts": "lead",
+    "approve_count": "lead",
 }
 
 ACTION_WORDS = {
@@ -60,6 +63,9 @@ ACTION_WORDS = {
     "manage_tasks": Words("reorder, assign or cancel staging tasks"),
     "webhooks": Words("manage webhooks"),
     "machine_state": Words("set a machine's state"),
+    "count": Words("count stock"),
+    "plan_counts": Words("plan counts"),
+    "approve_count": Words("approve a count"),
 }
 
 

@@ -5,8 +5,10 @@ expected. Nothing is written: a lead corrects the stock."""
 import datetime
 
 from ...store.models import Entry, Location, Unit, utcnow
+from .. import counts
 from ..errors import Invalid
 from ..words import Words, joined
+from . import count_tasks
 from .kinds import here as _here
 from .kinds import wrong_kind as _wrong_kind
 from .state import MAX_COUNTED, Outcome
@@ -15,10 +17,15 @@ SHOWN = 30  # pallets listed per kind of difference on a 360 px panel
 
 
 def step(ctx, state, meaning):
+    if state.count:  # a planned count: blind, entered, submitted (count_tasks)
+        return count_tasks.step(ctx, state, meaning)
     if meaning.kind == "location":
         if state.target:
             raise Invalid("Still counting {location}: scan DONE first, or CANCEL.", location=state.target)
         location = meaning.obj
+        task = counts.entries.live_task(location)
+        if task is not None:
+            return count_tasks.begin(ctx, state, location, task)
         state = state.clear()
         state.target, state.since = location.code, (ctx.at or utcnow()).isoformat()
         expected = Unit.select().where(Unit.location == location).count()

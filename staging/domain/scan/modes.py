@@ -238,6 +238,8 @@ def _quantity(ctx, state, text):
     text = str(text).strip()
     if state.mode == "SPLIT":
         return _split_quantity(state, text)
+    if state.mode == "COUNT":
+        return counting.count_tasks.quantity(ctx, state, text)
     everything = text.upper() == "ALL"
     if state.mode == "RECEIVE":
         if everything:

@@ -10,13 +10,13 @@ a half-finished two-scan action is never applied to the wrong thing."""
 import datetime
 import re
 
-from ...store.models import utcnow
+from ...store.models import User, utcnow
 from .. import codes, inventory, words
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..people.permissions import can
 from ..words import Words
 from ..workorders import WrongMaterial
-from . import machine_state
+from . import count_tasks, machine_state
 from . import tasks as scan_tasks
 from .commands import OVERRIDES, REASONS
 from .counting import finish as _finish_count
@@ -41,7 +41,14 @@ def now_of(ctx):
 
 def prompt(state):
     """The panel for a page (re)load: what the current state waits for."""
-    if state.counted or (state.mode == "COUNT" and state.target):
+    if state.mode == "COUNT" and state.count and not state.unit and not state.label:
+        return Outcome("wait", Words("Counting {location}", location=state.target),
+                       Words("Scan each pallet and type its quantity, then DONE."))
+    if state.mode == "COUNT" and not state.pending and state.user_id:
+        offered = _count_offer(state.user_id, None)
+        if offered is not None:
+            return offered
+    if state.counted or (state.mode == "COUNT" and state.target and not state.count):
         return Outcome("wait", Words("Counting {location}", location=state.target),
                        Words("{count} scanned. Scan the next pallet, or DONE.", count=len(state.counted)))
     if state.down_for:
@@ -53,6 +60,11 @@ def prompt(state):
     if state.mode == "TASKS":  # the next task, not a hint
         return scan_tasks.prompt(state)
     return Outcome("info", mode_name(state.mode), HINTS[state.mode])
+
+
+def _count_offer(user_id, at):
+    user = User.get_or_none(User.id == user_id)
+    return count_tasks.offer(user, at) if user is not None and user.active else None
 
 
 def refused_title(err):
@@ -184,7 +196,8 @@ def _command(ctx, state, payload):
 
 
 def _mode(ctx, state, mode):
-    outcome = scan_tasks.entered(ctx, mode) or Outcome("info", mode_name(mode), HINTS[mode])  # Tasks: the next one
+    outcome = (scan_tasks.entered(ctx, mode) or (_count_offer(ctx.user.id, ctx.at) if mode == "COUNT" else None)
+               or Outcome("info", mode_name(mode), HINTS[mode]))  # Tasks, Count: the next one
     return State(mode=mode, user_id=state.user_id), outcome
 
 
@@ -211,6 +224,8 @@ def _cancel(ctx, state, _):
 def _done(ctx, state, _):
     if state.checking:
         return confirm_label(ctx, state)
+    if state.mode == "COUNT" and state.count:
+        return count_tasks.done(ctx, state)
     if state.mode == "COUNT" and state.target:
         return _finish_count(state)
     if state.target:

@@ -39,6 +39,8 @@ class State:
     undo: str = ""  # the ledger entry id a first Undo asked about; a second Undo reverses it
     counted: list = field(default_factory=list)  # Count: LPNs scanned so far
     since: str = ""  # Count: ISO time the count of `target` began (what moved after is said as moved)
+    count: str = ""  # Count: the id of the planned count `target` is counted for ("" : an unplanned look)
+    again: str = ""  # Count: the pallet counted before in this round, whose new quantity replaces the old
     after_refusal: bool = False  # the last scan was refused while nothing was pending
     refused: str = ""  # the load just refused as wrong material: "LPN|MACHINE|WO|FROM|ISO time"
     machine: str = ""  # the machine scanned last, for a state command: "CODE|ISO time" (machine_state)
@@ -51,7 +53,7 @@ class State:
         if not isinstance(data, dict):
             return state
         for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused",
-                     "split_qty", "undo", "checking", "since", "machine", "down_for"):
+                     "split_qty", "undo", "checking", "since", "machine", "down_for", "count", "again"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
@@ -94,6 +96,7 @@ class State:
             (self.mode == "WASTE" and bool(self.unit) and bool(self.reason)) or \
             (self.mode == "SPLIT" and bool(self.unit) and not self.split_qty) or \
             (self.mode == "RECEIVE" and bool(self.label)) or \
+            (self.mode == "COUNT" and bool(self.count) and bool(self.unit or self.label)) or \
             (self.mode == "PRODUCE" and bool(self.work_order))
 
 
@@ -155,6 +158,7 @@ def _waiting(state, prefix=""):
                   "WASTE": Words("Type the quantity wasted ({reason}), or All.", reason=_reason_label(state.reason)),
                   "SPLIT": Words("Type how much to take off it."),
                   "RECEIVE": Words("This label has no quantity: type it."),
+                  "COUNT": Words("Type the quantity on this pallet."),
                   "PRODUCE": Words("Type the quantity on this pallet, or Standard pack.")}[state.mode]
         return Outcome("wait", title, joined(prefix, detail), ask="qty")
     elif state.unit and state.split_qty:

@@ -31,6 +31,17 @@ from .core import (
     WorkOrderTotals,
     utcnow,
 )
+from .counts import (
+    COUNT_CLASSES,
+    COUNT_LINE_STATES,
+    COUNT_STATUSES,
+    COUNT_TASK_STATES,
+    Count,
+    CountEntry,
+    CountLine,
+    CountTask,
+    PartCountClass,
+)
 from .events import Event
 from .imports import ImportedRow
 from .machines import MACHINE_STATES, MachineState
@@ -79,3 +90,4 @@ MODELS += [Event]
 MODELS += [Webhook, WebhookDelivery]
 MODELS += [KanbanCard, Call]
 MODELS += [MachineState]
+MODELS += [Count, CountTask, CountEntry, CountLine, PartCountClass]

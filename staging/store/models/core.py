@@ -33,7 +33,7 @@ UNIT_STATUSES = ("stock", "staged", "loaded", "output", "hold", "shipping", "shi
 ROLES = ("operator", "stager", "lead", "admin")
 LEDGER_KINDS = (
     "receive", "move", "stage", "load", "unload", "split", "consume", "scrap", "adjust", "undo",
-    "hold", "release", "opening", "produce", "ship",
+    "hold", "release", "opening", "produce", "ship", "count",
 )
 WORK_ORDER_STATUSES = ("planned", "released", "running", "done", "closed")
 
