@@ -76,6 +76,9 @@ class Config:
     # longest an API request waits for people's requests on this host to be answered (0: no wait).
     API_CONCURRENCY = int(os.environ.get("API_CONCURRENCY", "1"))
     API_YIELD_MS = float(os.environ.get("API_YIELD_MS", "100"))
+    # An API request sent again with the Idempotency-Key of one still being answered waits this long
+    # for its answer, then is told to ask again (409).
+    IDEMPOTENCY_WAIT_SECONDS = float(os.environ.get("IDEMPOTENCY_WAIT_SECONDS", "2"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is added by itself to requests that came over HTTPS; this forces it on every response.

@@ -30,6 +30,7 @@ from .core import (
     WorkOrderTotals,
     utcnow,
 )
+from .idempotency import IdempotencyKey
 from .imports import ImportedRow
 from .planning import (
     LINE_SIDE_KINDS,
@@ -64,3 +65,4 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
 MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
+MODELS += [IdempotencyKey]
