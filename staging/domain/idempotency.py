@@ -38,10 +38,6 @@ class Answer:
     content_type: str
 
 
-class StillRunning(Conflict):
-    """The same request with the same key is being answered right now."""
-
-
 def fingerprint(data, is_json):
     """What "the same body" means: a JSON body's canonical form (the order of its keys and its
     spacing do not matter), anything else byte for byte."""
@@ -55,8 +51,8 @@ def fingerprint(data, is_json):
 
 def claim(user, key, request, body_hash, wait_seconds=2.0):
     """The key for this request: its id when the caller is to run the request, or the stored
-    Answer of the first one. Raises Conflict when the key was used for another request or body, and
-    StillRunning when the first one is still being answered after wait_seconds."""
+    Answer of the first one. Raises Conflict when the key was used for another request or body, or
+    when the first one is still being answered after wait_seconds."""
     _sweep_now_and_then()
     give_up = time.monotonic() + wait_seconds
     while True:
@@ -77,8 +73,8 @@ def claim(user, key, request, body_hash, wait_seconds=2.0):
         if row.created_at < utcnow() - STALE and _take_over(row):
             return row.id
         if time.monotonic() >= give_up:
-            raise StillRunning("The first request with this Idempotency-Key is still being answered: ask again in a "
-                               "moment for its answer.")
+            raise Conflict("The first request with this Idempotency-Key is still being answered: ask again in a "
+                           "moment for its answer.")
         time.sleep(POLL_SECONDS)
 
 

@@ -79,10 +79,10 @@ def _current(number):
 def _checked(fields, lines, zone, existing):
     draft, errors = parse_draft(fields, lines, zone, existing)
     if list(errors) == [PAST]:
-        raise Conflict(Words("{problem} Nothing was saved.", problem=errors[PAST]))
+        raise Conflict("{problem} Nothing was saved.", problem=errors[PAST])
     if errors:
         said = [Words("{field}: {problem}", field=_field(key), problem=words) for key, words in errors.items()]
-        raise Invalid(Words("The work order was not saved: {problems}", problems=joined(*said)))
+        raise Invalid("The work order was not saved: {problems}", problems=joined(*said))
     return draft
 
 
