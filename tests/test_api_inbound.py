@@ -370,3 +370,17 @@ def test_identical_requests_at_once_run_once(served, api):
                for status, body, _ in answers)
     db.connect(reuse_if_open=True)
     assert units_of_lot("L-BURST") == 1
+
+
+def test_the_document_names_the_header_on_every_operation_that_takes_it(client):
+    doc = client.get("/api/openapi.json").json
+    header = doc["components"]["parameters"]["IdempotencyKey"]
+    assert (header["in"], header["name"]) == ("header", "Idempotency-Key")
+    ref = {"$ref": "#/components/parameters/IdempotencyKey"}
+    writes = [(path, method, op) for path, ops in doc["paths"].items() for method, op in ops.items()
+              if method in ("post", "put", "patch")]
+    assert {("/api/moves", "post"), ("/api/work-orders/{number}", "put"),
+            ("/api/work-orders/{number}", "patch")} <= {(path, method) for path, method, _ in writes}
+    assert all(ref in op["parameters"] and "409" in op["responses"] for _, _, op in writes)
+    assert not any(ref in op.get("parameters", []) for ops in doc["paths"].values() for method, op in ops.items()
+                   if method == "get")
