@@ -384,3 +384,28 @@ def test_the_document_names_the_header_on_every_operation_that_takes_it(client):
     assert all(ref in op["parameters"] and "409" in op["responses"] for _, _, op in writes)
     assert not any(ref in op.get("parameters", []) for ops in doc["paths"].values() for method, op in ops.items()
                    if method == "get")
+
+
+def test_the_same_new_order_sent_twice_at_once_is_one_order(served, api):
+    base, _, auth = served
+    start = threading.Barrier(2)
+    answers = []
+
+    def send():
+        request = urllib.request.Request(base + "/api/work-orders/WO-95", data=json.dumps(order()).encode(),
+                                         method="PUT", headers={**auth, "Content-Type": "application/json"})
+        start.wait(10)
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                answers.append(response.status)
+        except urllib.error.HTTPError as err:
+            answers.append((err.code, err.read()))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers) == [200, 201]
+    db.connect(reuse_if_open=True)
+    assert WorkOrder.select().where(WorkOrder.number == "WO-95").count() == 1

@@ -9,6 +9,8 @@ work orders."""
 import datetime
 from zoneinfo import ZoneInfo
 
+from peewee import IntegrityError
+
 from ...store.db import locked, write_transaction
 from ...store.models import WorkOrder, WorkOrderLine, WorkOrderMachine
 from .. import codes
@@ -28,6 +30,15 @@ def replace(user, number, order, zone, create_parts=False):
     station, status, due date and material lines (`order`: a dict of those, `lines` a list of dicts
     with part, revision, quantity, uom). Returns (the order, whether it is new)."""
     authorize(user, "work_orders")
+    try:
+        return _replace(number, order, zone, create_parts)
+    except IntegrityError:
+        # Two requests created the same new order at once (PostgreSQL lets both find none): the
+        # later one now finds the first one's order, and replaces it as if it had come second.
+        return _replace(number, order, zone, create_parts)
+
+
+def _replace(number, order, zone, create_parts):
     with write_transaction():
         existing = _current(number)
         if existing is not None and existing.status == "closed":
