@@ -196,6 +196,11 @@ def test_closing_through_the_api_ends_the_orders_open_tasks(api):
     assert WorkOrder.get(WorkOrder.number == "WO-1").closed_at is not None
 
 
+def test_a_null_status_or_quantity_leaves_it_as_it_is(api):
+    answer = api.send("PATCH", "/work-orders/WO-1", {"status": None, "quantity": None, "due_at": "2026-05-04"})
+    assert (answer.json["status"], answer.json["quantity"]) == ("running", 100)
+
+
 def test_patch_clears_and_sets_the_due_date(api):
     assert api.send("PATCH", "/work-orders/WO-1", {"due_at": "2026-05-04"}).json["due_at"] == "2026-05-04T00:00:00Z"
     assert api.send("PATCH", "/work-orders/WO-1", {"due_at": None}).json["due_at"] is None

@@ -37,6 +37,7 @@ class WorkOrderIn(Strict):
 
 
 class WorkOrderChange(Strict):
-    status: Status | None = Field(None, description="planned, released, running, done or closed")
+    status: Status | None = Field(None, description="planned, released, running, done or closed (null or "
+                                                    "left out: as it is)")
     due_at: Due = Field(None, description="When it is due: plant time, or UTC with a Z; null: no due date")
-    quantity: Quantity | None = Field(None, description="How much to make, > 0")
+    quantity: Quantity | None = Field(None, description="How much to make, > 0 (null or left out: as it is)")

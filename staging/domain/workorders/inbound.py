@@ -71,7 +71,7 @@ def change(user, number, changes, zone):
         if wo is None:
             get(number)  # raises: no such work order
         fields, lines = _as_sent(wo, zone)
-        fields.update({k: v for k, v in changes.items() if k != "due"})
+        fields.update({k: v for k, v in changes.items() if k != "due" and v is not None})  # null: as it is
         if "due" in changes:
             fields["due"] = _due_text(changes["due"], zone)
         draft = _checked(fields, lines, zone, wo)
