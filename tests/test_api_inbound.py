@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from staging import create_app
 from staging.domain import idempotency, inventory, tasks
+from staging.domain.errors import Conflict
 from staging.domain.people.users import create_token
 from staging.store.db import db, migrate
 from staging.store.models import (
@@ -414,3 +415,32 @@ def test_the_same_new_order_sent_twice_at_once_is_one_order(served, api):
     assert sorted(answers) == [200, 201]
     db.connect(reuse_if_open=True)
     assert WorkOrder.select().where(WorkOrder.number == "WO-95").count() == 1
+
+
+def test_a_request_that_failed_frees_its_key(api):
+    """A server error wrote nothing (its transaction rolled back): the retry runs, it is not told the error again."""
+    app = api.client.application
+    calls = []
+
+    def breaks_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")
+        return {"done": len(calls)}, 201
+
+    app.add_url_rule("/api/flaky", "api.flaky", breaks_once, methods=["POST"])
+    with pytest.raises(RuntimeError):  # TESTING lets the error through, as a worker's crash
+        api.send("POST", "/flaky", {"n": 1}, **{"Idempotency-Key": "flaky-1"})
+    assert IdempotencyKey.select().count() == 0
+    answer = api.send("POST", "/flaky", {"n": 1}, **{"Idempotency-Key": "flaky-1"})
+    assert (answer.status_code, answer.json) == (201, {"done": 2})
+
+
+def test_a_key_left_claimed_by_a_dead_worker_is_taken_over_later(api):
+    user = api.plant.lead.id
+    claimed = idempotency.claim(user, "dead-1", "POST /api/receipts", "h" * 64)
+    assert isinstance(claimed, int)  # its worker died before it answered: the row stays claimed
+    with pytest.raises(Conflict, match="still being answered"):
+        idempotency.claim(user, "dead-1", "POST /api/receipts", "h" * 64, wait_seconds=0)
+    IdempotencyKey.update(created_at=utcnow() - idempotency.STALE - datetime.timedelta(seconds=1)).execute()
+    assert idempotency.claim(user, "dead-1", "POST /api/receipts", "h" * 64, wait_seconds=0) == claimed
