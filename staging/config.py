@@ -105,6 +105,9 @@ class Config:
     MQTT_URL = os.environ.get("MQTT_URL", "").strip()
     # The longest GET /api/events holds an answer waiting for news (its `wait`, at most 30 s).
     EVENTS_MAX_WAIT = float(os.environ.get("EVENTS_MAX_WAIT", "30"))
+    # An API request sent again with the Idempotency-Key of one still being answered waits this long
+    # for its answer, then is told to ask again (409).
+    IDEMPOTENCY_WAIT_SECONDS = float(os.environ.get("IDEMPOTENCY_WAIT_SECONDS", "2"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is added by itself to requests that came over HTTPS; this forces it on every response.

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from staging import create_app
 from staging.store.db import db, migrate
+from staging.web.people_first import lock_file
 
 from .conftest import sqlite_url
 
@@ -123,6 +124,44 @@ def test_with_nobody_at_work_api_requests_run_side_by_side(serve):
     second["thread"].join(5)
     assert "seconds" in second and "seconds" not in first, "the second API request waited for the first"
     holds.set()
+
+
+def all_run_at_once(served, count):
+    """`count` API requests held open at once: each one started without waiting for another."""
+    base, holds, entered = served
+    held = [request_in_background(base + "/api/hold") for _ in range(count)]
+    assert all(entered.acquire(timeout=5) for _ in held), "an API request waited for another"
+    holds.set()
+    for answer in held:
+        answer["thread"].join(5)
+    assert all("seconds" in answer for answer in held)
+
+
+def test_a_server_just_started_has_nobody_at_work(serve):
+    """gunicorn's master makes the lock file as it starts: a bulk sync right after a start (or a
+    restart) runs freely; a new file is no person's request."""
+    all_run_at_once(serve(API_CONCURRENCY=1, PEOPLE_FIRST_LOCK=lock_file()), 4)
+
+
+def test_a_lock_file_made_again_has_nobody_at_work(serve, tmp_path):
+    served = serve(API_CONCURRENCY=1)
+    os.remove(tmp_path / "people.lock")  # a temp-file cleaner took it
+    all_run_at_once(served, 4)
+    assert (tmp_path / "people.lock").exists()
+
+
+def test_once_a_person_is_at_work_the_same_requests_take_turns(serve):
+    served = serve(API_CONCURRENCY=1, PEOPLE_FIRST_LOCK=lock_file())
+    base, holds, entered = served
+    request_in_background(base + "/login")["thread"].join(5)  # a person signs in
+    first = request_in_background(base + "/api/hold")
+    assert entered.acquire(timeout=5)
+    second = request_in_background(base + "/api/hold")
+    assert not entered.acquire(timeout=0.5), "a second API request ran beside the first while a person was at work"
+    holds.set()
+    for answer in (first, second):
+        answer["thread"].join(5)
+        assert "seconds" in answer
 
 
 HOLDER = """import sys, time

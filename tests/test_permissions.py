@@ -256,6 +256,14 @@ SETUP_CASES = [
     Case("API: change a part", "api.change_part", "PATCH", "lead",
          lambda c, w, who: c.patch("/api/parts/FST-M6?revision=C", headers=_bearer(w, who), json={"uom": "pc"}),
          lambda r, w, b: r.status_code == 200 and _where(Part, Part.uom == "pc") == 1),
+    Case("API: send a work order", "api.put_work_order", "PUT", "lead",
+         lambda c, w, who: c.put("/api/work-orders/WO-API", headers=_bearer(w, who), json={
+             "product": "HSG-1", "revision": "A", "quantity": 5, "machines": ["M1"],
+             "lines": [{"part": "FST-M6", "revision": "C", "quantity": 10}]}),
+         lambda r, w, b: r.status_code == 201 and _where(WorkOrder, WorkOrder.number == "WO-API") == 1),
+    Case("API: change a work order's status", "api.patch_work_order", "PATCH", "lead",
+         lambda c, w, who: c.patch("/api/work-orders/WO-1", headers=_bearer(w, who), json={"status": "released"}),
+         lambda r, w, b: r.status_code == 200 and _where(WorkOrder, WorkOrder.status == "released") == 1),
 ]
 
 CASES = [

@@ -28,7 +28,7 @@ from staging.domain.errors import DomainError
 from staging.domain.inventory import Ctx
 from staging.domain.machines import states as machine_states
 from staging.domain.setup import locations, parts
-from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_of
+from staging.domain.workorders import OPEN_STATUSES, drafts, inbound, lines_of, machines_of
 from staging.media import labels, printqueue
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import (
@@ -459,6 +459,20 @@ class Floor(RuleBasedStateMachine):
         lines = [{"part": ln.part.number, "revision": ln.part.revision, "quantity": str(ln.quantity),
                   "uom": ln.part.uom} for ln in lines_of(wo)]
         self.attempt(drafts.save, self.plant.lead, fields, lines, "UTC", wo)
+
+    @rule(o=st.integers(0, 3), keep=st.booleans(), qty=st.sampled_from(["1", "250", "0"]),
+          status=st.sampled_from(ORDER_STATUSES), new_part=st.booleans())
+    def order_sent_by_erp(self, o, keep, qty, status, new_part):
+        """PUT /api/work-orders/{number}: the order replaced whole, its used lines kept or not."""
+        wo = self.order(o)
+        lines = [{"part": "NEW-PART" if new_part else "FST-M6", "revision": "C", "quantity": qty}]
+        if keep:
+            lines += [{"part": ln.part.number, "revision": ln.part.revision, "quantity": str(ln.quantity)}
+                      for ln in lines_of(wo) if (ln.part.number, ln.part.revision) != ("FST-M6", "C")]
+        order = {"product": wo.part.number, "product_rev": wo.part.revision, "quantity": "10",
+                 "machines": [m.code for m in machines_of(wo)], "status": status, "lines": lines,
+                 "output_station": wo.output_station.code if wo.output_station_id else None}
+        self.attempt(inbound.replace, self.plant.lead, wo.number, order, "UTC")
 
     @rule(part=st.sampled_from(["resin_b", "screw", "product"]), pack=st.sampled_from(["", "50", "x"]),
           life=st.sampled_from(["", "1", "30"]))

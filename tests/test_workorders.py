@@ -279,6 +279,28 @@ def test_two_lines_with_a_bad_part_number_each_say_so_not_listed_twice(plant):
         workorders.save(plant.lead, FIELDS, [{"part": "RES-100", "revision": "B", "quantity": "1"}] * 2, ZONE)
 
 
+def test_an_order_keeps_the_material_lines_it_has_used_on_the_form_and_in_the_import(plant):
+    """A change of an order that already consumed or scrapped material keeps that line: dropping it
+    would leave consumption on the ledger for a line the order no longer lists."""
+    unit = plant.receive(qty="100")
+    inventory.load(plant.ctx(), unit, "M1", plant.wo)
+    inventory.consume(plant.ctx(), unit, "40")
+    only_screws = [{"part": "FST-M6", "revision": "C", "quantity": "5"}]
+    fields = {**FIELDS, "number": "", "machines": "M1", "product_rev": "A", "status": "running"}
+    with pytest.raises(workorders.FormInvalid) as err:
+        workorders.save(plant.lead, fields, only_screws, ZONE, existing=plant.wo)
+    assert err.value.errors["history"] == ("Work order WO-1 has already used RES-100 rev B: that material line "
+                                           "stays (its quantity may change).")
+    row = "WO-1,HSG-1,A,100,M1,,running,,FST-M6,C,5,ea\n"
+    p = workorders.preview((HEADER + row).encode(), ZONE)
+    assert not p.ok and "has already used RES-100 rev B" in str(p.rows[0].errors[0])
+    assert [(ln.part.number, ln.quantity) for ln in workorders.lines_of(plant.wo)] == [("RES-100", 500)]
+    workorders.save(plant.lead, fields, [{"part": "RES-100", "revision": "B", "quantity": "45"}] + only_screws, ZONE,
+                    existing=plant.wo)  # its quantity may change, and more material may be added
+    assert {(ln.part.number, ln.quantity) for ln in workorders.lines_of(plant.wo)} == {("RES-100", 45),
+                                                                                     ("FST-M6", 5)}
+
+
 # --- the ERP import ----------------------------------------------------------------------------------
 
 HEADER = "work_order,product,product_rev,quantity,machine,output_station,status,due,part,part_rev,part_qty,uom\n"

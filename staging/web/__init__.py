@@ -6,6 +6,7 @@ from . import (
     account,
     admin,
     api,
+    api_workorders,  # noqa: F401 (its PUT and PATCH go on api.bp, registered below)
     auth,
     counts,
     devices,

@@ -12,11 +12,12 @@ from ..domain.errors import DomainError, Invalid
 from ..domain.inventory import ledger, whereabouts
 from ..domain.machines import states as machine_states
 from ..media import decode as decoding
-from . import schemas, serial
+from . import idempotency, schemas, serial
 from .apispec import responses, spec
 from .i18n import say
 
 bp = Blueprint("api", __name__)
+idempotency.init_app(bp)  # every POST, PUT and PATCH on it honours an Idempotency-Key
 
 
 def problem(status, title, detail):
@@ -82,7 +83,7 @@ PHOTO_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
 def document():
     doc = copy.deepcopy(spec.spec)
     doc["paths"]["/api/decode"]["post"]["requestBody"] = PHOTO_BODY
-    return doc
+    return idempotency.document(doc)
 
 
 @bp.get("/openapi.json")

@@ -44,9 +44,17 @@ def _lock(handle, command, kind):
     return struct.unpack(FLOCK, answer)[0]
 
 
+def _nobody_yet(fd):
+    """A lock file just made says nobody has been at work: its modification time is what says
+    "at work", and a fresh file's is now. Left so, every start (and every restart of gunicorn)
+    would make the API take turns for its first minute with nobody on the floor."""
+    os.utime(fd, (0, 0))
+
+
 def lock_file():
     """A new, empty lock file, removed when the process that made it ends (not a forked worker)."""
     fd, path = tempfile.mkstemp(prefix="staging-people-", suffix=".lock")
+    _nobody_yet(fd)
     os.close(fd)
     maker = os.getpid()
     atexit.register(lambda: os.getpid() == maker and os.path.exists(path) and os.remove(path))
@@ -67,8 +75,13 @@ def _handle(path):
     if files is None:
         files = _open.files = {}
     if path not in files:
-        # O_CREAT: should a temp-file cleaner have removed it, a new one beats refusing everybody.
-        files[path] = os.fdopen(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600), "rb")
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            # Should a temp-file cleaner have removed it, a new one beats refusing everybody.
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o600)
+            _nobody_yet(fd)
+        files[path] = os.fdopen(fd, "rb")
     return files[path]
 
 

@@ -57,7 +57,7 @@ def add_place(user, machine_code, code, kind="lane"):
         count = LineSidePlace.select().where(LineSidePlace.machine == machine).count()
         (LineSidePlace.insert(machine=machine, place=place, kind=kind, sort_key=count)
          .on_conflict_ignore().execute())
-        _look_again([machine.id])
+        look_again([machine.id])
     return place
 
 
@@ -69,7 +69,7 @@ def name_lane(user, number, code):
         WorkOrderLane.delete().where(WorkOrderLane.work_order == wo).execute()
         if code:
             WorkOrderLane.create(work_order=wo, place=_staging_place(code))
-        _look_again([wo.machine_id] if wo.machine_id else None)
+        look_again([wo.machine_id] if wo.machine_id else None)
 
 
 def set_kanban(user, place_code, part, minimum, maximum):
@@ -85,17 +85,17 @@ def set_kanban(user, place_code, part, minimum, maximum):
         (LineSideStock.insert(place=place, part=part, minimum=low, maximum=high)
          .on_conflict(conflict_target=[LineSideStock.place, LineSideStock.part],
                       update={LineSideStock.minimum: low, LineSideStock.maximum: high}).execute())
-        _look_again([m for (m,) in LineSidePlace.select(LineSidePlace.machine)
+        look_again([m for (m,) in LineSidePlace.select(LineSidePlace.machine)
                      .where(LineSidePlace.place == place).tuples()])
 
 
 LOOK_AGAIN = "m:"  # a sync row named m:<machine id>: look at that machine's orders on the next sync
 
 
-def _look_again(machine_ids):
-    """Where material goes changed for these machines: the next sync (the very next request) looks
-    at their orders again, not only the parts that moved; None: all of them, at the background
-    job's next look. (The planner imports this module, so it cannot be called from here.)"""
+def look_again(machine_ids):
+    """Where material goes (or what their orders need) changed for these machines: the next sync (the
+    very next request) looks at their orders again, not only the parts that moved; None: all of
+    them, at the background job's next look. (The planner imports this module, so it cannot be called from here.)"""
     if machine_ids is None:
         TaskSync.update(full_at=None).where(TaskSync.name == "tasks").execute()
         return

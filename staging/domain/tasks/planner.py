@@ -88,7 +88,7 @@ def _look_at_everything(rules, now):
 
 
 def _asked_again():
-    """The machines a lead's change of line-side places asked to look at again (places._look_again)."""
+    """The machines a lead's change of line-side places asked to look at again (places.look_again)."""
     names = [n for (n,) in TaskSync.select(TaskSync.name).where(TaskSync.name.startswith(LOOK_AGAIN)).tuples()]
     if names:
         TaskSync.delete().where(TaskSync.name.in_(names)).execute()

@@ -11,10 +11,13 @@ from ...store.db import write_transaction
 from ...store.models import (
     WORK_ORDER_STATUSES,
     Location,
+    OutputRecord,
+    OutputUnit,
     Part,
     WorkOrder,
     WorkOrderLine,
     WorkOrderMachine,
+    WorkOrderTotals,
 )
 from .. import codes, events, readings
 from ..errors import Invalid, NotFound
@@ -124,7 +127,30 @@ def parse_draft(fields, lines, zone, existing=None):
     d.lines = _line_drafts(lines, errors)
     if not d.lines and not any(k.startswith("line") for k in errors):
         errors["lines"] = Words("List at least one material line.")
+    if existing is not None:
+        _keep_history(d, existing, errors)
     return d, errors
+
+
+def _keep_history(d, wo, errors):
+    """What an order already used and made stays its own: a change may not drop a material line it
+    has consumed or scrapped, nor change the product it has reported output of. Quantities, machines,
+    due date and status may change; the consumption stays on the ledger either way."""
+    used = (Part.select(Part.number, Part.revision).join(WorkOrderTotals, on=(WorkOrderTotals.part == Part.id))
+            .where(WorkOrderTotals.work_order == wo,
+                   (WorkOrderTotals.consumed != 0) | (WorkOrderTotals.wasted != 0))
+            .order_by(Part.number, Part.revision).tuples())
+    kept = {(ld.number, ld.revision) for ld in d.lines}
+    dropped = [f"{number} rev {revision or '—'}" for number, revision in used if (number, revision) not in kept]
+    if dropped:
+        errors["history"] = Words("Work order {order} has already used {parts}: that material line stays (its "
+                                  "quantity may change).", order=wo.number, parts=", ".join(dropped))
+    made = (OutputRecord.select().where(OutputRecord.work_order == wo).exists()
+            or OutputUnit.select().where(OutputUnit.work_order == wo).exists())
+    checked = not {"product", "product_rev"} & errors.keys()
+    if made and wo.part_id and checked and (d.product, d.product_rev) != (wo.part.number, wo.part.revision):
+        errors["product"] = Words("Work order {order} has already reported output of {product}: its product "
+                                  "stays.", order=wo.number, product=wo.part.label)
 
 
 def _new_number(value, errors):

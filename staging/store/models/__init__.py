@@ -43,6 +43,7 @@ from .counts import (
     PartCountClass,
 )
 from .events import Event
+from .idempotency import IdempotencyKey
 from .imports import ImportedRow
 from .machines import MACHINE_STATES, MachineState
 from .planning import (
@@ -91,3 +92,4 @@ MODELS += [Webhook, WebhookDelivery]
 MODELS += [KanbanCard, Call]
 MODELS += [MachineState]
 MODELS += [Count, CountTask, CountEntry, CountLine, PartCountClass]
+MODELS += [IdempotencyKey]
