@@ -13,16 +13,16 @@ from peewee import JOIN
 from stdnum import ean
 
 from ..store.db import Prepared
-from ..store.models import Barcode, Location, Part, PartGtin, Unit, User, WorkOrder
+from ..store.models import Barcode, Location, Part, PartGtin, Tool, Unit, User, WorkOrder
 from .errors import Invalid
-from .scan.commands import COMMANDS, OVERRIDES, REASONS
+from .scan.commands import ANDON, COMMANDS, OVERRIDES, REASONS
 from .words import Words
 
 MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types
 # the same on every keyboard layout).
 OWN_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
-ENTITY_MODELS = {"unit": Unit, "location": Location, "user": User, "work_order": WorkOrder}
+ENTITY_MODELS = {"unit": Unit, "location": Location, "user": User, "work_order": WorkOrder, "tool": Tool}
 
 
 def clean(text):
@@ -142,7 +142,7 @@ def new_unit_code(code):
     return code
 
 
-ENTITY_OF = {Unit: "unit", Location: "location", User: "user", WorkOrder: "work_order"}
+ENTITY_OF = {Unit: "unit", Location: "location", User: "user", WorkOrder: "work_order", Tool: "tool"}
 
 
 def register(obj, code, source="own"):
@@ -199,7 +199,7 @@ def hidden_element(lot):
 
 @dataclass
 class Meaning:
-    kind: str  # unit, location, work_order, badge, command, gs1, unknown
+    kind: str  # unit, location, work_order, badge, tool, command, gs1, unknown
     text: str
     obj: object = None  # the Unit/Location/WorkOrder/User; for a command its payload; for gs1 a GS1
 
@@ -219,7 +219,7 @@ def resolve(text):
         return Meaning("command", text, command)
     obj = find(text) if len(text) <= MAX_SCAN else None
     if obj is not None:
-        kind = {"unit": "unit", "location": "location", "user": "badge", "work_order": "work_order"}[
+        kind = {"unit": "unit", "location": "location", "user": "badge", "work_order": "work_order", "tool": "tool"}[
             ENTITY_OF[type(obj)]]
         return Meaning(kind, text, obj)
     gs1 = parse_gs1(text)
@@ -236,7 +236,7 @@ def _command(text):
     if not payload.startswith("CMD:"):
         return None
     known = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
-             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES})
+             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES} | {f"CMD:ANDON:{code}" for code, _ in ANDON})
     return payload if payload in known else None
 
 

@@ -33,6 +33,11 @@ REQUIRED_ROLE = {
     "opening": "admin",  # opening stock, booked once at go-live
     "settings": "admin",
     "manage_tasks": "lead",
+    "andon": "operator",  # call for help at a machine or place
+    "answer_andon": "lead",  # acknowledge and close a call
+    "maintain": "lead",  # record maintenance or a calibration done
+    "plan_maintenance": "lead",  # tools, gauges and maintenance plans
+    "manage_screens": "admin",  # wall screens and their links
 }
 
 ACTION_WORDS = {
@@ -56,6 +61,11 @@ ACTION_WORDS = {
     "opening": Words("book opening stock"),
     "settings": Words("change the plant's settings"),
     "manage_tasks": Words("reorder, assign or cancel staging tasks"),
+    "andon": Words("call for help"),
+    "answer_andon": Words("acknowledge and close andon calls"),
+    "maintain": Words("record maintenance done"),
+    "plan_maintenance": Words("plan maintenance and calibration"),
+    "manage_screens": Words("manage wall screens"),
 }
 
 

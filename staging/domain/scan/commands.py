@@ -47,3 +47,10 @@ OVERRIDES = (
     ("ORDER", Words("Work order not yet updated")),
     ("ENGINEERING", Words("Engineering request")),
 )
+
+# Andon: a call for help at the machine or place scanned just before, scanned as CMD:ANDON:<KIND>.
+ANDON = (
+    ("SAFETY", Words("Andon: safety")),
+    ("QUALITY", Words("Andon: quality")),
+    ("MATERIAL", Words("Andon: material")),
+)

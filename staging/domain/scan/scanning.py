@@ -17,6 +17,7 @@ from ..people.permissions import can
 from ..words import Words
 from ..workorders import WrongMaterial
 from . import tasks as scan_tasks
+from . import upkeep as scan_upkeep
 from .commands import OVERRIDES, REASONS
 from .counting import finish as _finish_count
 from .modes import MODE_STEPS, _Orphan, _quantity, confirm_label, override_load
@@ -136,6 +137,8 @@ def _step(ctx, state, code, qty):
                           "or CANCEL.",
                           code=codes.shown(meaning.text), unit=state.unit or Words("the label"))
         raise _Unknown(meaning.text)
+    if meaning.kind == "tool":  # a tool's label says what it is, whatever the mode; nothing changes
+        return state, scan_upkeep.tool_seen(meaning.obj, now_of(ctx))
     return MODE_STEPS[state.mode](ctx, state, meaning)
 
 
@@ -226,12 +229,16 @@ def _undo(ctx, state, _):
     return state.clear(), Outcome("ok", title, detail, replayed=result.replayed)
 
 
+def _andon(ctx, state, kind):
+    return scan_upkeep.call(ctx, state, kind)
+
+
 def _sign_out(ctx, state, _):
     return State(mode=state.mode), Outcome("info", Words("Signed out"), sign_out=True)
 
 
 _COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": _cancel, "DONE": _done,
-             "UNDO": _undo, "SIGNOUT": _sign_out}
+             "UNDO": _undo, "SIGNOUT": _sign_out, "ANDON": _andon}
 
 
 def remember(recent, outcome, at, keep=8):

@@ -3,7 +3,8 @@
 Every schema change here needs a migration in staging/store/migrations/ (see README).
 core: the stock (people, places, parts, work orders, units, codes, the ledger); records: what is
 kept beside it (logbook, label prints, sign-in and security, master-data changes, settings);
-planning: staging tasks and line-side places, output pallets and their genealogy."""
+planning: staging tasks and line-side places, output pallets and their genealogy; upkeep: tools,
+maintenance, andon calls and wall screens."""
 from .core import (
     LEDGER_KINDS,
     LOCATION_KINDS,
@@ -57,6 +58,16 @@ from .records import (
     Setting,
     ShiftLog,
 )
+from .upkeep import (
+    ANDON_KINDS,
+    PLAN_KINDS,
+    TOOL_KINDS,
+    AndonCall,
+    MaintenanceDone,
+    MaintenancePlan,
+    Screen,
+    Tool,
+)
 
 MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
           WorkOrderMachine, WorkOrderTotals, OutputRecord, ShiftLog, LogNote, Printer, LabelJob, LabelPrint,
@@ -64,3 +75,4 @@ MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcod
 MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
+MODELS += [Tool, MaintenancePlan, MaintenanceDone, AndonCall, Screen]
