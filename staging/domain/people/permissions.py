@@ -38,6 +38,7 @@ REQUIRED_ROLE = {
     "maintain": "lead",  # record maintenance or a calibration done
     "plan_maintenance": "lead",  # tools, gauges and maintenance plans
     "manage_screens": "admin",  # wall screens and their links
+    "machine_state": "operator",
 }
 
 ACTION_WORDS = {
@@ -66,6 +67,7 @@ ACTION_WORDS = {
     "maintain": Words("record maintenance done"),
     "plan_maintenance": Words("plan maintenance and calibration"),
     "manage_screens": Words("manage wall screens"),
+    "machine_state": Words("set a machine's state"),
 }
 
 

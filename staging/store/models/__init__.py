@@ -32,6 +32,7 @@ from .core import (
     utcnow,
 )
 from .imports import ImportedRow
+from .machines import MACHINE_STATES, MachineState
 from .planning import (
     LINE_SIDE_KINDS,
     TASK_STATES,
@@ -76,3 +77,4 @@ MODELS += [PartGtin, LocationsVersion]
 MODELS += [ImportedRow]
 MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask, TaskSync]
 MODELS += [Tool, MaintenancePlan, MaintenanceDone, AndonCall, Screen]
+MODELS += [MachineState]
