@@ -25,6 +25,8 @@ from . import (
     stock,
     tasks,
     trace,
+    upkeep,
+    wall,
     workorders,
 )
 
@@ -54,6 +56,8 @@ def register(app):
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)
+    upkeep.init_app(app)  # maintenance, calibration and andon calls
+    app.register_blueprint(wall.bp)  # wall screens, opened by their token
     settings.init_app(app)  # the stored settings, read before anything else looks at the config
     devices.init_app(app)  # the signed device key the sign-in throttle counts by
     auth.init_app(app)

@@ -155,6 +155,8 @@ def record_done(user, plan_id, notes, cal, now=None):
     """A lead records the plan's work done now: it is due again one interval later."""
     authorize(user, "maintain")
     notes = str(notes or "").strip()
+    if not notes:
+        raise Invalid("Write what was done (parts changed, readings taken).")
     if len(notes) > NOTES_MAX:
         raise Invalid("That is {length} characters: notes have at most {most}.", length=len(notes), most=NOTES_MAX)
     now = now or utcnow()

@@ -40,9 +40,11 @@ KINDS = {
     "location": LABEL_SIZES,
     "badge": LABEL_SIZES,
     "commands": SHEETS,  # one barcode per command: a page, not a label
+    "tool": ("100x50",),  # a tool's or gauge's own label, to scan for what it is and its calibration
 }
-KIND_TITLES = {"unit": "Pallet / tote", "location": "Location", "badge": "Badge", "commands": "Command sheet"}
-DEFAULT_SIZE = {"unit": "4x6", "location": "4x2", "badge": "100x50", "commands": "a4"}
+KIND_TITLES = {"unit": "Pallet / tote", "location": "Location", "badge": "Badge", "commands": "Command sheet",
+               "tool": "Tool or gauge"}
+DEFAULT_SIZE = {"unit": "4x6", "location": "4x2", "badge": "100x50", "commands": "a4", "tool": "100x50"}
 DPIS = (203, 300)
 FORMATS = ("zpl", "pdf", "svg", "png")
 MAX_BATCH = 2000
@@ -280,6 +282,11 @@ def location_label(loc):
     return Label("location", loc.code, {"code": loc.code, "name": loc.name,
                                          "kind": KIND_WORDS.get(loc.kind, loc.kind.replace("_", " ").upper()),
                                          "parent": parent})
+
+
+def tool_label(tool):
+    kind = Words("GAUGE") if tool.kind == "gauge" else Words("TOOL")
+    return Label("tool", tool.code, {"code": tool.code, "name": tool.name, "kind": kind})
 
 
 def badge_labels(usernames=None, settings=None):
