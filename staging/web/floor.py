@@ -8,6 +8,8 @@ from ..domain import finders, inventory, logbook, workorders
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.inventory import whereabouts
+from ..domain.machines import upkeep
+from ..domain.people.permissions import can
 from .auth import login_required
 from .i18n import say
 from .plant import calendar
@@ -40,7 +42,7 @@ def age(delta):
 def board():
     data = workorders.board(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     extra = {"safety": logbook.open_safety(), "overdue": logbook.overdue_count(calendar()),
-             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"]}
+             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"], "upkeep_due": upkeep.counts()}
     template = "floor/_board.html" if fragment("board") else "floor/board.html"
     return vary(current_app.make_response(render_template(template, board=data, **extra)))
 
@@ -50,9 +52,12 @@ def board():
 def machine(code):
     loc = finders.machine(code)
     view = workorders.machine_view(loc, horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
-    template = "floor/_machine_body.html" if fragment("machine-body") else "floor/machine.html"
+    polled = fragment("machine-body")
+    # Maintenance sits outside the polled body (a note being typed is never wiped): the page alone reads it.
+    extra = {} if polled else {"plans": upkeep.plans(loc), "machine": loc, "may_do": can(g.user, "maintain")}
+    template = "floor/_machine_body.html" if polled else "floor/machine.html"
     return vary(current_app.make_response(render_template(
-        template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10),
+        template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10), **extra,
         shift=calendar().at(utcnow()), horizon=current_app.config["FLOOR_HORIZON_HOURS"])))
 
 

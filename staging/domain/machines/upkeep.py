@@ -149,6 +149,15 @@ def tools_overdue(now=None):
                 .order_by(Tool.calibration_due))
 
 
+def counts(now=None):
+    """(overdue, due soon): plans, and tools past their calibration date that have no plan."""
+    now = now or utcnow()
+    judged = due(now=now)
+    planned = {d.plan.tool_id for d in judged if d.plan.tool_id}
+    loose = [t for t in tools_overdue(now) if t.id not in planned and not t.plans.where(MaintenancePlan.active).exists()]
+    return sum(d.state == "overdue" for d in judged) + len(loose), sum(d.state == "soon" for d in judged)
+
+
 # --- what was done -----------------------------------------------------------------------------
 
 def record_done(user, plan_id, notes, cal, now=None):
