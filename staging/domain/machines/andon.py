@@ -4,7 +4,7 @@ at once; a lead acknowledges it (on the way) and closes it with what was done. R
 are written into the station's shift log, so the logbook tells the shift's story."""
 from peewee import JOIN
 
-from ...store.db import write_transaction
+from ...store.db import locked, write_transaction
 from ...store.models import ANDON_KINDS, AndonCall, Location, LogNote, User, utcnow
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
@@ -52,7 +52,7 @@ def call(user, kind, place, cal, client_scan_id=None, now=None):
 
 
 def _open_call(call_id):
-    found = AndonCall.select().where(AndonCall.id == call_id).for_update().first() if str(call_id).isdigit() else None
+    found = locked(AndonCall.select().where(AndonCall.id == call_id)).first() if str(call_id).isdigit() else None
     if found is None:
         raise NotFound("No such andon call.")
     if found.closed_at is not None:
