@@ -6,6 +6,8 @@ import datetime
 import hashlib
 import secrets
 
+from peewee import JOIN
+
 from ..store.db import FAULTS, write_transaction
 from ..store.models import Screen, User, utcnow
 from .errors import Forbidden, Invalid, NotFound
@@ -58,7 +60,7 @@ def seen(screen, now=None):
 
 def listed(admin):
     authorize(admin, "manage_screens")
-    return list(Screen.select(Screen, User).join(User, on=(Screen.created_by == User.id), join_type="LEFT OUTER",
+    return list(Screen.select(Screen, User).join(User, on=(Screen.created_by == User.id), join_type=JOIN.LEFT_OUTER,
                                                  attr="created_by")
                 .order_by(Screen.revoked_at.is_null(False), Screen.id.desc()))
 

@@ -108,7 +108,7 @@ def done(plan_id):
         if err.status == 403:
             raise
         if request.form.get("machine"):  # from a machine's page: its maintenance page says why
-            return machine_maintenance(request.form["machine"], error=say(err), status=err.status, failed=plan_id)
+            return _machine_page(request.form["machine"], say(err), err.status, plan_id)
         return _maintenance_page(say(err), err.status)
     flash(gettext("Recorded as done."))
     return redirect(back, 303)
@@ -116,7 +116,11 @@ def done(plan_id):
 
 @bp.get("/machines/<code>/maintenance")
 @login_required
-def machine_maintenance(code, error=None, status=200, failed=None):
+def machine_maintenance(code):
+    return _machine_page(code)
+
+
+def _machine_page(code, error=None, status=200, failed=None):
     loc = finders.machine(code)
     return render_template("upkeep/machine.html", machine=loc, plans=upkeep.plans(loc), history=upkeep.history(loc),
                            error=error, failed=failed, may_do=can(g.user, "maintain"), now=utcnow()), status
