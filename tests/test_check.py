@@ -13,8 +13,8 @@ from staging.store.models import Entry, Genealogy, LineSidePlace, StagingTask, U
 from .plant import loc
 
 RULES = tasks.Rules()
-PROMISES = ("barcodes", "closed_orders", "genealogy", "logbooks", "open_tasks", "own_output", "stock_ledger",
-            "work_order_totals")
+PROMISES = ("andon_calls", "barcodes", "closed_orders", "genealogy", "logbooks", "machine_states", "open_tasks",
+            "own_output", "stock_ledger", "upkeep", "wall_screens", "work_order_totals")
 
 
 def run(runner):
