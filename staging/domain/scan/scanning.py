@@ -72,7 +72,8 @@ def step(ctx, state, code=None, qty=None):
         # the offline queue, that location belonged to the refused pallet, and the pallets after
         # it would go to the wrong place.
         new, outcome = before, Outcome("bad", refused_title(err), err.words)
-        new.after_refusal = not isinstance(err, _Orphan) and new.mode in TARGET_FIRST and not new.pending
+        new.after_refusal = (not isinstance(err, (_Orphan, scan_upkeep.NoPlace)) and new.mode in TARGET_FIRST
+                             and not new.pending)
         new.refused = _refused_load(ctx, err, outcome)
         new.undo = ""
     if not outcome.code and code is not None:

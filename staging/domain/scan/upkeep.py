@@ -36,10 +36,14 @@ def tool_seen(tool, now=None):
     return Outcome("info", tool.name, joined(detail, kept), code=tool.code)
 
 
+class NoPlace(Invalid):
+    """Andon scanned before any place: the next place scanned is not a refused pallet's destination."""
+
+
 def call(ctx, state, kind):
     """Andon at the place scanned before (the mode's pending place); the place stays for more scans."""
     if not state.target:
-        raise Invalid("Scan the machine or place first, then the Andon command.")
+        raise NoPlace("Scan the machine or place first, then the Andon command.")
     place = codes.find_location(state.target)
     made = andon.call(ctx.user, kind.lower(), place, CALENDAR[0], client_scan_id=ctx.scan_id, now=ctx.at or utcnow())
     kind_words = andon.KIND_WORDS[made.kind]
