@@ -78,7 +78,7 @@ def test_a_gauge_calibration_overdue_is_red_when_scanned_and_calibrating_clears_
     assert plan.next_due == gauge.calibration_due  # the gauge's own date stands
     state = scanning.State(user_id=plant.operator.id)
     _, outcome = scanning.step(plant.ctx(), state, code="ga-7")
-    assert outcome.tone == "bad" and "Caliper 150 mm" in str(outcome.title) and "calibration overdue" in str(outcome.title)
+    assert outcome.tone == "bad" and str(outcome.title) == "Caliper 150 mm: calibration overdue"
     assert [d.what for d in upkeep.due(plant.machine)] == ["Caliper 150 mm"]
 
     upkeep.record_done(plant.lead, plan.id, "Calibrated against block 3", cal)
@@ -100,7 +100,8 @@ def test_a_tool_code_is_one_of_ours_and_not_taken(plant):
 def test_the_promise_names_a_plan_whose_next_due_does_not_follow_its_last_done(plant, cal):
     plan = upkeep.add_plan(plant.lead, "Grease", machine=plant.machine, every_days="7")
     upkeep.record_done(plant.lead, plan.id, "done", cal)
-    MaintenancePlan.update(next_due=utcnow() + datetime.timedelta(days=99)).where(MaintenancePlan.id == plan.id).execute()
+    later = utcnow() + datetime.timedelta(days=99)
+    MaintenancePlan.update(next_due=later).where(MaintenancePlan.id == plan.id).execute()
     assert any(f"plan {plan.id}" in problem for problem in upkeep_promise.broken())
 
 

@@ -14,6 +14,7 @@ from staging.store.models import AndonCall, MaintenanceDone, Screen, utcnow
 
 from .webutil import csrf_token, login
 
+
 @pytest.fixture
 def cal(app):
     return logbook.Calendar.from_config(app.config)

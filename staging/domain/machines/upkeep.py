@@ -154,7 +154,8 @@ def counts(now=None):
     now = now or utcnow()
     judged = due(now=now)
     planned = {d.plan.tool_id for d in judged if d.plan.tool_id}
-    loose = [t for t in tools_overdue(now) if t.id not in planned and not t.plans.where(MaintenancePlan.active).exists()]
+    loose = [t for t in tools_overdue(now)
+             if t.id not in planned and not t.plans.where(MaintenancePlan.active).exists()]
     return sum(d.state == "overdue" for d in judged) + len(loose), sum(d.state == "soon" for d in judged)
 
 
