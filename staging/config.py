@@ -53,6 +53,9 @@ class Config:
     TASK_OVERSTAGE_PERCENT = float(os.environ.get("TASK_OVERSTAGE_PERCENT", "10"))
     TASK_CLAIM_MINUTES = int(os.environ.get("TASK_CLAIM_MINUTES", "15"))
     TASK_REFRESH_SECONDS = float(os.environ.get("TASK_REFRESH_SECONDS", "30"))
+    # The reasons a machine can be down for: set on the settings page (stored in the database, where every
+    # process and the handheld read them); this is what a plant starts with.
+    DOWN_REASONS = "No material, Breakdown, No operator, Quality, Tooling, Other"
     # Seconds a SQLite writer waits for the lock before giving up.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
     # GS1 company prefix (6-12 digits): set it and unit labels carry a GS1-128 SSCC-18 too.

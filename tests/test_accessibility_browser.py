@@ -279,3 +279,52 @@ def test_upkeep_pages_and_the_wall_screen_pass_axe(page, live_server, plant, run
         page.set_viewport_size({"width": 1920, "height": 1080})
         problems += axe_violations(page, f"{path} at 1920x1080")
     assert not problems, "\n".join(problems)
+
+
+# --- machine states: the pages and panels they add, at the handheld's and the wall's sizes -------------------
+
+STATE_SIZES = {"360x640": {"width": 360, "height": 640}, "1920x1080": {"width": 1920, "height": 1080}}
+
+
+def test_machine_state_pages_pass_axe_at_360_and_1920(page, live_server, plant):
+    """The machine page with its state form (and a refusal on it), the task list with a paused task, the
+    logbook with the machine's stops, the downtime report and the handheld asking for a down reason."""
+    import datetime
+
+    from staging.domain.machines import states
+    from staging.store.models import utcnow
+    states.set_state(plant.operator, plant.machine, "down", "Tooling", at=utcnow() - datetime.timedelta(minutes=20))
+
+    def both_sizes(where):
+        found = []
+        for name, size in STATE_SIZES.items():
+            page.set_viewport_size(size)
+            page.wait_for_timeout(30)
+            found += axe_violations(page, f"{where} at {name}")
+        return found
+
+    signed_in(page, live_server, "lead1", "/machines/M1", size="desk")
+    problems = both_sizes("machine page")
+    page.locator("#ms-state").select_option("down")
+    page.locator("#ms-reason").select_option("")
+    page.get_by_role("button", name="Set state").click()
+    expect(page.locator("#machine-state .alert.error")).to_be_visible()
+    problems += both_sizes("machine page with a refusal")
+    page.goto(live_server + "/tasks")
+    problems += both_sizes("task list")
+    page.goto(live_server + "/reports/downtime")
+    expect(page.get_by_role("heading", name="Downtime", exact=True)).to_be_visible()
+    problems += both_sizes("downtime report")
+    page.goto(live_server + "/machines/M1")
+    page.get_by_role("link", name="Logbook,").click()
+    expect(page.locator("#machine-stops")).to_be_visible()
+    problems += both_sizes("logbook")
+    page.goto(live_server + "/scan")
+    page.locator("#code").fill("M2")
+    page.locator("#code").press("Enter")
+    expect(page.locator("#panel")).to_contain_text("M2")
+    page.locator("#code").fill("CMD:MACHINE:DOWN")
+    page.locator("#code").press("Enter")
+    expect(page.locator("#panel")).to_contain_text("M2 down: why?")
+    problems += both_sizes("scan page asking for a down reason")
+    assert not problems, "\n".join(problems)

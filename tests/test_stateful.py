@@ -26,6 +26,7 @@ from staging.domain import codes, inventory, logbook, promises, tasks
 from staging.domain.errors import DomainError
 from staging.domain.inventory import Ctx
 from staging.domain.machines import andon, upkeep
+from staging.domain.machines import states as machine_states
 from staging.domain.setup import locations, parts
 from staging.domain.workorders import OPEN_STATUSES, drafts, lines_of, machines_of
 from staging.store.db import bind, db, migrate, open_database
@@ -35,6 +36,7 @@ from staging.store.models import (
     Genealogy,
     LineSidePlace,
     LogNote,
+    MachineState,
     MaintenanceDone,
     MaintenancePlan,
     OutputUnit,
@@ -76,6 +78,7 @@ def known(defect):
 def footprint():
     """What a refusal must leave as it was."""
     return (Entry.select().count(), Unit.select().count(), Scan.select().count(), Genealogy.select().count(),
+            MachineState.select().count(),
             OutputUnit.select().count(), list(WorkOrderTotals.select(WorkOrderTotals.consumed, WorkOrderTotals.wasted)
                                               .order_by(WorkOrderTotals.id).tuples()),
             AndonCall.select().where(AndonCall.closed_at.is_null()).count(), LogNote.select().count(),
@@ -363,6 +366,25 @@ class Floor(RuleBasedStateMachine):
         plan = MaintenancePlan.select().first() or upkeep.add_plan(self.plant.lead, "Grease",
                                                                    machine=self.plant.machine, every_days="30")
         self.attempt(upkeep.record_done, self.ctx(who, "desk").user, plan.id, notes, CALENDAR)
+
+    # --- machine states -----------------------------------------------------------------------------
+
+    @rule(machine=st.sampled_from(["M1", "M2"]), state=st.sampled_from(machine_states.STATES + ("asleep",)),
+          reason=st.sampled_from(["", "Breakdown", "2", "coffee"]), who=st.sampled_from(PEOPLE))
+    def set_machine_state(self, machine, state, reason, who):
+        """A machine down or in maintenance pauses its tasks: listed as paused, offered to nobody, and a
+        claim of one is refused without writing."""
+        self.attempt(machine_states.set_state, self.ctx(who, "hh-1").user, machine, state, reason, device="hh-1")
+        paused = machine_states.paused_machines()
+        for task in tasks.open_tasks(RULES):
+            assert task.paused == (task.machine_id in paused)
+            if task.paused and task.state == "open":
+                before = StagingTask.get_by_id(task.id).state
+                self.attempt(tasks.claim, self.ctx("operator2", "hh-2").user, task.id, RULES)
+                assert StagingTask.get_by_id(task.id).state == before  # refused: still not claimed
+        for person in ("operator1", "operator2"):
+            offered = tasks.next_for(User.get(User.username == person), RULES)
+            assert offered is None or offered.machine_id not in paused
 
     # --- master data ------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from stdnum import ean
 from ..store.db import Prepared
 from ..store.models import Barcode, Location, Part, PartGtin, Tool, Unit, User, WorkOrder
 from .errors import Invalid
-from .scan.commands import ANDON, COMMANDS, OVERRIDES, REASONS
+from .scan.commands import ANDON, COMMANDS, MACHINE_COMMANDS, OVERRIDES, REASONS
 from .words import Words
 
 MAX_SCAN = 200
@@ -236,7 +236,8 @@ def _command(text):
     if not payload.startswith("CMD:"):
         return None
     known = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
-             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES} | {f"CMD:ANDON:{code}" for code, _ in ANDON})
+             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES} | {f"CMD:ANDON:{code}" for code, _ in ANDON}
+             | {f"CMD:MACHINE:{code}" for code, _ in MACHINE_COMMANDS})
     return payload if payload in known else None
 
 

@@ -20,6 +20,7 @@ from ..store.models import Entry, Location, LogNote, Part, Setting, ShiftLog, Un
 from . import log_notes
 from .errors import Forbidden, Invalid, NotFound
 from .logseal import seal
+from .machines.states import stops
 from .people.permissions import authorize
 
 UTC = datetime.timezone.utc
@@ -199,6 +200,7 @@ class LogView:
     usage: list = field(default_factory=list)
     snapshot: dict | None = None  # what the lead submitted
     started: bool = True
+    stops: list = field(default_factory=list)  # a machine's stopped minutes per state and reason (its states)
 
     @property
     def submitted(self):
@@ -212,7 +214,7 @@ class LogView:
         return {"counts": self.counts,
                 "usage": [{"part": u.part.label, "uom": u.part.uom, "consumed": str(u.consumed),
                            "wasted": str(u.wasted)} for u in self.usage],
-                "entries": len(self.entries), "downtime_minutes": self.downtime}
+                "entries": len(self.entries), "downtime_minutes": self.downtime, "machine_stops": self.stops}
 
 
 def station(code):
@@ -279,6 +281,7 @@ def view(loc, day, shift_name, cal, now=None):
             counts[e.kind] += 1
     v.counts = dict(counts)
     v.usage = sorted(usage.values(), key=lambda u: u.part.label)
+    v.stops = stops(loc.id, start, min(end, now)) if loc.kind == "machine" else []
     if log is not None and log.snapshot:
         v.snapshot = json.loads(log.snapshot)
     return v

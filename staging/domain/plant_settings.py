@@ -19,6 +19,7 @@ from ..store.models import Setting
 from . import languages, readings
 from .errors import Invalid
 from .logbook import SINCE, Calendar, parse_shifts
+from .machines.states import REASON_MAX, parse_reasons
 from .people.permissions import authorize
 from .setup import audit
 from .words import Words
@@ -75,6 +76,16 @@ def _shifts(value):
         raise Invalid("The shifts “{value}” are not valid: write NAME=HH:MM-HH:MM, separated by commas, each name "
                       "once (Early=06:00-14:00,Late=14:00-22:00).", value=value.strip()[:120]) from None
     text = ",".join(f"{s.name}={s.start:%H:%M}-{s.end:%H:%M}" for s in shifts)
+    return text, text
+
+
+def _down_reasons(value):
+    try:
+        reasons = parse_reasons(value)
+    except ValueError:
+        raise Invalid("Write the down reasons separated by commas, each at most {max} characters "
+                      "(No material, Breakdown, Tooling).", max=REASON_MAX) from None
+    text = ", ".join(reasons)
     return text, text
 
 
@@ -148,6 +159,8 @@ SETTINGS = (
      _number(0, 100)),
     ("TASK_CLAIM_MINUTES", Words("A claimed staging task goes back to the list after this many minutes."),
      _whole(1, 480)),
+    ("DOWN_REASONS", Words("Why a machine can be down, separated by commas; the handheld numbers them in this order."),
+     _down_reasons),
     ("QC_RELEASE_FOUR_EYES", Words("Whoever put a unit on QC hold may not release it."), _flag),
     ("GS1_COMPANY_PREFIX", Words("Set: unit labels carry a GS1-128 SSCC-18 too."), _prefix),
     ("PRINTER_TIMEOUT", Words("Seconds to wait for a network label printer."), _number(1, 60)),

@@ -14,6 +14,7 @@ from peewee import JOIN, fn
 from ..store.db import is_postgres
 from ..store.models import Entry, Location, Part, Unit, User, WorkOrder, utcnow
 from . import logbook, workorders
+from .machines.downtime import downtime_rows
 from .spreadsheets import CsvStyle, csv_stream, neutralise, xlsx_file  # noqa: F401 (the exports' writers)
 
 ZERO = Decimal("0")
@@ -115,7 +116,7 @@ def inventory_rows(cal):
     return header, rows
 
 
-EXPORTS = {"moves": moves_rows, "consumption": consumption_rows, "waste": waste_rows}
+EXPORTS = {"moves": moves_rows, "consumption": consumption_rows, "waste": waste_rows, "downtime": downtime_rows}
 
 
 def moves_csv(start, end, cal, style=None):

@@ -14,6 +14,7 @@ from . import (
     health,
     i18n,
     labels,
+    machine_states,
     people_first,
     plant,
     reports,
@@ -53,6 +54,7 @@ def register(app):
     app.register_blueprint(reports.bp)
     app.register_blueprint(setup.bp, url_prefix="/setup")
     app.register_blueprint(tasks.bp)
+    app.register_blueprint(machine_states.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(admin.bp, url_prefix="/admin")
     trace.register(app)  # output pallets and traceability (issue 17)

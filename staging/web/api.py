@@ -10,6 +10,7 @@ from flask_babel import gettext
 from ..domain import finders, inventory, setup, tasks, workorders
 from ..domain.errors import DomainError, Invalid
 from ..domain.inventory import ledger, whereabouts
+from ..domain.machines import states as machine_states
 from ..media import decode as decoding
 from . import schemas, serial
 from .apispec import responses, spec
@@ -190,7 +191,8 @@ def work_order(number):
 def machine_staged(code):
     """What is staged for and loaded on a machine, against its work orders."""
     machine = finders.machine(code)
-    return jsonify(serial.machine(workorders.machine_view(machine)))
+    return jsonify({**serial.machine(workorders.machine_view(machine)),
+                    "machine_state": serial.machine_state(machine_states.current(machine))})
 
 
 @bp.get("/ledger")

@@ -8,6 +8,7 @@ from ..domain import finders, inventory, logbook, workorders
 from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.inventory import whereabouts
+from ..domain.machines import states as machine_states
 from ..domain.machines import upkeep
 from ..domain.people.permissions import can
 from .auth import login_required
@@ -58,7 +59,9 @@ def machine(code):
     template = "floor/_machine_body.html" if polled else "floor/machine.html"
     return vary(current_app.make_response(render_template(
         template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10), **extra,
-        shift=calendar().at(utcnow()), horizon=current_app.config["FLOOR_HORIZON_HOURS"])))
+        shift=calendar().at(utcnow()), horizon=current_app.config["FLOOR_HORIZON_HOURS"],
+        machine_state=machine_states.current(loc), down_reasons=machine_states.down_reasons(),
+        states=machine_states.STATES, may_set_state=can(g.user, "machine_state"))))
 
 
 @bp.route("/units/<lpn>/hold", methods=["GET", "POST"])

@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictFloat, StrictInt
 
+from .schemas_machines import MachineStateOut
+
 LocationKind = Literal["receiving", "storage", "staging", "machine", "output", "qc_hold", "scrap", "shipping"]
 Code = Field(min_length=1, max_length=120, description="A scanned or typed code")
 ScanId = Field(None, min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$",
@@ -188,6 +190,7 @@ class MachineStaged(BaseModel):
     reasons: list[str]
     work_orders: list[WorkOrderDetail]
     loaded: list[UnitOut]
+    machine_state: MachineStateOut | None = Field(None, description="What the machine is doing (null: never set)")
 
 
 class DecodedCode(BaseModel):

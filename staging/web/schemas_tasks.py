@@ -30,6 +30,8 @@ class TaskOut(BaseModel):
     claim_expires_at: str | None
     assigned_to: str | None
     due_at: str | None
+    paused: bool = Field(False, description="Its machine is down or in maintenance: not offered, claims refused "
+                                            "until the machine runs again")
 
 
 class TaskList(RootModel[list[TaskOut]]):

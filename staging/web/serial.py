@@ -6,6 +6,13 @@ def iso(value):
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
+def machine_state(now):
+    """A machine's state now (machines.states.current) as the API says it; None: never set."""
+    if now is None:
+        return None
+    return {"state": now["state"], "reason": now["reason"], "since": iso(now["since"]), "by": now["by"]}
+
+
 def number(qty):
     """Decimal -> JSON number, exact for our 3 decimals."""
     text = fmt_qty(qty)

@@ -37,6 +37,9 @@ STATE_WORDS = {
     "already_imported": lazy_gettext("already imported"),
     # a badge or password in the change history (never the code or the password itself)
     "issued": lazy_gettext("issued"), "reissued": lazy_gettext("reissued"), "reset": lazy_gettext("reset"),
+    # machine states ("running" as for work orders)
+    "idle": lazy_gettext("idle"), "down": lazy_gettext("down"), "changeover": lazy_gettext("changeover"),
+    "maintenance": lazy_gettext("maintenance"),
     # roles
     "operator": lazy_gettext("operator"), "stager": lazy_gettext("stager"), "lead": lazy_gettext("lead"),
     "admin": lazy_gettext("admin"),

@@ -45,7 +45,8 @@ def task_json(t):
             "qty": number(t.quantity), "whole": t.whole, "state": t.state,
             "claimed_by": t.claimed_by.username if t.claimed_by_id else None,
             "claim_expires_at": iso(t.claim_expires_at) if t.state == "claimed" else None,
-            "assigned_to": t.assigned_to.username if t.assigned_to_id else None, "due_at": iso(t.due_at)}
+            "assigned_to": t.assigned_to.username if t.assigned_to_id else None, "due_at": iso(t.due_at),
+            "paused": bool(getattr(t, "paused", False))}
 
 
 # --- the API ------------------------------------------------------------------------------------------

@@ -144,7 +144,8 @@ def set_state(user, machine, state, reason="", device=None, at=None):
         if now is not None and at < now.since:
             raise Invalid("{machine} has been {state} since a later time: a state cannot be set before it.",
                           machine=found.code, state=STATE_WORDS[now.state])
-        sealed = (ShiftLog.select(ShiftLog.id).where(ShiftLog.station == found.id, ShiftLog.submitted_at.is_null(False),
+        # A state from before a log was locked would change the downtime its lead signed off.
+        sealed = (ShiftLog.select(ShiftLog.id).where(ShiftLog.station == found.id, ShiftLog.submitted_at > at,
                                                      ShiftLog.ends_at > at).exists())
         if sealed:
             raise Invalid("The shift log of {machine} for that time is submitted and locked: set the state from now.",
@@ -194,6 +195,18 @@ def minutes_in(machine_ids, start, end, states=("down",)):
     return {key: round(value) for key, value in totals.items() if round(value) > 0}
 
 
+STOPPED = ("down", "maintenance", "changeover", "idle")  # the order a logbook lists stopped time in
+
+
+def stops(machine_id, start, end):
+    """A machine's stopped time in [start, end) (naive UTC; until now at most), per state and reason, as
+    a logbook shows it: [{"state", "reason", "minutes"}], down first, the longest first within a state.
+    A state that began in an earlier shift counts here only from `start`: each shift gets its own part."""
+    found = minutes_in([machine_id], start, end, STOPPED)
+    rows = [{"state": state, "reason": reason, "minutes": minutes} for (_, state, reason), minutes in found.items()]
+    return sorted(rows, key=lambda r: (STOPPED.index(r["state"]), -r["minutes"], r["reason"]))
+
+
 def running_hours(machine, since):
     """Hours the machine has been running from `since` (naive UTC) until now."""
     now = utcnow()
@@ -213,4 +226,4 @@ def at_moment(machine, moment):
 
 __all__ = ["STATES", "PAUSING", "DEFAULT_REASONS", "down_reasons", "parse_reasons", "state_of", "reason_of",
            "current", "by_machine", "paused_machines", "is_paused", "set_state", "history", "spans", "minutes_in",
-           "running_hours", "at_moment"]
+           "running_hours", "at_moment", "stops", "STOPPED"]

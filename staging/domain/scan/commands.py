@@ -54,3 +54,12 @@ ANDON = (
     ("QUALITY", Words("Andon: quality")),
     ("MATERIAL", Words("Andon: material")),
 )
+
+# A machine's state, scanned as CMD:MACHINE:<CODE> right after the machine (scan/machine_state.py).
+MACHINE_COMMANDS = (
+    ("RUNNING", Words("Machine: Running")),
+    ("IDLE", Words("Machine: Idle")),
+    ("DOWN", Words("Machine: Down")),
+    ("CHANGEOVER", Words("Machine: Changeover")),
+    ("MAINTENANCE", Words("Machine: Maintenance")),
+)

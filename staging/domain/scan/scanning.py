@@ -16,6 +16,7 @@ from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..people.permissions import can
 from ..words import Words
 from ..workorders import WrongMaterial
+from . import machine_state
 from . import tasks as scan_tasks
 from . import upkeep as scan_upkeep
 from .commands import OVERRIDES, REASONS
@@ -44,6 +45,10 @@ def prompt(state):
     if state.counted or (state.mode == "COUNT" and state.target):
         return Outcome("wait", Words("Counting {location}", location=state.target),
                        Words("{count} scanned. Scan the next pallet, or DONE.", count=len(state.counted)))
+    if state.down_for:
+        asked = machine_state.prompt(state)
+        if asked is not None:
+            return asked
     if state.pending:
         return _waiting(state)
     if state.mode == "TASKS":  # the next task, not a hint
@@ -72,6 +77,7 @@ def step(ctx, state, code=None, qty=None):
         # the offline queue, that location belonged to the refused pallet, and the pallets after
         # it would go to the wrong place.
         new, outcome = before, Outcome("bad", refused_title(err), err.words)
+        new.machine = state.machine  # a machine scanned and refused by the mode is still there for a state
         new.after_refusal = (not isinstance(err, (_Orphan, scan_upkeep.NoPlace)) and new.mode in TARGET_FIRST
                              and not new.pending)
         new.refused = _refused_load(ctx, err, outcome)
@@ -118,6 +124,12 @@ def _step(ctx, state, code, qty):
     if qty is not None and code is None:
         return _quantity(ctx, state, qty)
     meaning = codes.resolve(code)
+    if state.down_for:  # Down asked why: the typed reason, or anything else lets the question go
+        if meaning.kind == "unknown":
+            return machine_state.reason(ctx, state, meaning.text)
+        state.down_for = ""
+    if meaning.kind == "location":
+        machine_state.remember(state, meaning.obj, now_of(ctx))
     if meaning.kind == "command":
         return _command(ctx, state, meaning.obj)
     if meaning.kind == "badge":
@@ -138,6 +150,10 @@ def _step(ctx, state, code, qty):
                           "or CANCEL.",
                           code=codes.shown(meaning.text), unit=state.unit or Words("the label"))
         raise _Unknown(meaning.text)
+    return _in_mode(ctx, state, meaning)
+
+
+def _in_mode(ctx, state, meaning):
     if meaning.kind == "tool":  # a tool's label says what it is, whatever the mode; nothing changes
         return state, scan_upkeep.tool_seen(meaning.obj, now_of(ctx))
     return MODE_STEPS[state.mode](ctx, state, meaning)
@@ -234,12 +250,16 @@ def _andon(ctx, state, kind):
     return scan_upkeep.call(ctx, state, kind)
 
 
+def _machine(ctx, state, code):
+    return machine_state.command(ctx, state, code)
+
+
 def _sign_out(ctx, state, _):
     return State(mode=state.mode), Outcome("info", Words("Signed out"), sign_out=True)
 
 
 _COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": _cancel, "DONE": _done,
-             "UNDO": _undo, "SIGNOUT": _sign_out, "ANDON": _andon}
+             "UNDO": _undo, "SIGNOUT": _sign_out, "ANDON": _andon, "MACHINE": _machine}
 
 
 def remember(recent, outcome, at, keep=8):

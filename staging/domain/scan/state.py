@@ -41,6 +41,8 @@ class State:
     since: str = ""  # Count: ISO time the count of `target` began (what moved after is said as moved)
     after_refusal: bool = False  # the last scan was refused while nothing was pending
     refused: str = ""  # the load just refused as wrong material: "LPN|MACHINE|WO|FROM|ISO time"
+    machine: str = ""  # the machine scanned last, for a state command: "CODE|ISO time" (machine_state)
+    down_for: str = ""  # Down was scanned for this machine ("CODE|ISO time"): its reason is asked for
 
     @classmethod
     def load(cls, data):
@@ -49,7 +51,7 @@ class State:
         if not isinstance(data, dict):
             return state
         for name in ("mode", "at", "unit", "unit_from", "target", "work_order", "reason", "label", "refused",
-                     "split_qty", "undo", "checking", "since"):
+                     "split_qty", "undo", "checking", "since", "machine", "down_for"):
             value = data.get(name)
             if isinstance(value, str) and len(value) <= codes.MAX_SCAN + 1:
                 setattr(state, name, value)
@@ -72,7 +74,8 @@ class State:
         return bool(self.unit or self.target or self.work_order or self.label or self.checking)
 
     def clear(self):
-        return State(mode=self.mode, user_id=self.user_id)
+        # The machine scanned last stays: a state command may follow whatever the mode did with it.
+        return State(mode=self.mode, user_id=self.user_id, machine=self.machine)
 
     def standard_pack(self):
         """Produce: the standard pack of the order's product (None: it has none, so no button offers it)."""
@@ -113,6 +116,7 @@ class Outcome:
     facts: list = field(default_factory=list)  # lines (Words) saying what a scanned pallet is (unit_facts)
     confirm: bool = False  # Undo asks: the panel offers the confirming tap
     override: list = field(default_factory=list)  # [(code, label)]: a lead may load it anyway
+    reasons: list = field(default_factory=list)  # Down asks why: the plant's down reasons, tapped by number
 
     def dump(self):
         data = asdict(self)

@@ -42,9 +42,11 @@ class NoPlace(Invalid):
 
 def call(ctx, state, kind):
     """Andon at the place scanned before (the mode's pending place); the place stays for more scans."""
-    if not state.target:
+    # The place the mode holds (Move, Load ...), else the machine scanned last (whatever the mode did with it).
+    code = state.target or (state.machine or "").partition("|")[0]
+    place = codes.find_location(code) if code else None
+    if place is None:
         raise NoPlace("Scan the machine or place first, then the Andon command.")
-    place = codes.find_location(state.target)
     made = andon.call(ctx.user, kind.lower(), place, CALENDAR[0], client_scan_id=ctx.scan_id, now=ctx.at or utcnow())
     kind_words = andon.KIND_WORDS[made.kind]
     return state, Outcome("ok", Words("Andon called: {kind} at {place}", kind=kind_words, place=place.code),

@@ -2,12 +2,16 @@
 the claim expires), releasing, and what a lead does: reorder, assign, cancel.
 
 A claim is one conditional UPDATE (`... WHERE state = 'open' OR the claim expired`) whose row
-count says who won: two operators asking at once cannot both hold a task, on SQLite or PostgreSQL."""
+count says who won: two operators asking at once cannot both hold a task, on SQLite or PostgreSQL.
+
+While a machine is down or in maintenance its tasks are paused: listed (marked `paused`), never
+offered as the next task, and a claim is refused; they come back as they were when it runs again."""
 from peewee import JOIN, fn
 
 from ...store.db import write_transaction
 from ...store.models import Location, Part, StagingTask, Unit, User, WorkOrder, utcnow
 from ..errors import Conflict, Invalid, NotFound
+from ..machines import states as machine_states
 from ..people.permissions import authorize, can
 from .picking import LIVE
 from .planner import LEAD_CANCEL, recompute
@@ -47,12 +51,20 @@ def listing(machine=None, person=None, states=LIVE, limit=500):
         query = query.where(Machine.code == str(machine).strip().upper())
     if person:
         query = query.where((Holder.username == person) | (Assignee.username == person))
-    return list(_in_order(query).limit(limit))
+    return _marked(list(_in_order(query).limit(limit)))
+
+
+def _marked(found):
+    """Each task with `paused`: its machine is down or in maintenance (one query for all of them)."""
+    paused = machine_states.paused_machines() if found else set()
+    for task in found:
+        task.paused = task.machine_id in paused
+    return found
 
 
 def for_machine(machine_id):
     """A machine's tasks, live and finished lately (the machine page shows them per shortage)."""
-    return list(_in_order(_query().where(StagingTask.machine == machine_id)).limit(200))
+    return _marked(list(_in_order(_query().where(StagingTask.machine == machine_id)).limit(200)))
 
 
 def get(task_id):
@@ -62,6 +74,7 @@ def get(task_id):
         task = None
     if task is None:
         raise NotFound("No staging task {task}.", task=str(task_id)[:20])
+    task.paused = machine_states.is_paused(task.machine_id)
     return task
 
 
@@ -75,8 +88,8 @@ def holds(user, now=None):
     now = now or utcnow()
     # The id first, from the task table alone: building the nine-table SELECT is what costs here.
     found = (StagingTask.select(StagingTask.id).where(
-        StagingTask.state == "claimed", StagingTask.claimed_by == user, StagingTask.claim_expires_at > now)
-        .order_by(StagingTask.id).limit(1).scalar())
+        StagingTask.state == "claimed", StagingTask.claimed_by == user, StagingTask.claim_expires_at > now,
+        _not_paused()).order_by(StagingTask.id).limit(1).scalar())
     return get(found) if found else None
 
 
@@ -89,15 +102,23 @@ def next_for(user, now=None):
         return mine
     free = (StagingTask.state == "open") | ((StagingTask.state == "claimed") & (StagingTask.claim_expires_at <= now))
     mine_or_nobody = StagingTask.assigned_to.is_null() | (StagingTask.assigned_to == user)
-    found = _in_order(StagingTask.select(StagingTask.id).where(free, mine_or_nobody)).limit(1).scalar()
+    found = _in_order(StagingTask.select(StagingTask.id).where(free, mine_or_nobody, _not_paused())).limit(1).scalar()
     return get(found) if found else None
 
 
+def _not_paused():
+    paused = machine_states.paused_machines()
+    return StagingTask.machine.not_in(paused) if paused else StagingTask.id.is_null(False)
+
+
 def claim(user, task_id, rules, now=None):
-    """Claim a task for this operator (and let go of any other they held). Conflict when another holds it."""
+    """Claim a task for this operator (and let go of any other they held). Conflict when another holds
+    it, or when its machine is down or in maintenance."""
     authorize(user, "stage")
     now = now or utcnow()
     task = get(task_id)
+    if task.paused:
+        raise paused_refusal(task)
     with write_transaction():
         won = StagingTask.update(
             state="claimed", claimed_by=user, claim_expires_at=now + rules.claim_ttl, updated_at=now,
@@ -113,6 +134,15 @@ def claim(user, task_id, rules, now=None):
     if won != 1:
         raise _not_yours(get(task.id), user)
     return get(task.id)
+
+
+def paused_refusal(task):
+    now = machine_states.current(task.machine) or {"state": "down", "reason": ""}
+    if now["state"] == "down":
+        return Conflict("{machine} is down ({reason}): its staging is paused until it runs again. Take the next task.",
+                        machine=task.machine.code, reason=now["reason"])
+    return Conflict("{machine} is in maintenance: its staging is paused until it runs again. Take the next task.",
+                    machine=task.machine.code)
 
 
 def _not_yours(task, user):

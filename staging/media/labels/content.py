@@ -11,7 +11,7 @@ from stdnum import ean
 from ...domain import codes
 from ...domain.errors import Invalid, NotFound
 from ...domain.scan import scanner_check
-from ...domain.scan.commands import COMMANDS, REASONS
+from ...domain.scan.commands import COMMANDS, MACHINE_COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
 from ...store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
@@ -317,11 +317,12 @@ def command_sheet(settings=None):
     basic = [{"payload": p, "label": t} for p, t in COMMANDS if not p.startswith("CMD:MODE:")]
     modes = [{"payload": p, "label": t} for p, t in COMMANDS if p.startswith("CMD:MODE:")]
     reasons = [{"payload": f"CMD:REASON:{c}", "label": t} for c, t in REASONS]
+    machine = [{"payload": f"CMD:MACHINE:{c}", "label": t} for c, t in MACHINE_COMMANDS]
     check = [{"payload": scanner_check.EXPECTED,
               "label": Words("Scanner check: scan it on the scan page's Scanner check")}]
     plant = settings.plant if settings else ""
     return Label("commands", "COMMANDS", {"title": Words("Scan commands"), "plant": plant},
-                 rows={"commands": basic, "modes": modes, "reasons": reasons, "check": check},
+                 rows={"commands": basic, "modes": modes, "reasons": reasons, "machine": machine, "check": check},
                  language=settings.language if settings else "en")
 
 
