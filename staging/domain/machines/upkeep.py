@@ -12,6 +12,7 @@ from ...store.models import TOOL_KINDS, Barcode, Location, MaintenanceDone, Main
 from .. import codes
 from ..errors import Invalid, NotFound
 from ..people.permissions import authorize
+from ..words import Words
 from . import station_log
 
 SOON = datetime.timedelta(days=7)  # due within a week: shown, in amber, before it is overdue
@@ -24,7 +25,7 @@ NOTES_MAX = 2000
 def add_tool(user, code, name, kind="tool", machine=None, calibration_due=None):
     """A tool or gauge with its own label (the code is registered: scanning it names the tool)."""
     authorize(user, "plan_maintenance")
-    code = codes.check_own_code(code, "tool code")
+    code = codes.check_own_code(code, Words("tool code"))
     name = str(name or "").strip()[:120]
     if not name:
         raise Invalid("Give the tool a name.")
@@ -52,7 +53,7 @@ def add_plan(user, name, machine=None, tool=None, every_days=None, every_running
     interval from now, or as the tool's calibration date says."""
     authorize(user, "plan_maintenance")
     name = str(name or "").strip()[:120]
-    days, hours = _every(every_days, "days"), _every(every_running_hours, "running hours")
+    days, hours = _every(every_days, Words("days")), _every(every_running_hours, Words("running hours"))
     if not name:
         raise Invalid("Say what is to be done (like “Grease the spindle”).")
     if (days is None) == (hours is None):
