@@ -88,12 +88,12 @@ def test_refusals_write_nothing(plant, cal):
 def test_from_the_handheld_the_place_then_the_command_and_a_replay_calls_once(plant, cal):
     scan_upkeep.configure(cal)
     state = scanning.State(user_id=plant.operator.id)
-    _, outcome = scanning.step(plant.ctx(scan_id="s-1"), state, code="CMD:ANDON:SAFETY")
+    _, outcome = scanning.step(plant.ctx(scan_id="s-1"), state, code="CMD:SAFETY")
     assert outcome.tone == "bad" and "Scan the machine or place first" in str(outcome.detail)
     state, _ = scanning.step(plant.ctx(scan_id="s-2"), state, code="M1")
     assert state.target == "M1"
-    state, outcome = scanning.step(plant.ctx(scan_id="s-3"), state, code="cmd:andon:safety")
+    state, outcome = scanning.step(plant.ctx(scan_id="s-3"), state, code="cmd:safety")
     assert outcome.tone == "ok" and str(outcome.title) == "Andon called: Safety at M1"
-    state, outcome = scanning.step(plant.ctx(scan_id="s-3"), state, code="CMD:ANDON:SAFETY")  # replayed
+    state, outcome = scanning.step(plant.ctx(scan_id="s-3"), state, code="CMD:SAFETY")  # replayed
     assert AndonCall.select().count() == 1
     assert AndonCall.get().by_id == plant.operator.id

@@ -55,11 +55,11 @@ def test_the_wall_shows_an_overdue_calibration_and_an_andon_call_the_lead_then_c
 
     handheld = sign_in(browser, live_server, "operator1", "/scan", HANDHELD)
     expect(handheld.locator("#code")).to_be_focused()
-    wedge(handheld, "CMD:ANDON:SAFETY")
+    wedge(handheld, "CMD:SAFETY")
     expect(handheld.locator("#panel")).to_contain_text("Scan the machine or place first")
     wedge(handheld, "M1")
     expect(handheld.locator("#panel")).to_contain_text("M1")
-    wedge(handheld, "CMD:ANDON:SAFETY")
+    wedge(handheld, "CMD:SAFETY")
     expect(handheld.locator("#panel")).to_contain_text("Andon called: Safety at M1")
     expect(handheld.locator("#panel")).to_have_attribute("data-tone", "ok")
     wedge(handheld, "GA-1")  # the gauge's label: named, in red

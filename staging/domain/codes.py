@@ -236,7 +236,7 @@ def _command(text):
     if not payload.startswith("CMD:"):
         return None
     known = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
-             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES} | {f"CMD:ANDON:{code}" for code, _ in ANDON}
+             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES} | {f"CMD:{code}" for code, _ in ANDON}
              | {f"CMD:MACHINE:{code}" for code, _ in MACHINE_COMMANDS})
     return payload if payload in known else None
 

@@ -48,7 +48,8 @@ OVERRIDES = (
     ("ENGINEERING", Words("Engineering request")),
 )
 
-# Andon: a call for help at the machine or place scanned just before, scanned as CMD:ANDON:<KIND>.
+# Andon: a call for help at the machine or place scanned just before, scanned as CMD:<KIND> (short: on the
+# printed sheet they stand three to a row).
 ANDON = (
     ("SAFETY", Words("Andon: safety")),
     ("QUALITY", Words("Andon: quality")),

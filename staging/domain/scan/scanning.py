@@ -246,8 +246,8 @@ def _undo(ctx, state, _):
     return state.clear(), Outcome("ok", title, detail, replayed=result.replayed)
 
 
-def _andon(ctx, state, kind):
-    return scan_upkeep.call(ctx, state, kind)
+def _andon(kind):
+    return lambda ctx, state, _: scan_upkeep.call(ctx, state, kind)
 
 
 def _machine(ctx, state, code):
@@ -259,7 +259,8 @@ def _sign_out(ctx, state, _):
 
 
 _COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": _cancel, "DONE": _done,
-             "UNDO": _undo, "SIGNOUT": _sign_out, "ANDON": _andon, "MACHINE": _machine}
+             "UNDO": _undo, "SIGNOUT": _sign_out, "MACHINE": _machine,
+             "SAFETY": _andon("safety"), "QUALITY": _andon("quality"), "MATERIAL": _andon("material")}
 
 
 def remember(recent, outcome, at, keep=8):

@@ -11,7 +11,7 @@ from stdnum import ean
 from ...domain import codes
 from ...domain.errors import Invalid, NotFound
 from ...domain.scan import scanner_check
-from ...domain.scan.commands import COMMANDS, MACHINE_COMMANDS, REASONS
+from ...domain.scan.commands import ANDON, COMMANDS, MACHINE_COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
 from ...store.models import Barcode, Entry, LabelPrint, Location, Part, Sequence, Unit, User, WorkOrder, utcnow
@@ -315,6 +315,7 @@ def badge_label(user):
 
 def command_sheet(settings=None):
     basic = [{"payload": p, "label": t} for p, t in COMMANDS if not p.startswith("CMD:MODE:")]
+    andon = [{"payload": f"CMD:{c}", "label": t} for c, t in ANDON]  # scanned after the machine or place
     modes = [{"payload": p, "label": t} for p, t in COMMANDS if p.startswith("CMD:MODE:")]
     reasons = [{"payload": f"CMD:REASON:{c}", "label": t} for c, t in REASONS]
     machine = [{"payload": f"CMD:MACHINE:{c}", "label": t} for c, t in MACHINE_COMMANDS]
@@ -322,7 +323,8 @@ def command_sheet(settings=None):
               "label": Words("Scanner check: scan it on the scan page's Scanner check")}]
     plant = settings.plant if settings else ""
     return Label("commands", "COMMANDS", {"title": Words("Scan commands"), "plant": plant},
-                 rows={"commands": basic, "modes": modes, "reasons": reasons, "machine": machine, "check": check},
+                 rows={"commands": basic, "andon": andon, "modes": modes, "reasons": reasons, "machine": machine,
+                       "check": check},
                  language=settings.language if settings else "en")
 
 
