@@ -130,6 +130,7 @@ def test_the_handheld_tasks_mode_offers_nothing_for_a_down_machine(line):
     _, shown = scanning.step(Ctx(line.stager, scan_id="p-2"), scanning.State(mode="TASKS", user_id=line.stager.id),
                              code=line.pallet.lpn)
     assert shown.tone == "bad" and "M1 is down (Tooling): its staging is paused" in shown.detail
+    assert str(shown.title) == "Task paused"
 
 
 # --- the API ------------------------------------------------------------------------------------------
@@ -341,6 +342,8 @@ def test_the_machine_page_shows_the_state_and_refuses_down_without_a_reason(clie
     html = done.get_data(as_text=True)
     assert "M1 is down (Tooling) since" in html and "paused until it runs again" in html
     assert states.current(web_plant.machine)["by"] == "lead1"
+    board = client.get("/floor").get_data(as_text=True)  # the floor board says it on the machine's tile
+    assert "Machine state: <b>down</b> · Tooling" in board
 
 
 # --- the plant's down reasons on the settings page --------------------------------------------------------

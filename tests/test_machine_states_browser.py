@@ -67,6 +67,7 @@ def test_down_on_one_handheld_pauses_the_machines_tasks_on_another_until_running
     panel(other, "info", f"Next: {line.screws.lpn} → L-M2")
     wedge(other, line.resin.lpn)  # its pallet scanned anyway: refused in words
     panel(other, "bad", "M1 is down (No material): its staging is paused until it runs again")
+    expect(other.locator(".panel-title")).to_have_text("Task paused")
     other.screenshot(path="/tmp/machine-state-paused-other-360.png", full_page=True)
 
     wedge(hh, "CMD:MACHINE:RUNNING")  # the machine scanned before is still the one

@@ -43,7 +43,8 @@ def age(delta):
 def board():
     data = workorders.board(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     extra = {"safety": logbook.open_safety(), "overdue": logbook.overdue_count(calendar()),
-             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"], "upkeep_due": upkeep.counts()}
+             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"], "upkeep_due": upkeep.counts(),
+             "machine_states": machine_states.by_machine()}
     template = "floor/_board.html" if fragment("board") else "floor/board.html"
     return vary(current_app.make_response(render_template(template, board=data, **extra)))
 

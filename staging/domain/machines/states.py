@@ -6,7 +6,7 @@ A machine without any row has no state yet: `current` answers None and nothing a
 While a machine is down or in maintenance its staging tasks are paused (tasks.queue reads PAUSING)."""
 from collections import defaultdict
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from ...store.db import locked, write_transaction
 from ...store.models import MACHINE_STATES, Location, MachineState, Setting, ShiftLog, User, utcnow
@@ -111,11 +111,22 @@ def by_machine():
     """The state now of every machine that has one: {machine location id: current()'s dict}, one query.
     Rows are appended in time order per machine (set_state holds the machine's row), so the highest id
     of a machine is its state now."""
-    newest = (MachineState.select(fn.MAX(MachineState.id)).group_by(MachineState.machine))
+    newest = _newest()
     rows = (MachineState.select(MachineState, User.username.alias("who")).join(User, on=(MachineState.by == User.id),
                                                                   join_type=JOIN.LEFT_OUTER)
             .where(MachineState.id.in_(newest)).objects())
     return {row.machine_id: _as_dict(row, row.who) for row in rows}
+
+
+def _newest(machine_ids=None, moment=None):
+    """A subquery: per machine location, the id of its newest row (as of `moment`, when given). One index
+    seek per machine ((machine, id) or (machine, since)), however long the history grows."""
+    Row = MachineState.alias()
+    newest = Row.select(Row.id).where(Row.machine == Location.id)
+    newest = (newest.where(Row.since <= moment).order_by(Row.since.desc(), Row.id.desc()) if moment is not None
+              else newest.order_by(Row.id.desc()))
+    machines = Location.select(newest.limit(1)).where(Location.kind == "machine")
+    return machines.where(Location.id.in_(machine_ids)) if machine_ids is not None else machines
 
 
 def paused_machines():
@@ -164,8 +175,7 @@ def spans(machine_ids, start, end):
     """Per machine id, its states overlapping [start, end) (naive UTC) clipped to it, in time order:
     {machine id: [(state, reason, from, to)]}. Two queries, whatever the number of machines."""
     ids = list(machine_ids) if machine_ids is not None else None
-    before = (MachineState.select(fn.MAX(MachineState.id)).where(MachineState.since <= start)
-              .group_by(MachineState.machine))
+    before = _newest(ids, start)
     query = MachineState.select().where((MachineState.id.in_(before))
                                         | ((MachineState.since > start) & (MachineState.since < end)))
     if ids is not None:

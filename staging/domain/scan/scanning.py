@@ -31,7 +31,7 @@ REFUSED = {Invalid: Words("Refused"), NotFound: Words("Not found"), Conflict: Wo
 TITLES = {"Unknown barcode": Words("Unknown barcode"), "Not used": Words("Not used"),
           "Wrong material": Words("Wrong material"), "Too many attempts": Words("Too many attempts"),
           "Not signed in": Words("Not signed in"), "Photo not read": Words("Photo not read"),
-          "Task taken": Words("Task taken")}
+          "Task taken": Words("Task taken"), "Task paused": Words("Task paused")}
 QUANTITY = re.compile(r"^\d{1,9}([.,]\d{1,3})?$")
 TARGET_FIRST = {"MOVE", "LOAD", "UNLOAD", "RECEIVE"}  # a target scanned first stays for several
 

@@ -88,8 +88,9 @@ def _pallet(ctx, state, unit):
     try:
         task, instead = _task_for(ctx, unit)
         task = tasks.claim(ctx.user, task.id, RULES[0], ctx.at)
-    except Conflict as err:  # another operator holds it: say who, and offer the next task at once
-        raise TaskTaken("{taken} {offer}", taken=err.words, offer=_offer(ctx)) from err
+    except Conflict as err:  # another operator holds it (or its machine stopped): say so, and offer the next task
+        said = TaskPaused if err.title == "Task paused" else TaskTaken
+        raise said("{taken} {offer}", taken=err.words, offer=_offer(ctx)) from err
     task = tasks.take(task, unit, ctx.at)
     state = state.clear()
     state.unit, state.unit_from = unit.lpn, unit.location.code if unit.location_id else ""
@@ -104,6 +105,10 @@ def _pallet(ctx, state, unit):
 
 class TaskTaken(Conflict):
     title = "Task taken"
+
+
+class TaskPaused(Conflict):
+    title = "Task paused"
 
 
 def _offer(ctx):

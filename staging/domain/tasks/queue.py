@@ -136,12 +136,17 @@ def claim(user, task_id, rules, now=None):
     return get(task.id)
 
 
+class Paused(Conflict):
+    """A task of a machine that is down or in maintenance: not taken until it runs again."""
+    title = "Task paused"
+
+
 def paused_refusal(task):
     now = machine_states.current(task.machine) or {"state": "down", "reason": ""}
     if now["state"] == "down":
-        return Conflict("{machine} is down ({reason}): its staging is paused until it runs again. Take the next task.",
+        return Paused("{machine} is down ({reason}): its staging is paused until it runs again. Take the next task.",
                         machine=task.machine.code, reason=now["reason"])
-    return Conflict("{machine} is in maintenance: its staging is paused until it runs again. Take the next task.",
+    return Paused("{machine} is in maintenance: its staging is paused until it runs again. Take the next task.",
                     machine=task.machine.code)
 
 

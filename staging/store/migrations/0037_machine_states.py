@@ -27,7 +27,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = TABLE
-            indexes = ((('machine', 'since'), False), (('since',), False))
+            indexes = ((('machine', 'id'), False), (('machine', 'since'), False), (('since',), False))
 
     db.create_tables([MachineState])
 

@@ -20,4 +20,4 @@ class MachineState(BaseModel):
 
     class Meta:
         table_name = "machine_state"
-        indexes = ((("machine", "since"), False), (("since",), False))
+        indexes = ((("machine", "id"), False), (("machine", "since"), False), (("since",), False))
