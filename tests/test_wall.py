@@ -43,6 +43,7 @@ def test_the_link_opens_the_wall_without_signing_in_and_shows_what_is_due(client
     assert page.status_code == 200 and "Hall 2 door" in html
     assert "Bore gauge 40 mm" in html and "calibration overdue" in html
     assert "Breakdown" in html and "1 open andon call" in html
+    assert "Machine state: <b>down</b>" in html  # on the board's tile too
     assert 'hx-trigger="every 10s"' in html and f"/wall/{screen}/live" in html
     assert "Set-Cookie" not in page.headers or "session" not in page.headers.get("Set-Cookie", "")
     live = client.get(f"/wall/{screen}/live", headers={"HX-Request": "true"})
