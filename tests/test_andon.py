@@ -97,3 +97,10 @@ def test_from_the_handheld_the_place_then_the_command_and_a_replay_calls_once(pl
     state, outcome = scanning.step(plant.ctx(scan_id="s-3"), state, code="CMD:SAFETY")  # replayed
     assert AndonCall.select().count() == 1
     assert AndonCall.get().by_id == plant.operator.id
+
+
+def test_a_lead_answering_their_own_safety_call_leaves_the_logs_safety_issue_to_another_lead(plant, cal):
+    call = andon.call(plant.lead, "safety", plant.machine, cal)
+    andon.close(plant.lead, call.id, "Wiped the spill", cal)
+    assert [n.id for n in logbook.open_safety()] == [call.note_id]  # four eyes, as in the logbook
+    assert andon_calls.broken() == []

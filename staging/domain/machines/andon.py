@@ -69,7 +69,9 @@ def acknowledge(user, call_id, now=None):
         if found.acknowledged_at is None:
             found.acknowledged_at, found.acknowledged_by = now, user
             found.save()
-            if found.note_id and found.kind == "safety":  # the log's safety issue is seen too (not an edit)
+            # The log's safety issue is seen too (not an edit of the log); four eyes as in the logbook: a
+            # lead who called it leaves it to another lead there.
+            if found.note_id and found.kind == "safety" and found.by_id != user.id:
                 (LogNote.update(acknowledged_at=now, acknowledged_by=user)
                  .where(LogNote.id == found.note_id, LogNote.acknowledged_at.is_null()).execute())
         return found
