@@ -13,7 +13,7 @@ from .domain.errors import DomainError
 
 def init_app(app):
     for command in (init_db, check, create_user, create_token, revoke_tokens, set_password,
-                    backup, restore, make_certs, import_file):
+                    backup, restore, make_certs, import_file, create_screen):
         app.cli.add_command(command)
 
 
@@ -80,6 +80,25 @@ def create_token(username, name):
     except DomainError as err:
         _fail(err)
     click.echo(token)
+
+
+@click.command("create-screen")
+@click.argument("name")
+@click.option("--base-url", default="", help="The address the TVs reach the server at (default: SERVER_NAME, "
+              "else http://127.0.0.1:8000).")
+@with_appcontext
+def create_screen(name, base_url):
+    """Make a wall screen and print its link (/wall/<token>), alone, on the last line: open it on the TV."""
+    from .domain import screens
+    try:
+        _, token = screens.create(name)
+    except DomainError as err:
+        _fail(err)
+    base = (base_url or (f"http://{current_app.config['SERVER_NAME']}" if current_app.config.get("SERVER_NAME")
+                         else "http://127.0.0.1:8000")).rstrip("/")
+    click.echo(f"Wall screen {name}: open this link on the screen (it needs no sign-in; revoke it under "
+               "Setup > Wall screens).")
+    click.echo(f"{base}/wall/{token}")
 
 
 @click.command("revoke-tokens")

@@ -314,6 +314,39 @@ def test_the_printer_fleet_and_the_floor_board_with_a_printer_down_pass_axe(page
         peer.close()
 
 
+# --- upkeep: the wall screen, andon calls, maintenance, wall screens for admins ------------------------
+
+def test_upkeep_pages_and_the_wall_screen_pass_axe(page, live_server, plant, runner):
+    import datetime
+
+    from staging.domain import logbook
+    from staging.domain.machines import andon, states, upkeep
+    from staging.store.models import utcnow
+    link = runner.invoke(args=["create-screen", "Hall 2"]).output.strip().splitlines()[-1]
+    link = live_server + link[link.index("/wall/"):]
+    upkeep.add_tool(plant.lead, "GA-1", "Bore gauge", "gauge", machine=plant.machine,
+                    calibration_due=utcnow() - datetime.timedelta(days=1))
+    upkeep.add_plan(plant.lead, "Grease", machine=plant.machine, every_days="30",
+                    now=utcnow() - datetime.timedelta(days=31))
+    states.set_state(plant.operator, plant.machine, "down", "Breakdown")
+    cal = logbook.Calendar.from_settings("Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00", "Europe/Berlin")
+    andon.call(plant.operator, "safety", plant.machine, cal)
+    andon.close(plant.lead, andon.call(plant.operator, "material", plant.machine, cal).id, "Brought", cal)
+    problems = []
+    page.goto(link)
+    for name, size in {"handheld": VIEWPORTS["handheld"], "tv": {"width": 1920, "height": 1080}}.items():
+        page.set_viewport_size(size)
+        page.wait_for_timeout(30)
+        problems += axe_violations(page, f"wall at {name}")
+    signed_in(page, live_server, "admin1", "/admin/screens", "desk")
+    for path in ("/admin/screens", "/andon", "/maintenance", "/machines/M1/maintenance", "/machines/M1"):
+        page.goto(live_server + path)
+        problems += check_both_sizes(page, path)
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        problems += axe_violations(page, f"{path} at 1920x1080")
+    assert not problems, "\n".join(problems)
+
+
 # --- machine states: the pages and panels they add, at the handheld's and the wall's sizes -------------------
 
 STATE_SIZES = {"360x640": {"width": 360, "height": 640}, "1920x1080": {"width": 1920, "height": 1080}}

@@ -15,9 +15,9 @@ from staging.store.models import Entry, Event, Genealogy, LineSidePlace, Staging
 from .plant import loc
 
 RULES = tasks.Rules()
-PROMISES = ("barcodes", "closed_orders", "counts", "events", "genealogy", "kanban_calls", "logbooks",
-            "machine_states", "open_tasks", "own_output", "print_jobs", "stock_ledger", "webhook_deliveries",
-            "work_order_totals")
+PROMISES = ("andon_calls", "barcodes", "closed_orders", "counts", "events", "genealogy", "kanban_calls",
+            "logbooks", "machine_states", "open_tasks", "own_output", "print_jobs", "stock_ledger", "upkeep",
+            "wall_screens", "webhook_deliveries", "work_order_totals")
 
 
 def run(runner):

@@ -15,7 +15,7 @@ from pyzbar.pyzbar import decode
 
 from staging.domain.errors import Invalid
 from staging.domain.scan import scanner_check
-from staging.domain.scan.commands import COMMANDS, REASONS
+from staging.domain.scan.commands import ANDON, COMMANDS, MACHINE_COMMANDS, REASONS
 from staging.media import labels
 
 SSCC = "012345678901234560"
@@ -38,7 +38,9 @@ BADGE = labels.Label("badge", "B-1001",
                      {"badge": "B-1001", "name": "Lena \"Lead\"", "username": "lena", "role": "LEAD"})
 CARD = labels.Label("card", "KB000001", {"code": "KB000001", "title": "KANBAN", "part": "FST-M6 rev C",
                                          "description": NASTY, "qty": "40 ea", "place": "L-M1", "loop": "card 1 of 2"})
-COMMAND_PAYLOADS = {p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS} | {scanner_check.EXPECTED}
+COMMAND_PAYLOADS = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS} | {scanner_check.EXPECTED}
+                    | {f"CMD:{c}" for c, _ in ANDON} | {f"CMD:MACHINE:{c}" for c, _ in MACHINE_COMMANDS})
+TOOL = labels.Label("tool", "GA-7", {"code": "GA-7", "name": "Caliper 150 mm", "kind": "GAUGE"})
 
 
 def expected(label, size):
@@ -50,7 +52,7 @@ def expected(label, size):
 
 
 def cases():
-    for label in (unit(), LOCATION, BADGE, CARD, labels.command_sheet()):
+    for label in (unit(), LOCATION, BADGE, CARD, TOOL, labels.command_sheet()):
         for size in labels.KINDS[label.kind]:
             yield pytest.param(label, size, id=f"{label.kind}-{size}")
 

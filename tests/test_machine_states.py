@@ -250,13 +250,13 @@ def test_the_command_sheet_prints_every_command_readable_the_machine_states_too(
     import zxingcpp
     from PIL import Image
 
-    from staging.domain.scan.commands import COMMANDS, MACHINE_COMMANDS, REASONS
+    from staging.domain.scan.commands import ANDON, COMMANDS, MACHINE_COMMANDS, REASONS
     from staging.media.labels import render
     from staging.media.labels.content import command_sheet
     image = Image.open(io.BytesIO(render([command_sheet()], "png", size, dpi=203)))
     read = {r.text for r in zxingcpp.read_barcodes(image)}
     wanted = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{c}" for c, _ in REASONS}
-              | {f"CMD:MACHINE:{c}" for c, _ in MACHINE_COMMANDS})
+              | {f"CMD:MACHINE:{c}" for c, _ in MACHINE_COMMANDS} | {f"CMD:{c}" for c, _ in ANDON})
     assert wanted <= read and len(read) == len(wanted) + 1  # and the scanner check
 
 

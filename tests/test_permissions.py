@@ -13,14 +13,16 @@ from typing import Callable
 import pytest
 from PIL import Image
 
-from staging.domain import codes, counts, inventory, logbook, tasks
+from staging.domain import codes, counts, inventory, logbook, screens, tasks
 from staging.domain.errors import Forbidden
+from staging.domain.machines import andon, upkeep
 from staging.domain.people.users import create_token
 from staging.domain.scan import scanner_check
 from staging.media import labels, printing, printqueue
 from staging.store.models import (
     MODELS,
     ROLES,
+    AndonCall,
     ApiToken,
     Count,
     CountEntry,
@@ -32,15 +34,19 @@ from staging.store.models import (
     Location,
     LogNote,
     MachineState,
+    MaintenanceDone,
+    MaintenancePlan,
     OutputUnit,
     Part,
     PartCountClass,
     Printer,
     PrintJob,
+    Screen,
     SecurityEvent,
     Setting,
     ShiftLog,
     StagingTask,
+    Tool,
     Unit,
     User,
     WorkOrder,
@@ -105,6 +111,10 @@ class World:
             counts.submit(p.users[who], self.count.id, "RCV-1")
         self.counting = counts.plan(p.lead, "locations", locations=["A-01-2"])
         counts.enter(p.users["admin"], self.counting.id, "A-01-2", "1", unit=self.held.lpn)
+        # Upkeep: a maintenance plan on M1, an open andon call there, a wall screen.
+        self.plan = upkeep.add_plan(p.lead, "Grease", machine=p.machine, every_days="30")
+        self.call = andon.call(p.operator, "quality", p.machine, cal)
+        self.screen = screens.create("Hall 1")[0]
 
 
 def snapshot():
@@ -352,7 +362,7 @@ CASES = [
          lambda r, w, b: r.status_code == 202 and len(w.printer.wait(1)) == 1),
     Case("logbook: a note", "reports.add_note", "POST", "operator",
          lambda c, w, who: form(c, w.log + "/notes", {"kind": "note", "text": "Die change"}),
-         lambda r, w, b: _count(LogNote) == 2),
+         lambda r, w, b: _where(LogNote, LogNote.text == "Die change") == 1),
     Case("logbook: submit a shift log", "reports.submit", "POST", "lead",
          lambda c, w, who: form(c, w.log + "/submit"),
          lambda r, w, b: _where(ShiftLog, ShiftLog.submitted_at.is_null(False)) == 1),
@@ -449,6 +459,30 @@ CASES = [
     Case("tasks: a work order's own lane", "tasks.name_lane", "POST", "lead",
          lambda c, w, who: form(c, "/tasks/places/lanes", {"work_order": "WO-1", "place": "LANE-1"}),
          lambda r, w, b: _count(WorkOrderLane) == 1),
+    Case("scan: an andon call", "scan.scan", "POST", "operator",
+         lambda c, w, who: scans(c, "M1", code="CMD:SAFETY"),
+         lambda r, w, b: _count(AndonCall) == 2),
+    Case("andon: acknowledge a call", "upkeep.acknowledge", "POST", "lead",
+         lambda c, w, who: form(c, f"/andon/{w.call.id}/acknowledge"),
+         lambda r, w, b: AndonCall.get_by_id(w.call.id).acknowledged_at is not None),
+    Case("andon: close a call", "upkeep.close", "POST", "lead",
+         lambda c, w, who: form(c, f"/andon/{w.call.id}/close", {"what_was_done": "Checked"}),
+         lambda r, w, b: AndonCall.get_by_id(w.call.id).closed_at is not None),
+    Case("maintenance: record it done", "upkeep.done", "POST", "lead",
+         lambda c, w, who: form(c, f"/maintenance/plans/{w.plan.id}/done", {"notes": "Greased"}),
+         lambda r, w, b: _count(MaintenanceDone) == 1),
+    Case("maintenance: plan it", "upkeep.add_plan", "POST", "lead",
+         lambda c, w, who: form(c, "/maintenance/plans", {"machine": "M2", "name": "Oil", "every_days": "7"}),
+         lambda r, w, b: _count(MaintenancePlan) == 2),
+    Case("maintenance: add a gauge", "upkeep.add_tool", "POST", "lead",
+         lambda c, w, who: form(c, "/maintenance/tools", {"code": "GA-9", "name": "Caliper", "kind": "gauge"}),
+         lambda r, w, b: _count(Tool) == 1),
+    Case("wall screens: make one", "wall.create", "POST", "admin",
+         lambda c, w, who: form(c, "/admin/screens", {"name": "Hall 2"}),
+         lambda r, w, b: _count(Screen) == 2),
+    Case("wall screens: switch one off", "wall.revoke", "POST", "admin",
+         lambda c, w, who: form(c, f"/admin/screens/{w.screen.id}/revoke"),
+         lambda r, w, b: Screen.get_by_id(w.screen.id).revoked_at is not None),
 ] + SETUP_CASES
 
 # GETs that write (the print history): held to the same rule.
@@ -540,8 +574,9 @@ def test_actions_without_a_route_are_held_to_the_table_in_the_domain(app, web_pl
 # --- signed out: every page and endpoint ---------------------------------------------------------------
 
 # The scan page's service worker is public: a browser checks it for updates by itself, signed in or not.
+# A wall screen opens by the token in its address, with nobody signed in (tests/test_wall.py: nothing else).
 PUBLIC = {"static", "auth.login", "health.healthz", "api.openapi", "api.browse", "stock.index",
-          "scan.service_worker"}
+          "scan.service_worker", "wall.screen", "wall.live"}
 SAMPLE = {"code": "M1", "lpn": "LPN-1", "number": "WO-1", "job_id": 1, "note_id": 1, "name": "M1.pdf",
           "kind": "unit", "fmt": "pdf", "day": "2025-03-31", "shift": "Early", "filename": "css/app.css",
           "username": "operator1", "count_id": 1}

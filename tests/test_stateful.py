@@ -2,7 +2,7 @@
 domain's verbs (receive, move, stage, load, unload, split, consume, waste, adjust, undo, correct, produce,
 ship, return, hold and release), the staging tasks (claim, finish, release), kanban calls (call a card,
 finish its task), labels printed on a network printer whose paper runs out and comes back (a real TCP
-peer), and the master data
+peer), andon calls (called, acknowledged, closed) and maintenance done, and the master data
 (work-order status, part fields, location capacity) in any order, by several people on several
 devices. A refusal (DomainError) writes nothing; after every step every promise of `check`
 (staging/domain/promises) holds. On SQLite and PostgreSQL.
@@ -23,15 +23,17 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from staging.domain import codes, counts, inventory, promises, tasks
+from staging.domain import codes, counts, inventory, logbook, promises, tasks
 from staging.domain.errors import DomainError
 from staging.domain.inventory import Ctx
+from staging.domain.machines import andon, upkeep
 from staging.domain.machines import states as machine_states
 from staging.domain.setup import locations, parts
 from staging.domain.workorders import OPEN_STATUSES, drafts, inbound, lines_of, machines_of
 from staging.media import labels, printqueue
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import (
+    AndonCall,
     Call,
     Count,
     Entry,
@@ -40,7 +42,10 @@ from staging.store.models import (
     KanbanCard,
     LineSidePlace,
     Location,
+    LogNote,
     MachineState,
+    MaintenanceDone,
+    MaintenancePlan,
     OutputUnit,
     Part,
     Printer,
@@ -66,6 +71,7 @@ PLACES = ("RCV-1", "A-01-1", "A-01-2", "LANE-1", "L-M1", "M1", "M2", "QC-HOLD", 
 ORDER_STATUSES = ("planned", "released", "running", "done", "closed")
 quantities = st.one_of(st.decimals(min_value=Decimal("0.5"), max_value=Decimal("400"), places=1),
                        st.sampled_from(["0", "-3", "abc", ""]))
+CALENDAR = logbook.Calendar.from_settings("Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00", "Europe/Berlin")
 PROFILES = {
     "default": settings(max_examples=12, stateful_step_count=30, deadline=None,
                         suppress_health_check=list(HealthCheck)),
@@ -84,7 +90,9 @@ def footprint():
     return (Entry.select().count(), Unit.select().count(), Scan.select().count(), Genealogy.select().count(),
             MachineState.select().count(),
             OutputUnit.select().count(), list(WorkOrderTotals.select(WorkOrderTotals.consumed, WorkOrderTotals.wasted)
-                                              .order_by(WorkOrderTotals.id).tuples()))
+                                              .order_by(WorkOrderTotals.id).tuples()),
+            AndonCall.select().where(AndonCall.closed_at.is_null()).count(), LogNote.select().count(),
+            MaintenanceDone.select().count())
 
 
 _PEER = []
@@ -395,6 +403,30 @@ class Floor(RuleBasedStateMachine):
     @rule()
     def background_sender(self):
         printqueue.dispatch(Printer.get(Printer.name == "Floor Zebra"), timeout=2, answer_timeout=0.5)
+
+    # --- andon and maintenance -----------------------------------------------------------------------
+
+    @rule(kind=st.sampled_from(["safety", "quality", "material", "fire"]), at=st.sampled_from(PLACES),
+          who=st.sampled_from(PEOPLE))
+    def andon_call(self, kind, at, who):
+        self.attempt(andon.call, self.ctx(who, "hh-1").user, kind, at, CALENDAR, client_scan_id=uuid.uuid4().hex)
+
+    @rule(n=st.integers(0, 5), who=st.sampled_from(["lead1", "operator1"]), what=st.sampled_from(["", "Fixed"]),
+          close=st.booleans())
+    def andon_answer(self, n, who, what, close):
+        calls = list(AndonCall.select().order_by(AndonCall.id))
+        if calls:
+            user, call = self.ctx(who, "desk").user, calls[n % len(calls)]
+            if close:
+                self.attempt(andon.close, user, call.id, what, CALENDAR)
+            else:
+                self.attempt(andon.acknowledge, user, call.id)
+
+    @rule(who=st.sampled_from(["lead1", "operator1"]), notes=st.sampled_from(["", "Greased"]))
+    def maintenance_done(self, who, notes):
+        plan = MaintenancePlan.select().first() or upkeep.add_plan(self.plant.lead, "Grease",
+                                                                   machine=self.plant.machine, every_days="30")
+        self.attempt(upkeep.record_done, self.ctx(who, "desk").user, plan.id, notes, CALENDAR)
 
     # --- machine states -----------------------------------------------------------------------------
 

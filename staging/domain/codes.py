@@ -13,16 +13,17 @@ from peewee import JOIN
 from stdnum import ean
 
 from ..store.db import Prepared
-from ..store.models import Barcode, KanbanCard, Location, Part, PartGtin, Unit, User, WorkOrder
+from ..store.models import Barcode, KanbanCard, Location, Part, PartGtin, Tool, Unit, User, WorkOrder
 from .errors import Invalid
-from .scan.commands import COMMANDS, MACHINE_COMMANDS, OVERRIDES, REASONS
+from .scan.commands import ANDON, COMMANDS, MACHINE_COMMANDS, OVERRIDES, REASONS
 from .words import Words
 
 MAX_SCAN = 200
 # Our own codes: letters, digits and - . / _ (what Code 128 prints cleanly and a wedge types
 # the same on every keyboard layout).
 OWN_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
-ENTITY_MODELS = {"unit": Unit, "location": Location, "user": User, "work_order": WorkOrder, "card": KanbanCard}
+ENTITY_MODELS = {"unit": Unit, "location": Location, "user": User, "work_order": WorkOrder, "card": KanbanCard,
+                 "tool": Tool}
 
 
 def clean(text):
@@ -142,7 +143,8 @@ def new_unit_code(code):
     return code
 
 
-ENTITY_OF = {Unit: "unit", Location: "location", User: "user", WorkOrder: "work_order", KanbanCard: "card"}
+ENTITY_OF = {Unit: "unit", Location: "location", User: "user", WorkOrder: "work_order", KanbanCard: "card",
+             Tool: "tool"}
 
 
 def register(obj, code, source="own"):
@@ -199,7 +201,7 @@ def hidden_element(lot):
 
 @dataclass
 class Meaning:
-    kind: str  # unit, location, work_order, badge, card (a kanban card), command, gs1, unknown
+    kind: str  # unit, location, work_order, badge, card (a kanban card), tool, command, gs1, unknown
     text: str
     obj: object = None  # the Unit/Location/WorkOrder/User; for a command its payload; for gs1 a GS1
 
@@ -220,7 +222,7 @@ def resolve(text):
     obj = find(text) if len(text) <= MAX_SCAN else None
     if obj is not None:
         kind = {"unit": "unit", "location": "location", "user": "badge", "work_order": "work_order",
-                "card": "card"}[
+                "card": "card", "tool": "tool"}[
             ENTITY_OF[type(obj)]]
         return Meaning(kind, text, obj)
     gs1 = parse_gs1(text)
@@ -237,7 +239,7 @@ def _command(text):
     if not payload.startswith("CMD:"):
         return None
     known = ({p for p, _ in COMMANDS} | {f"CMD:REASON:{code}" for code, _ in REASONS}
-             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES}
+             | {f"CMD:OVERRIDE:{code}" for code, _ in OVERRIDES} | {f"CMD:{code}" for code, _ in ANDON}
              | {f"CMD:MACHINE:{code}" for code, _ in MACHINE_COMMANDS})
     return payload if payload in known else None
 

@@ -31,6 +31,8 @@ from . import (
     stock,
     tasks,
     trace,
+    upkeep,
+    wall,
     webhooks,
     workorders,
 )
@@ -67,6 +69,8 @@ def register(app):
     events_feed.register(app)  # GET /api/events: the plant's events for an ERP
     webhooks.register(app)  # where the plant's events go: webhooks, MQTT
     printers.register(app)  # the printer fleet: its routes live on labels' and the api's blueprints
+    upkeep.init_app(app)  # maintenance, calibration and andon calls
+    app.register_blueprint(wall.bp)  # wall screens, opened by their token
     settings.init_app(app)  # the stored settings, read before anything else looks at the config
     devices.init_app(app)  # the signed device key the sign-in throttle counts by
     auth.init_app(app)

@@ -9,6 +9,7 @@ from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.inventory import whereabouts
 from ..domain.machines import states as machine_states
+from ..domain.machines import upkeep
 from ..domain.people.permissions import can
 from ..media import printqueue
 from .auth import login_required
@@ -43,7 +44,7 @@ def age(delta):
 def board():
     data = workorders.board(horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
     extra = {"safety": logbook.open_safety(), "overdue": logbook.overdue_count(calendar()),
-             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"],
+             "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"], "upkeep_due": upkeep.counts(),
              "machine_states": machine_states.by_machine()}
     # A printer that cannot print (no paper, head open, off) is said on the board and on the
     # tiles of the places it serves: their labels wait for it.
@@ -58,9 +59,12 @@ def board():
 def machine(code):
     loc = finders.machine(code)
     view = workorders.machine_view(loc, horizon_hours=current_app.config["FLOOR_HORIZON_HOURS"])
-    template = "floor/_machine_body.html" if fragment("machine-body") else "floor/machine.html"
+    polled = fragment("machine-body")
+    # Maintenance sits outside the polled body (a note being typed is never wiped): the page alone reads it.
+    extra = {} if polled else {"plans": upkeep.plans(loc), "machine": loc, "may_do": can(g.user, "maintain")}
+    template = "floor/_machine_body.html" if polled else "floor/machine.html"
     return vary(current_app.make_response(render_template(
-        template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10),
+        template, view=view, now=utcnow(), entries=whereabouts.recent_entries(loc, limit=10), **extra,
         shift=calendar().at(utcnow()), horizon=current_app.config["FLOOR_HORIZON_HOURS"],
         machine_state=machine_states.current(loc), down_reasons=machine_states.down_reasons(),
         states=machine_states.STATES, may_set_state=can(g.user, "machine_state"))))

@@ -18,7 +18,7 @@ from ..media.language import language_of, quantity_in
 
 # Extraction keywords beyond Babel's defaults: Words and the domain's errors take their template first.
 EXTRACT_KEYWORDS = ["Words", "DomainError", "NotFound", "Conflict", "Invalid", "Forbidden",
-                    "SignInFailed", "TooManyAttempts", "PrinterError", "_Orphan", "TaskTaken", "Counted",
+                    "SignInFailed", "TooManyAttempts", "PrinterError", "_Orphan", "TaskTaken", "Counted", "NoPlace",
                     "lazy_gettext"]
 
 

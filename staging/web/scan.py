@@ -34,6 +34,7 @@ from ..domain.errors import DomainError
 from ..domain.finders import utcnow
 from ..domain.people import badges, users
 from ..domain.scan import scanner_check, scanning
+from ..domain.scan import upkeep as scan_upkeep
 from ..domain.scan.commands import COMMANDS, MODE_NAMES, MODES, REASONS
 from ..domain.words import Words
 from ..media import decode as decoding
@@ -209,6 +210,7 @@ def drop_aside():
 def _step(code, qty):
     at, dated_note = _scan_time()
     ctx = inventory.Ctx(g.user, device=g.device, scan_id=_scan_id(), at=at)
+    scan_upkeep.configure(plant.calendar())  # an andon call writes into the shift log of the plant's shifts now
     try:
         before = scan_steps.resumed(request.form.get("step"), g.user, scanning.State.load(session.get(STATE)))
         state, outcome = scanning.step(ctx, before, code=code, qty=qty)

@@ -34,6 +34,11 @@ REQUIRED_ROLE = {
     "settings": "admin",
     "manage_tasks": "lead",
     "webhooks": "admin",  # where the plant's events go, and the secrets that sign them
+    "andon": "operator",  # call for help at a machine or place
+    "answer_andon": "lead",  # acknowledge and close a call
+    "maintain": "lead",  # record maintenance or a calibration done
+    "plan_maintenance": "lead",  # tools, gauges and maintenance plans
+    "manage_screens": "admin",  # wall screens and their links
     "machine_state": "operator",
     "count": "operator",  # enter a count, submit a location: differences within tolerance book themselves
     "plan_counts": "lead",
@@ -62,6 +67,11 @@ ACTION_WORDS = {
     "settings": Words("change the plant's settings"),
     "manage_tasks": Words("reorder, assign or cancel staging tasks"),
     "webhooks": Words("manage webhooks"),
+    "andon": Words("call for help"),
+    "answer_andon": Words("acknowledge and close andon calls"),
+    "maintain": Words("record maintenance done"),
+    "plan_maintenance": Words("plan maintenance and calibration"),
+    "manage_screens": Words("manage wall screens"),
     "machine_state": Words("set a machine's state"),
     "count": Words("count stock"),
     "plan_counts": Words("plan counts"),

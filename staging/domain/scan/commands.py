@@ -48,6 +48,14 @@ OVERRIDES = (
     ("ENGINEERING", Words("Engineering request")),
 )
 
+# Andon: a call for help at the machine or place scanned just before, scanned as CMD:<KIND> (short: on the
+# printed sheet they stand three to a row).
+ANDON = (
+    ("SAFETY", Words("Andon: safety")),
+    ("QUALITY", Words("Andon: quality")),
+    ("MATERIAL", Words("Andon: material")),
+)
+
 # A machine's state, scanned as CMD:MACHINE:<CODE> right after the machine (scan/machine_state.py).
 MACHINE_COMMANDS = (
     ("RUNNING", Words("Machine: Running")),

@@ -18,6 +18,7 @@ from ..words import Words
 from ..workorders import WrongMaterial
 from . import count_tasks, machine_state
 from . import tasks as scan_tasks
+from . import upkeep as scan_upkeep
 from .commands import OVERRIDES, REASONS
 from .counting import finish as _finish_count
 from .modes import MODE_STEPS, _Orphan, _quantity, confirm_label, override_load
@@ -89,7 +90,8 @@ def step(ctx, state, code=None, qty=None):
         # it would go to the wrong place.
         new, outcome = before, Outcome("bad", refused_title(err), err.words)
         new.machine = state.machine  # a machine scanned and refused by the mode is still there for a state
-        new.after_refusal = not isinstance(err, _Orphan) and new.mode in TARGET_FIRST and not new.pending
+        new.after_refusal = (not isinstance(err, (_Orphan, scan_upkeep.NoPlace)) and new.mode in TARGET_FIRST
+                             and not new.pending)
         new.refused = _refused_load(ctx, err, outcome)
         new.undo = ""
     if not outcome.code and code is not None:
@@ -155,6 +157,12 @@ def _step(ctx, state, code, qty):
                           "or CANCEL.",
                           code=codes.shown(meaning.text), unit=state.unit or Words("the label"))
         raise _Unknown(meaning.text)
+    return _in_mode(ctx, state, meaning)
+
+
+def _in_mode(ctx, state, meaning):
+    if meaning.kind == "tool":  # a tool's label says what it is, whatever the mode; nothing changes
+        return state, scan_upkeep.tool_seen(meaning.obj, now_of(ctx))
     return MODE_STEPS[state.mode](ctx, state, meaning)
 
 
@@ -258,6 +266,10 @@ def _undo(ctx, state, _):
     return state.clear(), Outcome("ok", title, detail, replayed=result.replayed)
 
 
+def _andon(kind):
+    return lambda ctx, state, _: scan_upkeep.call(ctx, state, kind)
+
+
 def _machine(ctx, state, code):
     return machine_state.command(ctx, state, code)
 
@@ -267,7 +279,8 @@ def _sign_out(ctx, state, _):
 
 
 _COMMANDS = {"MODE": _mode, "REASON": _reason, "OVERRIDE": _override, "CANCEL": _cancel, "DONE": _done,
-             "UNDO": _undo, "SIGNOUT": _sign_out, "MACHINE": _machine}
+             "UNDO": _undo, "SIGNOUT": _sign_out, "MACHINE": _machine,
+             "SAFETY": _andon("safety"), "QUALITY": _andon("quality"), "MATERIAL": _andon("material")}
 # What a scan does in any mode: a command, a badge (the handheld changes hands), a kanban card (it
 # calls its material).
 ANY_MODE = {"command": _command, "badge": _badge, "card": _card}

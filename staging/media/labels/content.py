@@ -12,7 +12,7 @@ from ...domain import codes
 from ...domain.errors import Invalid, NotFound
 from ...domain.quantities import fmt_qty
 from ...domain.scan import scanner_check
-from ...domain.scan.commands import COMMANDS, MACHINE_COMMANDS, REASONS
+from ...domain.scan.commands import ANDON, COMMANDS, MACHINE_COMMANDS, REASONS
 from ...domain.words import Words
 from ...store.db import locked, write_transaction
 from ...store.models import (
@@ -54,10 +54,11 @@ KINDS = {
     "badge": LABEL_SIZES,
     "card": LABEL_SIZES,  # a kanban card
     "commands": SHEETS,  # one barcode per command: a page, not a label
+    "tool": ("100x50",),  # a tool's or gauge's own label, to scan for what it is and its calibration
 }
 KIND_TITLES = {"unit": "Pallet / tote", "location": "Location", "badge": "Badge", "card": "Kanban card",
-               "commands": "Command sheet"}
-DEFAULT_SIZE = {"unit": "4x6", "location": "4x2", "badge": "100x50", "card": "4x2", "commands": "a4"}
+               "commands": "Command sheet", "tool": "Tool or gauge"}
+DEFAULT_SIZE = {"unit": "4x6", "location": "4x2", "badge": "100x50", "card": "4x2", "commands": "a4", "tool": "100x50"}
 DPIS = (203, 300)
 FORMATS = ("zpl", "pdf", "svg", "png")
 MAX_BATCH = 2000
@@ -297,6 +298,11 @@ def location_label(loc):
                                          "parent": parent})
 
 
+def tool_label(tool):
+    kind = Words("GAUGE") if tool.kind == "gauge" else Words("TOOL")
+    return Label("tool", tool.code, {"code": tool.code, "name": tool.name, "kind": kind})
+
+
 def badge_labels(usernames=None, settings=None):
     """Badges of the named users, or of every active user who has a badge."""
     query = User.select().where(User.badge.is_null(False), User.active)
@@ -341,6 +347,7 @@ def card_labels(code, settings=None):
 
 def command_sheet(settings=None):
     basic = [{"payload": p, "label": t} for p, t in COMMANDS if not p.startswith("CMD:MODE:")]
+    andon = [{"payload": f"CMD:{c}", "label": t} for c, t in ANDON]  # scanned after the machine or place
     modes = [{"payload": p, "label": t} for p, t in COMMANDS if p.startswith("CMD:MODE:")]
     reasons = [{"payload": f"CMD:REASON:{c}", "label": t} for c, t in REASONS]
     machine = [{"payload": f"CMD:MACHINE:{c}", "label": t} for c, t in MACHINE_COMMANDS]
@@ -348,7 +355,8 @@ def command_sheet(settings=None):
               "label": Words("Scanner check: scan it on the scan page's Scanner check")}]
     plant = settings.plant if settings else ""
     return Label("commands", "COMMANDS", {"title": Words("Scan commands"), "plant": plant},
-                 rows={"commands": basic, "modes": modes, "reasons": reasons, "machine": machine, "check": check},
+                 rows={"commands": basic, "andon": andon, "modes": modes, "reasons": reasons, "machine": machine,
+                       "check": check},
                  language=settings.language if settings else "en")
 
 

@@ -4,7 +4,7 @@ Every schema change here needs a migration in staging/store/migrations/ (see REA
 core: the stock (people, places, parts, work orders, units, codes, the ledger); records: what is
 kept beside it (logbook, label prints, sign-in and security, master-data changes, settings);
 planning: staging tasks and line-side places, output pallets and their genealogy; events: the
-outbox other systems follow."""
+outbox other systems follow; upkeep: tools, maintenance, andon calls and wall screens."""
 from .core import (
     LEDGER_KINDS,
     LOCATION_KINDS,
@@ -78,6 +78,16 @@ from .records import (
     Setting,
     ShiftLog,
 )
+from .upkeep import (
+    ANDON_KINDS,
+    PLAN_KINDS,
+    TOOL_KINDS,
+    AndonCall,
+    MaintenanceDone,
+    MaintenancePlan,
+    Screen,
+    Tool,
+)
 from .webhooks import WEBHOOK_KINDS, Webhook, WebhookDelivery
 
 MODELS = [User, ApiToken, Location, Part, WorkOrder, WorkOrderLine, Unit, Barcode, Scan, Entry, Sequence,
@@ -90,6 +100,7 @@ MODELS += [LineSidePlace, WorkOrderLane, LineSideStock, UnitExpiry, StagingTask,
 MODELS += [Event]
 MODELS += [Webhook, WebhookDelivery]
 MODELS += [KanbanCard, Call]
+MODELS += [Tool, MaintenancePlan, MaintenanceDone, AndonCall, Screen]
 MODELS += [MachineState]
 MODELS += [Count, CountTask, CountEntry, CountLine, PartCountClass]
 MODELS += [IdempotencyKey]
