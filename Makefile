@@ -65,10 +65,12 @@ translations: venv
 
 # After marking new strings: extract them (babel.cfg; labels' captions need the repo on the path) and
 # bring every catalog in step; then write the new msgstrs (tests/test_translations.py says which).
+# The keywords are read first, on their own: an app that fails to import must stop here, not extract
+# without them and empty every catalog.
 messages: venv
-	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-output --omit-header --no-location \
-	  $$($(BIN)/python -c "from staging.web.i18n import EXTRACT_KEYWORDS as k; print(' '.join('-k ' + w for w in k))") \
-	  -o staging/translations/messages.pot .
+	keywords=$$($(BIN)/python -c "from staging.web.i18n import EXTRACT_KEYWORDS as k; print(' '.join('-k ' + w for w in k))") \
+	  && PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-output --omit-header --no-location \
+	  $$keywords -o staging/translations/messages.pot .
 	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -i staging/translations/messages.pot -d staging/translations
 	rm -f staging/translations/messages.pot
 

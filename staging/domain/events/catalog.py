@@ -8,7 +8,7 @@ BY_LEDGER_KIND = {
     "receive": "unit.received", "move": "unit.moved", "stage": "unit.staged", "load": "unit.loaded",
     "unload": "unit.unloaded", "split": "unit.split", "consume": "unit.consumed", "scrap": "unit.scrapped",
     "adjust": "unit.adjusted", "undo": "unit.undone", "hold": "unit.held", "release": "unit.released",
-    "opening": "unit.opened", "produce": "unit.produced", "ship": "unit.shipped",
+    "opening": "unit.opened", "produce": "unit.produced", "ship": "unit.shipped", "count": "unit.counted",
 }
 assert set(BY_LEDGER_KIND) == set(LEDGER_KINDS), "every ledger kind has its event type"
 
@@ -23,7 +23,9 @@ TYPES = {
     "unit.split": "Part of a pallet was split off (one event for each of the two pallets).",
     "unit.consumed": "Material of a pallet was used up by a work order.",
     "unit.scrapped": "Material of a pallet was scrapped.",
-    "unit.adjusted": "A pallet's quantity was corrected (a count).",
+    "unit.adjusted": "A pallet's quantity was corrected by a lead.",
+    "unit.counted": "A count's difference was booked: within tolerance at once, beyond it on a lead's approval "
+                    "(the reason names the count).",
     "unit.undone": "An earlier change of a pallet was undone.",
     "unit.held": "A pallet was put on quality hold.",
     "unit.released": "A pallet was released from quality hold.",
