@@ -27,6 +27,8 @@ class PrinterPeer:
         self.answers_status = answers_status
         self.flags = dict(flags)
         self.jobs = []
+        self.talking = 0  # connections being read
+        self._count = threading.Lock()
         self.status_queries = 0
         self.port = None
         self.server = None
@@ -60,6 +62,8 @@ class PrinterPeer:
             threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
 
     def _talk(self, conn):
+        with self._count:
+            self.talking += 1
         with conn:
             received = b""
             try:
@@ -74,6 +78,24 @@ class PrinterPeer:
                 pass
             if received.strip():
                 self.jobs.append(received)
+        with self._count:
+            self.talking -= 1
+
+    def labels(self):
+        return sum(data.count(b"^XA") for data in self.jobs)
+
+    def settle(self, quiet=0.2, seconds=5):
+        """What it received once nothing more arrives: a sender counts a job sent when the socket
+        took its bytes, a moment before this side has read them all."""
+        deadline, last, since = time.monotonic() + seconds, None, time.monotonic()
+        while time.monotonic() < deadline:
+            now = (len(self.jobs), self.talking)
+            if now != last:
+                last, since = now, time.monotonic()
+            elif self.talking == 0 and time.monotonic() - since >= quiet:
+                break
+            time.sleep(0.02)
+        return self.jobs
 
     def wait(self, count=1, seconds=10):
         deadline = time.monotonic() + seconds

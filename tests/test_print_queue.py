@@ -36,7 +36,7 @@ def label_for(unit):
 
 
 def sent_lpns(peer):
-    return [data for data in peer.jobs if b"^XA" in data]
+    return [data for data in peer.settle() if b"^XA" in data]
 
 
 # --- what ~HS says -----------------------------------------------------------------------------------
