@@ -121,3 +121,17 @@ def test_the_page_shows_how_the_mqtt_broker_stands(client, web_plant):
     page = client.get("/admin/webhooks").text
     assert "mqtt://broker.plant.local:1883/site-1" in page and "no connection" in page
     assert client.get("/api/webhooks", headers=auth("admin1")).json == []  # the API lists webhooks only
+
+
+def test_a_subscription_sent_again_with_its_idempotency_key_is_made_once_and_its_secret_is_not_kept(
+        client, web_plant):
+    """An integration retries the POST after a lost answer: one subscription, and the secret lives only
+    in the first answer (the kept answers are plain rows for a day)."""
+    from staging.store.models import IdempotencyKey
+    admin = {**auth("admin1"), "Idempotency-Key": "erp-setup-1"}
+    first = client.post("/api/webhooks", json={"url": "https://erp.example.com/in"}, headers=admin)
+    again = client.post("/api/webhooks", json={"url": "https://erp.example.com/in"}, headers=admin)
+    assert first.status_code == 201 and first.json["secret"].startswith("whsec_")
+    assert again.status_code == 409 and "GET /api/webhooks lists what it made" in again.json["detail"]
+    assert Webhook.select().count() == 1
+    assert not [row for row in IdempotencyKey.select() if first.json["secret"] in (row.response or "")]

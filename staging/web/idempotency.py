@@ -5,6 +5,8 @@ without a line of its own.
 The same key with the same body (and user, method and path) answers the first answer again, with
 `Idempotent-Replayed: true`; the same key with another body is a 409. Without the header a request
 runs as it always did; a move's own client_scan_id still makes it exactly-once either way."""
+import json
+
 from flask import Response, current_app, g, request
 
 from ..domain import idempotency
@@ -59,12 +61,26 @@ def _body_hash():
     return idempotency.fingerprint(request.get_data(cache=True), is_json=request.is_json)
 
 
+def holds_secret():
+    """Said by a view whose answer carries a secret (a webhook's signing key): the answer is not kept
+    beside its key. A retry learns the request was done, and where to find what it made."""
+    g.answer_holds_secret = True
+
+
+SECRET_NOT_KEPT = {
+    "title": "Already done", "status": 409,
+    "detail": "A request with this Idempotency-Key was done already. Its answer held a secret, which is not "
+              "kept: GET /api/webhooks lists what it made; rotate that webhook's secret to see a new one."}
+
+
 def _keep(response):
     claimed = g.pop("idempotency_key", None)
     if claimed is None:
         return response
     if response.status_code >= KEPT_BELOW or response.is_streamed:
         idempotency.give_up(claimed)
+    elif g.get("answer_holds_secret") and response.status_code < 300:
+        idempotency.keep(claimed, 409, json.dumps(SECRET_NOT_KEPT), "application/problem+json")
     else:
         idempotency.keep(claimed, response.status_code, response.get_data(as_text=True), response.content_type)
     return response

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from ..domain import events
 from ..domain.errors import DomainError
 from ..domain.webhooks import Rules, subscriptions, worker
-from . import api, schemas_webhooks
+from . import api, idempotency, schemas_webhooks
 from .apispec import responses, spec
 from .auth import login_required
 from .i18n import say
@@ -37,6 +37,7 @@ def shown(sub, secret=False):
     data = {"id": sub.id, "url": sub.url, "types": subscriptions.types_of(sub)}
     if secret:
         data["secret"] = sub.secret
+        idempotency.holds_secret()
     return data
 
 
