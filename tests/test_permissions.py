@@ -193,7 +193,6 @@ class Case:
     role: str | None  # the lowest role allowed; None: anyone, signed in or not
     act: Callable  # (client, world, who) -> response
     ok: Callable = _changed  # (response, world, snapshot before) -> whether it was done
-    bug: str = ""  # a known bug of the route: its allowed trial is expected to fail (strict: fixed, it says so)
 
 
 def _located(code, **fields):
@@ -502,9 +501,7 @@ CASES = [
          lambda r, w, b: _where(Webhook, Webhook.url == "https://mes.example.com/in") == 1),
     Case("webhooks: a new secret", "webhooks.rotate", "POST", "admin",
          lambda c, w, who: form(c, f"/admin/webhooks/{w.webhook.id}/rotate"),
-         lambda r, w, b: Webhook.get_by_id(w.webhook.id).secret != w.webhook.secret,
-         bug="staging/web/webhooks.py: rotate calls detail(webhook_id, new=...) positionally, but "
-             "login_required's wrapper takes keyword arguments only: a TypeError (500) for an admin"),
+         lambda r, w, b: Webhook.get_by_id(w.webhook.id).secret != w.webhook.secret),
     Case("webhooks: replay the dead list", "webhooks.replay", "POST", "admin",
          lambda c, w, who: form(c, f"/admin/webhooks/{w.webhook.id}/replay"),
          lambda r, w, b: _where(WebhookDelivery, WebhookDelivery.dead == False) == 1),  # noqa: E712
@@ -579,8 +576,7 @@ def _trials():
         yield pytest.param(case, "signed out", False, id=f"{case.name}: signed out")
         for role in ROLES[:ROLES.index(case.role)]:
             yield pytest.param(case, role, False, id=f"{case.name}: {role}")
-        marks = [pytest.mark.xfail(raises=TypeError, strict=True, reason=case.bug)] if case.bug else []
-        yield pytest.param(case, case.role, True, id=f"{case.name}: {case.role}", marks=marks)
+        yield pytest.param(case, case.role, True, id=f"{case.name}: {case.role}")
 
 
 @pytest.fixture

@@ -62,7 +62,6 @@ def test_an_admin_adds_a_webhook_sees_its_secret_once_and_replays_a_dead_event(p
     expect(secret).to_be_visible()
     shown = secret.inner_text().strip()
     assert shown.startswith("whsec_") and shown == Webhook.get().secret
-    page.screenshot(path="/tmp/webhooks-secret-1280.png", full_page=True)
 
     with write_transaction():
         key = events.emit("unit.moved", "P00000042", {"unit": "P00000042", "to": "A-01-2"}).key
@@ -78,10 +77,6 @@ def test_an_admin_adds_a_webhook_sees_its_secret_once_and_replays_a_dead_event(p
     expect(page.locator("h1")).to_contain_text("Webhook to")
     dead = page.locator(f"#dead-{key}")
     expect(dead).to_contain_text("P00000042")
-    page.screenshot(path="/tmp/webhook-dead-1280.png", full_page=True)
-    page.set_viewport_size({"width": 360, "height": 640})
-    page.screenshot(path="/tmp/webhook-dead-360.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 800})
 
     receiver.mode = "ok"
     dead.locator("button", has_text="Replay").click()
@@ -113,3 +108,8 @@ def test_replay_all_from_the_page(page, live_server, web_plant, delivering, rece
     expect(page.locator("main")).to_contain_text("2 events go out again now.")
     assert receiver.wait_for(lambda r: len(r.delivered()) == 2)
     assert sorted(e["id"] for e in receiver.delivered()) == sorted(keys)
+    old = Webhook.get().secret
+    page.click("button:has-text('New secret')")
+    secret = page.locator("#new-secret code.secret")
+    expect(secret).to_be_visible()
+    assert secret.inner_text().strip() == Webhook.get().secret != old

@@ -132,7 +132,7 @@ def detail(webhook_id, new=None):
 @bp.post("/webhooks/<int:webhook_id>/rotate")
 @login_required
 def rotate(webhook_id):
-    return detail(webhook_id, new=subscriptions.rotate(g.user, webhook_id))
+    return detail(webhook_id=webhook_id, new=subscriptions.rotate(g.user, webhook_id))
 
 
 @bp.post("/webhooks/<int:webhook_id>/replay")
