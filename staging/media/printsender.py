@@ -5,27 +5,23 @@ the paper is back, after a restart of the app too (the jobs are in the database,
 A printer with jobs waiting is asked every `waiting_every` seconds (10), every other printer every
 `idle_every` (60): the fleet page shows a status at most a minute old. Several processes and hosts
 run one each; the printer's lease (printqueue) lets one of them send at a time, so none sends a job
-twice. Like the staging tasks' refresher: a thread per worker, started from the first request, since
-gunicorn's master forks and serves no requests."""
+twice. A thread per worker, started from the first request (domain/background.py says why)."""
 import datetime
-import logging
-import os
-import threading
 
+from ..domain.background import Job, PerProcess
 from ..store.db import db
 from ..store.models import Printer, PrintJob, utcnow
 from . import printer_status, printing, printqueue
 
-log = logging.getLogger(__name__)
 
+class Sender(Job):
+    name = "print-sender"
 
-class Sender:
     def __init__(self, tick=2.0, waiting_every=10, idle_every=60, timeout=printing.DEFAULT_TIMEOUT,
                  answer_timeout=printer_status.STATUS_TIMEOUT):
+        super().__init__()
         self.tick, self.waiting_every, self.idle_every = float(tick), waiting_every, idle_every
         self.timeout, self.answer_timeout = timeout, answer_timeout
-        self._stop = threading.Event()
-        self.thread = None
 
     def due(self, now=None):
         """The printers to look at now: waiting jobs and not asked for `waiting_every` s, or not
@@ -51,42 +47,10 @@ class Sender:
                     printqueue.check(printer, connect_timeout=self.timeout, answer_timeout=self.answer_timeout)
         return sent
 
-    def _loop(self):
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # a failed round (database away, a bug) must not end the sender
-                log.exception("printers: the background sender's round failed; trying again")
-            self._stop.wait(self.tick)
-
-    def start(self):
-        self.thread = threading.Thread(target=self._loop, name="print-sender", daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        if self.thread is not None:
-            self.thread.join(timeout=30)
+    def pause(self):
+        return self.tick
 
 
-_RUNNING = {}  # pid -> Sender: a forked child starts its own
-_START = threading.Lock()
-
-
-def ensure_running(**settings):
-    """Start this process's sender unless it runs already (cheap: called at the start of requests)."""
-    pid = os.getpid()
-    sender = _RUNNING.get(pid)
-    if sender is None or not sender.thread.is_alive():
-        with _START:
-            sender = _RUNNING.get(pid)
-            if sender is None or not sender.thread.is_alive():
-                sender = _RUNNING[pid] = Sender(**settings).start()
-    return sender
-
-
-def stop():
-    sender = _RUNNING.pop(os.getpid(), None)
-    if sender is not None:
-        sender.stop()
+_SENDERS = PerProcess(Sender)
+ensure_running = _SENDERS.ensure  # (**Sender's settings) -> this process's sender
+stop = _SENDERS.stop

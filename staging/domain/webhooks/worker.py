@@ -1,33 +1,30 @@
 """The background job that delivers events: a thread in each app process (started from the first
-request, as the staging tasks' refresher is, for the same reasons: see tasks/refresher.py) looks at
-every subscription a few times a second and sends what is due. Threads in other processes and on
+request, for the reasons in domain/background.py) looks at every subscription a few times a second
+and sends what is due. Threads in other processes and on
 other hosts do the same; the subscription's lease (delivery.claim) lets one of them send at a time."""
 import atexit
-import logging
 import os
 import socket
-import threading
 import uuid
 
 from ...store.db import db, is_postgres, write_transaction
 from ...store.models import Webhook, utcnow
+from ..background import Job, PerProcess
 from . import delivery
 from .senders import HttpSender, MqttSender, MqttTarget
 from .subscriptions import head_cursor
 
-log = logging.getLogger(__name__)
 
+class Deliverer(Job):
+    name = "event-delivery"
 
-class Deliverer:
     def __init__(self, rules):
+        super().__init__()
         self.rules = rules
         self.holder = f"{socket.gethostname()[:18]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.mqtt = MqttTarget(rules.mqtt_url) if rules.mqtt_url else None
         self.mqtt_ready = False
         self.senders = {}  # subscription id -> (url, secret, sender)
-        self._stop = threading.Event()
-        self._wake = threading.Event()  # set when this process has just written (see wake())
-        self.thread = None
 
     def _sender(self, sub):
         known = self.senders.get(sub.id)
@@ -72,61 +69,30 @@ class Deliverer:
                     delivery.release(sub.id, self.holder)
             return sent
 
-    def _loop(self):
-        while not self._stop.is_set():
-            try:
-                sent = self.run_once()
-            except Exception:  # a failed look (database away, a receiver's odd answer) must not end the job
-                log.exception("events: a delivery pass failed; trying again")
-                sent = 0
-            if not sent:
-                self._wake.wait(self.rules.poll)
-                self._wake.clear()
-
-    def start(self):
-        self.thread = threading.Thread(target=self._loop, name="event-delivery", daemon=True)
-        self.thread.start()
-        return self
+    def pause(self):
+        return self.rules.poll
 
     def stop(self):
-        self._stop.set()
-        self._wake.set()
-        if self.thread is not None:
-            self.thread.join(timeout=30)
+        super().stop()
         for *_, sender in self.senders.values():
             sender.close()
 
 
-_RUNNING = {}  # pid -> Deliverer: a forked child starts its own
+def _started(rules_of):
+    # A worker that exits in order (gunicorn's restart, SIGTERM) hands its lease back at once, rather
+    # than leaving the next holder to wait for it to run out.
+    atexit.register(stop)
+    return Deliverer(rules_of())
 
 
-def ensure_running(rules_of):
-    """Start this process's job unless it runs already (cheap: called at the start of every request)."""
-    pid = os.getpid()
-    job = _RUNNING.get(pid)
-    if job is None or not job.thread.is_alive():
-        with _START:
-            job = _RUNNING.get(pid)
-            if job is None or not job.thread.is_alive():
-                job = _RUNNING[pid] = Deliverer(rules_of()).start()
-                # A worker that exits in order (gunicorn's restart, SIGTERM) hands its lease back at
-                # once, rather than leaving the next holder to wait for it to run out.
-                atexit.register(stop)
-    return job
+_DELIVERERS = PerProcess(_started)
+ensure_running = _DELIVERERS.ensure  # (rules_of) -> this process's job
+stop = _DELIVERERS.stop
 
 
 def wake():
     """A request of this process may have committed events: look now rather than at the next poll
     (events written by other processes wait at most WEBHOOK_POLL_SECONDS)."""
-    job = _RUNNING.get(os.getpid())
+    job = _DELIVERERS.current()
     if job is not None:
-        job._wake.set()
-
-
-def stop():
-    job = _RUNNING.pop(os.getpid(), None)
-    if job is not None:
-        job.stop()
-
-
-_START = threading.Lock()
+        job.wake()
