@@ -278,8 +278,9 @@ def test_ledger_rows_from_before_the_outbox_owe_no_event(plant):
     from staging.store.models import Setting
     old = plant.receive(qty="10")
     Event.delete().execute()  # as before the outbox
-    Setting.update(value=str(Entry.select(fn.MAX(Entry.id)).scalar())).where(
-        Setting.name == event_promise.SINCE).execute()
+    last = str(Entry.select(fn.MAX(Entry.id)).scalar())
+    Setting.insert(name=event_promise.SINCE, value=last).on_conflict(
+        conflict_target=[Setting.name], update={Setting.value: last}).execute()
     assert event_promise.broken() == []
     moved = inventory.move(plant.ctx(), old, "A-01-1").entry
     assert event_promise.broken() == []

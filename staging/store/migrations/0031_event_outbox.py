@@ -27,8 +27,9 @@ def up(migrator, db):
             indexes = ((('txid', 'id'), False),)
 
     db.create_tables([Event])
+    # Only a plant with a ledger needs the note: with none, every row to come owes its event.
     db.execute_sql("INSERT INTO setting (name, value) SELECT 'events.since_ledger', "
-                   "CAST(COALESCE(MAX(id), 0) AS TEXT) FROM ledger")
+                   "CAST(MAX(id) AS TEXT) FROM ledger HAVING COUNT(*) > 0")
     if _postgres(db):
         db.execute_sql(
             "CREATE OR REPLACE FUNCTION event_stamp_txid() RETURNS trigger LANGUAGE plpgsql AS $$ "
