@@ -46,7 +46,8 @@ def count_mode(page):
 def test_a_blind_count_from_plan_to_approval_and_accuracy(browser, live_server, shelf, runner):
     full, half, moving = shelf.pallets
     desk = signed_in(browser, live_server, "lead1", 1280, 800, "/floor")
-    desk.get_by_role("banner").get_by_role("link", name="Counts", exact=True).click()
+    desk.get_by_role("banner").get_by_role("link", name="Inventory", exact=True).click()
+    desk.get_by_role("link", name="Counts: plan, follow and approve").click()
     expect(desk.get_by_role("heading", name="Plan a count")).to_be_visible()
     desk.get_by_label("Location codes").fill("NOPE")
     desk.get_by_role("button", name="Plan the count").click()
@@ -103,7 +104,8 @@ def test_a_blind_count_from_plan_to_approval_and_accuracy(browser, live_server, 
     shows(stager, "wait", "wait for a lead's approval")
     assert Unit.get_by_id(half.id).quantity == 40
 
-    desk.get_by_role("banner").get_by_role("link", name="Counts", exact=True).click()
+    desk.get_by_role("banner").get_by_role("link", name="Inventory", exact=True).click()
+    desk.get_by_role("link", name="Counts: plan, follow and approve").click()
     desk.get_by_role("link", name=f"Count {count.id}").click()
     expect(desk.locator("table.count-lines")).to_contain_text("moved during the count")
     desk.get_by_role("link", name="1 line awaits approval").click()

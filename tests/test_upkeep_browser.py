@@ -86,7 +86,7 @@ def test_the_wall_shows_an_overdue_calibration_and_an_andon_call_the_lead_then_c
     lead.locator(".call").first.get_by_role("button", name="Close the call").click()
     expect(lead.locator(".alert.ok")).to_contain_text("closed")
     expect(lead.locator("table")).to_contain_text("Oil spill bound, guard refitted")
-    expect(lead.locator("#andon-badge")).to_have_text("Andon: 0 open")
+    expect(lead.locator("#andon-badge")).to_be_hidden()  # none open: the badge is gone from the header
     expect(tv.locator(".wall-calls")).to_contain_text("No open calls", timeout=25000)
 
 
@@ -122,3 +122,13 @@ def test_the_machine_page_shows_maintenance_due_and_a_lead_records_it_done(brows
     lead.get_by_role("link", name="Maintenance history").click()
     lead.wait_for_url(live_server + "/machines/M1/maintenance")
     expect(lead.locator("table")).to_contain_text("Greased, 2 pumps")
+
+
+def test_a_call_raised_while_a_lead_looks_at_the_floor_shows_in_the_header(browser, live_server, web_plant, app):
+    """No call open: no badge in the header. A call raised meanwhile appears there by itself."""
+    from staging.domain import logbook
+    from staging.domain.machines import andon
+    lead = sign_in(browser, live_server, "lead1", "/floor", DESK)
+    expect(lead.locator("#andon-badge")).to_be_hidden()
+    andon.call(web_plant.operator, "safety", web_plant.machine, logbook.Calendar.from_config(app.config))
+    expect(lead.locator("#andon-badge")).to_have_text("Andon: 1 open", timeout=15000)

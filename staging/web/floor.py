@@ -39,6 +39,13 @@ def age(delta):
     return f"{minutes // 1440} d {minutes % 1440 // 60} h"
 
 
+def printers_down(board):
+    """A printer that cannot print (no paper, head open, off) is said on the board and on the tiles
+    of the places it serves: their labels wait for it."""
+    down, why = printqueue.not_printing([mv.machine for mv in board.machines] + [sv.station for sv in board.stations])
+    return {"printers_down": down, "printer_why": why}
+
+
 @bp.get("/floor")
 @login_required
 def board():
@@ -46,10 +53,7 @@ def board():
     extra = {"safety": logbook.open_safety(), "overdue": logbook.overdue_count(calendar()),
              "now": utcnow(), "horizon": current_app.config["FLOOR_HORIZON_HOURS"], "upkeep_due": upkeep.counts(),
              "machine_states": machine_states.by_machine()}
-    # A printer that cannot print (no paper, head open, off) is said on the board and on the
-    # tiles of the places it serves: their labels wait for it.
-    extra["printers_down"], extra["printer_why"] = printqueue.not_printing(
-        [mv.machine for mv in data.machines] + [sv.station for sv in data.stations])
+    extra.update(printers_down(data))
     template = "floor/_board.html" if fragment("board") else "floor/board.html"
     return vary(current_app.make_response(render_template(template, board=data, **extra)))
 

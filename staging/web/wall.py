@@ -8,6 +8,7 @@ from ..domain import screens
 from ..domain.errors import DomainError
 from ..domain.machines import states, wall
 from .auth import login_required
+from .floor import printers_down
 from .i18n import say
 from .plant import calendar
 
@@ -33,7 +34,8 @@ def _render(template, token, refusal):
     response = current_app.make_response(render_template(
         template, screen=screen, token=token, wall=view, board=view.board, safety=view.safety,
         overdue=view.overdue_logs, now=view.now, horizon=current_app.config["FLOOR_HORIZON_HOURS"],
-        refresh=REFRESH_SECONDS, machine_state_words=states.STATE_WORDS, machine_states=view.states))
+        refresh=REFRESH_SECONDS, machine_state_words=states.STATE_WORDS, machine_states=view.states,
+        **printers_down(view.board)))
     response.headers["Cache-Control"] = "no-store"
     # The token is in the address: never sent on to another site.
     response.headers["Referrer-Policy"] = "no-referrer"
