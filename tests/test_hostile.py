@@ -130,7 +130,7 @@ def test_hostile_text_in_every_search_and_form_field_is_refused_or_escaped(lead,
     # The hold takes any reason (it is a note), so it may be written; nothing else may.
     after = snapshot()
     changed = {table for table in before if before[table] != after[table]}
-    assert changed <= {"unit", "ledger", "scan", "sequence"}
+    assert changed <= {"unit", "ledger", "event", "scan", "sequence"}  # the hold, and its event
 
 
 def test_nul_anywhere_in_a_request_is_refused_in_words(lead, plant):
@@ -288,7 +288,9 @@ def test_too_large_uploads_get_a_readable_413(lead, plant, app):
 
 UNKNOWN = {"code": "NOPE-404", "lpn": "NOPE-404", "number": "WO-404", "job_id": 999999, "note_id": 999999,
            "name": "NOPE-404.pdf", "kind": "unit", "fmt": "xyz", "day": "2025-02-30", "shift": "Nope",
-           "filename": "nope.css", "username": "nope-404", "task_id": 999999, "token_id": 999999}
+           "filename": "nope.css", "username": "nope-404", "task_id": 999999, "token_id": 999999,
+           "count_id": 999999, "webhook_id": 999999, "plan_id": 999999, "call_id": 999999, "screen_id": 999999,
+           "token": "wall_nope-404"}
 
 
 def test_unknown_ids_in_every_url_get_a_readable_4xx(app, lead, plant):
