@@ -88,6 +88,20 @@ def database(database_url):
     db.close()
 
 
+@pytest.fixture(autouse=True)
+def no_background_job_outlives_its_test():
+    """Set up before a test's other fixtures, so torn down after them (the live server and the browser
+    page are gone by then): every background job of this process stops. One left running goes on with
+    the next test's database (the binding is global): it took a webhook's lease from under a later test,
+    and its logged tracebacks (formatted with ast, in its thread) broke the main thread's ast.parse."""
+    yield
+    from staging.domain.tasks import refresher
+    from staging.domain.webhooks import worker
+    from staging.media import printsender
+    for stop in (worker.stop, printsender.stop, refresher.stop):
+        stop()
+
+
 @pytest.fixture
 def plant(database):
     """The test plant (tests/plant.py) in the domain's database, on SQLite and on PostgreSQL."""

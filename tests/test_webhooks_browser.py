@@ -24,6 +24,7 @@ def delivering(app):
     app.config.update(EVENT_DELIVERY_IN_TESTS=True, WEBHOOK_RETRY_SCHEDULE="0.05,0.1", WEBHOOK_POLL_SECONDS=0.05,
                       WEBHOOK_DEAD_AFTER_HOURS=1 / 3600, WEBHOOK_TIMEOUT=2)
     yield app
+    app.config["EVENT_DELIVERY_IN_TESTS"] = False  # a request still on its way must not start another
     worker.stop()
 
 

@@ -31,11 +31,18 @@ class Job:
         return 1.0
 
     def _loop(self):
+        last_failure = None  # the same failure again (a database away) is logged in one line
         while not self._stop.is_set():
             try:
                 busy = self.run_once()
-            except Exception:
-                log.exception("%s: a round failed; trying again", self.name)
+                last_failure = None
+            except Exception as failure:
+                said = f"{type(failure).__name__}: {failure}"
+                if said == last_failure:
+                    log.error("%s: a round failed again (%s); trying again", self.name, said.splitlines()[0])
+                else:
+                    log.exception("%s: a round failed; trying again", self.name)
+                last_failure = said
                 busy = False
             if not busy:
                 self._wake.wait(self.pause())
