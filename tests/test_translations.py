@@ -126,9 +126,11 @@ def _literal(node):
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
-def unmarked_python():
-    """(classes raised with a template, offenders "file:line: call")."""
-    trees = {p: ast.parse(p.read_text(), str(p)) for p in python_files()}
+def unmarked_python(more=None):
+    """(classes raised with a template, offenders "file:line: call"); `more`: {path: source} checked
+    beside the app's own files (a test's probe, never written into the tree other tests read)."""
+    sources = {p: p.read_text() for p in python_files()} | (more or {})
+    trees = {p: ast.parse(text, str(p)) for p, text in sources.items()}
     errors = domain_errors(trees)
     # A class whose __init__ makes its own sentence says it as Words there; one that passes its first
     # argument on (super().__init__(message, ...)) is checked where it is raised, like any other error.
@@ -302,11 +304,7 @@ def test_the_template_check_finds_words_and_lets_marked_ones_pass():
 
 def test_the_python_check_finds_an_f_string_refusal():
     bad = ROOT / "staging" / "domain" / "_i18n_probe.py"
-    bad.write_text('from .errors import Invalid\n\n\ndef f(x):\n    raise Invalid(f"{x} is wrong.")\n')
-    try:
-        _, offenders = unmarked_python()
-    finally:
-        bad.unlink()
+    _, offenders = unmarked_python({bad: 'from .errors import Invalid\n\n\ndef f(x):\n    raise Invalid(f"{x} is wrong.")\n'})
     assert any(o.startswith("staging/domain/_i18n_probe.py:5") for o in offenders)
 
 
