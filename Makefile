@@ -13,8 +13,10 @@ BIN := $(VENV)/bin
 run: setup
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py app:app
 
+# One test process per core (TEST_WORKERS=1: one process, in file order); each has its own Chromium.
+TEST_WORKERS ?= auto
 test: setup system-test lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # ruff (pinned; settings in pyproject.toml): imports, unused names, complexity, likely bugs.
 lint: setup

@@ -53,6 +53,8 @@ class Config:
     TASK_OVERSTAGE_PERCENT = float(os.environ.get("TASK_OVERSTAGE_PERCENT", "10"))
     TASK_CLAIM_MINUTES = int(os.environ.get("TASK_CLAIM_MINUTES", "15"))
     TASK_REFRESH_SECONDS = float(os.environ.get("TASK_REFRESH_SECONDS", "30"))
+    # A wall screen fetches the floor again every WALL_REFRESH_SECONDS: a call reaches the TV within it.
+    WALL_REFRESH_SECONDS = float(os.environ.get("WALL_REFRESH_SECONDS", "10"))
     # The reasons a machine can be down for: set on the settings page (stored in the database, where every
     # process and the handheld read them); this is what a plant starts with.
     DOWN_REASONS = "No material, Breakdown, No operator, Quality, Tooling, Other"
