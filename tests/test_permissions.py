@@ -365,7 +365,8 @@ CASES = [
          lambda r, w, b: len(w.printer.wait(1, seconds=2)) == 1 and _where(PrintJob, PrintJob.state == "sent") == 1),
     Case("printers: retry a failed job", "labels.job_action", "POST", "stager",
          lambda c, w, who: form(c, f"/labels/printers/jobs/{w.failed_job.id}", {"action": "retry"}),
-         lambda r, w, b: len(w.printer.wait(1, seconds=2)) == 1 and PrintJob.get_by_id(w.failed_job.id).state == "sent"),
+         lambda r, w, b: len(w.printer.wait(1, seconds=2)) == 1
+         and PrintJob.get_by_id(w.failed_job.id).state == "sent"),
     Case("API: add a printer", "api.api_add_printer", "POST", "admin",
          lambda c, w, who: api(c, who, "/api/printers", w, json={"name": "Office", "host": "127.0.0.1", "port": 1}),
          lambda r, w, b: r.status_code == 201 and _count(Printer) == 2),

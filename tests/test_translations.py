@@ -304,7 +304,8 @@ def test_the_template_check_finds_words_and_lets_marked_ones_pass():
 
 def test_the_python_check_finds_an_f_string_refusal():
     bad = ROOT / "staging" / "domain" / "_i18n_probe.py"
-    _, offenders = unmarked_python({bad: 'from .errors import Invalid\n\n\ndef f(x):\n    raise Invalid(f"{x} is wrong.")\n'})
+    source = 'from .errors import Invalid\n\n\ndef f(x):\n    raise Invalid(f"{x} is wrong.")\n'
+    _, offenders = unmarked_python({bad: source})
     assert any(o.startswith("staging/domain/_i18n_probe.py:5") for o in offenders)
 
 

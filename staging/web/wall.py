@@ -33,7 +33,8 @@ def _render(template, token, refusal):
     response = current_app.make_response(render_template(
         template, screen=screen, token=token, wall=view, board=view.board, safety=view.safety,
         overdue=view.overdue_logs, now=view.now, horizon=current_app.config["FLOOR_HORIZON_HOURS"],
-        refresh=f'{current_app.config["WALL_REFRESH_SECONDS"]:g}', machine_state_words=states.STATE_WORDS, machine_states=view.states,
+        refresh=f'{current_app.config["WALL_REFRESH_SECONDS"]:g}', machine_state_words=states.STATE_WORDS,
+        machine_states=view.states,
         **printers_down(view.board)))
     response.headers["Cache-Control"] = "no-store"
     # The token is in the address: never sent on to another site.
