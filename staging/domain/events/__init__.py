@@ -17,11 +17,13 @@ from ...store.db import is_postgres
 from ...store.models import Event, utcnow
 from ..errors import Invalid
 from .catalog import BY_LEDGER_KIND, TYPES
+from .line import andon_event, kanban_event, machine_state_event, maintenance_event
 from .planning import master_data_event, task_events, work_order_event
 from .stock import ledger_event
 
 __all__ = ["emit", "emit_many", "page", "cloudevent", "configure", "source", "TYPES", "BY_LEDGER_KIND",
-           "MAX_LIMIT", "settle_restored_rows", "ledger_event", "task_events", "work_order_event", "master_data_event"]
+           "MAX_LIMIT", "settle_restored_rows", "ledger_event", "task_events", "work_order_event", "master_data_event",
+           "machine_state_event", "andon_event", "kanban_event", "maintenance_event"]
 
 MAX_LIMIT = 1000
 _CURSOR = re.compile(r"^(\d{1,19})-(\d{1,19})$")  # "txid-id" of the last event handed out

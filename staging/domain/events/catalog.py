@@ -35,5 +35,11 @@ TYPES = {
     "task.claimed": "A stager took a staging task.",
     "task.done": "A staging task was done.",
     "master_data.changed": "A place, part, user or setting was created or changed.",
+    "machine.state_changed": "A machine went running, idle, down (with its reason), to a changeover or to maintenance.",
+    "andon.called": "Someone on the floor called for help (safety, quality or material) at a machine or place.",
+    "andon.acknowledged": "A lead acknowledged an andon call: on the way.",
+    "andon.closed": "A lead closed an andon call, with what was done.",
+    "kanban.called": "A kanban card was scanned at the line: its staging task was made, or the call waits for stock.",
+    "maintenance.done": "Planned maintenance or a calibration was recorded done, with when it is due next.",
 }
 assert set(BY_LEDGER_KIND.values()) <= set(TYPES)

@@ -6,7 +6,7 @@ from peewee import JOIN
 
 from ...store.db import locked, write_transaction
 from ...store.models import ANDON_KINDS, AndonCall, Location, LogNote, User, utcnow
-from .. import codes
+from .. import codes, events
 from ..errors import Conflict, Invalid, NotFound
 from ..people.permissions import authorize
 from ..words import Words
@@ -47,8 +47,10 @@ def call(user, kind, place, cal, client_scan_id=None, now=None):
                 return earlier
         note = station_log.write(place, LOG_KIND[kind], f"Andon: {kind} call at {place.code} by {user}.",
                                  user, cal, now)
-        return AndonCall.create(kind=kind, place=place, by=user, at=now, client_scan_id=client_scan_id or None,
+        made = AndonCall.create(kind=kind, place=place, by=user, at=now, client_scan_id=client_scan_id or None,
                                 note=note)
+        events.emit(*events.andon_event(made, "called"))
+        return made
 
 
 def _open_call(call_id):
@@ -69,6 +71,7 @@ def acknowledge(user, call_id, now=None):
         if found.acknowledged_at is None:
             found.acknowledged_at, found.acknowledged_by = now, user
             found.save()
+            events.emit(*events.andon_event(found, "acknowledged"))
             # The log's safety issue is seen too (not an edit of the log); four eyes as in the logbook: a
             # lead who called it leaves it to another lead there.
             if found.note_id and found.kind == "safety" and found.by_id != user.id:
@@ -91,6 +94,7 @@ def close(user, call_id, what_was_done, cal, now=None):
         found = acknowledge(user, call_id, now)
         found.closed_at, found.closed_by, found.what_was_done = now, user, what
         found.save()
+        events.emit(*events.andon_event(found, "closed"))
         station_log.write(found.place, "note", f"Andon: {found.kind} call at {found.place.code} closed by {user}: "
                           f"{what}", user, cal, now)
         return found

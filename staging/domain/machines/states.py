@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from ...store.db import locked, write_transaction
 from ...store.models import MACHINE_STATES, Location, MachineState, Setting, ShiftLog, User, utcnow
+from .. import events
 from ..errors import Invalid, NotFound
 from ..people.permissions import authorize
 from ..words import Words
@@ -161,8 +162,9 @@ def set_state(user, machine, state, reason="", device=None, at=None):
         if sealed:
             raise Invalid("The shift log of {machine} for that time is submitted and locked: set the state from now.",
                           machine=found.code)
-        MachineState.create(machine=found.id, state=state, reason=reason, since=at, by=user.id,
-                            device=(str(device)[:64] if device else None))
+        device = str(device)[:64] if device else None
+        MachineState.create(machine=found.id, state=state, reason=reason, since=at, by=user.id, device=device)
+        events.emit(*events.machine_state_event(found, state, reason, at, now.state if now else None, user, device))
     return {"state": state, "reason": reason, "since": at, "by": user.username}
 
 

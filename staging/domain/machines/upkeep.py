@@ -9,7 +9,7 @@ from peewee import JOIN
 
 from ...store.db import write_transaction
 from ...store.models import TOOL_KINDS, Barcode, Location, MaintenanceDone, MaintenancePlan, Tool, User, utcnow
-from .. import codes
+from .. import codes, events
 from ..errors import Invalid, NotFound
 from ..people.permissions import authorize
 from ..words import Words
@@ -183,6 +183,7 @@ def record_done(user, plan_id, notes, cal, now=None):
         if plan.tool_id:
             Tool.update(calibration_due=next_due).where(Tool.id == plan.tool_id).execute()
         where = plan.machine if plan.machine_id else plan.tool.machine
+        events.emit(*events.maintenance_event(done, plan, where))
         if where is not None:
             what = plan.tool.name if plan.tool_id else plan.name
             station_log.write(where, "note", f"Maintenance done: {what} by {user}." + (f" {notes}" if notes else ""),

@@ -15,10 +15,11 @@ from peewee import JOIN
 
 from ...store.db import locked, write_transaction
 from ...store.models import Call, KanbanCard, LineSidePlace, Location, Part, StagingTask, Unit, User, utcnow
+from .. import events
 from ..errors import Conflict, Invalid
 from ..people.permissions import authorize
 from .cards import OPEN, get
-from .picking import LIVE, choose, still_on_its_way, taken_units
+from .picking import choose, close, still_on_its_way, taken_units
 from .rules import LEAD_CANCEL
 
 KIND = "call"  # the staging task's kind
@@ -51,7 +52,7 @@ def call(ctx, code, rules, now=None):
             raise _already(card, open_call)
         made = Call.create(card=card, part=card.part_id, state="waiting", at=now, by=ctx.user,
                            client_scan_id=ctx.scan_id or None)
-        _task(rules, made, card, now)
+        events.emit(*events.kanban_event(made, card, _task(rules, made, card, now)))
     return _called(Call.get_by_id(made.id))
 
 
@@ -87,6 +88,7 @@ def _task(rules, made, card, now):
                               whole=pick.whole, due_at=made.at, priority=0, created_at=now, updated_at=now,
                               note=f"Kanban card {card.code}.")
     Call.update(state="tasked", task=task).where(Call.id == made.id).execute()
+    events.emit_many(events.task_events("task.created", [task.id]))
     return task
 
 
@@ -132,7 +134,7 @@ def _needs_task_again(made, now):
         return False
     unit = Unit.get_or_none(Unit.id == task.unit_id) if task.unit_id else None
     if unit is not None and unit.location_id == task.to_location_id:  # staged there another way
-        _close(task, "done", f"{unit.lpn} arrived at {Location.get_by_id(task.to_location_id).code}.", now)
+        close(task, "done", f"{unit.lpn} arrived at {Location.get_by_id(task.to_location_id).code}.", now)
         task_done(task.id, now)
         return False
     if task.state == "claimed" and task.claim_expires_at and task.claim_expires_at > now and (
@@ -141,7 +143,7 @@ def _needs_task_again(made, now):
         return False  # someone is on the way: leave it to them
     if unit is None or not still_on_its_way(unit, task.part_id):
         why = "is on QC hold" if unit is not None and unit.status == "hold" else "is no longer available"
-        _close(task, "cancelled", f"{unit.lpn if unit else 'Its pallet'} {why}: another was chosen.", now)
+        close(task, "cancelled", f"{unit.lpn if unit else 'Its pallet'} {why}: another was chosen.", now)
         return True
     _follow_quantity(task, unit, now)
     if unit.location_id != task.from_location_id:
@@ -158,11 +160,6 @@ def _follow_quantity(task, unit, now):
     quantity = unit.quantity if whole else task.quantity
     if (whole, quantity) != (task.whole, task.quantity):
         StagingTask.update(whole=whole, quantity=quantity, updated_at=now).where(StagingTask.id == task.id).execute()
-
-
-def _close(task, state, note, now):
-    StagingTask.update(state=state, note=note[:200], updated_at=now).where(
-        StagingTask.id == task.id, StagingTask.state.in_(LIVE)).execute()
 
 
 @dataclass

@@ -9,11 +9,21 @@ from decimal import Decimal
 from peewee import JOIN
 
 from ...store.models import Location, Part, StagingTask, Unit, UnitExpiry
+from .. import events
 from ..quantities import ZERO
 
 LIVE = ("open", "claimed")
 SOURCE_KINDS = ("storage", "receiving")
 LOOK_AT = 60  # candidates per part read from the database, earliest-expiring and oldest first
+
+
+def close(task, state, note, now):
+    """End a live task that nobody finished by hand: "done" (its pallet arrived another way) is
+    announced as task.done, as one done on the handheld; "cancelled" is the planner's own matter."""
+    closed = StagingTask.update(state=state, note=note[:200], updated_at=now).where(
+        StagingTask.id == task.id, StagingTask.state.in_(LIVE)).execute()
+    if closed and state == "done":
+        events.emit_many(events.task_events("task.done", [task.id]))
 
 
 def taken_units(part_id, but=None):

@@ -28,7 +28,7 @@ from .. import events
 from ..quantities import ZERO
 from ..workorders import OPEN_STATUSES, coverage
 from . import calls
-from .picking import LIVE, choose, still_on_its_way, taken_units
+from .picking import LIVE, choose, close, still_on_its_way, taken_units
 from .places import LOOK_AGAIN, lanes_for, places_of
 from .rules import DEFAULT, LEAD_CANCEL
 
@@ -196,11 +196,11 @@ def _settle(rules, live, need, now, wo, to, part_id, machine_id=None):
     for task in sorted(live, key=lambda t: (t.state != "claimed", t.id)):
         unit = Unit.get_or_none(Unit.id == task.unit_id) if task.unit_id else None
         if unit is not None and unit.location_id == task.to_location_id and unit.work_order_id == task.work_order_id:
-            _close(task, "done", f"{unit.lpn} arrived at {task.to_location.code}.", now)
+            close(task, "done", f"{unit.lpn} arrived at {task.to_location.code}.", now)
             continue
         if unit is not None and unit.status in UNUSABLE:  # claimed or not: it can no longer be brought
             why = "on QC hold" if unit.status == "hold" else "used up" if unit.status == "empty" else unit.status
-            _close(task, "cancelled", f"{unit.lpn} is {why}: another was chosen.", now)
+            close(task, "cancelled", f"{unit.lpn} is {why}: another was chosen.", now)
             continue
         if unit is not None:
             _replan(task, unit, now)
@@ -208,9 +208,9 @@ def _settle(rules, live, need, now, wo, to, part_id, machine_id=None):
                 task.claim_expires_at and task.claim_expires_at > now):
             kept += task.quantity  # someone is on the way: leave it to them
         elif kept >= need:
-            _close(task, "cancelled", "No longer needed.", now)
+            close(task, "cancelled", "No longer needed.", now)
         elif unit is None or not still_on_its_way(unit, part_id):
-            _close(task, "cancelled", "Its pallet is no longer available: another was chosen.", now)
+            close(task, "cancelled", "Its pallet is no longer available: another was chosen.", now)
         else:
             kept += task.quantity
             if unit.location_id != task.from_location_id:  # put down elsewhere on the way: from there now
@@ -230,11 +230,6 @@ def _replan(task, unit, now):
     if (whole, quantity) != (task.whole, task.quantity):
         task.whole, task.quantity = whole, quantity
         StagingTask.update(whole=whole, quantity=quantity, updated_at=now).where(StagingTask.id == task.id).execute()
-
-
-def _close(task, state, note, now):
-    StagingTask.update(state=state, note=note[:200], updated_at=now).where(
-        StagingTask.id == task.id, StagingTask.state.in_(LIVE)).execute()
 
 
 def _refused(wo, part_id):
