@@ -55,6 +55,9 @@ class Config:
     TASK_REFRESH_SECONDS = float(os.environ.get("TASK_REFRESH_SECONDS", "30"))
     # A wall screen fetches the floor again every WALL_REFRESH_SECONDS: a call reaches the TV within it.
     WALL_REFRESH_SECONDS = float(os.environ.get("WALL_REFRESH_SECONDS", "10"))
+    # A floor with more machines and output stations than this shows them a page at a time, the next
+    # page at each refresh (what fits a 1920x1080 TV in the wall's type).
+    WALL_TILES_PER_PAGE = int(os.environ.get("WALL_TILES_PER_PAGE", "12"))
     # The reasons a machine can be down for: set on the settings page (stored in the database, where every
     # process and the handheld read them); this is what a plant starts with.
     DOWN_REASONS = "No material, Breakdown, No operator, Quality, Tooling, Other"

@@ -278,3 +278,18 @@ def test_a_held_count_task_lapses_to_the_next_counter(counted):
     assert counts.entries.offer(plant.ole, now + datetime.timedelta(minutes=5)) is None  # held by another
     lapsed = counts.entries.offer(plant.ole, now + datetime.timedelta(minutes=16))
     assert lapsed.id == held.id and lapsed.claimed_by_id == plant.ole.id
+
+
+def test_a_difference_is_valued_where_the_part_has_a_value_and_never_shown_to_a_blind_counter(counted):
+    plant = counted
+    plant.resin_b.unit_value = Decimal("1.85")
+    plant.resin_b.save()
+    count = counts.plan(plant.lead, "locations", locations=["A-01-1"])
+    counts.enter(plant.operator, count.id, "A-01-1", "100", unit=plant.p1.lpn)
+    counts.enter(plant.operator, count.id, "A-01-1", "20", unit=plant.p2.lpn)  # 20 kg short: a recount
+    counts.submit(plant.operator, count.id, "A-01-1")
+    _, lines = counts.view.lines(plant.lea, count.id)
+    assert {line.unit: line.value for line in lines} == {plant.p1.lpn: Decimal("0.00"),
+                                                         plant.p2.lpn: Decimal("-37.00")}
+    _, blind = counts.view.lines(plant.ole, count.id)
+    assert {line.value for line in blind} == {None}

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def shelf(web_plant):
-    """A-01-1 holds 100 kg, 40 kg and 30 kg of resin; a second operator."""
+    """A-01-1 holds 100 kg, 40 kg and 30 kg of resin, worth 1.85 a kg; a second operator."""
     plant = web_plant
+    plant.resin_b.unit_value = Decimal("1.85")
+    plant.resin_b.save()
     plant.pallets = [plant.receive(qty=qty, lot=f"L{n}") for n, qty in enumerate(("100", "40", "30"))]
     for unit in plant.pallets:
         inventory.move(plant.ctx(), unit, "A-01-1")
@@ -113,6 +115,7 @@ def test_a_blind_count_from_plan_to_approval_and_accuracy(browser, live_server, 
     expect(line).to_have_count(1)
     for text in (half.lpn, "40", "20", "-20 kg"):
         expect(line).to_contain_text(text)
+    expect(line.locator("td").last).to_have_text("-37.00")  # 20 kg short at 1.85 a kg
     desk.screenshot(path="/tmp/counts-review-1280.png", full_page=True)
     desk.get_by_role("button", name="Approve and book 1 line").click()
     expect(desk.locator(".alert.ok")).to_contain_text("approved")

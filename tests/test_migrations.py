@@ -1,10 +1,16 @@
 """An existing plant's database upgrades in place on the next start, without losing a row."""
+import uuid
+
+import psycopg2
+import pytest
 from playhouse.migrations import Runner
 
 from staging.domain import inventory
 from staging.domain.inventory import Ctx, ledger
 from staging.store.db import MIGRATIONS, bind, db, migrate, open_database
 from staging.store.models import Location, Unit, User
+
+from .conftest import PG_URL
 
 
 def test_a_database_at_the_first_schema_upgrades_and_keeps_its_rows(database_url):
@@ -42,3 +48,49 @@ def test_the_upgraded_database_works_with_the_domain(database_url):
     assert Unit.get_by_id(unit.id).location.code == "A-01-2"
     assert ledger.verify() == []
     db.close()
+
+
+
+SCHEMA_OF = {
+    "postgres": """SELECT 'column', table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable
+                          || ' ' || coalesce(column_default, '')
+                   FROM information_schema.columns WHERE table_schema = current_schema()
+                   UNION ALL SELECT 'index', indexdef FROM pg_indexes WHERE schemaname = current_schema()
+                   UNION ALL SELECT 'constraint', conrelid::regclass || ' ' || pg_get_constraintdef(oid)
+                   FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+                   UNION ALL SELECT 'row', name FROM schema_migration""",
+    "sqlite": "SELECT type, sql FROM sqlite_master WHERE sql IS NOT NULL "
+              "UNION ALL SELECT 'row', name FROM schema_migration",
+}
+
+
+def _schema(url, engine):
+    bind(open_database(url))
+    migrate()
+    found = sorted(db.execute_sql(SCHEMA_OF[engine]).fetchall())
+    db.close()
+    return [tuple(str(v).replace(url.rsplit("%3D", 1)[-1], "SCHEMA") for v in row) for row in found]
+
+
+@pytest.fixture
+def another_database(database_url, tmp_path):
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'another.db'}"
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    db.close()
+    admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.close()
+
+
+def test_the_tests_copy_of_the_migrated_schema_is_the_migrated_schema(database, database_url, another_database):
+    # Tests start from a copy of a database migrated once (tests/conftest.py): it must be the very schema
+    # the migrations make, or two thousand tests would test something else.
+    engine = "sqlite" if database_url.startswith("sqlite") else "postgres"
+    copied = _schema(database_url, engine)
+    assert copied == _schema(another_database, engine)
+    assert len([row for row in copied if row[0] == "row"]) == len(list(MIGRATIONS.glob("0*.py")))

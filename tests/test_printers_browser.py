@@ -131,3 +131,20 @@ def test_the_fleet_page_on_a_handheld(page, live_server, web_plant, floor_zebra)
     sign_in(page, live_server, "stager1", 360, 640, "/labels/printers")
     expect(page.locator("tr.printer", has_text="Floor Zebra")).to_contain_text("paper out")
     page.screenshot(path="/tmp/floor/printers-fleet-360.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_the_open_fleet_page_follows_a_printer_and_a_keyboard_user_keeps_their_place(
+        page, live_server, web_plant, floor_zebra):
+    zebra = Printer.get(Printer.name == "Floor Zebra")
+    printqueue.check(zebra, answer_timeout=0.5)
+    sign_in(page, live_server, "lead1", 1280, 800, "/labels/printers")
+    state = page.locator("tr.printer", has_text="Floor Zebra").locator(".printer-state")
+    expect(state).to_contain_text("paper out")
+    page.locator(f"#test-{zebra.id}").focus()  # tabbed to its Test label button
+    floor_zebra.set()  # paper back: the next look at the printer (the sender's) finds it ready
+    printqueue.check(zebra, answer_timeout=0.5)
+    expect(state).to_contain_text("ready", timeout=12000)  # no reload: the page fetched the fleet again
+    assert page.evaluate("document.activeElement.id") == f"test-{zebra.id}"
+    page.keyboard.press("Enter")
+    expect(page.locator(".alert.ok")).to_contain_text("Test label on Floor Zebra: sent.")

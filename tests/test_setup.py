@@ -249,6 +249,13 @@ def test_setup_is_for_admins_and_leads_see_locations_and_parts(client, app):
     assert client.get("/setup/locations").status_code == 403
 
 
+def test_a_refused_part_value_comes_back_422_with_the_words_and_the_values(admin_client):
+    response = _post(admin_client, "/setup/parts/new", {"number": "RES-9", "uom": "kg", "unit_value": "-1,5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Value per unit cannot be negative." in html and 'value="-1,5"' in html
+    assert Part.select().count() == 0
+
+
 def test_a_refused_location_form_comes_back_422_with_the_words_and_the_values(admin_client):
     response = _post(admin_client, "/setup/locations/new", {"code": "A 1", "name": "Bin", "kind": "storage"})
     html = response.get_data(as_text=True)
@@ -311,11 +318,30 @@ def test_api_creates_and_patches_locations(api):
 
 def test_api_creates_and_patches_parts(api):
     made = api("POST", "/api/parts", {"number": "RES-1", "revision": "B", "uom": "kg", "gtin": "09501101530003",
-                                      "pack_qty": 1000})
-    assert made.status_code == 201 and made.json["pack_qty"] == 1000
+                                      "pack_qty": 1000, "unit_value": 1.85})
+    assert made.status_code == 201 and made.json["pack_qty"] == 1000 and made.json["unit_value"] == 1.85
     bad = api("PATCH", "/api/parts/RES-1?revision=B", {"gtin": "12345"})
     assert bad.status_code == 422 and "is not valid" in bad.json["detail"]
     ok = api("PATCH", "/api/parts/RES-1?revision=B", {"description": "Resin", "active": False})
     assert ok.status_code == 200 and ok.json["description"] == "Resin" and ok.json["active"] is False
     assert api("PATCH", "/api/parts/RES-1", {"description": "x"}).status_code == 404  # no revision-less RES-1
     assert api("POST", "/api/parts", {"number": "RES-1", "revision": "B"}).status_code == 409
+
+
+def test_a_parts_value_per_unit_from_a_file_a_form_and_the_api_and_refused_in_words(admin, tmp_path):
+    # A German ERP writes 1.234,50; a spreadsheet's cell is a number; a value of 0 is a free part.
+    data = "number;revision;description;uom;gtin;unit_value\nRES-1;B;Resin;kg;;1.234,50\nBOX-1;;Carton;ea;;0\n"
+    report = imports.run(admin, "parts", data.encode(), "parts.csv", locale="de")
+    assert not report.bad
+    assert [(p.number, p.unit_value) for p in Part.select().order_by(Part.number)] == [
+        ("BOX-1", Decimal("0")), ("RES-1", Decimal("1234.5"))]
+    for bad, words in (("-2", "Value per unit cannot be negative."), ("1,2345", "at most 3 decimals"),
+                       ("zwei", "Value per unit must be a number")):
+        with pytest.raises(Invalid, match=words):
+            parts.save(admin, {"number": "RES-1", "revision": "B", "unit_value": bad})
+    assert Part.get(number="RES-1").unit_value == Decimal("1234.5")
+    parts.save(admin, {"number": "RES-1", "revision": "B", "description": "Resin, dried"})  # kept when not given
+    assert Part.get(number="RES-1").unit_value == Decimal("1234.5")
+    parts.save(admin, {"number": "RES-1", "revision": "B", "unit_value": ""})  # given empty: none
+    assert Part.get(number="RES-1").unit_value is None
+    assert "unit_value" in imports.template("parts").splitlines()[0]

@@ -9,9 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from staging.domain.machines import states, upkeep
+from staging.domain import logbook
+from staging.domain.machines import andon, states, upkeep
 from staging.store.models import AndonCall, utcnow
 
+from .plant import loc
 from .test_scan_browser import wedge
 
 pytestmark = pytest.mark.browser
@@ -133,3 +135,20 @@ def test_a_call_raised_while_a_lead_looks_at_the_floor_shows_in_the_header(brows
     expect(lead.locator("#andon-badge")).to_be_hidden()
     andon.call(web_plant.operator, "safety", web_plant.machine, logbook.Calendar.from_config(app.config))
     expect(lead.locator("#andon-badge")).to_have_text("Andon: 1 open", timeout=15000)
+
+
+def test_a_floor_bigger_than_the_tv_goes_round_and_each_page_fits_the_screen(browser, live_server, link, web_plant):
+    for n in range(1, 31):  # with M1 and M2, 32 tiles: three pages of 12
+        loc(f"P{n:02d}", "machine", name=f"Press {n}")
+    states.set_state(web_plant.lead, "P07", "down", "Breakdown")
+    for n in range(3):  # the side column at its fullest: three open calls
+        andon.call(web_plant.operator, "material", f"P0{n + 1}", logbook.Calendar.from_settings(
+            "Early=06:00-14:00,Late=14:00-22:00,Night=22:00-06:00", "Europe/Berlin", 60))
+    tv = browser.new_context(viewport=TV).new_page()
+    tv.goto(link)
+    page_note = tv.locator(".wall-page")
+    for number in (1, 2, 3, 1):  # by itself, a page at each refresh
+        expect(page_note).to_contain_text(f"page {number} of 3")
+        tv.screenshot(path=f"/tmp/floor/wall-page-{number}-1920.png", full_page=True)
+        assert tv.evaluate("document.documentElement.scrollHeight") <= TV["height"], f"page {number} overflows"
+    expect(tv.locator(".wall-calls")).to_contain_text("3 open andon calls")  # on every page

@@ -10,8 +10,9 @@ import pytest
 from staging.domain import logbook
 from staging.domain.machines import andon, states, upkeep
 from staging.domain.people.users import create_token
-from staging.store.models import AndonCall, MaintenanceDone, Screen, utcnow
+from staging.store.models import AndonCall, Location, MaintenanceDone, Screen, utcnow
 
+from .plant import loc
 from .webutil import csrf_token, login
 
 
@@ -175,3 +176,25 @@ def test_a_lead_plans_maintenance_and_adds_a_gauge_with_its_label(client, web_pl
     assert "Oil" in page and "Micrometer" in page and "overdue since 2020-01-31" in page
     label = client.get("/maintenance/tools/GA-2.pdf")
     assert label.status_code == 200 and label.data.startswith(b"%PDF")
+
+
+def test_a_floor_bigger_than_the_tv_goes_round_a_page_at_each_refresh(client, screen, web_plant):
+    for n in range(1, 31):
+        loc(f"P{n:02d}", "machine", name=f"Press {n}")
+    states.set_state(web_plant.lead, "P30", "down", "Breakdown")
+    codes = [m.code for m in Location.select().where(Location.kind.in_(("machine", "output")), Location.active,
+                                                    Location.holds_units).order_by(Location.sort_key, Location.code)]
+    assert 24 < len(codes) <= 36  # three pages of 12
+    seen, page = [], f"/wall/{screen}"
+    for number in (1, 2, 3, 1):
+        html = client.get(page).get_data(as_text=True)
+        tiles = re.findall(r'<span class="tile-head"><b>([^<]+)</b>', html)
+        assert 0 < len(tiles) <= 12 and f"page {number} of 3" in html
+        # The legend counts the whole floor, whatever the page shows.
+        legend = re.search(r'<p class="legend">(.*?)</p>', html, re.S).group(1)
+        assert sum(int(n) for n in re.findall(r'class="st st-\w+">(\d+) ', legend)) == len(codes)
+        seen.append(tiles)
+        page = re.search(r'<main id="wall" hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert seen[0] + seen[1] + seen[2] == codes  # every tile once, in the board's order
+    assert seen[3] == seen[0]  # and round again
+    assert "P30" in seen[2] and "Breakdown" in client.get(f"/wall/{screen}/live?page=2").get_data(as_text=True)

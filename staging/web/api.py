@@ -237,7 +237,8 @@ def _part(part):
     return {"number": part.number, "revision": part.revision, "description": part.description, "uom": part.uom,
             "gtin": part.gtin, "gtins": setup.parts.gtins_of(part),
             "pack_qty": serial.number(part.pack_qty) if part.pack_qty is not None else None,
-            "shelf_life_days": part.shelf_life_days, "active": part.active}
+            "shelf_life_days": part.shelf_life_days, "active": part.active,
+            "unit_value": serial.number(part.unit_value) if part.unit_value is not None else None}
 
 
 @bp.post("/locations")

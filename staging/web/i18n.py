@@ -95,6 +95,11 @@ def tenths(value):
     return "" if value is None else format_decimal(value, format="#,##0.0")
 
 
+def money(value):
+    """An amount in the plant's currency, in the reader's format, with cents: -1,234.50 / -1.234,50."""
+    return "" if value is None else format_decimal(value, format="#,##0.00")
+
+
 # The shifts a plant starts with (config SHIFTS): their names are in the catalogs. A plant's own
 # names show as the plant wrote them; stored logs, URLs and exports keep the name as configured.
 SHIFT_NAMES = (lazy_gettext("Early"), lazy_gettext("Late"), lazy_gettext("Night"))
@@ -121,6 +126,7 @@ def init_app(app):
 
     app.add_template_filter(grouped, "grouped")
     app.add_template_filter(tenths, "tenths")
+    app.add_template_filter(money, "money")
     app.add_template_filter(shift_name, "shift_name")
     app.add_template_filter(shift_label, "shift_label")
     app.add_template_global(LANGUAGES, "LANGUAGES")

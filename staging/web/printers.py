@@ -44,6 +44,9 @@ def _send_in_background():
         printsender.ensure_running(tick=tick, **_timeouts())
 
 
+FLEET_REFRESH_SECONDS = 5  # as the floor board: a printer's state is asked every 10 s while jobs wait
+
+
 # --- the fleet page -------------------------------------------------------------------------------------
 
 @bp.route("/printers", methods=["GET", "POST"])
@@ -64,11 +67,22 @@ def printers():
             return redirect(url_for("labels.printers"), 303)
         except DomainError as err:
             error, status = err, err.status
-    fleet = [{"printer": p, "why": printqueue.reason(p), "waiting": printqueue.waiting(p),
-              "failed": printqueue.failed(p), "sent": printqueue.sent_lately(p)} for p in printing.printers()]
-    return render_template("labels/printers.html", fleet=fleet, error=error,
-                           can_set_up=can(g.user, "set_up_printers"), can_print=can(g.user, "print_labels"),
-                           sizes=labels.LABEL_SIZES, dpis=labels.DPIS, form=request.form), status
+    return render_template("labels/printers.html", error=error, sizes=labels.LABEL_SIZES, dpis=labels.DPIS,
+                           form=request.form, **_fleet()), status
+
+
+@bp.get("/printers/fleet")
+@login_required
+def fleet():
+    """The fleet's part of the page, as it is now (the page fetches it every few seconds)."""
+    return render_template("labels/_fleet.html", **_fleet())
+
+
+def _fleet():
+    rows = [{"printer": p, "why": printqueue.reason(p), "waiting": printqueue.waiting(p),
+             "failed": printqueue.failed(p), "sent": printqueue.sent_lately(p)} for p in printing.printers()]
+    return {"fleet": rows, "refresh": FLEET_REFRESH_SECONDS, "can_set_up": can(g.user, "set_up_printers"),
+            "can_print": can(g.user, "print_labels")}
 
 
 @bp.post("/printers/jobs/<int:job_id>")

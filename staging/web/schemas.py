@@ -227,6 +227,8 @@ class PartFields(Strict):
                              "pallet's) separated by spaces; \"\": none")
     pack_qty: str | StrictFloat | StrictInt | None = Field(None, description="Standard pack quantity")
     shelf_life_days: StrictInt | None = Field(None, ge=1)
+    unit_value: str | StrictFloat | StrictInt | None = Field(
+        None, description="What one unit of measure is worth in the plant's currency (counts value differences)")
     active: bool | None = None
 
 
@@ -248,4 +250,5 @@ class PartOut(BaseModel):
     gtins: list[str] = Field(description="Every GTIN of the part, 14 digits, the main one first")
     pack_qty: float | None
     shelf_life_days: int | None
+    unit_value: float | None
     active: bool

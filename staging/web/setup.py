@@ -195,6 +195,7 @@ def _part_values(part):
     return {"number": part.number, "revision": part.revision, "description": part.description, "uom": part.uom,
             "gtin": " ".join(parts.gtins_of(part)) or part.gtin or "",
             "pack_qty": "" if part.pack_qty is None else part.pack_qty,
+            "unit_value": "" if part.unit_value is None else part.unit_value,
             "shelf_life_days": part.shelf_life_days or "", "active": "yes" if part.active else "no"}
 
 

@@ -30,8 +30,11 @@ def _render(template, token, refusal):
         return refused
     screens.seen(screen)
     view = wall.view(calendar(), current_app.config["FLOOR_HORIZON_HOURS"])
+    # Each poll asks for the page after the one it shows: a floor bigger than the TV goes round.
+    board = wall.page_of(view.board, request.args.get("page", 0, type=int) or 0,
+                         current_app.config["WALL_TILES_PER_PAGE"])
     response = current_app.make_response(render_template(
-        template, screen=screen, token=token, wall=view, board=view.board, safety=view.safety,
+        template, screen=screen, token=token, wall=view, board=board, safety=view.safety,
         overdue=view.overdue_logs, now=view.now, horizon=current_app.config["FLOOR_HORIZON_HOURS"],
         refresh=f'{current_app.config["WALL_REFRESH_SECONDS"]:g}', machine_state_words=states.STATE_WORDS,
         machine_states=view.states,

@@ -12,6 +12,8 @@ from ..errors import NotFound
 from ..people.permissions import can
 from .entries import GONE
 
+CENTS = Decimal("0.01")
+
 
 @dataclass
 class Line:
@@ -27,7 +29,7 @@ class Line:
     variance: Decimal | None
     state: str
     moved: bool = False
-    value: Decimal | None = None  # the difference in money, where the part has a price (none yet: None)
+    value: Decimal | None = None  # the difference in money, where the part has a value per unit
 
 
 def get(count_id):
@@ -48,12 +50,13 @@ def lines(user, count_id, states=None, limit=None, offset=0):
     found = _stored(count, states, limit, offset) + ([] if states else _open(count))
     if not shown:
         for line in found:
-            line.expected = line.variance = None
+            line.expected = line.variance = line.value = None
     return count, found
 
 
 def _stored(count, states, limit, offset=0):
-    query = (CountLine.select(CountLine, Location.code, Unit.lpn, Part.number, Part.revision, Part.uom)
+    query = (CountLine.select(CountLine, Location.code, Unit.lpn, Part.number, Part.revision, Part.uom,
+                              Part.unit_value)
              .join(CountTask).join(Location).switch(CountLine).join(Unit, on=(CountLine.unit == Unit.id),
                                                                     join_type=JOIN.LEFT_OUTER)
              .switch(CountLine).join(Part, on=(CountLine.part == Part.id))
@@ -64,8 +67,10 @@ def _stored(count, states, limit, offset=0):
         query = query.limit(limit).offset(offset)
     rows = []
     for line in query.objects():
+        value = None if line.variance is None or line.unit_value is None else \
+            (line.variance * line.unit_value).quantize(CENTS)
         rows.append(Line(line.code, line.lpn, line.number, line.revision, line.lot, line.uom, line.expected,
-                         line.counted, line.recounted, line.variance, line.state, line.moved))
+                         line.counted, line.recounted, line.variance, line.state, line.moved, value))
     return rows
 
 

@@ -29,6 +29,36 @@ class Wall:
         return sum(self.tasks.values())
 
 
+@dataclass
+class BoardPage:
+    """The tiles of one page of the floor board (machines, then output stations) on a screen nobody
+    scrolls, with the whole floor's counts; `number` is 0-based, `first`..`last` 1-based."""
+    machines: list
+    stations: list
+    counts: dict
+    number: int
+    pages: int
+    first: int
+    last: int
+    tiles: int
+
+    @property
+    def next(self):
+        return (self.number + 1) % self.pages
+
+
+def page_of(board, number, per_page):
+    """Page `number` of the board (any number: it wraps around, so each poll of a TV can ask for the
+    next) with at most `per_page` tiles."""
+    tiles, per_page = len(board.machines) + len(board.stations), max(1, per_page)
+    pages = max(1, -(-tiles // per_page))
+    number = number % pages
+    start, end = number * per_page, min(tiles, (number + 1) * per_page)
+    held = len(board.machines)
+    return BoardPage(board.machines[start:end], board.stations[max(0, start - held):max(0, end - held)],
+                     board.counts, number, pages, start + 1 if tiles else 0, end, tiles)
+
+
 def tasks_waiting():
     return dict(StagingTask.select(StagingTask.machine, fn.COUNT(StagingTask.id))
                 .where(StagingTask.state.in_(WAITING)).group_by(StagingTask.machine).tuples())

@@ -18,7 +18,7 @@ KINDS = {
     "locations": (("code", "name", "kind", "parent", "capacity"), ("active", "sort_order", "holds_units"),
                   lambda user, values, _: locations.save(user, values)),
     "parts": (("number", "revision", "description", "uom", "gtin"), ("pack_qty", "shelf_life_days", "active",
-                                                                    "supersedes"),
+                                                                    "supersedes", "unit_value"),
               lambda user, values, _: parts.save(user, values)),
     "users": (("username", "display_name", "role", "badge"), ("language", "active"),
               lambda user, values, _: people.save(user, values)),
@@ -27,11 +27,13 @@ KINDS = {
 EXAMPLES = {
     "locations": [["WH", "Warehouse", "storage", "", "", "", "", "no"],
                   ["A-01-1", "Rack A bay 1 level 1", "storage", "WH", "2", "yes", "A-01-1", "yes"]],
-    "parts": [["RES-PP-100", "B", "Polypropylene resin", "kg", "09501101530003", "1000", "365", "yes", ""]],
+    "parts": [["RES-PP-100", "B", "Polypropylene resin", "kg", "09501101530003", "1000", "365", "yes", "",
+               "1.85"]],
     "users": [["olga", "Olga Operator", "operator", "B-1001", "en", "yes"]],
     "stock": [["", "RES-PP-100", "B", "1000", "L2401", "A-01-1", "2025-01-15", ""]],
 }
-NUMBERS = {"locations": ("capacity",), "parts": ("pack_qty",), "stock": ("quantity",)}  # read as the file writes
+# Read as the file writes them (a decimal comma, a thousands mark), never as a bare Python number.
+NUMBERS = {"locations": ("capacity",), "parts": ("pack_qty", "unit_value"), "stock": ("quantity",)}
 MAX_BYTES = 32 * 1024 * 1024
 MAX_ROWS = 100_000
 

@@ -14,7 +14,7 @@ from ..quantities import parse_quantity
 from ..words import Words
 from . import audit, fields, part_use
 
-FIELDS = ("number", "revision", "description", "uom", "gtin", "pack_qty", "shelf_life_days", "active")
+FIELDS = ("number", "revision", "description", "uom", "gtin", "pack_qty", "shelf_life_days", "unit_value", "active")
 PART_NUMBER = codes.OWN_CODE
 
 
@@ -106,6 +106,13 @@ def _pack(values, existing):
     return None if "pack_qty" in values or existing is None else existing.pack_qty
 
 
+def _value(values, existing):
+    value = str(values.get("unit_value") or "").strip()
+    if value:
+        return parse_quantity(value, allow_zero=True, what=Words("Value per unit"))
+    return None if "unit_value" in values or existing is None else existing.unit_value
+
+
 def _read(form, values, existing, number):
     """The part's new fields; a refused one is None, its refusal kept in `form` by its field."""
     def keep(name, default):
@@ -117,6 +124,7 @@ def _read(form, values, existing, number):
                          default=keep("uom", "ea")),
         "gtins": form.read("gtin", _gtins, values, existing, number),
         "pack_qty": form.read("pack_qty", _pack, values, existing),
+        "unit_value": form.read("unit_value", _value, values, existing),
         "shelf_life_days": form.read("shelf_life_days", fields.whole, values, "shelf_life_days",
                                      Words("Shelf life (days)"), minimum=1)
         if "shelf_life_days" in values else keep("shelf_life_days", None),

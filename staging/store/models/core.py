@@ -106,6 +106,9 @@ class Part(BaseModel):
     gtin = CharField(max_length=14, null=True, index=True)
     pack_qty = Quantity(null=True)  # standard pack (a full pallet), if the part has one
     shelf_life_days = IntegerField(null=True)
+    # What one unit of measure is worth in the plant's currency, if the plant says: a count's difference
+    # is valued with it.
+    unit_value = Quantity(null=True)
     active = BooleanField(default=True)
     backflush = BooleanField(default=False)  # producing it consumes its bill of material
     # The newer revision of the same part number that replaces this one (None: current).
