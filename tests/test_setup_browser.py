@@ -1,5 +1,7 @@
 """Setting up a new plant in Chromium at a desk (1280x800), by clicking: the checklist, imports from
 CSV files with their previews, a refused row on the screen, the forms' refusals, the tree."""
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
@@ -175,6 +177,14 @@ def test_people_parts_and_range_forms_refuse_on_the_screen(desk, live_server):
     page.fill("input[name=gtin]", "12345")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#refusal")).to_contain_text("GTIN “12345” is not valid")
+    page.fill("input[name=gtin]", "")
+    page.get_by_label("Value per unit (in the plant's currency)").fill("-1,85")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#refusal")).to_contain_text("Value per unit cannot be negative.")
+    page.get_by_label("Value per unit (in the plant's currency)").fill("1,85")  # a decimal comma, as typed
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("body")).to_contain_text("Part RES-1 added.")
+    assert Part.get(Part.number == "RES-1").unit_value == Decimal("1.85")
 
     page.goto(live_server + "/setup/locations/range")
     page.fill("input[name=racks]", "A-B")
