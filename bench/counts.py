@@ -20,6 +20,7 @@ from staging.domain.people.users import create_user
 from staging.store.db import bind, db, migrate, open_database
 from staging.store.models import Count, CountLine, CountTask, Location, Part, Unit, utcnow
 
+from . import data
 from .table import budget, ratio, suite_main
 
 PLAN_BUDGET_S = 2.0
@@ -80,7 +81,7 @@ def run(quick=False, postgres=False):
         rng = random.Random(3)
         lines = 5000 if quick else 10_000
         small, big = _approval_count(lead, part, 100, rng), _approval_count(lead, part, lines, rng)
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder}/counts.db", "SEED_DEMO": False, "SECRET_KEY": "bench"})
+    app = create_app({**data.IN_PROCESS, "DATABASE_URL": f"sqlite:///{folder}/counts.db"})
     client = app.test_client()
     token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
     client.post("/login", data={"username": "benchlead", "password": PASSWORD, "csrf_token": token})

@@ -29,6 +29,13 @@ SIZES = {"quick": dict(units=10_000, entries=100_000, work_orders=200),
          "tasks-500k": dict(units=500_000, entries=500_000, work_orders=400, machine_count=50, open_orders=200)}
 
 
+# An app in the bench's own process: no background jobs (printers, tasks, events). They run on the
+# database bound at the time, and the bench binds one plant after another in this process; the
+# requests' own cost is what these suites measure (scanmove and keystroke run the app as `make run`).
+IN_PROCESS = {"SEED_DEMO": False, "SECRET_KEY": "bench", "PRINT_SENDER_SECONDS": 0, "TASK_REFRESH_SECONDS": 0,
+              "WEBHOOK_POLL_SECONDS": 0}
+
+
 def open_url(url):
     return open_database(url)
 

@@ -18,6 +18,7 @@ from staging.domain.people import users
 from staging.store.db import bind, db, open_database
 from staging.store.models import Location, Part, Unit, utcnow
 
+from . import data
 from .plantgen import _bulk
 from .table import ratio, suite_main
 
@@ -28,7 +29,7 @@ BUDGET = 2.0
 
 def _client(path, extra_bins):
     url = f"sqlite:///{path}"
-    app = create_app({"DATABASE_URL": url, "SEED_DEMO": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": True})
+    app = create_app({**data.IN_PROCESS, "DATABASE_URL": url, "SEED_DEMO": True, "WTF_CSRF_ENABLED": True})
     with app.app_context():
         bind(open_database(url))
         first_start.prepare(app.config, echo=lambda *_: None)  # migrate, the admin, the demo plant

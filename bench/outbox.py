@@ -63,8 +63,7 @@ def engine_rows(quick, postgres):
     slices, per_slice = (6, 30) if quick else (12, 50)
     engine = "postgres" if postgres else "sqlite"
     with data.plant(quick=True, postgres=postgres) as url:
-        app = create_app({"TESTING": False, "DATABASE_URL": url, "SECRET_KEY": "bench", "SEED_DEMO": False,
-                          "API_CONCURRENCY": 0, "TASK_REFRESH_SECONDS": 0})
+        app = create_app({**data.IN_PROCESS, "TESTING": False, "DATABASE_URL": url, "API_CONCURRENCY": 0})
         bind(data.open_url(url))
         migrate()
         with db.connection_context():

@@ -40,7 +40,7 @@ def signed_in_client(url):
         lpn = inventory.receive(Ctx(user), part, "100", "B01-02").unit.lpn
         for i in range(20):
             inventory.move(Ctx(user), lpn, "B01-03" if i % 2 == 0 else "B01-02")
-    app = create_app({"DATABASE_URL": url, "SEED_DEMO": False, "SECRET_KEY": "bench"})
+    app = create_app({**data.IN_PROCESS, "DATABASE_URL": url})
     client = app.test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
     response = client.post("/login", data={"username": "benchlead", "password": PASSWORD, "csrf_token": token})

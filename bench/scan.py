@@ -76,7 +76,7 @@ def run(quick=False, postgres=False):
                 codes.register(Location.create(code=code, name=code, kind="storage", sort_key=code), code)
             part = Part.select().first()
             lpn = inventory.receive(Ctx(user), part, "10", "BENCH-A").unit.lpn
-        app = create_app({"DATABASE_URL": url, "SEED_DEMO": False, "SECRET_KEY": "bench"})
+        app = create_app({**data.IN_PROCESS, "DATABASE_URL": url})
         client = app.test_client()
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
         assert client.post("/login", data={"username": "benchscan", "password": "password-123",

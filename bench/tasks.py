@@ -55,7 +55,7 @@ def prepare(url):
         units, live = Unit.select().count(), StagingTask.select().where(StagingTask.state.in_(tasks.LIVE)).count()
         movers = [lpn for (lpn,) in Unit.select(Unit.lpn).join(Location, on=(Unit.location == Location.id))
                   .where(Unit.status == "stock", Location.kind == "storage").order_by(Unit.id).limit(50).tuples()]
-    app = create_app({"DATABASE_URL": url, "SEED_DEMO": False, "SECRET_KEY": "bench", "TASK_REFRESH_SECONDS": 0})
+    app = create_app({**data.IN_PROCESS, "DATABASE_URL": url})
     client = app.test_client()
     token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
     assert client.post("/login", data={"username": "benchop", "password": PASSWORD,

@@ -54,7 +54,7 @@ def _client(url):
     migrate()
     with db.connection_context():
         token = _furnish()
-    app = create_app({"DATABASE_URL": url, "SEED_DEMO": False, "SECRET_KEY": "bench"})
+    app = create_app({**data.IN_PROCESS, "DATABASE_URL": url})
     client = app.test_client()
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
     response = client.post("/login", data={"username": "benchlead", "password": PASSWORD, "csrf_token": csrf})

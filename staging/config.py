@@ -100,7 +100,7 @@ class Config:
     # process delivers them. A failed delivery is tried again after these pauses in seconds (the last
     # repeats), for WEBHOOK_DEAD_AFTER_HOURS, then the event goes to the webhook's dead list. A
     # receiver must answer within WEBHOOK_TIMEOUT seconds. The thread looks for new events every
-    # WEBHOOK_POLL_SECONDS.
+    # WEBHOOK_POLL_SECONDS (0: no delivery thread in this process; another process delivers).
     WEBHOOK_RETRY_SCHEDULE = os.environ.get("WEBHOOK_RETRY_SCHEDULE", "5,30,120,600,1800,3600")
     WEBHOOK_DEAD_AFTER_HOURS = float(os.environ.get("WEBHOOK_DEAD_AFTER_HOURS", "24"))
     WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))

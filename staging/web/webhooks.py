@@ -23,7 +23,9 @@ def register(app):
     def _deliver_in_background():
         # Every app process delivers; tests (TESTING) start the thread themselves, or ask for it
         # (EVENT_DELIVERY_IN_TESTS) and stop it with worker.stop().
-        if not current_app.testing or current_app.config.get("EVENT_DELIVERY_IN_TESTS"):
+        config = current_app.config
+        wanted = not current_app.testing or config.get("EVENT_DELIVERY_IN_TESTS")
+        if wanted and config.get("WEBHOOK_POLL_SECONDS", 0.25):
             worker.ensure_running(lambda: Rules.from_config(current_app.config))
 
     @app.teardown_request
