@@ -1,6 +1,7 @@
 """Fixtures: a temporary SQLite file per test (WAL, as in production), the same domain tests on
 the real PostgreSQL server (a fresh schema per test), a Flask app and client, a live server
 for Chromium, and the test plant in either (`plant` for the domain, `web_plant` for the app)."""
+import contextlib
 import os
 import shutil
 import threading
@@ -77,45 +78,47 @@ def migrated_sqlite_url(tmp_path, template):
     return sqlite_url(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def migration_script(pg_url):
-    """The statements migrating an empty PostgreSQL schema runs, with their values in place."""
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = psycopg2.connect(pg_url)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in pg_url else "?"
-    database = open_database(f"{pg_url}{sep}options=-csearch_path%3D{schema}")
-    ran = []
-    execute = database.execute_sql
-
-    def recording(sql, params=None):
-        if not sql.lstrip().upper().startswith(("SELECT", "SHOW", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
-                                                "RELEASE")):
-            ran.append(admin.cursor().mogrify(sql, params).decode())
-        return execute(sql, params)
-
-    database.execute_sql = recording
-    bind(database)
-    migrate()
-    database.close()
-    admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.close()
-    return ";\n".join(ran)
-
-
-@pytest.fixture
-def pg_schema_url(pg_url):
+@contextlib.contextmanager
+def fresh_schema(pg_url):
     """A URL whose connections live in a fresh schema, dropped afterwards."""
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = psycopg2.connect(pg_url)
     admin.autocommit = True
     admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
     sep = "&" if "?" in pg_url else "?"
-    yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
-    db.close()
-    admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.close()
+    try:
+        yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        db.close()
+        admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def migration_script(pg_url):
+    """The statements migrating an empty PostgreSQL schema runs, with their values in place."""
+    ran, quoting = [], psycopg2.connect(pg_url)
+    with fresh_schema(pg_url) as url:
+        database = open_database(url)
+        execute = database.execute_sql
+
+        def recording(sql, params=None):
+            if not sql.lstrip().upper().startswith(("SELECT", "SHOW", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT",
+                                                    "RELEASE")):
+                ran.append(quoting.cursor().mogrify(sql, params).decode())
+            return execute(sql, params)
+
+        database.execute_sql = recording
+        bind(database)
+        migrate()
+    quoting.close()
+    return ";\n".join(ran)
+
+
+@pytest.fixture
+def pg_schema_url(pg_url):
+    with fresh_schema(pg_url) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

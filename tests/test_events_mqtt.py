@@ -4,9 +4,12 @@ cursor moves, and a broker out of reach gets everything once it is back."""
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -187,3 +190,16 @@ def test_a_broker_out_of_reach_gets_everything_once_back(plant, prefix, listener
     ids = [p["id"] for _, p in listener.heard]
     assert ids[0] == first[0] and set(ids) == set(first + later)  # QoS 1: at least once, none lost
     assert Webhook.get(Webhook.kind == "mqtt").failing_since is None
+
+
+def test_an_app_process_loads_the_mqtt_client_and_the_gs1_parser_only_when_needed(tmp_path):
+    # Every worker of every plant would carry them (6 MB for MQTT and TLS, 17 MB of GS1 tables), for a
+    # broker most never have and GS1 labels a worker may never scan.
+    config = {"DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "SECRET_KEY": "x", "SEED_DEMO": False}
+    probe = (f"import sys; from staging import create_app; from staging.domain import codes; "
+             f"app = create_app({config!r}); app.test_client().get('/login'); codes.parse_gs1('P000123'); "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'paho', 'biip'})); "
+             "codes.parse_gs1('(01)09501101530003(10)L1'); print('biip' in sys.modules)")
+    child = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parent.parent)
+    assert child.stdout.split() == ["[]", "True"]

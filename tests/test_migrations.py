@@ -1,7 +1,4 @@
 """An existing plant's database upgrades in place on the next start, without losing a row."""
-import uuid
-
-import psycopg2
 import pytest
 from playhouse.migrations import Runner
 
@@ -10,7 +7,7 @@ from staging.domain.inventory import Ctx, ledger
 from staging.store.db import MIGRATIONS, bind, db, migrate, open_database
 from staging.store.models import Location, Unit, User
 
-from .conftest import PG_URL
+from .conftest import PG_URL, fresh_schema
 
 
 def test_a_database_at_the_first_schema_upgrades_and_keeps_its_rows(database_url):
@@ -77,14 +74,8 @@ def another_database(database_url, tmp_path):
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'another.db'}"
         return
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    db.close()
-    admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.close()
+    with fresh_schema(PG_URL) as url:
+        yield url
 
 
 def test_the_tests_copy_of_the_migrated_schema_is_the_migrated_schema(database, database_url, another_database):

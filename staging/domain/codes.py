@@ -6,9 +6,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from biip import ParseError
-from biip import parse as parse_element_string
-from biip.gs1_messages import GS1Message
 from peewee import JOIN
 from stdnum import ean
 
@@ -250,13 +247,18 @@ def parse_gs1(text):
     Pure parsing; resolve() looks up the part and unit."""
     raw = text.strip()
     marked = raw[:3] in SYMBOLOGY_IDS or GS in raw
+    if not raw.startswith("("):
+        body = raw[3:] if raw[:3] in SYMBOLOGY_IDS else raw
+        if not body.isdigit() and not marked and not _GS1_START.match(body):
+            return None  # plain text of ours, not a GS1 string
+    # Imported at the first GS1 code: its tables take 17 MB in every worker of a plant that has none.
+    from biip import ParseError
+    from biip import parse as parse_element_string
+    from biip.gs1_messages import GS1Message
     try:
         if raw.startswith("("):
             message = GS1Message.parse_hri(raw)
         else:
-            body = raw[3:] if raw[:3] in SYMBOLOGY_IDS else raw
-            if not body.isdigit() and not marked and not _GS1_START.match(body):
-                return None  # plain text of ours, not a GS1 string
             message = parse_element_string(raw).gs1_message
     except (ParseError, ValueError):
         return None

@@ -1,6 +1,7 @@
 """Web security at one place: CSRF for every state-changing request made with a session cookie
 (bearer-token calls are exempt: a browser never adds that header by itself, so a forged request
 cannot carry one), and the security headers of every response."""
+import functools
 import inspect
 from urllib.parse import urlsplit
 
@@ -54,8 +55,14 @@ def _depth(value):
 def _takes_json():
     """Whether this request's API view reads a JSON body (spectree hands it the parsed `json`)."""
     view = current_app.view_functions.get(request.endpoint)
+    return view is not None and _reads_json(view)
+
+
+@functools.cache
+def _reads_json(view):
+    # Asked on every API write: inspect.signature unwraps the view's decorators each time.
     try:
-        return view is not None and "json" in inspect.signature(view).parameters
+        return "json" in inspect.signature(view).parameters
     except (TypeError, ValueError):
         return False
 

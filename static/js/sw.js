@@ -24,10 +24,13 @@ function here(path) { return new URL(path, self.location.href).href; }
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    // The files of this version, fetched past the HTTP cache, and the page as it is now.
-    var shell = fetch(new Request(SHELL, {cache: "reload", credentials: "same-origin"})).then(function (res) {
-      if (res.ok && !res.redirected) return cache.put(SHELL, res);
-    });
+    // The files of this version, fetched past the HTTP cache, and the page as it is now. Signed out,
+    // the page redirects to the sign-in page: not followed, since loading that page gives the browser
+    // a new session cookie, which would replace the one the page's own badge scan is about to use.
+    var shell = fetch(new Request(SHELL, {cache: "reload", credentials: "same-origin", redirect: "manual"}))
+      .then(function (res) {
+        if (res.ok && !res.redirected) return cache.put(SHELL, res);
+      });
     return Promise.all([shell].concat(STATIC.map(function (path) {
       return fetch(new Request(here(path), {cache: "reload"})).then(function (res) {
         if (res.ok) return cache.put(here(path), res);

@@ -9,8 +9,6 @@ import time
 import uuid
 from urllib.parse import quote, unquote, urlsplit
 
-import paho.mqtt.client as mqtt
-
 from . import signing
 
 CONTENT_TYPE = "application/cloudevents+json"
@@ -124,6 +122,10 @@ class MqttSender:
     """Publishes at QoS 1 and counts an event delivered only when the broker has acknowledged it."""
 
     def __init__(self, target, timeout):
+        # Imported here: only a plant with MQTT_URL publishes, and every app process would carry the
+        # client (6 MB) otherwise.
+        import paho.mqtt.client as mqtt
+
         self.target, self.timeout = target, timeout
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
                                   client_id=f"staging-{uuid.uuid4().hex[:12]}", protocol=mqtt.MQTTv311)

@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from biip.sscc import Sscc
 from peewee import JOIN
 from stdnum import ean
 
@@ -130,6 +129,8 @@ def make_sscc(extension, prefix, serial):
 
 def valid_sscc(value):
     """The SSCC if its check digit is right (biip checks it), else None."""
+    from biip.sscc import Sscc  # imported when first needed, as in domain/codes.py
+
     try:
         return Sscc.parse(str(value)).value
     except Exception:  # biip's ParseError: wrong length, not digits, wrong check digit
