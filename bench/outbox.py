@@ -60,7 +60,7 @@ def _work(count):
 
 
 def engine_rows(quick, postgres):
-    slices, per_slice = (6, 30) if quick else (12, 50)
+    slices, per_slice = (6, 30) if quick else (24, 50)  # the cost is a few per cent: many turns to see it
     engine = "postgres" if postgres else "sqlite"
     with data.plant(quick=True, postgres=postgres) as url:
         app = create_app({**data.IN_PROCESS, "TESTING": False, "DATABASE_URL": url, "API_CONCURRENCY": 0})
