@@ -3,6 +3,7 @@ event arrives signed, a receiver that was down gets everything once it is back, 
 the horizon go to the dead list and come back on replay, two delivery threads never send one event
 at once, and a new thread (a restart) picks up where the last one stopped."""
 import json
+import os
 import time
 
 import pytest
@@ -165,6 +166,41 @@ def test_the_background_thread_delivers_and_stops(admin, receiver):
     finally:
         worker.stop()
     assert not job.thread.is_alive()
+
+
+def test_a_write_wakes_the_delivery_only_where_there_is_somewhere_to_deliver(admin, receiver):
+    # A plant without webhooks must not pay a delivery round (a connection of its own) for every
+    # API move; one with a webhook gets each event at once, not at the next poll.
+    rounds = []
+
+    class Counting(worker.Deliverer):
+        def run_once(self):
+            rounds.append(self.delivering)
+            return super().run_once()
+
+    slow_poll = Rules(**{**FAST, "poll_seconds": 30})
+    job = worker._DELIVERERS.running.setdefault(os.getpid(), Counting(slow_poll).start())
+    try:
+        assert wait(lambda: len(rounds) == 1 and not job.delivering)
+        for _ in range(5):
+            worker.wake()
+        time.sleep(0.3)
+        assert len(rounds) == 1  # nobody to deliver to: the writes woke nothing
+        subscriptions.add(admin, receiver.url, [])
+        job.wake()  # what the next poll would do
+        assert wait(lambda: len(rounds) == 2 and job.delivering)
+        [key] = emit(1)
+        worker.wake()  # the write's own wake, long before the next poll
+        assert receiver.wait_for(lambda r: [e["id"] for e in r.delivered()] == [key])
+    finally:
+        worker.stop()
+
+
+def wait(condition, seconds=5):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
 
 
 def test_only_admins_manage_webhooks(plant, receiver):

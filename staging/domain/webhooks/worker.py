@@ -25,6 +25,10 @@ class Deliverer(Job):
         self.mqtt = MqttTarget(rules.mqtt_url) if rules.mqtt_url else None
         self.mqtt_ready = False
         self.senders = {}  # subscription id -> (url, secret, sender)
+        # Whether the last round found a subscription this process delivers to. Without one, a write
+        # does not wake the thread: a round costs a connection of its own, which would double an API
+        # move's cost in a plant with no webhooks; the next poll finds a new subscription anyway.
+        self.delivering = True
 
     def _sender(self, sub):
         known = self.senders.get(sub.id)
@@ -52,10 +56,11 @@ class Deliverer(Job):
         with db.connection_context():
             if self.mqtt and not self.mqtt_ready:
                 self._ensure_mqtt()
-            sent, now = 0, utcnow()
+            sent, now, delivering = 0, utcnow(), False
             for sub in Webhook.select().where(Webhook.active == True).order_by(Webhook.id):  # noqa: E712
                 if sub.kind == "mqtt" and (self.mqtt is None or sub.url != self.mqtt.shown):
                     continue  # another broker, or none configured in this process
+                delivering = True
                 if sub.claimed_until and sub.claimed_until > now and sub.claimed_by != self.holder:
                     continue
                 if not delivery.has_work(sub, now):
@@ -67,6 +72,7 @@ class Deliverer(Job):
                     sent += delivery.run(claimed, self._sender(claimed), self.holder, self.rules) or 0
                 finally:
                     delivery.release(sub.id, self.holder)
+            self.delivering = delivering
             return sent
 
     def pause(self):
@@ -94,5 +100,5 @@ def wake():
     """A request of this process may have committed events: look now rather than at the next poll
     (events written by other processes wait at most WEBHOOK_POLL_SECONDS)."""
     job = _DELIVERERS.current()
-    if job is not None:
+    if job is not None and job.delivering:
         job.wake()
