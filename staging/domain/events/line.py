@@ -2,16 +2,7 @@
 called, maintenance or a calibration done. Written by the code that makes the change, inside its
 transaction, so an MES, an OEE system or the plant's Unified Namespace hears the line as the
 logbook does."""
-from ..quantities import fmt_qty
-
-
-def _number(qty):
-    text = fmt_qty(qty)
-    return int(text) if "." not in text else float(text)
-
-
-def _iso(value):
-    return value.isoformat(timespec="seconds") + "Z" if value else None
+from .planning import _iso, _number
 
 
 def machine_state_event(machine, state, reason, since, was, user, device=None):
