@@ -1,31 +1,50 @@
 """Lookups inside a verb's transaction: the unit (locked), a location, a work order, and the
 checks that the unit is where the operator believed and that a location can take it."""
+import functools
+
 from peewee import JOIN
 
-from ...store.db import Prepared, is_postgres, locked
+from ...store.db import Prepared, db, is_postgres, locked
 from ...store.models import Entry, Location, Part, Sequence, Unit, WorkOrder
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
 from ..words import Words
 from . import whereabouts
 
-_UNIT = Prepared(lambda unit_id: (
-    Unit.select(Unit, Part, Location, WorkOrder).join(Part).switch(Unit)
-    .join(Location, JOIN.LEFT_OUTER).switch(Unit).join(WorkOrder, JOIN.LEFT_OUTER)
-    .where(Unit.id == unit_id)))
-_LOCK_UNIT = Prepared(lambda unit_id: Unit.select(Unit.id).where(Unit.id == unit_id).for_update())
+
+def _unit_with_part_and_place(unit_id):
+    return (Unit.select(Unit, Part, Location).join(Part).switch(Unit)
+            .join(Location, JOIN.LEFT_OUTER).where(Unit.id == unit_id))
+
+
+_UNIT = Prepared(_unit_with_part_and_place)
+
+
+@functools.cache
+def _locked_unit_sql():
+    """PostgreSQL: the same SELECT, its unit row locked in a subquery of its own. A joined SELECT ...
+    FOR UPDATE that waited for another mover re-checks only the locked row: its outer-joined
+    location came back NULL (the ledger then said the pallet came from nowhere). Locked in the
+    subquery, the newest row comes out first and is joined after, in one round trip."""
+    query = _unit_with_part_and_place(0)
+    sql, _ = query.sql()
+    source = 'FROM "unit" AS "t1"'
+    assert source in sql, sql
+    return query, sql.replace(source, 'FROM (SELECT * FROM "unit" WHERE "id" = %s FOR UPDATE) AS "t1"', 1)
+
+
+def _locked_unit(unit_id):
+    query, sql = _locked_unit_sql()
+    return query._get_cursor_wrapper(db.execute_sql(sql, [unit_id, unit_id]))
 
 
 def _unit(ref, lock=True):
     """The unit named by an LPN (or any of its barcodes), locked for this transaction, with its
-    part, location and work order in the same query (the verbs and the answer need them)."""
+    part and location in the same query (the verbs and the answer need them; its work order, which
+    most pallets in stock have none of, only when asked for)."""
     unit_id = ref.id if isinstance(ref, Unit) else codes.unit_id(ref)
-    if unit_id and lock and is_postgres():
-        # Lock first, then read. A joined SELECT ... FOR UPDATE that waited for another mover
-        # re-checks only the locked row: its outer-joined location came back NULL (the ledger
-        # then said the pallet came from nowhere). A new statement sees the committed row whole.
-        list(_LOCK_UNIT(unit_id))
-    unit = next(iter(_UNIT(unit_id)), None) if unit_id else None
+    found = _locked_unit if lock and is_postgres() else _UNIT
+    unit = next(iter(found(unit_id)), None) if unit_id else None
     if unit is None:
         raise NotFound("No pallet or tote with the code “{code}”.", code=codes.shown(ref))
     if unit.status == "empty":
