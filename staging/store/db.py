@@ -293,6 +293,26 @@ def _marker(value, n):
     return -(10 ** 12) - n if isinstance(value, int) else f"\x00prepared-{n}"
 
 
+class Rows:
+    """Peewee's cursor wrapper for a compiled SELECT's results, its reading of the result's columns
+    learnt once: peewee works out again for every cursor which column goes to which model of a
+    join (about 0.3 ms for the unit with its part and location), though the statement is the same."""
+
+    def __init__(self, query):
+        self.query, self.shape = query, None
+
+    def __call__(self, cursor):
+        rows = self.query._get_cursor_wrapper(cursor)
+        if self.shape is None:
+            before = dict(vars(rows))
+            rows.initialize()
+            self.shape = {k: v for k, v in vars(rows).items() if k not in before or before[k] is not v}
+        else:
+            rows.__dict__.update(self.shape)
+        rows.initialized = True
+        return rows
+
+
 class Prepared:
     """A SELECT built by `build(*markers)` once per engine and argument count, then run with the
     call's arguments in the markers' places. Returns peewee's cursor wrapper (model instances)."""
@@ -307,12 +327,12 @@ class Prepared:
             markers = [_marker(a, n) for n, a in enumerate(args)]
             query = self.build(*markers)
             sql, params = query.sql()
-            hit = self.compiled[key] = (query, sql, params, [params.index(m) for m in markers])
-        query, sql, params, slots = hit
+            hit = self.compiled[key] = (Rows(query), sql, params, [params.index(m) for m in markers])
+        rows, sql, params, slots = hit
         params = list(params)
         for slot, value in zip(slots, args):
             params[slot] = value
-        return query._get_cursor_wrapper(db.execute_sql(sql, params))
+        return rows(db.execute_sql(sql, params))
 
 
 _WRITES = {}

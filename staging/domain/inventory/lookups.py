@@ -4,7 +4,7 @@ import functools
 
 from peewee import JOIN
 
-from ...store.db import Prepared, db, is_postgres, locked
+from ...store.db import Prepared, Rows, db, is_postgres, locked
 from ...store.models import Entry, Location, Part, Sequence, Unit, WorkOrder
 from .. import codes
 from ..errors import Conflict, Invalid, NotFound
@@ -30,12 +30,12 @@ def _locked_unit_sql():
     sql, _ = query.sql()
     source = 'FROM "unit" AS "t1"'
     assert source in sql, sql
-    return query, sql.replace(source, 'FROM (SELECT * FROM "unit" WHERE "id" = %s FOR UPDATE) AS "t1"', 1)
+    return Rows(query), sql.replace(source, 'FROM (SELECT * FROM "unit" WHERE "id" = %s FOR UPDATE) AS "t1"', 1)
 
 
 def _locked_unit(unit_id):
-    query, sql = _locked_unit_sql()
-    return query._get_cursor_wrapper(db.execute_sql(sql, [unit_id, unit_id]))
+    rows, sql = _locked_unit_sql()
+    return rows(db.execute_sql(sql, [unit_id, unit_id]))
 
 
 def _unit(ref, lock=True):
