@@ -47,3 +47,27 @@ class Plant:
 
     def receive(self, part=None, qty="100", lot="L1", at=None):
         return inventory.receive(self.ctx("stager"), part or self.resin_b, qty, at, lot=lot).unit
+
+
+def until_a_lock_is_waited_for(postgres_url, application_name=None, seconds=30):
+    """PostgreSQL: return once a session (of `application_name`, if given) waits on a lock, or after
+    `seconds`. A test that holds a row while the app's move runs into it goes on from there: a fixed
+    sleep is too short on a busy machine, and then the test proves nothing (or fails by chance)."""
+    import time
+
+    import psycopg2
+    watcher = psycopg2.connect(postgres_url)
+    watcher.autocommit = True
+    query = "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    if application_name:
+        query += " AND application_name = %(name)s"
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            cursor = watcher.cursor()
+            cursor.execute(query, {"name": application_name})
+            if cursor.fetchall():
+                return
+            time.sleep(0.02)
+    finally:
+        watcher.close()

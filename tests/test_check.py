@@ -7,17 +7,31 @@ from decimal import Decimal
 import pytest
 from peewee import fn
 
-from staging.domain import inventory, promises, tasks, workorders
+from staging.domain import inventory, logbook, promises, tasks, workorders
+from staging.domain.machines import andon
+from staging.domain.machines import states as machine_states
 from staging.domain.promises import events as event_promise
-from staging.domain.promises import genealogy
-from staging.store.models import Entry, Event, Genealogy, LineSidePlace, StagingTask, Unit, WorkOrder, WorkOrderTotals
+from staging.domain.promises import genealogy, line_events
+from staging.store.models import (
+    AndonCall,
+    Entry,
+    Event,
+    Genealogy,
+    LineSidePlace,
+    MachineState,
+    Setting,
+    StagingTask,
+    Unit,
+    WorkOrder,
+    WorkOrderTotals,
+)
 
 from .plant import loc
 
 RULES = tasks.Rules()
 PROMISES = ("andon_calls", "barcodes", "closed_orders", "counts", "events", "genealogy", "kanban_calls",
-            "logbooks", "machine_states", "open_tasks", "own_output", "print_jobs", "stock_ledger", "upkeep",
-            "wall_screens", "webhook_deliveries", "work_order_totals")
+            "line_events", "logbooks", "machine_states", "open_tasks", "own_output", "print_jobs", "stock_ledger",
+            "upkeep", "wall_screens", "webhook_deliveries", "work_order_totals")
 
 
 def run(runner):
@@ -286,6 +300,65 @@ def test_ledger_rows_from_before_the_outbox_owe_no_event(plant):
     assert event_promise.broken() == []
     Event.delete().execute()
     assert event_promise.broken() == [f"ledger entry {moved.id} (move of {old.lpn}): no event announces it"]
+
+
+CALENDAR = logbook.Calendar.from_settings("Early=06:00-14:00,Late=14:00-22:00", "Europe/Berlin")
+
+
+def the_line_at_work(plant):
+    """M1 goes down and runs again; a safety call at M1 is answered and closed, a quality call only
+    raised. Returns (the down state, the closed call, the open call)."""
+    operator, lead = plant.ctx().user, plant.lead
+    machine_states.set_state(operator, "M1", "down", "Breakdown")
+    down = MachineState.select().order_by(MachineState.id.desc()).get()
+    machine_states.set_state(operator, "M1", "running")
+    closed = andon.call(operator, "safety", "M1", CALENDAR)
+    andon.close(lead, closed.id, "guard refitted", CALENDAR)
+    waiting = andon.call(operator, "quality", "M1", CALENDAR)
+    return down, closed, waiting
+
+
+def test_check_names_a_machine_state_and_an_andon_step_whose_event_is_missing(runner, floor):
+    down, closed, _ = the_line_at_work(floor)
+    assert run(runner)[0] == 0
+    Event.delete().where((Event.type == "andon.acknowledged")
+                         | ((Event.type == "machine.state_changed") & (Event.time == down.since))).execute()
+    code, output = run(runner)
+    assert code == 1, output
+    assert f"line_events: machine state {down.id} (M1 down): no machine.state_changed event announces it" in output
+    assert (f"line_events: andon call {closed.id} (safety at M1) acknowledged: no andon.acknowledged event "
+            "announces it") in output
+
+
+def test_the_line_events_promise_names_planted_rows_on_both_databases(plant):
+    down, closed, waiting = the_line_at_work(plant)
+    assert line_events.broken() == []
+    Event.delete().where(Event.type.in_(("andon.called", "andon.closed"))).execute()
+    sneaked = MachineState.create(machine=plant.machine, state="idle", by=plant.lead)  # written past set_state
+    assert line_events.broken() == [
+        f"machine state {sneaked.id} (M1 idle): no machine.state_changed event announces it",
+        f"andon call {closed.id} (safety at M1) called: no andon.called event announces it",
+        f"andon call {waiting.id} (quality at M1) called: no andon.called event announces it",
+        f"andon call {closed.id} (safety at M1) closed: no andon.closed event announces it"]
+
+
+def test_states_and_calls_from_before_the_line_events_owe_none(plant):
+    """A plant upgraded to the line's events: its earlier states and calls have none, and check does
+    not ask for them (migration 0040 notes where the events begin)."""
+    _, closed, waiting = the_line_at_work(plant)
+    Event.delete().where(Event.type.startswith("machine.") | Event.type.startswith("andon.")).execute()
+    for name, model in ((line_events.SINCE_STATE, MachineState), (line_events.SINCE_CALL, AndonCall)):
+        last = str(model.select(fn.MAX(model.id)).scalar())
+        Setting.insert(name=name, value=last).on_conflict(
+            conflict_target=[Setting.name], update={Setting.value: last}).execute()
+    assert line_events.broken() == []
+    machine_states.set_state(plant.ctx().user, "M1", "changeover")
+    andon.acknowledge(plant.lead, waiting.id)  # a call from before: its later steps owe nothing either
+    assert line_events.broken() == []
+    Event.delete().where(Event.type == "machine.state_changed").execute()
+    now = MachineState.select().order_by(MachineState.id.desc()).get()
+    assert line_events.broken() == [f"machine state {now.id} (M1 changeover): no machine.state_changed event "
+                                    "announces it"]
 
 
 def test_check_names_a_count_row_its_count_does_not_explain(runner, floor):

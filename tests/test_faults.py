@@ -14,6 +14,7 @@ from staging.domain.people.users import create_token
 from staging.store.db import db, migrate
 from staging.store.models import Entry, Unit
 
+from .plant import until_a_lock_is_waited_for
 from .webutil import csrf_token, login
 
 
@@ -85,21 +86,6 @@ def _terminate(pg_url, name):
     return killed
 
 
-def _wait_until_blocked(pg_url, name, seconds=30):
-    """Until the app's connection waits on the held row: on a busy machine that may take a while."""
-    admin = psycopg2.connect(pg_url)
-    admin.autocommit = True
-    cursor = admin.cursor()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE application_name = %s AND wait_event_type = 'Lock'",
-                       (name,))
-        if cursor.fetchall():
-            break
-        time.sleep(0.05)
-    admin.close()
-
-
 def test_a_dropped_postgresql_connection_is_retried_once_when_nothing_was_committed(pg_app, pg_url):
     app, name, unit, token = pg_app
     # Hold the unit's row, so the move waits inside its transaction, then drop the app's connections.
@@ -115,7 +101,7 @@ def test_a_dropped_postgresql_connection_is_retried_once_when_nothing_was_commit
 
     thread = threading.Thread(target=move)
     thread.start()
-    _wait_until_blocked(pg_url, name)
+    until_a_lock_is_waited_for(pg_url, name)
     assert _terminate(pg_url, name) >= 1
     time.sleep(0.5)
     blocker.rollback()  # the retried move may now go on

@@ -9,6 +9,8 @@ from staging.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from staging.domain.inventory import ledger
 from staging.store.models import Entry, Scan, Unit
 
+from .plant import until_a_lock_is_waited_for
+
 
 def entries():
     return Entry.select().count()
@@ -327,22 +329,6 @@ def test_the_same_scan_sent_twice_at_once_records_once(plant, database):
     assert Entry.select().where(Entry.unit == unit.id, Entry.kind == "move").count() == 1
 
 
-def _until_a_lock_is_waited_for(database_url, seconds=30):
-    import time
-
-    import psycopg2
-    watcher = psycopg2.connect(database_url)
-    watcher.autocommit = True
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        cursor = watcher.cursor()
-        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        if cursor.fetchall():
-            break
-        time.sleep(0.02)
-    watcher.close()
-
-
 def test_a_move_that_waited_for_another_writer_records_where_the_pallet_really_was(plant, database, database_url):
     """Another writer moves the pallet while our move waits for the lock: our ledger row must say
     it came from where that writer put it (PostgreSQL once said "from nowhere" here)."""
@@ -373,7 +359,7 @@ def test_a_move_that_waited_for_another_writer_records_where_the_pallet_really_w
         time.sleep(0.5)  # let it block on the other writer's lock
         other.execute("COMMIT")
     else:
-        _until_a_lock_is_waited_for(database_url)
+        until_a_lock_is_waited_for(database_url)
         other.commit()
     thread.join()
     other.close()

@@ -14,11 +14,15 @@ SINCE = "events.since_ledger"
 SHOWN = 20  # a few named rows say enough; the count says the rest
 
 
-def _named_entry():
-    """The ledger id an event's data names, in SQL."""
+def named_in_data(key):
+    """The number an event's data holds under `key` (a ledger row's id, an andon call's), in SQL."""
     if is_postgres():
-        return Expression(Event.data.cast("json"), "->>", "id").cast("bigint")
-    return fn.json_extract(Event.data, "$.id")
+        return Expression(Event.data.cast("json"), "->>", key).cast("bigint")
+    return fn.json_extract(Event.data, f"$.{key}")
+
+
+def _named_entry():
+    return named_in_data("id")
 
 
 def _stock_events():
