@@ -1,6 +1,7 @@
 """Setting up a new plant in Chromium at a desk (1280x800), by clicking: the checklist, imports from
 CSV files with their previews, a refused row on the screen, the forms' refusals, the tree."""
 from decimal import Decimal
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -41,8 +42,12 @@ def desk(page, live_server, app):
 
 
 def setup(page):
-    """The header's Setup link (the page's crumbs have one too)."""
-    page.get_by_role("banner").get_by_role("link", name="Setup").click()
+    """The header's Setup link (the page's crumbs have one too). The link is boosted: on the
+    checklist already, its links stay on the screen while it loads again, and a click on one then
+    was lost to the swap (CI: "Make a range of bins" never opened). Go on once the page is in."""
+    with page.expect_response(lambda response: urlparse(response.url).path == "/setup"):
+        page.get_by_role("banner").get_by_role("link", name="Setup").click()
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def import_file(page, kind_link, path, text, go_live=None):
