@@ -100,8 +100,12 @@ def test_replay_all_from_the_page(page, live_server, web_plant, delivering, rece
     with write_transaction():
         keys = [events.emit("task.done", str(n), {"task": n}).key for n in (1, 2)]
     wait_until(lambda: WebhookDelivery.select().where(WebhookDelivery.dead == True).count() == 2)  # noqa: E712
+    # Each click swaps the body (boosted): the next waits for the page it opened, since the webhooks
+    # page's own heading and rows would otherwise be clicked while Settings is on its way.
     page.click("header.top nav >> text=Settings")
+    expect(page.locator("h1")).to_have_text("Plant settings")
     page.click("main >> text=Webhooks")
+    expect(page.locator("h1")).to_have_text("Webhooks")
     page.click(f"#webhook-{Webhook.get().id} a >> nth=0")
     expect(page.locator("table.events tbody tr")).to_have_count(2)
     receiver.mode = "ok"
