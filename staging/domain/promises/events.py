@@ -21,12 +21,8 @@ def named_in_data(key):
     return fn.json_extract(Event.data, f"$.{key}")
 
 
-def _named_entry():
-    return named_in_data("id")
-
-
 def _stock_events():
-    named = _named_entry()
+    named = named_in_data("id")
     return Event.select(named).where(Event.type.startswith("unit."), named.is_null(False))
 
 
@@ -36,8 +32,8 @@ def broken():
                .where(Entry.id > since, Entry.id.not_in(_stock_events())).order_by(Entry.id).tuples())
     problems = [f"ledger entry {entry_id} ({kind} of {lpn}): no event announces it"
                 for entry_id, kind, lpn in missing.limit(SHOWN + 1)]
-    stray = (Event.select(Event.key, Event.type, Event.subject, _named_entry())
-             .where(Event.type.startswith("unit."), _named_entry().not_in(Entry.select(Entry.id)))
+    stray = (Event.select(Event.key, Event.type, Event.subject, named_in_data("id"))
+             .where(Event.type.startswith("unit."), named_in_data("id").not_in(Entry.select(Entry.id)))
              .order_by(Event.id).limit(SHOWN + 1).tuples())
     problems += [f"event {key} ({type} of {subject}): names ledger entry {entry}, which does not exist"
                  for key, type, subject, entry in stray]
